@@ -1,0 +1,76 @@
+# Lingkar — BPJS Ketenagakerjaan outreach assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/lingkar.tar.gz
+SETUP  := $(VENV)/.lock-installed
+
+# Quiet, offline-friendly defaults for every command below.
+export RASA_TELEMETRY_ENABLED ?= false
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONDONTWRITEBYTECODE ?= 1
+export RASA_PORT ?= 5005
+export ACTION_SERVER_PORT ?= 5055
+
+# Everything that changes what `rasa train` produces. The model is rebuilt only when one of these is newer.
+TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' 2>/dev/null) \
+                $(shell find nlu -name '*.py' 2>/dev/null) actions/parsing.py
+
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench lock clean services
+
+help: ## Show this help
+	@echo "Lingkar make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, REDIS_URL, DATABASE_URL, RASA_PORT, ACTION_SERVER_PORT, PYTHON."
+
+setup: $(SETUP) ## Create .venv with Python 3.10 and install the pinned dependencies
+
+$(SETUP): requirements.lock scripts/bootstrap.sh scripts/find-python.sh
+	@scripts/bootstrap.sh
+
+train: $(MODEL) ## Train the model (only when data, config or NLU code changed)
+
+$(MODEL): $(SETUP) $(TRAIN_INPUTS)
+	@mkdir -p models
+	$(RASA) train --config config.yml --domain domain.yml --data nlu stories --out models --fixed-model-name lingkar
+	@touch $(MODEL)
+
+run: $(SETUP) $(MODEL) ## Chat in the terminal (or serve Telegram when TELEGRAM_BOT_TOKEN is set)
+	@$(PY) -m bot.stack run
+
+serve: $(SETUP) $(MODEL) ## Rasa (REST + HTTP API on :5005) and the action server (:5055) in the foreground
+	@$(PY) -m bot.stack serve
+
+test: $(SETUP) $(MODEL) lint validate unit nlu-eval stories ## Everything: lint, data validation, unit+integration tests, NLU evaluation, test stories
+	@echo ">> make test: all checks passed"
+
+lint: $(SETUP) ## ruff over the Python code
+	$(VENV)/bin/ruff check actions bot nlu tests scripts
+
+validate: $(SETUP) ## rasa data validate (warnings fail)
+	$(RASA) data validate --config config.yml --domain domain.yml --data nlu stories --fail-on-warnings
+
+services: ## Start the local Redis and PostgreSQL the tests use (if installed)
+	@scripts/ensure-services.sh
+
+unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests
+	$(PY) -m pytest -q tests
+
+nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy bar, writes reports/nlu/
+	$(PY) scripts/nlu_eval.py --model $(MODEL)
+
+stories: $(SETUP) $(MODEL) ## Test stories through a real action server
+	$(PY) scripts/test_stories.py --model $(MODEL)
+
+bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
+	$(PY) scripts/bench.py
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
+	@scripts/lock.sh
+
+clean: ## Remove the venv, models and generated reports (keeps var/ data)
+	rm -rf $(VENV) models reports .pytest_cache .ruff_cache

@@ -1,0 +1,232 @@
+"""The facts file (content/facts.yml): every figure the bot tells a worker, with its source and dates.
+
+Usage::
+
+    from actions.facts import get_facts
+    facts = get_facts()
+    facts.value("bpu.jkm", on=date(2026, 11, 24))   # -> 6800
+    facts.text("bpu.jkm", on=...)                    # -> "Rp6.800"
+    facts.entry("bpu.discount.other", on=...)        # -> FactValue (with valid_until, source, ...)
+    facts.in_force("bpu.discount.other", on=...)     # -> False after its window ends
+
+A fact holds one or more values, each with the inclusive dates it is in force (``from``/``until``;
+a missing bound is open). Asking for a date outside every window raises :class:`FactNotInForce`
+unless a default is given, so an expired rule can never be quoted by accident.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import yaml
+
+from actions import config
+
+UNITS = {"rupiah", "percent", "years", "months", "days", "hours", "times", "count", "text", "phone",
+         "date", "month"}
+_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+           "Oktober", "November", "Desember"]
+_MISSING = object()
+
+
+class FactError(Exception):
+    """The facts file is malformed, or a key does not exist."""
+
+
+class FactNotInForce(LookupError):
+    """The fact exists but no value of it is in force on the date asked for."""
+
+
+def format_number(n: float, decimals: Optional[int] = None) -> str:
+    """Indonesian number format: 1.500.000 and 0,24."""
+    if decimals is None:
+        decimals = 0 if float(n) == int(n) else len(repr(float(n)).split(".")[1])
+    s = f"{float(n):,.{decimals}f}"
+    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def format_rupiah(n: float) -> str:
+    return "Rp" + format_number(n)
+
+
+def format_date(d: dt.date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def format_month(d: dt.date) -> str:
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class FactValue:
+    key: str
+    value: Any
+    unit: str
+    source: str
+    valid_from: Optional[dt.date]
+    valid_until: Optional[dt.date]
+    confirmed: bool = True
+    #: After this date the value may have been replaced (e.g. the JP wage cap moves each March)
+    #: and nobody has confirmed the new one: say so and point to where to check.
+    stale_after: Optional[dt.date] = None
+    label: str = ""
+
+    def covers(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on <= self.valid_until)
+
+    def is_stale(self, on: dt.date) -> bool:
+        return self.stale_after is not None and on > self.stale_after
+
+    def text(self, style: str = "") -> str:
+        """The value as the bot writes it. ``style`` picks a variant: ``juta`` (Rp42 juta), ``plain``."""
+        v, u = self.value, self.unit
+        if style == "plain" or u in ("text", "phone"):
+            return format_number(v) if isinstance(v, (int, float)) and u not in ("text", "phone") else str(v)
+        if u == "rupiah":
+            if style == "juta" and v % 100_000 == 0 and v >= 1_000_000:
+                return f"Rp{format_number(v / 1_000_000)} juta"
+            return format_rupiah(v)
+        if u == "percent":
+            return f"{format_number(v)}%"
+        if u == "years":
+            return f"{format_number(v)} tahun"
+        if u == "months":
+            return f"{format_number(v)} bulan"
+        if u == "days":
+            return f"{format_number(v)} hari"
+        if u == "hours":
+            return f"{format_number(v)} jam"
+        if u == "times":
+            return f"{format_number(v)} kali"
+        if u == "count":
+            return format_number(v)
+        if u == "date":
+            return format_month(v) if style == "month" else format_date(v)
+        if u == "month":
+            return format_month(v)
+        raise FactError(f"{self.key}: unknown unit {u}")
+
+
+def _as_date(v: Any, where: str) -> Optional[dt.date]:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError as e:
+        raise FactError(f"{where}: bad date {v!r}") from e
+
+
+class Facts:
+    def __init__(self, data: Dict[str, Any]):
+        self.sources: Dict[str, str] = data.get("sources", {}) or {}
+        self._facts: Dict[str, List[FactValue]] = {}
+        for key, spec in (data.get("facts") or {}).items():
+            self._facts[key] = self._parse(key, spec)
+
+    @staticmethod
+    def _parse(key: str, spec: Dict[str, Any]) -> List[FactValue]:
+        if not isinstance(spec, dict):
+            raise FactError(f"{key}: expected a mapping")
+        unit = spec.get("unit")
+        if unit not in UNITS:
+            raise FactError(f"{key}: unit must be one of {sorted(UNITS)}, not {unit!r}")
+        source = spec.get("source")
+        if not source:
+            raise FactError(f"{key}: every fact needs a source")
+        raw_values = spec.get("values")
+        if raw_values is None:
+            if "value" not in spec:
+                raise FactError(f"{key}: needs value or values")
+            raw_values = [{k: spec[k] for k in ("value", "from", "until", "confirmed", "stale_after",
+                                                "source") if k in spec}]
+        out: List[FactValue] = []
+        for i, rv in enumerate(raw_values):
+            where = f"{key}[{i}]"
+            if "value" not in rv:
+                raise FactError(f"{where}: missing value")
+            value = rv["value"]
+            if unit in ("date", "month"):
+                value = _as_date(value, where)
+            out.append(FactValue(
+                key=key, value=value, unit=unit, source=str(rv.get("source", source)),
+                valid_from=_as_date(rv.get("from"), where), valid_until=_as_date(rv.get("until"), where),
+                confirmed=bool(rv.get("confirmed", spec.get("confirmed", True))),
+                stale_after=_as_date(rv.get("stale_after", spec.get("stale_after")), where),
+                label=str(spec.get("label", "")),
+            ))
+        # Windows of one fact must not overlap: "the value on date D" has to be unique.
+        ordered = sorted(out, key=lambda f: f.valid_from or dt.date.min)
+        for a, b in zip(ordered, ordered[1:]):
+            a_end = a.valid_until or dt.date.max
+            if (b.valid_from or dt.date.min) <= a_end:
+                raise FactError(f"{key}: values overlap ({a.valid_from}..{a.valid_until} and "
+                                f"{b.valid_from}..{b.valid_until})")
+        return ordered
+
+    # -- queries -------------------------------------------------------------------------------
+    def keys(self) -> List[str]:
+        return sorted(self._facts)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._facts
+
+    def history(self, key: str) -> List[FactValue]:
+        """Every value the fact has had or will have, oldest first."""
+        try:
+            return list(self._facts[key])
+        except KeyError:
+            raise FactError(f"unknown fact {key!r}") from None
+
+    def entry(self, key: str, on: dt.date, default: Any = _MISSING) -> FactValue:
+        for fv in self.history(key):
+            if fv.covers(on):
+                return fv
+        if default is not _MISSING:
+            return default
+        raise FactNotInForce(f"{key} has no value in force on {on.isoformat()}")
+
+    def value(self, key: str, on: dt.date, default: Any = _MISSING) -> Any:
+        fv = self.entry(key, on, default=None)
+        if fv is None:
+            if default is not _MISSING:
+                return default
+            raise FactNotInForce(f"{key} has no value in force on {on.isoformat()}")
+        return fv.value
+
+    def text(self, key: str, on: dt.date, style: str = "") -> str:
+        return self.entry(key, on).text(style)
+
+    def in_force(self, key: str, on: dt.date) -> bool:
+        return self.entry(key, on, default=None) is not None
+
+    def next_change(self, key: str, on: dt.date) -> Optional[dt.date]:
+        """The first date after ``on`` on which the fact's value (or its absence) changes."""
+        dates = set()
+        for fv in self.history(key):
+            if fv.valid_from and fv.valid_from > on:
+                dates.add(fv.valid_from)
+            if fv.valid_until and fv.valid_until >= on:
+                dates.add(fv.valid_until + dt.timedelta(days=1))
+        return min(dates) if dates else None
+
+    def all_values(self) -> Iterator[FactValue]:
+        for key in self.keys():
+            yield from self._facts[key]
+
+
+def load_facts(path: Optional[Path] = None) -> Facts:
+    path = Path(path or config.CONTENT_DIR / "facts.yml")
+    with open(path, encoding="utf-8") as f:
+        return Facts(yaml.safe_load(f) or {})
+
+
+@functools.lru_cache(maxsize=1)
+def get_facts() -> Facts:
+    """The project's facts, loaded once per process."""
+    return load_facts()
