@@ -18,7 +18,7 @@ export ACTION_SERVER_PORT ?= 5055
 
 # Everything that changes what `rasa train` produces. The model is rebuilt only when one of these is newer.
 TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' 2>/dev/null) \
-                $(shell find nlu -name '*.py' 2>/dev/null) actions/parsing.py
+                $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories bench lock clean services
 

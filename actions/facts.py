@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import yaml
 
@@ -40,7 +40,7 @@ class FactNotInForce(LookupError):
     """The fact exists but no value of it is in force on the date asked for."""
 
 
-def format_number(n: float, decimals: Optional[int] = None) -> str:
+def format_number(n: float, decimals: int | None = None) -> str:
     """Indonesian number format: 1.500.000 and 0,24."""
     if decimals is None:
         decimals = 0 if float(n) == int(n) else len(repr(float(n)).split(".")[1])
@@ -66,12 +66,12 @@ class FactValue:
     value: Any
     unit: str
     source: str
-    valid_from: Optional[dt.date]
-    valid_until: Optional[dt.date]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
     confirmed: bool = True
     #: After this date the value may have been replaced (e.g. the JP wage cap moves each March)
     #: and nobody has confirmed the new one: say so and point to where to check.
-    stale_after: Optional[dt.date] = None
+    stale_after: dt.date | None = None
     label: str = ""
 
     def covers(self, on: dt.date) -> bool:
@@ -111,7 +111,7 @@ class FactValue:
         raise FactError(f"{self.key}: unknown unit {u}")
 
 
-def _as_date(v: Any, where: str) -> Optional[dt.date]:
+def _as_date(v: Any, where: str) -> dt.date | None:
     if v is None:
         return None
     if isinstance(v, dt.date):
@@ -205,7 +205,7 @@ class Facts:
     def in_force(self, key: str, on: dt.date) -> bool:
         return self.entry(key, on, default=None) is not None
 
-    def next_change(self, key: str, on: dt.date) -> Optional[dt.date]:
+    def next_change(self, key: str, on: dt.date) -> dt.date | None:
         """The first date after ``on`` on which the fact's value (or its absence) changes."""
         dates = set()
         for fv in self.history(key):
@@ -220,7 +220,7 @@ class Facts:
             yield from self._facts[key]
 
 
-def load_facts(path: Optional[Path] = None) -> Facts:
+def load_facts(path: Path | None = None) -> Facts:
     path = Path(path or config.CONTENT_DIR / "facts.yml")
     with open(path, encoding="utf-8") as f:
         return Facts(yaml.safe_load(f) or {})

@@ -20,14 +20,14 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "lingkar.tar.gz"
 
 
-def default_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
     """The environment every Lingkar process gets: defaults filled in, nothing overridden."""
     env = dict(os.environ if env is None else env)
     env.setdefault("RASA_PORT", "5005")
@@ -156,7 +156,7 @@ def chat(model: Path = MODEL) -> int:
         stack.stop()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot.stack", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["run", "serve"], help="run: the main job; serve: Rasa + action server")
