@@ -1,0 +1,68 @@
+"""Command line for the lead store.
+
+    python -m actions.store upgrade [REVISION]   # create/upgrade the schema (default: head)
+    python -m actions.store downgrade REVISION   # step back (e.g. 0001); keeps the leads
+    python -m actions.store current              # the database's revision (and whether it is head)
+    python -m actions.store history              # every migration, oldest first
+    python -m actions.store export [--full-nik]  # every lead as CSV on standard output
+
+The database is DATABASE_URL (default: the SQLite file var/lingkar.db), or --database-url.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from actions.store import database_url
+from actions.store import migrate as m
+from actions.store.store import Store
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m actions.store", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DATABASE_URL or var/lingkar.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("upgrade", help="create or upgrade the schema")
+    up.add_argument("revision", nargs="?", default="head")
+    down = sub.add_parser("downgrade", help="downgrade the schema to REVISION")
+    down.add_argument("revision")
+    sub.add_parser("current", help="print the database's revision")
+    sub.add_parser("history", help="list the migrations")
+    ex = sub.add_parser("export", help="print every lead as CSV (header row first)")
+    ex.add_argument("--full-nik", action="store_true", help="print NIKs unmasked (default: masked)")
+    args = parser.parse_args(argv)
+
+    if args.command == "history":
+        head = m.head_revision()
+        for r in m.revisions():
+            print(f"{r['down_revision'] or '<base>'} -> {r['revision']}{' (head)' if r['revision'] == head else ''}"
+                  f"  {r['doc']}")
+        return 0
+    store = Store(args.database_url or database_url())
+    try:
+        if args.command == "upgrade":
+            store.migrate(args.revision)
+            print(f"database at revision {store.current_revision()}")
+        elif args.command == "downgrade":
+            m.downgrade(store.engine, args.revision)
+            print(f"database at revision {store.current_revision()}")
+        elif args.command == "current":
+            rev = store.current_revision()
+            head = m.head_revision()
+            print(f"{rev or '<empty>'}{' (head)' if rev == head else f' (head is {head}: run upgrade)'}")
+            return 0 if rev == head else 1
+        elif args.command == "export":
+            if store.current_revision() != m.head_revision():
+                print("the database is not at the newest schema: run `python -m actions.store upgrade`",
+                      file=sys.stderr)
+                return 1
+            store.export_leads_csv(sys.stdout, full_nik=args.full_nik)
+    finally:
+        store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
