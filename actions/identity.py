@@ -161,8 +161,8 @@ def validate_nik(nik: object, age: int | None = None, today: dt.date | None = No
     """Check the structure of a 16-digit NIK: PP KK CC DDMMYY NNNN.
 
     PP is a real province code, KK (regency/city) and CC (district) are not 00, DD is the day of
-    birth (+40 for women), DDMMYY a real calendar date not in the future, NNNN not 0000. With
-    ``age`` the birth date must agree with it within one year. ``today`` defaults to the branch's
+    birth (+40 for women), DDMMYY a real calendar date (a year still to come means the 1900s),
+    NNNN not 0000. With ``age`` the birth date must agree with it within one year. ``today`` defaults to the branch's
     today (:func:`actions.clock.today`).
     """
     if today is None:
@@ -214,10 +214,6 @@ def validate_nik(nik: object, age: int | None = None, today: dt.date | None = No
             errors.append("birth_date")
             messages.append(f"Tanggal lahir di NIK ({real_day:02d}-{month:02d}-{yy:02d}) bukan tanggal yang ada "
                             "di kalender.")
-        elif birth > today:
-            errors.append("birth_future")
-            messages.append("Tanggal lahir di NIK belum lewat. Mohon periksa lagi angka ke-7 sampai ke-12.")
-            birth = None
     if birth is not None and age is not None:
         derived = _age_on(birth, today)
         if abs(derived - int(age)) > 1:
@@ -237,7 +233,8 @@ def validate_nik(nik: object, age: int | None = None, today: dt.date | None = No
 
 
 def _birth_date(day: int, month: int, yy: int, age: int | None, today: dt.date) -> dt.date | None:
-    """The birth date for a two-digit year: the century that fits the stated age, else the latest past one."""
+    """The birth date for a two-digit year: of the dates not after today (1900s or 2000s), the one that
+    fits the stated age, else the latest."""
     candidates = []
     for century in (2000, 1900):
         try:
@@ -246,10 +243,10 @@ def _birth_date(day: int, month: int, yy: int, age: int | None, today: dt.date) 
             continue
     if not candidates:
         return None
-    past = [c for c in candidates if c <= today]
-    if age is not None and past:
+    past = [c for c in candidates if c <= today]  # the 1900s date is always in the past
+    if age is not None:
         return min(past, key=lambda c: abs(_age_on(c, today) - int(age)))
-    return past[0] if past else candidates[-1]
+    return past[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,6 +335,7 @@ def mask_record(record: logging.LogRecord, formatter: logging.Formatter | None =
 
 
 _installed_filter: PersonalDataFilter | None = None
+_previous_factory = None
 
 
 def install_log_filter(logger: logging.Logger | None = None) -> PersonalDataFilter:
@@ -347,10 +345,10 @@ def install_log_filter(logger: logging.Logger | None = None) -> PersonalDataFilt
     log-record factory so records from any logger, through handlers added later (Rasa, aiohttp and
     python-telegram-bot add their own), are masked as they are created.
     """
-    global _installed_filter
+    global _installed_filter, _previous_factory
     if _installed_filter is None:
         _installed_filter = PersonalDataFilter()
-        previous = logging.getLogRecordFactory()
+        previous = _previous_factory = logging.getLogRecordFactory()
 
         def factory(*args, **kwargs):
             record = previous(*args, **kwargs)
@@ -367,3 +365,17 @@ def install_log_filter(logger: logging.Logger | None = None) -> PersonalDataFilt
         if _installed_filter not in handler.filters:
             handler.addFilter(_installed_filter)
     return _installed_filter
+
+
+def uninstall_log_filter(logger: logging.Logger | None = None) -> None:
+    """Undo :func:`install_log_filter` (for tests)."""
+    global _installed_filter, _previous_factory
+    if _installed_filter is None:
+        return
+    target = logger or logging.getLogger()
+    target.removeFilter(_installed_filter)
+    for handler in target.handlers:
+        handler.removeFilter(_installed_filter)
+    if _previous_factory is not None:
+        logging.setLogRecordFactory(_previous_factory)
+    _installed_filter = _previous_factory = None

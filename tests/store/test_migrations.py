@@ -1,0 +1,168 @@
+"""Migrations: from an empty database, from the previous revision with leads in it, back down, in
+parallel, and the command line. Against SQLite and a real PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from actions.store import Store
+from actions.store import migrate as m
+from actions.store.models import metadata
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
+T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def _ts(store: Store, value: dt.datetime):
+    return value.replace(tzinfo=None) if store.dialect == "sqlite" else value
+
+
+def _insert_0001_leads(store: Store) -> None:
+    """Leads and outbox rows written by code that knew only revision 0001."""
+    with store.engine.begin() as conn:
+        for i, (status, regency, referral) in enumerate([("new", "Kota Kendari", "AG1"),
+                                                         ("contacted", "Kabupaten Muna", None)], start=1):
+            conn.execute(text(
+                "INSERT INTO leads (type, status, sender_id, channel, referral, name, phone, nik, regency, sector, "
+                "eligibility, consent_at, consent_version, created_at, updated_at) VALUES ('enrolment', :status, "
+                ":sender, 'telegram', :ref, :name, :phone, NULL, :regency, 'perikanan', :elig, :t0, 'v0', :t0, :t1)"),
+                {"status": status, "sender": f"telegram:{i}", "ref": referral, "name": f"Pekerja {i}",
+                 "phone": f"+62812000000{i}", "regency": regency, "elig": '{"category": "BPU"}',
+                 "t0": _ts(store, T0), "t1": _ts(store, T1)})
+        conn.execute(text("INSERT INTO outbox (topic, lead_id, payload, created_at) "
+                          "VALUES ('lead.created', 1, '{\"lead_id\": 1}', :t0)"), {"t0": _ts(store, T0)})
+
+
+def test_upgrade_from_empty_matches_the_models(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        assert store.current_revision() is None
+        store.migrate()
+        assert store.current_revision() == m.head_revision() == "0002"
+        tables = set(inspect(store.engine).get_table_names())
+        assert {t.name for t in metadata.sorted_tables} <= tables
+        with store.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={
+                "compare_type": True,
+                "include_name": lambda name, kind, parent: name != "sqlite_sequence"})  # SQLite's own table
+            diffs = compare_metadata(ctx, metadata)
+        assert diffs == []
+        store.migrate()  # at head: nothing to do, nothing breaks
+        assert store.current_revision() == "0002"
+    finally:
+        store.dispose()
+
+
+def test_upgrade_from_0001_keeps_leads_and_backfills(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        store.migrate("0001")
+        assert store.current_revision() == "0001"
+        _insert_0001_leads(store)
+        store.migrate()
+        assert store.current_revision() == "0002"
+        first, second = store.get_lead(1), store.get_lead(2)
+        assert (first.name, first.phone, first.status, first.referral) == ("Pekerja 1", "+628120000001", "new", "AG1")
+        assert second.status == "contacted" and second.eligibility == {"category": "BPU"}
+        assert first.created_at == T0 and first.updated_at == T1
+        assert first.status_changed_at == T1 and first.referral_known is False and first.claimed_by is None
+        assert [(h.from_status, h.to_status, h.actor) for h in second.history] == [
+            (None, "contacted", "system:migration-0002")]
+        # the funnel counts leads made before events existed
+        total = store.funnel()[0]
+        assert total.leads == 2 and total.contacted == 0
+        assert {r.group: r.leads for r in store.funnel("regency")} == {"Kota Kendari": 1, "Kabupaten Muna": 1}
+        # the pending outbox event survives and is still delivered once
+        (event,) = store.claim_outbox("notifier")
+        assert event.lead_id == 1 and store.ack_outbox(event.id, "notifier")
+        # and the upgraded database works for the new code: an update of the open lead, not a duplicate
+        res = store.upsert_lead(sender_id="telegram:1", channel="telegram", name="Pekerja Satu",
+                                phone="0812-000-0001", consent_version="v1")
+        assert res.created is False and res.lead.id == 1
+        fresh = store.upsert_lead(sender_id="telegram:9", channel="telegram", name="Baru",
+                                  phone="0812 0000 0009", consent_version="v1")
+        assert fresh.created is True and fresh.lead.id == 3
+    finally:
+        store.dispose()
+
+
+def test_downgrade_to_0001_keeps_leads(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        store.migrate()
+        lead = store.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti",
+                                 phone="081234567890", consent_version="v1").lead
+        m.downgrade(store.engine, "0001")
+        assert store.current_revision() == "0001"
+        assert "agents" not in inspect(store.engine).get_table_names()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT name, phone FROM leads")).all() == [("Siti", "+6281234567890")]
+            assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 1
+        store.migrate()
+        assert store.get_lead(lead.id).name == "Siti"
+    finally:
+        store.dispose()
+
+
+def test_processes_starting_together_migrate_once(empty_db_url):
+    errors = []
+    barrier = threading.Barrier(3)
+
+    def start():
+        s = Store(empty_db_url)
+        try:
+            barrier.wait(30)
+            s.migrate()
+        except Exception as exc:  # pragma: no cover - reported by the assertion below
+            errors.append(exc)
+        finally:
+            s.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    s = Store(empty_db_url)
+    try:
+        assert s.current_revision() == "0002"
+    finally:
+        s.dispose()
+
+
+def _cli(*args: str, url: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT), SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "actions.store", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_command_line(empty_db_url):
+    current = _cli("current", url=empty_db_url)
+    assert current.returncode == 1 and "<empty>" in current.stdout
+    up = _cli("upgrade", url=empty_db_url)
+    assert up.returncode == 0, up.stderr
+    assert "revision 0002" in up.stdout
+    assert _cli("current", url=empty_db_url).stdout.strip() == "0002 (head)"
+    history = _cli("history", url=empty_db_url).stdout.splitlines()
+    assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002 (head)")
+    s = Store(empty_db_url)
+    try:
+        s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",
+                      nik="7401054507900001", consent_version="v1")
+    finally:
+        s.dispose()
+    export = _cli("export", url=empty_db_url)
+    lines = export.stdout.splitlines()
+    assert export.returncode == 0 and lines[0].startswith("id,type,status") and len(lines) == 2
+    assert "7401**********01" in lines[1] and "7401054507900001" not in lines[1]
+    assert "7401054507900001" in _cli("export", "--full-nik", url=empty_db_url).stdout
