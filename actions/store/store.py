@@ -233,7 +233,9 @@ class Store:
                     lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
                 self._audit(conn, "owner", "lead.created", "lead", lead_id,
                             {"type": values["type"], "channel": values["channel"], "referral": values["referral"]})
-                self._outbox(conn, "lead.created", self._lead_payload(lead_id, values, "new"), lead_id=lead_id)
+                self._outbox(conn, "lead.created", {"lead_id": lead_id, "type": values["type"], "status": "new",
+                                                    "channel": values["channel"], "regency": values["regency"],
+                                                    "referral": values["referral"]}, lead_id=lead_id)
                 self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                             regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
                             lead_type=values["type"], lead_id=lead_id, status="new")
@@ -250,10 +252,10 @@ class Store:
                 conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
                 fields = sorted(k for k in changes if k not in ("updated_at", "consent_at", "referral_known"))
                 self._audit(conn, "owner", "lead.updated", "lead", lead_id, {"fields": fields})
-                self._outbox(conn, "lead.updated", dict(self._lead_payload(lead_id, values, target["status"]),
-                                                       fields=fields), lead_id=lead_id)
                 created = False
             lead = self._load_lead(conn, lead_id, with_history=True)
+            if not created:
+                self._outbox(conn, "lead.updated", dict(self._lead_payload(lead), fields=fields), lead_id=lead_id)
         return UpsertResult(lead=lead, created=created)
 
     def _validated_lead(self, **v: Any) -> Dict[str, Any]:
@@ -331,10 +333,10 @@ class Store:
                                                        agents.c.status == "approved")).first() is not None
 
     @staticmethod
-    def _lead_payload(lead_id: int, values: Dict[str, Any], status: str) -> Dict[str, Any]:
+    def _lead_payload(lead: Lead) -> Dict[str, Any]:
         """What goes into the outbox: ids and categories only; consumers read the lead itself."""
-        return {"lead_id": lead_id, "type": values["type"], "status": status, "channel": values["channel"],
-                "regency": values["regency"], "referral": values["referral"]}
+        return {"lead_id": lead.id, "type": lead.type, "status": lead.status, "channel": lead.channel,
+                "regency": lead.regency, "referral": lead.referral}
 
     def _load_lead(self, conn: Connection, lead_id: int, with_history: bool = False) -> Lead | None:
         row = conn.execute(select(leads).where(leads.c.id == lead_id)).first()

@@ -72,7 +72,10 @@ def test_same_phone_with_open_lead_updates_it(store, clock):
     assert lead.referral == "AGENT1"  # the first agent keeps the credit
     assert lead.updated_at == clock() and lead.created_at == first.created_at
     assert store.count_leads() == 1
-    assert [e["topic"] for e in rows(store, outbox)] == ["lead.created", "lead.updated"]
+    events = rows(store, outbox)
+    assert [e["topic"] for e in events] == ["lead.created", "lead.updated"]
+    assert events[1]["payload"]["regency"] == "Kota Kendari"  # the stored lead, not the partial request
+    assert events[1]["payload"]["fields"] == ["contact_time", "name"]
     assert len(rows(store, metric_events, metric_events.c.kind == "lead_created")) == 1
 
 
