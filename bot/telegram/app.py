@@ -1,0 +1,292 @@
+"""The Telegram adapter: wires the inbox, the dispatcher, python-telegram-bot and Rasa together."""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import logging
+import signal
+import time
+from typing import Any, Dict, List, Sequence, Union
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder
+
+from . import texts
+from .config import Settings
+from .dispatcher import Dispatcher, Turn
+from .handlers import CoreHandlers, transient
+from .intake import Intake, Poller, webhook_route
+from .rasa import RasaClient
+from .ratelimit import ChatRateLimiter
+from .registry import PRIORITY_CORE, PluginContext, PluginSetup, Registry, load_plugin, run_setup
+from .render import Plan, message_step, text_steps
+from .sender import execute
+from .store import Entry, Store, make_store
+
+log = logging.getLogger("lingkar.telegram")
+
+BACKLOG_DEGRADED_S = 60.0       # an update waiting longer than this marks the adapter degraded
+RASA_FAILING_WINDOW_S = 300.0   # a failed Rasa turn within this window (and none good since) is degraded
+
+
+def build_application(settings: Settings) -> Application:
+    return (ApplicationBuilder()
+            .token(settings.token)
+            .base_url(settings.api_url)
+            .base_file_url(settings.file_url)
+            .updater(None)          # we fetch updates ourselves (see intake.py)
+            .job_queue(None)
+            .rate_limiter(ChatRateLimiter(settings.chat_rate, max_retries=3))
+            .connect_timeout(10).read_timeout(20).write_timeout(20).pool_timeout(10)
+            .connection_pool_size(64)
+            .build())
+
+
+class Adapter:
+    """``await Adapter(settings).run()`` serves until SIGTERM/SIGINT; tests use :meth:`start`/:meth:`stop`."""
+
+    def __init__(self, settings: Settings, plugins: Sequence[Union[str, PluginSetup]] = (),
+                 store: Store | None = None):
+        self.settings = settings
+        self.store = store or make_store(settings)
+        self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
+        self.registry = Registry()
+        self.plugins = list(settings.plugins) + list(plugins)
+        codes = set(settings.known_agent_codes)
+        self.known_agent_codes = lambda code: code in codes
+        self.application: Application | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.intake: Intake | None = None
+        self.poller: Poller | None = None
+        self.runner: web.AppRunner | None = None
+        self.port: int | None = None
+        self.started_at = time.time()
+        self._stopped = asyncio.Event()
+        self._closed = False
+        self._health_cache: Dict[str, Any] = {}
+
+    # ---- life cycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        s = self.settings
+        problems = s.problems()
+        if problems:
+            raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
+        await self.store.open()
+        self.application = build_application(s)
+        core = CoreHandlers(self)
+        core.install(PluginContext(self, self.registry, PRIORITY_CORE))
+        for spec in self.plugins:
+            await run_setup(load_plugin(spec), PluginContext(self, self.registry))
+        for handler in self.registry.ordered():
+            self.application.add_handler(handler)
+        await self.application.initialize()      # getMe
+        bot = self.application.bot
+        log.info("bot @%s (%s mode, %s inbox)", bot.username, s.mode, self.store.backend)
+        try:
+            await bot.set_my_commands([BotCommand(n, d) for n, d in self.registry.menu_commands()])
+        except Exception as exc:  # cosmetic: never a reason not to serve
+            log.warning("setMyCommands failed: %s", exc)
+        self.dispatcher = Dispatcher(self.store, self.process, self.give_up, s.concurrency)
+        allowed = sorted(self.registry.allowed_updates)
+        if s.mode == "webhook":
+            self.intake = Intake(self.store)
+        else:
+            self.intake = self.poller = Poller(self.store, s.api_url, s.token, allowed, s.poll_timeout)
+        await self._start_server()
+        if s.mode == "webhook":
+            if s.set_webhook:
+                await bot.set_webhook(s.public_webhook_url, secret_token=s.secret, allowed_updates=allowed,
+                                      max_connections=40, drop_pending_updates=False)
+                log.info("webhook set: %s", s.public_webhook_url.replace(s.webhook_path, "/<path>"))
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            self.poller.start()
+        self.dispatcher.start()
+
+    async def _start_server(self) -> None:
+        s = self.settings
+        if s.port < 0:
+            return
+        web_app = web.Application(client_max_size=4 * 1024 * 1024)
+        web_app.router.add_get("/health", self._health_handler)
+        if s.mode == "webhook":
+            web_app.router.add_post(s.webhook_path, webhook_route(self.intake, s.webhook_path, s.secret))
+        self.runner = web.AppRunner(web_app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, s.host, s.port)
+        await site.start()
+        addresses = self.runner.addresses
+        self.port = addresses[0][1] if addresses else s.port
+        log.info("listening on %s:%s (/health%s)", s.host, self.port, ", webhook" if s.mode == "webhook" else "")
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish the turns in progress (up to the grace period), close everything."""
+        if self._closed:
+            return
+        self._closed = True
+        log.info("stopping ...")
+        if self.poller is not None:
+            await self.poller.stop()
+        if self.dispatcher is not None:
+            await self.dispatcher.stop(self.settings.shutdown_grace)
+        if self.runner is not None:
+            await self.runner.cleanup()
+        if self.application is not None:
+            try:
+                await self.application.shutdown()
+            except Exception as exc:
+                log.warning("application shutdown: %s", exc)
+        await self.rasa.close()
+        await self.store.close()
+        log.info("stopped")
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stopped.set)
+        await self.start()
+        print(f">> Telegram adapter running ({self.settings.mode}, {self.store.backend} inbox"
+              + (f", port {self.port}" if self.port else "") + ")", flush=True)
+        await self._stopped.wait()
+        await self.stop()
+
+    # ---- processing ------------------------------------------------------------------------------
+    async def process(self, entry: Entry, turn: Turn) -> bool:
+        update = Update.de_json(entry.raw, self.application.bot)
+        await self.application.process_update(update)
+        err = turn.error
+        if err is None:
+            return True
+        if transient(err):
+            return False
+        await self._apologise(update, turn)
+        return True
+
+    async def give_up(self, entry: Entry, turn: Turn) -> None:
+        try:
+            update = Update.de_json(entry.raw, self.application.bot)
+        except Exception:
+            return
+        await self._apologise(update, turn)
+
+    async def _apologise(self, update: Update, turn: Turn) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            return
+        if update.callback_query is not None:
+            await turn.once("answer", lambda: self._answer_quietly(update.callback_query.id))
+        await self.send_text(chat.id, texts.INTERNAL_ERROR, key="apology")
+
+    async def _answer_quietly(self, query_id: str) -> bool:
+        try:
+            return await self.application.bot.answer_callback_query(query_id)
+        except Exception:
+            return False
+
+    # ---- sending ---------------------------------------------------------------------------------
+    async def run_plan(self, plan: Plan, prefix: str) -> List[Any]:
+        """Send a plan's steps in order; each finished step is recorded, so a rerun skips it."""
+        turn = Turn.current()
+        bot = self.application.bot
+        results = []
+        for i, step in enumerate(plan.steps):
+            if turn is None:
+                results.append(await execute(bot, step))
+            else:
+                results.append(await turn.once(f"{prefix}:{i}", lambda step=step: execute(bot, step)))
+        return results
+
+    async def send_text(self, chat_id: int, text: str, markup: Dict[str, Any] | None = None,
+                        html: bool = False, key: str | None = None) -> int | None:
+        """Send a text (split if long) as crash-safe steps of the current turn; returns the last message id."""
+        steps = [message_step(chat_id, text, markup, html_ready=True)] if html else text_steps(chat_id, text, markup)
+        turn = Turn.current()
+        prefix = key or (turn.next_key("send") if turn else "send")
+        results = await self.run_plan(Plan(steps=steps), prefix)
+        return results[-1] if results and isinstance(results[-1], int) else None
+
+    # ---- health ----------------------------------------------------------------------------------
+    async def health(self) -> Dict[str, Any]:
+        degraded: List[str] = []
+        now = time.time()
+        probe = self._health_cache.get("probe")
+        if not probe or now - probe.get("at", 0) > 5:
+            probe = self._health_cache["probe"] = await self.rasa.probe()
+        if not probe.get("reachable"):
+            degraded.append("rasa_unreachable")
+        st = self.rasa.stats
+        if st.last_error_at and now - st.last_error_at < RASA_FAILING_WINDOW_S and (
+                st.last_ok_at is None or st.last_ok_at < st.last_error_at):
+            degraded.append("rasa_failing")
+        try:
+            inbox = await self.store.backlog()
+            if inbox["oldest_age_s"] > BACKLOG_DEGRADED_S:
+                degraded.append("inbox_backlog")
+        except Exception as exc:
+            inbox = {"backend": self.store.backend, "error": f"{type(exc).__name__}: {exc}"}
+            degraded.append("store_unreachable")
+        intake = self.intake.status() if self.intake else {}
+        if self.poller is not None and intake.get("last_error_at") and (
+                not intake.get("last_ok_at") or intake["last_ok_at"] < intake["last_error_at"]):
+            degraded.append("telegram_polling_failing")
+        disp = self.dispatcher.status() if self.dispatcher else {}
+        if disp.get("read_error"):
+            degraded.append("inbox_read_failing")
+        body: Dict[str, Any] = {
+            "status": "ok", "mode": self.settings.mode, "uptime_s": round(now - self.started_at, 1),
+            "rasa": {**st.to_json(), "url": self.settings.rasa_url}, "inbox": inbox, "dispatcher": disp,
+            "intake": intake,
+        }
+        checks: Dict[str, Any] = {}
+        for name, check in self.registry.health_checks.items():
+            checks[name] = await self._run_check(check)
+        state = await self._rasa_state()
+        if state is not None:
+            checks["rasa_state"] = state
+        for name, res in checks.items():
+            if isinstance(res, dict) and (res.get("degraded") or res.get("status") in ("degraded", "error")):
+                degraded.append(name)
+        if checks:
+            body["checks"] = checks
+        body["degraded"] = degraded
+        body["status"] = "degraded" if degraded else "ok"
+        return body
+
+    @staticmethod
+    async def _run_check(check) -> Dict[str, Any]:
+        try:
+            return await asyncio.wait_for(check(), 5)
+        except Exception as exc:
+            return {"degraded": True, "error": f"{type(exc).__name__}: {exc}"}
+
+    async def _rasa_state(self) -> Dict[str, Any] | None:
+        """Hook for bot/rasa_health.py (Rasa's tracker/lock store state, e.g. a silent in-memory fallback).
+
+        If that module exists and has ``async def rasa_state(...)``, its result is shown under
+        ``checks.rasa_state``; keyword arguments it accepts among ``rasa_url``, ``redis_url``, ``session`` and
+        ``settings`` are passed.
+        """
+        try:
+            mod = importlib.import_module("bot.rasa_health")
+        except ModuleNotFoundError as exc:
+            if exc.name in ("bot.rasa_health", "bot"):
+                return None
+            return {"degraded": True, "error": f"bot.rasa_health cannot be imported: {exc}"}
+        fn = getattr(mod, "rasa_state", None)
+        if fn is None:
+            return None
+        offered = {"rasa_url": self.settings.rasa_url, "redis_url": self.settings.redis_url,
+                   "session": self.rasa.session, "settings": self.settings}
+        params = inspect.signature(fn).parameters
+        takes_all = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        kwargs = {k: v for k, v in offered.items() if takes_all or k in params}
+        res = await self._run_check(lambda: fn(**kwargs))
+        return res if isinstance(res, dict) else {"value": res}
+
+    async def _health_handler(self, request: web.Request) -> web.Response:
+        body = await self.health()
+        strict = request.query.get("strict") in ("1", "true", "yes")
+        status = 503 if strict and body["status"] != "ok" else 200
+        return web.json_response(body, status=status)

@@ -1,0 +1,255 @@
+"""Turn Rasa's REST-channel replies into Telegram Bot API calls (pure functions, no I/O).
+
+A *plan* is a list of JSON-serialisable steps ``{"method": "sendMessage", "params": {...}}``. It is
+computed once per update and stored with the update's progress, so a turn resumed after a crash sends
+exactly the same messages as the first attempt would have.
+
+Text: messages are sent with ``parse_mode=HTML``; every text is escaped (``&``, ``<``, ``>``) and a
+``*bold*`` span becomes ``<b>bold</b>`` — the only markup the assistant may use. A text longer than
+Telegram's limit (4096 characters after entity parsing, counted in UTF-16 code units) is split on line
+boundaries (on spaces, or hard, only for a single line that is itself too long).
+
+Buttons: Rasa ``buttons`` become an inline keyboard. ``callback_data`` is ``r:<payload>`` when that fits
+Telegram's 64 bytes, otherwise ``m:<token>`` where the token maps to the payload in the store (the
+mapping is returned in :attr:`Plan.payloads` and must be saved before the plan is sent).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+from . import texts
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_LIMIT = 64
+PREFIX_RASA = "r:"
+PREFIX_MAPPED = "m:"
+
+_BOLD = re.compile(r"\*(?=\S)([^*\n]*?\S)\*")
+
+
+def escape(text: str) -> str:
+    """Escape text for ``parse_mode=HTML`` (Telegram needs only &, < and >)."""
+    return html.escape(text, quote=False)
+
+
+def to_html(text: str) -> str:
+    """Escape ``text`` and turn ``*bold*`` spans into ``<b>`` tags."""
+    return _BOLD.sub(r"<b>\1</b>", escape(text))
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, limit: int) -> List[str]:
+    """Split one over-long line: at the last space that fits, else hard (never inside a character)."""
+    out = []
+    while utf16_len(line) > limit:
+        # largest prefix that fits
+        lo, hi = 0, len(line)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if utf16_len(line[:mid]) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = line.rfind(" ", 0, lo + 1)
+        if cut <= 0:
+            cut = lo
+        out.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    if line:
+        out.append(line)
+    return out
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
+    """Split plain text into chunks of at most ``limit`` UTF-16 units, on line boundaries where possible."""
+    text = text.strip()
+    if not text:
+        return []
+    if utf16_len(text) <= limit:
+        return [text]
+    chunks: List[str] = []
+    current: List[str] = []
+    size = 0
+    for line in text.split("\n"):
+        pieces = _cut(line, limit) if utf16_len(line) > limit else [line]
+        for piece in pieces:
+            n = utf16_len(piece)
+            if current and size + 1 + n > limit:
+                chunks.append("\n".join(current).strip())
+                current, size = [], 0
+            size = size + 1 + n if current else n
+            current.append(piece)
+    if current:
+        chunks.append("\n".join(current).strip())
+    return [c for c in chunks if c]
+
+
+def payload_token(payload: str) -> str:
+    """A short, stable token for a long callback payload (same payload -> same token)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()).decode()[:22]
+
+
+def callback_data_for(payload: str, payloads: Dict[str, str]) -> str:
+    data = PREFIX_RASA + payload
+    if len(data.encode()) <= CALLBACK_LIMIT:
+        return data
+    token = payload_token(payload)
+    payloads[token] = payload
+    return PREFIX_MAPPED + token
+
+
+def inline_keyboard(buttons: List[Dict[str, Any]], payloads: Dict[str, str]) -> Dict[str, Any] | None:
+    """Rasa buttons (``title`` + ``payload``, or ``title`` + ``url``) -> an InlineKeyboardMarkup dict."""
+    items = []
+    for b in buttons:
+        title = str(b.get("title") or b.get("payload") or "").strip()[:64]
+        if not title:
+            continue
+        if b.get("url"):
+            items.append({"text": title, "url": str(b["url"])})
+        elif b.get("payload") is not None:
+            items.append({"text": title, "callback_data": callback_data_for(str(b["payload"]), payloads)})
+    if not items:
+        return None
+    per_row = 2 if len(items) >= 4 and all(len(i["text"]) <= 18 for i in items) else 1
+    rows = [items[i:i + per_row] for i in range(0, len(items), per_row)]
+    return {"inline_keyboard": rows}
+
+
+def contact_keyboard() -> Dict[str, Any]:
+    return {"keyboard": [[{"text": texts.CONTACT_BUTTON, "request_contact": True}]],
+            "resize_keyboard": True, "one_time_keyboard": True,
+            "input_field_placeholder": "Nomor HP, mis. 0812…"}
+
+
+REMOVE_KEYBOARD = {"remove_keyboard": True}
+
+
+def message_step(chat_id: int, text: str, markup: Dict[str, Any] | None = None, html_ready: bool = False
+                 ) -> Dict[str, Any]:
+    params: Dict[str, Any] = {"chat_id": chat_id, "text": text if html_ready else to_html(text),
+                              "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+    if markup:
+        params["reply_markup"] = markup
+    return {"method": "sendMessage", "params": params}
+
+
+def text_steps(chat_id: int, text: str, markup: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+    """A (possibly long) plain text as one or more messages; the markup goes on the last one."""
+    chunks = split_text(text) or ([texts.BUTTONS_DEFAULT_TEXT] if markup else [])
+    steps = [message_step(chat_id, c) for c in chunks]
+    if markup and steps:
+        steps[-1]["params"]["reply_markup"] = markup
+    return steps
+
+
+@dataclass
+class Plan:
+    steps: List[Dict[str, Any]] = field(default_factory=list)
+    payloads: Dict[str, str] = field(default_factory=dict)   # token -> payload, to be stored first
+    contact_keyboard: bool = False                            # the reply ends with the contact keyboard open
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"steps": self.steps, "payloads": self.payloads, "contact_keyboard": self.contact_keyboard}
+
+    @classmethod
+    def from_json(cls, d: Dict[str, Any]) -> Plan:
+        return cls(d.get("steps", []), d.get("payloads", {}), d.get("contact_keyboard", False))
+
+
+def _merge_texts(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Rasa's REST channel cuts every text at blank lines into separate messages; join consecutive plain
+    texts again so one answer is one Telegram message (split again only where Telegram's limit needs it)."""
+    out: List[Dict[str, Any]] = []
+    for m in messages:
+        plain = set(m) <= {"text", "recipient_id"} and isinstance(m.get("text"), str)
+        if plain and out and out[-1].get("_plain"):
+            out[-1]["text"] += "\n\n" + m["text"]
+        else:
+            m = dict(m)
+            if plain:
+                m["_plain"] = True
+            out.append(m)
+    return out
+
+
+def _last_open_message(steps: List[Dict[str, Any]]) -> Dict[str, Any] | None:
+    """The last step, if it is a text message without a keyboard (a reply keyboard can go there)."""
+    if steps and steps[-1]["method"] == "sendMessage" and "reply_markup" not in steps[-1]["params"]:
+        return steps[-1]
+    return None
+
+
+def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan) -> None:
+    steps = plan.steps
+    if custom.get("request_contact"):
+        last = _last_open_message(steps)
+        if custom.get("text") or last is None:
+            steps.extend(text_steps(chat_id, str(custom.get("text") or texts.CONTACT_PROMPT)))
+            last = steps[-1]
+        last["params"]["reply_markup"] = contact_keyboard()
+        plan.contact_keyboard = True
+        return
+    if custom.get("remove_keyboard"):
+        plan.contact_keyboard = False
+        return
+    photo = custom.get("photo") or custom.get("image")
+    if photo:
+        params: Dict[str, Any] = {"chat_id": chat_id, "photo": str(photo)}
+        if custom.get("caption"):
+            params.update(caption=to_html(str(custom["caption"])[:CAPTION_LIMIT]), parse_mode="HTML")
+        steps.append({"method": "sendPhoto", "params": params})
+        return
+    loc = custom.get("location")
+    if isinstance(loc, dict) and "latitude" in loc and "longitude" in loc:
+        steps.append({"method": "sendLocation", "params": {
+            "chat_id": chat_id, "latitude": float(loc["latitude"]), "longitude": float(loc["longitude"])}})
+        return
+    if custom.get("text") or custom.get("buttons"):
+        markup = inline_keyboard(custom.get("buttons") or [], plan.payloads)
+        steps.extend(text_steps(chat_id, str(custom.get("text") or ""), markup))
+        return
+    # Anything else is meant for another channel: not shown.
+
+
+def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_open: bool = False) -> Plan:
+    """Rasa REST messages -> the Telegram calls that show them.
+
+    ``contact_keyboard_open``: the share-contact keyboard is currently shown in this chat; unless this
+    reply asks for the number again, the keyboard is removed with the first message that can carry it.
+    """
+    plan = Plan()
+    for m in _merge_texts(messages):
+        text = m.get("text")
+        buttons = m.get("buttons") or m.get("quick_replies")
+        if buttons:
+            plan.steps.extend(text_steps(chat_id, str(text or ""), inline_keyboard(buttons, plan.payloads)))
+        elif isinstance(text, str) and text.strip():
+            plan.steps.extend(text_steps(chat_id, text))
+        if m.get("image"):
+            plan.steps.append({"method": "sendPhoto", "params": {"chat_id": chat_id, "photo": str(m["image"])}})
+        if m.get("attachment"):
+            att = m["attachment"]
+            url = att if isinstance(att, str) else (att.get("payload", {}) or {}).get("src") if isinstance(
+                att, dict) else None
+            if url:
+                plan.steps.append({"method": "sendDocument", "params": {"chat_id": chat_id, "document": str(url)}})
+        if isinstance(m.get("custom"), dict):
+            _custom_steps(chat_id, m["custom"], plan)
+    if contact_keyboard_open and not plan.contact_keyboard:
+        target = next((s for s in plan.steps if s["method"] == "sendMessage" and "reply_markup" not in s["params"]),
+                      None)
+        if target is None:
+            plan.steps.insert(0, message_step(chat_id, texts.KEYBOARD_CLOSED))
+            target = plan.steps[0]
+        target["params"]["reply_markup"] = REMOVE_KEYBOARD
+    return plan

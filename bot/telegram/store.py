@@ -1,0 +1,424 @@
+"""Durable state of the adapter: the update inbox, per-update progress, and small per-user state.
+
+Two backends with the same interface:
+
+* :class:`RedisStore` (``REDIS_URL`` set): the inbox is a Redis stream read through a consumer group;
+  de-duplication keys, progress hashes, referral hashes and mapped callback payloads live beside it.
+* :class:`SQLiteStore` (embedded default): one SQLite file (WAL journal) under ``LINGKAR_VAR_DIR``.
+
+The inbox contract: :meth:`Store.put` returns only after the update is durable (and says whether it was
+new: the same ``update_id`` is accepted once, also across restarts, for ``DEDUPE_TTL`` seconds —
+Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Store.ack`;
+after a crash, :meth:`Store.fetch` hands out the pending entries again.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after it arrived
+PROGRESS_TTL = 3 * 24 * 3600        # seconds progress of an unfinished update is kept (Redis)
+PAYLOAD_TTL = 180 * 24 * 3600       # seconds a mapped callback payload stays valid after its last use
+RECLAIM_IDLE_MS = 5 * 60 * 1000     # Redis: entries of another consumer idle this long are taken over
+
+
+@dataclass
+class Entry:
+    """One update in the inbox."""
+
+    ref: str            # backend reference: stream id (Redis) or update_id (SQLite)
+    update_id: int
+    chat_key: str
+    raw: Dict[str, Any]
+    received_at: float
+    attempts: int = 0
+
+
+@dataclass
+class UserRecord:
+    referral: str | None
+    first_seen: float
+    new: bool           # True when this call recorded the user's first contact
+
+
+class Store:
+    """Interface of both backends (see module docstring)."""
+
+    backend = "abstract"
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+
+    # inbox
+    async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool: raise NotImplementedError
+    async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
+        raise NotImplementedError
+    async def begin(self, entry: Entry) -> int: raise NotImplementedError
+    async def ack(self, entry: Entry) -> None: raise NotImplementedError
+    async def backlog(self) -> Dict[str, Any]: raise NotImplementedError
+
+    # per-update progress (which steps of a turn are done, with their results)
+    async def progress(self, update_id: int) -> Dict[str, Any]: raise NotImplementedError
+    async def set_progress(self, update_id: int, key: str, value: Any) -> None: raise NotImplementedError
+
+    # users, mapped payloads, small flags
+    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord: raise NotImplementedError
+    async def user(self, user_id: int) -> UserRecord | None: raise NotImplementedError
+    async def put_payload(self, token: str, payload: str) -> None: raise NotImplementedError
+    async def get_payload(self, token: str) -> str | None: raise NotImplementedError
+    async def set_flag(self, key: str, value: str | None, ttl: float | None = None) -> None:
+        raise NotImplementedError
+    async def get_flag(self, key: str) -> str | None: raise NotImplementedError
+    async def set_flag_once(self, key: str, value: str, ttl: float | None = None) -> bool:
+        """Set ``key`` only if it is not set; True when this call set it."""
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite
+# ---------------------------------------------------------------------------------------------
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id   INTEGER PRIMARY KEY,
+    chat_key    TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    done_at     REAL
+);
+CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (done_at, update_id);
+CREATE TABLE IF NOT EXISTS progress (
+    update_id INTEGER NOT NULL,
+    step      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (update_id, step)
+);
+CREATE TABLE IF NOT EXISTS users (
+    user_id    INTEGER PRIMARY KEY,
+    referral   TEXT,
+    first_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS callback_payloads (
+    token     TEXT PRIMARY KEY,
+    payload   TEXT NOT NULL,
+    last_used REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS flags (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    expires_at REAL
+);
+"""
+
+
+class SQLiteStore(Store):
+    """Embedded backend: one SQLite file, used by one adapter process at a time.
+
+    Calls run on the event loop thread: every statement is a local write of well under a millisecond
+    (WAL journal, ``synchronous=NORMAL``: a committed write survives the process being killed).
+    """
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db: sqlite3.Connection | None = None
+        self._new = asyncio.Event()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(_SCHEMA)
+        self._prune()
+
+    async def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def _x(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        assert self.db is not None, "store not open"
+        return self.db.execute(sql, args)
+
+    def _prune(self) -> None:
+        now = time.time()
+        self._x("DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?", (now - DEDUPE_TTL,))
+        self._x("DELETE FROM callback_payloads WHERE last_used < ?", (now - PAYLOAD_TTL,))
+        self._x("DELETE FROM flags WHERE expires_at IS NOT NULL AND expires_at < ?", (now,))
+
+    # inbox ----------------------------------------------------------------------------------
+    async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
+        cur = self._x("INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at) VALUES (?,?,?,?)",
+                      (update_id, chat_key, json.dumps(raw, ensure_ascii=False), time.time()))
+        if cur.rowcount:
+            self._new.set()
+            return True
+        return False
+
+    async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
+        excluded = set(exclude)
+        for _ in range(2):
+            rows = self._x("SELECT update_id, chat_key, payload, received_at, attempts FROM inbox "
+                           "WHERE done_at IS NULL ORDER BY update_id LIMIT ?", (limit + len(excluded),)).fetchall()
+            out = [Entry(str(r[0]), r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows
+                   if str(r[0]) not in excluded][:limit]
+            if out or block <= 0:
+                return out
+            self._new.clear()
+            try:
+                await asyncio.wait_for(self._new.wait(), block)
+            except asyncio.TimeoutError:
+                return []
+        return []
+
+    async def begin(self, entry: Entry) -> int:
+        self._x("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (entry.update_id,))
+        entry.attempts += 1
+        return entry.attempts
+
+    async def ack(self, entry: Entry) -> None:
+        assert self.db is not None
+        with self.db:  # one transaction
+            self.db.execute("BEGIN")
+            self.db.execute("UPDATE inbox SET done_at = ?, payload = '{}' WHERE update_id = ?",
+                            (time.time(), entry.update_id))
+            self.db.execute("DELETE FROM progress WHERE update_id = ?", (entry.update_id,))
+
+    async def backlog(self) -> Dict[str, Any]:
+        n, oldest = self._x("SELECT COUNT(*), MIN(received_at) FROM inbox WHERE done_at IS NULL").fetchone()
+        return {"backend": self.backend, "pending": n,
+                "oldest_age_s": round(time.time() - oldest, 1) if oldest else 0.0}
+
+    # progress -------------------------------------------------------------------------------
+    async def progress(self, update_id: int) -> Dict[str, Any]:
+        rows = self._x("SELECT step, value FROM progress WHERE update_id = ?", (update_id,)).fetchall()
+        return {k: json.loads(v) for k, v in rows}
+
+    async def set_progress(self, update_id: int, key: str, value: Any) -> None:
+        self._x("INSERT OR REPLACE INTO progress (update_id, step, value) VALUES (?,?,?)",
+                (update_id, key, json.dumps(value, ensure_ascii=False)))
+
+    # users, payloads, flags --------------------------------------------------------------------
+    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord:
+        now = time.time()
+        new = self._x("INSERT OR IGNORE INTO users (user_id, referral, first_seen) VALUES (?,?,?)",
+                      (user_id, referral, now)).rowcount > 0
+        if not new and referral:  # first referral wins: fill it only where none was recorded yet
+            self._x("UPDATE users SET referral = ? WHERE user_id = ? AND referral IS NULL", (referral, user_id))
+        rec = await self.user(user_id)
+        assert rec is not None
+        rec.new = new
+        return rec
+
+    async def user(self, user_id: int) -> UserRecord | None:
+        row = self._x("SELECT referral, first_seen FROM users WHERE user_id = ?", (user_id,)).fetchone()
+        return UserRecord(row[0], row[1], False) if row else None
+
+    async def put_payload(self, token: str, payload: str) -> None:
+        self._x("INSERT INTO callback_payloads (token, payload, last_used) VALUES (?,?,?) "
+                "ON CONFLICT(token) DO UPDATE SET last_used = excluded.last_used", (token, payload, time.time()))
+
+    async def get_payload(self, token: str) -> str | None:
+        row = self._x("SELECT payload FROM callback_payloads WHERE token = ?", (token,)).fetchone()
+        return row[0] if row else None
+
+    async def set_flag(self, key: str, value: str | None, ttl: float | None = None) -> None:
+        if value is None:
+            self._x("DELETE FROM flags WHERE key = ?", (key,))
+        else:
+            self._x("INSERT OR REPLACE INTO flags (key, value, expires_at) VALUES (?,?,?)",
+                    (key, value, time.time() + ttl if ttl else None))
+
+    async def get_flag(self, key: str) -> str | None:
+        row = self._x("SELECT value, expires_at FROM flags WHERE key = ?", (key,)).fetchone()
+        if not row or (row[1] is not None and row[1] < time.time()):
+            return None
+        return row[0]
+
+    async def set_flag_once(self, key: str, value: str, ttl: float | None = None) -> bool:
+        self._x("DELETE FROM flags WHERE key = ? AND expires_at IS NOT NULL AND expires_at < ?", (key, time.time()))
+        return self._x("INSERT OR IGNORE INTO flags (key, value, expires_at) VALUES (?,?,?)",
+                       (key, value, time.time() + ttl if ttl else None)).rowcount > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Redis
+# ---------------------------------------------------------------------------------------------
+# Accept an update once: remember its id and append it to the stream in one atomic step, so a crash
+# can never leave an id marked "seen" without the update being in the inbox.
+_PUT_LUA = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], '*', 'u', ARGV[2], 'c', ARGV[3], 'p', ARGV[4], 't', ARGV[5])
+end
+return false
+"""
+
+
+class RedisStore(Store):
+    """Redis backend: stream + consumer group inbox; safe for several adapter replicas."""
+
+    backend = "redis"
+    GROUP = "adapter"
+
+    def __init__(self, url: str, prefix: str = "lingkar:tg:", consumer: str = "adapter"):
+        self.url, self.prefix, self.consumer = url, prefix, consumer
+        self.r = None
+        self._own_pending_done = False
+        self._last_reclaim = 0.0
+
+    def k(self, *parts: Any) -> str:
+        return self.prefix + ":".join(str(p) for p in parts)
+
+    async def open(self) -> None:
+        import redis.asyncio as aioredis
+        from redis.exceptions import ResponseError
+
+        self.r = aioredis.from_url(self.url, decode_responses=True, health_check_interval=30)
+        await self.r.ping()
+        try:
+            await self.r.xgroup_create(self.k("inbox"), self.GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._put = self.r.register_script(_PUT_LUA)
+        self._own_pending_done = False
+
+    async def close(self) -> None:
+        if self.r is not None:
+            await self.r.close()
+            await self.r.connection_pool.disconnect()
+            self.r = None
+
+    # inbox ----------------------------------------------------------------------------------
+    async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
+        res = await self._put(keys=[self.k("seen", update_id), self.k("inbox")],
+                              args=[DEDUPE_TTL, update_id, chat_key, json.dumps(raw, ensure_ascii=False),
+                                    repr(time.time())])
+        return bool(res)
+
+    def _entries(self, items) -> List[Entry]:
+        out = []
+        for sid, f in items or []:
+            if not f:  # deleted while pending: nothing left to do but ack
+                out.append(Entry(sid, -1, "", {}, time.time()))
+                continue
+            out.append(Entry(sid, int(f["u"]), f["c"], json.loads(f["p"]), float(f.get("t", time.time()))))
+        return out
+
+    async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
+        assert self.r is not None
+        excluded = set(exclude)
+        if not self._own_pending_done:
+            # First our own pending entries (a previous run of this consumer died with them).
+            res = await self.r.xreadgroup(self.GROUP, self.consumer, {self.k("inbox"): "0"}, count=10_000)
+            entries = [e for e in self._entries(res[0][1] if res else []) if e.ref not in excluded]
+            self._own_pending_done = True
+            if entries:
+                return await self._with_attempts(entries)
+        if time.monotonic() - self._last_reclaim > 30:
+            self._last_reclaim = time.monotonic()
+            # Entries of a consumer that died for good (a replica that is gone).
+            res = await self.r.xautoclaim(self.k("inbox"), self.GROUP, self.consumer, RECLAIM_IDLE_MS,
+                                          start_id="0-0", count=limit)
+            entries = [e for e in self._entries(res[1]) if e.ref not in excluded]
+            if entries:
+                return await self._with_attempts(entries)
+        res = await self.r.xreadgroup(self.GROUP, self.consumer, {self.k("inbox"): ">"}, count=limit,
+                                      block=int(block * 1000) if block > 0 else None)
+        return await self._with_attempts(self._entries(res[0][1] if res else []))
+
+    async def _with_attempts(self, entries: List[Entry]) -> List[Entry]:
+        if not entries:
+            return entries
+        pipe = self.r.pipeline(transaction=False)
+        for e in entries:
+            pipe.hget(self.k("progress", e.update_id), "_attempts")
+        for e, n in zip(entries, await pipe.execute()):
+            e.attempts = int(n or 0)
+        return entries
+
+    async def begin(self, entry: Entry) -> int:
+        key = self.k("progress", entry.update_id)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hincrby(key, "_attempts", 1)
+        pipe.expire(key, PROGRESS_TTL)
+        n, _ = await pipe.execute()
+        entry.attempts = int(n)
+        return entry.attempts
+
+    async def ack(self, entry: Entry) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.xack(self.k("inbox"), self.GROUP, entry.ref)
+        pipe.xdel(self.k("inbox"), entry.ref)
+        pipe.delete(self.k("progress", entry.update_id))
+        await pipe.execute()
+
+    async def backlog(self) -> Dict[str, Any]:
+        groups = await self.r.xinfo_groups(self.k("inbox"))
+        g = next((g for g in groups if g["name"] == self.GROUP), {})
+        pending = int(g.get("pending") or 0) + int(g.get("lag") or 0)
+        oldest = None
+        first = await self.r.xrange(self.k("inbox"), count=1)
+        if first:
+            oldest = float(first[0][1].get("t", 0)) or None
+        return {"backend": self.backend, "pending": pending,
+                "oldest_age_s": round(time.time() - oldest, 1) if oldest else 0.0}
+
+    # progress -------------------------------------------------------------------------------
+    async def progress(self, update_id: int) -> Dict[str, Any]:
+        h = await self.r.hgetall(self.k("progress", update_id))
+        return {k: json.loads(v) for k, v in h.items() if not k.startswith("_")}
+
+    async def set_progress(self, update_id: int, key: str, value: Any) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(self.k("progress", update_id), key, json.dumps(value, ensure_ascii=False))
+        pipe.expire(self.k("progress", update_id), PROGRESS_TTL)
+        await pipe.execute()
+
+    # users, payloads, flags --------------------------------------------------------------------
+    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord:
+        key = self.k("user", user_id)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hsetnx(key, "first_seen", repr(time.time()))
+        if referral:
+            pipe.hsetnx(key, "referral", referral)
+        pipe.hgetall(key)
+        res = await pipe.execute()
+        h = res[-1]
+        return UserRecord(h.get("referral"), float(h["first_seen"]), bool(res[0]))
+
+    async def user(self, user_id: int) -> UserRecord | None:
+        h = await self.r.hgetall(self.k("user", user_id))
+        return UserRecord(h.get("referral"), float(h["first_seen"]), False) if h else None
+
+    async def put_payload(self, token: str, payload: str) -> None:
+        await self.r.set(self.k("cb", token), payload, ex=PAYLOAD_TTL)
+
+    async def get_payload(self, token: str) -> str | None:
+        return await self.r.get(self.k("cb", token))
+
+    async def set_flag(self, key: str, value: str | None, ttl: float | None = None) -> None:
+        if value is None:
+            await self.r.delete(self.k("flag", key))
+        else:
+            await self.r.set(self.k("flag", key), value, ex=int(ttl) if ttl else None)
+
+    async def get_flag(self, key: str) -> str | None:
+        return await self.r.get(self.k("flag", key))
+
+    async def set_flag_once(self, key: str, value: str, ttl: float | None = None) -> bool:
+        return bool(await self.r.set(self.k("flag", key), value, nx=True, ex=int(ttl) if ttl else None))
+
+
+def make_store(settings) -> Store:
+    if settings.redis_url:
+        return RedisStore(settings.redis_url, settings.redis_prefix, settings.consumer)
+    return SQLiteStore(settings.sqlite_path)
