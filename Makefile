@@ -20,7 +20,7 @@ export ACTION_SERVER_PORT ?= 5055
 TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' 2>/dev/null) \
                 $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench lock clean services
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -68,6 +68,9 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py
+
+export: $(SETUP) ## Print every lead as CSV (header row first) on standard output (NIK masked)
+	@$(PY) -m actions.store export
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
 	@scripts/lock.sh
