@@ -70,6 +70,7 @@ bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, late
 	$(PY) scripts/bench.py
 
 export: $(SETUP) ## Print every lead as CSV (header row first) on standard output (NIK masked)
+	@$(PY) -m actions.store upgrade >&2
 	@$(PY) -m actions.store export
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
