@@ -208,7 +208,10 @@ class Adapter:
         return results[-1] if results and isinstance(results[-1], int) else None
 
     # ---- health ----------------------------------------------------------------------------------
-    async def health(self) -> Dict[str, Any]:
+    async def health(self, fresh: bool = False) -> Dict[str, Any]:
+        """The /health document. Rasa probes are cached for a few seconds unless ``fresh``."""
+        if fresh:
+            self._health_cache.clear()
         degraded: List[str] = []
         now = time.time()
         probe = self._health_cache.get("probe")
@@ -246,7 +249,7 @@ class Adapter:
         if state is not None:
             checks["rasa_state"] = state
         for name, res in checks.items():
-            if isinstance(res, dict) and (res.get("degraded") or res.get("status") in ("degraded", "error")):
+            if isinstance(res, dict) and (res.get("degraded") or res.get("status") in ("degraded", "down", "error")):
                 degraded.append(name)
         if checks:
             body["checks"] = checks
@@ -262,12 +265,16 @@ class Adapter:
             return {"degraded": True, "error": f"{type(exc).__name__}: {exc}"}
 
     async def _rasa_state(self) -> Dict[str, Any] | None:
-        """Hook for bot/rasa_health.py (Rasa's tracker/lock store state, e.g. a silent in-memory fallback).
+        """Hook for bot/rasa_health.py: is Rasa storing conversations where it should (e.g. not silently
+        in memory after a Redis failure)? Shown under ``checks.rasa_state``; cached for 15 seconds.
 
-        If that module exists and has ``async def rasa_state(...)``, its result is shown under
-        ``checks.rasa_state``; keyword arguments it accepts among ``rasa_url``, ``redis_url``, ``session`` and
-        ``settings`` are passed.
+        If that module exists and has ``async def rasa_state(...)``, it is called with the keyword arguments
+        it accepts among ``rasa_url``, ``redis_url`` (the adapter's REDIS_URL, the Redis Rasa shares),
+        ``session``, ``timeout`` and ``settings``.
         """
+        cached = self._health_cache.get("rasa_state")
+        if cached and time.monotonic() - cached[0] < 15:
+            return cached[1]
         try:
             mod = importlib.import_module("bot.rasa_health")
         except ModuleNotFoundError as exc:
@@ -277,16 +284,18 @@ class Adapter:
         fn = getattr(mod, "rasa_state", None)
         if fn is None:
             return None
-        offered = {"rasa_url": self.settings.rasa_url, "redis_url": self.settings.redis_url,
-                   "session": self.rasa.session, "settings": self.settings}
+        offered = {"rasa_url": self.settings.rasa_url, "redis_url": self.settings.redis_url or None,
+                   "session": self.rasa.session, "timeout": 4.0, "settings": self.settings}
         params = inspect.signature(fn).parameters
         takes_all = any(p.kind is p.VAR_KEYWORD for p in params.values())
         kwargs = {k: v for k, v in offered.items() if takes_all or k in params}
         res = await self._run_check(lambda: fn(**kwargs))
-        return res if isinstance(res, dict) else {"value": res}
+        res = res if isinstance(res, dict) else {"value": res}
+        self._health_cache["rasa_state"] = (time.monotonic(), res)
+        return res
 
     async def _health_handler(self, request: web.Request) -> web.Response:
-        body = await self.health()
+        body = await self.health(fresh=request.query.get("fresh") in ("1", "true", "yes"))
         strict = request.query.get("strict") in ("1", "true", "yes")
         status = 503 if strict and body["status"] != "ok" else 200
         return web.json_response(body, status=status)

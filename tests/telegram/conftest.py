@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -44,8 +45,8 @@ async def fake_rasa():
     await rasa.stop()
 
 
-@pytest.fixture
-async def redis_url():
+@contextlib.asynccontextmanager
+async def redis_prefix():
     """A Redis URL with a key prefix of its own (as ``url|prefix``); FAIL if Redis is installed but down."""
     if shutil.which("redis-server") is None and shutil.which("redis-cli") is None:
         pytest.skip(_loud("redis-server is not installed: Redis tests SKIPPED"))
@@ -60,11 +61,29 @@ async def redis_url():
         pytest.fail(f"Redis is installed but not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc}); "
                     "run `make services`")
     prefix = f"lingkar:test:{uuid.uuid4().hex[:10]}:"
-    yield f"{url}|{prefix}"
-    keys = [k async for k in r.scan_iter(match=prefix + "*", count=500)]
-    if keys:
-        await r.delete(*keys)
-    await r.close()
+    try:
+        yield f"{url}|{prefix}"
+    finally:
+        keys = [k async for k in r.scan_iter(match=prefix + "*", count=500)]
+        if keys:
+            await r.delete(*keys)
+        await r.close()
+
+
+@pytest.fixture
+async def redis_url():
+    async with redis_prefix() as value:
+        yield value
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+async def inbox(request):
+    """Environment overrides for each inbox backend: {} (SQLite, the default) or {"redis": "url|prefix"}."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    async with redis_prefix() as value:
+        yield {"redis": value}
 
 
 def free_port() -> int:

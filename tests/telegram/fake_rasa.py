@@ -1,5 +1,7 @@
 """A small HTTP server speaking Rasa's REST channel protocol, for the cases real Rasa cannot be made to
-produce on demand: down, slow, ``200 []`` (a turn that failed inside Rasa), 500.
+produce on demand: down, slow, ``200 []`` (a turn that failed inside Rasa), 500. It also answers the two
+HTTP-API calls the health check (bot/rasa_health.py) makes: ``GET /status`` and
+``PUT /conversations/<id>/tracker/events``.
 
 ``POST /webhooks/rest/webhook`` with ``{"sender", "message", "metadata"}`` answers a JSON list of
 ``{"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}``; ``GET /`` answers like Rasa's root.
@@ -20,6 +22,7 @@ Reply = Union[List[Dict[str, Any]], Callable[[Dict[str, Any]], List[Dict[str, An
 class FakeRasa:
     def __init__(self) -> None:
         self.calls: List[Dict[str, Any]] = []
+        self.trackers: Dict[str, Any] = {}     # HTTP API: conversations whose events were replaced
         self.replies: Dict[str, Reply] = {}
         self.mode = "ok"              # ok | empty | error500 | slow
         self.delay = 0.0              # per-request delay, seconds (applies in every mode)
@@ -39,6 +42,8 @@ class FakeRasa:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/", self._root)
+        app.router.add_get("/status", self._status)
+        app.router.add_put("/conversations/{sender}/tracker/events", self._replace_events)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", port)
@@ -64,6 +69,14 @@ class FakeRasa:
 
     async def _root(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21 (fake)")
+
+    async def _status(self, request: web.Request) -> web.Response:
+        return web.json_response({"model_file": "models/fake.tar.gz", "model_id": "fake",
+                                  "num_active_training_jobs": 0})
+
+    async def _replace_events(self, request: web.Request) -> web.Response:
+        self.trackers[request.match_info["sender"]] = await request.json()
+        return web.json_response({"sender_id": request.match_info["sender"], "events": None})
 
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -153,13 +153,14 @@ async def test_health_reports_ok_then_rasa_down(fake_tg, fake_rasa, start_adapte
         assert body["status"] == "ok", body
         assert body["rasa"]["probe"]["reachable"] is True
         assert body["inbox"]["backend"] == "sqlite"
+        assert body["checks"]["rasa_state"]["status"] == "ok", body["checks"]
         await fake_rasa.stop()
-        adapter._health_cache.clear()
-        async with s.get(f"http://127.0.0.1:{adapter.port}/health?strict=1") as r:
+        async with s.get(f"http://127.0.0.1:{adapter.port}/health?strict=1&fresh=1") as r:
             body = await r.json()
             assert r.status == 503
         assert body["status"] == "degraded"
         assert "rasa_unreachable" in body["degraded"]
+        assert "rasa_state" in body["degraded"]
 
 
 async def test_polling_confirms_only_stored_updates(fake_tg, fake_rasa, start_adapter):
