@@ -30,6 +30,8 @@ UNITS = {"rupiah", "percent", "years", "months", "days", "hours", "times", "coun
 _MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember"]
 _MISSING = object()
+#: Display variants a template may ask for: ``{key:style}``.
+STYLES = ("plain", "juta", "ribu", "miliar", "month", "year")
 
 
 class FactError(Exception):
@@ -82,14 +84,24 @@ class FactValue:
         return self.stale_after is not None and on > self.stale_after
 
     def text(self, style: str = "") -> str:
-        """The value as the bot writes it. ``style`` picks a variant: ``juta`` (Rp42 juta), ``plain``."""
+        """The value as the bot writes it. ``style`` picks a variant (see :data:`STYLES`): ``juta``
+        (Rp42 juta, 1,2 juta), ``ribu`` (227 ribu), ``miliar`` (Rp1 miliar), ``plain`` (the bare number),
+        ``month`` (Desember 2026), ``year`` (2026). A style that does not fit the value falls back to the
+        full form, so ``{x:juta}`` never rounds a figure."""
         v, u = self.value, self.unit
+        if style and style not in STYLES:
+            raise FactError(f"{self.key}: unknown style {style!r} (known: {', '.join(STYLES)})")
         if style == "plain" or u in ("text", "phone"):
             return format_number(v) if isinstance(v, (int, float)) and u not in ("text", "phone") else str(v)
-        if u == "rupiah":
-            if style == "juta" and v % 100_000 == 0 and v >= 1_000_000:
-                return f"Rp{format_number(v / 1_000_000)} juta"
-            return format_rupiah(v)
+        if u in ("rupiah", "count"):
+            prefix = "Rp" if u == "rupiah" else ""
+            if style == "miliar" and v % 100_000_000 == 0 and v >= 1_000_000_000:
+                return f"{prefix}{format_number(v / 1_000_000_000)} miliar"
+            if style in ("juta", "miliar") and v % 100_000 == 0 and v >= 1_000_000:
+                return f"{prefix}{format_number(v / 1_000_000)} juta"
+            if style == "ribu" and v % 1_000 == 0 and 1_000 <= v < 1_000_000:
+                return f"{prefix}{format_number(v / 1_000)} ribu"
+            return format_rupiah(v) if u == "rupiah" else format_number(v)
         if u == "percent":
             return f"{format_number(v)}%"
         if u == "years":
@@ -102,12 +114,10 @@ class FactValue:
             return f"{format_number(v)} jam"
         if u == "times":
             return f"{format_number(v)} kali"
-        if u == "count":
-            return format_number(v)
-        if u == "date":
-            return format_month(v) if style == "month" else format_date(v)
-        if u == "month":
-            return format_month(v)
+        if u in ("date", "month"):
+            if style == "year":
+                return str(v.year)
+            return format_month(v) if style == "month" or u == "month" else format_date(v)
         raise FactError(f"{self.key}: unknown unit {u}")
 
 
@@ -137,19 +147,22 @@ class Facts:
         if unit not in UNITS:
             raise FactError(f"{key}: unit must be one of {sorted(UNITS)}, not {unit!r}")
         source = spec.get("source")
-        if not source:
-            raise FactError(f"{key}: every fact needs a source")
         raw_values = spec.get("values")
         if raw_values is None:
             if "value" not in spec:
                 raise FactError(f"{key}: needs value or values")
             raw_values = [{k: spec[k] for k in ("value", "from", "until", "confirmed", "stale_after",
                                                 "source") if k in spec}]
+        if not isinstance(raw_values, list) or not raw_values:
+            raise FactError(f"{key}: values must be a non-empty list")
         out: List[FactValue] = []
         for i, rv in enumerate(raw_values):
             where = f"{key}[{i}]"
-            if "value" not in rv:
+            if not isinstance(rv, dict) or "value" not in rv:
                 raise FactError(f"{where}: missing value")
+            # Every value needs a source: its own, or the fact's.
+            if not (rv.get("source") or source):
+                raise FactError(f"{where}: every fact needs a source")
             value = rv["value"]
             if unit in ("date", "month"):
                 value = _as_date(value, where)
