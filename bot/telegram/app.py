@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Sequence, Union
 
 from aiohttp import web
 from telegram import BotCommand, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder
 
 from . import texts
@@ -81,7 +82,7 @@ class Adapter:
             await run_setup(load_plugin(spec), PluginContext(self, self.registry))
         for handler in self.registry.ordered():
             self.application.add_handler(handler)
-        await self.application.initialize()      # getMe
+        await self._retrying("getMe", self.application.initialize)
         bot = self.application.bot
         log.info("bot @%s (%s mode, %s inbox)", bot.username, s.mode, self.store.backend)
         try:
@@ -97,13 +98,33 @@ class Adapter:
         await self._start_server()
         if s.mode == "webhook":
             if s.set_webhook:
-                await bot.set_webhook(s.public_webhook_url, secret_token=s.secret, allowed_updates=allowed,
-                                      max_connections=40, drop_pending_updates=False)
+                await self._retrying("setWebhook", lambda: bot.set_webhook(
+                    s.public_webhook_url, secret_token=s.secret, allowed_updates=allowed, max_connections=40,
+                    drop_pending_updates=False))
                 log.info("webhook set: %s", s.public_webhook_url.replace(s.webhook_path, "/<path>"))
         else:
-            await bot.delete_webhook(drop_pending_updates=False)
+            await self._retrying("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
             self.poller.start()
         self.dispatcher.start()
+
+    async def _retrying(self, what: str, fn) -> Any:
+        """Start-up calls to Telegram: retry network trouble (Telegram or the network may be down for a
+        while) until it works or a stop is requested; a rejected token fails at once."""
+        delay = 1.0
+        while True:
+            try:
+                return await fn()
+            except (InvalidToken, Forbidden, BadRequest):
+                raise
+            except (NetworkError, RetryAfter) as exc:
+                if self._stopped.is_set():
+                    raise
+                log.error("%s failed: %s (retry in %.0fs)", what, exc, delay)
+                try:
+                    await asyncio.wait_for(self._stopped.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
+                delay = min(delay * 2, 30.0)
 
     async def _start_server(self) -> None:
         s = self.settings
@@ -154,7 +175,11 @@ class Adapter:
 
     # ---- processing ------------------------------------------------------------------------------
     async def process(self, entry: Entry, turn: Turn) -> bool:
-        update = Update.de_json(entry.raw, self.application.bot)
+        try:
+            update = Update.de_json(entry.raw, self.application.bot)
+        except Exception as exc:  # not an update we can read: retrying will not help
+            log.error("update %s cannot be parsed (%s): dropped", entry.update_id, exc)
+            return True
         await self.application.process_update(update)
         err = turn.error
         if err is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
+from telegram.error import InvalidToken
 from telegram.ext import MessageHandler, filters
 
 from bot.telegram.dispatcher import Turn
@@ -170,3 +172,13 @@ async def test_graceful_stop_finishes_turn_in_progress(fake_tg, fake_rasa, start
     release.set()
     await asyncio.wait_for(stopping, 15)
     assert fake_tg.texts(USER) == ["Kamu bilang: pelan"]   # ... which was answered before it stopped
+
+
+async def test_start_waits_out_telegram_trouble_but_not_a_wrong_token(fake_tg, fake_rasa, start_adapter):
+    fake_tg.fail("getMe", 502, "Bad Gateway")
+    fake_tg.fail("deleteWebhook", 500, "Internal Server Error")
+    await start_adapter()
+    await fake_tg.push(fake_tg.text(USER, "halo"))
+    assert await fake_tg.wait_texts(USER, 1) == ["Kamu bilang: halo"]
+    with pytest.raises(InvalidToken):
+        await start_adapter(TELEGRAM_BOT_TOKEN="999:wrong")
