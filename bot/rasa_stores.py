@@ -1,0 +1,227 @@
+"""Rasa tracker and lock stores chosen by the environment.
+
+endpoints.yml cannot be conditional, and Rasa's `${VAR}` substitution fails when a variable is unset, so
+endpoints.yml names these classes by module path and they read the environment themselves:
+
+    tracker_store:
+      type: bot.rasa_stores.EnvTrackerStore
+    lock_store:
+      type: bot.rasa_stores.EnvLockStore
+
+* ``REDIS_URL`` empty or unset: Rasa's in-memory tracker and lock store (what ``make run`` uses; nothing
+  survives a restart and only one Rasa process may serve).
+* ``REDIS_URL`` set (``redis://[user:password@]host:port/db``, ``rediss://`` for TLS, query options such as
+  ``?ssl_cert_reqs=required&ssl_ca_certs=/path/ca.pem``): trackers and ticket locks live in Redis, under
+  ``<REDIS_PREFIX>:tracker:<sender>`` and ``<REDIS_PREFIX>:lock:<sender>`` (``REDIS_PREFIX`` defaults to
+  ``lingkar``; Rasa requires it to be alphanumeric).
+
+Fail fast: with ``REDIS_URL`` set, Redis must answer within ``REDIS_STARTUP_TIMEOUT`` seconds (default 30) when
+Rasa starts, or Rasa refuses to start. Rasa's own behaviour would be to start anyway and, at the first error, keep
+conversations in a throw-away in-memory store (see docs/deploy.md, "When Redis is down"). Once running, Rasa wraps
+every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python -m bot.rasa_health`` detects that.
+
+Other settings: ``REDIS_TRACKER_TTL`` (seconds a conversation is kept after its last change; empty = forever),
+``REDIS_SOCKET_TIMEOUT`` (seconds, default 5: a hung Redis must not freeze Rasa's event loop for ever). They are
+parsed by ``bot.rasa_health.redis_config``, which the health check shares (that module does not import Rasa).
+
+The lock store is Rasa's ``RedisLockStore`` with its read-modify-write steps made atomic (WATCH/MULTI), so several
+Rasa replicas sharing one Redis never hand out the same ticket twice or drop each other's tickets, and a lock whose
+holder crashed expires with its last ticket instead of staying in Redis for ever.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Callable, Dict, Mapping, Tuple, TypeVar
+
+import redis
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.exceptions import ConnectionException
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from bot.rasa_health import RedisConfig, lock_key, redis_config, tracker_key
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def make_client(config: RedisConfig, decode_responses: bool) -> redis.Redis:
+    """A client for REDIS_URL with bounded timeouts and a short retry on connection errors.
+
+    The stores call Redis synchronously inside Rasa's event loop, so every call must end quickly: a dropped
+    connection is retried three times (well under a second when the port refuses), a hung server times out
+    after REDIS_SOCKET_TIMEOUT seconds.
+    """
+    return redis.Redis.from_url(
+        config.url,
+        decode_responses=decode_responses,
+        socket_timeout=config.socket_timeout,
+        socket_connect_timeout=min(config.socket_timeout, 2.0),
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+        retry_on_error=[redis.ConnectionError],
+        health_check_interval=30,
+    )
+
+
+def wait_for_redis(client: redis.Redis, config: RedisConfig, what: str) -> None:
+    """Block until Redis answers PING, or raise ConnectionException after ``config.startup_timeout`` seconds."""
+    deadline = time.monotonic() + config.startup_timeout
+    delay = 0.2
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.RedisError as e:
+            if time.monotonic() + delay > deadline:
+                raise ConnectionException(
+                    f"Lingkar {what}: REDIS_URL is set ({config.safe_url}) but Redis did not answer within "
+                    f"{config.startup_timeout:g}s ({e.__class__.__name__}: {e}). Refusing to start, because Rasa "
+                    f"would otherwise keep conversations in memory and lose them. Start Redis, fix REDIS_URL, "
+                    f"or unset REDIS_URL to run in memory on purpose.") from e
+            logger.warning("%s: waiting for Redis at %s (%s)", what, config.safe_url, e)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+# --------------------------------------------------------------------------------------------- tracker store
+
+class LingkarRedisTrackerStore(RedisTrackerStore):
+    """Rasa's RedisTrackerStore connected through REDIS_URL (password, db, TLS options all from the URL)."""
+
+    def __init__(self, domain: Domain | None, config: RedisConfig,
+                 event_broker: EventBroker | None = None) -> None:
+        super().__init__(domain=domain, event_broker=event_broker, record_exp=config.tracker_ttl,
+                         key_prefix=config.prefix or None)
+        self.red = make_client(config, decode_responses=True)
+        self.config = config
+
+
+class EnvTrackerStore:
+    """Factory named in endpoints.yml: Redis when REDIS_URL is set, memory otherwise.
+
+    Rasa instantiates it as ``EnvTrackerStore(host=..., domain=..., event_broker=..., **kwargs)``; the call returns
+    a ``LingkarRedisTrackerStore`` or an ``InMemoryTrackerStore``, so Rasa's logs name the real store.
+    """
+
+    def __new__(cls, domain: Domain | None = None, event_broker: EventBroker | None = None,
+                host: str | None = None, **kwargs: Any) -> TrackerStore:  # type: ignore[misc]
+        if host or kwargs:
+            logger.warning("EnvTrackerStore ignores url/options in endpoints.yml (%s); it reads REDIS_* only.",
+                           ", ".join(["url"] * bool(host) + sorted(kwargs)))
+        config = redis_config()
+        if config is None:
+            logger.info("Tracker store: in memory (REDIS_URL is not set); conversations end with the process.")
+            return InMemoryTrackerStore(domain or Domain.empty(), event_broker)
+        store = LingkarRedisTrackerStore(domain, config, event_broker)
+        wait_for_redis(store.red, config, "tracker store")
+        logger.info("Tracker store: Redis at %s, keys %s", config.safe_url, tracker_key("<sender>", config.prefix))
+        return store
+
+
+# ------------------------------------------------------------------------------------------------ lock store
+
+class LingkarRedisLockStore(RedisLockStore):
+    """Rasa's RedisLockStore whose read-modify-write steps are atomic.
+
+    Rasa's version reads the lock, changes it in Python and writes it back; two Rasa replicas doing that at the
+    same moment can issue the same ticket twice or erase each other's ticket (and then fail with LockError or,
+    worse, serve one conversation twice at once). Here each change runs under WATCH/MULTI and is retried when
+    another process changed the lock in between. The key expires with its last ticket.
+    """
+
+    def __init__(self, config: RedisConfig) -> None:
+        super().__init__(key_prefix=config.prefix or None, socket_timeout=config.socket_timeout)
+        self.red = make_client(config, decode_responses=False)
+        self.config = config
+
+    def _change(self, conversation_id: str, change: Callable[[TicketLock | None], Tuple[TicketLock | None, T]]
+                ) -> T:
+        """Apply ``change`` to the stored lock atomically; it returns (new lock or None to delete, result)."""
+        key = self.key_prefix + conversation_id
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+                    new, result = change(lock)
+                    pipe.multi()
+                    if new is not None:
+                        new.remove_expired_tickets()
+                    if new is None or not new.tickets:
+                        pipe.delete(key)
+                    else:
+                        ttl_ms = max(1, int((max(t.expires for t in new.tickets) - time.time()) * 1000) + 1000)
+                        pipe.set(key, new.dumps(), px=ttl_ms)
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        logger.debug(f"Issuing ticket for conversation '{conversation_id}'.")
+
+        def change(lock: TicketLock | None) -> Tuple[TicketLock, int]:
+            lock = lock or self.create_lock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._change(conversation_id, change)
+        except Exception as e:
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
+
+    def update_lock(self, conversation_id: str) -> None:
+        def change(lock: TicketLock | None) -> Tuple[TicketLock | None, None]:
+            return lock, None  # _change drops expired tickets (and the key when none are left)
+
+        self._change(conversation_id, change)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        def change(lock: TicketLock | None) -> Tuple[TicketLock | None, None]:
+            if lock is not None:
+                lock.remove_ticket_for(ticket_number)
+            return lock, None
+
+        self._change(conversation_id, change)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        # finish_serving deletes the key when no ticket is left, in the same transaction; Rasa's version
+        # checks "is someone waiting" and deletes in separate steps, erasing a ticket issued in between.
+        self.finish_serving(conversation_id, ticket_number)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        self._change(lock.conversation_id, lambda _old: (lock, None))
+
+
+class EnvLockStore:
+    """Factory named in endpoints.yml: Redis when REDIS_URL is set, memory otherwise.
+
+    Rasa instantiates it as ``EnvLockStore(endpoint_config=...)``.
+    """
+
+    def __new__(cls, endpoint_config: Any = None, **_: Any) -> LockStore:  # type: ignore[misc]
+        config = redis_config()
+        if config is None:
+            logger.info("Lock store: in memory (REDIS_URL is not set); run a single Rasa process only.")
+            return InMemoryLockStore()
+        store = LingkarRedisLockStore(config)
+        wait_for_redis(store.red, config, "lock store")
+        logger.info("Lock store: Redis at %s, keys %s", config.safe_url, lock_key("<sender>", config.prefix))
+        return store
+
+
+def describe(env: Mapping[str, str] | None = None) -> Dict[str, Any]:
+    """What the stores will be for this environment (no connection made)."""
+    config = redis_config(env)
+    if config is None:
+        return {"tracker_store": "memory", "lock_store": "memory"}
+    return {"tracker_store": "redis", "lock_store": "redis", "redis_url": config.safe_url,
+            "tracker_key": tracker_key("<sender>", config.prefix), "lock_key": lock_key("<sender>", config.prefix),
+            "tracker_ttl": config.tracker_ttl}

@@ -1,0 +1,224 @@
+"""The environment-chosen tracker and lock stores (bot/rasa_stores.py) against real Redis servers."""
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import ConnectionException
+
+from bot.rasa_health import RedisConfigError, mask_url, redis_config, tracker_key
+from bot.rasa_stores import (
+    EnvLockStore,
+    EnvTrackerStore,
+    LingkarRedisLockStore,
+    LingkarRedisTrackerStore,
+    describe,
+)
+
+from .conftest import ThrowawayRedis, delete_prefix, free_port, shared_redis_url, unique_prefix
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def prefix(shared_redis: str):
+    p = unique_prefix()
+    yield p
+    for db in (0, 3):
+        delete_prefix(shared_redis_url(db), p)
+
+
+@pytest.fixture
+def redis_env(monkeypatch, shared_redis: str, prefix: str):
+    """REDIS_* for the stores: the shared Redis, this test's prefix."""
+    for name in ("REDIS_TRACKER_TTL", "REDIS_STARTUP_TIMEOUT", "REDIS_SOCKET_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REDIS_URL", shared_redis)
+    monkeypatch.setenv("REDIS_PREFIX", prefix)
+    return monkeypatch
+
+
+def _tracker(sender: str, text: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, [])
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    return tracker
+
+
+# ------------------------------------------------------------------------------------------------ settings
+
+def test_settings_from_environment():
+    assert redis_config({}) is None
+    assert redis_config({"REDIS_URL": "  "}) is None
+    cfg = redis_config({"REDIS_URL": "rediss://u:s3cret@cache.internal:6380/4?ssl_cert_reqs=required",
+                        "REDIS_TRACKER_TTL": "86400", "REDIS_STARTUP_TIMEOUT": "5"})
+    assert (cfg.prefix, cfg.tracker_ttl, cfg.startup_timeout, cfg.socket_timeout) == ("lingkar", 86400, 5.0, 5.0)
+    assert "s3cret" not in cfg.safe_url and cfg.safe_url.startswith("rediss://u:***@cache.internal:6380/4")
+    assert redis_config({"REDIS_URL": "redis://h", "REDIS_PREFIX": ""}).prefix == "lingkar"
+    assert mask_url("redis://h:6379/0") == "redis://h:6379/0"
+    assert tracker_key("42", "abc") == "abc:tracker:42"
+
+
+@pytest.mark.parametrize("env, word", [
+    ({"REDIS_URL": "redis://h", "REDIS_PREFIX": "lingkar:bot"}, "alphanumeric"),
+    ({"REDIS_URL": "http://h"}, "redis://"),
+    ({"REDIS_URL": "redis://h", "REDIS_TRACKER_TTL": "a week"}, "REDIS_TRACKER_TTL"),
+    ({"REDIS_URL": "redis://h", "REDIS_STARTUP_TIMEOUT": "-1"}, "negative"),
+])
+def test_bad_settings_are_refused(env, word):
+    # Rasa would silently ignore a bad prefix (and use another key); we refuse to start instead.
+    with pytest.raises(RedisConfigError, match=word):
+        redis_config(env)
+
+
+def test_without_redis_url_both_stores_are_in_memory(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert type(EnvTrackerStore(domain=Domain.empty(), host=None)) is InMemoryTrackerStore
+    assert type(EnvLockStore(endpoint_config=None)) is InMemoryLockStore
+    assert describe({}) == {"tracker_store": "memory", "lock_store": "memory"}
+
+
+# ------------------------------------------------------------------------------------------- tracker store
+
+async def test_tracker_is_written_to_redis_under_the_prefix(redis_env, shared_redis, prefix):
+    store = EnvTrackerStore(domain=Domain.empty(), host=None)
+    assert isinstance(store, LingkarRedisTrackerStore)
+    await store.save(_tracker("worker-1", "halo"))
+
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("worker-1", prefix))
+    assert raw is not None, "tracker not under <prefix>:tracker:<sender>"
+    texts = [e.get("text") for e in json.loads(raw)["events"] if e["event"] == "user"]
+    assert texts == ["halo"]
+
+    again = EnvTrackerStore(domain=Domain.empty())          # a new process would see the same conversation
+    restored = await again.retrieve("worker-1")
+    assert restored.latest_message.text == "halo"
+    assert redis.Redis.from_url(shared_redis).ttl(tracker_key("worker-1", prefix)) == -1  # no TTL unless asked
+
+
+async def test_tracker_ttl_and_db_come_from_the_environment(redis_env, prefix):
+    redis_env.setenv("REDIS_URL", shared_redis_url(3))
+    redis_env.setenv("REDIS_TRACKER_TTL", "3600")
+    store = EnvTrackerStore(domain=Domain.empty())
+    await store.save(_tracker("worker-2", "iuran berapa"))
+    key = tracker_key("worker-2", prefix)
+    assert redis.Redis.from_url(shared_redis_url(0)).exists(key) == 0
+    db3 = redis.Redis.from_url(shared_redis_url(3))
+    assert db3.exists(key) == 1
+    assert 0 < db3.ttl(key) <= 3600
+
+
+async def test_password_from_the_url(tmp_path: Path, monkeypatch):
+    server = ThrowawayRedis(tmp_path, password="pw" + unique_prefix()).start()
+    try:
+        monkeypatch.setenv("REDIS_URL", server.url)
+        monkeypatch.setenv("REDIS_PREFIX", "lingkar")
+        monkeypatch.setenv("REDIS_STARTUP_TIMEOUT", "0.5")
+        store = EnvTrackerStore(domain=Domain.empty())
+        await store.save(_tracker("worker-3", "halo"))
+        assert redis.Redis.from_url(server.url).exists("lingkar:tracker:worker-3") == 1
+
+        # The same server without the password: refused at start, not silently replaced by memory.
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+        with pytest.raises(ConnectionException, match="Refusing to start"):
+            EnvTrackerStore(domain=Domain.empty())
+    finally:
+        server.stop()
+
+
+def test_unreachable_redis_fails_fast(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", f"redis://:hunter2@127.0.0.1:{free_port()}/0")
+    monkeypatch.setenv("REDIS_STARTUP_TIMEOUT", "0.3")
+    for factory in (lambda: EnvTrackerStore(domain=Domain.empty()), lambda: EnvLockStore()):
+        with pytest.raises(ConnectionException) as err:
+            factory()
+        assert "Refusing to start" in str(err.value)
+        assert "hunter2" not in str(err.value)  # the password never reaches a log
+
+
+# ---------------------------------------------------------------------------------------------- lock store
+
+def test_lock_store_is_redis_with_expiring_key(redis_env, shared_redis, prefix):
+    store = EnvLockStore(endpoint_config=None)
+    assert isinstance(store, LingkarRedisLockStore)
+    ticket = store.issue_ticket("worker-4", lock_lifetime=30)
+    key = f"{prefix}:lock:worker-4"
+    r = redis.Redis.from_url(shared_redis)
+    assert json.loads(r.get(key))["conversation_id"] == "worker-4"
+    assert 0 < r.pttl(key) <= 31_000, "a lock must expire with its last ticket (crashed holder)"
+    assert not store.get_lock("worker-4").is_locked(ticket)
+    store.cleanup("worker-4", ticket)
+    assert r.exists(key) == 0
+
+
+def test_concurrent_replicas_never_share_or_lose_a_ticket(redis_env, shared_redis, prefix):
+    """Several 'replicas' (own store, own connection) issue tickets for one conversation at the same time."""
+    replicas, per_replica = 6, 15
+    stores = [EnvLockStore() for _ in range(replicas)]
+    issued: list = []
+    start = threading.Barrier(replicas)
+
+    def work(store):
+        start.wait()
+        for _ in range(per_replica):
+            issued.append(store.issue_ticket("busy-chat", lock_lifetime=60))
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    dupes = [n for n, c in Counter(issued).items() if c > 1]
+    assert not dupes, f"tickets issued twice: {dupes}"
+    stored = stores[0].get_lock("busy-chat")
+    assert sorted(t.number for t in stored.tickets) == sorted(issued), "a ticket was lost"
+
+    # ... and finishing them concurrently leaves nothing behind.
+    def finish(store, numbers):
+        for n in numbers:
+            store.cleanup("busy-chat", n)
+
+    threads = [threading.Thread(target=finish, args=(s, issued[i::replicas])) for i, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert redis.Redis.from_url(shared_redis).exists(f"{prefix}:lock:busy-chat") == 0
+
+
+def test_lock_gives_mutual_exclusion_across_replicas(redis_env):
+    """Rasa's `lock()` context manager through our store: one holder at a time, everyone served."""
+    replicas, turns = 4, 5
+    inside, max_inside, served = [0], [0], []
+    guard = threading.Lock()
+
+    async def turns_of(store, name):
+        for i in range(turns):
+            async with store.lock("shared-chat", lock_lifetime=30, wait_time_in_seconds=0.01):
+                with guard:
+                    inside[0] += 1
+                    max_inside[0] = max(max_inside[0], inside[0])
+                await asyncio.sleep(0.005)
+                with guard:
+                    inside[0] -= 1
+                    served.append((name, i))
+
+    threads = [threading.Thread(target=lambda n=n: asyncio.run(turns_of(EnvLockStore(), n)))
+               for n in range(replicas)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert max_inside[0] == 1
+    assert len(served) == replicas * turns
