@@ -1,0 +1,49 @@
+#!/bin/sh
+# Entry point of the Lingkar image: one image, one role per container (docker-compose.yml picks it).
+#
+#   rasa       Rasa server: REST channel + HTTP API on $RASA_PORT (default 5005). The HTTP API is always on
+#              and always behind RASA_AUTH_TOKEN: without a token this refuses to start.
+#   actions    rasa-sdk action server on $ACTION_SERVER_PORT (default 5055)
+#   telegram   the Telegram adapter (python -m bot.telegram; TELEGRAM_MODE=webhook in production)
+#   health     python -m bot.rasa_health (exit 0 ok, 1 degraded, 2 down)
+#   anything else is run as a command, e.g. `python -m actions.store upgrade`.
+#
+# LINGKAR_HOME (default /app) is where the repository lives; RASA_MODEL the trained model to serve.
+set -eu
+
+home="${LINGKAR_HOME:-/app}"
+cd "$home"
+export PYTHONPATH="$home${PYTHONPATH:+:$PYTHONPATH}"
+
+role="${1:-rasa}"
+[ "$#" -gt 0 ] && shift
+
+case "$role" in
+  rasa)
+    if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+      echo "entrypoint: RASA_AUTH_TOKEN is empty; refusing to start Rasa with an unauthenticated HTTP API." >&2
+      echo "entrypoint: set it in .env (e.g. openssl rand -hex 32)." >&2
+      exit 64
+    fi
+    : "${ACTION_ENDPOINT_URL:?ACTION_ENDPOINT_URL must be set (e.g. http://actions:5055/webhook)}"
+    exec rasa run \
+      --model "${RASA_MODEL:-$home/models/lingkar.tar.gz}" \
+      --port "${RASA_PORT:-5005}" \
+      --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+      --endpoints "$home/endpoints.yml" \
+      --credentials "$home/credentials.yml" \
+      "$@"
+    ;;
+  actions)
+    exec rasa run actions --actions actions --port "${ACTION_SERVER_PORT:-5055}" "$@"
+    ;;
+  telegram)
+    exec python -m bot.telegram "$@"
+    ;;
+  health)
+    exec python -m bot.rasa_health "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac
