@@ -1,5 +1,8 @@
 """Alembic environment for the lead store (configured from code: see actions/store/migrate.py).
 
+migrations/ is deliberately not a Python package: rasa-sdk imports every submodule of `actions`
+at start, and this file only works when Alembic runs it.
+
 The connection comes from ``config.attributes["connection"]`` (already inside a transaction that
 holds the migration lock); without one, an engine is made from ``sqlalchemy.url``.
 """
