@@ -141,8 +141,15 @@ class Dispatcher:
         try:
             while q:
                 entry = q.popleft()
-                async with self.sem:
-                    finished = await self._run(entry)
+                try:
+                    # another replica may hold an older update of this chat: wait (outside the semaphore)
+                    finished = await self.store.wait_turn(entry, lambda: self.stopping)
+                except Exception as exc:
+                    log.error("update %s: ordering check failed (%s); processing anyway", entry.update_id, exc)
+                    finished = True
+                if finished:
+                    async with self.sem:
+                        finished = await self._run(entry)
                 self.in_memory.discard(entry.ref)
                 if not finished:  # stopping with this entry unfinished: it and the rest stay pending in the store
                     while q:

@@ -19,7 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List
 
 DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after it arrived
 PROGRESS_TTL = 3 * 24 * 3600        # seconds progress of an unfinished update is kept (Redis)
@@ -60,6 +60,11 @@ class Store:
         raise NotImplementedError
     async def begin(self, entry: Entry) -> int: raise NotImplementedError
     async def ack(self, entry: Entry) -> None: raise NotImplementedError
+
+    async def wait_turn(self, entry: Entry, stopping: Callable[[], bool]) -> bool:
+        """Wait until ``entry`` is the oldest unfinished update of its chat across all adapter processes
+        sharing this store (several replicas); False if ``stopping()`` became true first. One process: no-op."""
+        return True
     async def backlog(self) -> Dict[str, Any]: raise NotImplementedError
 
     # per-update progress (which steps of a turn are done, with their results)
@@ -256,10 +261,14 @@ class SQLiteStore(Store):
 # can never leave an id marked "seen" without the update being in the inbox.
 _PUT_LUA = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
   return redis.call('XADD', KEYS[2], '*', 'u', ARGV[2], 'c', ARGV[3], 'p', ARGV[4], 't', ARGV[5])
 end
 return false
 """
+# Per chat, a sorted set of its unfinished update ids (score = update_id): with several replicas reading
+# one consumer group, an update waits until it is the lowest of its chat, so each chat keeps its order.
+STALE_HEAD_S = 10 * 60   # a chat's oldest update unfinished this long (its replica died) no longer blocks it
 
 
 class RedisStore(Store):
@@ -299,7 +308,7 @@ class RedisStore(Store):
 
     # inbox ----------------------------------------------------------------------------------
     async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
-        res = await self._put(keys=[self.k("seen", update_id), self.k("inbox")],
+        res = await self._put(keys=[self.k("seen", update_id), self.k("inbox"), self.k("chat", chat_key)],
                               args=[DEDUPE_TTL, update_id, chat_key, json.dumps(raw, ensure_ascii=False),
                                     repr(time.time())])
         return bool(res)
@@ -359,7 +368,28 @@ class RedisStore(Store):
         pipe.xack(self.k("inbox"), self.GROUP, entry.ref)
         pipe.xdel(self.k("inbox"), entry.ref)
         pipe.delete(self.k("progress", entry.update_id))
+        if entry.chat_key:
+            pipe.zrem(self.k("chat", entry.chat_key), entry.update_id)
         await pipe.execute()
+
+    async def wait_turn(self, entry: Entry, stopping: Callable[[], bool]) -> bool:
+        key = self.k("chat", entry.chat_key)
+        waited_since = 0.0
+        head_seen = -1
+        delay = 0.05
+        while True:
+            head = await self.r.zrange(key, 0, 0)
+            if not head or int(head[0]) >= entry.update_id:
+                return True
+            if stopping():
+                return False
+            if int(head[0]) != head_seen:
+                head_seen, waited_since = int(head[0]), time.monotonic()
+            elif time.monotonic() - waited_since > STALE_HEAD_S:
+                await self.r.zrem(key, head[0])   # its update is long gone (e.g. expired); stop waiting for it
+                continue
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     async def backlog(self) -> Dict[str, Any]:
         groups = await self.r.xinfo_groups(self.k("inbox"))

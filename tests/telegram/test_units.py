@@ -214,3 +214,39 @@ def test_chat_keys():
 def test_entry_is_plain_data():
     e = Entry("1", 1, "c1", {}, 0.0)
     assert e.attempts == 0
+
+
+async def test_redis_replicas_keep_each_chats_order(redis_url):
+    """Two adapter replicas read one consumer group: a chat's later update waits for its earlier one, even
+    when the other replica holds it; other chats do not wait."""
+    import asyncio
+
+    url, prefix = redis_url.split("|")
+    a, b = RedisStore(url, prefix, "replica-a"), RedisStore(url, prefix, "replica-b")
+    await a.open()
+    await b.open()
+    try:
+        await a.put(1, "c1", {"update_id": 1})
+        await a.put(2, "c1", {"update_id": 2})
+        await a.put(3, "c2", {"update_id": 3})
+        (first,) = await a.fetch(1, block=0)
+        rest = await b.fetch(10, block=0)
+        assert first.update_id == 1 and [e.update_id for e in rest] == [2, 3]
+        second, other_chat = rest
+        assert await b.wait_turn(other_chat, lambda: False) is True       # chat c2: nothing older
+        waiting = asyncio.create_task(b.wait_turn(second, lambda: False))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()                                         # update 1 is still being worked on
+        await a.ack(first)
+        assert await asyncio.wait_for(waiting, 5) is True
+        stop = False
+        await a.put(4, "c3", {"update_id": 4})
+        await a.put(5, "c3", {"update_id": 5})
+        e4, e5 = await b.fetch(10, block=0)
+        blocked = asyncio.create_task(b.wait_turn(e5, lambda: stop))
+        await asyncio.sleep(0.2)
+        stop = True
+        assert await asyncio.wait_for(blocked, 5) is False                # a stopping replica gives up waiting
+    finally:
+        await a.close()
+        await b.close()

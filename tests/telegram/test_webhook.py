@@ -81,3 +81,38 @@ async def test_webhook_rejects_garbage_and_unknown_paths(fake_tg, fake_rasa, sta
             assert r.status == 200
             assert (await r.json())["mode"] == "webhook"
     assert fake_rasa.calls == []
+
+
+async def test_two_replicas_behind_a_load_balancer_share_redis(fake_tg, fake_rasa, start_adapter, redis_url):
+    """Two adapters (webhook mode, one Redis inbox): updates posted to either are answered once, and one
+    chat's order holds while the other replica is busy with that chat."""
+    a, url_a = await webhook_adapter(start_adapter, redis=redis_url, TELEGRAM_CONSUMER="replica-a",
+                                     RASA_RETRY_BUDGET="30", RASA_TIMEOUT="30")
+    port_b = free_port()
+    b = await start_adapter(TELEGRAM_MODE="webhook", BOT_PORT=port_b, TELEGRAM_SET_WEBHOOK="0",
+                            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port_b}/tg/hook",
+                            TELEGRAM_WEBHOOK_SECRET="s3cret-Token_1", redis=redis_url, TELEGRAM_CONSUMER="replica-b",
+                            RASA_RETRY_BUDGET="30", RASA_TIMEOUT="30")
+    url_b = f"http://127.0.0.1:{port_b}/tg/hook"
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+    release = fake_rasa.hold("satu")
+
+    async def post(url, update):
+        async with aiohttp.ClientSession() as s:
+            async with s.post(url, data=json.dumps(update), headers=headers) as r:
+                assert r.status == 200
+
+    await post(url_a, {"update_id": 1, **fake_tg.text(USER, "satu")})
+    await asyncio.wait_for(fake_rasa.arrived["satu"].wait(), 10)
+    await post(url_b, {"update_id": 2, **fake_tg.text(USER, "dua")})
+    await post(url_a, {"update_id": 3, **fake_tg.text(USER, "tiga")})
+    await post(url_b, {"update_id": 4, **fake_tg.text(USER + 1, "lain")})
+    await post(url_a, {"update_id": 2, **fake_tg.text(USER, "dua")})       # a redelivery to the other replica
+    assert await fake_tg.wait_texts(USER + 1, 1) == ["Kamu bilang: lain"]
+    await asyncio.sleep(0.5)
+    assert fake_rasa.messages(f"telegram:{USER}") == ["satu"]
+    release.set()
+    assert await fake_tg.wait_texts(USER, 3) == ["Kamu bilang: satu", "Kamu bilang: dua", "Kamu bilang: tiga"]
+    await asyncio.sleep(0.3)
+    assert fake_rasa.messages(f"telegram:{USER}") == ["satu", "dua", "tiga"]
+    assert a.intake.duplicates + b.intake.duplicates == 1
