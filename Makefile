@@ -54,8 +54,9 @@ lint: $(SETUP) ## ruff over the Python code
 validate: $(SETUP) ## rasa data validate (warnings fail)
 	$(RASA) data validate --config config.yml --domain domain.yml --data nlu stories --fail-on-warnings
 
-services: ## Start the local Redis and PostgreSQL the tests use (if installed)
+services: ## Start the local Redis and PostgreSQL the tests use; install docker-compose/chromium if missing
 	@scripts/ensure-services.sh
+	@scripts/ensure-tools.sh
 
 unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests
 	$(PY) -m pytest -q tests
