@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
@@ -46,7 +46,7 @@ def _send(dispatcher: CollectingDispatcher, rendered: Rendered) -> None:
     dispatcher.utter_message(**rendered.as_message())
 
 
-def _latest_intent(tracker: Tracker) -> Optional[str]:
+def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
@@ -82,11 +82,11 @@ def clarify_message(ranking: List[Dict[str, Any]], answers: Answers, on=None) ->
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: Dict[str, Any]) -> List[EventType]:
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -104,11 +104,11 @@ class ActionAnswer(Action):
 
 
 class ActionClarify(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: Dict[str, Any]) -> List[EventType]:
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         _send(dispatcher, clarify_message(ranking, get_answers()))
         return []
@@ -117,11 +117,11 @@ class ActionClarify(Action):
 class ActionDefaultFallback(Action):
     """Replaces Rasa's default fallback: say what the bot can help with, and forget the turn."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: Dict[str, Any]) -> List[EventType]:
         _send(dispatcher, get_answers().render_snippet("clarify_help"))
         return [UserUtteranceReverted()]
 
@@ -144,7 +144,7 @@ def _get_store():
         return _store
 
 
-def _previous_topic(tracker: Tracker) -> Optional[str]:
+def _previous_topic(tracker: Tracker) -> str | None:
     """The intent of the user turn before this one: what the worker wanted help with (no free text, so no
     personal data ends up in the handoff)."""
     seen_current = False
@@ -161,11 +161,16 @@ def _previous_topic(tracker: Tracker) -> Optional[str]:
 
 
 class ActionHumanHandoff(Action):
-    def name(self) -> Text:
+    """``store_factory`` returns the lead store (default: the process-wide one from ``DATABASE_URL``)."""
+
+    def __init__(self, store_factory: Callable[[], Any] | None = None) -> None:
+        self._store_factory = store_factory or _get_store
+
+    def name(self) -> str:
         return "action_human_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: Dict[str, Any]) -> List[EventType]:
         answers = get_answers()
         on = clock.today()
         _send(dispatcher, answers.render("human_handoff", on))
@@ -173,7 +178,7 @@ class ActionHumanHandoff(Action):
         channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "unknown")
         referral = metadata.get("referral")
         try:
-            store = await asyncio.to_thread(_get_store)
+            store = await asyncio.to_thread(self._store_factory)
             handoff = await asyncio.to_thread(store.record_handoff, tracker.sender_id, channel,
                                               str(referral) if referral else None, _previous_topic(tracker))
         except Exception as e:  # the worker already has the contacts; say nothing we cannot keep
