@@ -1,0 +1,215 @@
+"""Compare NLU pipeline configurations on the development set (the measurement behind docs/nlu-pipeline.md).
+
+    .venv/bin/python tests/nlu_components/compare_pipelines.py                 # every candidate
+    .venv/bin/python tests/nlu_components/compare_pipelines.py --only diet100_norm lr_norm
+    .venv/bin/python tests/nlu_components/compare_pipelines.py --evaluate /tmp/m.tar.gz   # one trained model
+
+For each candidate it trains an NLU-only model from nlu/*.yml into a temporary directory (never models/), then,
+in a fresh process, loads it and parses every message of tests/nlu_components/dev.yml. It reports intent
+accuracy, macro F1, training wall time, model load time, and for the FallbackClassifier a sweep of
+(threshold, ambiguity_threshold): how many messages would be answered right, answered wrong, or sent to
+"maksudnya…?" / fallback. Results: JSON and Markdown in --out (default /tmp/lingkar-nlu-compare).
+
+This is a measurement tool, not a test: it takes minutes per candidate on a 2-core machine. It never reads
+tests/nlu/ (the independent held-out set).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "nlu_components" / "dev.yml"
+sys.path.insert(0, str(ROOT))
+
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONPATH": str(ROOT)}
+
+_WS = "  - name: WhitespaceTokenizer\n"
+_NORM = "  - name: nlu.components.tokenizer.LingkarTokenizer\n"
+_FEATS = ("  - name: CountVectorsFeaturizer\n"
+          "  - name: CountVectorsFeaturizer\n    analyzer: char_wb\n    min_ngram: 2\n    max_ngram: 4\n")
+_FEATS_WORD_ONLY = "  - name: CountVectorsFeaturizer\n"
+_TAIL = ("  - name: nlu.components.entities.LingkarEntityExtractor\n"
+         "  - name: FallbackClassifier\n    threshold: 0.3\n    ambiguity_threshold: 0.1\n")
+
+
+def _diet(epochs: int, extra: str = "") -> str:
+    return (f"  - name: DIETClassifier\n    epochs: {epochs}\n    entity_recognition: false\n"
+            f"    constrain_similarities: true\n{extra}")
+
+
+CANDIDATES: Dict[str, str] = {
+    # DIET with word + char_wb n-grams, plain whitespace tokenizer (the skeleton's pipeline)
+    "diet100_ws": _WS + _FEATS + _diet(100),
+    # the same with the normalising tokenizer
+    "diet100_norm": _NORM + _FEATS + _diet(100),
+    "diet50_norm": _NORM + _FEATS + _diet(50),
+    "diet200_norm": _NORM + _FEATS + _diet(200),
+    # a smaller DIET (one transformer layer of 128, fewer epochs): faster training
+    "diet60_small_norm": _NORM + _FEATS + _diet(60, "    number_of_transformer_layers: 1\n"
+                                                    "    transformer_size: 128\n"
+                                                    "    hidden_layers_sizes:\n      text: [128]\n"),
+    # linear models on the same sparse features
+    "lr_norm": _NORM + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
+    "lr_ws": _WS + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
+    "sklearn_norm": _NORM + _FEATS + "  - name: SklearnIntentClassifier\n",
+    "diet100_norm_wordonly": _NORM + _FEATS_WORD_ONLY + _diet(100),
+}
+
+
+def config_text(pipeline: str) -> str:
+    return ("recipe: default.v1\nassistant_id: lingkar-compare\nlanguage: id\npipeline:\n" + pipeline + _TAIL
+            + "policies:\n  - name: RulePolicy\n  - name: MemoizationPolicy\n")
+
+
+def load_dev(path: Path):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+async def _predict(model: Path, texts: List[str]):
+    from rasa.core.agent import Agent
+
+    t0 = time.monotonic()
+    agent = Agent.load(str(model))
+    load_s = time.monotonic() - t0
+    out = []
+    t1 = time.monotonic()
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+        out.append({"ranking": [(r["name"], float(r["confidence"])) for r in ranking[:5]],
+                    "entities": [{k: e[k] for k in ("entity", "value")} for e in parsed.get("entities", [])]})
+    parse_ms = (time.monotonic() - t1) * 1000 / max(1, len(texts))
+    return load_s, parse_ms, out
+
+
+def scores(pairs):
+    labels = sorted({e for e, _ in pairs})
+    per = {}
+    for lab in labels:
+        tp = sum(1 for e, p in pairs if e == lab and p == lab)
+        fp = sum(1 for e, p in pairs if e != lab and p == lab)
+        fn = sum(1 for e, p in pairs if e == lab and p != lab)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        per[lab] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    acc = sum(1 for e, p in pairs if e == p) / len(pairs)
+    return acc, sum(per.values()) / len(per), per
+
+
+def fallback_sweep(gold: List[str], preds: List[dict]):
+    """For each (threshold, ambiguity): share answered right, answered wrong, clarified ('maksudnya…?'), fallback."""
+    rows = []
+    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        for amb in (0.0, 0.05, 0.1, 0.15, 0.2):
+            right = wrong = clarify = fallback = clarify_has_gold = 0
+            for g, p in zip(gold, preds):
+                rk = p["ranking"]
+                top, conf = rk[0]
+                second = rk[1][1] if len(rk) > 1 else 0.0
+                if conf < thr:
+                    fallback += 1
+                elif amb and conf - second < amb:
+                    clarify += 1
+                    clarify_has_gold += g in (top, rk[1][0] if len(rk) > 1 else None)
+                elif top == g:
+                    right += 1
+                else:
+                    wrong += 1
+            n = len(gold)
+            rows.append({"threshold": thr, "ambiguity_threshold": amb, "right": right / n, "wrong": wrong / n,
+                         "clarify": clarify / n, "fallback": fallback / n,
+                         "clarify_offers_gold": clarify_has_gold / clarify if clarify else None})
+    return rows
+
+
+def evaluate(model: Path, dev: Path) -> dict:
+    examples = load_dev(dev)
+    load_s, parse_ms, preds = asyncio.run(_predict(model, [t for t, _ in examples]))
+    gold = [g for _, g in examples]
+    pairs = [(g, p["ranking"][0][0]) for g, p in zip(gold, preds)]
+    acc, macro, per = scores(pairs)
+    conf = collections.Counter((g, p) for g, p in pairs if g != p)
+    errors = [{"text": t, "gold": g, "pred": p["ranking"][0][0], "conf": round(p["ranking"][0][1], 3)}
+              for (t, g), p in zip(examples, preds) if g != p["ranking"][0][0]]
+    return {"n": len(examples), "accuracy": acc, "macro_f1": macro, "load_s": load_s, "parse_ms": parse_ms,
+            "per_intent_f1": per, "confusions": [[g, p, c] for (g, p), c in conf.most_common(25)],
+            "errors": errors, "sweep": fallback_sweep(gold, preds),
+            "confidence_right": _quantiles([p["ranking"][0][1] for g, p in zip(gold, preds)
+                                            if p["ranking"][0][0] == g]),
+            "confidence_wrong": _quantiles([p["ranking"][0][1] for g, p in zip(gold, preds)
+                                            if p["ranking"][0][0] != g])}
+
+
+def _quantiles(xs: List[float]):
+    if not xs:
+        return {}
+    xs = sorted(xs)
+    return {q: round(xs[min(len(xs) - 1, int(q / 100 * len(xs)))], 3) for q in (10, 25, 50, 75, 90)}
+
+
+def train(name: str, workdir: Path, nlu_dir: Path) -> tuple[Path, float]:
+    cfg = workdir / f"{name}.yml"
+    cfg.write_text(config_text(CANDIDATES[name]))
+    log = workdir / f"{name}.train.log"
+    t0 = time.monotonic()
+    with log.open("w") as fh:
+        subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "train", "nlu", "--config", str(cfg), "--nlu",
+                        str(nlu_dir), "--out", str(workdir), "--fixed-model-name", name],
+                       cwd=ROOT, env=ENV, stdout=fh, stderr=subprocess.STDOUT, check=True)
+    return workdir / f"{name}.tar.gz", time.monotonic() - t0
+
+
+def markdown(results: Dict[str, dict]) -> str:
+    lines = ["| config | accuracy | macro F1 | train s | load s | parse ms/msg |", "|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r.get('train_s', 0):.0f} | "
+                     f"{r['load_s']:.1f} | {r['parse_ms']:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", nargs="*", choices=sorted(CANDIDATES), help="candidates to run (default: all)")
+    ap.add_argument("--dev", type=Path, default=DEV)
+    ap.add_argument("--nlu", type=Path, default=ROOT / "nlu")
+    ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "lingkar-nlu-compare")
+    ap.add_argument("--evaluate", type=Path, help="evaluate this trained model only; print JSON")
+    args = ap.parse_args()
+
+    if args.evaluate:
+        print(json.dumps(evaluate(args.evaluate, args.dev)))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    results_path = args.out / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for name in args.only or list(CANDIDATES):
+        model, train_s = train(name, args.out, args.nlu)
+        proc = subprocess.run([sys.executable, __file__, "--evaluate", str(model), "--dev", str(args.dev)],
+                              cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["train_s"] = train_s
+        results[name] = r
+        results_path.write_text(json.dumps(results, indent=1))
+        print(f"{name}: acc {r['accuracy']:.3f} macroF1 {r['macro_f1']:.3f} train {train_s:.0f}s "
+              f"load {r['load_s']:.1f}s", flush=True)
+    (args.out / "results.md").write_text(markdown(results))
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
