@@ -24,6 +24,7 @@ log = logging.getLogger("lingkar.telegram.dispatcher")
 MAX_ATTEMPTS = 5          # transient failures of one entry before it is given up (within one run)
 MAX_DELIVERIES = 8        # times an entry may be started across restarts before it is given up
 RETRY_BASE = 1.0          # seconds; doubled per attempt
+KEEPALIVE_S = 60.0        # how often entries held in memory are marked as still in progress (Redis)
 
 _current: contextvars.ContextVar[Turn | None] = contextvars.ContextVar("lingkar_turn", default=None)
 
@@ -99,7 +100,14 @@ class Dispatcher:
 
     async def _read_loop(self) -> None:
         backoff = 0.5
+        last_keepalive = time.monotonic()
         while not self.stopping:
+            if self.in_memory and time.monotonic() - last_keepalive > KEEPALIVE_S:
+                last_keepalive = time.monotonic()
+                try:
+                    await self.store.keepalive(self.in_memory)
+                except Exception as exc:
+                    log.warning("keepalive failed: %s", exc)
             room = self.max_in_memory - len(self.in_memory)
             if room <= 0:
                 await asyncio.sleep(0.05)

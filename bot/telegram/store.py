@@ -61,6 +61,10 @@ class Store:
     async def begin(self, entry: Entry) -> int: raise NotImplementedError
     async def ack(self, entry: Entry) -> None: raise NotImplementedError
 
+    async def keepalive(self, refs: Iterable[str]) -> None:
+        """Tell other replicas that these entries are still being worked on (Redis: resets their idle time,
+        so they are not taken over as a dead replica's). One process: no-op."""
+
     async def wait_turn(self, entry: Entry, stopping: Callable[[], bool]) -> bool:
         """Wait until ``entry`` is the oldest unfinished update of its chat across all adapter processes
         sharing this store (several replicas); False if ``stopping()`` became true first. One process: no-op."""
@@ -371,6 +375,11 @@ class RedisStore(Store):
         if entry.chat_key:
             pipe.zrem(self.k("chat", entry.chat_key), entry.update_id)
         await pipe.execute()
+
+    async def keepalive(self, refs: Iterable[str]) -> None:
+        refs = list(refs)
+        if refs:
+            await self.r.xclaim(self.k("inbox"), self.GROUP, self.consumer, 0, refs, justid=True)
 
     async def wait_turn(self, entry: Entry, stopping: Callable[[], bool]) -> bool:
         key = self.k("chat", entry.chat_key)

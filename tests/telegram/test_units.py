@@ -250,3 +250,31 @@ async def test_redis_replicas_keep_each_chats_order(redis_url):
     finally:
         await a.close()
         await b.close()
+
+
+async def test_redis_keepalive_keeps_entries_from_being_taken_over(redis_url):
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    url, prefix = redis_url.split("|")
+    a = RedisStore(url, prefix, "replica-a")
+    await a.open()
+    try:
+        await a.put(1, "c1", {"update_id": 1})
+        (e,) = await a.fetch(10, block=0)
+        r = aioredis.from_url(url, decode_responses=True)
+
+        async def idle():
+            pending = await r.xpending_range(prefix + "inbox", "adapter", min="-", max="+", count=10)
+            assert [(p["message_id"], p["consumer"]) for p in pending] == [(e.ref, "replica-a")]
+            return pending[0]["time_since_delivered"]
+
+        await asyncio.sleep(0.3)
+        before = await idle()
+        await a.keepalive([e.ref])
+        after = await idle()
+        await r.close()
+        assert after < before
+    finally:
+        await a.close()
