@@ -801,7 +801,7 @@ def _age_candidates(text: str, bare_ok: bool, today: dt.date | None) -> List[Age
             continue
         if i > 0 and toks[i - 1].text in ("ke", "-", "/"):
             continue
-        if not 5 <= v <= 120:
+        if not 15 <= v <= 120:  # "8 tahun" without "umur" is a duration far more often than a worker's age
             continue
         out.append(AgeParse(v, t.start, toks[k - 1].end, approx, "unit"))
         used.update(range(i, k))
