@@ -50,6 +50,7 @@ MENU_PAYLOAD = "/menu"
 DELETE_PAYLOAD = "/delete_my_data"
 EDIT_NOTE_TTL = 600
 CHOICE_TTL = 30 * 24 * 3600
+TYPING_AFTER = 0.5     # seconds Rasa may take before "typing…" is shown
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -340,8 +341,10 @@ class CoreHandlers:
         await self.a.run_plan(plan, "out")
 
     async def typing(self, chat_id: int) -> None:
-        """'typing…' while Rasa works (Telegram shows it for ~5 s, so it is repeated)."""
+        """'typing…' while Rasa works: from TYPING_AFTER seconds on (a quick answer needs none, and chat actions
+        count against the bot's overall rate limit), repeated because Telegram shows it for ~5 s."""
         bot = self.a.application.bot
+        await asyncio.sleep(TYPING_AFTER)
         while True:
             with contextlib.suppress(Exception):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)

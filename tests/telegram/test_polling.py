@@ -10,6 +10,7 @@ USER = 7001
 
 async def test_text_goes_to_rasa_with_metadata_and_answer_comes_back(fake_tg, fake_rasa, start_adapter):
     await start_adapter()
+    fake_rasa.delays["iuran nelayan berapa?"] = 1.5      # a slow turn: "typing…" is shown meanwhile
     await fake_tg.push(fake_tg.text(USER, "iuran nelayan berapa?"))
     texts = await fake_tg.wait_texts(USER, 1)
     assert texts == ["Kamu bilang: iuran nelayan berapa?"]
