@@ -608,7 +608,7 @@ _DURATION_BEFORE = {"selama", "sejak", "kerja", "bekerja", "masa", "lama", "iura
 _DURATION_AFTER = {"lalu", "yg", "yang", "silam", "lagi", "kerja", "bekerja", "jadi", "menjadi", "ikut", "terdaftar",
                    "masa", "iuran", "kepesertaan", "nunggak", "menunggak", "belakangan", "terakhir", "ini", "depan",
                    "kedepan", "kemudian", "berturut", "berturut-turut", "dagang", "jualan", "melaut", "bertani",
-                   "usaha", "bayar", "lamanya", "tinggal", "kontrak", "di", "sebagai", "sdh", "sudah", "jalan"}
+                   "usaha", "bayar", "lamanya", "tinggal", "kontrak", "sebagai", "sdh", "sudah"}
 _AGE_FILLERS = {"saya", "sy", "aku", "ak", "gue", "gw", "sya", "ku", "skrg", "sekarang", "skrng", "sudah", "udah",
                 "sdh", "udh", "dah", "baru", "masih", "msh", "kurang", "lebih", "sekitar", "sktr", "kira", "kira2",
                 "kira-kira", "hampir", "mau", "mo", "jalan", "tahun", "thn", "ini", "ya", "pak", "bu", "kak", "min",
