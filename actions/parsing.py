@@ -147,7 +147,7 @@ _TOKEN_RE = re.compile(
     r"(?P<sd>s\.?\s?/\s?d\.?|s\.d\.?)"
     r"|(?P<plus>\+62\d+)"
     r"|(?P<num>\d+(?:[.,]\d+)*)"
-    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]*)?)"
+    r"|(?P<word>[^\W\d_]+(?:2(?![\d.,])|'[^\W\d_]*)?)"  # "kira2", "rata2" are words (reduplication)
     r"|(?P<sym>[^\w\s])",
 )
 

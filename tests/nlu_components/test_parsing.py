@@ -43,6 +43,8 @@ INCOME = [
     ("penghasilan sy skitar 2jt an", 2_000_000),
     ("gaji 2", 2_000_000),  # bare number after an income word below 100: juta
     ("gaji 1.5", 1_500_000),
+    ("penghasilan kira2 1,3 jt", 1_300_000),
+    ("gaji rata2 sebulan 1,5", 1_500_000),
     ("penghasilan 800", 800_000),  # 100..9999 after an income word: ribu
     ("pendapatan 1.200.000 per bulan", 1_200_000),
     ("Rp 1.000.000/bln", 1_000_000),
@@ -129,6 +131,7 @@ AGE = [
     ("umur sy 35 thn", 35),
     ("umur saya 35", 35),
     ("umurku 27", 27),
+    ("umur kira2 40", 40),
     ("usia saya 47 tahun", 47),
     ("usia sy sdh 60 thn", 60),
     ("35 thn", 35),
