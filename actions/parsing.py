@@ -206,8 +206,9 @@ def _tok_index_at(toks: List[_Tok], pos: int) -> int:
 
 _DIGIT_WORDS = {"nol": 0, "kosong": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "ampat": 4, "lima": 5,
                 "enam": 6, "anam": 6, "tujuh": 7, "delapan": 8, "lapan": 8, "sembilan": 9}
-_SE_WORDS = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000, "sejuta": 1_000_000,
+_SE_WORDS = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000, "sejuta": 1_000_000, "sejutaan": 1_000_000,
              "setengah": 0.5, "separuh": 0.5}
+_MONEY_WORDS = {"juta", "ribu", "jutaan", "ribuan", "sejuta", "sejutaan", "seribu", "koma", "setengah"}
 _NUMBER_WORDS = set(_DIGIT_WORDS) - {"se", "kosong"} | set(_SE_WORDS) | {"belas", "puluh", "ratus", "ribu", "juta",
                                                                          "koma", "jutaan", "ribuan", "puluhan"}
 
@@ -394,9 +395,9 @@ def _read_amount(toks: List[_Tok], i: int) -> _Amount | None:
     approx = False
     unit_mult = 1.0
     if words_mode:
-        if any(w in ("juta", "jutaan", "ribu", "ribuan", "sejuta", "seribu") for w in ws):
+        if any(w in ("juta", "jutaan", "ribu", "ribuan", "sejuta", "sejutaan", "seribu") for w in ws):
             has_unit = True
-            unit_mult = 1_000_000 if any(w in ("juta", "jutaan", "sejuta") for w in ws) else 1000
+            unit_mult = 1_000_000 if any(w in ("juta", "jutaan", "sejuta", "sejutaan") for w in ws) else 1000
             approx = any(w.endswith("an") and w in ("jutaan", "ribuan") for w in ws)
         # a trailing unit in digits-style after number words: "dua jt"
         if i < n and toks[i].kind == "word" and (toks[i].text in _JUTA_UNITS or toks[i].text in _RIBU_UNITS):
@@ -642,7 +643,7 @@ def _read_number(toks: List[_Tok], i: int) -> Tuple[float, int, bool] | None:
         ws = []
         while j < len(toks) and toks[j].kind == "word" and (toks[j].text in _NUMBER_WORDS
                                                               or toks[j].text in _DIGIT_WORDS and toks[j].text != "se"):
-            if toks[j].text in ("juta", "jutaan", "ribu", "ribuan", "koma", "setengah", "seribu", "sejuta"):
+            if toks[j].text in ("juta", "jutaan", "ribu", "ribuan", "koma", "setengah", "seribu", "sejuta", "sejutaan"):
                 break
             ws.append(toks[j].text)
             j += 1
@@ -859,7 +860,7 @@ def _bare_age(toks: List[_Tok]) -> AgeParse | None:
     # number words only
     ws = [w for w in words if w.text not in _BARE_OK_WORDS or w.text in _NUMBER_WORDS]
     if ws and all(w.text in _NUMBER_WORDS or w.text in _DIGIT_WORDS for w in ws):
-        if any(w.text in ("juta", "ribu", "jutaan", "ribuan", "sejuta", "seribu", "koma", "setengah") for w in ws):
+        if any(w.text in _MONEY_WORDS for w in ws):
             return None
         v = _words_value([w.text for w in ws])
         if v is not None and v == int(v):

@@ -34,6 +34,7 @@ INCOME = [
     ("satu koma lima juta", 1_500_000),
     ("dua juta lima ratus ribu", 2_500_000),
     ("sejuta", 1_000_000),
+    ("sejutaan sebulan", 1_000_000),
     ("setengah juta", 500_000),
     ("delapan ratus ribu", 800_000),
     ("2jt 500rb", 2_500_000),
