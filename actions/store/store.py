@@ -776,6 +776,9 @@ class Store:
             if status != row.status:
                 self._event(conn, "agent_status_changed", now=now, regency=row.regency, agent_code=row.code,
                             status=status, sender_id=None)
+                # tells the agent (their link and QR code on approval), whichever process decided
+                self._outbox(conn, "agent.status", {"agent_id": row.id, "from": row.status, "to": status},
+                             agent_id=row.id)
             r = conn.execute(select(agents).where(agents.c.id == row.id)).first()
             return Agent(**dict(r._mapping))
 
@@ -1066,6 +1069,27 @@ class Store:
     def get_state(self, key: str) -> str | None:
         with self._ro() as conn:
             return conn.execute(select(app_state.c.value).where(app_state.c.key == key)).scalar()
+
+    def take_state(self, key: str) -> str | None:
+        """Delete ``key`` and return its value, atomically: of callers racing for the same key, exactly
+        one gets the value, the others ``None`` (single-use tokens). ``None`` if the key is absent."""
+        with self._tx() as conn:
+            row = conn.execute(self._for_update(select(app_state.c.value).where(app_state.c.key == key))).first()
+            if row is None:
+                return None
+            res = conn.execute(delete(app_state).where(app_state.c.key == key))
+            return row.value if res.rowcount == 1 else None
+
+    def delete_state(self, key: str) -> bool:
+        with self._tx() as conn:
+            return conn.execute(delete(app_state).where(app_state.c.key == key)).rowcount == 1
+
+    def state_items(self, prefix: str) -> Dict[str, str | None]:
+        """Every ``app_state`` entry whose key starts with ``prefix`` (e.g. to purge expired sessions)."""
+        stmt = select(app_state.c.key, app_state.c.value).where(
+            app_state.c.key.like(_like_escape(prefix) + "%", escape="\\"))
+        with self._ro() as conn:
+            return {k: v for k, v in conn.execute(stmt)}
 
     def set_state(self, key: str, value: str | None) -> None:
         with self._tx() as conn:
