@@ -1,0 +1,1 @@
+"""Agen Perisai tools: applying (/agen), the personal link and QR code (/tautan), results (/statistik)."""

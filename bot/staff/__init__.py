@@ -1,0 +1,5 @@
+"""Staff follow-up: lead notifications and lifecycle in Telegram, reminders, roles (docs/staff-guide.md).
+
+``plugin`` (commands and buttons inside the Telegram adapter), ``notifier`` (outbox -> staff group, agent
+kits, the daily reminder; ``python -m bot.staff notifier``), ``cards`` (the messages), ``config``.
+"""

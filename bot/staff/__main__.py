@@ -1,0 +1,93 @@
+"""Command line of the staff tools.
+
+    python -m bot.staff notifier [--once]   # post new leads, applications, handoffs; daily reminder
+    python -m bot.staff check               # are the settings complete?
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from typing import List
+
+from .config import ENV_HELP, StaffSettings
+
+DESCRIPTION = """Lingkar's staff notifier: takes events from the lead store's outbox and posts them to the staff
+group (STAFF_CHAT_ID) through the Telegram Bot API — each new lead once, with buttons to claim it and
+set its status; agent applications with approve/reject buttons; "talk to a person" requests — tells
+agents about decisions (their link and QR code on approval), and once a day reminds the group of
+leads nobody touched for STAFF_STALE_HOURS. The staff commands themselves (/leads, /lead, /dasbor, ...)
+run inside the Telegram adapter as a plugin (TELEGRAM_PLUGINS=bot.staff.plugin:setup_all).
+Details: docs/staff-guide.md."""
+
+
+def _epilog() -> str:
+    width = max(len(k) for k, _, _ in ENV_HELP)
+    lines = ["environment variables (default):"]
+    lines += [f"  {k:<{width}}  {meaning} ({default})" if default else f"  {k:<{width}}  {meaning}"
+              for k, default, meaning in ENV_HELP]
+    return "\n".join(lines)
+
+
+def main(argv: List[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bot.staff", description=DESCRIPTION, epilog=_epilog(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    n = sub.add_parser("notifier", help="run the notifier until SIGTERM/Ctrl-C")
+    n.add_argument("--once", action="store_true", help="deliver what is pending (and a due reminder), then exit")
+    sub.add_parser("check", help="check the settings and exit (0 = runnable)")
+    args = ap.parse_args(argv)
+
+    settings = StaffSettings.from_env()
+    problems = settings.problems(notifier=True)
+    if problems:
+        for key, problem in problems.items():
+            print(f"error: {key} {problem}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        print(f"ok: staff chat {settings.staff_chat_id}, reminder from {settings.reminder_hour}:00, "
+              f"leads untouched for {settings.stale_hours:g} h")
+        return 0
+
+    logging.basicConfig(level=getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines contain the bot token
+    from actions.identity import install_log_filter
+    from actions.store import get_store
+
+    from .notifier import Notifier
+
+    install_log_filter()
+    store = get_store()
+    if settings.admin_telegram_id is not None:
+        store.ensure_admin(settings.admin_telegram_id)
+    notifier = Notifier(store, settings)
+
+    async def run() -> None:
+        if args.once:
+            await notifier.start()
+            try:
+                while await notifier.step():
+                    pass
+            finally:
+                await notifier.close()
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        print(f">> staff notifier running (consumer {settings.consumer})", flush=True)
+        await notifier.run(stop)
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

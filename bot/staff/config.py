@@ -1,0 +1,112 @@
+"""Settings of the staff tools (Telegram commands, notifier, reminders) and the dashboard, from the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from typing import Mapping, Tuple
+from urllib.parse import urlsplit
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+# Every variable the staff tools read: (name, default, meaning). Printed by --help; kept in docs/staff-guide.md.
+ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
+    ("TELEGRAM_BOT_TOKEN", "required for the notifier", "bot token from @BotFather"),
+    ("TELEGRAM_API_URL", DEFAULT_API_URL, "Bot API base URL (self-hosted or test server)"),
+    ("TELEGRAM_BOT_USERNAME", "asked from Telegram: getMe", "bot username for agent links t.me/<bot>"),
+    ("STAFF_CHAT_ID", "", "the staff group's chat id (e.g. -1001234567890): new leads, applications, reminders"),
+    ("STAFF_ADMIN_TELEGRAM_ID", "", "Telegram user id of the first staff admin (made admin at start)"),
+    ("STAFF_REMINDER_HOUR", "8", "local hour (WITA) from which the daily reminder of untouched leads is posted"),
+    ("STAFF_STALE_HOURS", "48", "a lead nobody touched for this many hours is in the daily reminder"),
+    ("NOTIFIER_CONSUMER", "host name + pid", "name the notifier claims outbox events under"),
+    ("NOTIFIER_LEASE", "60", "seconds an outbox event stays with the notifier that claimed it"),
+    ("NOTIFIER_INTERVAL", "2", "seconds between outbox polls when idle"),
+    ("DASHBOARD_HOST", "0.0.0.0", "address the dashboard listens on"),
+    ("DASHBOARD_PORT", "8081", "port of the dashboard (0 = any free port)"),
+    ("DASHBOARD_BASE_URL", "http://localhost:<port>", "public URL of the dashboard (sign-in links point there)"),
+    ("DASHBOARD_SECRET", "generated once, kept in the database", "key for CSRF tokens"),
+    ("DASHBOARD_LOGIN_TTL", "600", "seconds a one-time sign-in link is valid"),
+    ("DASHBOARD_SESSION_TTL", "43200", "seconds a dashboard session lasts (12 hours)"),
+    ("DATABASE_URL", "sqlite:///var/lingkar.db", "the lead store (shared with the action server)"),
+    ("LINGKAR_TIMEZONE", "Asia/Makassar", "the branch's time zone"),
+)
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"not a whole number: {value!r}") from None
+
+
+@dataclass
+class StaffSettings:
+    token: str = ""
+    api_url: str = DEFAULT_API_URL
+    bot_username: str = ""
+    staff_chat_id: int | None = None
+    admin_telegram_id: int | None = None
+    reminder_hour: int = 8
+    stale_hours: float = 48.0
+    consumer: str = field(default_factory=lambda: f"notifier-{socket.gethostname()}-{os.getpid()}")
+    lease: float = 60.0
+    interval: float = 2.0
+    dashboard_host: str = "0.0.0.0"
+    dashboard_port: int = 8081
+    dashboard_base_url: str = ""
+    dashboard_secret: str = ""
+    login_ttl: int = 600
+    session_ttl: int = 12 * 3600
+    timezone: str = "Asia/Makassar"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> StaffSettings:
+        env = os.environ if env is None else env
+        g = lambda k, d="": (env.get(k) or d).strip()  # noqa: E731
+        s = cls()
+        s.token = g("TELEGRAM_BOT_TOKEN")
+        s.api_url = g("TELEGRAM_API_URL", DEFAULT_API_URL)
+        s.bot_username = g("TELEGRAM_BOT_USERNAME").lstrip("@")
+        s.staff_chat_id = _int(g("STAFF_CHAT_ID"))
+        s.admin_telegram_id = _int(g("STAFF_ADMIN_TELEGRAM_ID"))
+        s.reminder_hour = min(23, max(0, int(g("STAFF_REMINDER_HOUR", "8"))))
+        s.stale_hours = float(g("STAFF_STALE_HOURS", "48"))
+        s.consumer = g("NOTIFIER_CONSUMER") or s.consumer
+        s.lease = float(g("NOTIFIER_LEASE", "60"))
+        s.interval = float(g("NOTIFIER_INTERVAL", "2"))
+        s.dashboard_host = g("DASHBOARD_HOST", "0.0.0.0")
+        s.dashboard_port = int(g("DASHBOARD_PORT", "8081"))
+        s.dashboard_base_url = g("DASHBOARD_BASE_URL").rstrip("/")
+        s.dashboard_secret = g("DASHBOARD_SECRET")
+        s.login_ttl = int(g("DASHBOARD_LOGIN_TTL", "600"))
+        s.session_ttl = int(g("DASHBOARD_SESSION_TTL", str(12 * 3600)))
+        s.timezone = g("LINGKAR_TIMEZONE", "Asia/Makassar")
+        return s
+
+    @property
+    def base_url(self) -> str:
+        """Where sign-in links point: DASHBOARD_BASE_URL, else http://localhost:<port>."""
+        return self.dashboard_base_url or f"http://localhost:{self.dashboard_port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get the Secure flag (and the __Host- prefix) whenever the dashboard is served over HTTPS."""
+        return urlsplit(self.base_url).scheme == "https"
+
+    def problems(self, notifier: bool = False) -> dict:
+        out = {}
+        if notifier and not self.token:
+            out["TELEGRAM_BOT_TOKEN"] = "is not set"
+        if notifier and self.staff_chat_id is None:
+            out["STAFF_CHAT_ID"] = "is not set (the staff group's chat id)"
+        if self.dashboard_base_url and urlsplit(self.dashboard_base_url).scheme not in ("http", "https"):
+            out["DASHBOARD_BASE_URL"] = "must start with https:// (or http:// for local use)"
+        return out
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)

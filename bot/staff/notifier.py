@@ -1,0 +1,301 @@
+"""The notifier: posts what the outbox announces to the staff group, tells agents about decisions, and
+reminds the group once a day of leads nobody touched.
+
+    python -m bot.staff notifier          # runs until SIGTERM / Ctrl-C
+
+Delivery: ``claim_outbox`` hands an event to this notifier under a lease; it is sent through the Bot API
+and then acked. An event is released (retried later, with back-off) when Telegram cannot be reached, so
+nothing is lost while the Bot API or the notifier is down, and an acked event is never handed out again,
+so a restart posts nothing twice. The one window left: the process dies after Telegram accepted a
+message and before the ack is written (milliseconds); then that one message is posted again after the
+lease. Every message is a single Bot API call for that reason (the agent's link and QR code travel as one
+photo with a caption).
+
+Topics: ``lead.created`` (the lead card with buttons), ``lead.updated`` (a short note), ``handoff.requested``,
+``agent.applied`` (the application with approve/reject buttons), ``agent.status`` (to the agent: link and
+QR code on approval, a short note on rejection or deactivation). Events whose lead/agent/handoff is gone
+(deleted by its owner) are acked without posting anything.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any, Awaitable, Callable, Dict, List
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+
+from actions.store import OPEN_STATUSES, OutboxEvent, Store
+
+from ..agents import texts as agent_texts
+from ..agents.kit import send_kit
+from . import cards
+from .config import StaffSettings
+
+log = logging.getLogger("lingkar.staff.notifier")
+
+TOPICS = ("lead.created", "lead.updated", "handoff.requested", "agent.applied", "agent.status")
+MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
+REMINDER_LINES = 20
+
+
+class Undeliverable(Exception):
+    """The recipient cannot be reached for good (blocked the bot, deleted account): ack, do not retry."""
+
+
+def make_bot(settings: StaffSettings) -> Bot:
+    from bot.telegram.config import file_url_for
+
+    request = HTTPXRequest(connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10)
+    return Bot(settings.token, base_url=settings.api_url, base_file_url=file_url_for(settings.api_url),
+               request=request)
+
+
+class Notifier:
+    def __init__(self, store: Store, settings: StaffSettings, bot: Bot | None = None):
+        self.store = store
+        self.settings = settings
+        self.bot = bot or make_bot(settings)
+        self.consumer = settings.consumer
+        self.username = settings.bot_username
+        self.delivered = 0
+        self.failures = 0
+        self.backoff = 0.0
+        self._pending_reminder: str | None = None   # a claimed reminder that could not be sent yet
+        self._handlers: Dict[str, Callable[[OutboxEvent], Awaitable[None]]] = {
+            "lead.created": self._lead_created, "lead.updated": self._lead_updated,
+            "handoff.requested": self._handoff, "agent.applied": self._agent_applied,
+            "agent.status": self._agent_status,
+        }
+
+    # ---- life cycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Connect to the Bot API (getMe), retrying while it is unreachable."""
+        delay = 1.0
+        while True:
+            try:
+                await self.bot.initialize()
+                break
+            except (NetworkError, TimedOut) as exc:
+                log.warning("Bot API not reachable (%s); retrying in %.0fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        self.username = self.username or self.bot.username
+        log.info("notifier %s for @%s, staff chat %s", self.consumer, self.username, self.settings.staff_chat_id)
+
+    async def close(self) -> None:
+        try:
+            await self.bot.shutdown()
+        except Exception as exc:  # pragma: no cover - best effort
+            log.debug("bot shutdown: %s", exc)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            while not stop.is_set():
+                try:
+                    busy = await self.step()
+                except Exception as exc:  # the database is unreachable, ...: keep going
+                    log.error("notifier step failed: %s: %s", type(exc).__name__, exc)
+                    self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
+                    busy = False
+                wait = self.backoff or (0 if busy else self.settings.interval)
+                if wait:
+                    try:
+                        await asyncio.wait_for(stop.wait(), wait)
+                    except asyncio.TimeoutError:
+                        pass
+        finally:
+            await self.close()
+
+    # ---- one round -------------------------------------------------------------------------------
+    async def step(self) -> bool:
+        """Deliver one batch of outbox events and the daily reminder if due. True if there may be more."""
+        events = await asyncio.to_thread(self.store.claim_outbox, self.consumer, 10, self.settings.lease, TOPICS)
+        for i, event in enumerate(events):
+            ok = await self._deliver(event)
+            if not ok:  # Telegram is unreachable or throttling: hand back the rest, try again later
+                for rest in events[i + 1:]:
+                    await asyncio.to_thread(self.store.release_outbox, rest.id, self.consumer)
+                return False
+        self.backoff = 0.0
+        await self.remind_if_due()
+        return len(events) == 10
+
+    async def _deliver(self, event: OutboxEvent) -> bool:
+        handler = self._handlers.get(event.topic)
+        try:
+            if handler is not None:
+                await handler(event)
+        except Undeliverable as exc:
+            log.info("outbox %s (%s): recipient unreachable (%s); dropped", event.id, event.topic, exc)
+        except RetryAfter as exc:
+            await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+            self.backoff = float(exc.retry_after if isinstance(exc.retry_after, (int, float))
+                                 else exc.retry_after.total_seconds()) + 0.5
+            log.warning("Telegram asks to wait %.0fs; outbox %s released", self.backoff, event.id)
+            return False
+        except (NetworkError, TimedOut) as exc:
+            if isinstance(exc, BadRequest):  # a BadRequest is a NetworkError subclass in PTB
+                return await self._failed(event, exc)
+            await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+            self.failures += 1
+            self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
+            log.warning("Bot API unreachable (%s); outbox %s released, retry in %.0fs", exc, event.id, self.backoff)
+            return False
+        except Exception as exc:
+            return await self._failed(event, exc)
+        acked = await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+        if acked:
+            self.delivered += 1
+        else:  # our lease ran out and another notifier took it: it will count it, not us
+            log.warning("outbox %s was delivered after our lease ended", event.id)
+        return True
+
+    async def _failed(self, event: OutboxEvent, exc: BaseException) -> bool:
+        """Telegram refused the message (or a bug): retry a few times, then post a plain fallback."""
+        self.failures += 1
+        log.error("outbox %s (%s) attempt %s failed: %s: %s", event.id, event.topic, event.attempts,
+                  type(exc).__name__, exc)
+        if event.attempts >= MAX_ATTEMPTS and self.settings.staff_chat_id is not None:
+            try:
+                ref = event.lead_id or event.agent_id or event.handoff_id
+                await self.bot.send_message(self.settings.staff_chat_id,
+                                            f"⚠️ Ada pemberitahuan ({event.topic} #{ref}) yang gagal ditampilkan. "
+                                            "Silakan cek di dasbor.")
+                await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+                return True
+            except TelegramError as again:
+                log.error("fallback for outbox %s failed too: %s", event.id, again)
+        await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+        self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
+        return False
+
+    # ---- sending ---------------------------------------------------------------------------------
+    async def _to_staff(self, text: str, markup: Dict[str, Any] | None = None) -> int:
+        chat_id = self.settings.staff_chat_id
+        if chat_id is None:
+            raise RuntimeError("STAFF_CHAT_ID is not set")
+        m = await self.bot.send_message(chat_id, text, parse_mode="HTML",
+                                        reply_markup=InlineKeyboardMarkup.de_json(markup, None) if markup else None,
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+        return m.message_id
+
+    async def _to_user(self, user_id: int, text: str) -> None:
+        try:
+            await self.bot.send_message(user_id, text, parse_mode="HTML",
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except Forbidden as exc:
+            raise Undeliverable(exc.message) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise Undeliverable(exc.message) from exc
+            raise
+
+    # ---- topics ----------------------------------------------------------------------------------
+    async def _lead_created(self, event: OutboxEvent) -> None:
+        lead = await asyncio.to_thread(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
+        if lead is None:
+            return  # the person deleted their data meanwhile
+        agent = await asyncio.to_thread(self.store.agent_by_code, lead.referral) if lead.referral else None
+        hint = None
+        if lead.type in ("sponsorship_request", "sponsor_offer"):
+            hint = await asyncio.to_thread(self._gn_hint, lead)
+        text = cards.lead_card(lead, agent=agent, hint=hint, now=self.store.now())
+        await self._to_staff(text, cards.lead_keyboard(lead))
+
+    def _gn_hint(self, lead) -> str | None:
+        region = (lead.sponsor_regency or lead.regency) if lead.type == "sponsor_offer" else lead.regency
+        if not region:
+            return None
+        if lead.type == "sponsorship_request":
+            offers = [x for x in self.store.list_leads(type="sponsor_offer", status=OPEN_STATUSES, limit=500)
+                      if (x.sponsor_regency or x.regency or "").lower() == region.lower()]
+            return cards.gn_hint(lead, len(offers), 0)
+        requests = self.store.count_leads(type="sponsorship_request", status=OPEN_STATUSES, regency=region)
+        return cards.gn_hint(lead, 0, requests)
+
+    async def _lead_updated(self, event: OutboxEvent) -> None:
+        lead = await asyncio.to_thread(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
+        if lead is None:
+            return
+        fields = [f for f in event.payload.get("fields", []) if f != "consent_version"]
+        button = {"text": "🕘 Lihat lead", "callback_data": f"{cards.CALLBACK_LEAD}:h:{lead.id}"}
+        markup = {"inline_keyboard": [[button]]}
+        await self._to_staff(cards.lead_updated(lead.id, fields), markup)
+
+    async def _handoff(self, event: OutboxEvent) -> None:
+        h = await asyncio.to_thread(self.store.get_handoff, event.handoff_id or event.payload.get("handoff_id"))
+        if h is None or h.status != "open":
+            return
+        await self._to_staff(cards.handoff_card(h), cards.handoff_keyboard(h))
+
+    async def _agent_applied(self, event: OutboxEvent) -> None:
+        agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
+        if agent is None or agent.status != "applied" or not agent.name:
+            return  # decided already, or the applicant deleted their data
+        await self._to_staff(cards.agent_card(agent), cards.agent_keyboard(agent))
+
+    async def _agent_status(self, event: OutboxEvent) -> None:
+        agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
+        to = event.payload.get("to")
+        if agent is None or not agent.telegram_user_id or agent.status != to:
+            return  # gone, anonymised, or decided otherwise since: this news is stale
+        uid = int(agent.telegram_user_id)
+        if to == "approved":
+            await self.send_agent_kit(uid, agent.code, agent.name, welcome=True)
+        elif to == "rejected":
+            await self._to_user(uid, cards.e(agent_texts.REJECTED))
+        elif to == "inactive":
+            await self._to_user(uid, cards.e(agent_texts.DEACTIVATED))
+
+    async def send_agent_kit(self, user_id: int, code: str, name: str | None, welcome: bool = False) -> None:
+        """The agent's personal link and its QR code, as one photo with a caption (one Bot API call)."""
+        if not self.username:
+            me = await self.bot.get_me()
+            self.username = me.username
+        try:
+            await send_kit(self.bot, user_id, self.username, code, name, welcome=welcome)
+        except Forbidden as exc:
+            raise Undeliverable(exc.message) from exc
+
+    # ---- daily reminder ----------------------------------------------------------------------------
+    async def remind_if_due(self) -> bool:
+        """Post the reminder of untouched open leads once a day, from STAFF_REMINDER_HOUR (local time).
+
+        ``run_once("reminder:<date>")`` makes one notifier (of any number) post it; if Telegram is down
+        then, this notifier keeps it and retries. Nothing is posted on a day without untouched leads.
+        """
+        if self.settings.staff_chat_id is None:
+            return False
+        now = self.store.now()
+        local = now.astimezone(cards.zone())
+        key = f"reminder:{local.date().isoformat()}"
+        if self._pending_reminder != key:
+            if local.hour < self.settings.reminder_hour:
+                return False
+            if not await asyncio.to_thread(self.store.run_once, key):
+                return False
+            self._pending_reminder = key
+        hours = self.settings.stale_hours
+        leads, total = await asyncio.to_thread(self._stale, hours)
+        try:
+            if leads:
+                await self._to_staff(cards.reminder(leads, total, hours, now))
+        except (NetworkError, TimedOut, RetryAfter) as exc:
+            log.warning("reminder %s not sent yet: %s", key, exc)
+            return False
+        self._pending_reminder = None
+        log.info("reminder %s: %d untouched lead(s)", key, total)
+        return True
+
+    def _stale(self, hours: float) -> tuple[List, int]:
+        leads = self.store.list_leads(open_only=True, untouched_hours=hours, oldest_first=True, limit=REMINDER_LINES)
+        total = self.store.count_leads(open_only=True, untouched_hours=hours)
+        return leads, total
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,110 @@
+"""Fixtures shared by tests/staff, tests/agents and tests/dashboard (imported by their conftest.py).
+
+* ``db_url``: a migrated, empty database — a SQLite file and a real PostgreSQL database (parametrised; on a
+  machine where PostgreSQL is installed but not running the PostgreSQL cases FAIL, without it they are
+  skipped loudly — the machinery of tests/store/conftest.py).
+* ``store``: a :class:`Store` on it with a hand-moved clock (``clock``), starting 2026-11-24 10:00 WITA.
+* The fake Telegram Bot API and fake Rasa of tests/telegram, and ``start_adapter``.
+* ``make_lead``/``make_agent``/``make_staff``: data through the store's public API.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Dict
+
+import pytest
+
+from actions.store import Store
+from tests.store.conftest import FakeClock, _truncate_pg, pg_databases, pg_store_url  # noqa: F401
+from tests.telegram.conftest import base_env, fake_rasa, fake_tg, free_port, start_adapter  # noqa: F401
+from tests.telegram.fake_bot_api import FakeBotAPI  # noqa: F401
+
+STAFF_CHAT = -1001234567
+ADMIN = 900001
+STAFF = 900002
+OUTSIDER = 900099
+NIK = "7401015708900001"  # structurally valid: Kolaka (74 01 01), born 17-08-1990, a woman (+40)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lingkar.db'}"
+        s = Store(url)
+        s.migrate()
+        s.dispose()
+        return url
+    url = request.getfixturevalue("pg_store_url")
+    _truncate_pg(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'lingkar.db'}"
+    s = Store(url)
+    s.migrate()
+    s.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def store(db_url, clock):
+    s = Store(db_url, clock=clock)
+    yield s
+    s.dispose()
+
+
+_phones = itertools.count(10000001)
+
+
+def lead_kwargs(**over: Any) -> Dict[str, Any]:
+    n = next(_phones)
+    kw = dict(sender_id=f"telegram:{n}", channel="telegram", name="Wa Ode Sitti", phone=f"0812{n}",
+              consent_version="pdp-2026-11", regency="Kabupaten Kolaka", occupation="nelayan",
+              sector="perikanan", age=35, income=2_000_000, contact_time="pagi",
+              eligibility={"category": "bpu", "programmes": {"jkk": "mandatory", "jkm": "mandatory",
+                                                               "jht": "optional"}, "monthly_total": 16800})
+    kw.update(over)
+    return kw
+
+
+@pytest.fixture
+def make_lead(store):
+    def make(**over: Any):
+        return store.upsert_lead(**lead_kwargs(**over)).lead
+    return make
+
+
+@pytest.fixture
+def make_agent(store):
+    def make(uid: int = 700001, approve: bool = True, name: str = "La Ode Agen", regency: str = "Kabupaten Kolaka"):
+        agent = store.apply_agent(telegram_user_id=uid, name=name, organisation="Koperasi Nelayan",
+                                  regency=regency, phone="081300001111", consent_version="agen-2026-11")
+        if approve:
+            agent = store.set_agent_status(agent.id, "approved", actor=f"telegram:{ADMIN}")
+        return agent
+    return make
+
+
+@pytest.fixture
+def staff(store):
+    """An admin and a staff member in the database."""
+    store.ensure_admin(ADMIN, name="Bu Admin")
+    store.add_staff(STAFF, "Rina Petugas", "staff", actor=f"telegram:{ADMIN}")
+    return store
+
+
+def drain_outbox(store: Store) -> None:
+    """Mark everything pending as delivered (setup data that a test does not want posted)."""
+    while True:
+        events = store.claim_outbox("test-setup", limit=100)
+        if not events:
+            return
+        for ev in events:
+            store.ack_outbox(ev.id, "test-setup")
