@@ -88,3 +88,4 @@ def test_cannot_afford_mentions_the_cheaper_amount_only_while_it_runs(answers, o
     assert NORMAL in t
     assert (DISCOUNTED in t) is transport
     assert ("Khusus ojol" in t) is (transport and not other)
+    assert ("Desember 2026" in t) is other and ("Maret 2027" in t) is transport
