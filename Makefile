@@ -17,7 +17,9 @@ export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 
 # Everything that changes what `rasa train` produces. The model is rebuilt only when one of these is newer.
-TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' 2>/dev/null) \
+# content/facts.yml and content/answers.yml are read by the action server at run time, not trained on.
+TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' -not -name facts.yml \
+                  -not -name answers.yml 2>/dev/null) \
                 $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services

@@ -3,7 +3,8 @@
     python scripts/test_stories.py --model models/lingkar.tar.gz
 
 Starts the action server on a free port with a throw-away SQLite lead store, runs
-`rasa test core --fail-on-prediction-errors`, writes reports/stories/, stops the action server.
+`rasa test core --e2e --fail-on-prediction-errors` (so typed user text is checked
+against its intent too; Rasa then reads only files named test_*.yml), writes reports/stories/, stops the action server.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def main() -> int:
                 return 1
             cmd = [str(BIN / "rasa"), "test", "core", "--model", str(args.model), "--stories", str(args.stories),
                    "--endpoints", str(ROOT / "endpoints.yml"), "--out", str(args.out),
-                   "--fail-on-prediction-errors", "--no-plot"]
+                   "--fail-on-prediction-errors", "--no-plot", "--e2e"]
             rc = subprocess.call(cmd, cwd=ROOT, env=env)
             failed = args.out / "failed_test_stories.yml"
             if rc != 0 and failed.exists():
