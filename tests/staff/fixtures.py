@@ -4,20 +4,22 @@
   machine where PostgreSQL is installed but not running the PostgreSQL cases FAIL, without it they are
   skipped loudly — the machinery of tests/store/conftest.py).
 * ``store``: a :class:`Store` on it with a hand-moved clock (``clock``), starting 2026-11-24 10:00 WITA.
-* The fake Telegram Bot API and fake Rasa of tests/telegram, and ``start_adapter``.
+* The fake Telegram Bot API (keeping uploaded files) and fake Rasa of tests/telegram, and ``start_adapter``.
 * ``make_lead``/``make_agent``/``make_staff``: data through the store's public API.
 """
 from __future__ import annotations
 
 import itertools
-from typing import Any, Dict
+from typing import Any, Dict, List
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from actions.store import Store
 from tests.store.conftest import FakeClock, _truncate_pg, pg_databases, pg_store_url  # noqa: F401
-from tests.telegram.conftest import base_env, fake_rasa, fake_tg, free_port, start_adapter  # noqa: F401
-from tests.telegram.fake_bot_api import FakeBotAPI  # noqa: F401
+from tests.telegram.conftest import base_env, fake_rasa, free_port, start_adapter  # noqa: F401
+from tests.telegram.fake_bot_api import FakeBotAPI
 
 STAFF_CHAT = -1001234567
 ADMIN = 900001
@@ -108,3 +110,43 @@ def drain_outbox(store: Store) -> None:
             return
         for ev in events:
             store.ack_outbox(ev.id, "test-setup")
+
+
+class RecordingBotAPI(FakeBotAPI):
+    """The fake Bot API of tests/telegram, on a chosen port if asked (to be "down" and come back on the same
+    address), keeping the bytes of uploaded files (the agent's QR code) in :attr:`uploads`."""
+
+    def __init__(self, port: int = 0):
+        super().__init__()
+        self.want_port = port
+        self.uploads: List[Dict[str, Any]] = []
+
+    async def start(self) -> RecordingBotAPI:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", self.want_port)
+        await site.start()
+        self.port = self.runner.addresses[0][1]
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def _params(self, request: web.Request) -> Dict[str, Any]:
+        if request.method == "POST" and request.can_read_body and request.content_type == "multipart/form-data":
+            form = await request.post()  # cached by aiohttp: the base class reads the same form
+            for key, value in form.items():
+                if hasattr(value, "file"):
+                    data = value.file.read()
+                    value.file.seek(0)
+                    self.uploads.append({"method": request.match_info["method"], "field": key,
+                                         "filename": value.filename, "data": data, "chat_id": form.get("chat_id")})
+        return await super()._params(request)
+
+
+@pytest.fixture
+async def fake_tg():
+    """The fake Bot API (a :class:`RecordingBotAPI` on a free port); the adapter fixtures use it too."""
+    api = await RecordingBotAPI().start()
+    yield api
+    await api.stop()
