@@ -174,17 +174,23 @@ class StaffPlugin:
 
     # ---- metrics ----------------------------------------------------------------------------------
     async def pre_metrics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """``chat_started`` once per person: at their first contact, with the agent code of their link."""
+        """``chat_started`` once per person: at their first contact, with the agent code of their link
+        (not for staff or agents: they are not the workers the funnel counts)."""
         turn = Turn.current()
         user = update.effective_user
         touched = turn.extra.get("user") if turn is not None else None
         if not touched or not touched.get("new") or user is None:
             return
 
+        def go() -> int | None:
+            if self.store.role_of(user.id) is not None:
+                return None  # staff and agents trying the bot are not workers reached
+            return self.store.record_event("chat_started", channel="telegram", sender_id=f"telegram:{user.id}",
+                                           agent_code=touched.get("referral"))
+
         async def record() -> int | None:
             try:
-                return await asyncio.to_thread(self.store.record_event, "chat_started", channel="telegram",
-                                               sender_id=f"telegram:{user.id}", agent_code=touched.get("referral"))
+                return await asyncio.to_thread(go)
             except Exception as exc:  # a metric must never cost the worker their answer
                 log.warning("chat_started for user %s not recorded: %s", user.id, exc)
                 return None

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any, Dict, List
 
 import aiohttp
@@ -17,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from actions.store import Store
-from tests.store.conftest import FakeClock, _truncate_pg, pg_databases, pg_store_url  # noqa: F401
+from tests.store.conftest import PG_ADMIN_URL, FakeClock, PgDatabases, _loud_skip, _truncate_pg, pg_installed
 from tests.telegram.conftest import base_env, fake_rasa, free_port, start_adapter  # noqa: F401
 from tests.telegram.fake_bot_api import FakeBotAPI
 
@@ -28,6 +29,40 @@ OUTSIDER = 900099
 NIK = "7401015708900001"  # structurally valid: Kolaka (74 01 01), born 17-08-1990, a woman (+40)
 
 
+_TAG = uuid.uuid4().hex[:8]
+_numbers = itertools.count()
+
+
+class _Databases(PgDatabases):
+    """Throw-away PostgreSQL databases with names no other test directory uses in the same run."""
+
+    def create(self) -> str:
+        name = f"lingkar_staff_{_TAG}_{next(_numbers)}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        self.names.append(name)
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def staff_pg_url():
+    """One migrated PostgreSQL database for the session (FAIL if PostgreSQL is installed but down)."""
+    if not pg_installed():
+        _loud_skip("PostgreSQL is not installed on this machine: the PostgreSQL staff/dashboard tests are SKIPPED")
+    dbs = _Databases(PG_ADMIN_URL)
+    try:
+        with dbs.admin.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        pytest.fail(f"PostgreSQL is installed but not reachable at {PG_ADMIN_URL}: {exc} (start it: make services)")
+    url = dbs.create()
+    s = Store(url)
+    s.migrate()
+    s.dispose()
+    yield url
+    dbs.drop_all()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
@@ -36,7 +71,7 @@ def db_url(request, tmp_path):
         s.migrate()
         s.dispose()
         return url
-    url = request.getfixturevalue("pg_store_url")
+    url = request.getfixturevalue("staff_pg_url")
     _truncate_pg(url)
     return url
 

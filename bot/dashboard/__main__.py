@@ -1,0 +1,99 @@
+"""Command line: ``python -m bot.dashboard [--host H] [--port N]``."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from typing import List
+
+from ..staff.config import ENV_HELP, StaffSettings
+
+DESCRIPTION = """Lingkar's staff dashboard (web, Indonesian, works on a phone): leads with filters, search and CSV
+export; a lead's details, history and status change; Agen Perisai (approve, reject, deactivate, results,
+link and QR code); GN Lingkaran matching; the funnel (chats -> eligibility checks -> leads -> contacted
+-> registered) by week, regency, sector and agent against the Sultra figures; staff management for admins.
+
+Staff sign in with a one-time link the bot sends them (/dasbor in a private chat with the bot), so the
+Telegram adapter must run with the staff plugin (TELEGRAM_PLUGINS=bot.staff.plugin:setup_all) and
+DASHBOARD_BASE_URL must be the address staff open. Serve it behind HTTPS in production (secure cookies
+follow from an https:// DASHBOARD_BASE_URL). GET /health answers {"status": "ok"}. Details:
+docs/staff-guide.md."""
+
+DASHBOARD_KEYS = ("DASHBOARD_HOST", "DASHBOARD_PORT", "DASHBOARD_BASE_URL", "DASHBOARD_SECRET", "DASHBOARD_LOGIN_TTL",
+                  "DASHBOARD_SESSION_TTL", "STAFF_ADMIN_TELEGRAM_ID", "STAFF_STALE_HOURS", "TELEGRAM_BOT_USERNAME",
+                  "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "LINGKAR_TIMEZONE")
+
+
+def _epilog() -> str:
+    rows = [r for r in ENV_HELP if r[0] in DASHBOARD_KEYS]
+    width = max(len(k) for k, _, _ in rows)
+    lines = ["environment variables (default):"]
+    lines += [f"  {k:<{width}}  {meaning} ({default})" if default else f"  {k:<{width}}  {meaning}"
+              for k, default, meaning in rows]
+    lines.append("  (TELEGRAM_BOT_USERNAME, or the token to ask getMe, is needed for agents' links and QR codes)")
+    return "\n".join(lines)
+
+
+def main(argv: List[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bot.dashboard", description=DESCRIPTION, epilog=_epilog(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--host", help="overrides DASHBOARD_HOST")
+    ap.add_argument("--port", type=int, help="overrides DASHBOARD_PORT (0 = any free port)")
+    ap.add_argument("--check", action="store_true", help="check the settings and exit (0 = runnable)")
+    args = ap.parse_args(argv)
+
+    settings = StaffSettings.from_env()
+    if args.host:
+        settings.dashboard_host = args.host
+    if args.port is not None:
+        settings.dashboard_port = args.port
+    problems = settings.problems()
+    if problems:
+        for key, problem in problems.items():
+            print(f"error: {key} {problem}", file=sys.stderr)
+        return 2
+    if args.check:
+        print(f"ok: dashboard on {settings.dashboard_host}:{settings.dashboard_port}, links to {settings.base_url}")
+        return 0
+
+    logging.basicConfig(level=getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # URLs of sign-in links carry the token
+    from aiohttp import web
+
+    from actions.identity import install_log_filter
+    from actions.store import get_store
+
+    from .app import make_app
+
+    install_log_filter()
+    store = get_store()
+    if settings.admin_telegram_id is not None:
+        store.ensure_admin(settings.admin_telegram_id)
+
+    async def serve() -> None:
+        runner = web.AppRunner(make_app(store, settings), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.dashboard_host, settings.dashboard_port)
+        await site.start()
+        port = runner.addresses[0][1] if runner.addresses else settings.dashboard_port
+        print(f">> staff dashboard on port {port} (links to {settings.base_url})", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await runner.cleanup()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
