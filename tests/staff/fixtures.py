@@ -168,15 +168,17 @@ class RecordingBotAPI(FakeBotAPI):
         return self
 
     async def _params(self, request: web.Request) -> Dict[str, Any]:
-        if request.method == "POST" and request.can_read_body and request.content_type == "multipart/form-data":
-            form = await request.post()  # cached by aiohttp: the base class reads the same form
+        multipart = request.method == "POST" and request.content_type == "multipart/form-data"
+        params = await super()._params(request)
+        if multipart:
+            form = await request.post()  # the form the base class read (aiohttp keeps it)
             for key, value in form.items():
                 if hasattr(value, "file"):
-                    data = value.file.read()
                     value.file.seek(0)
                     self.uploads.append({"method": request.match_info["method"], "field": key,
-                                         "filename": value.filename, "data": data, "chat_id": form.get("chat_id")})
-        return await super()._params(request)
+                                         "filename": value.filename, "data": value.file.read(),
+                                         "chat_id": form.get("chat_id")})
+        return params
 
 
 @pytest.fixture
