@@ -119,7 +119,7 @@ async def leads_page(request: web.Request) -> web.Response:
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
                   regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
-                  when=cards.when, age_text=cards.age_text, now=store.now())
+                  when=cards.when, ago=cards.ago, now=store.now())
 
 
 async def leads_csv(request: web.Request) -> web.Response:

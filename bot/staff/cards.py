@@ -54,6 +54,12 @@ def age_text(t: dt.datetime, now: dt.datetime) -> str:
     return f"{int(hours // 24)} hari"
 
 
+def ago(t: dt.datetime, now: dt.datetime) -> str:
+    """"baru saja", "3 jam lalu", "2 hari lalu"."""
+    text = age_text(t, now)
+    return text if text == "baru saja" else f"{text} lalu"
+
+
 def actor_name(actor: str | None, staff: Mapping[int, StaffUser] | None = None) -> str:
     """A staff member's name for an actor id like ``telegram:123``."""
     if not actor:
@@ -195,7 +201,7 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
         lines.append(f"💬 Pesan: {e(lead.note)}")
     meta = f"Masuk {when(lead.created_at)} lewat {e(lead.channel)}"
     if now is not None:
-        meta += f" ({age_text(lead.created_at, now)} lalu)"
+        meta += f" ({ago(lead.created_at, now)})"
     lines.append(f"<i>{meta}</i>")
     if lead.claimed_by:
         lines.append(f"🙋 Ditangani: {e(actor_name(lead.claimed_by, staff))}")
