@@ -64,6 +64,7 @@ class Notifier:
         self.failures = 0
         self.backoff = 0.0
         self._pending_reminder: str | None = None   # a claimed reminder that could not be sent yet
+        self._reminder_settled: str | None = None   # the day whose reminder is sent or another notifier's
         self._handlers: Dict[str, Callable[[OutboxEvent], Awaitable[None]]] = {
             "lead.created": self._lead_created, "lead.updated": self._lead_updated,
             "handoff.requested": self._handoff, "agent.applied": self._agent_applied,
@@ -71,19 +72,29 @@ class Notifier:
         }
 
     # ---- life cycle ------------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Connect to the Bot API (getMe), retrying while it is unreachable."""
+    async def start(self, stop: asyncio.Event | None = None) -> bool:
+        """Connect to the Bot API (getMe), retrying while it is unreachable. False if stopped meanwhile."""
         delay = 1.0
         while True:
             try:
                 await self.bot.initialize()
                 break
             except (NetworkError, TimedOut) as exc:
+                if isinstance(exc, BadRequest):
+                    raise
                 log.warning("Bot API not reachable (%s); retrying in %.0fs", exc, delay)
-                await asyncio.sleep(delay)
+                if stop is None:
+                    await asyncio.sleep(delay)
+                else:
+                    try:
+                        await asyncio.wait_for(stop.wait(), delay)
+                        return False
+                    except asyncio.TimeoutError:
+                        pass
                 delay = min(delay * 2, 30.0)
         self.username = self.username or self.bot.username
         log.info("notifier %s for @%s, staff chat %s", self.consumer, self.username, self.settings.staff_chat_id)
+        return True
 
     async def close(self) -> None:
         try:
@@ -92,7 +103,8 @@ class Notifier:
             log.debug("bot shutdown: %s", exc)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.start()
+        if not await self.start(stop):
+            return
         try:
             while not stop.is_set():
                 try:
@@ -274,9 +286,10 @@ class Notifier:
         local = now.astimezone(cards.zone())
         key = f"reminder:{local.date().isoformat()}"
         if self._pending_reminder != key:
-            if local.hour < self.settings.reminder_hour:
+            if local.hour < self.settings.reminder_hour or self._reminder_settled == key:
                 return False
             if not await asyncio.to_thread(self.store.run_once, key):
+                self._reminder_settled = key  # another notifier has it: do not ask again today
                 return False
             self._pending_reminder = key
         hours = self.settings.stale_hours
@@ -288,6 +301,7 @@ class Notifier:
             log.warning("reminder %s not sent yet: %s", key, exc)
             return False
         self._pending_reminder = None
+        self._reminder_settled = key
         log.info("reminder %s: %d untouched lead(s)", key, total)
         return True
 

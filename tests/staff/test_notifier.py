@@ -228,3 +228,14 @@ async def test_reminder_waits_for_the_configured_hour(store, staff, fake_tg, clo
         assert await n.remind_if_due() is True and len(fake_tg.texts(STAFF_CHAT)) == 1
     finally:
         await n.close()
+
+
+async def test_notifier_stops_cleanly_while_the_bot_api_is_unreachable(store, staff):
+    n = Notifier(store, settings(f"http://127.0.0.1:{free_port()}/bot"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(n.run(stop))
+    await asyncio.sleep(0.3)
+    assert not task.done()
+    stop.set()
+    await asyncio.wait_for(task, 30)  # returns instead of retrying getMe forever
+    assert task.exception() is None
