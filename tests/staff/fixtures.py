@@ -19,7 +19,7 @@ from aiohttp import web
 
 from actions.store import Store
 from tests.store.conftest import PG_ADMIN_URL, FakeClock, PgDatabases, _loud_skip, _truncate_pg, pg_installed
-from tests.telegram.conftest import base_env, fake_rasa, free_port, start_adapter  # noqa: F401
+from tests.telegram.conftest import base_env, fake_rasa, free_port, redis_url, start_adapter  # noqa: F401
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 STAFF_CHAT = -1001234567
