@@ -8,6 +8,8 @@ simply waits up to the busy timeout. Read-only work uses a plain deferred ``BEGI
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -53,7 +55,7 @@ def _sqlite_engine(u, echo: bool) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cur)
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
@@ -62,6 +64,20 @@ def _sqlite_engine(u, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READONLY) else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _set_wal(cur) -> None:
+    """Switch to WAL. On a brand-new file, processes connecting at the same moment race for this switch and
+    SQLite answers "database is locked" without waiting for the busy timeout: retry until it passes."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class UTCDateTime(TypeDecorator):
