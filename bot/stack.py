@@ -6,9 +6,10 @@
 ``serve`` runs Rasa (REST channel + HTTP API on $RASA_PORT, default 5005) and the action server
 ($ACTION_SERVER_PORT, default 5055) in the foreground; Ctrl-C stops both.
 
-``run`` is the main job: with TELEGRAM_BOT_TOKEN set it serves the real bot (Rasa, action server
-and the Telegram adapter); without it, it starts the action server and an interactive chat in the
-terminal (``rasa shell``). REDIS_URL and DATABASE_URL switch the stores; see README.
+``run`` is the main job: with TELEGRAM_BOT_TOKEN set it serves the real bot (Rasa, action server,
+the Telegram adapter with the staff and agent features, the staff dashboard, and — with STAFF_CHAT_ID
+set — the notifier that posts new leads to the staff group); without it, it starts the action server
+and an interactive chat in the terminal (``rasa shell``). REDIS_URL and DATABASE_URL switch the stores; see README.
 """
 from __future__ import annotations
 
@@ -122,9 +123,16 @@ def serve(with_telegram: bool = False, model: Path = MODEL) -> int:
             if not wait_http(f"{env['RASA_URL']}/", 180, stack.procs):
                 print("error: Rasa did not come up; see its log above.", file=sys.stderr)
                 return 1
+            env.setdefault("TELEGRAM_PLUGINS", "bot.staff.plugin:setup_all")
             stack.start([sys.executable, "-m", "bot.telegram"])
+            stack.start([sys.executable, "-m", "bot.dashboard"])
+            if env.get("STAFF_CHAT_ID"):
+                stack.start([sys.executable, "-m", "bot.staff", "notifier"])
+            else:
+                print(">> STAFF_CHAT_ID is not set: new leads are kept in the outbox until a notifier runs",
+                      flush=True)
         print(f">> Lingkar: Rasa on :{env['RASA_PORT']}, action server on :{env['ACTION_SERVER_PORT']}"
-              + (", Telegram adapter running" if with_telegram else "") + ". Ctrl-C stops everything.",
+              + (", Telegram adapter, dashboard" if with_telegram else "") + ". Ctrl-C stops everything.",
               flush=True)
         return stack.wait_any()
     except KeyboardInterrupt:
