@@ -4,7 +4,12 @@
 #   rasa       Rasa server: REST channel + HTTP API on $RASA_PORT (default 5005). The HTTP API is always on
 #              and always behind RASA_AUTH_TOKEN: without a token this refuses to start.
 #   actions    rasa-sdk action server on $ACTION_SERVER_PORT (default 5055)
-#   telegram   the Telegram adapter (python -m bot.telegram; TELEGRAM_MODE=webhook in production)
+#   telegram   the Telegram adapter (python -m bot.telegram; TELEGRAM_MODE=webhook in production; with
+#              TELEGRAM_PLUGINS=bot.staff.plugin:setup_all it serves the staff and agent commands too)
+#   dashboard  the staff dashboard (python -m bot.dashboard) on $DASHBOARD_PORT (default 8081); GET /health
+#   notifier   the staff notifier (python -m bot.staff notifier): posts new leads, agent applications and
+#              handoffs from the outbox to the staff group (STAFF_CHAT_ID), tells agents, daily reminder.
+#              It refuses to start without TELEGRAM_BOT_TOKEN and STAFF_CHAT_ID.
 #   health     python -m bot.rasa_health (exit 0 ok, 1 degraded, 2 down)
 #   anything else is run as a command, e.g. `python -m actions.store upgrade`.
 #
@@ -39,6 +44,12 @@ case "$role" in
     ;;
   telegram)
     exec python -m bot.telegram "$@"
+    ;;
+  dashboard)
+    exec python -m bot.dashboard "$@"
+    ;;
+  notifier)
+    exec python -m bot.staff notifier "$@"
     ;;
   health)
     exec python -m bot.rasa_health "$@"

@@ -1,34 +1,50 @@
 """docker-compose.yml validates and has the intended shape; .env.example documents every variable it uses.
 
 Runs Debian's `docker-compose` (`apt-get install -y docker-compose`); no Docker engine is needed. The check runs
-with a clean environment and a generated env file, never the developer's .env.
+with a clean environment and a generated env file, never the developer's .env. The notifier's health check
+(docker/notifier_health.py) is run for real against a SQLite file and the local PostgreSQL.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 import yaml
 
-from .conftest import ROOT, loud_skip
+from actions.store import Store
+from tests.staff.fixtures import db_url, staff_pg_url  # noqa: F401  (fixtures: migrated SQLite / PostgreSQL)
+
+from .conftest import ROOT, free_port, loud_skip
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-SECRETS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_AUTH_TOKEN", "REDIS_PASSWORD", "POSTGRES_PASSWORD")
-SERVICES = {"redis", "postgres", "rasa", "actions", "bot"}
+NOTIFIER_HEALTH = ROOT / "docker" / "notifier_health.py"
+SECRETS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_AUTH_TOKEN", "REDIS_PASSWORD", "POSTGRES_PASSWORD",
+           "DASHBOARD_SECRET")
+# Site settings compose refuses to start without (they have no sensible default in production).
+REQUIRED_SETTINGS = ("TELEGRAM_WEBHOOK_URL", "STAFF_CHAT_ID", "STAFF_ADMIN_TELEGRAM_ID", "TELEGRAM_BOT_USERNAME",
+                     "DASHBOARD_BASE_URL")
+SERVICES = {"redis", "postgres", "rasa", "actions", "bot", "dashboard", "notifier"}
 INTERNAL = {"redis", "postgres", "rasa", "actions"}
+STORE_USERS = ("actions", "bot", "dashboard", "notifier")
 
 
 def sample_env() -> Dict[str, str]:
     env = {name: secrets.token_hex(16) for name in SECRETS}
     env["TELEGRAM_BOT_TOKEN"] = f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(26)}"
     env["TELEGRAM_WEBHOOK_URL"] = "https://bot.example.org/telegram/" + secrets.token_hex(8)
+    env["STAFF_CHAT_ID"] = str(-1000000000000 - secrets.randbelow(10**9))
+    env["STAFF_ADMIN_TELEGRAM_ID"] = str(10**8 + secrets.randbelow(10**9))
+    env["TELEGRAM_BOT_USERNAME"] = "lingkar_" + secrets.token_hex(3) + "_bot"
+    env["DASHBOARD_BASE_URL"] = "https://dasbor.example.org"
     return env
 
 
@@ -85,12 +101,53 @@ def test_services_ports_and_networks(rendered):
     services = cfg["services"]
     assert set(services) == SERVICES
     published = {name: _published(s) for name, s in services.items() if _published(s)}
-    assert set(published) == {"bot"}, f"only the bot's webhook may be published, got {published}"
+    assert set(published) == {"bot", "dashboard"}, f"only the webhook and the dashboard may be published: {published}"
     assert published["bot"] == [{"host_ip": "127.0.0.1", "published": "8080", "target": "8080"}]
+    assert published["dashboard"] == [{"host_ip": "127.0.0.1", "published": "8081", "target": "8081"}]
     assert cfg["networks"]["backend"].get("internal") is True
+    assert not cfg["networks"]["edge"].get("internal")
     for name in INTERNAL:
         assert _networks(services[name]) == {"backend"}, f"{name} must only be on the internal network"
-    assert _networks(services["bot"]) == {"backend", "edge"}
+    for name in ("bot", "dashboard", "notifier"):
+        assert _networks(services[name]) == {"backend", "edge"}, name
+    assert "ports" not in services["notifier"] and "expose" not in services["notifier"]
+
+
+def test_publish_addresses_and_ports_come_from_env(tmp_path):
+    env = sample_env()
+    env.update(BOT_PUBLISH_ADDR="0.0.0.0", BOT_PUBLISH_PORT="18080",
+               DASHBOARD_PUBLISH_ADDR="127.0.0.2", DASHBOARD_PUBLISH_PORT="18443")
+    done = compose(tmp_path, env, "config")
+    assert done.returncode == 0, done.stderr
+    services = yaml.safe_load(done.stdout)["services"]
+    assert _published(services["bot"]) == [{"host_ip": "0.0.0.0", "published": "18080", "target": "8080"}]
+    assert _published(services["dashboard"]) == [{"host_ip": "127.0.0.2", "published": "18443", "target": "8081"}]
+
+
+def test_roles_of_the_lingkar_services(rendered):
+    cfg, _ = rendered
+    roles = {name: s.get("command") for name, s in cfg["services"].items() if name not in ("redis", "postgres")}
+    assert roles == {"rasa": ["rasa"], "actions": ["actions"], "bot": ["telegram"], "dashboard": ["dashboard"],
+                     "notifier": ["notifier"]}
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
+    assert re.search(r"^  dashboard\)\n    exec python -m bot\.dashboard ", entrypoint, re.M)
+    assert re.search(r"^  notifier\)\n    exec python -m bot\.staff notifier ", entrypoint, re.M)
+    header = entrypoint.split("set -eu")[0]
+    assert re.search(r"^#   dashboard ", header, re.M) and re.search(r"^#   notifier ", header, re.M)
+    images = {s.get("image") for name, s in cfg["services"].items() if name in roles}
+    assert images == {"lingkar:latest"}, "the Lingkar services share one image"
+
+
+@pytest.mark.parametrize("role", ["dashboard", "notifier"])
+def test_entrypoint_runs_the_role(role, tmp_path):
+    """`docker/entrypoint.sh <role> --help` reaches the real program (what the container runs)."""
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+           "LINGKAR_HOME": str(ROOT), "HOME": str(tmp_path)}
+    done = subprocess.run(["sh", str(ROOT / "docker" / "entrypoint.sh"), role, "--help"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = {"dashboard": "usage: python -m bot.dashboard", "notifier": "usage: python -m bot.staff notifier"}
+    assert done.stdout.startswith(expected[role]), done.stdout[:300]
 
 
 def test_health_checks_restart_policies_and_order(rendered):
@@ -99,11 +156,24 @@ def test_health_checks_restart_policies_and_order(rendered):
         assert service.get("restart") == "unless-stopped", name
         test = (service.get("healthcheck") or {}).get("test")
         assert test and test[0] in ("CMD", "CMD-SHELL"), f"{name} has no health check"
-    rasa = cfg["services"]["rasa"]
+    services = cfg["services"]
+    rasa = services["rasa"]
     assert rasa["healthcheck"]["test"][1:4] == ["python", "-m", "bot.rasa_health"]
     assert rasa["depends_on"]["redis"]["condition"] == "service_healthy"
-    assert cfg["services"]["bot"]["depends_on"]["rasa"]["condition"] == "service_healthy"
-    assert cfg["services"]["actions"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["bot"]["depends_on"]["rasa"]["condition"] == "service_healthy"
+    assert services["actions"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in STORE_USERS:
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy", name
+    assert services["dashboard"]["healthcheck"]["test"][-1] == "http://localhost:8081/health"
+    assert services["notifier"]["healthcheck"]["test"][1:3] == ["python", "/app/docker/notifier_health.py"]
+
+
+def test_the_notifier_health_check_is_in_the_image():
+    """The health check runs inside the container: the script must be part of the build context."""
+    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")]
+    assert NOTIFIER_HEALTH.exists()
+    assert not any(p in ("docker", "docker/", "docker/*", "*.py", "**/*.py") for p in ignored), ignored
 
 
 def test_persistence(rendered):
@@ -122,18 +192,55 @@ def test_secrets_reach_the_right_services(rendered):
     cfg, env = rendered
     s = {name: _env(service) for name, service in cfg["services"].items()}
     assert s["rasa"]["RASA_AUTH_TOKEN"] == env["RASA_AUTH_TOKEN"]
-    assert "RASA_AUTH_TOKEN" not in s["bot"] and "RASA_AUTH_TOKEN" not in s["actions"]
+    assert [name for name in s if "RASA_AUTH_TOKEN" in s[name]] == ["rasa"]
     assert s["rasa"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
     for name in ("rasa", "bot", "actions"):
         assert s[name]["REDIS_URL"] == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0", name
-    for name in ("bot", "actions"):
-        assert s[name]["DATABASE_URL"] == f"postgresql://lingkar:{env['POSTGRES_PASSWORD']}@postgres:5432/lingkar"
+    for name in ("dashboard", "notifier"):  # they never use Redis: no Redis password for them
+        assert not any(k.startswith("REDIS") for k in s[name]), name
+    database_url = f"postgresql://lingkar:{env['POSTGRES_PASSWORD']}@postgres:5432/lingkar"
+    for name in STORE_USERS:
+        assert s[name]["DATABASE_URL"] == database_url, name
+        assert s[name]["LINGKAR_TIMEZONE"] == "Asia/Makassar", name
     assert "DATABASE_URL" not in s["rasa"]
-    assert s["bot"]["TELEGRAM_BOT_TOKEN"] == env["TELEGRAM_BOT_TOKEN"]
+    # The bot token: the adapter and the notifier (both call the Bot API), never Rasa or the web dashboard.
+    assert sorted(name for name in s if "TELEGRAM_BOT_TOKEN" in s[name]) == ["bot", "notifier"]
+    for name in ("bot", "notifier"):
+        assert s[name]["TELEGRAM_BOT_TOKEN"] == env["TELEGRAM_BOT_TOKEN"], name
+        assert s[name]["TELEGRAM_API_URL"] == "https://api.telegram.org/bot", name
     assert s["bot"]["TELEGRAM_MODE"] == "webhook"
     assert s["bot"]["TELEGRAM_WEBHOOK_SECRET"] == env["TELEGRAM_WEBHOOK_SECRET"]
+    assert [name for name in s if "TELEGRAM_WEBHOOK_SECRET" in s[name]] == ["bot"]
     assert s["bot"]["RASA_URL"] == "http://rasa:5005"
-    assert "TELEGRAM_BOT_TOKEN" not in s["rasa"]
+    # The staff and agent features.
+    assert s["bot"]["TELEGRAM_PLUGINS"] == "bot.staff.plugin:setup_all"
+    for name in ("bot", "dashboard", "notifier"):
+        assert s[name]["STAFF_ADMIN_TELEGRAM_ID"] == env["STAFF_ADMIN_TELEGRAM_ID"], name
+        assert s[name]["TELEGRAM_BOT_USERNAME"] == env["TELEGRAM_BOT_USERNAME"], name
+        assert s[name]["STAFF_STALE_HOURS"] == "48", name
+    for name in ("bot", "dashboard"):  # the bot writes sign-in links to it; the dashboard decides secure cookies
+        assert s[name]["DASHBOARD_BASE_URL"] == env["DASHBOARD_BASE_URL"], name
+    assert [name for name in s if "DASHBOARD_SECRET" in s[name]] == ["dashboard"]
+    assert s["dashboard"]["DASHBOARD_SECRET"] == env["DASHBOARD_SECRET"]
+    assert (s["dashboard"]["DASHBOARD_HOST"], s["dashboard"]["DASHBOARD_PORT"]) == ("0.0.0.0", "8081")
+    assert s["bot"]["DASHBOARD_LOGIN_TTL"] == "600" and s["dashboard"]["DASHBOARD_SESSION_TTL"] == "43200"
+    assert [name for name in s if "STAFF_CHAT_ID" in s[name]] == ["notifier"]
+    assert s["notifier"]["STAFF_CHAT_ID"] == env["STAFF_CHAT_ID"]
+    assert s["notifier"]["STAFF_REMINDER_HOUR"] == "8"
+    # Every process that hashes people for the funnel must use the same key (or all the database's one).
+    salts = {name: s[name].get("LINGKAR_METRICS_SALT") for name in STORE_USERS}
+    assert salts == dict.fromkeys(STORE_USERS, ""), salts
+    assert not any("LINGKAR_METRICS_SALT" in s[name] for name in ("rasa", "redis", "postgres"))
+
+
+def test_the_metrics_salt_reaches_every_store_user(tmp_path):
+    env = sample_env()
+    env["LINGKAR_METRICS_SALT"] = secrets.token_hex(32)
+    done = compose(tmp_path, env, "config")
+    assert done.returncode == 0, done.stderr
+    services = yaml.safe_load(done.stdout)["services"]
+    for name in STORE_USERS:
+        assert _env(services[name])["LINGKAR_METRICS_SALT"] == env["LINGKAR_METRICS_SALT"], name
 
 
 def test_no_secret_in_the_file():
@@ -145,9 +252,11 @@ def test_no_secret_in_the_file():
         for key, value in _env(service).items():
             if re.search(r"TOKEN|SECRET|PASSWORD|AUTH", key):
                 assert re.fullmatch(r"\$\{[A-Z_]+(:\?[^}]*)?\}", value), f"{name}.{key} must come from .env: {value}"
+            if re.search(r"SALT", key):  # optional: empty means the key kept in the database
+                assert value == "${" + key + ":-}", f"{name}.{key} must come from .env: {value}"
 
 
-@pytest.mark.parametrize("missing", SECRETS + ("TELEGRAM_WEBHOOK_URL",))
+@pytest.mark.parametrize("missing", SECRETS + REQUIRED_SETTINGS)
 def test_a_missing_secret_stops_compose(tmp_path, missing):
     env = sample_env()
     del env[missing]
@@ -183,7 +292,7 @@ def test_env_example_documents_every_variable():
     assert set(documented) - used == set(), "variables in .env.example that docker-compose.yml never uses"
     for name, comment in documented.items():
         assert comment, f"{name} has no comment in .env.example"
-    for name in SECRETS:
+    for name in SECRETS + ("LINGKAR_METRICS_SALT",):
         line = next(line for line in ENV_EXAMPLE.read_text().splitlines() if line.startswith(name + "="))
         assert line == name + "=", f".env.example must not carry a value for the secret {name}"
 
@@ -204,3 +313,70 @@ def test_dockerfile_installs_the_lock_and_uses_the_entrypoint():
     assert re.search(r"^USER lingkar$", text, re.M), "the services must not run as root"
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     assert ".env" in ignored and ".git" in ignored and ".venv" in ignored
+
+
+# ---------------------------------------------------------------------------------------------- notifier health
+def notifier_health(url: str, *args: str, **env_over: str) -> subprocess.CompletedProcess:
+    """Run docker/notifier_health.py as the container's health check runs it (settings from the environment)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "STAFF_", "DASHBOARD_", "NOTIFIER_", "DATABASE_", "LINGKAR_"))}
+    env.update(PYTHONPATH=str(ROOT), DATABASE_URL=url, TELEGRAM_BOT_TOKEN="123456:" + "a" * 35,
+               STAFF_CHAT_ID="-1001234567", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(env_over)
+    return subprocess.run([sys.executable, str(NOTIFIER_HEALTH), *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def _lead(store: Store, phone: str) -> int:
+    result = store.upsert_lead(sender_id="telegram:" + str(secrets.randbelow(10**9)), channel="telegram",
+                               name="Wa Ode Sitti", phone=phone, consent_version="2026-11")
+    assert result.created
+    return result.lead.id
+
+
+def test_notifier_health_follows_the_outbox(db_url):  # noqa: F811
+    """Healthy while nothing waits too long; unhealthy while a lead waits; healthy again once delivered."""
+    done = notifier_health(db_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("ok: outbox empty")
+
+    an_hour_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    old = Store(db_url, clock=lambda: an_hour_ago)
+    try:
+        _lead(old, "081234567890")
+    finally:
+        old.dispose()
+    done = notifier_health(db_url)      # default limit 900 s; the lead has waited an hour
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 outbox event(s) undelivered" in done.stdout
+    assert "Wa Ode" not in done.stdout + done.stderr and "0812" not in done.stdout + done.stderr
+    assert notifier_health(db_url, "--max-age", "7200").returncode == 0   # within a longer limit
+
+    store = Store(db_url)
+    try:
+        new_id = _lead(store, "081298765432")  # a fresh lead alone does not make it unhealthy
+        events = store.claim_outbox("test-notifier", limit=10)
+        assert len(events) == 2
+        for event in events:
+            if event.lead_id != new_id:
+                assert store.ack_outbox(event.id, "test-notifier")
+        done = notifier_health(db_url)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 outbox event(s) pending" in done.stdout
+    finally:
+        store.dispose()
+
+
+def test_notifier_health_refuses_incomplete_settings(db_url):  # noqa: F811
+    done = notifier_health(db_url, STAFF_CHAT_ID="")
+    assert done.returncode == 1 and "STAFF_CHAT_ID" in done.stdout
+    done = notifier_health(db_url, TELEGRAM_BOT_TOKEN="")
+    assert done.returncode == 1 and "TELEGRAM_BOT_TOKEN" in done.stdout
+
+
+def test_notifier_health_when_the_database_is_unreachable(tmp_path):
+    password = secrets.token_hex(8)
+    done = notifier_health(f"postgresql://lingkar:{password}@127.0.0.1:{free_port()}/lingkar")
+    assert done.returncode == 1
+    assert done.stdout.startswith("lead store unreachable: OperationalError")
+    assert password not in done.stdout + done.stderr
