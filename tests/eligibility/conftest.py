@@ -1,0 +1,139 @@
+"""Fixtures for the eligibility check, the lead forms and the worker's own data.
+
+* ``frozen_today``: the actions' "today" is 2026-11-24 (LINGKAR_TODAY, read at call time by actions/clock.py).
+* ``db``: the lead store the actions use (``DATABASE_URL``), parametrised: a SQLite file and a throw-away
+  PostgreSQL database (machinery of tests/store/conftest.py: FAIL if PostgreSQL is installed but down, loud SKIP
+  if it is not installed).
+* ``turn()`` / ``run()``: trackers as Rasa's form action and processor build them (``Tracker.from_dict``), and
+  running an action with a ``CollectingDispatcher``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.store import Store, get_store
+from tests.store.conftest import PG_ADMIN_URL, PgDatabases, _loud_skip, _truncate_pg, pg_installed
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 24)
+DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+TELEGRAM_META = {"channel": "telegram", "telegram_user_id": 555001, "referral": "agen01", "referral_known": True}
+
+_TAG = uuid.uuid4().hex[:8]
+_numbers = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+class _Databases(PgDatabases):
+    """Throw-away PostgreSQL databases with names of their own (other test directories make theirs)."""
+
+    def create(self) -> str:
+        name = f"lingkar_elig_{_TAG}_{next(_numbers)}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        self.names.append(name)
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def elig_pg_url():
+    if not pg_installed():
+        _loud_skip("PostgreSQL is not installed on this machine: the PostgreSQL lead tests are SKIPPED")
+    dbs = _Databases(PG_ADMIN_URL)
+    try:
+        with dbs.admin.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        pytest.fail(f"PostgreSQL is installed but not reachable at {PG_ADMIN_URL}: {exc} (start it: make services)")
+    url = dbs.create()
+    s = Store(url)
+    s.migrate()
+    s.dispose()
+    yield url
+    dbs.drop_all()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, tmp_path, monkeypatch) -> Store:
+    """The store the actions write to (DATABASE_URL), empty; returned for the test's own checks."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lingkar.db'}"
+    else:
+        url = request.getfixturevalue("elig_pg_url")
+        _truncate_pg(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return get_store(url)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path, monkeypatch) -> Store:
+    url = f"sqlite:///{tmp_path / 'lingkar.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return get_store(url)
+
+
+# ------------------------------------------------------------------------------------------------ trackers
+def parse_data(text: str, intent: str = "inform", confidence: float = 1.0, entities=None,
+               metadata=None) -> Dict[str, Any]:
+    return {"text": text, "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}], "entities": list(entities or []),
+            "metadata": dict(metadata or {})}
+
+
+def turn(text: str, intent: str = "inform", confidence: float = 1.0, *, form: str | None = None,
+         requested: str | None = None, slots: Dict[str, Any] | None = None, entities=None, metadata=None,
+         sender: str = "telegram:555001", fresh: bool = True, before: List[Dict[str, Any]] | None = None,
+         latest_action: str = "action_listen") -> Tracker:
+    """The tracker a validation action (``form``) or an action after a user message sees.
+
+    With ``form`` and ``requested``: the form is active and asked ``requested`` (Rasa adds the requested slot
+    and the form's ActionExecuted after the user's message). ``form`` without ``requested``: the form is being
+    activated by this message. ``fresh=False``: the form runs again after another action (no new message).
+    """
+    latest = parse_data(text, intent, confidence, entities, metadata if metadata is not None else TELEGRAM_META)
+    events: List[Dict[str, Any]] = list(before or [])
+    events += [{"event": "action", "name": "action_listen"},
+               {"event": "user", "text": text, "parse_data": latest, "metadata": latest["metadata"],
+                "input_channel": latest["metadata"].get("channel", "rest")}]
+    if not fresh:
+        events += [{"event": "action", "name": "action_answer"}, {"event": "bot", "text": "…"}]
+    all_slots = dict(slots or {})
+    if form:
+        if requested:
+            events.insert(0, {"event": "active_loop", "name": form})
+            all_slots["requested_slot"] = requested
+        events += [{"event": "slot", "name": "requested_slot", "value": requested},
+                   {"event": "action", "name": form}]
+    return Tracker.from_dict({"sender_id": sender, "slots": all_slots, "latest_message": latest, "events": events,
+                              "paused": False, "followup_action": None,
+                              "active_loop": {"name": form} if form and requested else {},
+                              "latest_action_name": form or latest_action})
+
+
+async def run(action, tracker: Tracker) -> Tuple[List[Dict[str, Any]], Dict[str, Any], List[Dict[str, Any]]]:
+    """Run ``action``: (messages, slots it set (last value wins), all events)."""
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, slots, events
+
+
+def texts_of(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def buttons_of(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    return [b for m in messages for b in (m.get("buttons") or [])]
