@@ -49,7 +49,8 @@ class _Databases(PgDatabases):
 
 
 @pytest.fixture(scope="session")
-def elig_pg_url():
+def elig_pg_databases():
+    """Creates throw-away PostgreSQL databases and drops them at the end of the session."""
     if not pg_installed():
         _loud_skip("PostgreSQL is not installed on this machine: the PostgreSQL lead tests are SKIPPED")
     dbs = _Databases(PG_ADMIN_URL)
@@ -58,12 +59,17 @@ def elig_pg_url():
             conn.exec_driver_sql("SELECT 1")
     except Exception as exc:
         pytest.fail(f"PostgreSQL is installed but not reachable at {PG_ADMIN_URL}: {exc} (start it: make services)")
-    url = dbs.create()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def elig_pg_url(elig_pg_databases):
+    url = elig_pg_databases.create()
     s = Store(url)
     s.migrate()
     s.dispose()
-    yield url
-    dbs.drop_all()
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

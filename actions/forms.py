@@ -1,0 +1,313 @@
+"""What the eligibility and lead forms share: reading a turn, interruptions, skips, repeated failures, metadata.
+
+Every form slot has a ``custom`` mapping in domain.yml, so only the form's validation action fills it. A
+:class:`LingkarForm` reads the worker's latest message itself (with :mod:`actions.parsing`, the same code as the
+NLU's entity extractor), so a bare answer to the question asked ("35", "1,5jt", "konsel", "lewati") works whatever
+intent the NLU gave it. On every run it returns the slots it could fill and the next slot to ask
+(``requested_slot``); ``None`` ends the form.
+
+How a message during a form is handled, in order:
+
+1. A value for the asked slot (and, in the eligibility form, any fact stated alongside) is taken.
+2. Otherwise, if the message is clearly something else -- cancel, a question about another topic, "talk to a
+   person", "data saya" -- the action returns no slot at all. Rasa then rejects the form for this turn and the
+   rules answer it (``batal`` ends the form; a question is answered and the form asks again).
+3. Otherwise "lewati" (or "no"/"tidak tahu") skips a skippable slot.
+4. Otherwise the worker is told what was wrong and asked again. After :data:`MAX_FAILURES` failed answers to the
+   same question the bot stops repeating it and offers to skip, cancel or talk to a person (the pattern of
+   RasaHQ/financial-demo's repeated-validation handling).
+
+A run that does not follow a user message (the form is activated after another action, or resumes after an
+interruption) reads nothing: the message in the tracker then belongs to someone else.
+"""
+from __future__ import annotations
+
+import abc
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+
+from actions import clock
+from actions.flowtexts import FlowTexts, get_flow_texts
+from actions.render import Rendered
+
+logger = logging.getLogger(__name__)
+
+#: Value of a slot the worker chose to skip (an optional question).
+SKIPPED = "-"
+#: Slot that counts failed answers to the same question: {"slot": name, "count": n, "stuck": bool}.
+FAILURES_SLOT = "form_failures"
+MAX_FAILURES = 3
+#: Below this confidence an intent is not trusted to mean "something else" (step 2 above).
+INTERRUPT_CONFIDENCE = 0.5
+#: Intents that end or leave the form whatever the form asked.
+CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_data", "menu", "request_contact",
+                             "sponsor_offer", "cannot_afford", "bot_challenge"})
+#: Intents that are plain answers, never interruptions.
+ANSWER_INTENTS = frozenset({"inform", "check_eligibility", "affirm", "deny", "nlu_fallback", "out_of_scope",
+                            "greet", "thank", "goodbye"})
+
+_SKIP_WORDS = re.compile(
+    r"^\s*(lewati|lewat(?:i)? aja|lewat saja|lewat|skip|lompati|next|tidak tahu|tdk tahu|gak tahu|ga tahu|"
+    r"gatau|ga tau|gak tau|nggak tahu|enggak tahu|ndak tahu|tidak tau|tdk tau|ga ada|gak ada|tidak ada|tdk ada|"
+    r"nggak ada|ndak ada|belum ada|rahasia|tidak mau|ga mau|gak mau|nggak mau|tidak usah|ga usah|gak usah|"
+    r"tidak perlu|ga perlu|kosong|kosongkan|-)\s*[.!]*\s*$", re.I)
+
+
+# ------------------------------------------------------------------------------------------------ tracker helpers
+def latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def latest_intent(tracker: Tracker) -> Tuple[str | None, float]:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def metadata(tracker: Tracker) -> Dict[str, Any]:
+    """The channel metadata of the latest user message that had any (adapter: channel, referral, ...)."""
+    meta = (tracker.latest_message or {}).get("metadata")
+    if meta:
+        return dict(meta)
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user" and event.get("metadata"):
+            return dict(event["metadata"])
+    return {}
+
+
+def channel_of(tracker: Tracker) -> str:
+    return str(metadata(tracker).get("channel") or tracker.get_latest_input_channel() or "unknown")[:32]
+
+
+def referral_of(tracker: Tracker) -> Tuple[str | None, bool | None]:
+    """The agent code of the worker's first agent link (upper case) and whether it was an approved agent's."""
+    meta = metadata(tracker)
+    code = meta.get("referral")
+    if not code:
+        return None, None
+    known = meta.get("referral_known")
+    return str(code).strip().upper()[:64] or None, (bool(known) if known is not None else None)
+
+
+_SKIP_EVENTS = ("slot", "active_loop", "loop_interrupted", "user_featurization", "action_execution_rejected")
+
+
+def fresh_user_turn(tracker: Tracker, form_name: str) -> bool:
+    """True when this validation run answers a user message (not a re-run after another action)."""
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind in _SKIP_EVENTS:
+            continue
+        if kind == "action" and event.get("name") in (form_name, "action_extract_slots", f"validate_{form_name}"):
+            continue
+        return kind == "user"
+    return False
+
+
+def is_skip(text: str, intent: str | None = None, confidence: float = 0.0) -> bool:
+    if _SKIP_WORDS.match(text or ""):
+        return True
+    return intent == "deny" and confidence >= INTERRUPT_CONFIDENCE and len((text or "").split()) <= 4
+
+
+_QUESTION_WORDS = re.compile(r"\b(apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|kenapa|mengapa|knp|bisa|bisakah|"
+                             r"boleh|bolehkah|dimana|di mana|mana|siapa|cara|caranya|gak sih|kah)\b", re.I)
+
+
+def looks_like_a_question(text: str) -> bool:
+    t = text or ""
+    return "?" in t or bool(_QUESTION_WORDS.search(t)) or len(t.split()) >= 4
+
+
+def is_interruption(tracker: Tracker) -> bool:
+    """The latest message is clearly not an answer: a control intent (cancel, a person, "data saya", ...) or a
+    question about another topic. A short answer the NLU happens to give a topic ("jakarta" as ask_card) is not
+    a question, so it stays an answer the form can complain about."""
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    if not intent or intent in ANSWER_INTENTS:
+        return False
+    if intent == "cancel":
+        return confidence >= 0.3
+    if confidence < INTERRUPT_CONFIDENCE:
+        return False
+    if text.startswith("/"):
+        return True  # a button of another topic
+    if intent == "menu":
+        return bool(re.search(r"\b(menu|bantuan|mulai|start)\b", text, re.I))
+    if intent in CONTROL_INTENTS and intent != "bot_challenge":
+        return True
+    return (intent.startswith("ask_") or intent == "bot_challenge") and looks_like_a_question(text)
+
+
+def clean_answer(text: str, limit: int = 40) -> str:
+    """The worker's text, shortened for quoting back in a message."""
+    t = " ".join(str(text or "").split())
+    return t if len(t) <= limit else t[: limit - 1] + "…"
+
+
+def send(dispatcher: CollectingDispatcher, rendered: Rendered, **extra: Any) -> None:
+    kwargs: Dict[str, Any] = {"text": rendered.text}
+    if rendered.buttons:
+        kwargs["buttons"] = list(rendered.buttons)
+    kwargs.update(extra)
+    dispatcher.utter_message(**kwargs)
+
+
+def say(dispatcher: CollectingDispatcher, text_name: str, /, **variables: Any) -> None:
+    """Send the flow text ``text_name`` (content/answers.yml, ``flows``) for today."""
+    send(dispatcher, get_flow_texts().render(text_name, clock.today(), **variables))
+
+
+# ------------------------------------------------------------------------------------------------ the store
+async def in_thread(fn, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking store call off the event loop."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def store():
+    """The process-wide lead store (``DATABASE_URL``, default SQLite under var/), migrated on first use."""
+    from actions.store import get_store
+
+    return get_store()
+
+
+async def record_event(kind: str, tracker: Tracker, **fields: Any) -> None:
+    """Record an anonymous funnel event; a store failure is logged, never shown to the worker."""
+    code, _known = referral_of(tracker)
+    try:
+        s = await in_thread(store)
+        await in_thread(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,
+                        agent_code=code, **fields)
+    except Exception as e:  # the conversation goes on without the metric
+        logger.error("could not record the %s event (%s: %s)", kind, type(e).__name__, e)
+
+
+# ------------------------------------------------------------------------------------------------ the form base
+@dataclass
+class Turn:
+    """What one message contributed to the form."""
+
+    values: Dict[str, Any] = field(default_factory=dict)   # slot -> value to set (SKIPPED for a skip)
+    failed: str | None = None  # flow text that says what was wrong (asked slot)
+    failed_vars: Dict[str, Any] = field(default_factory=dict)
+    failed_buttons: List[Dict[str, str]] = field(default_factory=list)
+    failed_message: str | None = None  # a ready message (e.g. from actions.identity)
+    messages: List[Tuple[str, Dict[str, Any]]] = field(default_factory=list)  # (flow text, variables) to send
+
+
+class LingkarForm(FormValidationAction, abc.ABC):
+    """Validation of one of Lingkar's forms. Subclasses say which slots they need and how to read them."""
+
+    #: Slots in the order they are asked (the form's required_slots in domain.yml).
+    slots: Tuple[str, ...] = ()
+    #: Slots the worker may skip ("lewati"); they get :data:`SKIPPED`.
+    skippable: frozenset = frozenset()
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        ...
+
+    # --- to override -------------------------------------------------------------------------------------
+    def needed(self, slots: Dict[str, Any]) -> List[str]:
+        """The slots still to ask, in order, given the values so far (override for dynamic forms)."""
+        return list(self.slots)
+
+    @abc.abstractmethod
+    def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
+        """Read the latest message: the value for ``requested`` (and any other the form takes from it)."""
+
+    async def after(self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    slots: Dict[str, Any]) -> List[EventType]:
+        """Hook after a turn was accepted (e.g. record a consent event)."""
+        return []
+
+    def stuck_text(self, slot: str) -> str:
+        return "stuck" if slot in self.skippable else "stuck_required"
+
+    # --- the algorithm ----------------------------------------------------------------------------------
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: Dict[str, Any]) -> List[str]:
+        return self.needed(dict(tracker.slots))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        form = self.form_name()
+        active = (tracker.active_loop or {}).get("name") == form
+        requested = tracker.get_slot(REQUESTED_SLOT) if active else None
+        slots = dict(tracker.slots)
+        events: List[EventType] = []
+        if fresh_user_turn(tracker, form):
+            turn = self.read(requested, tracker, slots)
+            failed = turn.failed is not None or turn.failed_message is not None
+            if requested and not turn.values and not failed:
+                # Nothing for this form in the message: returning no slot makes Rasa reject the form for this
+                # turn, and the rules handle the message (cancel, another topic); the form then asks again.
+                return [SlotSet(REQUESTED_SLOT, requested)]
+            texts = get_flow_texts()
+            on = clock.today()
+            for name, variables in turn.messages:
+                send(dispatcher, texts.render(name, on, **variables))
+            for slot, value in turn.values.items():
+                events.append(SlotSet(slot, value))
+                slots[slot] = value
+            if requested and requested not in turn.values and failed:
+                events += self._failure(requested, turn, dispatcher, tracker, texts, on)
+            elif requested in turn.values and tracker.get_slot(FAILURES_SLOT) is not None:
+                events.append(SlotSet(FAILURES_SLOT, None))
+            events += await self.after(turn, dispatcher, tracker, slots)
+            for e in events:
+                if e.get("event") == "slot":
+                    slots[e["name"]] = e["value"]
+        missing = [s for s in self.needed(slots) if slots.get(s) is None]
+        events.append(SlotSet(REQUESTED_SLOT, missing[0] if missing else None))
+        return events
+
+    def _failure(self, slot: str, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 texts: FlowTexts, on) -> List[EventType]:
+        previous = tracker.get_slot(FAILURES_SLOT) or {}
+        count = (int(previous.get("count") or 0) if previous.get("slot") == slot else 0) + 1
+        if count >= MAX_FAILURES:
+            send(dispatcher, texts.render(self.stuck_text(slot), on))
+            return [SlotSet(slot, None), SlotSet(FAILURES_SLOT, {"slot": slot, "count": 0, "stuck": True})]
+        if turn.failed_message:
+            dispatcher.utter_message(text=turn.failed_message)
+        if turn.failed:
+            r = texts.render(turn.failed, on, **turn.failed_vars)
+            if turn.failed_buttons:
+                r = Rendered(r.intent, r.text, list(turn.failed_buttons), r.facts, r.flagged)
+            send(dispatcher, r)
+        return [SlotSet(slot, None), SlotSet(FAILURES_SLOT, {"slot": slot, "count": count, "stuck": False})]
+
+
+class AskSlot:
+    """Mixin for ``action_ask_<slot>``: asks unless the form just offered skip/cancel/person instead."""
+
+    @staticmethod
+    def stuck_offered(tracker: Tracker, slot: str) -> bool:
+        f = tracker.get_slot(FAILURES_SLOT) or {}
+        return bool(f.get("stuck")) and f.get("slot") == slot
+
+    @staticmethod
+    def clear_stuck(slot: str) -> List[EventType]:
+        return [SlotSet(FAILURES_SLOT, {"slot": slot, "count": 0, "stuck": False})]
+
+
+def slot_events(values: Dict[str, Any]) -> List[EventType]:
+    return [SlotSet(k, v) for k, v in values.items()]
+
+
+def real(value: Any) -> Any:
+    """A slot value, with a skipped answer read as unknown."""
+    return None if value in (None, SKIPPED, "") else value
+
+
+def reset(names: Iterable[str]) -> List[EventType]:
+    return [SlotSet(n, None) for n in names]

@@ -1,0 +1,703 @@
+"""Enrolment and GN Lingkaran leads with consent (UU PDP No. 27/2022), and the worker's own data.
+
+Flows (rules in stories/leads.yml):
+
+- "Hubungi saya" (``request_contact``) → ``action_lead_start`` → ``lead_form``: consent first, then name, phone
+  (normalised to +62…; on Telegram a share-contact keyboard), NIK (optional, checked structurally, "lewati"
+  skips), regency (prefilled from the eligibility check) and a contact time → ``action_submit_lead`` saves it with
+  ``Store.upsert_lead`` (channel and agent code from the message metadata, the eligibility result, status new).
+  The same person (phone or NIK of an open lead) gets "data Anda kami perbarui" instead of a second lead.
+- "Iurannya berat" (``cannot_afford``) → ``action_offer_sponsorship`` explains GN Lingkaran and offers to put the
+  worker forward; "Ya" → the same lead form for a ``sponsorship_request`` lead.
+- ``sponsor_offer`` → ``action_sponsor_start`` → ``sponsor_form``: who (company, person, family, employer, ...),
+  organisation, how many workers, which regency, then consent, contact name and phone → a ``sponsor_offer`` lead.
+- Refusing consent stores nothing (only an anonymous ``consent_refused`` count). "batal" ends a form
+  (``action_cancel_form``) and nothing is stored either.
+- "data saya" (``action_my_data``) shows what is stored for this sender id, phone and NIK masked; "hapus data
+  saya" asks for confirmation (``action_confirm_delete``) and then deletes (``action_delete_my_data``), keeping
+  only anonymous counts. Both work on every channel: they go by the sender id.
+
+Personal data never reaches the logs: only lead ids, types and field names are logged.
+"""
+from __future__ import annotations
+
+import abc
+import logging
+import re
+from typing import Any, Dict, List, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions import clock, parsing
+from actions.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
+from actions.facts import format_date
+from actions.flowtexts import get_flow_texts
+from actions.forms import (
+    CONTROL_INTENTS,
+    FAILURES_SLOT,
+    INTERRUPT_CONFIDENCE,
+    SKIPPED,
+    AskSlot,
+    LingkarForm,
+    Turn,
+    channel_of,
+    in_thread,
+    is_interruption,
+    is_skip,
+    latest_intent,
+    latest_text,
+    real,
+    record_event,
+    referral_of,
+    reset,
+    say,
+    send,
+    store,
+)
+from actions.identity import check_phone, mask_nik, mask_phone, validate_nik
+from actions.render import Rendered, get_answers
+
+logger = logging.getLogger(__name__)
+
+#: Version of the consent text the worker agreed to (stored with the lead). Change it when ask_consent changes.
+CONSENT_VERSION = "2026-11-lead-v1"
+LEAD_SLOTS = ("consent", "name", "phone", "nik", "regency", "contact_time")
+SPONSOR_SLOTS = ("donor_kind", "sponsor_organisation", "sponsor_workers", "sponsor_regency", "consent", "name",
+                 "phone")
+#: Slots with personal data or answers of an unfinished lead: cleared after saving, cancelling or deleting.
+PERSONAL_SLOTS = ("consent", "name", "phone", "nik", "contact_time", "donor_kind", "sponsor_organisation",
+                  "sponsor_workers", "sponsor_regency", "lead_pending")
+WORKER_TYPES = ("enrolment", "sponsorship_request")
+#: Donor kinds that have an organisation to name.
+ORGANISATION_KINDS = ("csr", "company", "government", "other")
+ALL_SULTRA = "all_sultra"
+
+_YES = re.compile(r"^\s*(ya|iya|iy|y|yes|ok|oke|okey|okay|setuju|sy setuju|saya setuju|boleh|bersedia|siap|"
+                  r"lanjut|gas|mau)\b", re.I)
+_NO = re.compile(r"^\s*(tidak|tdk|gak|ga|nggak|ngga|enggak|engga|ndak|no|tolak|jangan|tidak setuju|"
+                 r"ga setuju|gak setuju|nggak setuju|tidak mau|ga mau|gak mau)\b", re.I)
+_NAME_PREFIX = re.compile(r"^\s*(nama\s*(lengkap)?\s*(saya|sy|ku|aku)?|saya|sy|aku)\s*(adalah|:|,|-)?\s*", re.I)
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?$")
+_CONTROL_WORDS = re.compile(r"^\s*(batal|batalkan|cancel|stop|berhenti|menu|tidak jadi|ga jadi|gak jadi|udahan|"
+                            r"sudah|selesai|keluar)\s*[.!]*\s*$", re.I)
+_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s\-.()/]{5,}\d")
+_NIK_CANDIDATE = re.compile(r"\d[\d\s.\-]*\d")
+_TIME_WORDS = re.compile(r"\b(pagi|siang|sore|malam|kapan\s*(saja|aja|pun|pn)|bebas|terserah|sewaktu|jam|pukul|"
+                         r"hari|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|libur|kerja|istirahat)\b", re.I)
+_ANYTIME = re.compile(r"^\s*(kapan\s*(saja|aja|pun|pn)|bebas|terserah|kapanpun|sewaktu[- ]waktu)\s*[.!]*\s*$", re.I)
+_DONOR_KINDS: Tuple[Tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(majikan|art|pembantu|prt|sopir pribadi|supir pribadi|pekerja rumah tangga)\b", re.I), "employer"),
+    (re.compile(r"\b(pemerintah|pemda|pemkab|pemkot|pemprov|desa|dinas|kelurahan|dana desa|kecamatan)\b", re.I),
+     "government"),
+    (re.compile(r"\b(csr|tjsl)\b", re.I), "csr"),
+    (re.compile(r"\b(perusahaan|pt|cv|bumn|bumd|korporasi|company|usaha|toko|pabrik|tambang|bank)\b", re.I), "csr"),
+    (re.compile(r"\b(keluarga|family|saudara|orang tua|ortu|anak|kakak|adik)\b", re.I), "family"),
+    (re.compile(r"\b(perorangan|pribadi|individu|saya sendiri|sendiri|perseorangan|personal)\b", re.I),
+     "individual"),
+    (re.compile(r"\b(lainnya|lain|yayasan|lembaga|organisasi|komunitas|masjid|gereja|ormas|koperasi)\b", re.I),
+     "other"),
+)
+_ALL_SULTRA = re.compile(r"\b(seluruh|semua|se-?sultra|mana saja|mana aja|di mana saja|dimana saja|bebas|"
+                         r"sulawesi tenggara|sultra)\b", re.I)
+_NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                 "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
+
+
+# ------------------------------------------------------------------------------------------------ readers
+def read_consent(text: str, intent: str | None, confidence: float) -> str | None:
+    if _NO.match(text or "") or (intent == "deny" and confidence >= INTERRUPT_CONFIDENCE):
+        return "no"
+    if _YES.match(text or "") or (intent == "affirm" and confidence >= INTERRUPT_CONFIDENCE):
+        return "yes"
+    return None
+
+
+def read_name(text: str) -> Tuple[str | None, bool]:
+    """(name, looked_like_an_attempt). Digits or odd characters are a failed attempt; a question is not one."""
+    t = " ".join((text or "").split())
+    if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t):
+        return None, False
+    t = _NAME_PREFIX.sub("", t).strip(" .,:;-")
+    words = t.split()
+    if re.search(r"\d", t):
+        return None, True
+    if not words or len(words) > 6:
+        return None, len(words) <= 6
+    if not all(_NAME_WORD.match(w) for w in words) or not 2 <= len(t) <= 80:
+        return None, True
+    if t == t.lower() or t == t.upper():
+        t = " ".join(w[:1].upper() + w[1:].lower() for w in words)
+    return t, True
+
+
+def read_phone(text: str) -> Tuple[str | None, str | None]:
+    """(+62… number, None) or (None, Indonesian message) or (None, None) when there is no number at all."""
+    if not re.search(r"\d", text or ""):
+        return None, None
+    m = _PHONE_CANDIDATE.search(text)
+    check = check_phone(m.group(0) if m else text)
+    if check.ok:
+        return check.e164, None
+    return None, check.message
+
+
+def read_nik(text: str, age: int | None) -> Tuple[str | None, str | None]:
+    """(16-digit NIK, None), (None, what is wrong) or (None, None) when there are no digits."""
+    if not re.search(r"\d", text or ""):
+        return None, None
+    m = max(_NIK_CANDIDATE.findall(text), key=len, default=text)
+    check = validate_nik(m, age=age, today=clock.today())
+    if check.ok:
+        return check.nik, None
+    return None, check.message
+
+
+def read_contact_time(text: str) -> str | None:
+    t = " ".join((text or "").split()).strip(" .!")
+    if not t or "?" in t or len(t) > 60 or t.startswith("/"):
+        return None
+    if _ANYTIME.match(t):
+        return get_flow_texts().label("contact_time", "anytime")
+    return t if _TIME_WORDS.search(t) else None
+
+
+def read_donor_kind(text: str) -> str | None:
+    for pattern, kind in _DONOR_KINDS:
+        if pattern.search(text or ""):
+            return kind
+    return None
+
+
+def read_count(text: str) -> int | None:
+    """A number of workers: "10", "10 orang", "sepuluh", "dua puluh", "lima belas"."""
+    m = re.search(r"\d[\d.]*", text or "")
+    if m:
+        try:
+            return int(m.group(0).replace(".", ""))
+        except ValueError:
+            return None
+    words = re.findall(r"[a-z]+", (text or "").lower())
+    total, current = 0, None
+    for w in words:
+        if w in _NUMBER_WORDS:
+            current = (current or 0) + _NUMBER_WORDS[w]
+        elif w == "belas" and current is not None:
+            current += 10
+        elif w == "puluh" and current is not None:
+            current *= 10
+        elif w == "ratus" and current is not None:
+            total += current * 100
+            current = None
+        elif w == "ribu" and current is not None:
+            total = (total + current) * 1000
+            current = None
+    if current is None and total == 0:
+        return None
+    return total + (current or 0)
+
+
+def read_sponsor_regency(text: str) -> str | None:
+    reg = read_regency_answer(text)
+    if reg:
+        return reg
+    if _ALL_SULTRA.search(text or ""):
+        return get_flow_texts().labels["words"][ALL_SULTRA]
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ forms
+class _OneAnswerForm(LingkarForm, abc.ABC):
+    """A form whose questions each take one answer (no facts on the side)."""
+
+    def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
+        if requested is None:
+            return Turn()
+        text = latest_text(tracker)
+        intent, confidence = latest_intent(tracker)
+        turn = self.read_slot(requested, text, intent, confidence, slots)
+        if requested in turn.values:
+            return turn
+        if is_skip(text, intent, confidence) and requested not in ("consent",):
+            if requested in self.skippable:
+                return Turn(values={requested: SKIPPED}, messages=[("skipped", {})])
+            return Turn(failed="not_skippable")
+        if is_interruption(tracker) and not (turn.failed_message and intent not in CONTROL_INTENTS):
+            return Turn()
+        if turn.failed is None and turn.failed_message is None:
+            turn.failed, turn.failed_vars, turn.failed_buttons = self.default_failure(requested, text)
+        return turn
+
+    def default_failure(self, slot: str, text: str) -> Tuple[str, Dict[str, Any], List[Dict[str, str]]]:
+        if slot in ("regency", "sponsor_regency"):
+            return regency_problem(text)
+        return {"consent": "consent_unclear", "name": "name_invalid", "phone": "phone_retry", "nik": "nik_retry",
+                "contact_time": "contact_time_invalid", "donor_kind": "donor_kind_unknown",
+                "sponsor_organisation": "organisation_invalid",
+                "sponsor_workers": "workers_invalid"}.get(slot, "not_skippable"), {}, []
+
+    def read_slot(self, slot: str, text: str, intent: str | None, confidence: float,
+                  slots: Dict[str, Any]) -> Turn:
+        if slot == "consent":
+            value = read_consent(text, intent, confidence)
+            return Turn(values={"consent": value}) if value else Turn()
+        if slot == "name":
+            name, attempt = read_name(text)
+            if name:
+                return Turn(values={"name": name})
+            return Turn(failed="name_invalid") if attempt else Turn()
+        if slot == "phone":
+            phone, problem = read_phone(text)
+            if phone:
+                return Turn(values={"phone": phone})
+            return Turn(failed="phone_retry", failed_message=problem) if problem else Turn()
+        if slot == "nik":
+            age = real(slots.get("age"))
+            nik, problem = read_nik(text, int(age) if isinstance(age, (int, float)) else None)
+            if nik:
+                return Turn(values={"nik": nik})
+            return Turn(failed="nik_retry", failed_message=problem) if problem else Turn()
+        if slot == "regency":
+            reg = read_regency_answer(text)
+            return Turn(values={"regency": reg}) if reg else Turn()
+        if slot == "contact_time":
+            t = read_contact_time(text)
+            return Turn(values={"contact_time": t}) if t else Turn()
+        if slot == "donor_kind":
+            kind = read_donor_kind(text)
+            return Turn(values={"donor_kind": kind}) if kind else Turn()
+        if slot == "sponsor_organisation":
+            t = " ".join((text or "").split()).strip(" .")
+            if t and "?" not in t and not t.startswith("/") and not _CONTROL_WORDS.match(t) and not is_skip(t) \
+                    and re.search(r"[^\W\d_]", t) and 2 <= len(t) <= 120:
+                return Turn(values={"sponsor_organisation": t})
+            return Turn()
+        if slot == "sponsor_workers":
+            n = read_count(text)
+            if n is not None and 1 <= n <= 1_000_000:
+                return Turn(values={"sponsor_workers": n})
+            return Turn(failed="workers_invalid") if n is not None else Turn()
+        if slot == "sponsor_regency":
+            reg = read_sponsor_regency(text)
+            return Turn(values={"sponsor_regency": reg}) if reg else Turn()
+        return Turn()
+
+    async def after(self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    slots: Dict[str, Any]) -> List[EventType]:
+        consent = turn.values.get("consent")
+        if consent:
+            await record_event("consent_given" if consent == "yes" else "consent_refused", tracker,
+                               lead_type=slots.get("lead_type") or None, regency=real(slots.get("regency")))
+        return []
+
+
+class ValidateLeadForm(_OneAnswerForm):
+    slots = LEAD_SLOTS
+    skippable = frozenset({"nik", "regency", "contact_time"})
+
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    def needed(self, slots: Dict[str, Any]) -> List[str]:
+        if slots.get("consent") == "no":
+            return ["consent"]
+        return list(self.slots)
+
+
+class ValidateSponsorForm(_OneAnswerForm):
+    slots = SPONSOR_SLOTS
+    skippable = frozenset({"sponsor_organisation", "sponsor_regency"})
+
+    def name(self) -> str:
+        return "validate_sponsor_form"
+
+    def needed(self, slots: Dict[str, Any]) -> List[str]:
+        out = list(self.slots)
+        if slots.get("donor_kind") and slots.get("donor_kind") not in ORGANISATION_KINDS:
+            out.remove("sponsor_organisation")
+        if slots.get("consent") == "no":  # nothing personal after a refusal: the form ends
+            out = out[:out.index("consent") + 1]
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ questions
+class _Ask(Action, AskSlot, abc.ABC):
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        return f"ask_{self.slot}", {}
+
+    def extra(self, tracker: Tracker) -> Dict[str, Any]:
+        return {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        if self.stuck_offered(tracker, self.slot):
+            return self.clear_stuck(self.slot)
+        name, variables = self.message(tracker)
+        send(dispatcher, get_flow_texts().render(name, clock.today(), **variables))
+        extra = self.extra(tracker)
+        if extra:
+            dispatcher.utter_message(json_message=extra)
+        return []
+
+
+def lead_type_of(tracker: Tracker) -> str:
+    return tracker.get_slot("lead_type") or "enrolment"
+
+
+class ActionAskConsent(_Ask):
+    slot = "consent"
+
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        texts, on, kind = get_flow_texts(), clock.today(), lead_type_of(tracker)
+        fields = "fields_sponsor_offer" if kind == "sponsor_offer" else "fields_enrolment"
+        return "ask_consent", {"purpose": texts.text(f"purpose_{kind}", on), "fields": texts.text(fields, on)}
+
+
+class ActionAskName(_Ask):
+    slot = "name"
+
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        return ("ask_name_sponsor" if lead_type_of(tracker) == "sponsor_offer" else "ask_name"), {}
+
+
+class ActionAskPhone(_Ask):
+    slot = "phone"
+
+    def extra(self, tracker: Tracker) -> Dict[str, Any]:
+        # docs/telegram.md: the adapter shows the one-tap "Bagikan nomor HP" keyboard for this custom payload.
+        return {"request_contact": True}
+
+
+class ActionAskNik(_Ask):
+    slot = "nik"
+
+
+class ActionAskContactTime(_Ask):
+    slot = "contact_time"
+
+
+class ActionAskDonorKind(_Ask):
+    slot = "donor_kind"
+
+
+class ActionAskSponsorOrganisation(_Ask):
+    slot = "sponsor_organisation"
+
+
+class ActionAskSponsorWorkers(_Ask):
+    slot = "sponsor_workers"
+
+
+class ActionAskSponsorRegency(_Ask):
+    slot = "sponsor_regency"
+
+
+# ------------------------------------------------------------------------------------------------ starting
+class ActionLeadStart(Action):
+    """Before the lead form: the kind of lead, and a clean slate (no answers of an earlier lead)."""
+
+    def name(self) -> str:
+        return "action_lead_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        intent, _ = latest_intent(tracker)
+        kind = "enrolment" if intent == "request_contact" else lead_type_of(tracker)
+        return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", kind)]
+
+
+class ActionOfferSponsorship(Action):
+    """"I cannot afford it": the cheapest way (discount), GN Lingkaran, and the offer to be put forward."""
+
+    def name(self) -> str:
+        return "action_offer_sponsorship"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        send(dispatcher, get_answers().render("cannot_afford", clock.today()))
+        return [SlotSet("lead_type", "sponsorship_request")]
+
+
+class ActionSponsorStart(Action):
+    def name(self) -> str:
+        return "action_sponsor_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        say(dispatcher, "sponsor_intro")
+        return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", "sponsor_offer")]
+
+
+class ActionCancelForm(Action):
+    """"batal" during a form: a friendly word, the form ends, unfinished personal answers are dropped."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        events: List[EventType] = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(FAILURES_SLOT, None)]
+        if form == "eligibility_form":
+            say(dispatcher, "eligibility_cancelled")
+            return events
+        say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
+        return events + reset(PERSONAL_SLOTS)
+
+
+# ------------------------------------------------------------------------------------------------ saving
+def lead_fields(tracker: Tracker) -> Dict[str, Any]:
+    """The keyword arguments of Store.upsert_lead from the conversation."""
+    slots = tracker.slots
+    kind = lead_type_of(tracker)
+    code, _known = referral_of(tracker)
+    contact_time = slots.get("contact_time")
+    if contact_time in (None, SKIPPED):
+        contact_time = get_flow_texts().label("contact_time", "anytime")
+    fields: Dict[str, Any] = dict(sender_id=tracker.sender_id, channel=channel_of(tracker), type=kind,
+                                  name=slots.get("name"), phone=slots.get("phone"), consent_version=CONSENT_VERSION,
+                                  referral=code, contact_time=contact_time if kind in WORKER_TYPES else None)
+    if kind in WORKER_TYPES:
+        fields["nik"] = real(slots.get("nik"))
+        fields["regency"] = real(slots.get("regency"))
+        result = slots.get(RESULT_SLOT) or None
+        occupation = (result or {}).get("occupation") or real(slots.get("occupation"))
+        if occupation:
+            try:
+                fields["occupation"] = occupation_label(str(occupation))
+            except Exception:
+                fields["occupation"] = str(occupation)
+        if result:
+            fields.update(sector=result.get("sector"), age=result.get("age"), income=result.get("income"),
+                          eligibility=result)
+        else:
+            age, income = real(slots.get("age")), real(slots.get("income"))
+            fields.update(age=int(age) if age is not None else None, income=int(income) if income is not None else None)
+    else:
+        kind_slot = slots.get("donor_kind")
+        fields.update(donor_kind=kind_slot, sponsor_organisation=real(slots.get("sponsor_organisation")),
+                      sponsor_workers=real(slots.get("sponsor_workers")),
+                      sponsor_regency=real(slots.get("sponsor_regency")),
+                      regency=parsing.match_regency(str(slots.get("sponsor_regency") or "")) or None)
+    return fields
+
+
+class ActionSubmitLead(Action):
+    """Save the lead after the lead or sponsor form, or say that nothing was stored (consent refused)."""
+
+    def name(self) -> str:
+        return "action_submit_lead"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        intent, _ = latest_intent(tracker)
+        retry = intent == "affirm" and tracker.latest_action_name == "action_listen"
+        if retry and not tracker.get_slot("lead_pending"):
+            send(dispatcher, get_answers().render("affirm", clock.today()))
+            return []
+        if tracker.get_slot("consent") != "yes":
+            say(dispatcher, "consent_refused")
+            return reset(PERSONAL_SLOTS)
+        fields = lead_fields(tracker)
+        from actions.store import LeadValidationError
+
+        try:
+            s = await in_thread(store)
+            result = await in_thread(lambda: s.upsert_lead(**fields))
+        except LeadValidationError as e:
+            logger.warning("lead not saved: invalid field %s", e.field)
+            say(dispatcher, "lead_invalid", problem=e.message)
+            return reset(PERSONAL_SLOTS)
+        except Exception as e:  # keep the answers so the worker can try again; nothing is lost
+            logger.error("lead not saved (%s: %s); kept in the conversation for a retry", type(e).__name__, e)
+            say(dispatcher, "lead_not_saved")
+            return [SlotSet("lead_pending", True)]
+        lead = result.lead
+        logger.info("lead %s %s (type %s, channel %s)", lead.id, "created" if result.created else "updated",
+                    lead.type, lead.channel)
+        words = get_flow_texts()
+        contact_time = lead.contact_time or words.label("contact_time", "anytime")
+        variables = dict(name=lead.name, lead_id=lead.id, phone=lead.phone, contact_time=contact_time)
+        if not result.created:
+            say(dispatcher, "lead_updated", **variables)
+        elif lead.type == "sponsorship_request":
+            say(dispatcher, "sponsorship_saved", **variables)
+        elif lead.type == "sponsor_offer":
+            say(dispatcher, "sponsor_saved", **variables)
+        else:
+            say(dispatcher, "lead_saved", **variables)
+        return reset(PERSONAL_SLOTS)
+
+
+# ------------------------------------------------------------------------------------------------ own data
+SESSION_SLOTS = FACT_SLOTS + (RESULT_SLOT,)
+
+
+def _session_details(tracker: Tracker) -> str:
+    from actions.eligibility import describe
+
+    parts = []
+    for slot in FACT_SLOTS:
+        value = tracker.get_slot(slot)
+        if real(value) is not None:
+            parts.append(describe(slot, value))
+    return ", ".join(parts)
+
+
+def _lead_details(lead: Dict[str, Any]) -> str:
+    parts = [lead.get("name") or "", mask_phone(lead.get("phone"))]
+    if lead.get("nik"):
+        parts.append("NIK " + mask_nik(lead["nik"]))
+    if lead.get("type") == "sponsor_offer":
+        for key in ("sponsor_organisation", "sponsor_regency"):
+            if lead.get(key):
+                parts.append(str(lead[key]))
+        if lead.get("sponsor_workers"):
+            parts.append(f"{lead['sponsor_workers']} {get_flow_texts().labels['words']['workers']}")
+    else:
+        for key in ("regency", "occupation", "contact_time"):
+            if lead.get(key):
+                parts.append(str(lead[key]))
+    return ", ".join(p for p in parts if p)
+
+
+def _local_date(iso: str | None) -> str:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from actions import config
+
+    if not iso:
+        return ""
+    return format_date(dt.datetime.fromisoformat(iso).astimezone(ZoneInfo(config.TIMEZONE)).date())
+
+
+def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
+    """The "data saya" messages for ``Store.data_for_sender`` output (pure; phone and NIK masked)."""
+    texts, on = get_flow_texts(), clock.today()
+    leads, handoffs, agent, staff = data.get("leads") or [], data.get("handoffs") or [], data.get("agent"), \
+        data.get("staff")
+    if not (leads or handoffs or agent or staff):
+        out = [texts.render("my_data_none", on)]
+        if session:
+            out.insert(0, texts.render("my_data_session", on, details=session))
+        return out
+    lines = [texts.text("my_data_header", on)]
+    for lead in leads:
+        lines.append(texts.text("my_data_lead", on, kind=texts.label("lead_type", lead["type"]), lead_id=lead["id"],
+                                created=_local_date(lead.get("created_at")),
+                                status=texts.label("lead_status", lead["status"]), details=_lead_details(lead)))
+    if handoffs:
+        lines.append(texts.text("my_data_handoffs", on, count=len(handoffs)))
+    if agent:
+        lines.append(texts.text("my_data_agent", on, code=agent.get("code"),
+                                status=texts.label("agent_status", agent.get("status"))))
+    if staff:
+        lines.append(texts.text("my_data_staff", on))
+    out = [Rendered("my_data", "\n".join(lines), [])]
+    if session:
+        out.append(texts.render("my_data_session", on, details=session))
+    out.append(texts.render("my_data_footer", on))
+    return out
+
+
+class ActionMyData(Action):
+    def name(self) -> str:
+        return "action_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            s = await in_thread(store)
+            data = await in_thread(s.data_for_sender, tracker.sender_id)
+        except Exception as e:
+            logger.error("data saya: store unavailable (%s: %s)", type(e).__name__, e)
+            say(dispatcher, "data_unavailable")
+            return []
+        for m in render_my_data(data, _session_details(tracker)):
+            send(dispatcher, m)
+        await record_event("data_viewed", tracker)
+        return []
+
+
+def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> str:
+    words = get_flow_texts().labels["words"]
+    parts = []
+    if leads:
+        parts.append(f"{leads} {words['lead']}")
+    if handoffs:
+        parts.append(f"{handoffs} {words['handoff']}")
+    if agent:
+        parts.append(words["agent_record"])
+    if session:
+        parts.append(words["conversation"])
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1]
+    return parts[0] if parts else words["none"]
+
+
+ALL_CONVERSATION_SLOTS = SESSION_SLOTS + PERSONAL_SLOTS + ("lead_type", "delete_pending", FAILURES_SLOT)
+
+
+class ActionConfirmDelete(Action):
+    def name(self) -> str:
+        return "action_confirm_delete"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            s = await in_thread(store)
+            data = await in_thread(s.data_for_sender, tracker.sender_id)
+        except Exception as e:
+            logger.error("hapus data: store unavailable (%s: %s)", type(e).__name__, e)
+            say(dispatcher, "delete_failed")
+            return [SlotSet("delete_pending", False)]
+        leads, handoffs = len(data.get("leads") or []), len(data.get("handoffs") or [])
+        agent = 1 if data.get("agent") else 0
+        if not (leads or handoffs or agent):
+            say(dispatcher, "delete_nothing")
+            return reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
+        session = bool(_session_details(tracker))
+        say(dispatcher, "delete_confirm", summary=deletion_summary(leads, handoffs, agent, session))
+        return [SlotSet("delete_pending", True)]
+
+
+class ActionDeleteMyData(Action):
+    """After the confirmation question: "Ya, hapus" deletes, "Tidak" keeps everything."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        intent, _ = latest_intent(tracker)
+        pending = bool(tracker.get_slot("delete_pending"))
+        if intent != "affirm" or not pending:
+            if pending:
+                say(dispatcher, "delete_kept")
+            else:
+                send(dispatcher, get_answers().render(intent if intent in ("affirm", "deny") else "menu",
+                                                      clock.today()))
+            return [SlotSet("delete_pending", False)]
+        session = bool(_session_details(tracker))
+        try:
+            s = await in_thread(store)
+            counts = await in_thread(s.delete_sender_data, tracker.sender_id)
+        except Exception as e:
+            logger.error("hapus data failed (%s: %s)", type(e).__name__, e)
+            say(dispatcher, "delete_failed")
+            return [SlotSet("delete_pending", False)]
+        logger.info("personal data of a sender deleted: %s", {k: v for k, v in counts.items()})
+        say(dispatcher, "deleted", summary=deletion_summary(counts.get("leads", 0), counts.get("handoffs", 0),
+                                                            counts.get("agent", 0), session))
+        return reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]

@@ -1,0 +1,219 @@
+"""Through Rasa's REST channel: a real ``rasa run`` (the trained model) and a real action server on free ports,
+started with the same commands as ``python -m bot.stack`` (bot/stack.py), the conversation state in memory.
+
+Once with no DATABASE_URL (the default: a SQLite file under LINGKAR_VAR_DIR/var... here a temp directory) and once
+with DATABASE_URL set to a throw-away PostgreSQL database. The model is models/lingkar.tar.gz (``make test`` trains
+it first) or $LINGKAR_TEST_MODEL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from actions.calculator import assess
+from actions.clock import today
+from actions.facts import format_rupiah
+from actions.store import Store
+from bot.stack import action_server_cmd, default_env, rasa_server_cmd, wait_http
+from tests.infra.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = Path(os.environ.get("LINGKAR_TEST_MODEL") or ROOT / "models" / "lingkar.tar.gz")
+START_TIMEOUT = 300.0
+META = {"channel": "telegram", "referral": "AGEN9X", "referral_known": False, "telegram_user_id": 0}
+
+pytestmark = pytest.mark.e2e
+
+
+def resolved_endpoints(env: Dict[str, str], path: Path) -> Path:
+    """endpoints.yml with its ${VARIABLES} filled in from ``env``.
+
+    Rasa 3.6 expands ${...} only in *unquoted* YAML scalars, and the project's endpoints.yml quotes
+    "${ACTION_ENDPOINT_URL}", so Rasa would call the literal string and no custom action would run
+    (see test_the_project_endpoints_reach_the_action_server). Until that file is fixed, the stack here gets a copy
+    with the values filled in; everything else is the project's file.
+    """
+    out = []
+    for line in (ROOT / "endpoints.yml").read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("#"):
+            line = re.sub(r'"?\$\{(\w+)\}"?', lambda m: env.get(m.group(1), m.group(0)), line)
+        out.append(line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.xfail(strict=True, reason="endpoints.yml quotes \"${ACTION_ENDPOINT_URL}\"; Rasa 3.6 leaves a quoted "
+                                       "${...} unexpanded (needs the coordinator: unquote it)")
+def test_the_project_endpoints_reach_the_action_server(monkeypatch):
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    assert read_endpoint_config(str(ROOT / "endpoints.yml"), "action_endpoint").url == \
+        "http://127.0.0.1:5055/webhook"
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def stack(request, tmp_path_factory) -> Iterator[Dict[str, Any]]:
+    """Action server + Rasa on free ports; yields the REST URL and the database URL the leads go to."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
+    tmp = tmp_path_factory.mktemp(f"rest-{request.param}")
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("REDIS_", "RASA_", "ACTION_", "DATABASE_URL", "LINGKAR_TODAY"))}
+    rasa_port, action_port = free_port(), free_port()
+    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port), ACTION_SERVER_HOST="127.0.0.1",
+                LINGKAR_VAR_DIR=str(tmp / "var"), HOME=os.environ.get("HOME", str(tmp)))
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp / 'var' / 'lingkar.db'}"  # the default for LINGKAR_VAR_DIR: nothing is set
+    else:
+        db_url = request.getfixturevalue("elig_pg_databases").create()
+        base["DATABASE_URL"] = db_url
+    env = default_env(base)
+    rasa_cmd = rasa_server_cmd(env, MODEL)
+    rasa_cmd[rasa_cmd.index("--endpoints") + 1] = str(resolved_endpoints(env, tmp / "endpoints.yml"))
+    logs = [tmp / "actions.log", tmp / "rasa.log"]
+    procs: List[subprocess.Popen] = []
+    try:
+        for cmd, log in ((action_server_cmd(env), logs[0]), (rasa_cmd, logs[1])):
+            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                                          start_new_session=True))
+        for url in (f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/"):
+            if not wait_http(url, START_TIMEOUT, procs):
+                pytest.fail(f"{url} did not come up:\n" + "\n".join(p.read_text(errors="replace")[-3000:]
+                                                                     for p in logs))
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "db_url": db_url, "backend": request.param, "logs": logs}
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+class Chat:
+    def __init__(self, stack: Dict[str, Any], metadata: Dict[str, Any] | None = None):
+        self.url = stack["url"]
+        self.logs = stack["logs"]
+        self.sender = f"telegram:{uuid.uuid4().int % 10**9}"
+        self.metadata = dict(META if metadata is None else metadata)
+
+    def say(self, message: str) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": self.sender, "message": message, "metadata": self.metadata}).encode()
+        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            out = json.loads(r.read())
+        assert out, f"no answer to {message!r}:\n" + "\n".join(p.read_text(errors="replace")[-3000:]
+                                                               for p in self.logs)
+        return out
+
+    def text(self, message: str) -> str:
+        return "\n".join(m.get("text") or "" for m in self.say(message))
+
+
+def _store(stack) -> Store:
+    return Store(stack["db_url"])
+
+
+def _payloads(messages) -> List[str]:
+    return [b["payload"] for m in messages for b in (m.get("buttons") or [])]
+
+
+def test_one_shot_message_gets_category_programmes_and_todays_amounts(stack):
+    chat = Chat(stack)
+    out = chat.say("saya nelayan di kendari umur 35 penghasilan 1 juta, bisa ikut? berapa iurannya?")
+    text = "\n".join(m.get("text") or "" for m in out)
+    expected = assess("nelayan", age=35, income=1_000_000, on=today()).bpu
+    assert "pekerja mandiri (Bukan Penerima Upah, BPU)" in text
+    assert "JKK (kecelakaan kerja): wajib" in text and "JP (pensiun): tidak bisa" in text
+    assert f"Wajib (JKK+JKM): {format_rupiah(expected.jkk_jkm_pay)} per bulan" in text
+    if expected.discount.active:
+        assert f"normal {format_rupiah(expected.jkk)}" in text
+    assert "/request_contact" in _payloads(out) and "/cannot_afford" in _payloads(out)
+    # the check is counted, anonymously, with the agent code
+    counts = _store(stack).event_counts("eligibility_checked")
+    assert sum(counts.values()) >= 1
+
+
+def test_multi_turn_correction_and_a_lead_with_consent(stack):
+    chat = Chat(stack)
+    assert "pekerjaan" in chat.text("cek kelayakan")
+    assert "umur" in chat.text("petani")
+    assert "penghasilan" in chat.text("35")
+    assert "umur 41 tahun" in chat.text("eh umur saya 41")        # a correction while the income is asked
+    assert "kabupaten/kota" in chat.text("1,5jt")
+    result = chat.text("konsel")
+    assert "petani, umur 41 tahun, penghasilan Rp1.500.000 per bulan, Kabupaten Konawe Selatan" in result
+    again = chat.text("eh saya nelayan")                             # after the result: computed again
+    assert "hitung ulang" in again and "nelayan" in again
+    consent = chat.text("/request_contact")
+    assert "UU 27/2022" in consent and "setuju" in consent
+    assert _store(stack).data_for_sender(chat.sender)["leads"] == []  # nothing before consent
+    assert "nama lengkap" in chat.text("/affirm")
+    ask_phone = chat.say("Siti Aminah")
+    assert {"request_contact": True} in [m.get("custom") for m in ask_phone]   # Telegram: share-contact button
+    assert "terlalu pendek" in chat.text("0812345")
+    assert "NIK" in chat.text("0812 3456 7890")
+    assert "Kapan waktu" in chat.text("lewati")                      # regency known from the check
+    saved = chat.text("sore aja")
+    assert "sudah kami catat" in saved
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    assert (lead.type, lead.status, lead.channel, lead.referral, lead.phone, lead.nik) == (
+        "enrolment", "new", "telegram", "AGEN9X", "+6281234567890", None)
+    assert lead.regency == "Kabupaten Konawe Selatan" and lead.eligibility["occupation"] == "nelayan"
+    assert lead.age == 41 and lead.contact_time == "sore aja"
+    if stack["backend"] == "sqlite":
+        assert Path(stack["db_url"].removeprefix("sqlite:///")).exists()
+    # the same person again: the open lead is updated, not duplicated
+    chat.text("/request_contact")
+    chat.text("/affirm")
+    chat.text("Siti Aminah")
+    chat.text("0812 3456 7890")
+    chat.text("lewati")
+    assert "kami perbarui" in chat.text("pagi")
+    assert len(_store(stack).leads_for_sender(chat.sender)) == 1
+    # data saya (masked) and hapus data saya (after confirmation)
+    mine = chat.text("data saya")
+    assert "+62812****890" in mine and "+6281234567890" not in mine
+    assert "Yakin" in chat.text("hapus data saya")
+    assert "sudah dihapus" in chat.text("/affirm")
+    assert _store(stack).leads_for_sender(chat.sender) == []
+
+
+def test_consent_refused_stores_nothing(stack):
+    chat = Chat(stack)
+    chat.text("hubungi saya")
+    assert "tidak ada data pribadi yang kami simpan" in chat.text("tidak setuju")
+    assert _store(stack).leads_for_sender(chat.sender) == []
+
+
+def test_cancel_and_a_question_in_the_middle(stack):
+    chat = Chat(stack)
+    chat.text("cek kelayakan")
+    chat.text("petani")
+    faq = chat.text("jht itu apa?")
+    assert "JHT" in faq and "umur" in faq                            # answered, then the question again
+    assert "dibatalkan" in chat.text("batal")
+
+
+def test_sponsor_offer(stack):
+    chat = Chat(stack, metadata={"channel": "rest"})
+    chat.text("saya mau membayari iuran pekerja")
+    for answer in ("perusahaan", "PT Nikel Sejahtera", "20 orang", "seluruh sultra", "/affirm", "Andi Rahman"):
+        chat.text(answer)
+    assert "Tawaran Anda sudah kami catat" in chat.text("081355512345")
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    assert (lead.type, lead.donor_kind, lead.sponsor_workers, lead.channel) == ("sponsor_offer", "csr", 20, "rest")
