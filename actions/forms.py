@@ -126,13 +126,26 @@ def looks_like_a_question(text: str) -> bool:
     return "?" in t or bool(_QUESTION_WORDS.search(t)) or len(t.split()) >= 4
 
 
-def is_interruption(tracker: Tracker) -> bool:
+def is_control(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS, confidence_at_least: float = 0.7) -> bool:
+    """A button of another topic, or a confident control intent ("batal", "hapus data saya", "cek kelayakan"):
+    checked before a free-text answer (a name) is read, so "hapus data saya" never becomes a name."""
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    if text.startswith("/"):
+        return intent not in answer_intents
+    if intent == "menu":
+        return is_interruption(tracker, answer_intents)
+    return (intent in CONTROL_INTENTS or intent == "check_eligibility") and intent not in answer_intents \
+        and intent != "bot_challenge" and confidence >= confidence_at_least
+
+
+def is_interruption(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS) -> bool:
     """The latest message is clearly not an answer: a control intent (cancel, a person, "data saya", ...) or a
     question about another topic. A short answer the NLU happens to give a topic ("jakarta" as ask_card) is not
     a question, so it stays an answer the form can complain about."""
     intent, confidence = latest_intent(tracker)
     text = latest_text(tracker)
-    if not intent or intent in ANSWER_INTENTS:
+    if not intent or intent in answer_intents:
         return False
     if intent == "cancel":
         return confidence >= 0.3
@@ -142,7 +155,7 @@ def is_interruption(tracker: Tracker) -> bool:
         return True  # a button of another topic
     if intent == "menu":
         return bool(re.search(r"\b(menu|bantuan|mulai|start)\b", text, re.I))
-    if intent in CONTROL_INTENTS and intent != "bot_challenge":
+    if (intent in CONTROL_INTENTS or intent == "check_eligibility") and intent != "bot_challenge":
         return True
     return (intent.startswith("ask_") or intent == "bot_challenge") and looks_like_a_question(text)
 
@@ -167,6 +180,12 @@ def say(dispatcher: CollectingDispatcher, text_name: str, /, **variables: Any) -
 
 
 # ------------------------------------------------------------------------------------------------ the store
+def error_summary(e: BaseException) -> str:
+    """The error's type and first line: SQLAlchemy adds the statement and its parameters (personal data) below."""
+    first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {first[:200]}"
+
+
 async def in_thread(fn, *args: Any, **kwargs: Any) -> Any:
     """Run a blocking store call off the event loop."""
     return await asyncio.to_thread(fn, *args, **kwargs)
@@ -187,7 +206,7 @@ async def record_event(kind: str, tracker: Tracker, **fields: Any) -> None:
         await in_thread(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,
                         agent_code=code, **fields)
     except Exception as e:  # the conversation goes on without the metric
-        logger.error("could not record the %s event (%s: %s)", kind, type(e).__name__, e)
+        logger.error("could not record the %s event (%s)", kind, error_summary(e))
 
 
 # ------------------------------------------------------------------------------------------------ the form base

@@ -36,6 +36,7 @@ from actions.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_
 from actions.facts import format_date
 from actions.flowtexts import get_flow_texts
 from actions.forms import (
+    ANSWER_INTENTS,
     CONTROL_INTENTS,
     FAILURES_SLOT,
     INTERRUPT_CONFIDENCE,
@@ -44,7 +45,9 @@ from actions.forms import (
     LingkarForm,
     Turn,
     channel_of,
+    error_summary,
     in_thread,
+    is_control,
     is_interruption,
     is_skip,
     latest_intent,
@@ -81,6 +84,10 @@ _NO = re.compile(r"^\s*(tidak|tdk|gak|ga|nggak|ngga|enggak|engga|ndak|no|tolak|j
                  r"ga setuju|gak setuju|nggak setuju|tidak mau|ga mau|gak mau)\b", re.I)
 _NAME_PREFIX = re.compile(r"^\s*(nama\s*(lengkap)?\s*(saya|sy|ku|aku)?|saya|sy|aku)\s*(adalah|:|,|-)?\s*", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?$")
+#: Whole answers that are not names (greetings, yes/no, filler).
+_NOT_A_NAME = re.compile(r"^\s*(halo|hallo|hai|hay|hi|hello|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|"
+                         r"assalamualaikum|assalamu'alaikum|salam|terima kasih|makasih|thanks|ok|oke|okay|ya|iya|"
+                         r"tidak|bukan|min|kak|admin|test|tes|coba|nama|nama saya|apa|siapa)\s*[.!]*\s*$", re.I)
 _CONTROL_WORDS = re.compile(r"^\s*(batal|batalkan|cancel|stop|berhenti|menu|tidak jadi|ga jadi|gak jadi|udahan|"
                             r"sudah|selesai|keluar)\s*[.!]*\s*$", re.I)
 _PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s\-.()/]{5,}\d")
@@ -120,6 +127,8 @@ def read_name(text: str) -> Tuple[str | None, bool]:
     t = " ".join((text or "").split())
     if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t):
         return None, False
+    if _NOT_A_NAME.match(t):
+        return None, True
     t = _NAME_PREFIX.sub("", t).strip(" .,:;-")
     words = t.split()
     if re.search(r"\d", t):
@@ -209,6 +218,12 @@ def read_sponsor_regency(text: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------ forms
+#: Intents that are plain answers in the lead forms ("cek kelayakan" is not: it leaves the form).
+LEAD_ANSWER_INTENTS = ANSWER_INTENTS - {"check_eligibility"}
+#: Questions answered with free text: a confident control intent is checked before the text is read.
+FREE_TEXT_SLOTS = ("name", "sponsor_organisation", "contact_time")
+
+
 class _OneAnswerForm(LingkarForm, abc.ABC):
     """A form whose questions each take one answer (no facts on the side)."""
 
@@ -217,6 +232,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             return Turn()
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
+        if requested in FREE_TEXT_SLOTS and is_control(tracker, LEAD_ANSWER_INTENTS):
+            return Turn()
         turn = self.read_slot(requested, text, intent, confidence, slots)
         if requested in turn.values:
             return turn
@@ -224,7 +241,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             if requested in self.skippable:
                 return Turn(values={requested: SKIPPED}, messages=[("skipped", {})])
             return Turn(failed="not_skippable")
-        if is_interruption(tracker) and not (turn.failed_message and intent not in CONTROL_INTENTS):
+        bad_attempt = turn.failed_message is not None and intent not in CONTROL_INTENTS
+        if is_interruption(tracker, LEAD_ANSWER_INTENTS) and not bad_attempt:
             return Turn()
         if turn.failed is None and turn.failed_message is None:
             turn.failed, turn.failed_vars, turn.failed_buttons = self.default_failure(requested, text)
@@ -519,7 +537,7 @@ class ActionSubmitLead(Action):
             say(dispatcher, "lead_invalid", problem=e.message)
             return reset(PERSONAL_SLOTS)
         except Exception as e:  # keep the answers so the worker can try again; nothing is lost
-            logger.error("lead not saved (%s: %s); kept in the conversation for a retry", type(e).__name__, e)
+            logger.error("lead not saved (%s); kept in the conversation for a retry", error_summary(e))
             say(dispatcher, "lead_not_saved")
             return [SlotSet("lead_pending", True)]
         lead = result.lead
@@ -621,7 +639,7 @@ class ActionMyData(Action):
             s = await in_thread(store)
             data = await in_thread(s.data_for_sender, tracker.sender_id)
         except Exception as e:
-            logger.error("data saya: store unavailable (%s: %s)", type(e).__name__, e)
+            logger.error("data saya: store unavailable (%s)", error_summary(e))
             say(dispatcher, "data_unavailable")
             return []
         for m in render_my_data(data, _session_details(tracker)):
@@ -659,7 +677,7 @@ class ActionConfirmDelete(Action):
             s = await in_thread(store)
             data = await in_thread(s.data_for_sender, tracker.sender_id)
         except Exception as e:
-            logger.error("hapus data: store unavailable (%s: %s)", type(e).__name__, e)
+            logger.error("hapus data: store unavailable (%s)", error_summary(e))
             say(dispatcher, "delete_failed")
             return [SlotSet("delete_pending", False)]
         leads, handoffs = len(data.get("leads") or []), len(data.get("handoffs") or [])
@@ -694,7 +712,7 @@ class ActionDeleteMyData(Action):
             s = await in_thread(store)
             counts = await in_thread(s.delete_sender_data, tracker.sender_id)
         except Exception as e:
-            logger.error("hapus data failed (%s: %s)", type(e).__name__, e)
+            logger.error("hapus data failed (%s)", error_summary(e))
             say(dispatcher, "delete_failed")
             return [SlotSet("delete_pending", False)]
         logger.info("personal data of a sender deleted: %s", {k: v for k, v in counts.items()})

@@ -349,3 +349,33 @@ async def test_hapus_data_saya_with_nothing_stored_forgets_the_conversation(db):
                                                            slots={"occupation": "petani", "age": 40}))
     assert "tidak ada yang perlu dihapus" in texts_of(msgs)
     assert slots["occupation"] is None and slots["age"] is None and slots["delete_pending"] is False
+
+
+# ------------------------------------------------------------------------------------------------ free-text answers
+@pytest.mark.parametrize("text,intent", [("hapus data saya", "delete_my_data"), ("cek kelayakan", "check_eligibility"),
+                                         ("batal", "cancel"), ("/menu", "menu")])
+async def test_a_control_message_is_never_taken_as_a_name(text, intent):
+    msgs, slots, events = await lead_answer(text, "name", {"consent": "yes"}, intent=intent, confidence=0.95)
+    assert slots == {"requested_slot": "name"} and msgs == []  # rejected: the rules handle it
+
+
+@pytest.mark.parametrize("text", ["halo", "pagi", "ok", "terima kasih"])
+async def test_greetings_and_filler_are_not_names(text):
+    msgs, slots, _ = await lead_answer(text, "name", {"consent": "yes"}, intent="greet")
+    assert slots["name"] is None and "nama dengan huruf" in texts_of(msgs)
+
+
+@pytest.mark.parametrize("text,name", [("Wa Ode Siti Nur Hasanah", "Wa Ode Siti Nur Hasanah"),
+                                       ("nama saya la ode baco", "La Ode Baco"), ("SITTI RAHMA", "Sitti Rahma"),
+                                       ("Andi Muh. Ridwan", "Andi Muh. Ridwan")])
+async def test_names_as_people_write_them(text, name):
+    _, slots, _ = await lead_answer(text, "name", {"consent": "yes"}, intent="ask_jp", confidence=0.6)
+    assert slots["name"] == name
+
+
+async def test_store_errors_are_logged_without_personal_data(monkeypatch, caplog, tmp_path):
+    caplog.set_level(logging.INFO)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/lingkar_nowhere")
+    await submit(filled(name="Wa Ode Rahasia"))
+    assert "lead not saved" in caplog.text
+    assert "Wa Ode Rahasia" not in caplog.text and "81234567890" not in caplog.text and NIK not in caplog.text
