@@ -369,8 +369,8 @@ def _bpu_lines(texts: FlowTexts, on: dt.date, jkk: int, jkm: int, jkk_pay: int, 
         lines.append(texts.text("line_jkm", on, pay=_rp(jkm_pay)))
     lines.append(texts.text("line_jkk_jkm_total", on, pay=_rp(jkk_pay + jkm_pay)))
     if jht is not None:
-        lines.append(texts.text("line_jht_optional", on, jht=_rp(jht) + jht_mark,
-                                total=_rp(jkk_pay + jkm_pay + jht) + jht_mark))
+        # One mark per line: Telegram reads two asterisks on a line as a bold span (bot/telegram/render.py).
+        lines.append(texts.text("line_jht_optional", on, jht=_rp(jht) + jht_mark, total=_rp(jkk_pay + jkm_pay + jht)))
     return "\n".join(lines)
 
 

@@ -373,12 +373,22 @@ def lead_type_of(tracker: Tracker) -> str:
 
 
 class ActionAskConsent(_Ask):
+    """What is recorded, why, who sees it, how long, how to delete; then the question on its own with the
+    buttons, so it is the last thing the worker reads."""
+
     slot = "consent"
 
     def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
         texts, on, kind = get_flow_texts(), clock.today(), lead_type_of(tracker)
         fields = "fields_sponsor_offer" if kind == "sponsor_offer" else "fields_enrolment"
         return "ask_consent", {"purpose": texts.text(f"purpose_{kind}", on), "fields": texts.text(fields, on)}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        if not self.stuck_offered(tracker, self.slot):
+            say(dispatcher, "consent_question")
+        return events
 
 
 class ActionAskName(_Ask):

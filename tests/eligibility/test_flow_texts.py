@@ -165,6 +165,15 @@ def test_unconfirmed_and_stale_figures_are_marked_with_where_to_check(texts):
     assert "belum bisa saya pastikan" in high and "call center 175" in high and "Rp30.000" not in high
 
 
+def test_at_most_one_mark_per_line_so_telegram_shows_no_stray_bold(texts):
+    from bot.telegram.render import _BOLD
+
+    on = dt.date(2026, 11, 24)
+    for occupation, age, income in WORKERS + [("petani", 30, 1_200_000)]:
+        for m in render_result(assess(occupation, age, income, on=on), texts=texts):
+            assert not _BOLD.search(m.text), (occupation, m.text)
+
+
 def test_bpu_age_limit_is_never_a_figure(texts):
     on = dt.date(2026, 11, 24)
     text = "\n".join(m.text for m in render_result(assess("petani", 70, 1_000_000, on=on), texts=texts))

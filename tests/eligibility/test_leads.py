@@ -83,9 +83,11 @@ async def test_consent_comes_first_and_says_purpose_who_how_long_and_how_to_dele
                                                     slots={"lead_type": "enrolment"}))
     text = texts_of(msgs)
     for words in ("UU 27/2022", "membantu Anda mendaftar", "Kantor Cabang Kendari", "sampai Anda minta dihapus",
-                  "hapus data saya", "setuju"):
+                  "hapus data saya", "NIK (boleh dilewati)"):
         assert words in text, words
-    assert [b["payload"] for b in buttons_of(msgs)] == ["/affirm", "/deny"]
+    # the question comes last, on its own, with the buttons
+    assert "setuju" in msgs[-1]["text"] and "NIK" not in msgs[-1]["text"]
+    assert [b["payload"] for b in msgs[-1]["buttons"]] == ["/affirm", "/deny"]
 
 
 async def test_refusing_consent_stores_nothing(db):
