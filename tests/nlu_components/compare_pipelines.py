@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/nlu_components/compare_pipelines.py                 # every candidate
     .venv/bin/python tests/nlu_components/compare_pipelines.py --only diet100_norm lr_norm
+    .venv/bin/python tests/nlu_components/compare_pipelines.py --config config.yml   # the pipeline in use
     .venv/bin/python tests/nlu_components/compare_pipelines.py --evaluate /tmp/m.tar.gz   # one trained model
 
 For each candidate it trains an NLU-only model from nlu/*.yml into a temporary directory (never models/), then,
@@ -62,9 +63,24 @@ CANDIDATES: Dict[str, str] = {
     # linear models on the same sparse features
     "lr_norm": _NORM + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
     "lr_ws": _WS + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
-    "sklearn_norm": _NORM + _FEATS + "  - name: SklearnIntentClassifier\n",
     "diet100_norm_wordonly": _NORM + _FEATS_WORD_ONLY + _diet(100),
+    # second round: variance of DIET across random seeds, and LR with longer character n-grams
+    "diet50_norm_seed1": _NORM + _FEATS + _diet(50, "    random_seed: 1\n"),
+    "diet50_norm_seed2": _NORM + _FEATS + _diet(50, "    random_seed: 2\n"),
+    "diet100_norm_seed1": _NORM + _FEATS + _diet(100, "    random_seed: 1\n"),
+    "lr_norm_iter1000": _NORM + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 1000\n",
+    "lr_norm_iter500": _NORM + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 500\n",
+    "lr_norm_char15": _NORM + _FEATS.replace("min_ngram: 2\n    max_ngram: 4", "min_ngram: 1\n    max_ngram: 5")
+    + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
 }
+
+
+# Messages the bot should not answer as if it understood them: gibberish, stray characters, other languages,
+# half-messages. Used only to see how the FallbackClassifier thresholds treat them (not part of accuracy).
+NOISE = ["asdfgh", "???", "...", "wkwkwk", "hmmm", "zzz", "123", "ok ok ok ok", "kjdfhskjdf", "xixixi",
+         "bsk lg", "yg td", "itu loh", "gimana ya", "terus", "apa", "kok gitu", "lah", "hah", "oh",
+         "the quick brown fox", "what is the weather", "我想问一下", "mau nanya yg kemarin itu",
+         "sy bingung", "tolong dong yg itu", "kenapa begitu", "bisa ga", "nah itu", "jadi gimana"]
 
 
 def config_text(pipeline: str) -> str:
@@ -136,18 +152,88 @@ def fallback_sweep(gold: List[str], preds: List[dict]):
     return rows
 
 
+def slang_variant(text: str, rng) -> str:
+    """Rewrite every word that has chat spellings in content/slang.yml into one of them ("saya" → "sy"/"gue").
+
+    Measures how much a pipeline depends on having seen a spelling in training (the lexicon's whole point).
+    """
+    import re
+
+    from nlu.components.lexicon import SlangLexicon
+
+    lex = SlangLexicon.load()
+    reverse: Dict[str, List[str]] = collections.defaultdict(list)
+    for k, v in sorted(lex.words.items()):
+        if " " not in v and re.fullmatch(r"[a-z]+", k) and k != v:
+            reverse[v].append(k)
+    out = []
+    for w in text.split():
+        canon = lex.normalise_word(w)
+        options = reverse.get(canon) or reverse.get(w.lower())
+        out.append(rng.choice(options) if options else w)
+    return " ".join(out)
+
+
+def typo_variant(text: str, rng) -> str:
+    """One typo in about a third of the words of 5+ letters: a dropped vowel, swapped or doubled letters."""
+    out = []
+    for w in text.split():
+        if len(w) >= 5 and w.isalpha() and rng.random() < 0.35:
+            i = rng.randrange(1, len(w) - 1)
+            kind = rng.choice(("drop", "swap", "double"))
+            if kind == "drop":
+                w = w[:i] + w[i + 1:]
+            elif kind == "swap":
+                w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            else:
+                w = w[:i] + w[i] * 3 + w[i + 1:]
+        out.append(w)
+    return " ".join(out)
+
+
+def noise_sweep(preds: List[dict]):
+    """For each (threshold, ambiguity): share of NOISE messages that are NOT answered as a confident topic."""
+    rows = []
+    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        for amb in (0.0, 0.05, 0.1, 0.15, 0.2):
+            held = 0
+            for p in preds:
+                rk = p["ranking"]
+                top, conf = rk[0]
+                second = rk[1][1] if len(rk) > 1 else 0.0
+                if conf < thr or (amb and conf - second < amb) or top == "out_of_scope":
+                    held += 1
+            rows.append({"threshold": thr, "ambiguity_threshold": amb, "held_back": held / len(preds)})
+    return rows
+
+
 def evaluate(model: Path, dev: Path) -> dict:
+    import random
+
     examples = load_dev(dev)
-    load_s, parse_ms, preds = asyncio.run(_predict(model, [t for t, _ in examples]))
+    n = len(examples)
+    rng = random.Random(7)
+    slang = [slang_variant(t, rng) for t, _ in examples]
+    typos = [typo_variant(t, rng) for t, _ in examples]
+    load_s, parse_ms, preds = asyncio.run(_predict(model, [t for t, _ in examples] + NOISE + slang + typos))
+    noise_preds = preds[n:n + len(NOISE)]
+    slang_preds = preds[n + len(NOISE):2 * n + len(NOISE)]
+    typo_preds = preds[2 * n + len(NOISE):]
+    preds = preds[:n]
     gold = [g for _, g in examples]
     pairs = [(g, p["ranking"][0][0]) for g, p in zip(gold, preds)]
     acc, macro, per = scores(pairs)
     conf = collections.Counter((g, p) for g, p in pairs if g != p)
     errors = [{"text": t, "gold": g, "pred": p["ranking"][0][0], "conf": round(p["ranking"][0][1], 3)}
               for (t, g), p in zip(examples, preds) if g != p["ranking"][0][0]]
-    return {"n": len(examples), "accuracy": acc, "macro_f1": macro, "load_s": load_s, "parse_ms": parse_ms,
+    slang_acc = sum(p["ranking"][0][0] == g for (_, g), p in zip(examples, slang_preds)) / n
+    typo_acc = sum(p["ranking"][0][0] == g for (_, g), p in zip(examples, typo_preds)) / n
+    return {"n": len(examples), "accuracy": acc, "macro_f1": macro, "slang_accuracy": slang_acc,
+            "typo_accuracy": typo_acc, "slang_examples": slang[:12], "typo_examples": typos[:12],
+            "load_s": load_s, "parse_ms": parse_ms,
             "per_intent_f1": per, "confusions": [[g, p, c] for (g, p), c in conf.most_common(25)],
-            "errors": errors, "sweep": fallback_sweep(gold, preds),
+            "errors": errors, "sweep": fallback_sweep(gold, preds), "noise_sweep": noise_sweep(noise_preds),
+            "noise_top": [[t, p["ranking"][0][0], round(p["ranking"][0][1], 3)] for t, p in zip(NOISE, noise_preds)],
             "confidence_right": _quantiles([p["ranking"][0][1] for g, p in zip(gold, preds)
                                             if p["ranking"][0][0] == g]),
             "confidence_wrong": _quantiles([p["ranking"][0][1] for g, p in zip(gold, preds)
@@ -161,9 +247,9 @@ def _quantiles(xs: List[float]):
     return {q: round(xs[min(len(xs) - 1, int(q / 100 * len(xs)))], 3) for q in (10, 25, 50, 75, 90)}
 
 
-def train(name: str, workdir: Path, nlu_dir: Path) -> tuple[Path, float]:
+def train(name: str, workdir: Path, nlu_dir: Path, config: Path | None = None) -> tuple[Path, float]:
     cfg = workdir / f"{name}.yml"
-    cfg.write_text(config_text(CANDIDATES[name]))
+    cfg.write_text(config.read_text() if config else config_text(CANDIDATES[name]))
     log = workdir / f"{name}.train.log"
     t0 = time.monotonic()
     with log.open("w") as fh:
@@ -174,10 +260,12 @@ def train(name: str, workdir: Path, nlu_dir: Path) -> tuple[Path, float]:
 
 
 def markdown(results: Dict[str, dict]) -> str:
-    lines = ["| config | accuracy | macro F1 | train s | load s | parse ms/msg |", "|---|---|---|---|---|---|"]
+    lines = ["| config | accuracy | macro F1 | slang-shifted acc | typo acc | train s | load s | parse ms/msg |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
-        lines.append(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r.get('train_s', 0):.0f} | "
-                     f"{r['load_s']:.1f} | {r['parse_ms']:.1f} |")
+        lines.append(f"| {name} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r.get('slang_accuracy', 0):.3f} | "
+                     f"{r.get('typo_accuracy', 0):.3f} | {r.get('train_s', 0):.0f} | {r['load_s']:.1f} | "
+                     f"{r['parse_ms']:.1f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -188,6 +276,8 @@ def main() -> int:
     ap.add_argument("--nlu", type=Path, default=ROOT / "nlu")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "lingkar-nlu-compare")
     ap.add_argument("--evaluate", type=Path, help="evaluate this trained model only; print JSON")
+    ap.add_argument("--no-train", action="store_true", help="re-evaluate models already in --out")
+    ap.add_argument("--config", type=Path, help="measure this config file (e.g. config.yml) as candidate 'config'")
     args = ap.parse_args()
 
     if args.evaluate:
@@ -196,8 +286,14 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results_path = args.out / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    for name in args.only or list(CANDIDATES):
-        model, train_s = train(name, args.out, args.nlu)
+    names = ["config"] if args.config else (args.only or list(CANDIDATES))
+    for name in names:
+        if args.no_train:
+            model, train_s = args.out / f"{name}.tar.gz", results.get(name, {}).get("train_s", 0.0)
+            if not model.exists():
+                continue
+        else:
+            model, train_s = train(name, args.out, args.nlu, args.config)
         proc = subprocess.run([sys.executable, __file__, "--evaluate", str(model), "--dev", str(args.dev)],
                               cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
         r = json.loads(proc.stdout.strip().splitlines()[-1])
