@@ -12,6 +12,7 @@ form validation call the same functions, so a value means the same thing whereve
     parsing.suggest_regencies("kendri")                     # -> ["Kota Kendari", ...]
     parsing.match_occupation("kerja ojol").category         # -> "BPU" (.transport True)
     parsing.extract_all("sy nelayan umur 35 di kolut")      # -> [{"entity": "occupation", "value": "nelayan", ...}]
+    parsing.find_regency("di konsel").start                 # -> 3   (LexiconMatch: key, start, end, text)
 
 Rules (documented here and in docs/nlu-pipeline.md):
 
@@ -903,11 +904,16 @@ _SKIP_BEFORE_REGENCY = {"bukan", "bkn", "bukn"}
 
 
 @dataclass(frozen=True)
-class _Match:
+class LexiconMatch:
+    """Where a lexicon entry was found: ``key`` (occupation key or canonical regency name), span, matched text."""
+
     key: str
     start: int
     end: int
     text: str
+
+
+_Match = LexiconMatch
 
 
 @functools.lru_cache(maxsize=8)
@@ -980,7 +986,8 @@ def _occupation_paths(content_dir: Path | None) -> str:
     return str(_content_dir(content_dir) / "occupations.yml")
 
 
-def find_regency(text: str, fuzzy: bool = False, content_dir: Path | None = None) -> _Match | None:
+def find_regency(text: str, fuzzy: bool = False, content_dir: Path | None = None) -> LexiconMatch | None:
+    """Like :func:`match_regency`, with the span: ``.key`` is the canonical name."""
     if not text:
         return None
     pattern, compact = _regency_matcher(_regency_paths(content_dir))
@@ -1020,7 +1027,8 @@ def suggest_regencies(text: str, n: int = 3, content_dir: Path | None = None) ->
     return [name for name, score in ranked if score >= 0.5][:n]
 
 
-def find_occupation(text: str, fuzzy: bool = False, content_dir: Path | None = None) -> _Match | None:
+def find_occupation(text: str, fuzzy: bool = False, content_dir: Path | None = None) -> LexiconMatch | None:
+    """Like :func:`match_occupation`, with the span: ``.key`` is the occupation key."""
     if not text:
         return None
     pattern, compact = _occupation_matcher(_occupation_paths(content_dir))
