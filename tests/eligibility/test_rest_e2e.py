@@ -1,7 +1,7 @@
 """Through Rasa's REST channel: a real ``rasa run`` (the trained model) and a real action server on free ports,
 started with the same commands as ``python -m bot.stack`` (bot/stack.py), the conversation state in memory.
 
-Once with no DATABASE_URL (the default: a SQLite file under LINGKAR_VAR_DIR/var... here a temp directory) and once
+Once with no DATABASE_URL (the default: the SQLite file lingkar.db under LINGKAR_VAR_DIR, a temp directory) and once
 with DATABASE_URL set to a throw-away PostgreSQL database. The model is models/lingkar.tar.gz (``make test`` trains
 it first) or $LINGKAR_TEST_MODEL.
 """
