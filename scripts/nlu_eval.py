@@ -34,7 +34,12 @@ def load_examples(path: Path):
 
 
 async def predict(model: Path, texts):
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # structlog's default would print a debug line per message
 
     agent = Agent.load(str(model))
     out = []
