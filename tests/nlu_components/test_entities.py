@@ -167,7 +167,10 @@ def tiny_model(tmp_path_factory):
     d = tmp_path_factory.mktemp("tiny")
     (d / "config.yml").write_text(TINY_CONFIG)
     (d / "nlu.yml").write_text(TINY_NLU)
-    path = train_nlu(str(d / "config.yml"), str(d / "nlu.yml"), str(d / "out"), fixed_model_name="tiny")
+    # a fresh training cache, so the components really run (and the project's .rasa/cache is left alone)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RASA_CACHE_DIRECTORY", str(d / "cache"))
+        path = train_nlu(str(d / "config.yml"), str(d / "nlu.yml"), str(d / "out"), fixed_model_name="tiny")
     assert path and Path(path).exists()
     return Path(path)
 
