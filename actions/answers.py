@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clock
+from actions.forms import error_summary
 from actions.render import Answers, Rendered, get_answers
 
 logger = logging.getLogger(__name__)
@@ -182,7 +183,8 @@ class ActionHumanHandoff(Action):
             handoff = await asyncio.to_thread(store.record_handoff, tracker.sender_id, channel,
                                               str(referral) if referral else None, _previous_topic(tracker))
         except Exception as e:  # the worker already has the contacts; say nothing we cannot keep
-            logger.error("action_human_handoff: could not record the request (%s: %s)", type(e).__name__, e)
+            # only the type and first line: SQLAlchemy's message goes on with the statement and its parameters
+            logger.error("action_human_handoff: could not record the request (%s)", error_summary(e))
             return []
         logger.info("handoff %s recorded (channel %s)", handoff.id, channel)
         _send(dispatcher, answers.render_snippet("handoff_recorded", on))

@@ -3,6 +3,7 @@ through the SDK's ActionExecutor (as the action server runs them), and with a re
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 from rasa_sdk import Tracker
@@ -158,6 +159,24 @@ async def test_handoff_without_a_store_still_gives_the_contacts_and_claims_nothi
     messages, _ = await run(ActionHumanHandoff(unreachable), tracker("human_handoff"))
     assert len(messages) == 1 and "call center 175" in messages[0]["text"]
     assert "dicatat" not in messages[0]["text"]
+
+
+async def test_a_failed_handoff_is_logged_without_the_query_and_its_parameters(tmp_path, caplog):
+    """SQLAlchemy's error message carries the statement and its parameters (the sender id): only the error's type
+    and first line are logged."""
+    path = tmp_path / "broken.db"
+    s = Store(f"sqlite:///{path}")
+    s.migrate()
+    with sqlite3.connect(path) as conn:  # the insert fails inside SQLAlchemy, with the parameters in its message
+        conn.execute("DROP TABLE handoffs")
+    try:
+        messages, _ = await run(ActionHumanHandoff(lambda: s), tracker("human_handoff", sender="tg-77001234"))
+    finally:
+        s.dispose()
+    assert len(messages) == 1 and "dicatat" not in messages[0]["text"]
+    [record] = [r for r in caplog.records if "could not record the request" in r.getMessage()]
+    assert "OperationalError" in record.getMessage() and "no such table" in record.getMessage()
+    assert "tg-77001234" not in caplog.text and "[SQL" not in caplog.text and "parameters" not in caplog.text
 
 
 # ------------------------------------------------------------------------------ through the action server's executor
