@@ -1,132 +1,213 @@
-"""End to end: fake Telegram Bot API + the adapter + real Rasa (trained model) + real action server + Redis.
+"""End to end: fake Telegram Bot API + the adapter + real Rasa (trained model) + real action server + real Redis.
 
-The fixture starts ``rasa run actions`` and ``rasa run`` (REST channel, HTTP API) on free ports with
-models/lingkar.tar.gz, Rasa's tracker and lock store in Redis under a key prefix of its own, exactly the
-commands ``python -m bot.stack`` uses. More journeys (agent link -> eligibility -> contact -> lead) are added
-here as the assistant grows.
+``real_rasa`` (tests/telegram/real_stack.py) starts ``rasa run actions`` and ``rasa run`` once for this module, on
+free ports, with the project's endpoints.yml: Rasa's tracker and lock store in Redis under a key prefix of its own,
+the leads in a throw-away SQLite file. The adapter runs in-process against the fake Bot API, its inbox in Redis
+under another prefix.
+
+* the greeting and the menu (with a button press) show exactly what the assistant answers;
+* issue 4's journey: a worker arrives through an approved agent's link, asks questions, checks eligibility, presses
+  buttons, agrees to be contacted, shares their own contact, finishes the lead form and is a lead of that agent,
+  with channel telegram and the eligibility result; a sticker in the middle of the form never reaches Rasa;
+* webhook mode: a wrong secret token gets 403 and nothing reaches Rasa, a 5000-character message reaches Rasa whole
+  and is answered, an update Telegram delivers twice is handled once.
+
+Rasa down, an empty reply from Rasa and the long answer split for Telegram are covered with the fake Rasa
+(test_resilience.py, test_polling.py).
 """
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
-import uuid
-from pathlib import Path
-from typing import Dict, Iterator, List
+import datetime as dt
+import logging
 
+import aiohttp
 import pytest
-import redis
 
-from bot.stack import action_server_cmd, default_env, rasa_server_cmd
+from actions.calculator import assess
+from actions.clock import today
+from actions.facts import format_rupiah
+from actions.render import get_answers
+from actions.store import Store
+from bot.agents.plugin import AgentPlugin
+from bot.staff.config import StaffSettings
+from bot.staff.plugin import StaffPlugin
 
-from .conftest import REDIS_HOST, REDIS_PORT, ROOT, free_port
+from . import real_stack
+from .conftest import free_port
+from .fake_bot_api import TOKEN
+from .real_stack import TelegramUser, prompt, rest, shown, telegram_view, tracker_user_events
+
+real_rasa = real_stack.real_rasa  # the fixture: one real Rasa + action server for this module
 
 pytestmark = pytest.mark.e2e
 
-MODEL = ROOT / "models" / "lingkar.tar.gz"
-START_TIMEOUT = 300.0
 USER = 7501
+WORKER = 7601
+AGENT_USER = 7699
+ADMIN = 7698
+STAFF_CHAT = -1007600000
+LONG_USER = 7801
+NAME, PHONE, NIK = "Wa Ode Sitti Aminah", "+6281245678901", "7401015708900001"
+SECRET = "e2e-Secret_token1"
 
 
-def _wait_http(url: str, procs: List[subprocess.Popen], timeout: float, logs: List[Path]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p, log in zip(procs, logs):
-            if p.poll() is not None:
-                raise AssertionError(f"{' '.join(p.args[:3])} exited ({p.returncode}):\n"
-                                     + log.read_text(errors="replace")[-3000:])
-        try:
-            with urllib.request.urlopen(url, timeout=3) as r:
-                if r.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(1)
-    raise AssertionError(f"{url} did not come up in {timeout:.0f}s:\n"
-                         + "\n".join(log.read_text(errors="replace")[-2000:] for log in logs))
+def _timeouts():
+    return {"RASA_TIMEOUT": "120", "RASA_RETRY_BUDGET": "120"}
 
 
-@pytest.fixture(scope="module")
-def real_rasa(tmp_path_factory) -> Iterator[Dict[str, str]]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        if subprocess.run(["which", "redis-server"], capture_output=True).returncode != 0:
-            pytest.skip("\n" + "!" * 78 + "\n!!! redis-server is not installed: e2e test SKIPPED\n" + "!" * 78)
-        pytest.fail(f"Redis is installed but not reachable ({exc}); run `make services`")
-    tmp = tmp_path_factory.mktemp("rasa")
-    rasa_port, action_port = free_port(), free_port()
-    prefix = "lktg" + uuid.uuid4().hex[:10]
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RASA_", "ACTION_"))}
-    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port), ACTION_SERVER_HOST="127.0.0.1",
-                REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/0", REDIS_PREFIX=prefix,
-                LINGKAR_VAR_DIR=str(tmp / "var"), HOME=os.environ.get("HOME", str(tmp)))
-    env = default_env(base)
-    logs = [tmp / "actions.log", tmp / "rasa.log"]
-    procs: List[subprocess.Popen] = []
-    try:
-        for cmd, log in ((action_server_cmd(env), logs[0]), (rasa_server_cmd(env, MODEL), logs[1])):
-            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                          start_new_session=True))
-        _wait_http(f"http://127.0.0.1:{action_port}/health", procs, START_TIMEOUT, logs)
-        _wait_http(f"http://127.0.0.1:{rasa_port}/", procs, START_TIMEOUT, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "prefix": prefix}
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-        if keys:
-            client.delete(*keys)
-        client.close()
-
-
-def rest(url: str, sender: str, message: str) -> list:
-    req = urllib.request.Request(f"{url}/webhooks/rest/webhook", method="POST",
-                                 data=json.dumps({"sender": sender, "message": message}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return json.loads(r.read())
-
-
-async def test_greet_and_menu_through_real_rasa(fake_tg, real_rasa, start_adapter, redis_url):
-    adapter = await start_adapter(rasa_url=real_rasa["url"], redis=redis_url, RASA_TIMEOUT="120",
-                                  RASA_RETRY_BUDGET="120")
-    # what Rasa itself answers to a greeting (for another conversation) is what the worker gets on Telegram
-    expected = [m["text"] for m in rest(real_rasa["url"], "e2e-reference", "/greet") if m.get("text")]
-    assert expected, "Rasa gave no greeting"
-    await fake_tg.push(fake_tg.text(USER, "/start"))
-    texts = await fake_tg.wait_texts(USER, 1, timeout=120)
-    assert texts[0] == "\n\n".join(expected)
+async def test_greet_and_menu_through_real_rasa(fake_tg, real_rasa, redis_url, start_adapter):
+    adapter = await start_adapter(rasa_url=real_rasa["url"], redis=redis_url, **_timeouts())
+    user = TelegramUser(fake_tg, adapter, USER)
+    # what Rasa itself answers (for another conversation) is what the worker gets on Telegram
+    await user.say("/start")
+    assert user.texts() == telegram_view(rest(real_rasa["url"], "e2e-reference", "/greet")) != []
     # the conversation is in Redis under Rasa's prefix, keyed by the adapter's sender id
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT)
-    try:
-        assert client.exists(f"{real_rasa['prefix']}:tracker:telegram:{USER}")
-    finally:
-        client.close()
+    assert tracker_user_events(real_rasa, f"telegram:{USER}")
 
-    if not rest(real_rasa["url"], "e2e-menu-probe", "/menu"):
-        pytest.xfail("the trained model does not answer the menu intent yet (assistant still a stub)")
-    await fake_tg.push(fake_tg.text(USER, "/menu"))
-    await fake_tg.wait_texts(USER, 2, timeout=120)
-    menu = fake_tg.successful("sendMessage", USER)[-1]
-    buttons = [b for row in menu.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert len(buttons) >= 3
-    # pressing the first menu button gets an answer from the assistant
-    msg = fake_tg.last_keyboard_message(USER)
-    await fake_tg.push(fake_tg.callback(USER, msg, buttons[0]["callback_data"]))
-    await fake_tg.wait_texts(USER, 3, timeout=120)
+    await user.say("/menu")
+    on = today()
+    menu = get_answers().render("menu", on)
+    assert user.texts() == [shown(menu.text)]
+    assert user.buttons() == [b["title"] for b in menu.buttons] and len(menu.buttons) >= 3
+    # pressing the first menu button gets that topic's answer from the assistant
+    first = menu.buttons[0]
+    await user.press(first["title"])
+    assert user.texts() == [shown(get_answers().render(first["payload"].lstrip("/"), on).text)]
+    assert adapter.rasa.stats.failures == 0
+
+
+async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redis_url, start_adapter, caplog):
+    caplog.set_level(logging.INFO)
+    store = Store(real_rasa["db_url"])
+    agent = store.apply_agent(telegram_user_id=AGENT_USER, name="La Ode Agen", organisation="Koperasi Nelayan Bahari",
+                              regency="Kabupaten Kolaka", phone="081377778888", consent_version="agen-2026-11")
+    agent = store.set_agent_status(agent.id, "approved", actor=f"telegram:{ADMIN}")
+    settings = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN)
+
+    async def plugins(ctx):  # what TELEGRAM_PLUGINS=bot.staff.plugin:setup_all installs, on this store
+        await StaffPlugin(store, settings).setup(ctx)
+        await AgentPlugin(store, settings).setup(ctx)
+
+    adapter = await start_adapter(plugins=[plugins], rasa_url=real_rasa["url"], redis=redis_url, **_timeouts())
+    assert adapter.store.backend == "redis"
+    worker = TelegramUser(fake_tg, adapter, WORKER)
+    sender = f"telegram:{WORKER}"
+    on = today()
+    answers = get_answers()
+    try:
+        # --- arrives through the agent's link: the assistant's greeting
+        await worker.say(f"/start ag_{agent.code}")
+        assert worker.texts() == [shown(answers.render("greet", on).text)]
+
+        # --- a couple of questions, answered from content/answers.yml
+        for question, topic in (("apa itu jkm?", "ask_jkm"), ("cara daftar bpjs gimana?", "ask_register")):
+            await worker.say(question)
+            assert worker.texts() == [shown(answers.render(topic, on).text)], question
+
+        # --- eligibility in one message; the assistant asks for the one thing missing
+        await worker.say("saya nelayan umur 35 penghasilan 1 juta, bisa ikut bpjs?")
+        assert worker.last == prompt("ask_regency")
+        # a button press: the callback query is answered, the choice shown on the question, the payload sent
+        await worker.press("Kolaka")
+        assert any("✅ Pilihan Anda: Kolaka" in t for t in worker.edits())
+        result = "\n\n".join(worker.texts())
+        expected = assess("nelayan", age=35, income=1_000_000, regency="Kabupaten Kolaka", on=on)
+        assert prompt("result_header", who="nelayan, umur 35 tahun, penghasilan Rp1.000.000 per bulan, "
+                                            "Kabupaten Kolaka") in result
+        assert f"Wajib (JKK+JKM): {format_rupiah(expected.bpu.jkk_jkm_pay)} per bulan" in result
+        assert "Hubungi saya" in worker.buttons()
+
+        # --- agrees to be contacted: the consent question (UU PDP) first, nothing stored before it
+        await worker.press("Hubungi saya")
+        assert worker.last == prompt("consent_question")
+        assert "UU 27/2022" in worker.texts()[0]
+        assert store.leads_for_sender(sender) == []
+        await worker.press("Setuju")
+        assert worker.last == prompt("ask_name")
+
+        # --- a sticker in the middle of the form: the adapter answers it, Rasa never sees it, the form goes on
+        seen = len(tracker_user_events(real_rasa, sender))
+        await worker.send(fake_tg.sticker(WORKER))
+        assert "stiker" in worker.last
+        assert len(tracker_user_events(real_rasa, sender)) == seen
+        await worker.say(NAME)
+
+        # --- the phone question comes with the one-tap share-contact keyboard; the worker shares their own
+        assert worker.last == prompt("ask_phone")
+        assert [b for m in worker.markups() for row in m.get("keyboard", []) for b in row
+                if b.get("request_contact")]
+        await worker.share_contact(PHONE.lstrip("+"))
+        assert worker.last == prompt("ask_nik")
+        assert {"remove_keyboard": True} in worker.markups()
+        await worker.say(NIK)
+        assert worker.last == prompt("ask_contact_time")  # the regency is known from the check
+        await worker.press("Pagi")
+
+        # --- a lead of that agent, with channel telegram and the eligibility result
+        [lead] = store.leads_for_sender(sender)
+        assert worker.texts() == [prompt("lead_saved", name=NAME, lead_id=lead.id, phone=PHONE, contact_time="pagi")]
+        assert (lead.type, lead.status, lead.channel) == ("enrolment", "new", "telegram")
+        assert (lead.referral, lead.referral_known) == (agent.code, True)
+        assert (lead.name, lead.phone, lead.nik, lead.regency, lead.contact_time) == (
+            NAME, PHONE, NIK, "Kabupaten Kolaka", "pagi")
+        on_check = dt.date.fromisoformat(lead.eligibility["on"])
+        assert lead.eligibility == assess("nelayan", age=35, income=1_000_000, regency="Kabupaten Kolaka",
+                                          on=on_check).to_dict()
+        total = store.agent_stats(agent.code)["total"]
+        assert (total.chats, total.checks, total.leads) == (1, 1, 1)
+
+        # --- Rasa got every message with the agent's code, the shared contact marked as such
+        events = tracker_user_events(real_rasa, sender)
+        assert events and all(e["metadata"]["referral"] == agent.code and e["metadata"]["referral_known"] is True
+                              and e["metadata"]["channel"] == "telegram" for e in events)
+        contact = next(e for e in events if e["metadata"].get("contact_shared"))
+        assert contact["text"] == PHONE
+        assert (await adapter.store.backlog())["pending"] == 0
+        assert adapter.rasa.stats.failures == 0
+
+        # --- personal data never appears unmasked in the logs (adapter, action server, Rasa)
+        logs = caplog.text + "".join(p.read_text(errors="replace") for p in real_rasa["logs"])
+        assert [s for s in (PHONE.lstrip("+"), "81245678901", NIK, "Sitti Aminah") if s in logs] == []
+    finally:
+        store.dispose()
+
+
+async def test_webhook_bad_secret_long_message_and_redelivery(fake_tg, real_rasa, redis_url, start_adapter):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    adapter = await start_adapter(rasa_url=real_rasa["url"], redis=redis_url, TELEGRAM_MODE="webhook", BOT_PORT=port,
+                                  TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_SECRET=SECRET, **_timeouts())
+    assert fake_tg.webhook["secret_token"] == SECRET
+    user = TelegramUser(fake_tg, adapter, LONG_USER)
+    sender = f"telegram:{LONG_USER}"
+    story = ("Selamat siang Lingkar. Saya nelayan di Kolaka, tiap hari melaut dari subuh sampai siang, hasilnya "
+             "tidak tentu tergantung cuaca dan harga ikan di pelelangan. ")
+    ending = "Jadi saya bisa ikut BPJS Ketenagakerjaan atau tidak?"
+    long_text = (story * 40)[:5000 - len(ending)] + ending
+    assert len(long_text) == 5000
+    update = {"update_id": 880001, **fake_tg.text(LONG_USER, long_text)}
+
+    # --- a wrong or missing secret token: 403, empty body, nothing stored, Rasa never hears of it
+    async with aiohttp.ClientSession() as s:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            async with s.post(url, json=update, headers=headers) as r:
+                assert r.status == 403 and await r.read() == b""
+    assert (await adapter.store.backlog())["pending"] == 0
+    assert tracker_user_events(real_rasa, sender) is None
+
+    # --- the same update from Telegram: the 5000-character message reaches Rasa whole and gets its real answer
+    reference = telegram_view(rest(real_rasa["url"], "e2e-long-reference", long_text, {"channel": "telegram"}))
+    await user.send(update)
+    assert user.texts() == reference != []
+    assert [e["text"] for e in tracker_user_events(real_rasa, sender)] == [long_text]
+    assert (880001, 200) in fake_tg.webhook_deliveries
+
+    # --- Telegram delivers it again (it missed our 200): stored once, answered once, Rasa sees it once
+    duplicates = adapter.intake.duplicates
+    await fake_tg.push(update)
+    await fake_tg.wait_for(lambda f: adapter.intake.duplicates > duplicates, timeout=30)
+    answered = len(fake_tg.texts(LONG_USER))
+    await user.say("terima kasih")  # the chat's next update: a duplicate processed by mistake would come first
+    assert len(fake_tg.texts(LONG_USER)) == answered + len(user.texts())
+    assert [e["text"] for e in tracker_user_events(real_rasa, sender)] == [long_text, "terima kasih"]
     assert adapter.rasa.stats.failures == 0
