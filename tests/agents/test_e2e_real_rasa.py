@@ -6,19 +6,16 @@ is decoded); a worker opens the link, talks to the real assistant until they bec
 server writes it), the lead card reaches the staff group attributed to the agent, and the agent's
 /statistik shows the chat, the check and the lead.
 
-The worker's side answers whatever the assistant asks (name, phone, NIK, regency, contact time, consent)
-by reading its questions, so the test follows the lead flow's wording as it changes. Until the lead flow of
-issue 3 exists (a form in domain.yml), the test is an expected failure and starts nothing.
+Every step waits until the adapter has finished the turn (all messages of the answer sent), and the worker answers
+the lead form by recognising the assistant's own questions (content/answers.yml, rendered for today), so the test
+follows the flow's wording as it changes. The consent question is recognised first: the consent text before it
+names the NIK too.
 """
 from __future__ import annotations
 
 import io
-import os
-import re
-from pathlib import Path
 
 import pytest
-import yaml
 import zxingcpp
 from PIL import Image
 
@@ -27,61 +24,33 @@ from bot.agents.plugin import AgentPlugin
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import StaffPlugin
+from tests.telegram import real_stack
 from tests.telegram.fake_bot_api import BOT_USERNAME, TOKEN
-from tests.telegram.test_e2e_rasa import real_rasa  # noqa: F401  (the fixture: real Rasa + action server)
+from tests.telegram.real_stack import TelegramUser, prompt
 
 from ..staff.fixtures import ADMIN, STAFF, STAFF_CHAT
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
+real_rasa = real_stack.real_rasa  # the fixture: one real Rasa + action server (and their lead store) for this module
+
 APPLICANT = 890001
 WORKER = 890777
+PHONE = "+6281245678901"
 
-
-def lead_flow_exists() -> bool:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
-    return bool(domain.get("forms"))
-
-
-@pytest.fixture(scope="module")
-def e2e_db(tmp_path_factory):
-    """A lead store shared by this test and the action server (set before real_rasa starts it)."""
-    if not lead_flow_exists():
-        pytest.xfail("\n" + "!" * 78 + "\n!!! the lead flow of issue 3 is not built yet (no forms in domain.yml): "
-                     "the real-stack agent journey cannot reach a lead; nothing started\n" + "!" * 78)
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'lingkar.db'}"
-    Store(url).migrate()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield url
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
-
-
-@pytest.fixture(scope="module")
-def stack(e2e_db, real_rasa):  # noqa: F811 - order matters: the database first, then Rasa and the actions
-    return {"db": e2e_db, **real_rasa}
-
-
-ANSWERS = (  # (what the assistant asks about, what the worker answers)
-    (r"\bnik\b", "tidak ada"),
-    (r"nomor (hp|handphone|telepon|wa)|no\.? ?hp|nomor anda", "<contact>"),
-    (r"nama", "La Ode Pekerja Nelayan"),
-    (r"kabupaten|kota|tinggal di|domisili", "Kolaka"),
-    (r"(waktu|jam|kapan).*(hubungi|telepon)|dihubungi kapan", "pagi"),
-    (r"setuju|izin|persetujuan|bersedia", "ya setuju"),
-    (r"umur|usia", "35 tahun"),
-    (r"penghasilan|pendapatan", "2 juta sebulan"),
-    (r"pekerjaan|kerja apa", "nelayan"),
-    (r"dihubungi|petugas", "ya"),
+# The lead form as the worker answers it: (the assistant's question, what the worker does). Consent comes first.
+LEAD_FORM = (
+    ("consent_question", "press", "Setuju"),
+    ("ask_name", "say", "La Ode Pekerja Nelayan"),
+    ("ask_phone", "contact", PHONE.lstrip("+")),
+    ("ask_nik", "press", "Lewati"),
+    ("ask_regency", "press", "Kolaka"),
+    ("ask_contact_time", "press", "Pagi"),
 )
 
 
-async def test_agent_link_worker_becomes_lead_statistik(stack, fake_tg, start_adapter, redis_url):
-    store = Store(stack["db"])
+async def test_agent_link_worker_becomes_lead_statistik(fake_tg, real_rasa, redis_url, start_adapter):
+    store = Store(real_rasa["db_url"])  # the store the action server writes the leads to
     store.ensure_admin(ADMIN, "Bu Admin")
     store.add_staff(STAFF, "Rina Petugas", "staff", actor=f"telegram:{ADMIN}")
     settings = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN,
@@ -91,63 +60,63 @@ async def test_agent_link_worker_becomes_lead_statistik(stack, fake_tg, start_ad
         await StaffPlugin(store, settings).setup(ctx)
         await AgentPlugin(store, settings).setup(ctx)
 
-    await start_adapter(plugins=[plugins], rasa_url=stack["url"], redis=redis_url, RASA_TIMEOUT="120",
-                        RASA_RETRY_BUDGET="120")
+    adapter = await start_adapter(plugins=[plugins], rasa_url=real_rasa["url"], redis=redis_url, RASA_TIMEOUT="120",
+                                  RASA_RETRY_BUDGET="120")
+    applicant = TelegramUser(fake_tg, adapter, APPLICANT)
+    worker = TelegramUser(fake_tg, adapter, WORKER)
     notifier = Notifier(store, settings)
     await notifier.start()
     try:
-        async def say(uid: int, text: str, answers: int = 1) -> str:
-            n = len(fake_tg.texts(uid))
-            await fake_tg.push(fake_tg.text(uid, text))
-            return (await fake_tg.wait_texts(uid, n + answers, timeout=120))[-1]
-
         # --- the applicant applies, staff approve, the kit arrives
-        await say(APPLICANT, "/agen")
-        for text in ("Wa Ode Hasnia", "Koperasi Nelayan Bahari", "Kolaka"):
-            await say(APPLICANT, text)
-        await say(APPLICANT, "081377778888", answers=2)
-        await say(APPLICANT, "ya")
+        for text in ("/agen", "Wa Ode Hasnia", "Koperasi Nelayan Bahari", "Kolaka", "081377778888", "ya"):
+            await applicant.say(text)
         agent = store.agent_by_telegram_id(APPLICANT)
+        assert agent is not None and agent.status == "applied"
         await notifier.step()
         card = fake_tg.successful("sendMessage", STAFF_CHAT)[-1]
         msg = fake_tg.messages[(STAFF_CHAT, card.result["message_id"])]
-        await fake_tg.push(fake_tg.callback(STAFF, msg, f"sa:ok:{agent.id}"))
-        await fake_tg.wait_for(lambda f: store.get_agent(agent.id).status == "approved", timeout=60)
+        await TelegramUser(fake_tg, adapter, STAFF).send(fake_tg.callback(STAFF, msg, f"sa:ok:{agent.id}"))
+        assert store.get_agent(agent.id).status == "approved"
         await notifier.step()
         link = f"https://t.me/{BOT_USERNAME}?start=ag_{agent.code}"
         png = next(u["data"] for u in fake_tg.uploads if u["method"] == "sendPhoto")
         assert [b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [link]
 
-        # --- a worker opens the link and talks to the real assistant until they are a lead
-        start = link.split("?start=")[1]
-        await say(WORKER, f"/start {start}")
-        await say(WORKER, "saya nelayan di kolaka umur 35 penghasilan 2 juta, bisa ikut bpjs? berapa iurannya?")
-        reply = await say(WORKER, "saya mau didaftarkan, tolong hubungi saya")
-        for _turn in range(15):
+        # --- a worker opens the link, checks eligibility and asks to be contacted
+        await worker.say(f"/start {link.split('?start=')[1]}")
+        await worker.say("saya nelayan di kolaka umur 35 penghasilan 2 juta, bisa ikut bpjs? berapa iurannya?")
+        assert "Hubungi saya" in worker.buttons(), worker.texts()
+        await worker.press("Hubungi saya")
+        # ... and answers the lead form question by question
+        for _turn in range(len(LEAD_FORM) + 2):
             if store.leads_for_sender(f"telegram:{WORKER}"):
                 break
-            asked = reply.lower()
-            answer = next((a for pattern, a in ANSWERS if re.search(pattern, asked)), "ya")
-            n = len(fake_tg.texts(WORKER))
-            if answer == "<contact>":
-                await fake_tg.push(fake_tg.contact(WORKER, "6281245678901", owner=WORKER))
+            asked = worker.last
+            step = next((s for s in LEAD_FORM if prompt(s[0]) in asked), None)
+            assert step is not None, f"the worker does not know what to answer to: {asked!r}"
+            _, action, value = step
+            if action == "press":
+                await worker.press(value)
+            elif action == "contact":
+                await worker.share_contact(value)
             else:
-                await fake_tg.push(fake_tg.text(WORKER, answer))
-            reply = (await fake_tg.wait_texts(WORKER, n + 1, timeout=120))[-1]
-        (lead,) = store.leads_for_sender(f"telegram:{WORKER}")
-        assert lead.referral == agent.code and lead.referral_known is True and lead.phone == "+6281245678901"
+                await worker.say(value)
+        leads = store.leads_for_sender(f"telegram:{WORKER}")
+        assert len(leads) == 1, f"no lead after the form; the assistant's last words: {worker.texts()}"
+        lead = leads[0]
+        assert (lead.referral, lead.referral_known, lead.phone, lead.channel) == (agent.code, True, PHONE, "telegram")
+        assert lead.eligibility and lead.eligibility["occupation"] == "nelayan"
 
         # --- the staff group gets the lead, attributed to the agent
         while await notifier.step():
             pass
-        await notifier.step()
         cards = [c.result["text"] for c in fake_tg.successful("sendMessage", STAFF_CHAT)]
         lead_card = next(t for t in cards if t.startswith(f"🆕 Lead #{lead.id}"))
         assert agent.code in lead_card and "Wa Ode Hasnia" in lead_card
 
         # --- the agent sees it
-        stats = await say(APPLICANT, "/statistik")
-        month = stats.split("Sejak awal")[0]
+        await applicant.say("/statistik")
+        month = applicant.last.split("Sejak awal")[0]
         assert "Chat dimulai: 1" in month and "Minta dihubungi (lead): 1" in month
         assert "Cek kelayakan: 1" in month, "the eligibility check was not recorded with the agent's code"
     finally:
