@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Set
@@ -11,7 +12,11 @@ import yaml
 from actions.facts import STYLES, FactError, Facts, format_date, format_month
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_DOMAIN = ROOT.parent / "shared" / "domain"
+#: The project's domain notes live beside the checkout (../shared/domain); LINGKAR_SHARED_DIR overrides.
+SHARED_DOMAIN = Path(os.environ.get("LINGKAR_SHARED_DIR", ROOT.parent / "shared")) / "domain"
+if not (SHARED_DOMAIN / "facts.md").exists():
+    raise RuntimeError(f"the shared domain notes are missing: {SHARED_DOMAIN}/facts.md. They sit beside the checkout "
+                       "(../shared); set LINGKAR_SHARED_DIR if yours are elsewhere.")
 
 #: The project's "today", the PP 50/2025 edges, the JP cap going stale (Mar 2025) and dates after them. Dates
 #: before PP 6/2025 (7 Feb 2025) are out of scope: the JKP answer rightly refuses to quote rules not yet in force.
