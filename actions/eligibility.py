@@ -1,16 +1,21 @@
 """The eligibility check: form validation, its questions, the result, and corrections after the result.
 
-- ``validate_eligibility_form``: fills occupation, age, income and regency from what the worker writes, in any
-  order and form ("saya nelayan umur 35 penghasilan 2 juta", a bare "35" when asked the age, "1,5jt", "dua juta",
-  "konsel"), takes corrections at any time ("eh umur saya 36"), skips optional questions ("lewati") and explains
-  bad answers (see :mod:`actions.forms`). Construction and migrant workers are not asked their income.
-- ``action_ask_occupation`` / ``_age`` / ``_income`` / ``_regency``: the questions (``flows`` in
-  content/answers.yml).
+- ``validate_eligibility_form``: asks only what the calculation needs -- occupation, age and income (construction
+  and migrant workers: only the occupation, their result depends on nothing else) -- and fills them from what the
+  worker writes, in any order and form ("saya nelayan umur 35 penghasilan 2 juta", a bare "35" when asked the
+  age, "1,5jt", "dua juta"), takes corrections at any time ("eh umur saya 36"), skips optional questions
+  ("lewati") and explains bad answers (see :mod:`actions.forms`). A regency stated along the way ("di konsel") is
+  kept, but never asked for: it does not change the result. While a question is still open, the worker is told
+  what is already known: the facts and the category ("Sebagai nelayan, Anda termasuk pekerja mandiri ...").
+- ``action_ask_occupation`` / ``_age`` / ``_income``: the questions (``flows`` in content/answers.yml), each
+  saying why it is asked for the worker's category. ``action_ask_regency`` is the lead form's question.
 - ``action_eligibility_result``: runs :func:`actions.calculator.assess` for today, shows the category, programmes,
   monthly amounts, age rules and next steps, offers "Hubungi saya" / "Cara daftar sendiri" / (BPU) "Iurannya berat",
-  and records an anonymous ``eligibility_checked`` event.
-- ``action_inform``: a fact outside a form. After a result it is a correction: the result is computed again.
-  Before one, the facts are kept for the check and the worker is offered to start it.
+  and records an anonymous ``eligibility_checked`` event (with the regency when known). When the regency is not
+  known it ends with an optional question for it (buttons that send ``/inform{"regency": ...}``).
+- ``action_inform``: a fact outside a form. After a result, a regency alone is noted (and counted for the funnel)
+  without repeating the result; any other fact is a correction: the result is computed again. Before a result,
+  the facts are kept for the check and the worker is offered to start it.
 """
 from __future__ import annotations
 
@@ -51,6 +56,11 @@ logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
 FACT_SLOTS = ("occupation", "age", "income", "regency")
+#: What the eligibility form asks, in order (the regency is taken when stated, never asked: it does not change the
+#: result; the result asks for it afterwards, optionally).
+FORM_SLOTS = ("occupation", "age", "income")
+#: Categories whose result depends on the occupation only (no income-based contribution, no age rule).
+OCCUPATION_ONLY = ("JAKON", "PMI")
 #: Slot holding the last result (calculator.Result.to_dict()); a lead stores it as its eligibility result.
 RESULT_SLOT = "eligibility"
 #: Plausible ages of a working person. Not a BPJS rule (facts.md states none for joining); a typo guard.
@@ -205,10 +215,32 @@ def occupation_label(occupation: str) -> str:
     return get_flow_texts().labels.get("generic_occupation", {}).get(occupation, occupation)
 
 
+def acknowledgement(slots: Dict[str, Any], on: dt.date | None = None) -> Rendered:
+    """What is known so far, said back while the check still has a question: the facts other than the occupation
+    ("Baik, saya catat: umur 40 tahun.") and the category of the occupation ("Sebagai nelayan, Anda termasuk
+    pekerja mandiri ...")."""
+    texts = get_flow_texts()
+    on = on or clock.today()
+    occupation = str(slots.get("occupation"))
+    worker = calculator.worker_for(occupation)
+    name = f"known_{worker.category.lower()}"
+    if occupation == "BPU":
+        name += "_generic"  # "Sebagai pekerja mandiri, Anda termasuk pekerja mandiri" says nothing
+    label = occupation_label(occupation)
+    known = texts.render(name, on, who=label[:1].lower() + label[1:])
+    others = [describe(s, slots[s]) for s in FACT_SLOTS[1:] if real(slots.get(s)) is not None]
+    if worker.category == "PU" and occupation not in ("PU", "karyawan"):
+        others.insert(0, describe("occupation", occupation))  # the PU text does not name it ("buruh pabrik")
+    if not others:
+        return known
+    noted = texts.render("noted", on, changes=", ".join(others))
+    return Rendered(known.intent, f"{noted.text} {known.text}", known.buttons, known.facts, known.flagged)
+
+
 # ------------------------------------------------------------------------------------------------ the form
 class ValidateEligibilityForm(LingkarForm):
-    slots = FACT_SLOTS
-    skippable = frozenset({"age", "income", "regency"})
+    slots = FORM_SLOTS
+    skippable = frozenset({"age", "income"})
 
     def name(self) -> str:
         return "validate_eligibility_form"
@@ -216,9 +248,24 @@ class ValidateEligibilityForm(LingkarForm):
     def needed(self, slots: Dict[str, Any]) -> List[str]:
         occupation = slots.get("occupation")
         if occupation and calculator.is_known_occupation(occupation):
-            if calculator.worker_for(occupation).category in ("JAKON", "PMI"):
-                return ["occupation", "age", "regency"]
+            if calculator.worker_for(occupation).category in OCCUPATION_ONLY:
+                return ["occupation"]
         return list(self.slots)
+
+    async def after(self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    slots: Dict[str, Any]) -> List[EventType]:
+        """While a question is still open, say what is known: when the occupation has just been given or changed,
+        and when the check starts with facts already known. The question that follows says why it is asked."""
+        occupation = slots.get("occupation")
+        if not calculator.is_known_occupation(occupation):
+            return []
+        if not [s for s in self.needed(slots) if slots.get(s) is None]:
+            return []  # the result follows at once and says all of it
+        starting = (tracker.active_loop or {}).get("name") != self.form_name()
+        new = "occupation" in turn.values and turn.values["occupation"] != tracker.get_slot("occupation")
+        if new or starting:
+            send(dispatcher, acknowledgement(slots))
+        return []
 
     def stuck_text(self, slot: str) -> str:
         return "stuck_occupation" if slot == "occupation" else super().stuck_text(slot)
@@ -238,7 +285,9 @@ class ValidateEligibilityForm(LingkarForm):
                 turn.failed, turn.failed_vars = name, variables
             else:
                 turn.messages.append((name, variables))
-        if changed:
+        occupation_changed = found.values.get("occupation") not in (None, slots.get("occupation")) \
+            and slots.get("occupation") is not None
+        if changed and not occupation_changed:  # a new occupation is said back with its category (after())
             turn.messages.append(("noted", {"changes": ", ".join(changed)}))
         if requested is None or requested in turn.values or turn.failed:
             return turn
@@ -322,22 +371,34 @@ class ActionAskOccupation(_Ask):
     slot = "occupation"
 
 
+def _category(tracker: Tracker) -> str | None:
+    occupation = tracker.get_slot("occupation")
+    if occupation and calculator.is_known_occupation(occupation):
+        return calculator.worker_for(occupation).category
+    return None
+
+
 class ActionAskAge(_Ask):
+    """The age question, with why it matters for the worker's category (JKP and JP for employees; the JHT age and
+    the age limit for the self-employed)."""
+
     slot = "age"
+
+    def text_name(self, tracker: Tracker) -> str:
+        category = _category(tracker)
+        return f"ask_age_{category.lower()}" if category in ("PU", "BPU") else "ask_age"
 
 
 class ActionAskIncome(_Ask):
     slot = "income"
 
     def text_name(self, tracker: Tracker) -> str:
-        occupation = tracker.get_slot("occupation")
-        if occupation and calculator.is_known_occupation(occupation) \
-                and calculator.worker_for(occupation).category == "PU":
-            return "ask_income_pu"
-        return "ask_income_bpu"
+        return "ask_income_pu" if _category(tracker) == "PU" else "ask_income_bpu"
 
 
 class ActionAskRegency(_Ask):
+    """The regency question of the lead form (the eligibility form does not ask it)."""
+
     slot = "regency"
 
 
@@ -497,8 +558,10 @@ def assess_slots(slots: Dict[str, Any], on: dt.date) -> calculator.Result:
                              income=real(slots.get("income")), regency=real(slots.get("regency")), on=on)
 
 
-async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any]) -> List[EventType]:
-    """Compute, show and record the result for ``slots``; returns the events that keep it."""
+async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any],
+                      ask_regency: bool = False) -> List[EventType]:
+    """Compute, show and record the result for ``slots``; returns the events that keep it. ``ask_regency``: end
+    with the optional regency question when the regency is not known."""
     on = clock.today()
     try:
         result = assess_slots(slots, on)
@@ -509,6 +572,8 @@ async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots:
         return []
     for m in messages:
         send(dispatcher, m)
+    if ask_regency and not result.regency:
+        say(dispatcher, "ask_regency_after_result")
     await record_event("eligibility_checked", tracker, regency=result.regency, sector=result.worker.sector)
     return [SlotSet(RESULT_SLOT, result.to_dict()), SlotSet(FAILURES_SLOT, None)]
 
@@ -524,7 +589,19 @@ class ActionEligibilityResult(Action):
             # The form always fills the occupation; this only happens if the flow was broken off.
             say(dispatcher, "ask_occupation")
             return []
-        return await show_result(dispatcher, tracker, slots)
+        return await show_result(dispatcher, tracker, slots, ask_regency=True)
+
+
+async def note_regency(dispatcher: CollectingDispatcher, tracker: Tracker, regency: str) -> List[EventType]:
+    """The regency given after a result (the optional question): noted in the result a lead stores and counted
+    for the funnel, without repeating the result (the regency does not change it)."""
+    result = dict(tracker.get_slot(RESULT_SLOT) or {})
+    say(dispatcher, "regency_noted", regency=regency)
+    if result.get("regency") == regency:
+        return []
+    result["regency"] = regency
+    await record_event("eligibility_checked", tracker, regency=regency, sector=result.get("sector"))
+    return [SlotSet(RESULT_SLOT, result)]
 
 
 class ActionInform(Action):
@@ -551,6 +628,8 @@ class ActionInform(Action):
         events = [SlotSet(k, v) for k, v in found.values.items()]
         changes = ", ".join(describe(k, v) for k, v in found.values.items())
         if tracker.get_slot(RESULT_SLOT) and calculator.is_known_occupation(slots.get("occupation")):
+            if set(found.values) == {"regency"}:
+                return events + await note_regency(dispatcher, tracker, found.values["regency"])
             say(dispatcher, "recomputed", changes=changes)
             return events + await show_result(dispatcher, tracker, slots)
         say(dispatcher, "facts_noted", changes=changes)
@@ -558,5 +637,5 @@ class ActionInform(Action):
 
 
 __all__ = ["ValidateEligibilityForm", "ActionAskOccupation", "ActionAskAge", "ActionAskIncome", "ActionAskRegency",
-           "ActionEligibilityResult", "ActionInform", "read_facts", "render_result", "resolve_occupation",
-           "fresh_user_turn"]
+           "ActionEligibilityResult", "ActionInform", "acknowledgement", "read_facts", "render_result",
+           "resolve_occupation", "fresh_user_turn"]

@@ -12,8 +12,9 @@ figures, paragraphs with ``when:`` conditions, no digits outside placeholders. I
 **variables**, ``<name>``, for what the flow computed or the worker said (their amounts, their name, a lead
 number); the caller passes them to :meth:`FlowTexts.render` and a missing one is an error. Variables are filled
 in after the facts, in one pass, so a worker's text is never read as a placeholder. Buttons are
-``{title, payload[, when]}``; the payload is an intent (``/request_contact``) or the plain text the button sends
-("Petani"), which the form reads like a typed answer.
+``{title, payload[, when]}``; the payload is an intent (``/request_contact``), an intent with entities in Rasa's
+payload syntax (``/inform{"regency": "Kota Kendari"}``: understood whatever the NLU would make of the text), or the
+plain text the button sends ("Petani"), which the form reads like a typed answer.
 
 ``labels`` holds short words the flows put together (status names, programme names): plain strings, no
 placeholders.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +48,13 @@ from actions.render import (
 
 VARIABLE = re.compile(r"<([a-z][a-z0-9_]*)>")
 _DIGIT = re.compile(r"\d")
-_INTENT_PAYLOAD = re.compile(r"^/[a-z_]+$")
+_INTENT_PAYLOAD = re.compile(r"^/([a-z_]+)(\{.*\})?$")
+
+
+def payload_intent(payload: str) -> str | None:
+    """The intent of a button payload ("/inform{...}" -> "inform"), or None for a plain-text payload."""
+    m = _INTENT_PAYLOAD.match(payload)
+    return m.group(1) if m else None
 
 
 @dataclass(frozen=True)
@@ -118,8 +126,16 @@ def _parse_buttons(spec: Any, facts: Facts, where: str) -> Tuple[_Button, ...]:
         if len(PLACEHOLDER.sub("", str(b["title"]))) > MAX_BUTTON_TITLE:
             raise AnswerError(f"{w}: button title longer than {MAX_BUTTON_TITLE} characters")
         payload = str(b["payload"])
-        if payload.startswith("/") and not _INTENT_PAYLOAD.match(payload):
-            raise AnswerError(f"{w}: an intent payload is '/intent_name', not {payload!r}")
+        m = _INTENT_PAYLOAD.match(payload)
+        if payload.startswith("/") and not m:
+            raise AnswerError(f"{w}: an intent payload is '/intent_name' or '/intent_name{{json}}', not {payload!r}")
+        if m and m.group(2):
+            try:
+                entities = json.loads(m.group(2))
+            except ValueError as e:
+                raise AnswerError(f"{w}: the entities of {payload!r} are not JSON ({e})") from e
+            if not isinstance(entities, dict) or not all(isinstance(v, str) for v in entities.values()):
+                raise AnswerError(f"{w}: the entities of {payload!r} must be a mapping of names to text")
         if _DIGIT.search(payload):
             raise AnswerError(f"{w}: digits in payload {payload!r}")
         out.append(_Button(Template.parse(str(b["title"]), facts, f"{w}.title"), payload,
@@ -155,7 +171,7 @@ class FlowTexts:
             known = set(known_intents)
             for t in self.texts.values():
                 for b in t.buttons:
-                    if b.payload.startswith("/") and b.payload[1:] not in known:
+                    if b.payload.startswith("/") and payload_intent(b.payload) not in known:
                         raise AnswerError(f"flows.{t.name}: button {b.payload!r} leads to an unknown intent")
 
     # ------------------------------------------------------------------ queries

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.eligibility import (
+    ActionAskAge,
     ActionAskIncome,
     ActionAskOccupation,
     ActionAskRegency,
@@ -15,6 +16,7 @@ from actions.eligibility import (
     resolve_occupation,
 )
 from actions.forms import MAX_FAILURES, SKIPPED
+from actions.leads import ValidateLeadForm
 
 from .conftest import TELEGRAM_META, buttons_of, run, texts_of, turn
 
@@ -26,12 +28,86 @@ async def answer(text, requested, intent="inform", confidence=1.0, slots=None, *
     return await run(V, turn(text, intent, confidence, form=FORM, requested=requested, slots=slots, **kw))
 
 
+async def lead_answer(text, requested, slots=None, intent="inform", **kw):
+    return await run(ValidateLeadForm(), turn(text, intent, form="lead_form", requested=requested,
+                                              slots=dict({"consent": "yes"}, **(slots or {})), **kw))
+
+
 # ------------------------------------------------------------------------------------------------ filling
-async def test_one_shot_message_fills_what_it_says_and_asks_only_the_rest():
-    msgs, slots, _ = await run(V, turn("saya nelayan umur 35 penghasilan 2 juta, bisa ikut? berapa iurannya?",
+@pytest.mark.parametrize("text,slots", [
+    ("saya nelayan umur 35 penghasilan 2 juta, bisa ikut? berapa iurannya?",
+     {"occupation": "nelayan", "age": 35, "income": 2_000_000}),
+    ("sy nelayan umur 40 penghasilan 2 juta bisa ikut ga brp iurannya",
+     {"occupation": "nelayan", "age": 40, "income": 2_000_000}),
+    ("karyawan toko gaji 3jt umur 25, dapat apa aja", {"occupation": "karyawan", "age": 25, "income": 3_000_000}),
+])
+async def test_one_shot_message_with_occupation_age_and_income_ends_the_form_at_once(text, slots):
+    """The regency does not change the result: it is not asked before it."""
+    msgs, set_, _ = await run(V, turn(text, "check_eligibility", form=FORM))
+    assert set_ == dict(slots, requested_slot=None)
+    assert msgs == []  # the result follows at once and says everything
+
+
+async def test_a_regency_stated_along_the_way_is_kept_but_never_asked():
+    _, slots, _ = await run(V, turn("sy petani di konsel, brp iurannya", "check_eligibility", form=FORM))
+    assert slots["regency"] == "Kabupaten Konawe Selatan" and slots["requested_slot"] == "age"
+    _, slots, _ = await answer("umur 40, tinggal di kolaka", "age", slots={"occupation": "petani"})
+    assert slots["regency"] == "Kabupaten Kolaka" and slots["age"] == 40 and slots["requested_slot"] == "income"
+    _, slots, _ = await answer("1,5jt", "income", slots={"occupation": "petani", "age": 40})
+    assert slots["requested_slot"] is None and "regency" not in slots
+
+
+# ------------------------------------------------------------------------------------------------ what is known
+async def test_a_missing_age_is_asked_after_saying_the_category_and_why_the_age_matters():
+    msgs, slots, _ = await run(V, turn("saya karyawan pabrik gaji 3 juta, harusnya dapat program apa aja",
                                        "check_eligibility", form=FORM))
-    assert slots == {"occupation": "nelayan", "age": 35, "income": 2_000_000, "requested_slot": "regency"}
+    assert slots == {"occupation": "buruh_pabrik", "income": 3_000_000, "requested_slot": "age"}
+    [ack] = msgs
+    assert "Penerima Upah (PU)" in ack["text"] and "Rp3.000.000" in ack["text"] and "buruh pabrik" in ack["text"]
+    asked, _, _ = await run(ActionAskAge(), turn("x", form=FORM, requested="age", slots=slots))
+    assert "JKP" in texts_of(asked) and "54 tahun" in texts_of(asked) and "umur" in texts_of(asked).lower()
+
+
+@pytest.mark.parametrize("text,occupation,says", [
+    ("sy nelayan, iurannya brp?", "nelayan",
+     "Sebagai nelayan, Anda termasuk pekerja mandiri (Bukan Penerima Upah, BPU)"),
+    ("saya ojol umur 30 bisa ikut?", "ojol", "Sebagai pengemudi ojek online, Anda termasuk pekerja mandiri"),
+    ("saya kerja sendiri, bisa ikut bpjs?", "BPU", "Anda termasuk pekerja mandiri (Bukan Penerima Upah, BPU)"),
+])
+async def test_a_self_employed_worker_hears_the_category_while_the_rest_is_asked(text, occupation, says):
+    msgs, slots, _ = await run(V, turn(text, "check_eligibility", form=FORM))
+    assert slots["occupation"] == occupation and slots["requested_slot"] in ("age", "income")
+    assert says in texts_of(msgs) and len(msgs) == 1
+    asked, _, _ = await run((ActionAskAge if slots["requested_slot"] == "age" else ActionAskIncome)(),
+                            turn("x", form=FORM, requested=slots["requested_slot"], slots=slots))
+    assert ("JHT bisa dicairkan" if slots["requested_slot"] == "age" else "dihitung dari penghasilan") \
+        in texts_of(asked)
+
+
+async def test_the_answer_to_the_occupation_question_is_said_back_with_its_category():
+    msgs, slots, _ = await answer("petani", "occupation")
+    assert slots["requested_slot"] == "age" and "Sebagai petani, Anda termasuk pekerja mandiri" in texts_of(msgs)
+
+
+async def test_nothing_is_said_back_for_a_plain_answer_or_before_the_result():
+    msgs, _, _ = await answer("35", "age", slots={"occupation": "petani"})
     assert msgs == []
+    msgs, slots, _ = await answer("kuli bangunan", "occupation")
+    assert slots["requested_slot"] is None and msgs == []  # construction: the result comes at once
+
+
+async def test_a_changed_occupation_is_said_back_once_with_its_new_category():
+    msgs, slots, _ = await answer("eh saya karyawan toko", "income", slots={"occupation": "petani", "age": 30})
+    assert slots["occupation"] == "karyawan" and slots["requested_slot"] == "income"
+    assert len(msgs) == 1 and "Penerima Upah (PU)" in msgs[0]["text"] and "umur 30 tahun" in msgs[0]["text"]
+
+
+async def test_a_check_started_with_facts_already_known_says_them_first():
+    msgs, slots, _ = await run(V, turn("/check_eligibility", "check_eligibility", form=FORM,
+                                       slots={"occupation": "pedagang", "regency": "Kota Kendari"}))
+    assert slots["requested_slot"] == "age"
+    assert "Sebagai pedagang / penjual, Anda termasuk pekerja mandiri" in texts_of(msgs)
+    assert "Kota Kendari" in texts_of(msgs)
 
 
 async def test_one_shot_with_everything_ends_the_form_at_once():
@@ -54,9 +130,6 @@ async def test_activation_without_facts_asks_the_occupation_first():
     ("income", "Rp 2.500.000", "income", 2_500_000),
     ("income", "2", "income", 2_000_000),
     ("income", "800rb", "income", 800_000),
-    ("regency", "konsel", "regency", "Kabupaten Konawe Selatan"),
-    ("regency", "kendri", "regency", "Kota Kendari"),
-    ("regency", "Kota Baubau", "regency", "Kota Baubau"),
     ("occupation", "petani", "occupation", "petani"),
     ("occupation", "jualan sayur di pasar", "occupation", "pedagang"),
     ("occupation", "ojek sopir kurir", "occupation", "BPU_TRANSPORT"),
@@ -70,7 +143,7 @@ async def test_bare_answers_to_the_question_asked(requested, text, slot, value):
 
 
 async def test_a_bare_number_is_an_age_only_when_the_age_was_asked():
-    assert "age" not in read_facts("35", requested="regency").values
+    assert "age" not in read_facts("35", requested="income").values
     assert read_facts("35", requested="age").values == {"age": 35}
 
 
@@ -103,11 +176,12 @@ async def test_income_range_uses_the_midpoint():
     assert slots["income"] == 1_500_000 and "nilai tengah" in texts_of(msgs)
 
 
-async def test_construction_and_migrant_workers_are_not_asked_their_income():
-    _, slots, _ = await answer("kuli proyek", "occupation", slots={"age": 30, "regency": "Kota Kendari"})
+async def test_construction_and_migrant_workers_get_the_result_after_the_occupation():
+    """Their result depends on nothing else: no income-based contribution, no age rule (calculator)."""
+    _, slots, _ = await answer("kuli proyek", "occupation")
     assert slots["occupation"] == "buruh_bangunan" and slots["requested_slot"] is None
-    _, slots, _ = await answer("mau kerja ke malaysia", "occupation", slots={"age": 30})
-    assert slots["occupation"] == "pmi" and slots["requested_slot"] == "regency"
+    _, slots, _ = await answer("mau kerja ke malaysia", "occupation")
+    assert slots["occupation"] == "pmi" and slots["requested_slot"] is None
 
 
 # ------------------------------------------------------------------------------------------------ bad input
@@ -117,12 +191,11 @@ async def test_construction_and_migrant_workers_are_not_asked_their_income():
     ("age", "abc", "belum menangkap umurnya"),
     ("income", "banyak deh", "belum menangkap jumlahnya"),
     ("occupation", "astronot", "belum saya kenali"),
-    ("regency", "jakarta", "belum saya kenali"),
 ])
 async def test_bad_answers_get_a_clear_message_and_the_question_again(requested, text, expected):
-    before = {"occupation": "nelayan", "age": 30, "income": 1_000_000}
-    known = {k: v for k, v in before.items() if list(before).index(k) < ["occupation", "age", "income",
-                                                                         "regency"].index(requested)}
+    before = {"occupation": "nelayan", "age": 30}
+    order = ["occupation", "age", "income"]
+    known = {k: v for k, v in before.items() if order.index(k) < order.index(requested)}
     msgs, slots, _ = await answer(text, requested, slots=known)
     assert expected in texts_of(msgs)
     assert slots[requested] is None and slots["requested_slot"] == requested
@@ -134,20 +207,33 @@ async def test_bad_answers_get_a_clear_message_and_the_question_again(requested,
                                             ("konawe utra", "Kabupaten Konawe Utara"),
                                             ("bau2", "Kota Baubau")])
 async def test_unknown_regency_suggests_the_nearest_names_as_buttons(text, suggested):
-    msgs, slots, _ = await answer(text, "regency", slots={"occupation": "nelayan", "age": 30, "income": 1_000_000})
+    """The regency question (the lead form's; the check reads a regency only when it is stated)."""
+    msgs, slots, _ = await lead_answer(text, "regency")
     assert slots["regency"] is None  # a half-matching name is not guessed
     buttons = buttons_of(msgs)
     assert suggested in [b["title"] for b in buttons] and buttons[-1]["payload"] == "lewati"
     for b in buttons[:-1]:  # pressing a suggestion answers the question
-        _, again, _ = await answer(b["payload"], "regency", slots={"occupation": "nelayan", "age": 30, "income": 1})
+        _, again, _ = await lead_answer(b["payload"], "regency")
         assert again["regency"] == b["title"]
+
+
+@pytest.mark.parametrize("text,regency", [("konsel", "Kabupaten Konawe Selatan"), ("kendri", "Kota Kendari"),
+                                          ("Kota Baubau", "Kota Baubau")])
+async def test_bare_regency_answers(text, regency):
+    _, slots, _ = await lead_answer(text, "regency")
+    assert slots["regency"] == regency
+
+
+async def test_an_unknown_regency_gets_a_clear_message():
+    msgs, slots, _ = await lead_answer("jakarta", "regency")
+    assert "belum saya kenali" in texts_of(msgs) and slots["regency"] is None
 
 
 @pytest.mark.parametrize("text,regency", [("kendarii kota", "Kota Kendari"), ("di kendari saja", "Kota Kendari"),
                                           ("saya tinggal di unaaha", "Kabupaten Konawe"),
                                           ("kolaka timur ya kak", "Kabupaten Kolaka Timur")])
 async def test_regency_answers_with_extra_words(text, regency):
-    _, slots, _ = await answer(text, "regency", slots={"occupation": "nelayan", "age": 30, "income": 1_000_000})
+    _, slots, _ = await lead_answer(text, "regency")
     assert slots["regency"] == regency
 
 
@@ -173,8 +259,6 @@ async def test_three_failures_offer_skip_cancel_or_a_person_instead_of_looping()
     slots["form_failures"] = set_["form_failures"]
     ask_msgs, ask_slots, _ = await run(ActionAskIncome(), turn("x", form=FORM, requested="income", slots=slots))
     assert ask_msgs  # another slot is asked normally
-    from actions.eligibility import ActionAskAge
-
     ask_msgs, ask_slots, _ = await run(ActionAskAge(), turn("x", form=FORM, requested="age", slots=slots))
     assert ask_msgs == [] and ask_slots["form_failures"]["stuck"] is False
 
@@ -192,7 +276,7 @@ async def test_the_occupation_cannot_be_skipped_and_three_failures_offer_the_two
 async def test_optional_questions_can_be_skipped(text, intent):
     msgs, slots, _ = await answer(text, "income", intent=intent, confidence=0.9,
                                   slots={"occupation": "nelayan", "age": 40})
-    assert slots["income"] == SKIPPED and slots["requested_slot"] == "regency"
+    assert slots["income"] == SKIPPED and slots["requested_slot"] is None  # the result follows
     assert "dilewati" in texts_of(msgs)
 
 
@@ -305,3 +389,51 @@ async def test_facts_before_any_check_are_kept_and_the_check_is_offered(sqlite_d
 async def test_inform_without_facts_gets_the_plain_answer():
     msgs, set_, _ = await run(ActionInform(), turn("oke deh"))
     assert set_ == {} and msgs and "Cek iuran saya" in [b["title"] for b in buttons_of(msgs)]
+
+
+# ------------------------------------------------------------------------------------------------ the regency after
+async def test_the_result_ends_with_an_optional_regency_question_when_it_is_not_known(sqlite_db):
+    slots = {"occupation": "nelayan", "age": 40, "income": 2_000_000}
+    msgs, set_, _ = await run(ActionEligibilityResult(), turn("x", slots=slots, latest_action="eligibility_form"))
+    assert "(Bukan Penerima Upah, BPU)" in texts_of(msgs) and "JKK (kecelakaan kerja): wajib" in texts_of(msgs)
+    assert "kabupaten/kota mana" in msgs[-1]["text"] and "boleh dilewati" in msgs[-1]["text"]
+    payloads = [b["payload"] for b in msgs[-1]["buttons"]]
+    assert '/inform{"regency": "Kota Kendari"}' in payloads
+    assert "/request_contact" in [b["payload"] for b in msgs[-2]["buttons"]]  # the result's own buttons stay
+    assert set_["eligibility"]["regency"] is None
+    assert sqlite_db.event_counts("eligibility_checked") == {"eligibility_checked": 1}
+
+
+async def test_no_regency_question_when_the_regency_is_known(sqlite_db):
+    slots = {"occupation": "nelayan", "age": 40, "income": 2_000_000, "regency": "Kabupaten Kolaka"}
+    msgs, _, _ = await run(ActionEligibilityResult(), turn("x", slots=slots, latest_action="eligibility_form"))
+    assert "kabupaten/kota mana" not in texts_of(msgs)
+
+
+async def test_a_regency_after_the_result_is_noted_and_counted_without_repeating_the_result(sqlite_db):
+    slots = {"occupation": "nelayan", "age": 40, "income": 2_000_000}
+    _, first, _ = await run(ActionEligibilityResult(), turn("x", slots=slots, latest_action="eligibility_form"))
+    slots.update(first)
+    # the button: an entity in the payload, understood whatever the NLU makes of a place name
+    msgs, set_, _ = await run(ActionInform(), turn('/inform{"regency": "Kabupaten Kolaka"}', slots=slots,
+                                                   entities=[{"entity": "regency", "value": "Kabupaten Kolaka"}]))
+    text = texts_of(msgs)
+    assert "saya catat: Kabupaten Kolaka" in text and "hitung ulang" not in text and "JKK" not in text
+    assert set_["regency"] == "Kabupaten Kolaka" and set_["eligibility"]["regency"] == "Kabupaten Kolaka"
+    assert set_["eligibility"]["category"] == "BPU"  # the rest of the result is kept for the lead
+    assert "/request_contact" in [b["payload"] for b in buttons_of(msgs)]
+    rows = {r.group: r.checks for r in sqlite_db.funnel(group_by="regency")}
+    assert rows.get("Kabupaten Kolaka") == 1
+    assert sqlite_db.funnel()[0].checks == 1  # still one person
+    # typed, the same regency again: nothing new to count
+    slots.update(set_)
+    msgs, set_, _ = await run(ActionInform(), turn("di kolaka", slots=slots))
+    assert "saya catat: Kabupaten Kolaka" in texts_of(msgs) and "eligibility" not in set_
+    assert sqlite_db.event_counts("eligibility_checked") == {"eligibility_checked": 2}
+
+
+async def test_a_correction_with_other_facts_after_the_result_still_recomputes_without_asking_again(sqlite_db):
+    slots = {"occupation": "nelayan", "age": 40, "income": 2_000_000, "eligibility": {"category": "BPU"}}
+    msgs, set_, _ = await run(ActionInform(), turn("eh umur 41, di kendari", slots=slots))
+    assert "hitung ulang" in texts_of(msgs) and set_["eligibility"]["regency"] == "Kota Kendari"
+    assert "kabupaten/kota mana" not in texts_of(msgs)

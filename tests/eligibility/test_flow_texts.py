@@ -47,9 +47,31 @@ def test_every_flow_text_renders_on_every_date_without_digits_of_its_own(texts, 
 
 def test_buttons_lead_to_known_intents_or_send_a_plain_answer(texts):
     intents = domain_intents()
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    with_entities = 0
     for t in texts.texts.values():
         for b in t.buttons:
-            assert b.payload[1:] in intents if b.payload.startswith("/") else not re.search(r"\d", b.payload)
+            if not b.payload.startswith("/"):
+                assert not re.search(r"\d", b.payload), (t.name, b.payload)
+                continue
+            intent, _, entities = b.payload[1:].partition("{")
+            assert intent in intents, (t.name, b.payload)
+            if entities:  # Rasa's payload syntax: the entities must be the domain's, with values the actions know
+                with_entities += 1
+                values = yaml.safe_load("{" + entities)
+                assert set(values) <= set(domain["entities"]), (t.name, b.payload)
+                if "regency" in values:
+                    assert values["regency"] in parsing.regency_names(), (t.name, b.payload)
+    assert with_entities >= 5  # the regency question after the result
+
+
+def test_an_entity_payload_must_be_json(facts, texts):
+    bad = {"flows": {"x": {"text": "a", "buttons": [{"title": "b", "payload": "/inform{regency: Kolaka}"}]}}}
+    with pytest.raises(AnswerError, match="JSON"):
+        FlowTexts(bad, facts, texts.answers)
+    good = {"flows": {"x": {"text": "a", "buttons": [{"title": "b", "payload": '/inform{"regency": "Kolaka"}'}]}}}
+    assert FlowTexts(good, facts, texts.answers, known_intents=["inform"]).render("x").buttons[0]["payload"] == \
+        '/inform{"regency": "Kolaka"}'
 
 
 def test_a_missing_variable_is_an_error_not_a_blank(texts):

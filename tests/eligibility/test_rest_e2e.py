@@ -123,9 +123,32 @@ def test_one_shot_message_gets_category_programmes_and_todays_amounts(stack):
     if expected.discount.active:
         assert f"normal {format_rupiah(expected.jkk)}" in text
     assert "/request_contact" in _payloads(out) and "/cannot_afford" in _payloads(out)
+    assert "kabupaten/kota mana" not in text  # the regency was given
     # the check is counted, anonymously, with the agent code
     counts = _store(stack).event_counts("eligibility_checked")
     assert sum(counts.values()) >= 1
+
+
+def test_one_shot_without_the_regency_gets_the_result_at_once_then_an_optional_regency_question(stack):
+    chat = Chat(stack)
+    out = chat.say("sy nelayan umur 40 penghasilan 2 juta bisa ikut ga brp iurannya")
+    text = "\n".join(m.get("text") or "" for m in out)
+    assert "(Bukan Penerima Upah, BPU)" in text and "JKK (kecelakaan kerja): wajib" in text
+    assert "Wajib (JKK+JKM)" in text and "/request_contact" in _payloads(out)
+    assert "kabupaten/kota mana" in out[-1]["text"]
+    assert '/inform{"regency": "Kabupaten Kolaka"}' in _payloads(out[-1:])
+    noted = chat.text('/inform{"regency": "Kabupaten Kolaka"}')  # the button
+    assert "saya catat: Kabupaten Kolaka" in noted and "JKK" not in noted
+    assert "Kabupaten Kolaka" in {r.group for r in _store(stack).funnel(group_by="regency") if r.checks}
+
+
+def test_a_missing_age_is_asked_after_the_category_is_said(stack):
+    chat = Chat(stack)
+    first = chat.text("saya karyawan pabrik gaji 3 juta, harusnya dapat program apa aja")
+    assert "Penerima Upah (PU)" in first and "umur" in first.lower() and "JKP" in first
+    assert "Hasil cek" not in first
+    result = chat.text("45")
+    assert "Hasil cek untuk: buruh pabrik" in result and "umur 45 tahun" in result
 
 
 def test_multi_turn_correction_and_a_lead_with_consent(stack):
@@ -134,9 +157,10 @@ def test_multi_turn_correction_and_a_lead_with_consent(stack):
     assert "umur" in chat.text("petani")
     assert "penghasilan" in chat.text("35")
     assert "umur 41 tahun" in chat.text("eh umur saya 41")        # a correction while the income is asked
-    assert "kabupaten/kota" in chat.text("1,5jt")
-    result = chat.text("konsel")
-    assert "petani, umur 41 tahun, penghasilan Rp1.500.000 per bulan, Kabupaten Konawe Selatan" in result
+    result = chat.text("1,5jt")                                      # the result: the regency is not asked first
+    assert "petani, umur 41 tahun, penghasilan Rp1.500.000 per bulan." in result
+    assert "kabupaten/kota mana" in result                          # ... but after it, optionally
+    assert "saya catat: Kabupaten Konawe Selatan" in chat.text("konsel")
     again = chat.text("eh saya nelayan")                             # after the result: computed again
     assert "hitung ulang" in again and "nelayan" in again
     consent = chat.text("/request_contact")

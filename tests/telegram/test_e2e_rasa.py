@@ -104,18 +104,18 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
             await worker.say(question)
             assert worker.texts() == [shown(answers.render(topic, on).text)], question
 
-        # --- eligibility in one message; the assistant asks for the one thing missing
+        # --- eligibility in one message: the result at once, then an optional question for the regency
         await worker.say("saya nelayan umur 35 penghasilan 1 juta, bisa ikut bpjs?")
-        assert worker.last == prompt("ask_regency")
+        result = "\n\n".join(worker.texts())
+        expected = assess("nelayan", age=35, income=1_000_000, on=on)
+        assert prompt("result_header", who="nelayan, umur 35 tahun, penghasilan Rp1.000.000 per bulan") in result
+        assert f"Wajib (JKK+JKM): {format_rupiah(expected.bpu.jkk_jkm_pay)} per bulan" in result
+        assert "Hubungi saya" in worker.buttons()
+        assert worker.last == prompt("ask_regency_after_result")
         # a button press: the callback query is answered, the choice shown on the question, the payload sent
         await worker.press("Kolaka")
         assert any("✅ Pilihan Anda: Kolaka" in t for t in worker.edits())
-        result = "\n\n".join(worker.texts())
-        expected = assess("nelayan", age=35, income=1_000_000, regency="Kabupaten Kolaka", on=on)
-        assert prompt("result_header", who="nelayan, umur 35 tahun, penghasilan Rp1.000.000 per bulan, "
-                                            "Kabupaten Kolaka") in result
-        assert f"Wajib (JKK+JKM): {format_rupiah(expected.bpu.jkk_jkm_pay)} per bulan" in result
-        assert "Hubungi saya" in worker.buttons()
+        assert worker.last == prompt("regency_noted", regency="Kabupaten Kolaka")
 
         # --- agrees to be contacted: the consent question (UU PDP) first, nothing stored before it
         await worker.press("Hubungi saya")
