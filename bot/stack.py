@@ -113,11 +113,21 @@ def _check_model(model: Path) -> None:
         sys.exit(f"error: no trained model at {model}. Run `make train` first (make run/serve do it for you).")
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt()
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM (docker, systemd) and SIGHUP (the terminal closed) stop everything like Ctrl-C does."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+
+
 def serve(with_telegram: bool = False, model: Path = MODEL) -> int:
     _check_model(model)
     env = default_env()
     stack = Stack(env)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    _stop_on_signals()
     try:
         stack.start(action_server_cmd(env))
         stack.start(rasa_server_cmd(env, model))
@@ -148,22 +158,20 @@ def chat(model: Path = MODEL) -> int:
     _check_model(model)
     env = default_env()
     stack = Stack(env)
+    _stop_on_signals()
     try:
         stack.start(action_server_cmd(env), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         if not wait_http(f"http://localhost:{env['ACTION_SERVER_PORT']}/health", 120, stack.procs):
             print("error: the action server did not start; try `make serve` to see its log.", file=sys.stderr)
             return 1
         print(">> Lingkar in the terminal. Ketik pesan (mis. 'halo' atau 'menu'); /stop untuk keluar.", flush=True)
-        shell = subprocess.Popen([str(BIN / "rasa"), "shell", "--model", str(model), "--endpoints",
-                                  str(ROOT / "endpoints.yml"), "--port", env["RASA_PORT"]], cwd=ROOT, env=env)
-        try:
-            return shell.wait()
-        except KeyboardInterrupt:
-            shell.send_signal(signal.SIGINT)
-            shell.wait(15)
-            return 0
+        shell = stack.start([str(BIN / "rasa"), "shell", "--model", str(model), "--endpoints",
+                             str(ROOT / "endpoints.yml"), "--port", env["RASA_PORT"]])
+        return shell.wait()
+    except KeyboardInterrupt:
+        return 0
     finally:
-        stack.stop()
+        stack.stop()  # the shell, then the action server: SIGTERM, then SIGKILL after the grace period
 
 
 def main(argv: List[str] | None = None) -> int:
