@@ -202,7 +202,20 @@ def test_jkm_and_work_accident_death_are_told_apart(answers):
 
 
 def test_jkp_is_not_a_wage_deduction(answers):
-    assert "Tidak ada potongan gaji untuk JKP" in text(answers, "ask_jkp")
+    t = text(answers, "ask_jkp")
+    assert "Tidak ada potongan gaji untuk JKP" in t
+    # who pays instead (facts.md §1.6): the central government and the JKK reallocation
+    assert "0,22% upah dibayar pemerintah pusat" in t and "0,14% dialihkan dari iuran JKK" in t
+    assert "tidak dipotong dari gaji" in text(answers, "ask_contribution_pu")
+
+
+def test_gn_lingkaran_names_sertakan_for_individual_donors(answers):
+    t = text(answers, "ask_gn_lingkaran")
+    assert "SERTAKAN (Sejahterakan Pekerja Sekitar Anda)" in t and "donatur perorangan" in t
+
+
+def test_who_can_join_says_what_the_self_employed_cannot_join(answers):
+    assert "tidak bisa ikut JP dan JKP" in text(answers, "ask_who_can_join")
 
 
 def test_the_kendari_address_is_never_invented(answers):

@@ -54,7 +54,9 @@ def test_overlapping_windows_are_refused():
 def test_every_key_used_by_a_template_exists(facts):
     with open(ROOT / "content" / "answers.yml", encoding="utf-8") as f:
         strings = list(walk_strings(yaml.safe_load(f)))
-    keys = {m.group(1).split("@")[0].split(":")[0].strip() for s in strings for m in PLACEHOLDER.finditer(s)}
+    # button payloads ('/inform{"regency": "Kota Kendari"}') carry entities in Rasa's syntax, not placeholders
+    keys = {m.group(1).split("@")[0].split(":")[0].strip() for s in strings if not s.startswith("/")
+            for m in PLACEHOLDER.finditer(s)}
     keys.discard("labels")
     missing = sorted(k for k in keys if k not in facts)
     assert not missing, missing
