@@ -19,7 +19,6 @@
 """
 from __future__ import annotations
 
-import abc
 import datetime as dt
 import logging
 import re
@@ -35,9 +34,10 @@ from actions.flowtexts import FlowTexts, get_flow_texts
 from actions.forms import (
     FAILURES_SLOT,
     SKIPPED,
-    AskSlot,
+    AskAction,
     LingkarForm,
     Turn,
+    ask_action,
     clean_answer,
     fresh_user_turn,
     is_interruption,
@@ -345,30 +345,7 @@ def regency_problem(text: str) -> Tuple[str, Dict[str, Any], List[Dict[str, str]
     return "regency_unknown", {"answer": answer}, buttons
 
 
-class _Ask(Action, AskSlot, abc.ABC):
-    """``action_ask_<slot>``: the question of a form slot (abstract: subclasses name the slot)."""
-
-    @property
-    @abc.abstractmethod
-    def slot(self) -> str:
-        ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    def text_name(self, tracker: Tracker) -> str:
-        return f"ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        if self.stuck_offered(tracker, self.slot):
-            return self.clear_stuck(self.slot)
-        say(dispatcher, self.text_name(tracker))
-        return []
-
-
-class ActionAskOccupation(_Ask):
-    slot = "occupation"
+ActionAskOccupation = ask_action("occupation")
 
 
 def _category(tracker: Tracker) -> str | None:
@@ -378,28 +355,26 @@ def _category(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionAskAge(_Ask):
+class ActionAskAge(AskAction):
     """The age question, with why it matters for the worker's category (JKP and JP for employees; the JHT age and
     the age limit for the self-employed)."""
 
     slot = "age"
 
-    def text_name(self, tracker: Tracker) -> str:
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
         category = _category(tracker)
-        return f"ask_age_{category.lower()}" if category in ("PU", "BPU") else "ask_age"
+        return (f"ask_age_{category.lower()}" if category in ("PU", "BPU") else "ask_age"), {}
 
 
-class ActionAskIncome(_Ask):
+class ActionAskIncome(AskAction):
     slot = "income"
 
-    def text_name(self, tracker: Tracker) -> str:
-        return "ask_income_pu" if _category(tracker) == "PU" else "ask_income_bpu"
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        return ("ask_income_pu" if _category(tracker) == "PU" else "ask_income_bpu"), {}
 
 
-class ActionAskRegency(_Ask):
-    """The regency question of the lead form (the eligibility form does not ask it)."""
-
-    slot = "regency"
+#: The regency question of the lead form (the eligibility form does not ask it).
+ActionAskRegency = ask_action("regency")
 
 
 # ------------------------------------------------------------------------------------------------ the result

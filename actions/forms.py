@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
@@ -306,8 +306,10 @@ class LingkarForm(FormValidationAction, abc.ABC):
         return [SlotSet(slot, None), SlotSet(FAILURES_SLOT, {"slot": slot, "count": count, "stuck": False})]
 
 
-class AskSlot:
-    """Mixin for ``action_ask_<slot>``: asks unless the form just offered skip/cancel/person instead."""
+class AskAction(Action, abc.ABC):
+    """``action_ask_<slot>``: the question of a form slot, the flow text ``ask_<slot>`` unless :meth:`message`
+    says otherwise, with the custom payload of :meth:`extra` (if any) after it; nothing when the form has just
+    offered skip/cancel/person instead. Abstract: subclasses name the slot (or use :func:`ask_action`)."""
 
     @staticmethod
     def stuck_offered(tracker: Tracker, slot: str) -> bool:
@@ -317,6 +319,40 @@ class AskSlot:
     @staticmethod
     def clear_stuck(slot: str) -> List[EventType]:
         return [SlotSet(FAILURES_SLOT, {"slot": slot, "count": 0, "stuck": False})]
+
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        """The flow text to send and its variables."""
+        return f"ask_{self.slot}", {}
+
+    def extra(self, tracker: Tracker) -> Dict[str, Any]:
+        """A custom payload sent after the question (e.g. the adapter's share-contact keyboard)."""
+        return {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        if self.stuck_offered(tracker, self.slot):
+            return self.clear_stuck(self.slot)
+        name, variables = self.message(tracker)
+        say(dispatcher, name, **variables)
+        extra = self.extra(tracker)
+        if extra:
+            dispatcher.utter_message(json_message=extra)
+        return []
+
+
+def ask_action(slot: str) -> type:
+    """The :class:`AskAction` ``ActionAsk<Slot>`` that sends the plain ``ask_<slot>`` question. Assign it to a
+    module-level name (``ActionAskNik = ask_action("nik")``); the action server registers every concrete subclass."""
+    name = "ActionAsk" + "".join(word.capitalize() for word in slot.split("_"))
+    return type(name, (AskAction,), {"slot": slot, "__doc__": f"The question of the ``{slot}`` slot."})
 
 
 def slot_events(values: Dict[str, Any]) -> List[EventType]:

@@ -41,9 +41,10 @@ from actions.forms import (
     FAILURES_SLOT,
     INTERRUPT_CONFIDENCE,
     SKIPPED,
-    AskSlot,
+    AskAction,
     LingkarForm,
     Turn,
+    ask_action,
     channel_of,
     error_summary,
     in_thread,
@@ -341,38 +342,11 @@ class ValidateSponsorForm(_OneAnswerForm):
 
 
 # ------------------------------------------------------------------------------------------------ questions
-class _Ask(Action, AskSlot, abc.ABC):
-    @property
-    @abc.abstractmethod
-    def slot(self) -> str:
-        ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
-        return f"ask_{self.slot}", {}
-
-    def extra(self, tracker: Tracker) -> Dict[str, Any]:
-        return {}
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        if self.stuck_offered(tracker, self.slot):
-            return self.clear_stuck(self.slot)
-        name, variables = self.message(tracker)
-        send(dispatcher, get_flow_texts().render(name, clock.today(), **variables))
-        extra = self.extra(tracker)
-        if extra:
-            dispatcher.utter_message(json_message=extra)
-        return []
-
-
 def lead_type_of(tracker: Tracker) -> str:
     return tracker.get_slot("lead_type") or "enrolment"
 
 
-class ActionAskConsent(_Ask):
+class ActionAskConsent(AskAction):
     """What is recorded, why, who sees it, how long, how to delete; then the question on its own with the
     buttons, so it is the last thing the worker reads."""
 
@@ -391,14 +365,14 @@ class ActionAskConsent(_Ask):
         return events
 
 
-class ActionAskName(_Ask):
+class ActionAskName(AskAction):
     slot = "name"
 
     def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
         return ("ask_name_sponsor" if lead_type_of(tracker) == "sponsor_offer" else "ask_name"), {}
 
 
-class ActionAskPhone(_Ask):
+class ActionAskPhone(AskAction):
     slot = "phone"
 
     def extra(self, tracker: Tracker) -> Dict[str, Any]:
@@ -406,28 +380,12 @@ class ActionAskPhone(_Ask):
         return {"request_contact": True}
 
 
-class ActionAskNik(_Ask):
-    slot = "nik"
-
-
-class ActionAskContactTime(_Ask):
-    slot = "contact_time"
-
-
-class ActionAskDonorKind(_Ask):
-    slot = "donor_kind"
-
-
-class ActionAskSponsorOrganisation(_Ask):
-    slot = "sponsor_organisation"
-
-
-class ActionAskSponsorWorkers(_Ask):
-    slot = "sponsor_workers"
-
-
-class ActionAskSponsorRegency(_Ask):
-    slot = "sponsor_regency"
+ActionAskNik = ask_action("nik")
+ActionAskContactTime = ask_action("contact_time")
+ActionAskDonorKind = ask_action("donor_kind")
+ActionAskSponsorOrganisation = ask_action("sponsor_organisation")
+ActionAskSponsorWorkers = ask_action("sponsor_workers")
+ActionAskSponsorRegency = ask_action("sponsor_regency")
 
 
 # ------------------------------------------------------------------------------------------------ starting
@@ -639,17 +597,25 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
     return out
 
 
+async def _sender_data(tracker: Tracker, what: str) -> Dict[str, Any] | None:
+    """What the store holds about this sender (``Store.data_for_sender``), or None when the store is unavailable
+    (logged under ``what``, the request that needed it)."""
+    try:
+        s = await in_thread(store)
+        return await in_thread(s.data_for_sender, tracker.sender_id)
+    except Exception as e:
+        logger.error("%s: store unavailable (%s)", what, error_summary(e))
+        return None
+
+
 class ActionMyData(Action):
     def name(self) -> str:
         return "action_my_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            s = await in_thread(store)
-            data = await in_thread(s.data_for_sender, tracker.sender_id)
-        except Exception as e:
-            logger.error("data saya: store unavailable (%s)", error_summary(e))
+        data = await _sender_data(tracker, "data saya")
+        if data is None:
             say(dispatcher, "data_unavailable")
             return []
         for m in render_my_data(data, _session_details(tracker)):
@@ -683,11 +649,8 @@ class ActionConfirmDelete(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            s = await in_thread(store)
-            data = await in_thread(s.data_for_sender, tracker.sender_id)
-        except Exception as e:
-            logger.error("hapus data: store unavailable (%s)", error_summary(e))
+        data = await _sender_data(tracker, "hapus data")
+        if data is None:
             say(dispatcher, "delete_failed")
             return [SlotSet("delete_pending", False)]
         leads, handoffs = len(data.get("leads") or []), len(data.get("handoffs") or [])
