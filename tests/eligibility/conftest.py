@@ -2,16 +2,14 @@
 
 * ``frozen_today``: the actions' "today" is 2026-11-24 (LINGKAR_TODAY, read at call time by actions/clock.py).
 * ``db``: the lead store the actions use (``DATABASE_URL``), parametrised: a SQLite file and a throw-away
-  PostgreSQL database (machinery of tests/store/conftest.py: FAIL if PostgreSQL is installed but down, loud SKIP
-  if it is not installed).
+  PostgreSQL database (tests/fixtures_db.py: FAIL if PostgreSQL is installed but down, loud SKIP if it is not
+  installed); ``pg_databases`` makes more (tests/eligibility/test_rest_e2e.py).
 * ``turn()`` / ``run()``: trackers as Rasa's form action and processor build them (``Tracker.from_dict``), and
   running an action with a ``CollectingDispatcher``.
 """
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -21,15 +19,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import Store, get_store
-from tests.store.conftest import PG_ADMIN_URL, PgDatabases, _loud_skip, _truncate_pg, pg_installed
+from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url, sqlite_file_url  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 24)
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 TELEGRAM_META = {"channel": "telegram", "telegram_user_id": 555001, "referral": "agen01", "referral_known": True}
-
-_TAG = uuid.uuid4().hex[:8]
-_numbers = itertools.count()
 
 
 @pytest.fixture(autouse=True)
@@ -37,56 +32,17 @@ def frozen_today(monkeypatch):
     monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
 
 
-class _Databases(PgDatabases):
-    """Throw-away PostgreSQL databases with names of their own (other test directories make theirs)."""
-
-    def create(self) -> str:
-        name = f"lingkar_elig_{_TAG}_{next(_numbers)}"
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        self.names.append(name)
-        return self.url(name)
-
-
-@pytest.fixture(scope="session")
-def elig_pg_databases():
-    """Creates throw-away PostgreSQL databases and drops them at the end of the session."""
-    if not pg_installed():
-        _loud_skip("PostgreSQL is not installed on this machine: the PostgreSQL lead tests are SKIPPED")
-    dbs = _Databases(PG_ADMIN_URL)
-    try:
-        with dbs.admin.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        pytest.fail(f"PostgreSQL is installed but not reachable at {PG_ADMIN_URL}: {exc} (start it: make services)")
-    yield dbs
-    dbs.drop_all()
-
-
-@pytest.fixture(scope="session")
-def elig_pg_url(elig_pg_databases):
-    url = elig_pg_databases.create()
-    s = Store(url)
-    s.migrate()
-    s.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db(request, tmp_path, monkeypatch) -> Store:
     """The store the actions write to (DATABASE_URL), empty; returned for the test's own checks."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'lingkar.db'}"
-    else:
-        url = request.getfixturevalue("elig_pg_url")
-        _truncate_pg(url)
+    url = fresh_db_url(request, tmp_path, migrate=False)  # get_store migrates
     monkeypatch.setenv("DATABASE_URL", url)
     return get_store(url)
 
 
 @pytest.fixture
 def sqlite_db(tmp_path, monkeypatch) -> Store:
-    url = f"sqlite:///{tmp_path / 'lingkar.db'}"
+    url = sqlite_file_url(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
     return get_store(url)
 

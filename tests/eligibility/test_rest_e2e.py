@@ -57,7 +57,7 @@ def stack(request, tmp_path_factory) -> Iterator[Dict[str, Any]]:
     if request.param == "sqlite":
         db_url = f"sqlite:///{tmp / 'var' / 'lingkar.db'}"  # the default for LINGKAR_VAR_DIR: nothing is set
     else:
-        db_url = request.getfixturevalue("elig_pg_databases").create()
+        db_url = request.getfixturevalue("pg_databases").create()
         base["DATABASE_URL"] = db_url
     env = default_env(base)
     logs = [tmp / "actions.log", tmp / "rasa.log"]

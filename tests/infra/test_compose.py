@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from actions.store import Store
-from tests.staff.fixtures import db_url, staff_pg_url  # noqa: F401  (fixtures: migrated SQLite / PostgreSQL)
+from tests.staff.fixtures import db_url, pg_databases, pg_url  # noqa: F401  (fixtures: migrated SQLite / PostgreSQL)
 
 from .conftest import ROOT, free_port, loud_skip
 

@@ -2,7 +2,7 @@
 
 * ``db_url``: a migrated, empty database — a SQLite file and a real PostgreSQL database (parametrised; on a
   machine where PostgreSQL is installed but not running the PostgreSQL cases FAIL, without it they are
-  skipped loudly — the machinery of tests/store/conftest.py).
+  skipped loudly — the machinery of tests/fixtures_db.py); ``sqlite_url``: a migrated SQLite file only.
 * ``store``: a :class:`Store` on it with a hand-moved clock (``clock``), starting 2026-11-24 10:00 WITA.
 * The fake Telegram Bot API (keeping uploaded files) and fake Rasa of tests/telegram, and ``start_adapter``.
 * ``make_lead``/``make_agent``/``make_staff``: data through the store's public API.
@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from typing import Any, Dict, List
 
 import aiohttp
@@ -18,7 +17,8 @@ import pytest
 from aiohttp import web
 
 from actions.store import Store
-from tests.store.conftest import PG_ADMIN_URL, FakeClock, PgDatabases, _loud_skip, _truncate_pg, pg_installed
+from tests import fixtures_db
+from tests.fixtures_db import BACKENDS, fresh_db_url, migrated, pg_databases, pg_url, sqlite_file_url  # noqa: F401
 from tests.telegram.conftest import base_env, fake_rasa, free_port, redis_url, start_adapter  # noqa: F401
 from tests.telegram.fake_bot_api import FakeBotAPI
 
@@ -29,72 +29,18 @@ OUTSIDER = 900099
 NIK = "7401015708900001"  # structurally valid: Kolaka (74 01 01), born 17-08-1990, a woman (+40)
 
 
-_TAG = uuid.uuid4().hex[:8]
-_numbers = itertools.count()
-
-
-class _Databases(PgDatabases):
-    """Throw-away PostgreSQL databases with names no other test directory uses in the same run."""
-
-    def create(self) -> str:
-        name = f"lingkar_staff_{_TAG}_{next(_numbers)}"
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        self.names.append(name)
-        return self.url(name)
-
-
-@pytest.fixture(scope="session")
-def staff_pg_url():
-    """One migrated PostgreSQL database for the session (FAIL if PostgreSQL is installed but down)."""
-    if not pg_installed():
-        _loud_skip("PostgreSQL is not installed on this machine: the PostgreSQL staff/dashboard tests are SKIPPED")
-    dbs = _Databases(PG_ADMIN_URL)
-    try:
-        with dbs.admin.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        pytest.fail(f"PostgreSQL is installed but not reachable at {PG_ADMIN_URL}: {exc} (start it: make services)")
-    url = dbs.create()
-    s = Store(url)
-    s.migrate()
-    s.dispose()
-    yield url
-    dbs.drop_all()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'lingkar.db'}"
-        s = Store(url)
-        s.migrate()
-        s.dispose()
-        return url
-    url = request.getfixturevalue("staff_pg_url")
-    _truncate_pg(url)
-    return url
+    return fresh_db_url(request, tmp_path)
+
+
+# The store on ``db_url`` with its hand-moved clock (fixtures of tests/fixtures_db.py).
+clock, store = fixtures_db.clock, fixtures_db.store
 
 
 @pytest.fixture
 def sqlite_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'lingkar.db'}"
-    s = Store(url)
-    s.migrate()
-    s.dispose()
-    return url
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def store(db_url, clock):
-    s = Store(db_url, clock=clock)
-    yield s
-    s.dispose()
+    return migrated(sqlite_file_url(tmp_path))
 
 
 _phones = itertools.count(10000001)
