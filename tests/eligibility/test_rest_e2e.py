@@ -1,5 +1,6 @@
 """Through Rasa's REST channel: a real ``rasa run`` (the trained model) and a real action server on free ports,
-started with the same commands as ``python -m bot.stack`` (bot/stack.py), the conversation state in memory.
+started with the same commands as ``python -m bot.stack`` (bot/stack.py; tests/stack_util.py), the conversation
+state in memory.
 
 Once with no DATABASE_URL (the default: the SQLite file lingkar.db under LINGKAR_VAR_DIR, a temp directory) and once
 with DATABASE_URL set to a throw-away PostgreSQL database. The model is models/lingkar.tar.gz (``make test`` trains
@@ -8,9 +9,6 @@ it first) or $LINGKAR_TEST_MODEL.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import urllib.request
 import uuid
 from pathlib import Path
@@ -22,12 +20,10 @@ from actions.calculator import assess
 from actions.clock import today
 from actions.facts import format_rupiah
 from actions.store import Store
-from bot.stack import action_server_cmd, default_env, rasa_server_cmd, wait_http
-from tests.infra.conftest import free_port
+from tests.fixtures_db import BACKENDS
+from tests.stack_util import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = Path(os.environ.get("LINGKAR_TEST_MODEL") or ROOT / "models" / "lingkar.tar.gz")
-START_TIMEOUT = 300.0
 META = {"channel": "telegram", "referral": "AGEN9X", "referral_known": False, "telegram_user_id": 0}
 
 pytestmark = pytest.mark.e2e
@@ -43,44 +39,17 @@ def test_the_project_endpoints_reach_the_action_server(monkeypatch):
         "http://127.0.0.1:5055/webhook"
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def stack(request, tmp_path_factory) -> Iterator[Dict[str, Any]]:
     """Action server + Rasa on free ports; yields the REST URL and the database URL the leads go to."""
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
     tmp = tmp_path_factory.mktemp(f"rest-{request.param}")
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("REDIS_", "RASA_", "ACTION_", "DATABASE_URL", "LINGKAR_TODAY"))}
-    rasa_port, action_port = free_port(), free_port()
-    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port), ACTION_SERVER_HOST="127.0.0.1",
-                LINGKAR_VAR_DIR=str(tmp / "var"), HOME=os.environ.get("HOME", str(tmp)))
+    settings = {}
     if request.param == "sqlite":
         db_url = f"sqlite:///{tmp / 'var' / 'lingkar.db'}"  # the default for LINGKAR_VAR_DIR: nothing is set
     else:
-        db_url = request.getfixturevalue("pg_databases").create()
-        base["DATABASE_URL"] = db_url
-    env = default_env(base)
-    logs = [tmp / "actions.log", tmp / "rasa.log"]
-    procs: List[subprocess.Popen] = []
-    try:  # exactly bot.stack's commands, with the project's endpoints.yml
-        for cmd, log in ((action_server_cmd(env), logs[0]), (rasa_server_cmd(env, MODEL), logs[1])):
-            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                          start_new_session=True))
-        for url in (f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/"):
-            if not wait_http(url, START_TIMEOUT, procs):
-                pytest.fail(f"{url} did not come up:\n" + "\n".join(p.read_text(errors="replace")[-3000:]
-                                                                     for p in logs))
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "db_url": db_url, "backend": request.param, "logs": logs}
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        db_url = settings["DATABASE_URL"] = request.getfixturevalue("pg_databases").create()
+    with running_stack(tmp, drop=("LINGKAR_TODAY",), **settings) as running:
+        yield {**running, "db_url": db_url, "backend": request.param}
 
 
 class Chat:

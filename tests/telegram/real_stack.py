@@ -2,9 +2,10 @@
 Telegram user who talks to the adapter one update at a time.
 
 * ``real_rasa`` (module-scoped fixture; import it into a test module to use it there): the action server and Rasa,
-  started with the commands of ``python -m bot.stack`` and the project's endpoints.yml, Rasa's tracker and lock
-  store in Redis under a key prefix of its own, the leads in a throw-away SQLite file that the test reads too
-  (``DATABASE_URL``). The model is ``$LINGKAR_TEST_MODEL`` or models/lingkar.tar.gz (``make test`` trains it).
+  started with the commands of ``python -m bot.stack`` and the project's endpoints.yml (tests/stack_util.py),
+  Rasa's tracker and lock store in Redis under a key prefix of its own, the leads in a throw-away SQLite file that
+  the test reads too (``DATABASE_URL``). The model is ``$LINGKAR_TEST_MODEL`` or models/lingkar.tar.gz (``make
+  test`` trains it).
 * :class:`TelegramUser`: each action pushes one update to the fake Bot API and waits until the adapter has finished
   that turn (every message of the answer sent), so a test always sees the whole answer, not its first message.
 * :func:`prompt`: a question of the assistant as Telegram shows it, rendered from content/answers.yml (``flows``),
@@ -13,14 +14,9 @@ Telegram user who talks to the adapter one update at a time.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import time
-import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -28,42 +24,20 @@ import redis
 
 from actions.clock import today
 from actions.flowtexts import get_flow_texts
-from actions.store import Store
-from bot.stack import action_server_cmd, default_env, rasa_server_cmd
 from bot.telegram.app import Adapter
 from bot.telegram.render import build_plan, to_html
+from tests.fixtures_db import migrated, sqlite_file_url
+from tests.stack_util import running_stack
 
-from .conftest import REDIS_HOST, REDIS_PORT, ROOT, free_port
+from .conftest import REDIS_HOST, REDIS_PORT
 from .fake_bot_api import Call, FakeBotAPI, parse_html
 
-MODEL = Path(os.environ.get("LINGKAR_TEST_MODEL") or ROOT / "models" / "lingkar.tar.gz")
-START_TIMEOUT = 300.0
 TURN_TIMEOUT = 120.0
-
-
-def _wait_http(url: str, procs: List[subprocess.Popen], timeout: float, logs: List[Path]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p, log in zip(procs, logs):
-            if p.poll() is not None:
-                raise AssertionError(f"{' '.join(p.args[:3])} exited ({p.returncode}):\n"
-                                     + log.read_text(errors="replace")[-3000:])
-        try:
-            with urllib.request.urlopen(url, timeout=3) as r:
-                if r.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not come up in {timeout:.0f}s:\n"
-                         + "\n".join(log.read_text(errors="replace")[-2000:] for log in logs))
 
 
 @pytest.fixture(scope="module")
 def real_rasa(tmp_path_factory) -> Iterator[Dict[str, Any]]:
     """Yields ``url`` (Rasa), ``prefix`` (Rasa's Redis keys), ``db_url`` (the lead store), ``logs``."""
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=3)
     try:
         client.ping()
@@ -72,37 +46,13 @@ def real_rasa(tmp_path_factory) -> Iterator[Dict[str, Any]]:
             pytest.skip("\n" + "!" * 78 + "\n!!! redis-server is not installed: e2e test SKIPPED\n" + "!" * 78)
         pytest.fail(f"Redis is installed but not reachable ({exc}); run `make services`")
     tmp = tmp_path_factory.mktemp("rasa")
-    rasa_port, action_port = free_port(), free_port()
     prefix = "lktg" + uuid.uuid4().hex[:10]
-    db_url = f"sqlite:///{tmp / 'lingkar.db'}"
-    store = Store(db_url)
-    store.migrate()
-    store.dispose()
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("REDIS_", "RASA_", "ACTION_")) and k != "DATABASE_URL"}
-    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port), ACTION_SERVER_HOST="127.0.0.1",
-                REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/0", REDIS_PREFIX=prefix, DATABASE_URL=db_url,
-                LINGKAR_VAR_DIR=str(tmp / "var"), HOME=os.environ.get("HOME", str(tmp)))
-    env = default_env(base)
-    logs = [tmp / "actions.log", tmp / "rasa.log"]
-    procs: List[subprocess.Popen] = []
+    db_url = migrated(sqlite_file_url(tmp))
     try:
-        for cmd, log in ((action_server_cmd(env), logs[0]), (rasa_server_cmd(env, MODEL), logs[1])):
-            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                          start_new_session=True))
-        _wait_http(f"http://127.0.0.1:{action_port}/health", procs, START_TIMEOUT, logs)
-        _wait_http(f"http://127.0.0.1:{rasa_port}/", procs, START_TIMEOUT, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "prefix": prefix, "db_url": db_url, "logs": logs}
+        with running_stack(tmp, REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/0", REDIS_PREFIX=prefix,
+                           DATABASE_URL=db_url) as running:
+            yield {**running, "prefix": prefix, "db_url": db_url}
     finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
         keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
         if keys:
             client.delete(*keys)
