@@ -21,11 +21,10 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from actions.identity import check_phone, install_log_filter
+from actions.identity import check_phone
 from actions.parsing import match_regency, suggest_regencies
-from actions.store import LeadValidationError, Store, get_store
-from bot.staff.config import StaffSettings
-from bot.staff.plugin import once
+from actions.store import LeadValidationError
+from bot.staff.plugin import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
@@ -46,22 +45,9 @@ def _say(text: str, markup: Dict[str, Any] | None = None) -> Reply:
     return {"text": text, "markup": markup}
 
 
-class AgentPlugin:
-    def __init__(self, store: Store | None = None, settings: StaffSettings | None = None):
-        self._store = store
-        self.settings = settings or StaffSettings.from_env()
-        self.ctx: PluginContext | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = get_store()
-        return self._store
-
+class AgentPlugin(StorePlugin):
     async def setup(self, ctx: PluginContext) -> None:
-        install_log_filter()
-        self.ctx = ctx
-        await asyncio.to_thread(lambda: self.store)
+        await self.open(ctx)
         ctx.add_command("agen", self.cmd_apply, texts.COMMANDS["agen"])
         ctx.add_command("tautan", self.cmd_link, texts.COMMANDS["tautan"], menu=False)
         ctx.add_command("statistik", self.cmd_stats, texts.COMMANDS["statistik"], menu=False)

@@ -73,7 +73,10 @@ class _ReplyToLeadMessage(filters.MessageFilter):
 REPLY_TO_LEAD = _ReplyToLeadMessage()
 
 
-class StaffPlugin:
+class StorePlugin:
+    """What the staff and agent plugins share: the lead store (``DATABASE_URL`` unless one is given), the staff
+    settings (the environment unless given) and, once installed, the adapter's plugin context."""
+
     def __init__(self, store: Store | None = None, settings: StaffSettings | None = None):
         self._store = store
         self.settings = settings or StaffSettings.from_env()
@@ -85,11 +88,18 @@ class StaffPlugin:
             self._store = get_store()
         return self._store
 
-    # ---- installation ---------------------------------------------------------------------------
-    async def setup(self, ctx: PluginContext) -> None:
+    async def open(self, ctx: PluginContext) -> None:
+        """The first step of ``setup``: personal data kept out of the logs, the context kept, and the store opened
+        (and migrated) at start, not at the first update."""
         install_log_filter()
         self.ctx = ctx
-        await asyncio.to_thread(lambda: self.store)  # open (and migrate) the store at start, not at the first update
+        await asyncio.to_thread(lambda: self.store)
+
+
+class StaffPlugin(StorePlugin):
+    # ---- installation ---------------------------------------------------------------------------
+    async def setup(self, ctx: PluginContext) -> None:
+        await self.open(ctx)
         if self.settings.admin_telegram_id is not None:
             await asyncio.to_thread(self.store.ensure_admin, self.settings.admin_telegram_id)
         ctx.add_command("leads", self.cmd_leads, private_only=False)
@@ -538,17 +548,25 @@ def setup(ctx: PluginContext):
     return StaffPlugin().setup(ctx)
 
 
+def staff_and_agents(store: Store, settings: StaffSettings) -> Callable[[PluginContext], Awaitable[None]]:
+    """A plugin function that installs the staff and the agent features on one store and settings."""
+    from bot.agents.plugin import AgentPlugin
+
+    async def both(ctx: PluginContext) -> None:
+        await StaffPlugin(store, settings).setup(ctx)
+        await AgentPlugin(store, settings).setup(ctx)
+
+    return both
+
+
 def setup_all(ctx: PluginContext):
     """Staff and agent features together: ``TELEGRAM_PLUGINS=bot.staff.plugin:setup_all``."""
-    from bot.agents.plugin import AgentPlugin
 
     async def both() -> None:
         store = await asyncio.to_thread(get_store)
-        settings = StaffSettings.from_env()
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
+        await staff_and_agents(store, StaffSettings.from_env())(ctx)
 
     return both()
 
 
-__all__ = ["StaffPlugin", "setup", "setup_all"]
+__all__ = ["StaffPlugin", "StorePlugin", "setup", "setup_all", "staff_and_agents"]
