@@ -12,40 +12,24 @@ import zxingcpp
 from PIL import Image
 
 from bot.agents import texts as atexts
-from bot.agents.plugin import AgentPlugin
 from bot.staff.config import StaffSettings
-from bot.staff.notifier import Notifier
-from bot.staff.plugin import StaffPlugin
-from tests.telegram.fake_bot_api import BOT_USERNAME, TOKEN
+from bot.staff.plugin import staff_and_agents
+from tests.telegram.fake_bot_api import BOT_USERNAME
 
-from ..staff.fixtures import ADMIN, STAFF, STAFF_CHAT
+from ..staff.fixtures import ADMIN, STAFF, STAFF_CHAT, staff_settings_for
 
 APPLICANT = 880001
 WORKER = 880777
 
 
 def settings_for(fake_tg) -> StaffSettings:
-    return StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN,
-                         consumer="notifier-agents", interval=0.05)
+    return staff_settings_for(fake_tg, consumer="notifier-agents", interval=0.05)
 
 
 @pytest.fixture
-async def bot(store, staff, start_adapter, fake_tg):
-    settings = settings_for(fake_tg)
-
-    async def plugins(ctx):
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
-
-    return await start_adapter(plugins=[plugins])
-
-
-@pytest.fixture
-async def notifier(store, fake_tg):
-    n = Notifier(store, settings_for(fake_tg))
-    await n.start()
-    yield n
-    await n.close()
+def staff_settings(fake_tg) -> StaffSettings:
+    """The settings of the ``bot`` and ``notifier`` fixtures (tests/staff/fixtures.py)."""
+    return settings_for(fake_tg)
 
 
 async def say(fake_tg, uid: int, text: str, answers: int = 1) -> str:
@@ -191,12 +175,7 @@ async def test_agent_commands_are_for_approved_agents_only(store, bot, fake_tg, 
 
 
 async def test_application_survives_an_adapter_restart(store, staff, start_adapter, fake_tg):
-    settings = settings_for(fake_tg)
-
-    async def plugins(ctx):
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
-
+    plugins = staff_and_agents(store, settings_for(fake_tg))
     first = await start_adapter(plugins=[plugins])
     await say(fake_tg, APPLICANT, "/agen")
     await say(fake_tg, APPLICANT, "Siti Rahma")

@@ -20,10 +20,9 @@ import zxingcpp
 from PIL import Image
 
 from actions.store import Store
-from bot.agents.plugin import AgentPlugin
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
-from bot.staff.plugin import StaffPlugin
+from bot.staff.plugin import staff_and_agents
 from tests.telegram import real_stack
 from tests.telegram.fake_bot_api import BOT_USERNAME, TOKEN
 from tests.telegram.real_stack import TelegramUser, prompt
@@ -56,12 +55,8 @@ async def test_agent_link_worker_becomes_lead_statistik(fake_tg, real_rasa, redi
     settings = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN,
                              consumer="notifier-e2e", interval=0.1)
 
-    async def plugins(ctx):
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
-
-    adapter = await start_adapter(plugins=[plugins], rasa_url=real_rasa["url"], redis=redis_url, RASA_TIMEOUT="120",
-                                  RASA_RETRY_BUDGET="120")
+    adapter = await start_adapter(plugins=[staff_and_agents(store, settings)], rasa_url=real_rasa["url"],
+                                  redis=redis_url, RASA_TIMEOUT="120", RASA_RETRY_BUDGET="120")
     applicant = TelegramUser(fake_tg, adapter, APPLICANT)
     worker = TelegramUser(fake_tg, adapter, WORKER)
     notifier = Notifier(store, settings)

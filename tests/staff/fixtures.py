@@ -6,6 +6,9 @@
 * ``store``: a :class:`Store` on it with a hand-moved clock (``clock``), starting 2026-11-24 10:00 WITA.
 * The fake Telegram Bot API (keeping uploaded files) and fake Rasa of tests/telegram, and ``start_adapter``.
 * ``make_lead``/``make_agent``/``make_staff``: data through the store's public API.
+* ``bot``: the adapter with the staff and agent plugins (what ``setup_all`` installs) on ``store``; ``notifier``:
+  the staff notifier on it; both with ``staff_settings`` (:func:`staff_settings_for`; a test module overrides the
+  fixture for settings of its own).
 """
 from __future__ import annotations
 
@@ -17,10 +20,13 @@ import pytest
 from aiohttp import web
 
 from actions.store import Store
+from bot.staff.config import StaffSettings
+from bot.staff.notifier import Notifier
+from bot.staff.plugin import staff_and_agents
 from tests import fixtures_db
 from tests.fixtures_db import BACKENDS, fresh_db_url, migrated, pg_databases, pg_url, sqlite_file_url  # noqa: F401
 from tests.telegram.conftest import base_env, fake_rasa, free_port, redis_url, start_adapter  # noqa: F401
-from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
 STAFF_CHAT = -1001234567
 ADMIN = 900001
@@ -133,3 +139,28 @@ async def fake_tg():
     api = await RecordingBotAPI().start()
     yield api
     await api.stop()
+
+
+def staff_settings_for(fake_tg, **fields: Any) -> StaffSettings:
+    """Staff settings against the fake Bot API, with the tests' staff group and admin; ``fields`` set the rest."""
+    return StaffSettings(**{"token": TOKEN, "api_url": fake_tg.base, "staff_chat_id": STAFF_CHAT,
+                            "admin_telegram_id": ADMIN, **fields})
+
+
+@pytest.fixture
+def staff_settings(fake_tg) -> StaffSettings:
+    return staff_settings_for(fake_tg)
+
+
+@pytest.fixture
+async def bot(store, staff, start_adapter, staff_settings):  # noqa: F811  (the fixture imported above)
+    """The adapter with the staff and agent plugins, on the test's store."""
+    return await start_adapter(plugins=[staff_and_agents(store, staff_settings)])
+
+
+@pytest.fixture
+async def notifier(store, staff_settings):
+    n = Notifier(store, staff_settings)
+    await n.start()
+    yield n
+    await n.close()

@@ -7,44 +7,24 @@ import re
 import pytest
 
 from actions.identity import mask_nik
-from bot.agents.plugin import AgentPlugin
 from bot.dashboard import auth
 from bot.staff import texts
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
-from bot.staff.plugin import StaffPlugin
 from bot.telegram import texts as adapter_texts
-from tests.telegram.fake_bot_api import TOKEN
 
-from .fixtures import ADMIN, NIK, OUTSIDER, STAFF, STAFF_CHAT, drain_outbox
+from .fixtures import ADMIN, NIK, OUTSIDER, STAFF, STAFF_CHAT, drain_outbox, staff_settings_for
 
 
 def settings_for(fake_tg, **over) -> StaffSettings:
-    s = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN,
-                      dashboard_base_url="https://dasbor.lingkar.test", consumer="notifier-test", interval=0.1)
-    for k, v in over.items():
-        setattr(s, k, v)
-    return s
+    return staff_settings_for(fake_tg, **{"dashboard_base_url": "https://dasbor.lingkar.test",
+                                          "consumer": "notifier-test", "interval": 0.1, **over})
 
 
 @pytest.fixture
-async def bot(store, staff, start_adapter, fake_tg):
-    """The adapter with the staff and agent plugins, on the test's store."""
-    settings = settings_for(fake_tg)
-
-    async def plugins(ctx):
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
-
-    return await start_adapter(plugins=[plugins])
-
-
-@pytest.fixture
-async def notifier(store, fake_tg):
-    n = Notifier(store, settings_for(fake_tg))
-    await n.start()
-    yield n
-    await n.close()
+def staff_settings(fake_tg) -> StaffSettings:
+    """The settings of the ``bot`` and ``notifier`` fixtures (tests/staff/fixtures.py)."""
+    return settings_for(fake_tg)
 
 
 def group_cards(fake_tg):

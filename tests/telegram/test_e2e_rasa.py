@@ -28,9 +28,8 @@ from actions.clock import today
 from actions.facts import format_rupiah
 from actions.render import get_answers
 from actions.store import Store
-from bot.agents.plugin import AgentPlugin
 from bot.staff.config import StaffSettings
-from bot.staff.plugin import StaffPlugin
+from bot.staff.plugin import staff_and_agents
 
 from . import real_stack
 from .conftest import free_port
@@ -84,11 +83,9 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
     agent = store.set_agent_status(agent.id, "approved", actor=f"telegram:{ADMIN}")
     settings = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN)
 
-    async def plugins(ctx):  # what TELEGRAM_PLUGINS=bot.staff.plugin:setup_all installs, on this store
-        await StaffPlugin(store, settings).setup(ctx)
-        await AgentPlugin(store, settings).setup(ctx)
-
-    adapter = await start_adapter(plugins=[plugins], rasa_url=real_rasa["url"], redis=redis_url, **_timeouts())
+    # what TELEGRAM_PLUGINS=bot.staff.plugin:setup_all installs, on this store
+    adapter = await start_adapter(plugins=[staff_and_agents(store, settings)], rasa_url=real_rasa["url"],
+                                  redis=redis_url, **_timeouts())
     assert adapter.store.backend == "redis"
     worker = TelegramUser(fake_tg, adapter, WORKER)
     sender = f"telegram:{WORKER}"
