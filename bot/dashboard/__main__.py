@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
-import signal
 import sys
 from typing import List
 
+from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
 from ..staff.config import ENV_HELP, StaffSettings
 
 DESCRIPTION = """Lingkar's staff dashboard (web, Indonesian, works on a phone): leads with filters, search and CSV
@@ -28,13 +26,8 @@ DASHBOARD_KEYS = ("DASHBOARD_HOST", "DASHBOARD_PORT", "DASHBOARD_BASE_URL", "DAS
 
 
 def _epilog() -> str:
-    rows = [r for r in ENV_HELP if r[0] in DASHBOARD_KEYS]
-    width = max(len(k) for k, _, _ in rows)
-    lines = ["environment variables (default):"]
-    lines += [f"  {k:<{width}}  {meaning} ({default})" if default else f"  {k:<{width}}  {meaning}"
-              for k, default, meaning in rows]
-    lines.append("  (TELEGRAM_BOT_USERNAME, or the token to ask getMe, is needed for agents' links and QR codes)")
-    return "\n".join(lines)
+    return env_epilog([r for r in ENV_HELP if r[0] in DASHBOARD_KEYS],
+                      "  (TELEGRAM_BOT_USERNAME, or the token to ask getMe, is needed for agents' links and QR codes)")
 
 
 def main(argv: List[str] | None = None) -> int:
@@ -50,18 +43,13 @@ def main(argv: List[str] | None = None) -> int:
         settings.dashboard_host = args.host
     if args.port is not None:
         settings.dashboard_port = args.port
-    problems = settings.problems()
-    if problems:
-        for key, problem in problems.items():
-            print(f"error: {key} {problem}", file=sys.stderr)
+    if report_problems(settings.problems()):
         return 2
     if args.check:
         print(f"ok: dashboard on {settings.dashboard_host}:{settings.dashboard_port}, links to {settings.base_url}")
         return 0
 
-    logging.basicConfig(level=getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # URLs of sign-in links carry the token
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["aiohttp.access"])  # sign-in URLs carry the token
     from aiohttp import web
 
     from actions.identity import install_log_filter
@@ -81,18 +69,10 @@ def main(argv: List[str] | None = None) -> int:
         await site.start()
         port = runner.addresses[0][1] if runner.addresses else settings.dashboard_port
         print(f">> staff dashboard on port {port} (links to {settings.base_url})", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        await stop_event().wait()
         await runner.cleanup()
 
-    try:
-        asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return run(serve())
 
 
 if __name__ == "__main__":

@@ -6,13 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
-import signal
 import sys
 from typing import List
 
+from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
 from .config import ENV_HELP, StaffSettings
 
 DESCRIPTION = """Lingkar's staff notifier: takes events from the lead store's outbox and posts them to the staff
@@ -24,16 +22,8 @@ run inside the Telegram adapter as a plugin (TELEGRAM_PLUGINS=bot.staff.plugin:s
 Details: docs/staff-guide.md."""
 
 
-def _epilog() -> str:
-    width = max(len(k) for k, _, _ in ENV_HELP)
-    lines = ["environment variables (default):"]
-    lines += [f"  {k:<{width}}  {meaning} ({default})" if default else f"  {k:<{width}}  {meaning}"
-              for k, default, meaning in ENV_HELP]
-    return "\n".join(lines)
-
-
 def main(argv: List[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bot.staff", description=DESCRIPTION, epilog=_epilog(),
+    ap = argparse.ArgumentParser(prog="python -m bot.staff", description=DESCRIPTION, epilog=env_epilog(ENV_HELP),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
     n = sub.add_parser("notifier", help="run the notifier until SIGTERM/Ctrl-C")
@@ -42,19 +32,14 @@ def main(argv: List[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     settings = StaffSettings.from_env()
-    problems = settings.problems(notifier=True)
-    if problems:
-        for key, problem in problems.items():
-            print(f"error: {key} {problem}", file=sys.stderr)
+    if report_problems(settings.problems(notifier=True)):
         return 2
     if args.command == "check":
         print(f"ok: staff chat {settings.staff_chat_id}, reminder from {settings.reminder_hour}:00, "
               f"leads untouched for {settings.stale_hours:g} h")
         return 0
 
-    logging.basicConfig(level=getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines contain the bot token
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["httpx"])  # its log lines contain the bot token
     from actions.identity import install_log_filter
     from actions.store import get_store
 
@@ -66,7 +51,7 @@ def main(argv: List[str] | None = None) -> int:
         store.ensure_admin(settings.admin_telegram_id)
     notifier = Notifier(store, settings)
 
-    async def run() -> None:
+    async def serve() -> None:
         if args.once:
             await notifier.start()
             try:
@@ -75,18 +60,11 @@ def main(argv: List[str] | None = None) -> int:
             finally:
                 await notifier.close()
             return
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_event()
         print(f">> staff notifier running (consumer {settings.consumer})", flush=True)
         await notifier.run(stop)
 
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return run(serve())
 
 
 if __name__ == "__main__":

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
 import sys
 from typing import List
 
+from ..cli import configure_logging, env_epilog, report_problems, run
 from .config import ENV_HELP, Settings
 
 DESCRIPTION = """Lingkar's Telegram adapter: serves the bot on Telegram and talks to Rasa's REST channel.
@@ -19,16 +18,8 @@ and acknowledged. GET /health on BOT_PORT reports Rasa, the inbox backlog and de
 is set. Details: docs/telegram.md."""
 
 
-def _epilog() -> str:
-    width = max(len(k) for k, _, _ in ENV_HELP)
-    lines = ["environment variables (default):"]
-    for key, default, meaning in ENV_HELP:
-        lines.append(f"  {key:<{width}}  {meaning} ({default})" if default else f"  {key:<{width}}  {meaning}")
-    return "\n".join(lines)
-
-
 def main(argv: List[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bot.telegram", description=DESCRIPTION, epilog=_epilog(),
+    ap = argparse.ArgumentParser(prog="python -m bot.telegram", description=DESCRIPTION, epilog=env_epilog(ENV_HELP),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", choices=["polling", "webhook"], help="overrides TELEGRAM_MODE")
     ap.add_argument("--port", type=int, help="overrides BOT_PORT (webhook / health server)")
@@ -40,28 +31,18 @@ def main(argv: List[str] | None = None) -> int:
         settings.mode = args.mode
     if args.port is not None:
         settings.port = args.port
-    problems = settings.problems()
-    if problems:
-        for key, problem in problems.items():
-            print(f"error: {key} {problem}", file=sys.stderr)
+    if report_problems(settings.problems()):
         return 2
     if args.check:
         print(f"ok: {settings.mode} mode, inbox in {'Redis' if settings.redis_url else settings.sqlite_path}, "
               f"Rasa at {settings.rasa_url}")
         return 0
 
-    logging.basicConfig(level=getattr(logging, settings.log_level, logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, quiet=["httpx", "aiohttp.access"])
     from .app import Adapter
 
-    try:
-        asyncio.run(Adapter(settings).run())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return run(Adapter(settings).run())
 
 
 if __name__ == "__main__":
