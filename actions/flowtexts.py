@@ -43,7 +43,8 @@ from actions.render import (
     Rendered,
     Template,
     get_answers,
-    parse_condition,
+    paragraph_specs,
+    parse_conditions,
 )
 
 VARIABLE = re.compile(r"<([a-z][a-z0-9_]*)>")
@@ -82,30 +83,13 @@ class FlowText:
         return tuple(dict.fromkeys(v for p in self.paragraphs for v in p.variables))
 
 
-def _conditions(spec: Any, facts: Facts, where: str) -> Tuple[Condition, ...]:
-    if spec is None:
-        return ()
-    items = spec if isinstance(spec, list) else [spec]
-    return tuple(parse_condition(c, facts, f"{where}.when") for c in items)
-
-
 def _variables_in(text: str) -> List[str]:
     return [m.group(1) for m in VARIABLE.finditer(text)]
 
 
 def _parse_text(spec: Any, facts: Facts, where: str) -> Tuple[_Paragraph, ...]:
-    items = [spec] if isinstance(spec, str) else spec
-    if not isinstance(items, list) or not items:
-        raise AnswerError(f"{where}: text must be a string or a non-empty list of paragraphs")
     out = []
-    for i, p in enumerate(items):
-        w = f"{where}[{i}]"
-        if isinstance(p, str):
-            text, when = p, ()
-        elif isinstance(p, dict) and "text" in p and not set(p) - {"text", "when"}:
-            text, when = p["text"], _conditions(p.get("when"), facts, w)
-        else:
-            raise AnswerError(f"{w}: a paragraph is text or {{text, when}}")
+    for text, when, w in paragraph_specs(spec, facts, where):
         if not isinstance(text, str):
             raise AnswerError(f"{w}: expected text")
         names = tuple(dict.fromkeys(_variables_in(text)))
@@ -139,7 +123,7 @@ def _parse_buttons(spec: Any, facts: Facts, where: str) -> Tuple[_Button, ...]:
         if _DIGIT.search(payload):
             raise AnswerError(f"{w}: digits in payload {payload!r}")
         out.append(_Button(Template.parse(str(b["title"]), facts, f"{w}.title"), payload,
-                           _conditions(b.get("when"), facts, w)))
+                           parse_conditions(b.get("when"), facts, w)))
     return tuple(out)
 
 

@@ -168,7 +168,8 @@ def _parse_one(text: str, facts: Facts, where: str) -> Condition:
     return Condition(negate, predicate, key)
 
 
-def _conditions(spec: Any, facts: Facts, where: str) -> Tuple[Condition | AnyOf, ...]:
+def parse_conditions(spec: Any, facts: Facts, where: str) -> Tuple[Condition | AnyOf, ...]:
+    """The ``when:`` of a paragraph or button: one condition or a list of them (all must hold)."""
     if spec is None:
         return ()
     items = spec if isinstance(spec, list) else [spec]
@@ -413,11 +414,13 @@ def _buttons(spec: Any, facts: Facts, where: str, menu: Tuple[Button, ...] | Non
         payload = str(b["payload"])
         if not _PAYLOAD.match(payload):
             raise AnswerError(f"{w}: payload must be '/intent_name', not {payload!r}")
-        out.append(Button(title, payload, _conditions(b.get("when"), facts, w)))
+        out.append(Button(title, payload, parse_conditions(b.get("when"), facts, w)))
     return tuple(out)
 
 
-def _paragraphs(spec: Any, facts: Facts, where: str) -> Tuple[Paragraph, ...]:
+def paragraph_specs(spec: Any, facts: Facts, where: str) -> List[Tuple[Any, Tuple[Condition | AnyOf, ...], str]]:
+    """The paragraphs of a ``text:`` (a string, or a list of strings and ``{text, when}`` mappings) as
+    ``(text, conditions, where)``; the caller parses the text."""
     items = [spec] if isinstance(spec, str) else spec
     if not isinstance(items, list) or not items:
         raise AnswerError(f"{where}: text must be a string or a non-empty list of paragraphs")
@@ -425,12 +428,17 @@ def _paragraphs(spec: Any, facts: Facts, where: str) -> Tuple[Paragraph, ...]:
     for i, p in enumerate(items):
         w = f"{where}[{i}]"
         if isinstance(p, str):
-            out.append(Paragraph(Template.parse(p, facts, w)))
+            out.append((p, (), w))
         elif isinstance(p, dict) and "text" in p and not set(p) - {"text", "when"}:
-            out.append(Paragraph(Template.parse(p["text"], facts, w), _conditions(p.get("when"), facts, w)))
+            out.append((p["text"], parse_conditions(p.get("when"), facts, w), w))
         else:
             raise AnswerError(f"{w}: a paragraph is text or {{text, when}}")
-    return tuple(out)
+    return out
+
+
+def _paragraphs(spec: Any, facts: Facts, where: str) -> Tuple[Paragraph, ...]:
+    return tuple(Paragraph(Template.parse(text, facts, w), when)
+                 for text, when, w in paragraph_specs(spec, facts, where))
 
 
 def parse_answers(data: Dict[str, Any], facts: Facts, known_intents: Sequence[str] | None = None,
