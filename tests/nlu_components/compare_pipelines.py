@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "nlu_components" / "dev.yml"
 sys.path.insert(0, str(ROOT))
 
+from scripts.nlu_eval import load_examples as load_dev  # noqa: E402  (the held-out evaluation's reader and scores)
+from scripts.nlu_eval import per_intent_scores  # noqa: E402
+
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
        "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONPATH": str(ROOT)}
 
@@ -88,13 +91,6 @@ def config_text(pipeline: str) -> str:
             + "policies:\n  - name: RulePolicy\n  - name: MemoizationPolicy\n")
 
 
-def load_dev(path: Path):
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
-
-
 async def _predict(model: Path, texts: List[str]):
     from rasa.core.agent import Agent
 
@@ -113,15 +109,8 @@ async def _predict(model: Path, texts: List[str]):
 
 
 def scores(pairs):
-    labels = sorted({e for e, _ in pairs})
-    per = {}
-    for lab in labels:
-        tp = sum(1 for e, p in pairs if e == lab and p == lab)
-        fp = sum(1 for e, p in pairs if e != lab and p == lab)
-        fn = sum(1 for e, p in pairs if e == lab and p != lab)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        per[lab] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    """(accuracy, macro F1, F1 per intent) over the intents of the development set."""
+    per = {lab: s["f1"] for lab, s in per_intent_scores(pairs).items() if s["support"]}
     acc = sum(1 for e, p in pairs if e == p) / len(pairs)
     return acc, sum(per.values()) / len(per), per
 
