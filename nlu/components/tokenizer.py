@@ -21,10 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
@@ -62,16 +59,6 @@ class LingkarTokenizer(WhitespaceTokenizer):
         super().__init__(config)
         self.lexicon = lexicon or SlangLexicon.load(_slang_path(config))
         self.drop_particles = bool(config.get("drop_particles", True))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LingkarTokenizer:
-        return cls(config)
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
