@@ -55,6 +55,15 @@ async def once(key: str, fn: Callable[[], Awaitable[Any]]) -> Any:
     return await (turn.once(key, fn) if turn is not None else fn())
 
 
+async def found(write: Callable[..., Any], *args: Any) -> bool:
+    """Run a store write off the event loop: True when done, False when what it changes does not exist."""
+    try:
+        await asyncio.to_thread(write, *args)
+        return True
+    except NotFound:
+        return False
+
+
 class _ReplyToLeadMessage(filters.MessageFilter):
     """A reply to a message the bot sent about a lead (a card or a note prompt: first line "Lead #<id>")."""
 
@@ -335,14 +344,7 @@ class StaffPlugin(StorePlugin):
             return await self.reply(update, cards.e(texts.NOTE_EMPTY))
         actor = actor_of(update.effective_user.id)
 
-        async def write() -> bool:
-            try:
-                await asyncio.to_thread(self.store.add_lead_note, lead_id, actor, text)
-                return True
-            except NotFound:
-                return False
-
-        ok = await once("note", write)
+        ok = await once("note", lambda: found(self.store.add_lead_note, lead_id, actor, text))
         await self.reply(update, cards.e(texts.NOTE_SAVED.format(id=lead_id) if ok else texts.NOT_FOUND))
 
     # ---- buttons ----------------------------------------------------------------------------------------
@@ -470,14 +472,7 @@ class StaffPlugin(StorePlugin):
         hid = int(m.group(1))
         actor = actor_of(q.from_user.id)
 
-        async def write() -> bool:
-            try:
-                await asyncio.to_thread(self.store.set_handoff_status, hid, "done", actor)
-                return True
-            except NotFound:
-                return False
-
-        ok = await once("write", write)
+        ok = await once("write", lambda: found(self.store.set_handoff_status, hid, "done", actor))
         who = staff.name or q.from_user.first_name or "petugas"
         said = texts.HANDOFF_DONE.format(id=hid, who=who) if ok else texts.NOT_FOUND
         await self.answer(update, said)
@@ -528,14 +523,7 @@ class StaffPlugin(StorePlugin):
             if tid == update.effective_user.id:
                 return await self.reply(update, cards.e(texts.STAFF_SELF))
 
-            async def deactivate() -> bool:
-                try:
-                    await asyncio.to_thread(self.store.set_staff_active, tid, False, actor)
-                    return True
-                except NotFound:
-                    return False
-
-            ok = await once("write", deactivate)
+            ok = await once("write", lambda: found(self.store.set_staff_active, tid, False, actor))
             return await self.reply(update, cards.e(texts.STAFF_DEACTIVATED.format(id=tid) if ok else texts.NOT_FOUND))
         await self.reply(update, cards.e(texts.STAFF_USAGE))
 
