@@ -32,6 +32,8 @@ _MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agus
 _MISSING = object()
 #: Display variants a template may ask for: ``{key:style}``.
 STYLES = ("plain", "juta", "ribu", "miliar", "month", "year")
+#: How a count of these units is written after the number ("5 tahun").
+_UNIT_WORDS = {"years": "tahun", "months": "bulan", "days": "hari", "hours": "jam", "times": "kali"}
 
 
 class FactError(Exception):
@@ -104,16 +106,8 @@ class FactValue:
             return format_rupiah(v) if u == "rupiah" else format_number(v)
         if u == "percent":
             return f"{format_number(v)}%"
-        if u == "years":
-            return f"{format_number(v)} tahun"
-        if u == "months":
-            return f"{format_number(v)} bulan"
-        if u == "days":
-            return f"{format_number(v)} hari"
-        if u == "hours":
-            return f"{format_number(v)} jam"
-        if u == "times":
-            return f"{format_number(v)} kali"
+        if u in _UNIT_WORDS:
+            return f"{format_number(v)} {_UNIT_WORDS[u]}"
         if u in ("date", "month"):
             if style == "year":
                 return str(v.year)
