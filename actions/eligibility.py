@@ -226,6 +226,8 @@ def acknowledgement(slots: Dict[str, Any], on: dt.date | None = None) -> Rendere
     name = f"known_{worker.category.lower()}"
     if occupation == "BPU":
         name += "_generic"  # "Sebagai pekerja mandiri, Anda termasuk pekerja mandiri" says nothing
+    elif worker.category == "BPU" and worker.transport:
+        name += "_transport"  # their own PP 50/2025 discount window
     label = occupation_label(occupation)
     known = texts.render(name, on, who=label[:1].lower() + label[1:])
     others = [describe(s, slots[s]) for s in FACT_SLOTS[1:] if real(slots.get(s)) is not None]

@@ -11,7 +11,7 @@ import yaml
 
 from actions import parsing
 from actions.calculator import assess
-from actions.eligibility import render_result
+from actions.eligibility import acknowledgement, render_result
 from actions.facts import format_rupiah, load_facts
 from actions.flowtexts import VARIABLE, FlowTexts, load_flow_texts
 from actions.render import AnswerError, load_answers
@@ -175,6 +175,27 @@ def test_result_states_the_discount_before_during_and_after_for_other_bpu(texts,
         assert s in text, s
     for s in hidden:
         assert s not in text, s
+
+
+@pytest.mark.parametrize("occupation,on,shown,hidden", [
+    # other BPU: discount for contribution months April-December 2026
+    ("nelayan", dt.date(2026, 3, 31), ["mulai Rp16.800"], ["Rp8.400"]),
+    ("nelayan", dt.date(2026, 11, 24), ["mulai Rp8.400", "sampai iuran Desember 2026", "normalnya Rp16.800"], []),
+    ("nelayan", dt.date(2027, 1, 1), ["mulai Rp16.800"], ["Rp8.400", "diskon"]),
+    ("BPU", dt.date(2026, 12, 31), ["mulai Rp8.400", "Desember 2026"], ["Sebagai"]),
+    # transport BPU: January 2026-March 2027
+    ("ojol", dt.date(2027, 3, 31), ["mulai Rp8.400", "sampai iuran Maret 2027"], []),
+    ("opang", dt.date(2027, 1, 15), ["mulai Rp8.400", "Maret 2027"], ["Desember 2026"]),
+    ("ojol", dt.date(2027, 4, 1), ["mulai Rp16.800"], ["Rp8.400", "diskon"]),
+    # wage earners: no BPU amount
+    ("karyawan", dt.date(2026, 11, 24), ["Penerima Upah"], ["Rp"]),
+])
+def test_the_category_said_while_asking_carries_the_cheapest_amount_of_the_day(occupation, on, shown, hidden):
+    text = acknowledgement({"occupation": occupation}, on).text
+    for s in shown:
+        assert s in text, (s, text)
+    for s in hidden:
+        assert s not in text, (s, text)
 
 
 def test_unconfirmed_and_stale_figures_are_marked_with_where_to_check(texts):
