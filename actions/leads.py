@@ -643,6 +643,12 @@ def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> st
 ALL_CONVERSATION_SLOTS = SESSION_SLOTS + PERSONAL_SLOTS + ("lead_type", "delete_pending", FAILURES_SLOT)
 
 
+def erase_history_marker() -> EventType:
+    """The event after which the tracker store keeps nothing of the conversation before it (the ``history_erased``
+    slot, honoured by bot/rasa_stores.py): the worker's own messages with their name, phone or NIK go too."""
+    return SlotSet("history_erased", True)
+
+
 class ActionConfirmDelete(Action):
     def name(self) -> str:
         return "action_confirm_delete"
@@ -656,8 +662,8 @@ class ActionConfirmDelete(Action):
         leads, handoffs = len(data.get("leads") or []), len(data.get("handoffs") or [])
         agent = 1 if data.get("agent") else 0
         if not (leads or handoffs or agent):
-            say(dispatcher, "delete_nothing")
-            return reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
+            say(dispatcher, "delete_nothing")  # nothing stored, but what was typed in the chat is erased all the same
+            return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
         say(dispatcher, "delete_confirm", summary=deletion_summary(leads, handoffs, agent, session))
         return [SlotSet("delete_pending", True)]
@@ -691,4 +697,4 @@ class ActionDeleteMyData(Action):
         logger.info("personal data of a sender deleted: %s", {k: v for k, v in counts.items()})
         say(dispatcher, "deleted", summary=deletion_summary(counts.get("leads", 0), counts.get("handoffs", 0),
                                                             counts.get("agent", 0), session))
-        return reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
+        return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]

@@ -20,6 +20,11 @@ Rasa starts, or Rasa refuses to start. Rasa's own behaviour would be to start an
 conversations in a throw-away in-memory store (see docs/deploy.md, "When Redis is down"). Once running, Rasa wraps
 every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python -m bot.rasa_health`` detects that.
 
+"hapus data saya" also erases the conversation: when a tracker to be saved holds a ``SlotSet`` of the
+``history_erased`` slot (set by ``action_delete_my_data``), both stores keep only the events after the last such
+marker, so the names, phone numbers and NIKs the worker typed earlier are gone from the stored conversation
+too (with Redis the old key is deleted first, because Rasa's save merges the stored tracker back in).
+
 Other settings: ``REDIS_TRACKER_TTL`` (seconds a conversation is kept after its last change; empty = forever),
 ``REDIS_SOCKET_TIMEOUT`` (seconds, default 5: a hung Redis must not freeze Rasa's event loop for ever). They are
 parsed by ``bot.rasa_health.redis_config``, which the health check shares (that module does not import Rasa).
@@ -41,6 +46,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -92,8 +99,35 @@ def wait_for_redis(client: redis.Redis, config: RedisConfig, what: str) -> None:
 
 # --------------------------------------------------------------------------------------------- tracker store
 
+ERASE_SLOT = "history_erased"
+
+
+def erased_history(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
+    """The tracker without everything up to its last ``history_erased`` marker, or None when it has none."""
+    events = list(tracker.events)
+    marks = [i for i, e in enumerate(events) if isinstance(e, SlotSet) and e.key == ERASE_SLOT]
+    if not marks:
+        return None
+    return DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1:],
+                                            slots=domain.slots if domain else None,
+                                            max_event_history=tracker._max_event_history,
+                                            sender_source=tracker.sender_source, domain=domain)
+
+
+class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory tracker store (make run) that honours the ``history_erased`` marker."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        erased = erased_history(tracker, self.domain)
+        if erased is not None:
+            logger.info("conversation history erased on the worker's request (%d events dropped)",
+                        len(tracker.events) - len(erased.events))
+        await super().save(erased or tracker)
+
+
 class LingkarRedisTrackerStore(RedisTrackerStore):
-    """Rasa's RedisTrackerStore connected through REDIS_URL (password, db, TLS options all from the URL)."""
+    """Rasa's RedisTrackerStore connected through REDIS_URL (password, db, TLS options all from the URL),
+    honouring the ``history_erased`` marker."""
 
     def __init__(self, domain: Domain | None, config: RedisConfig,
                  event_broker: EventBroker | None = None) -> None:
@@ -102,12 +136,22 @@ class LingkarRedisTrackerStore(RedisTrackerStore):
         self.red = make_client(config, decode_responses=True)
         self.config = config
 
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        erased = erased_history(tracker, self.domain)
+        if erased is not None:
+            # RedisTrackerStore.save merges the stored tracker into the new one; without the old key there is
+            # nothing to merge (the conversation's lock is held for the whole turn, so nobody writes meanwhile)
+            self.red.delete(self.key_prefix + tracker.sender_id)
+            logger.info("conversation history erased on the worker's request (%d events dropped)",
+                        len(tracker.events) - len(erased.events))
+        await super().save(erased or tracker, timeout)
+
 
 class EnvTrackerStore:
     """Factory named in endpoints.yml: Redis when REDIS_URL is set, memory otherwise.
 
     Rasa instantiates it as ``EnvTrackerStore(host=..., domain=..., event_broker=..., **kwargs)``; the call returns
-    a ``LingkarRedisTrackerStore`` or an ``InMemoryTrackerStore``, so Rasa's logs name the real store.
+    a ``LingkarRedisTrackerStore`` or an ``ErasingInMemoryTrackerStore``, so Rasa's logs name the real store.
     """
 
     def __new__(cls, domain: Domain | None = None, event_broker: EventBroker | None = None,
@@ -118,7 +162,7 @@ class EnvTrackerStore:
         config = redis_config()
         if config is None:
             logger.info("Tracker store: in memory (REDIS_URL is not set); conversations end with the process.")
-            return InMemoryTrackerStore(domain or Domain.empty(), event_broker)
+            return ErasingInMemoryTrackerStore(domain or Domain.empty(), event_broker)
         store = LingkarRedisTrackerStore(domain, config, event_broker)
         wait_for_redis(store.red, config, "tracker store")
         logger.info("Tracker store: Redis at %s, keys %s", config.safe_url, tracker_key("<sender>", config.prefix))

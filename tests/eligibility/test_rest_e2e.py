@@ -73,6 +73,12 @@ class Chat:
         return "\n".join(m.get("text") or "" for m in self.say(message))
 
 
+def _tracker(stack, sender: str) -> Dict[str, Any]:
+    """The conversation as Rasa's tracker store holds it (HTTP API)."""
+    with urllib.request.urlopen(f"{stack['url']}/conversations/{sender}/tracker", timeout=30) as r:
+        return json.loads(r.read())
+
+
 def _store(stack) -> Store:
     return Store(stack["db_url"])
 
@@ -161,9 +167,18 @@ def test_multi_turn_correction_and_a_lead_with_consent(stack):
     # data saya (masked) and hapus data saya (after confirmation)
     mine = chat.text("data saya")
     assert "+62812****890" in mine and "+6281234567890" not in mine
+    before = json.dumps(_tracker(stack, chat.sender))
+    assert "Siti Aminah" in before and "0812 3456 7890" in before  # what the worker typed, in Rasa's tracker
     assert "Yakin" in chat.text("hapus data saya")
     assert "sudah dihapus" in chat.text("/affirm")
     assert _store(stack).leads_for_sender(chat.sender) == []
+    # ... and gone from the conversation Rasa keeps (bot/rasa_stores.py drops the events before the marker)
+    after = _tracker(stack, chat.sender)
+    dump = json.dumps(after)
+    assert "Siti Aminah" not in dump and "0812 3456 7890" not in dump and "+6281234567890" not in dump
+    assert after["slots"].get("name") is None and after["slots"].get("phone") is None
+    assert after["slots"].get("history_erased") is None
+    assert "pekerjaan" in chat.text("cek kelayakan")                 # the conversation goes on
 
 
 def test_consent_refused_stores_nothing(stack):

@@ -10,19 +10,21 @@ from pathlib import Path
 import pytest
 import redis
 from rasa.core.lock_store import InMemoryLockStore
-from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import ConnectionException
 
 from bot.rasa_health import RedisConfigError, mask_url, redis_config, tracker_key
 from bot.rasa_stores import (
+    ERASE_SLOT,
     EnvLockStore,
     EnvTrackerStore,
+    ErasingInMemoryTrackerStore,
     LingkarRedisLockStore,
     LingkarRedisTrackerStore,
     describe,
+    erased_history,
 )
 
 from .conftest import ThrowawayRedis, delete_prefix, free_port, shared_redis_url, unique_prefix
@@ -83,7 +85,7 @@ def test_bad_settings_are_refused(env, word):
 
 def test_without_redis_url_both_stores_are_in_memory(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert type(EnvTrackerStore(domain=Domain.empty(), host=None)) is InMemoryTrackerStore
+    assert type(EnvTrackerStore(domain=Domain.empty(), host=None)) is ErasingInMemoryTrackerStore
     assert type(EnvLockStore(endpoint_config=None)) is InMemoryLockStore
     assert describe({}) == {"tracker_store": "memory", "lock_store": "memory"}
 
@@ -222,3 +224,75 @@ def test_lock_gives_mutual_exclusion_across_replicas(redis_env):
         t.join()
     assert max_inside[0] == 1
     assert len(served) == replicas * turns
+
+
+# ------------------------------------------------------------------------------------ "hapus data saya" erasure
+
+def _slots_domain() -> Domain:
+    return Domain.from_dict({"slots": {"name": {"type": "text", "mappings": [{"type": "custom"}]},
+                                       ERASE_SLOT: {"type": "any", "mappings": [{"type": "custom"}]}}})
+
+
+def _personal_turns(tracker: DialogueStateTracker) -> None:
+    tracker.update(UserUttered("nama saya Siti Aminah, hp 0812 3456 7890", {"name": "inform", "confidence": 1.0}))
+    tracker.update(SlotSet("name", "Siti Aminah"))
+    tracker.update(BotUttered("Terima kasih, Siti Aminah."))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def _erase(tracker: DialogueStateTracker) -> None:
+    tracker.update(UserUttered("ya hapus", {"name": "affirm", "confidence": 1.0}))
+    tracker.update(SlotSet(ERASE_SLOT, True))
+    tracker.update(SlotSet("name", None))
+    tracker.update(BotUttered("Data Anda sudah dihapus."))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def test_erased_history_keeps_only_what_follows_the_last_marker():
+    domain = _slots_domain()
+    tracker = DialogueStateTracker("w", domain.slots)
+    _personal_turns(tracker)
+    assert erased_history(tracker, domain) is None  # no marker: saved as it is
+    _erase(tracker)
+    _personal_turns(tracker)                        # typed again after the erasure: kept until the next one
+    kept = erased_history(tracker, domain)
+    assert [e.as_dict()["event"] for e in kept.events] == ["slot", "bot", "action", "user", "slot", "bot", "action"]
+    assert kept.get_slot("name") == "Siti Aminah" and kept.get_slot(ERASE_SLOT) is None
+    _erase(tracker)
+    again = erased_history(tracker, domain)
+    assert "Siti" not in json.dumps([e.as_dict() for e in again.events])
+    assert again.get_slot("name") is None and again.sender_id == "w"
+
+
+async def test_in_memory_store_drops_the_conversation_before_the_marker(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    domain = _slots_domain()
+    store = EnvTrackerStore(domain=domain, host=None)
+    tracker = DialogueStateTracker("w-mem", domain.slots)
+    _personal_turns(tracker)
+    await store.save(tracker)
+    assert "Siti" in json.dumps((await store.retrieve("w-mem")).current_state())
+    _erase(tracker)
+    await store.save(tracker)
+    stored = await store.retrieve("w-mem")
+    assert "Siti" not in json.dumps(stored.current_state(EventVerbosity.ALL))
+    assert stored.latest_bot_utterance.text == "Data Anda sudah dihapus."
+
+
+async def test_redis_store_drops_the_conversation_before_the_marker(redis_env, shared_redis, prefix):
+    """Rasa's RedisTrackerStore.save merges the stored tracker back in: the erasure must survive that."""
+    domain = _slots_domain()
+    store = EnvTrackerStore(domain=domain, host=None)
+    assert isinstance(store, LingkarRedisTrackerStore)
+    tracker = DialogueStateTracker("w-redis", domain.slots)
+    _personal_turns(tracker)
+    await store.save(tracker)
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("w-redis", prefix))
+    assert b"Siti" in raw
+    restored = await EnvTrackerStore(domain=domain).retrieve("w-redis")  # the next turn, maybe another replica
+    _erase(restored)
+    await store.save(restored)
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("w-redis", prefix))
+    assert raw is not None and b"Siti" not in raw and b"0812" not in raw
+    stored = await EnvTrackerStore(domain=domain).retrieve("w-redis")
+    assert stored.get_slot("name") is None and stored.latest_bot_utterance.text == "Data Anda sudah dihapus."
