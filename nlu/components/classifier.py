@@ -1,0 +1,132 @@
+"""Intent classifier: Rasa's LogisticRegressionClassifier on scaled features, with its regularisation exposed.
+
+Rasa 3.6's ``LogisticRegressionClassifier`` fits scikit-learn's logistic regression on the raw sentence features
+(the summed counts of every featurizer) with a fixed ``C`` of 1.0. Raw counts let a long message weigh far more
+than a short one, so the greetings, politeness and story around a real question ("Selamat siang Bapak/Ibu, suami
+saya kena PHK bulan lalu ... dokumen apa untuk mencairkan JHT?") pull it towards the wrong intent. This component
+changes two things, both measured (docs/nlu-pipeline.md):
+
+* ``sublinear_tf``: each count ``n`` becomes ``1 + log(n)`` (a word said three times is not three times the
+  evidence);
+* ``l2_normalise``: each message's feature vector is scaled to length 1, so a message's length does not set how
+  sure the classifier is;
+* ``C``: with unit-length vectors the default ``C = 1.0`` regularises far too much (every intent gets a similar
+  probability); the value in ``config.yml`` is the one chosen by measurement.
+
+Less regularisation makes the model surer of itself on everything, gibberish included ("asdfgh", "kjdfhskjdf",
+"我想问一下" would otherwise be answered as if understood). So the words of the training examples are kept with
+the model, and a message in which not one word (normalised token) was ever seen in training has its confidences
+multiplied by ``unknown_words_factor``: the FallbackClassifier then catches it unless the character n-grams alone
+are very sure (a misspelling of a known word still gets through).
+
+Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Set, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
+
+
+def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
+    """The feature matrix as the classifier sees it: counts damped by a logarithm and rows of unit length."""
+    X = csr_matrix(X, dtype=np.float64, copy=True)
+    if sublinear_tf:
+        positive = X.data > 0
+        X.data[positive] = 1.0 + np.log(X.data[positive])
+    if l2_normalise:
+        X = normalize(X, norm="l2", copy=False)
+    return X
+
+
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def message_words(message: Message) -> Set[str]:
+    """The normalised words of a message as the featurizers see them (token lemmas, lower case)."""
+    return {(t.lemma or t.text).lower() for t in message.get(TOKENS_NAMES[TEXT]) or []}
+
+
+def damp_unknown(ranking: List[Dict[str, Any]], words: Iterable[str], vocabulary: Set[str],
+                 factor: float) -> List[Dict[str, Any]]:
+    """The ranking with every confidence multiplied by ``factor`` when none of ``words`` is in ``vocabulary``."""
+    if not vocabulary or any(w in vocabulary for w in words):
+        return ranking
+    return [{**r, "confidence": r["confidence"] * factor} for r in ranking]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LingkarIntentClassifier(LogisticRegressionClassifier):
+    """Logistic regression on log-damped, length-normalised features (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(),
+                "C": 1.0, "sublinear_tf": True, "l2_normalise": True, "unknown_words_factor": 1.0}
+
+    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
+                 resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=float(self.config["C"]))
+        self.vocabulary: Set[str] = set()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.vocabulary = {w for e in training_data.intent_examples if e.get("intent") and e.get(TEXT)
+                           for w in message_words(e)}
+        return super().train(training_data)  # fits, then persist() below
+
+    def persist(self) -> None:
+        super().persist()
+        with self._model_storage.write_to(self._resource) as model_dir:
+            (model_dir / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary), ensure_ascii=False),
+                                                     encoding="utf-8")
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "LingkarIntentClassifier":
+        component = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                component.vocabulary = set(json.loads((model_dir / VOCABULARY_FILE).read_text(encoding="utf-8")))
+        except (ValueError, OSError):
+            component.vocabulary = set()  # an untrained component: nothing to damp
+        return component
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        messages = super().process(messages)
+        factor = float(self.config["unknown_words_factor"])
+        if factor == 1.0:
+            return messages
+        for message in messages:
+            ranking = message.get("intent_ranking")
+            if not ranking:
+                continue
+            damped = damp_unknown(ranking, message_words(message), self.vocabulary, factor)
+            if damped is not ranking:
+                message.set("intent", damped[0], add_to_output=True)
+                message.set("intent_ranking", damped, add_to_output=True)
+        return messages
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        return scale_features(super()._create_X(messages), bool(self.config["sublinear_tf"]),
+                              bool(self.config["l2_normalise"]))
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if float(config.get("C", 1.0)) <= 0:
+            raise ValueError(f"{cls.__name__}: C must be above 0, not {config.get('C')}")
+        if not 0 < float(config.get("unknown_words_factor", 1.0)) <= 1:
+            raise ValueError(f"{cls.__name__}: unknown_words_factor must be in (0, 1], "
+                             f"not {config.get('unknown_words_factor')}")
