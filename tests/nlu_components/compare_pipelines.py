@@ -47,6 +47,14 @@ _TAIL = ("  - name: nlu.components.entities.LingkarEntityExtractor\n"
          "  - name: FallbackClassifier\n    threshold: 0.3\n    ambiguity_threshold: 0.1\n")
 
 
+_FEATS_W12 = _FEATS.replace("CountVectorsFeaturizer\n  - name", "CountVectorsFeaturizer\n    max_ngram: 2\n  - name", 1)
+
+
+def _scaled(c: int, extra: str = "") -> str:
+    return (f"  - name: nlu.components.classifier.LingkarIntentClassifier\n    C: {c}\n    max_iter: 1000\n"
+            f"{extra}")
+
+
 def _diet(epochs: int, extra: str = "") -> str:
     return (f"  - name: DIETClassifier\n    epochs: {epochs}\n    entity_recognition: false\n"
             f"    constrain_similarities: true\n{extra}")
@@ -75,6 +83,12 @@ CANDIDATES: Dict[str, str] = {
     "lr_norm_iter500": _NORM + _FEATS + "  - name: LogisticRegressionClassifier\n    max_iter: 500\n",
     "lr_norm_char15": _NORM + _FEATS.replace("min_ngram: 2\n    max_ngram: 4", "min_ngram: 1\n    max_ngram: 5")
     + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
+    # third round: logistic regression on log-damped, unit-length features with less regularisation, word
+    # bigrams, and the damping of messages without a single known word (nlu/components/classifier.py)
+    "lr_scaled_c100": _NORM + _FEATS + _scaled(100),
+    "lr_scaled_c30_w12": _NORM + _FEATS_W12 + _scaled(30),
+    "lr_scaled_c100_w12": _NORM + _FEATS_W12 + _scaled(100),
+    "lr_scaled_c100_w12_damped": _NORM + _FEATS_W12 + _scaled(100, "    unknown_words_factor: 0.4\n"),
 }
 
 

@@ -1,0 +1,131 @@
+"""The intent classifier (nlu/components/classifier.py): feature scaling, its C, and the unknown-words damping,
+through real Rasa components (tokenizer, CountVectorsFeaturizer) and a real model storage."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
+
+from nlu.components.classifier import VOCABULARY_FILE, LingkarIntentClassifier, damp_unknown, scale_features
+from nlu.components.tokenizer import LingkarTokenizer
+
+TRAIN = {
+    "ask_jht": ["apa itu jht", "jht itu apa", "jelaskan jaminan hari tua", "manfaat jht apa"],
+    "ask_payment": ["cara bayar iuran", "bayar iuran di mana", "bayar lewat atm bisa", "iuran dibayar pakai apa"],
+    "greet": ["halo", "selamat pagi", "hai min", "assalamualaikum"],
+}
+
+
+def test_scale_features_damps_counts_and_makes_rows_unit_length():
+    X = csr_matrix(np.array([[3.0, 1.0, 0.0], [0.0, 0.0, 0.0], [2.0, 0.0, 2.0]]))
+    out = scale_features(X, sublinear_tf=True, l2_normalise=False).toarray()
+    assert out[0].tolist() == pytest.approx([1 + math.log(3), 1.0, 0.0])
+    assert out[1].tolist() == [0.0, 0.0, 0.0]
+    unit = scale_features(X, sublinear_tf=True, l2_normalise=True).toarray()
+    assert np.linalg.norm(unit[0]) == pytest.approx(1.0)
+    assert np.linalg.norm(unit[2]) == pytest.approx(1.0)
+    assert unit[1].tolist() == [0.0, 0.0, 0.0]  # an empty message stays empty (no division by zero)
+    assert X.toarray()[0, 0] == 3.0  # the input is not changed in place
+
+
+def test_damping_only_when_no_word_was_seen_in_training():
+    ranking = [{"name": "a", "confidence": 0.8}, {"name": "b", "confidence": 0.2}]
+    assert damp_unknown(ranking, {"iuran", "xyz"}, {"iuran"}, 0.4) is ranking
+    damped = damp_unknown(ranking, {"asdfgh"}, {"iuran"}, 0.4)
+    assert [r["confidence"] for r in damped] == pytest.approx([0.32, 0.08])
+    assert [r["name"] for r in damped] == ["a", "b"]
+    assert damp_unknown(ranking, set(), {"iuran"}, 0.4)[0]["confidence"] == pytest.approx(0.32)  # "???"
+    assert damp_unknown(ranking, {"asdfgh"}, set(), 0.4) is ranking  # no vocabulary (untrained): leave it
+
+
+def _messages(texts):
+    return [Message(data={TEXT: t}) for t in texts]
+
+
+@pytest.fixture()
+def trained(tmp_path):
+    """Tokenizer + word and char featurizers + the classifier, trained on TRAIN, persisted in a model storage."""
+    storage = LocalModelStorage(Path(tmp_path))
+    ctx = ExecutionContext(GraphSchema({}), "t")
+    tok = LingkarTokenizer(LingkarTokenizer.get_default_config())
+    words = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config()}, storage,
+                                          Resource("words"), ctx)
+    chars = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
+                                           "min_ngram": 2, "max_ngram": 4}, storage, Resource("chars"), ctx)
+    data = TrainingData(training_examples=[Message(data={TEXT: t, "intent": i})
+                                           for i, ts in TRAIN.items() for t in ts])
+    tok.process_training_data(data)
+    for f in (words, chars):
+        f.train(data)
+        f.process_training_data(data)
+    config = {**LingkarIntentClassifier.get_default_config(), "C": 50.0, "unknown_words_factor": 0.4}
+    clf = LingkarIntentClassifier.create(config, storage, Resource("clf"), ctx)
+    clf.train(data)
+
+    def featurise(texts):
+        msgs = _messages(texts)
+        tok.process(msgs)
+        words.process(msgs)
+        chars.process(msgs)
+        return msgs
+
+    return {"clf": clf, "featurise": featurise, "storage": storage, "ctx": ctx, "config": config}
+
+
+def test_trained_classifier_uses_its_c_and_keeps_the_normalised_vocabulary(trained):
+    clf = trained["clf"]
+    assert clf.clf.C == 50.0
+    assert {"apa", "jht", "bayar", "iuran", "halo"} <= clf.vocabulary
+    with trained["storage"].read_from(Resource("clf")) as d:
+        assert (d / VOCABULARY_FILE).exists()
+
+
+def test_known_words_are_classified_and_gibberish_is_damped(trained):
+    clf, featurise = trained["clf"], trained["featurise"]
+    jht, pay, junk = clf.process(featurise(["jht itu apa ya", "bayar iuran lewat apa", "kjdfhskjdf"]))
+    assert jht.get("intent")["name"] == "ask_jht"
+    assert pay.get("intent")["name"] == "ask_payment"
+    undamped = LingkarIntentClassifier.create({**trained["config"], "unknown_words_factor": 1.0}, trained["storage"],
+                                              Resource("clf"), trained["ctx"])
+    undamped.clf = clf.clf
+    plain = undamped.process(featurise(["kjdfhskjdf"]))[0]
+    assert junk.get("intent")["confidence"] == pytest.approx(0.4 * plain.get("intent")["confidence"])
+    assert sum(r["confidence"] for r in junk.get("intent_ranking")) == pytest.approx(0.4, abs=0.01)
+
+
+def test_persisted_classifier_loads_with_the_same_predictions_and_vocabulary(trained):
+    clf, featurise = trained["clf"], trained["featurise"]
+    loaded = LingkarIntentClassifier.load(trained["config"], trained["storage"], Resource("clf"), trained["ctx"])
+    assert loaded.vocabulary == clf.vocabulary
+    texts = ["apa itu jht", "bayar di atm", "halo min", "asdf qwer"]
+    before = [m.get("intent_ranking") for m in clf.process(featurise(texts))]
+    after = [m.get("intent_ranking") for m in loaded.process(featurise(texts))]
+    assert [[r["name"] for r in rk] for rk in before] == [[r["name"] for r in rk] for rk in after]
+    for b, a in zip(before, after):
+        assert [r["confidence"] for r in b] == pytest.approx([r["confidence"] for r in a])
+
+
+@pytest.mark.parametrize("bad", [{"C": 0}, {"C": -1}, {"unknown_words_factor": 0}, {"unknown_words_factor": 1.5}])
+def test_bad_settings_are_refused(bad):
+    with pytest.raises(ValueError):
+        LingkarIntentClassifier.validate_config({**LingkarIntentClassifier.get_default_config(), **bad})
+
+
+def test_the_project_pipeline_uses_this_classifier():
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text())
+    names = [c["name"] for c in config["pipeline"]]
+    assert "nlu.components.classifier.LingkarIntentClassifier" in names
+    clf = next(c for c in config["pipeline"] if c["name"].endswith("LingkarIntentClassifier"))
+    LingkarIntentClassifier.validate_config({**LingkarIntentClassifier.get_default_config(), **clf})
