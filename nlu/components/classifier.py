@@ -24,7 +24,7 @@ Everything else (training, the intent ranking, persistence with skops) is Rasa's
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Set, Text
+from typing import Any, Dict, Iterable, List, Set
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext
@@ -72,11 +72,11 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
     """Logistic regression on log-damped, length-normalised features (see the module docstring)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(),
                 "C": 1.0, "sublinear_tf": True, "l2_normalise": True, "unknown_words_factor": 1.0}
 
-    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
+    def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage,
                  resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
@@ -94,8 +94,8 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                                                      encoding="utf-8")
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LingkarIntentClassifier":
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LingkarIntentClassifier:
         component = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as model_dir:
@@ -124,7 +124,7 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                               bool(self.config["l2_normalise"]))
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         if float(config.get("C", 1.0)) <= 0:
             raise ValueError(f"{cls.__name__}: C must be above 0, not {config.get('C')}")
         if not 0 < float(config.get("unknown_words_factor", 1.0)) <= 1:
