@@ -1000,7 +1000,17 @@ class Store:
             people = func.count(func.distinct(me.c.subject)) + func.coalesce(
                 func.sum(case((me.c.subject.is_(None), 1), else_=0)), 0)
             add("chats", grouped(people, me.c.kind == "chat_started"))
-            add("checks", grouped(people, me.c.kind == "eligibility_checked"))
+            checked = [me.c.kind == "eligibility_checked"]
+            if group_by == "regency":
+                # a worker who names the regency only after the result has a check without and one with it:
+                # count them under their regency only, not in the "unknown" row as well
+                known = me.alias("known")
+                placed = select(known.c.subject).where(
+                    known.c.kind == "eligibility_checked", known.c.regency.is_not(None),
+                    known.c.subject.is_not(None), *([known.c.day >= since] if since else []),
+                    *([known.c.day <= until] if until else []))
+                checked.append(or_(me.c.regency.is_not(None), me.c.subject.is_(None), me.c.subject.not_in(placed)))
+            add("checks", grouped(people, *checked))
             created = and_(me.c.kind == "lead_created", me.c.lead_type.in_(WORKER_LEAD_TYPES))
             add("leads", grouped(func.count(func.distinct(me.c.lead_id)), created))
             later = me.alias("later")

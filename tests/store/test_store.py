@@ -423,6 +423,26 @@ def test_funnel_counts_people_and_leads(store, clock):
         store.funnel("colour")
 
 
+def test_a_regency_named_after_the_result_moves_the_check_out_of_the_unknown_row(store, clock):
+    # telegram:1 is checked without a regency, then names it ("saya di kolaka"): a second event with it
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:1", sector="pertanian")
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:1", sector="pertanian",
+                       regency="Kabupaten Kolaka")
+    # telegram:2 never names one; telegram:3 names it for a check a week later only
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:2", sector="perikanan")
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:3", sector="perikanan")
+    clock.advance(days=7)
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:3", sector="perikanan",
+                       regency="Kota Kendari")
+    by_regency = {r.group: r.checks for r in store.funnel("regency")}
+    assert by_regency == {"Kabupaten Kolaka": 1, "Kota Kendari": 1, None: 1}
+    assert store.funnel()[0].checks == 3  # the total counts each person once, as before
+    assert sum(by_regency.values()) == 3
+    first_week = {r.group: r.checks for r in store.funnel("regency", until=dt.date(2026, 11, 29))}
+    assert first_week == {"Kabupaten Kolaka": 1, None: 2}  # telegram:3 had no regency yet that week
+    assert {r.group: r.checks for r in store.funnel("sector")} == {"pertanian": 1, "perikanan": 2}
+
+
 def test_events_hold_no_personal_data(store):
     store.record_event("chat_started", channel="telegram", sender_id="telegram:31337")
     (ev,) = rows(store, metric_events)
