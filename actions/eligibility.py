@@ -226,17 +226,18 @@ def acknowledgement(slots: Dict[str, Any], on: dt.date | None = None) -> Rendere
     name = f"known_{worker.category.lower()}"
     if occupation == "BPU":
         name += "_generic"  # "Sebagai pekerja mandiri, Anda termasuk pekerja mandiri" says nothing
-    elif worker.category == "BPU" and worker.transport:
-        name += "_transport"  # their own PP 50/2025 discount window
     label = occupation_label(occupation)
     known = texts.render(name, on, who=label[:1].lower() + label[1:])
     others = [describe(s, slots[s]) for s in FACT_SLOTS[1:] if real(slots.get(s)) is not None]
     if worker.category == "PU" and occupation not in ("PU", "karyawan"):
         others.insert(0, describe("occupation", occupation))  # the PU text does not name it ("buruh pabrik")
-    if not others:
-        return known
-    noted = texts.render("noted", on, changes=", ".join(others))
-    return Rendered(known.intent, f"{noted.text} {known.text}", known.buttons, known.facts, known.flagged)
+    said = [texts.render("noted", on, changes=", ".join(others)), known] if others else [known]
+    text = " ".join(r.text for r in said)
+    if worker.category == "BPU":  # the cheapest amount today, in the worker's discount window
+        said.append(texts.render("bpu_floor_transport" if worker.transport else "bpu_floor_other", on))
+        text += "\n\n" + said[-1].text
+    return Rendered(known.intent, text, known.buttons, tuple(k for r in said for k in r.facts),
+                    tuple(k for r in said for k in r.flagged))
 
 
 # ------------------------------------------------------------------------------------------------ the form
