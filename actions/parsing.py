@@ -913,8 +913,6 @@ class LexiconMatch:
     text: str
 
 
-_Match = LexiconMatch
-
 
 @functools.lru_cache(maxsize=8)
 def _regency_matcher(path: str) -> Tuple[re.Pattern, Dict[str, str]]:
@@ -942,8 +940,8 @@ def _occupation_matcher(path: str) -> Tuple[re.Pattern, Dict[str, str]]:
     return pattern, compact
 
 
-def _lexicon_matches(text: str, pattern: re.Pattern, compact: Dict[str, str], skip_before: set) -> List[Tuple[_Match,
-                                                                                                        bool]]:
+def _lexicon_matches(text: str, pattern: re.Pattern, compact: Dict[str, str],
+                     skip_before: set) -> List[Tuple[LexiconMatch, bool]]:
     low = _lower_same_length(text)
     toks = _tokens(low)
     out = []
@@ -953,11 +951,11 @@ def _lexicon_matches(text: str, pattern: re.Pattern, compact: Dict[str, str], sk
             continue
         k = _tok_index_at(toks, m.start())
         skipped = _preceded_by(toks, k, skip_before, window=1)
-        out.append((_Match(key, m.start(), m.end(), text[m.start():m.end()]), skipped))
+        out.append((LexiconMatch(key, m.start(), m.end(), text[m.start():m.end()]), skipped))
     return out
 
 
-def _pick(text: str, matches: List[Tuple[_Match, bool]]) -> _Match | None:
+def _pick(text: str, matches: List[Tuple[LexiconMatch, bool]]) -> LexiconMatch | None:
     if not matches:
         return None
     toks = _tokens(_lower_same_length(text))
@@ -965,7 +963,7 @@ def _pick(text: str, matches: List[Tuple[_Match, bool]]) -> _Match | None:
     return matches[idx][0] if idx is not None else None
 
 
-def _fuzzy_token_match(text: str, compact: Dict[str, str], cutoff: float, min_len: int = 5) -> _Match | None:
+def _fuzzy_token_match(text: str, compact: Dict[str, str], cutoff: float, min_len: int = 5) -> LexiconMatch | None:
     low = _lower_same_length(text)
     keys = [k for k in compact if len(k) >= min_len]
     for m in re.finditer(r"[^\W\d_]+", low):
@@ -974,7 +972,7 @@ def _fuzzy_token_match(text: str, compact: Dict[str, str], cutoff: float, min_le
             continue
         close = difflib.get_close_matches(w, keys, n=1, cutoff=cutoff)
         if close:
-            return _Match(compact[close[0]], m.start(), m.end(), text[m.start():m.end()])
+            return LexiconMatch(compact[close[0]], m.start(), m.end(), text[m.start():m.end()])
     return None
 
 
