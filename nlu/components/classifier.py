@@ -79,6 +79,7 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
     def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage,
                  resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
+        self.validate_config(self.config)  # Rasa does not call it for classifiers: a bad config.yml fails here
         self.clf.set_params(C=float(self.config["C"]))
         self.vocabulary: Set[str] = set()
 

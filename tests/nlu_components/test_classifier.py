@@ -116,9 +116,13 @@ def test_persisted_classifier_loads_with_the_same_predictions_and_vocabulary(tra
 
 
 @pytest.mark.parametrize("bad", [{"C": 0}, {"C": -1}, {"unknown_words_factor": 0}, {"unknown_words_factor": 1.5}])
-def test_bad_settings_are_refused(bad):
+def test_bad_settings_are_refused(bad, tmp_path):
     with pytest.raises(ValueError):
         LingkarIntentClassifier.validate_config({**LingkarIntentClassifier.get_default_config(), **bad})
+    with pytest.raises(ValueError):  # also when Rasa builds the component from config.yml
+        LingkarIntentClassifier.create({**LingkarIntentClassifier.get_default_config(), **bad},
+                                       LocalModelStorage(tmp_path), Resource("clf"),
+                                       ExecutionContext(GraphSchema({}), "t"))
 
 
 def test_the_project_pipeline_uses_this_classifier():
