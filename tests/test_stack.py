@@ -13,14 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.infra.conftest import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("LINGKAR_TEST_MODEL") or ROOT / "models" / "lingkar.tar.gz")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str) -> int:

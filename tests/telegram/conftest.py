@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sys
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from bot.telegram.app import Adapter
 from bot.telegram.config import Settings
+from tests.infra.conftest import free_port  # noqa: F401  (the test modules import it from here)
 
 from .fake_bot_api import TOKEN, FakeBotAPI
 from .fake_rasa import FakeRasa
@@ -84,12 +84,6 @@ async def inbox(request):
         return
     async with redis_prefix() as value:
         yield {"redis": value}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def base_env(tmp_path: Path, tg: FakeBotAPI, rasa_url: str, **extra: Any) -> Dict[str, str]:
