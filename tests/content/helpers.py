@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Set
 
@@ -12,8 +13,25 @@ import yaml
 from actions.facts import STYLES, FactError, Facts, format_date, format_month
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The project's domain notes live beside the checkout (../shared/domain); LINGKAR_SHARED_DIR overrides.
-SHARED_DOMAIN = Path(os.environ.get("LINGKAR_SHARED_DIR", ROOT.parent / "shared")) / "domain"
+
+
+def _shared_dir() -> Path:
+    """The project's domain notes: LINGKAR_SHARED_DIR, else ../shared beside the checkout, else ../shared beside
+    the checkout this one was cloned from (a throw-away clone in /tmp, as CI or a reviewer makes)."""
+    if os.environ.get("LINGKAR_SHARED_DIR"):
+        return Path(os.environ["LINGKAR_SHARED_DIR"])
+    candidates = [ROOT.parent / "shared"]
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and "://" not in origin and ":" not in origin.split("/")[0]:  # a local path, not a URL or host:path
+        candidates.append((ROOT / origin).resolve().parent / "shared")  # relative origins are relative to ROOT
+    return next((c for c in candidates if (c / "domain" / "facts.md").exists()), candidates[0])
+
+
+SHARED_DOMAIN = _shared_dir() / "domain"
 if not (SHARED_DOMAIN / "facts.md").exists():
     raise RuntimeError(f"the shared domain notes are missing: {SHARED_DOMAIN}/facts.md. They sit beside the checkout "
                        "(../shared); set LINGKAR_SHARED_DIR if yours are elsewhere.")
