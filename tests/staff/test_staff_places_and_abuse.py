@@ -9,6 +9,8 @@ drown real work — through the fake Telegram Bot API and the real store.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from actions.store import LeadClaimedError, Store, StoreError
@@ -183,6 +185,19 @@ async def test_fifty_handoff_requests_one_open_request_and_capped_notifications(
     store.record_handoff(SENDER, "telegram", topic="besok")
     await drain(notifier)
     assert len([c for c in group_cards(fake_tg) if c.result["text"].startswith("🙋")]) == cap + 2
+
+
+def test_concurrent_handoff_requests_of_one_sender_make_one_request(db_url, clock):
+    stores = [Store(db_url, clock=clock) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = set(pool.map(lambda i: stores[i % 4].record_handoff(SENDER, "telegram", topic=f"t{i}").id,
+                               range(40)))
+        assert len(ids) == 1
+        assert stores[0].outbox_pending(topics="handoff.requested") == 1
+    finally:
+        for s in stores:
+            s.dispose()
 
 
 async def test_new_leads_are_posted_before_handoffs_queued_earlier(store, staff, make_lead, notifier, fake_tg):
