@@ -1,6 +1,7 @@
 """Issue 9, item 3 on the dashboard and the command line: a status change on a lead another staff member
-claimed gets a friendly page (not a 500, nothing changed; an admin may override), and every export of leads
-(the dashboard's CSV, ``python -m actions.store export``) is written to the audit log."""
+claimed gets a friendly page (not a 500, nothing changed; an admin may override), nobody decides their own agent
+application, and every export of leads (the dashboard's CSV, ``python -m actions.store export``) is written to the
+audit log."""
 from __future__ import annotations
 
 import os
@@ -38,6 +39,24 @@ async def test_status_change_on_a_lead_claimed_by_someone_else_gets_a_friendly_p
                 assert r.status == 303
     got = store.get_lead(lead.id)
     assert got.status == "contacted" and got.claimed_by == f"telegram:{STAFF}"
+
+
+async def test_own_agent_application_cannot_be_decided_on_the_dashboard(store, staff, make_agent):
+    mine = make_agent(uid=STAFF, approve=False)
+    async with running_dashboard(store) as s, client() as http:
+        html = await sign_in(http, s, store, STAFF)
+        for action in ("approve", "reject"):
+            async with http.post(f"{s.base_url}/agen/{mine.id}/status", data={"csrf": csrf_of(html), "action": action},
+                                 allow_redirects=False) as r:
+                assert r.status == 409 and "Lamaran Anda sendiri" in await r.text()
+        assert store.get_agent(mine.id).status == "applied"
+        async with client() as admin:
+            page = await sign_in(admin, s, store, ADMIN)
+            async with admin.post(f"{s.base_url}/agen/{mine.id}/status", data={"csrf": csrf_of(page),
+                                                                                "action": "approve"},
+                                  allow_redirects=False) as r:
+                assert r.status == 303
+    assert store.get_agent(mine.id).status == "approved"
 
 
 async def test_dashboard_csv_export_is_audited(store, staff, make_lead):
