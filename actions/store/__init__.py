@@ -44,16 +44,20 @@ from actions.store.records import (
     UpsertResult,
 )
 from actions.store.store import (
+    AGENT_REAPPLY_COOLDOWN,
     EVENT_KINDS,
     EXPORT_COLUMNS,
+    AgentCooldownError,
     LeadClaimedError,
     LeadValidationError,
     NotFound,
+    SelfDecisionError,
     Store,
     StoreError,
 )
 
 __all__ = [
+    "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
     "LEAD_TYPES", "OPEN_STATUSES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
     "Handoff", "Lead", "LeadClaimedError", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",

@@ -4,13 +4,16 @@
     python -m actions.store downgrade REVISION   # step back (e.g. 0001); keeps the leads
     python -m actions.store current              # the database's revision (and whether it is head)
     python -m actions.store history              # every migration, oldest first
-    python -m actions.store export [--full-nik]  # every lead as CSV on standard output
+    python -m actions.store export [--full-nik] [--as NAME]  # every lead as CSV on standard output
 
 The database is DATABASE_URL (default: the SQLite file var/lingkar.db), or --database-url.
+Every export is written to the audit log as ``cli:<NAME>`` (default: the operating-system user) with the
+number of rows and whether NIKs were unmasked.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from actions.store import database_url
@@ -32,6 +35,8 @@ def main(argv=None) -> int:
     sub.add_parser("history", help="list the migrations")
     ex = sub.add_parser("export", help="print every lead as CSV (header row first)")
     ex.add_argument("--full-nik", action="store_true", help="print NIKs unmasked (default: masked)")
+    ex.add_argument("--as", dest="who", metavar="NAME",
+                    help="who exports, for the audit log (default: the operating-system user)")
     args = parser.parse_args(argv)
 
     if args.command == "history":
@@ -58,10 +63,19 @@ def main(argv=None) -> int:
                 print("the database is not at the newest schema: run `python -m actions.store upgrade`",
                       file=sys.stderr)
                 return 1
+            rows = store.count_leads()
             store.export_leads_csv(sys.stdout, full_nik=args.full_nik)
+            store.record_export(f"cli:{args.who or _os_user()}", rows=rows, via="cli", full_nik=args.full_nik)
     finally:
         store.dispose()
     return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return "unknown"
 
 
 if __name__ == "__main__":

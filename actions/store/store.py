@@ -83,6 +83,8 @@ EXPORT_COLUMNS = (
     "sponsor_organisation", "sponsor_workers", "sponsor_regency", "donor_kind", "note", "claimed_by",
     "consent_at", "consent_version", "eligibility_category",
 )
+#: How long a rejected applicant waits before applying again (``AGENT_REAPPLY_COOLDOWN_DAYS``, see bot/staff/config.py).
+AGENT_REAPPLY_COOLDOWN = dt.timedelta(days=7)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 _LEAD_TEXT_LIMITS = {"name": 200, "regency": 100, "occupation": 100, "sector": 100, "contact_time": 100,
                      "sponsor_organisation": 200, "sponsor_regency": 100, "referral": 64, "note": 2000}
@@ -103,6 +105,18 @@ class LeadValidationError(StoreError, ValueError):
         super().__init__(f"{field_name}: {message}")
         self.field = field_name
         self.message = message
+
+
+class SelfDecisionError(StoreError):
+    """A staff member tried to decide their own agent application."""
+
+
+class AgentCooldownError(LeadValidationError):
+    """An applicant was rejected recently and may apply again only from ``until``."""
+
+    def __init__(self, until: dt.datetime):
+        super().__init__("cooldown", "Lamaran Anda baru saja diputuskan; Anda bisa mendaftar lagi nanti.")
+        self.until = until
 
 
 class LeadClaimedError(StoreError):
@@ -371,8 +385,12 @@ class Store:
             history = self._history(conn, [r.id for r in rows])
             return [self._lead(r, history.get(r.id, [])) for r in rows]
 
-    def set_lead_status(self, lead_id: int, status: str, actor: str, note: str | None = None) -> Lead:
-        """Change a lead's status (staff). Writes history, audit log and a funnel event."""
+    def set_lead_status(self, lead_id: int, status: str, actor: str, note: str | None = None,
+                        force: bool = False) -> Lead:
+        """Change a lead's status (staff). Writes history, audit log and a funnel event.
+
+        A lead claimed by another staff member keeps its status (:class:`LeadClaimedError`) unless ``force``
+        (an admin's override, marked in the audit log)."""
         if status not in LEAD_STATUSES:
             raise ValueError(f"unknown lead status {status!r}; one of {LEAD_STATUSES}")
         actor = self._actor(actor)
@@ -382,14 +400,19 @@ class Store:
             row = conn.execute(self._for_update(select(leads).where(leads.c.id == int(lead_id)))).first()
             if row is None:
                 raise NotFound(f"lead {lead_id} does not exist")
+            overrides = bool(row.claimed_by) and row.claimed_by != actor
+            if overrides and not force:
+                raise LeadClaimedError(row.id, row.claimed_by)
             values = {"status": status, "updated_at": now}
             if status != row.status:
                 values["status_changed_at"] = now
             conn.execute(update(leads).where(leads.c.id == row.id).values(**values))
             conn.execute(insert(lead_status_history).values(lead_id=row.id, from_status=row.status, to_status=status,
                                                             actor=actor, note=note, created_at=now))
-            self._audit(conn, actor, "lead.status", "lead", row.id,
-                        {"from": row.status, "to": status, "note": bool(note)})
+            details = {"from": row.status, "to": status, "note": bool(note)}
+            if overrides:
+                details["override_of"] = row.claimed_by
+            self._audit(conn, actor, "lead.status", "lead", row.id, details)
             if status != row.status:
                 self._event(conn, "lead_status_changed", now=now, channel=row.channel, sender_id=None,
                             regency=row.regency, sector=row.sector, agent_code=row.referral, lead_type=row.type,
@@ -397,11 +420,26 @@ class Store:
             return self._load_lead(conn, row.id, with_history=True)
 
     def add_lead_note(self, lead_id: int, actor: str, note: str) -> Lead:
-        """A staff note without a status change (kept in the status history)."""
-        lead = self.get_lead(lead_id, with_history=False)
-        if lead is None:
-            raise NotFound(f"lead {lead_id} does not exist")
-        return self.set_lead_status(lead_id, lead.status, actor, note)
+        """A staff note (kept in the status history as a row from and to the current status).
+
+        Any active staff member may add one, claimed lead or not; it never writes the status (a status change
+        that lands meanwhile is kept) and counts as touching the lead (``updated_at``)."""
+        actor = self._actor(actor)
+        note = _clean(note, 2000)
+        if not note:
+            raise ValueError("a note needs text")
+        now = self.now()
+        with self._tx() as conn:
+            row = conn.execute(self._for_update(select(leads.c.id, leads.c.status)
+                                                .where(leads.c.id == int(lead_id)))).first()
+            if row is None:
+                raise NotFound(f"lead {lead_id} does not exist")
+            conn.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now))
+            conn.execute(insert(lead_status_history).values(lead_id=row.id, from_status=row.status,
+                                                            to_status=row.status, actor=actor, note=note,
+                                                            created_at=now))
+            self._audit(conn, actor, "lead.note", "lead", row.id, {"status": row.status})
+            return self._load_lead(conn, row.id, with_history=True)
 
     def claim_lead(self, lead_id: int, actor: str, force: bool = False) -> Lead:
         """Staff member ``actor`` takes the lead. Raises :class:`LeadClaimedError` if someone else has it."""
@@ -510,6 +548,15 @@ class Store:
             writer.writerow(row)
         return "" if out is not None else buf.getvalue()
 
+    def record_export(self, actor: str, *, rows: int, via: str, full_nik: bool = False,
+                      filters: Iterable[str] = ()) -> None:
+        """Write an export of leads to the audit log: who, how many rows, how (``dashboard``/``cli``), whether
+        NIKs were unmasked, and which filters were used (their names only: a search text is not copied)."""
+        with self._tx() as conn:
+            self._audit(conn, self._actor(actor), "lead.export", "lead", None,
+                        {"rows": int(rows), "via": str(via)[:16], "full_nik": bool(full_nik),
+                         "filters": sorted(str(f) for f in filters)})
+
     # ------------------------------------------------------------------ a person's own data
     def data_for_sender(self, sender_id: str) -> Dict[str, Any]:
         """Everything stored about the person behind ``sender_id`` ("data saya"), JSON-friendly."""
@@ -593,7 +640,8 @@ class Store:
     # ------------------------------------------------------------------ outbox
     def claim_outbox(self, consumer: str, limit: int = 10, lease_seconds: float = 60.0,
                      topics: Iterable[str] | None = None) -> List[OutboxEvent]:
-        """Hand up to ``limit`` undelivered events to ``consumer`` for ``lease_seconds``, oldest first.
+        """Hand up to ``limit`` undelivered events to ``consumer`` for ``lease_seconds``: events about leads
+        first, then the rest, oldest first within each.
 
         An event is handed to one consumer at a time. Call :meth:`ack_outbox` after delivering it;
         if the consumer dies instead, the event is handed out again once the lease has passed.
@@ -607,7 +655,8 @@ class Store:
         stmt = select(outbox.c.id).where(available)
         if topic_list:
             stmt = stmt.where(outbox.c.topic.in_(topic_list))
-        stmt = stmt.order_by(outbox.c.id).limit(limit)
+        # new leads (and news about them) first: a flood of other events cannot hold up real work
+        stmt = stmt.order_by(case((outbox.c.topic.like("lead.%"), 0), else_=1), outbox.c.id).limit(limit)
         if self.dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
         claimed: List[OutboxEvent] = []
@@ -641,6 +690,36 @@ class Store:
                                .values(claimed_by=None, claim_token=None, lease_until=None))
             return res.rowcount == 1
 
+    def skip_outbox(self, event_id: int, consumer: str, reason: str) -> bool:
+        """Settle a claimed event without delivering it (``delivered_by`` = ``skipped:<reason>``): recorded,
+        never handed out again. False if ``consumer`` no longer holds it."""
+        now = self.now()
+        with self._tx() as conn:
+            res = conn.execute(update(outbox).where(outbox.c.id == int(event_id), outbox.c.claimed_by == consumer,
+                                                    outbox.c.delivered_at.is_(None))
+                               .values(delivered_at=now, delivered_by=f"skipped:{reason}"[:64], lease_until=None))
+            return res.rowcount == 1
+
+    def outbox_sender(self, event: OutboxEvent) -> str | None:
+        """The person an event is about (the sender of its lead or handoff), or None."""
+        with self._ro() as conn:
+            if event.lead_id is not None:
+                return conn.execute(select(leads.c.sender_id).where(leads.c.id == event.lead_id)).scalar()
+            if event.handoff_id is not None:
+                return conn.execute(select(handoffs.c.sender_id).where(handoffs.c.id == event.handoff_id)).scalar()
+        return None
+
+    def notifications_for_sender(self, sender_id: str, since: dt.datetime) -> int:
+        """How many events about ``sender_id``'s leads and handoffs were delivered (not skipped) since ``since``."""
+        delivered = and_(outbox.c.delivered_at >= since,
+                         or_(outbox.c.delivered_by.is_(None), ~outbox.c.delivered_by.like("skipped:%")))
+        by_lead = (select(func.count()).select_from(outbox.join(leads, leads.c.id == outbox.c.lead_id))
+                   .where(delivered, leads.c.sender_id == sender_id))
+        by_handoff = (select(func.count()).select_from(outbox.join(handoffs, handoffs.c.id == outbox.c.handoff_id))
+                      .where(delivered, outbox.c.lead_id.is_(None), handoffs.c.sender_id == sender_id))
+        with self._ro() as conn:
+            return conn.execute(by_lead).scalar_one() + conn.execute(by_handoff).scalar_one()
+
     def outbox_pending(self, topics: Iterable[str] | None = None) -> int:
         """How many events are not delivered yet (claimed or not)."""
         stmt = select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
@@ -664,11 +743,26 @@ class Store:
     # ------------------------------------------------------------------ handoffs
     def record_handoff(self, sender_id: str, channel: str, referral: str | None = None,
                        topic: str | None = None) -> Handoff:
-        """A person asked to talk to a human. Staff are told through the outbox (``handoff.requested``)."""
+        """A person asked to talk to a human. Staff are told through the outbox (``handoff.requested``).
+
+        One open request per sender: asking again while one is open updates it (its topic, if a new one is
+        given, and ``updated_at``), with no new row, outbox event or funnel event."""
         now = self.now()
         referral = _clean(referral, 64)
         referral = referral.upper() if referral else None
         with self._tx() as conn:
+            self._advisory_lock(conn, _lock_key("handoff", sender_id))
+            open_row = conn.execute(self._for_update(
+                select(handoffs).where(handoffs.c.sender_id == sender_id, handoffs.c.status == "open")
+                .order_by(handoffs.c.id.desc()))).first()
+            if open_row is not None:
+                values = {"updated_at": now}
+                if _clean(topic, 2000):
+                    values["topic"] = _clean(topic, 2000)
+                conn.execute(update(handoffs).where(handoffs.c.id == open_row.id).values(**values))
+                self._bump(conn, "handoff_repeated", now.date().isoformat(), 1)
+                r = conn.execute(select(handoffs).where(handoffs.c.id == open_row.id)).first()
+                return Handoff(**dict(r._mapping))
             row = {"sender_id": sender_id, "channel": channel, "referral": referral, "topic": _clean(topic, 2000),
                    "status": "open", "handled_by": None, "created_at": now, "updated_at": now}
             hid = self._insert_id(conn, handoffs, row)
@@ -706,11 +800,13 @@ class Store:
 
     # ------------------------------------------------------------------ agents
     def apply_agent(self, *, telegram_user_id: int, name: str, organisation: str | None, regency: str | None,
-                    phone: str, consent_version: str, consent_at: dt.datetime | None = None) -> Agent:
+                    phone: str, consent_version: str, consent_at: dt.datetime | None = None,
+                    cooldown: dt.timedelta = AGENT_REAPPLY_COOLDOWN) -> Agent:
         """A person applies to be an Agen Perisai (status ``applied``; staff decide).
 
-        An applicant who was rejected or made inactive may apply again; an approved agent's
-        record is returned unchanged. Writes ``agent.applied`` to the outbox for the staff group.
+        An applicant who was made inactive may apply again, one who was rejected once ``cooldown`` has
+        passed since the decision (else :class:`AgentCooldownError`); an approved agent's record is
+        returned unchanged. Writes ``agent.applied`` to the outbox for the staff group.
         """
         name_c = _clean(name, 200)
         if not name_c:
@@ -732,6 +828,9 @@ class Store:
                     row = conn.execute(self._for_update(select(agents).where(agents.c.telegram_user_id == tid))).first()
                     if row is not None and row.status == "approved":
                         return Agent(**dict(row._mapping))
+                    until = self._cooldown_until(row, cooldown)
+                    if until is not None and now < until:
+                        raise AgentCooldownError(until)
                     if row is None:
                         agent_id = self._insert_id(conn, agents, dict(
                             fields, code=self._new_code(conn), telegram_user_id=tid, status="applied",
@@ -754,6 +853,21 @@ class Store:
         raise StoreError("could not store the agent application")
 
     @staticmethod
+    def _cooldown_until(row: Any, cooldown: dt.timedelta) -> dt.datetime | None:
+        """When a rejected applicant may apply again (None: not rejected)."""
+        if row is None or row.status != "rejected" or row.decided_at is None:
+            return None
+        return row.decided_at + cooldown
+
+    def reapply_allowed_from(self, telegram_user_id: int,
+                             cooldown: dt.timedelta = AGENT_REAPPLY_COOLDOWN) -> dt.datetime | None:
+        """The moment a rejected applicant may apply again, if that is still ahead; None when they may now."""
+        with self._ro() as conn:
+            row = conn.execute(select(agents).where(agents.c.telegram_user_id == int(telegram_user_id))).first()
+        until = self._cooldown_until(row, cooldown)
+        return until if until is not None and self.now() < until else None
+
+    @staticmethod
     def _new_code(conn: Connection) -> str:
         while True:
             code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
@@ -761,7 +875,9 @@ class Store:
                 return code
 
     def set_agent_status(self, agent_id: int, status: str, actor: str) -> Agent:
-        """Approve, reject or deactivate an agent (staff). Audited; counted as an event."""
+        """Approve, reject or deactivate an agent (staff). Audited; counted as an event.
+
+        Nobody decides their own application: :class:`SelfDecisionError` when ``actor`` is the applicant."""
         if status not in AGENT_STATUSES:
             raise ValueError(f"unknown agent status {status!r}")
         actor = self._actor(actor)
@@ -770,6 +886,8 @@ class Store:
             row = conn.execute(self._for_update(select(agents).where(agents.c.id == int(agent_id)))).first()
             if row is None:
                 raise NotFound(f"agent {agent_id} does not exist")
+            if row.telegram_user_id is not None and actor == f"telegram:{int(row.telegram_user_id)}":
+                raise SelfDecisionError(f"agent {agent_id}: an applicant cannot decide their own application")
             conn.execute(update(agents).where(agents.c.id == row.id).values(
                 status=status, decided_at=now, decided_by=actor, updated_at=now))
             self._audit(conn, actor, "agent.status", "agent", row.id, {"from": row.status, "to": status})

@@ -5,6 +5,8 @@
   the application reaches the staff group through the outbox, where staff approve or reject it.
   Typing *batal* (or /batal) stops at any step. The answers in progress are kept in the adapter's state
   store (Redis or SQLite) for a day, so a restart does not lose them; nothing personal is logged.
+  Someone rejected may apply again after a cool-down (``AGENT_REAPPLY_COOLDOWN_DAYS``, default 7 days) and is
+  told from which date.
 * ``/tautan`` — an approved agent's personal link and QR code (PNG) again.
 * ``/statistik`` — an approved agent's results from their link: chats started, eligibility checks,
   leads and registrations, this month and in total (``store.agent_stats``).
@@ -14,6 +16,7 @@ Anyone who is not an approved agent gets a neutral answer from ``/tautan`` and `
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from typing import Any, Dict, List
@@ -21,9 +24,10 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
+from actions.facts import format_date
 from actions.identity import check_phone
 from actions.parsing import match_regency, suggest_regencies
-from actions.store import LeadValidationError
+from actions.store import AgentCooldownError, LeadValidationError
 from bot.staff.plugin import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
@@ -84,6 +88,9 @@ class AgentPlugin(StorePlugin):
                 return [_say(texts.ALREADY_AGENT.format(code=agent.code))]
             if agent is not None and agent.status == "applied":
                 return [_say(texts.PENDING)]
+            until = await asyncio.to_thread(self.store.reapply_allowed_from, user.id, self.settings.agent_cooldown)
+            if until is not None:
+                return [self._cool_down(until)]
             await self._save(user.id, {"step": "name"})
             return [_say(texts.INTRO)]
 
@@ -165,6 +172,13 @@ class AgentPlugin(StorePlugin):
         return [_say(self._question(state), contact_keyboard() if state["step"] == "phone" else None)]
 
     @staticmethod
+    def _cool_down(until) -> Reply:
+        """A rejected applicant may apply again from ``until`` (a later moment on that day rounds up)."""
+        local = until.astimezone(_zone())
+        day = local.date() if local.time() == local.time().min else local.date() + dt.timedelta(days=1)
+        return _say(texts.COOL_DOWN.format(date=format_date(day)))
+
+    @staticmethod
     def _question(state: Dict[str, Any]) -> str:
         step = state["step"]
         if step == "name":
@@ -190,7 +204,11 @@ class AgentPlugin(StorePlugin):
             agent = await asyncio.to_thread(
                 lambda: self.store.apply_agent(telegram_user_id=user_id, name=state["name"],
                                                organisation=state.get("organisation"), regency=state.get("regency"),
-                                               phone=state["phone"], consent_version=texts.CONSENT_VERSION))
+                                               phone=state["phone"], consent_version=texts.CONSENT_VERSION,
+                                               cooldown=self.settings.agent_cooldown))
+        except AgentCooldownError as exc:  # rejected while this application was being filled in
+            await self._save(user_id, None)
+            return [self._cool_down(exc.until)]
         except LeadValidationError as exc:
             return [_say(exc.message)]
         except Exception as exc:

@@ -67,6 +67,10 @@ ALREADY_AGENT = (
     "Ketik /tautan untuk link dan kode QR Anda, atau /statistik untuk melihat hasilnya."
 )
 PENDING = "Lamaran Anda sudah kami terima dan sedang ditinjau petugas. Mohon ditunggu, ya. 🙏"
+COOL_DOWN = (
+    "Lamaran Anda sebelumnya belum bisa kami setujui. Anda boleh mendaftar lagi mulai {date}. "
+    "Sampai saat itu, Anda tetap bisa bertanya apa saja tentang BPJS Ketenagakerjaan di sini. 🙏"
+)
 FAILED = "Maaf, lamaran belum bisa disimpan karena gangguan sistem. Silakan coba /agen lagi beberapa saat lagi. 🙏"
 NOT_AGENT = (
     "Perintah ini khusus untuk Agen Perisai yang sudah disetujui. "
@@ -89,14 +93,19 @@ NONE_WORDS = {"tidak ada", "tdk ada", "ga ada", "gak ada", "nggak ada", "belum a
 
 
 def kit_caption(link: str, code: str, name: str | None, welcome: bool = False) -> str:
-    """Caption of the QR photo (HTML, ≤ 1024 characters)."""
+    """Caption of the QR photo (HTML, within Telegram's 1024 UTF-16 units: a name too long for it is left out)."""
+    from bot.staff.cards import CAPTION_LIMIT, u16
+
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     head = f"🎉 Selamat{', ' + e(name) if name else ''}! Anda sekarang <b>Agen Perisai</b>.\n\n" if welcome else ""
-    return (f"{head}🔗 Link pribadi Anda:\n{e(link)}\n\n"
-            "Bagikan link ini atau cetak kode QR ini. Setiap pekerja yang mulai chat lewat link atau QR Anda "
-            "tercatat sebagai hasil Anda.\n"
-            f"🔑 Kode agen: <b>{e(code)}</b>\n"
-            "📊 Lihat hasil Anda kapan saja dengan /statistik.")
+    caption = (f"{head}🔗 Link pribadi Anda:\n{e(link)}\n\n"
+               "Bagikan link ini atau cetak kode QR ini. Setiap pekerja yang mulai chat lewat link atau QR Anda "
+               "tercatat sebagai hasil Anda.\n"
+               f"🔑 Kode agen: <b>{e(code)}</b>\n"
+               "📊 Lihat hasil Anda kapan saja dengan /statistik.")
+    if name and u16(caption) > CAPTION_LIMIT:
+        return kit_caption(link, code, None, welcome)
+    return caption
 
 
 def stats_text(code: str, month, total, today: dt.date) -> str:

@@ -14,7 +14,15 @@ from markupsafe import Markup, escape
 
 from actions.facts import FactError, format_number, get_facts
 from actions.parsing import regency_names
-from actions.store import LEAD_STATUSES, LEAD_TYPES, OPEN_STATUSES, FunnelRow, LeadClaimedError, NotFound
+from actions.store import (
+    LEAD_STATUSES,
+    LEAD_TYPES,
+    OPEN_STATUSES,
+    FunnelRow,
+    LeadClaimedError,
+    NotFound,
+    SelfDecisionError,
+)
 
 from ..agents.links import agent_link, qr_png
 from ..staff import cards
@@ -126,8 +134,9 @@ async def leads_csv(request: web.Request) -> web.Response:
     """The current filter as CSV (header row first, NIK masked), for a spreadsheet."""
     store = request.app[STORE]
     filters, _ = lead_filters(request.query, request.app[SETTINGS].stale_hours)
+    rows = await db(store.count_leads, **filters)
     text = await db(store.export_leads_csv, **filters)
-    rows = max(0, text.count("\n") - 1)
+    await db(store.record_export, actor(request), rows=rows, via="dashboard", filters=filters)
     log.info("CSV export by staff %s: %d lead(s)", request["staff"].telegram_user_id, rows)
     name = f"lingkar-lead-{today_local(store).isoformat()}.csv"
     return web.Response(body=("\ufeff" + text).encode("utf-8"), content_type="text/csv", charset="utf-8",
@@ -170,6 +179,7 @@ async def lead_status(request: web.Request) -> web.StreamResponse:
     if status not in LEAD_STATUSES:
         return render(request, "bad_request.html", status=400, title="Permintaan tidak valid")
     who = actor(request)
+    force = request["staff"].is_admin  # an admin may change the status of a lead someone else handles
 
     def write():
         lead = store.get_lead(lead_id, with_history=False)
@@ -177,16 +187,25 @@ async def lead_status(request: web.Request) -> web.StreamResponse:
             return False
         if not lead.claimed_by:
             store.claim_lead(lead_id, who)
-        store.set_lead_status(lead_id, status, who, note)
+        store.set_lead_status(lead_id, status, who, note, force=force)
         return True
 
     try:
         ok = await db(write)
     except NotFound:
         ok = False
+    except LeadClaimedError as exc:
+        return await claimed_page(request, lead_id, exc.claimed_by)
     if not ok:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     raise web.HTTPSeeOther(f"/leads/{lead_id}?ok=status")
+
+
+async def claimed_page(request: web.Request, lead_id: int, claimed_by: str) -> web.Response:
+    """409: the lead is handled by someone else; say who, keep the page friendly (nothing was changed)."""
+    names = cards.staff_index(await db(request.app[STORE].list_staff))
+    return render(request, "claimed.html", status=409, title="Lead sedang ditangani petugas lain", lead_id=lead_id,
+                  who=cards.actor_name(claimed_by, names))
 
 
 async def lead_claim(request: web.Request) -> web.StreamResponse:
@@ -253,7 +272,10 @@ async def agent_status(request: web.Request) -> web.StreamResponse:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     if agent.status not in allowed_from or (status == "approved" and not agent.telegram_user_id):
         return render(request, "bad_request.html", status=409, title="Tidak bisa diubah")
-    await db(store.set_agent_status, agent_id, status, actor(request))
+    try:
+        await db(store.set_agent_status, agent_id, status, actor(request))
+    except SelfDecisionError:
+        return render(request, "bad_request.html", status=409, title="Lamaran Anda sendiri diputuskan petugas lain")
     raise web.HTTPSeeOther("/agen?ok=agent")
 
 

@@ -371,14 +371,26 @@ def done_line(text: str) -> str:
     return f"<i>{e(text)}</i>"
 
 
-def _fit(text: str, limit: int = 4000) -> str:
-    """Keep a card within Telegram's 4096 characters (cut on a line boundary, tags stay balanced)."""
-    if len(text) <= limit:
+#: Telegram's limits, in UTF-16 code units (an emoji or another character outside the BMP counts 2).
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def u16(text: str) -> int:
+    """The length Telegram measures: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(text: str, limit: int = MESSAGE_LIMIT - 96) -> str:
+    """Keep a card within Telegram's limit, measured in UTF-16 units as Telegram does (cut on a line
+    boundary, so tags and entities stay balanced; the HTML source is never shorter than the text shown)."""
+    if u16(text) <= limit:
         return text
     out, size = [], 0
     for line in text.split("\n"):
-        if size + len(line) + 1 > limit - 2:
+        n = u16(line) + 1
+        if size + n > limit - 2:
             break
         out.append(line)
-        size += len(line) + 1
+        size += n
     return "\n".join(out) + "\n…"

@@ -1,6 +1,7 @@
 """Settings of the staff tools (Telegram commands, notifier, reminders) and the dashboard, from the environment."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import socket
@@ -15,10 +16,14 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("TELEGRAM_BOT_TOKEN", "required for the notifier", "bot token from @BotFather"),
     ("TELEGRAM_API_URL", DEFAULT_API_URL, "Bot API base URL (self-hosted or test server)"),
     ("TELEGRAM_BOT_USERNAME", "asked from Telegram: getMe", "bot username for agent links t.me/<bot>"),
-    ("STAFF_CHAT_ID", "", "the staff group's chat id (e.g. -1001234567890): new leads, applications, reminders"),
+    ("STAFF_CHAT_ID", "", "the staff group's chat id (e.g. -1001234567890): new leads, applications, reminders; "
+                      "staff commands and buttons work only there and in private chats"),
     ("STAFF_ADMIN_TELEGRAM_ID", "", "Telegram user id of the first staff admin (made admin at start)"),
     ("STAFF_REMINDER_HOUR", "8", "local hour (WITA) from which the daily reminder of untouched leads is posted"),
     ("STAFF_STALE_HOURS", "48", "a lead nobody touched for this many hours is in the daily reminder"),
+    ("STAFF_NOTIFY_CAP", "5", "staff notifications about one sender (leads, handoffs) posted per 24 hours; further "
+                          "ones are recorded, not posted (0 = no cap)"),
+    ("AGENT_REAPPLY_COOLDOWN_DAYS", "7", "days a rejected agent applicant waits before applying again (0 = none)"),
     ("NOTIFIER_CONSUMER", "host name + pid", "name the notifier claims outbox events under"),
     ("NOTIFIER_LEASE", "60", "seconds an outbox event stays with the notifier that claimed it"),
     ("NOTIFIER_INTERVAL", "2", "seconds between outbox polls when idle"),
@@ -52,6 +57,8 @@ class StaffSettings:
     admin_telegram_id: int | None = None
     reminder_hour: int = 8
     stale_hours: float = 48.0
+    notify_cap: int = 5
+    agent_cooldown_days: float = 7.0
     consumer: str = field(default_factory=lambda: f"notifier-{socket.gethostname()}-{os.getpid()}")
     lease: float = 60.0
     interval: float = 2.0
@@ -75,6 +82,8 @@ class StaffSettings:
         s.admin_telegram_id = _int(g("STAFF_ADMIN_TELEGRAM_ID"))
         s.reminder_hour = min(23, max(0, int(g("STAFF_REMINDER_HOUR", "8"))))
         s.stale_hours = float(g("STAFF_STALE_HOURS", "48"))
+        s.notify_cap = max(0, int(g("STAFF_NOTIFY_CAP", "5")))
+        s.agent_cooldown_days = max(0.0, float(g("AGENT_REAPPLY_COOLDOWN_DAYS", "7")))
         s.consumer = g("NOTIFIER_CONSUMER") or s.consumer
         s.lease = float(g("NOTIFIER_LEASE", "60"))
         s.interval = float(g("NOTIFIER_INTERVAL", "2"))
@@ -86,6 +95,10 @@ class StaffSettings:
         s.session_ttl = int(g("DASHBOARD_SESSION_TTL", str(12 * 3600)))
         s.timezone = g("LINGKAR_TIMEZONE", "Asia/Makassar")
         return s
+
+    @property
+    def agent_cooldown(self) -> dt.timedelta:
+        return dt.timedelta(days=self.agent_cooldown_days)
 
     @property
     def base_url(self) -> str:

@@ -11,6 +11,11 @@ message and before the ack is written (milliseconds); then that one message is p
 lease. Every message is a single Bot API call for that reason (the agent's link and QR code travel as one
 photo with a caption).
 
+Order and limits: events about leads are claimed before the others (``claim_outbox``), so a flood of
+handoff requests cannot hold up a new lead. Events about one sender's leads and handoffs are posted at most
+``STAFF_NOTIFY_CAP`` times in 24 hours; the rest are settled as ``skipped:capped`` in the outbox and counted
+(``staff_notify_capped``, per local day) without being posted — the leads and requests are in the dashboard.
+
 Topics: ``lead.created`` (the lead card with buttons), ``lead.updated`` (a short note), ``handoff.requested``,
 ``agent.applied`` (the application with approve/reject buttons), ``agent.status`` (to the agent: link and
 QR code on approval, a short note on rejection or deactivation). Events whose lead/agent/handoff is gone
@@ -37,6 +42,8 @@ from .config import StaffSettings
 log = logging.getLogger("lingkar.staff.notifier")
 
 TOPICS = ("lead.created", "lead.updated", "handoff.requested", "agent.applied", "agent.status")
+SENDER_TOPICS = ("lead.created", "lead.updated", "handoff.requested")   # about one worker: under the cap
+CAP_WINDOW = dt.timedelta(hours=24)
 MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
 REMINDER_LINES = 20
 
@@ -137,6 +144,8 @@ class Notifier:
         return len(events) == 10
 
     async def _deliver(self, event: OutboxEvent) -> bool:
+        if await asyncio.to_thread(self._over_cap, event):
+            return True
         handler = self._handlers.get(event.topic)
         try:
             if handler is not None:
@@ -164,6 +173,24 @@ class Notifier:
             self.delivered += 1
         else:  # our lease ran out and another notifier took it: it will count it, not us
             log.warning("outbox %s was delivered after our lease ended", event.id)
+        return True
+
+    def _over_cap(self, event: OutboxEvent) -> bool:
+        """True (and the event settled as skipped, and counted) when its sender had ``notify_cap`` notifications
+        posted in the last 24 hours."""
+        cap = self.settings.notify_cap
+        if cap <= 0 or event.topic not in SENDER_TOPICS:
+            return False
+        sender = self.store.outbox_sender(event)
+        if sender is None:
+            return False
+        now = self.store.now()
+        if self.store.notifications_for_sender(sender, now - CAP_WINDOW) < cap:
+            return False
+        if self.store.skip_outbox(event.id, self.consumer, "capped"):
+            self.store.bump_counter("staff_notify_capped", now.astimezone(cards.zone()).date().isoformat())
+            log.info("outbox %s (%s): the sender's notifications are over the cap (%d a day); recorded, not posted",
+                     event.id, event.topic, cap)
         return True
 
     async def _failed(self, event: OutboxEvent, exc: BaseException) -> bool:

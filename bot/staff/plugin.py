@@ -1,5 +1,11 @@
 """Staff commands and buttons in Telegram, as a plugin of the adapter (``TELEGRAM_PLUGINS=bot.staff.plugin:setup``).
 
+Staff places: the staff group (``STAFF_CHAT_ID``) and a staff member's private chat with the bot. Staff
+commands, buttons and note replies work only there and only for an active staff member; anywhere else (another
+group, a private chat of someone who is not staff, a deactivated staff member) they get exactly what an unknown
+command or button gets and nothing is posted: in other groups the commands are not even matched (the adapter
+answers them as it answers any command there).
+
 Commands (staff only; anyone else gets the adapter's neutral "unknown command" answer and nothing happens):
 
 * ``/leads [filters]`` — open leads (filters: status, regency, ``agen:<code>``, age ``48j``/``3h``, type)
@@ -26,11 +32,19 @@ from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from telegram import ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes, MessageHandler, TypeHandler, filters
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
 from actions.identity import install_log_filter
 from actions.parsing import match_regency
-from actions.store import OPEN_STATUSES, LeadClaimedError, NotFound, StaffUser, Store, get_store
+from actions.store import (
+    OPEN_STATUSES,
+    LeadClaimedError,
+    NotFound,
+    SelfDecisionError,
+    StaffUser,
+    Store,
+    get_store,
+)
 from bot.telegram import texts as adapter_texts
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
@@ -82,6 +96,31 @@ class _ReplyToLeadMessage(filters.MessageFilter):
 REPLY_TO_LEAD = _ReplyToLeadMessage()
 
 
+class StaffPlace(filters.MessageFilter):
+    """A message in a staff place: a private chat, or the staff group (``STAFF_CHAT_ID``). Who wrote it is
+    checked against the database by the handler; this only keeps staff features out of other groups."""
+
+    def __init__(self, staff_chat_id: int | None):
+        super().__init__(name="StaffPlace")
+        self.staff_chat_id = staff_chat_id
+
+    def filter(self, message: Message) -> bool:
+        chat = message.chat
+        return chat.type == "private" or (self.staff_chat_id is not None and chat.id == self.staff_chat_id)
+
+
+def in_staff_place(update: Update, staff_chat_id: int | None) -> bool:
+    """Was this button pressed in a staff place (the presser's own private chat with the bot, or the staff
+    group)? A callback without the message it belongs to is nowhere."""
+    q = update.callback_query
+    chat = q.message.chat if q is not None and q.message is not None else None
+    if chat is None:
+        return False
+    if chat.type == "private":
+        return chat.id == q.from_user.id
+    return staff_chat_id is not None and chat.id == staff_chat_id
+
+
 class StorePlugin:
     """What the staff and agent plugins share: the lead store (``DATABASE_URL`` unless one is given), the staff
     settings (the environment unless given) and, once installed, the adapter's plugin context."""
@@ -111,18 +150,16 @@ class StaffPlugin(StorePlugin):
         await self.open(ctx)
         if self.settings.admin_telegram_id is not None:
             await asyncio.to_thread(self.store.ensure_admin, self.settings.admin_telegram_id)
-        ctx.add_command("leads", self.cmd_leads, private_only=False)
-        ctx.add_command("lead", self.cmd_lead, private_only=False)
-        ctx.add_command("catat", self.cmd_note, private_only=False)
-        ctx.add_command("sponsor", self.cmd_gn, private_only=False)
-        ctx.add_command("dasbor", self.cmd_dashboard, private_only=False)
-        ctx.add_command("staf", self.cmd_staff, private_only=False)
+        place = StaffPlace(self.settings.staff_chat_id)
+        for name, callback in (("leads", self.cmd_leads), ("lead", self.cmd_lead), ("catat", self.cmd_note),
+                               ("sponsor", self.cmd_gn), ("dasbor", self.cmd_dashboard), ("staf", self.cmd_staff)):
+            ctx.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE & place))
         ctx.add_command("idsaya", self.cmd_my_id)
         ctx.add_callback(cards.CALLBACK_LEAD, self.on_lead_button)
         ctx.add_callback(cards.CALLBACK_AGENT, self.on_agent_button)
         ctx.add_callback(cards.CALLBACK_HANDOFF, self.on_handoff_button)
-        ctx.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & REPLY_TO_LEAD,
-                                       self.on_reply))
+        ctx.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & place
+                                       & REPLY_TO_LEAD, self.on_reply))
         ctx.known_agent_codes = self.known_code
         # Runs after the adapter's first-contact bookkeeping (group -20) and before every handler.
         ctx.adapter.application.add_handler(TypeHandler(Update, self.pre_metrics), group=-15)
@@ -139,6 +176,16 @@ class StaffPlugin(StorePlugin):
             return None
         s = await asyncio.to_thread(self.store.staff_by_telegram_id, user_id)
         return s if s is not None and s.active and s.role in STAFF_ROLES else None
+
+    async def button_staff(self, update: Update) -> StaffUser | None:
+        """The active staff member who pressed a button in a staff place; anyone else (or anywhere else) gets
+        the neutral answer of an unknown button, and None is returned."""
+        q = update.callback_query
+        staff = await self.staff_of(q.from_user.id) if in_staff_place(update, self.settings.staff_chat_id) else None
+        if staff is None:
+            log.info("user %s pressed a staff button (%s): refused", q.from_user.id, (q.data or "")[:3])
+            await self.answer(update, texts.NOT_ALLOWED_BUTTON)
+        return staff
 
     async def staff_names(self) -> Dict[int, StaffUser]:
         return cards.staff_index(await asyncio.to_thread(self.store.list_staff))
@@ -350,10 +397,9 @@ class StaffPlugin(StorePlugin):
     # ---- buttons ----------------------------------------------------------------------------------------
     async def on_lead_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         q = update.callback_query
-        staff = await self.staff_of(q.from_user.id)
+        staff = await self.button_staff(update)
         if staff is None:
-            log.info("user %s pressed a staff button (%s): refused", q.from_user.id, q.data)
-            return await self.answer(update, texts.NOT_ALLOWED_BUTTON)
+            return
         m = re.fullmatch(r"sl:(c|n|h|s:(ct|rg|ur|ni|sp)):(\d{1,10})", q.data or "")
         if not m:
             return await self.answer(update, adapter_texts.BUTTON_EXPIRED)
@@ -377,7 +423,8 @@ class StaffPlugin(StorePlugin):
                         return {"ok": False, "said": texts.NOT_FOUND}
                     if not lead.claimed_by:  # whoever acts on an unclaimed lead is handling it
                         self.store.claim_lead(lead_id, actor)
-                    self.store.set_lead_status(lead_id, status, actor)
+                    # someone else's lead keeps its status; an admin may override
+                    self.store.set_lead_status(lead_id, status, actor, force=staff.role == "admin")
                     return {"ok": True, "said": texts.STATUS_SET.format(id=lead_id, status=texts.STATUS_LABELS[status])}
                 except NotFound:
                     return {"ok": False, "said": texts.NOT_FOUND}
@@ -427,10 +474,9 @@ class StaffPlugin(StorePlugin):
 
     async def on_agent_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         q = update.callback_query
-        staff = await self.staff_of(q.from_user.id)
+        staff = await self.button_staff(update)
         if staff is None:
-            log.info("user %s pressed an agent decision button: refused", q.from_user.id)
-            return await self.answer(update, texts.NOT_ALLOWED_BUTTON)
+            return
         m = re.fullmatch(r"sa:(ok|no):(\d{1,10})", q.data or "")
         if not m:
             return await self.answer(update, adapter_texts.BUTTON_EXPIRED)
@@ -446,7 +492,10 @@ class StaffPlugin(StorePlugin):
                 if agent.status != "applied":  # decided already (here, or on the dashboard)
                     label = texts.AGENT_STATUS_LABELS.get(agent.status, agent.status)
                     return {"ok": False, "said": f"Lamaran ini sudah diputuskan: {label}."}
-                self.store.set_agent_status(agent_id, status, actor)
+                try:
+                    self.store.set_agent_status(agent_id, status, actor)
+                except SelfDecisionError:
+                    return {"ok": False, "said": texts.OWN_APPLICATION}
                 verb = "disetujui" if status == "approved" else "ditolak"
                 return {"ok": True, "said": f"Agen #{agent_id} {verb}."}
 
@@ -463,9 +512,9 @@ class StaffPlugin(StorePlugin):
 
     async def on_handoff_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         q = update.callback_query
-        staff = await self.staff_of(q.from_user.id)
+        staff = await self.button_staff(update)
         if staff is None:
-            return await self.answer(update, texts.NOT_ALLOWED_BUTTON)
+            return
         m = re.fullmatch(r"sh:done:(\d{1,10})", q.data or "")
         if not m:
             return await self.answer(update, adapter_texts.BUTTON_EXPIRED)

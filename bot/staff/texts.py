@@ -1,6 +1,8 @@
 """What the staff tools say (plain, friendly Indonesian). HTML-ready texts are marked; others are plain."""
 from __future__ import annotations
 
+from bot.telegram.texts import BUTTON_EXPIRED
+
 STATUS_LABELS = {
     "new": "Baru",
     "contacted": "Sudah dihubungi",
@@ -67,8 +69,9 @@ APPROVE_BUTTON = "✅ Setujui"
 REJECT_BUTTON = "✖️ Tolak"
 HANDOFF_DONE_BUTTON = "✔️ Sudah ditangani"
 
-# Neutral answers for people whose role does not allow an action (they learn nothing about it).
-NOT_ALLOWED_BUTTON = "Tombol ini tidak tersedia untuk Anda."
+# Neutral answers for people whose role (or place) does not allow an action (they learn nothing about it):
+# a staff button pressed by someone else, or elsewhere, gets what any unknown button gets.
+NOT_ALLOWED_BUTTON = BUTTON_EXPIRED
 NOT_FOUND = "Data itu tidak ditemukan (mungkin sudah dihapus oleh pemiliknya)."
 
 CLAIMED_BY_OTHER = "Lead ini sudah ditangani {who}. Hubungi beliau dulu sebelum mengambil alih."
@@ -115,6 +118,9 @@ DASHBOARD_PRIVATE_ONLY = (
     "Demi keamanan, tautan dasbor hanya saya kirim lewat chat pribadi. "
     "Kirim /dasbor di chat pribadi dengan saya."
 )
+
+OWN_APPLICATION = ("Lamaran agen Anda sendiri tidak bisa Anda putuskan. "
+                   "Minta petugas lain atau admin yang memutuskannya.")
 
 HANDOFF_DONE = "Permintaan #{id} ditandai sudah ditangani oleh {who}."
 

@@ -150,6 +150,14 @@ async def test_handoff_tells_how_and_records_the_request(store):
                                                                        "ask_claim_jht", "open")
 
 
+async def test_repeated_handoff_requests_update_the_one_open_request(store):
+    for _ in range(3):
+        messages, _ = await run(ActionHumanHandoff(lambda: store), tracker("human_handoff", sender="tg-43"))
+        assert messages[1]["text"] == "Permintaan Anda sudah kami catat untuk petugas kantor cabang."
+    assert len(store.list_handoffs()) == 1
+    assert store.outbox_pending(topics="handoff.requested") == 1     # the staff group is told once
+
+
 async def test_handoff_without_a_store_still_gives_the_contacts_and_claims_nothing():
     def unreachable():  # a real PostgreSQL URL on a port where nothing listens
         s = Store("postgresql://postgres@127.0.0.1:1/lingkar_none")

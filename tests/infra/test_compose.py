@@ -224,9 +224,12 @@ def test_secrets_reach_the_right_services(rendered):
     assert s["dashboard"]["DASHBOARD_SECRET"] == env["DASHBOARD_SECRET"]
     assert (s["dashboard"]["DASHBOARD_HOST"], s["dashboard"]["DASHBOARD_PORT"]) == ("0.0.0.0", "8081")
     assert s["bot"]["DASHBOARD_LOGIN_TTL"] == "600" and s["dashboard"]["DASHBOARD_SESSION_TTL"] == "43200"
-    assert [name for name in s if "STAFF_CHAT_ID" in s[name]] == ["notifier"]
-    assert s["notifier"]["STAFF_CHAT_ID"] == env["STAFF_CHAT_ID"]
-    assert s["notifier"]["STAFF_REMINDER_HOUR"] == "8"
+    # the notifier posts there; the bot serves staff commands and buttons only there (and in private chats)
+    assert [name for name in s if "STAFF_CHAT_ID" in s[name]] == ["bot", "notifier"]
+    for name in ("bot", "notifier"):
+        assert s[name]["STAFF_CHAT_ID"] == env["STAFF_CHAT_ID"], name
+    assert s["notifier"]["STAFF_REMINDER_HOUR"] == "8" and s["notifier"]["STAFF_NOTIFY_CAP"] == "5"
+    assert s["bot"]["AGENT_REAPPLY_COOLDOWN_DAYS"] == "7"
     # Every process that hashes people for the funnel must use the same key (or all the database's one).
     salts = {name: s[name].get("LINGKAR_METRICS_SALT") for name in STORE_USERS}
     assert salts == dict.fromkeys(STORE_USERS, ""), salts

@@ -159,7 +159,7 @@ def test_status_change_writes_history_audit_and_event(store, clock):
     assert noted.status == "contacted" and noted.history[-1].note == "sudah daftar JMO?"
     assert noted.status_changed_at == changed.status_changed_at
     audit = store.audit_entries(target_type="lead", target_id=lead.id)
-    assert [a.action for a in audit][:2] == ["lead.status", "lead.status"]
+    assert [a.action for a in audit][:2] == ["lead.note", "lead.status"]  # a note is audited as a note
     assert audit[1].details == {"from": "new", "to": "contacted", "note": True}
     ev = rows(store, metric_events, metric_events.c.kind == "lead_status_changed")
     assert [(e["lead_id"], e["status"], e["subject"]) for e in ev] == [(lead.id, "contacted", None)]
@@ -333,7 +333,7 @@ def test_handoffs(store):
 
 
 # ---------------------------------------------------------------------------------------- roles
-def test_agents_lifecycle_and_roles(store):
+def test_agents_lifecycle_and_roles(store, clock):
     agent = store.apply_agent(telegram_user_id=555, name="Pak La Ode", organisation="Koperasi Nelayan",
                               regency="Kabupaten Buton", phone="+62 813 0000 1111", consent_version="v1")
     assert agent.status == "applied" and len(agent.code) == 6 and agent.phone == "+6281300001111"
@@ -343,6 +343,7 @@ def test_agents_lifecycle_and_roles(store):
     assert store.agent_by_telegram_id(555).id == agent.id
     rejected = store.set_agent_status(agent.id, "rejected", actor="telegram:900")
     assert rejected.decided_by == "telegram:900"
+    clock.advance(days=7)  # the re-application cool-down (AGENT_REAPPLY_COOLDOWN)
     again = store.apply_agent(telegram_user_id=555, name="Pak La Ode", organisation="Yayasan Laut",
                               regency="Kabupaten Buton", phone="081300001111", consent_version="v1")
     assert again.id == agent.id and again.code == agent.code and again.status == "applied"
