@@ -38,6 +38,7 @@ from actions.store.records import (
     FunnelRow,
     Handoff,
     Lead,
+    LeadLink,
     OutboxEvent,
     StaffUser,
     StatusChange,
@@ -51,13 +52,14 @@ from actions.store.store import (
     NotFound,
     Store,
     StoreError,
+    normalize_reference,
 )
 
 __all__ = [
     "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
     "LEAD_TYPES", "OPEN_STATUSES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
-    "Handoff", "Lead", "LeadClaimedError", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
-    "StatusChange", "Store", "StoreError", "UpsertResult", "database_url", "get_store",
+    "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
+    "StatusChange", "Store", "StoreError", "UpsertResult", "database_url", "get_store", "normalize_reference",
 ]
 
 _stores: Dict[str, Store] = {}
