@@ -3,7 +3,8 @@
 Commands (staff only; anyone else gets the adapter's neutral "unknown command" answer and nothing happens):
 
 * ``/leads [filters]`` — open leads (filters: status, regency, ``agen:<code>``, age ``48j``/``3h``, type)
-* ``/lead <id>`` — one lead with its history and the follow-up buttons
+* ``/lead <id>`` or ``/lead <reference>`` — one lead with its history and the follow-up buttons (the reference is
+  the number the worker was given, ``LK-7K2M9Q``)
 * ``/catat <id> <text>`` — a note on a lead (or reply to a lead card / note prompt with the text)
 * ``/sponsor`` — GN Lingkaran: open sponsor offers and sponsorship requests side by side, per regency
 * ``/dasbor`` — a one-time sign-in link for the web dashboard (private chat only)
@@ -30,7 +31,7 @@ from telegram.ext import ContextTypes, MessageHandler, TypeHandler, filters
 
 from actions.identity import install_log_filter
 from actions.parsing import match_regency
-from actions.store import OPEN_STATUSES, LeadClaimedError, NotFound, StaffUser, Store, get_store
+from actions.store import OPEN_STATUSES, LeadClaimedError, NotFound, StaffUser, Store, get_store, normalize_reference
 from bot.telegram import texts as adapter_texts
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
@@ -291,10 +292,15 @@ class StaffPlugin(StorePlugin):
     async def cmd_lead(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self.staff_of(update.effective_user.id) is None:
             return await self.refuse(update)
-        args = context.args or []
-        if not args or not args[0].lstrip("#").isdigit():
+        typed = " ".join(context.args or [])
+        if typed.lstrip("#").isdigit():
+            return await self.show_lead(update, int(typed.lstrip("#")))
+        if normalize_reference(typed) is None:  # neither an id nor a reference (LK-7K2M9Q) the worker was given
             return await self.reply(update, cards.e(texts.LEAD_USAGE))
-        await self.show_lead(update, int(args[0].lstrip("#")))
+        lead = await asyncio.to_thread(self.store.get_lead_by_reference, typed, False)
+        if lead is None:
+            return await self.reply(update, cards.e(texts.NOT_FOUND))
+        await self.show_lead(update, lead.id)
 
     async def show_lead(self, update: Update, lead_id: int) -> None:
         lead = await asyncio.to_thread(self.store.get_lead, lead_id)
