@@ -4,7 +4,7 @@ Usage::
 
     from actions.flowtexts import get_flow_texts
     texts = get_flow_texts()
-    r = texts.render("lead_saved", on, name="Siti", lead_id="12")   # -> Rendered (text, buttons)
+    r = texts.render("lead_saved", on, name="Siti", reference="LK-7K2M9Q")  # -> Rendered (text, buttons)
     texts.label("status", "new")                                     # -> "baru"
 
 A flow text is written like an answer (content/answers.yml, actions/render.py): ``{fact.key}`` placeholders for

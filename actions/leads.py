@@ -6,7 +6,10 @@ Flows (rules in stories/leads.yml):
   (normalised to +62…; on Telegram a share-contact keyboard), NIK (optional, checked structurally, "lewati"
   skips), regency (prefilled from the eligibility check) and a contact time → ``action_submit_lead`` saves it with
   ``Store.upsert_lead`` (channel and agent code from the message metadata, the eligibility result, status new).
-  The same person (phone or NIK of an open lead) gets "data Anda kami perbarui" instead of a second lead.
+  A lead belongs to the sender who made it: the same sender with the phone or NIK of their own open lead gets
+  "data Anda kami perbarui" instead of a second lead; another sender with that phone or NIK gets a new lead and
+  exactly the reply of any new lead (staff see the two marked as possible duplicates). The number the worker is
+  shown is the lead's random reference (``LK-7K2M9Q``), never the database id.
 - "Iurannya berat" (``cannot_afford``) → ``action_offer_sponsorship`` explains GN Lingkaran and offers to put the
   worker forward; "Ya" → the same lead form for a ``sponsorship_request`` lead.
 - ``sponsor_offer`` → ``action_sponsor_start`` → ``sponsor_form``: who (company, person, family, employer, ...),
@@ -15,7 +18,8 @@ Flows (rules in stories/leads.yml):
   (``action_cancel_form``) and nothing is stored either.
 - "data saya" (``action_my_data``) shows what is stored for this sender id, phone and NIK masked; "hapus data
   saya" asks for confirmation (``action_confirm_delete``) and then deletes (``action_delete_my_data``), keeping
-  only anonymous counts. Both work on every channel: they go by the sender id.
+  only anonymous counts. Both work on every channel: they go by the sender id, never by phone or NIK, so they
+  reach the sender's own leads only.
 
 Personal data never reaches the logs: only lead ids, types and field names are logged.
 """
@@ -513,7 +517,8 @@ class ActionSubmitLead(Action):
                     lead.type, lead.channel)
         words = get_flow_texts()
         contact_time = lead.contact_time or words.label("contact_time", "anytime")
-        variables = dict(name=lead.name, lead_id=lead.id, phone=lead.phone, contact_time=contact_time)
+        # the random reference, never the database id (which would tell how many leads exist)
+        variables = dict(name=lead.name, reference=lead.reference, phone=lead.phone, contact_time=contact_time)
         if not result.created:
             say(dispatcher, "lead_updated", **variables)
         elif lead.type == "sponsorship_request":
@@ -580,7 +585,8 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
         return out
     lines = [texts.text("my_data_header", on)]
     for lead in leads:
-        lines.append(texts.text("my_data_lead", on, kind=texts.label("lead_type", lead["type"]), lead_id=lead["id"],
+        lines.append(texts.text("my_data_lead", on, kind=texts.label("lead_type", lead["type"]),
+                                reference=lead.get("reference") or "-",
                                 created=_local_date(lead.get("created_at")),
                                 status=texts.label("lead_status", lead["status"]), details=_lead_details(lead)))
     if handoffs:

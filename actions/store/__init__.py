@@ -38,6 +38,7 @@ from actions.store.records import (
     FunnelRow,
     Handoff,
     Lead,
+    LeadLink,
     OutboxEvent,
     StaffUser,
     StatusChange,
@@ -54,14 +55,15 @@ from actions.store.store import (
     SelfDecisionError,
     Store,
     StoreError,
+    normalize_reference,
 )
 
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
     "LEAD_TYPES", "OPEN_STATUSES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
-    "Handoff", "Lead", "LeadClaimedError", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
-    "StatusChange", "Store", "StoreError", "UpsertResult", "database_url", "get_store",
+    "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
+    "StatusChange", "Store", "StoreError", "UpsertResult", "database_url", "get_store", "normalize_reference",
 ]
 
 _stores: Dict[str, Store] = {}

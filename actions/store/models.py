@@ -68,12 +68,25 @@ leads = Table(
     Column("status_changed_at", UTCDateTime),  # nullable: added by 0002 and backfilled there
     Column("claimed_by", String(64)),
     Column("claimed_at", UTCDateTime),
+    # what the worker is shown instead of the id (LK-7K2M9Q); set on every new lead, backfilled by 0003
+    Column("reference", String(16)),
     Index("ix_leads_phone", "phone", "type", "status"),
     Index("ix_leads_nik", "nik", "type", "status"),
     Index("ix_leads_sender_id", "sender_id"),
     Index("ix_leads_status", "status", "updated_at"),
     Index("ix_leads_referral", "referral"),
+    Index("ux_leads_reference", "reference", unique=True),
     sqlite_autoincrement=True,  # never reuse the id of a deleted lead (metric events refer to it)
+)
+
+#: "Kemungkinan ganda": leads of different owners that share a phone or NIK, one row per direction.
+lead_duplicates = Table(
+    "lead_duplicates", metadata,
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("other_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", String(16), nullable=False),  # phone, nik or phone+nik
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_lead_duplicates_other", "other_id"),
 )
 
 outbox = Table(

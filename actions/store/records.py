@@ -36,6 +36,15 @@ class StatusChange(_Record):
 
 
 @dataclass(frozen=True)
+class LeadLink(_Record):
+    """Another owner's lead with the same phone or NIK ("kemungkinan ganda"): for staff only."""
+
+    id: int
+    reference: str | None
+    reason: str  # "phone", "nik" or "phone+nik"
+
+
+@dataclass(frozen=True)
 class Lead(_Record):
     id: int
     type: str
@@ -66,7 +75,10 @@ class Lead(_Record):
     status_changed_at: dt.datetime | None
     claimed_by: str | None
     claimed_at: dt.datetime | None
+    reference: str | None  # what the worker is shown (LK-7K2M9Q); never the id
     history: List[StatusChange] = field(default_factory=list)
+    #: Leads of other owners with the same phone or NIK (staff only: never shown to a worker).
+    possible_duplicates: List[LeadLink] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:

@@ -47,6 +47,7 @@ from actions.store.models import (
     app_state,
     audit_log,
     handoffs,
+    lead_duplicates,
     lead_status_history,
     leads,
     metric_events,
@@ -59,6 +60,7 @@ from actions.store.records import (
     FunnelRow,
     Handoff,
     Lead,
+    LeadLink,
     OutboxEvent,
     StaffUser,
     StatusChange,
@@ -81,11 +83,17 @@ EXPORT_COLUMNS = (
     "id", "type", "status", "created_at", "updated_at", "status_changed_at", "name", "phone", "nik", "regency",
     "occupation", "sector", "age", "income", "contact_time", "channel", "referral", "referral_known",
     "sponsor_organisation", "sponsor_workers", "sponsor_regency", "donor_kind", "note", "claimed_by",
-    "consent_at", "consent_version", "eligibility_category",
+    "consent_at", "consent_version", "eligibility_category", "reference", "possible_duplicate_of",
 )
 #: How long a rejected applicant waits before applying again (``AGENT_REAPPLY_COOLDOWN_DAYS``, see bot/staff/config.py).
 AGENT_REAPPLY_COOLDOWN = dt.timedelta(days=7)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+#: A lead's reference: "LK-" and six characters of that alphabet (32**6, about a billion: not guessable by
+#: counting, and nothing about how many leads exist). Also written by migration 0003.
+REFERENCE_PREFIX = "LK-"
+REFERENCE_LENGTH = 6
+#: Lead types that may be the same person: a worker's two kinds of request, or two sponsor offers.
+_DUPLICATE_GROUPS = (WORKER_LEAD_TYPES, ("sponsor_offer",))
 _LEAD_TEXT_LIMITS = {"name": 200, "regency": 100, "occupation": 100, "sector": 100, "contact_time": 100,
                      "sponsor_organisation": 200, "sponsor_regency": 100, "referral": 64, "note": 2000}
 
@@ -213,13 +221,17 @@ class Store:
                     eligibility: Dict[str, Any] | None = None, sponsor_organisation: str | None = None,
                     sponsor_workers: int | None = None, sponsor_regency: str | None = None,
                     donor_kind: str | None = None, note: str | None = None) -> UpsertResult:
-        """Create a lead, or update the person's open lead of the same type.
+        """Create a lead, or update the sender's own open lead of the same type.
 
-        The same person is: an open lead (status new/contacted) of this type with the same phone,
-        or with the same NIK. A NIK match wins; a phone match with a *different* NIK is another
-        person sharing the phone (a family phone) and gets their own lead. Fields given as None
-        never erase what is stored; the first agent referral is kept. Only a new lead writes a
-        ``lead.created`` outbox event (in the same transaction); an update writes ``lead.updated``.
+        A lead belongs to its owner, the sender who created it (``channel`` + ``sender_id``). Only the
+        owner's own open leads (status new/contacted) are candidates for an update: one of this type
+        with the same phone, or with the same NIK. A NIK match wins; a phone match with a *different*
+        NIK is another person sharing the phone (a family phone) and gets their own lead. Another
+        sender's lead is never changed: a different sender with the same phone or NIK gets a new lead,
+        and both are linked as possible duplicates for staff (:attr:`Lead.possible_duplicates`), which
+        the worker is never told. Fields given as None never erase what is stored; the first agent
+        referral is kept. Only a new lead writes a ``lead.created`` outbox event (in the same
+        transaction); an update writes ``lead.updated``. A new lead gets a random ``reference``.
 
         Raises :class:`LeadValidationError` (Indonesian ``message``) on a bad field. Consent is
         required: there is no way to store a lead without ``consent_version``.
@@ -233,15 +245,17 @@ class Store:
         now = self.now()
         consent_at = (consent_at or now).astimezone(dt.timezone.utc)
         with self._tx() as conn:
-            keys = [_lock_key("lead", values["type"], "phone", values["phone"])]
+            # phone and NIK whatever the type: the possible-duplicate links are made under the same locks
+            keys = [_lock_key("lead", "owner", values["channel"], values["sender_id"]),
+                    _lock_key("lead", "phone", values["phone"])]
             if values["nik"]:
-                keys.append(_lock_key("lead", values["type"], "nik", values["nik"]))
+                keys.append(_lock_key("lead", "nik", values["nik"]))
             self._advisory_lock(conn, *keys)
-            target = self._find_same_person(conn, values)
+            target = self._find_own_lead(conn, values)
             known = self._referral_known(conn, values["referral"])
             if target is None:
                 row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
-                           updated_at=now, status_changed_at=now)
+                           updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
                 lead_id = self._insert_id(conn, leads, row)
                 conn.execute(insert(lead_status_history).values(
                     lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
@@ -267,6 +281,7 @@ class Store:
                 fields = sorted(k for k in changes if k not in ("updated_at", "consent_at", "referral_known"))
                 self._audit(conn, "owner", "lead.updated", "lead", lead_id, {"fields": fields})
                 created = False
+            self._link_duplicates(conn, lead_id, values, now)
             lead = self._load_lead(conn, lead_id, with_history=True)
             if not created:
                 self._outbox(conn, "lead.updated", dict(self._lead_payload(lead), fields=fields), lead_id=lead_id)
@@ -324,11 +339,21 @@ class Store:
             raise LeadValidationError(name, message)
         return number
 
-    def _find_same_person(self, conn: Connection, values: Dict[str, Any]) -> Dict[str, Any] | None:
+    @staticmethod
+    def _same_phone_or_nik(values: Dict[str, Any]):
         match = leads.c.phone == values["phone"]
         if values["nik"]:
             match = or_(match, leads.c.nik == values["nik"])
-        stmt = select(leads).where(leads.c.type == values["type"], leads.c.status.in_(OPEN_STATUSES), match) \
+        return match
+
+    @staticmethod
+    def _owned_by(values: Dict[str, Any]):
+        return and_(leads.c.sender_id == values["sender_id"], leads.c.channel == values["channel"])
+
+    def _find_own_lead(self, conn: Connection, values: Dict[str, Any]) -> Dict[str, Any] | None:
+        """The sender's own open lead of this type for the same person (phone or NIK), or None."""
+        stmt = select(leads).where(self._owned_by(values), leads.c.type == values["type"],
+                                   leads.c.status.in_(OPEN_STATUSES), self._same_phone_or_nik(values)) \
             .order_by(leads.c.id)
         rows = [dict(r._mapping) for r in conn.execute(self._for_update(stmt))]
         if values["nik"]:
@@ -339,6 +364,36 @@ class Store:
             if r["phone"] == values["phone"] and not (r["nik"] and values["nik"] and r["nik"] != values["nik"]):
                 return r
         return None
+
+    def _link_duplicates(self, conn: Connection, lead_id: int, values: Dict[str, Any], now: dt.datetime) -> None:
+        """Link ``lead_id`` both ways to every lead of another owner with the same phone or NIK (any status)."""
+        group = next(g for g in _DUPLICATE_GROUPS if values["type"] in g)
+        rows = conn.execute(select(leads.c.id, leads.c.phone, leads.c.nik).where(
+            leads.c.id != lead_id, leads.c.type.in_(group), ~self._owned_by(values),
+            self._same_phone_or_nik(values))).all()
+        if not rows:
+            return
+        known = {r.other_id: r.reason for r in conn.execute(
+            select(lead_duplicates.c.other_id, lead_duplicates.c.reason).where(lead_duplicates.c.lead_id == lead_id))}
+        added = []
+        for r in rows:
+            reason = "+".join(k for k, same in (("phone", r.phone == values["phone"]),
+                                                ("nik", bool(values["nik"]) and r.nik == values["nik"])) if same)
+            if known.get(r.id) == reason:
+                continue
+            for a, b in ((lead_id, r.id), (r.id, lead_id)):
+                conn.execute(delete(lead_duplicates).where(lead_duplicates.c.lead_id == a,
+                                                           lead_duplicates.c.other_id == b))
+                conn.execute(insert(lead_duplicates).values(lead_id=a, other_id=b, reason=reason, created_at=now))
+            added.append(r.id)
+        if added:
+            self._audit(conn, "system", "lead.possible_duplicate", "lead", lead_id, {"others": added})
+
+    def _new_reference(self, conn: Connection) -> str:
+        while True:
+            ref = REFERENCE_PREFIX + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            if conn.execute(select(leads.c.id).where(leads.c.reference == ref)).first() is None:
+                return ref
 
     def _referral_known(self, conn: Connection, code: str | None) -> bool:
         if not code:
@@ -357,12 +412,25 @@ class Store:
         if row is None:
             return None
         history = self._history(conn, [lead_id]).get(lead_id, []) if with_history else []
-        return self._lead(row, history)
+        return self._lead(row, history, self._duplicates(conn, [lead_id]).get(lead_id, []))
 
     @staticmethod
-    def _lead(row, history: Sequence[StatusChange] = ()) -> Lead:
+    def _lead(row, history: Sequence[StatusChange] = (), duplicates: Sequence[LeadLink] = ()) -> Lead:
         m = dict(row._mapping)
-        return Lead(history=list(history), **m)
+        return Lead(history=list(history), possible_duplicates=list(duplicates), **m)
+
+    @staticmethod
+    def _duplicates(conn: Connection, lead_ids: Sequence[int]) -> Dict[int, List[LeadLink]]:
+        out: Dict[int, List[LeadLink]] = {}
+        if not lead_ids:
+            return out
+        rows = conn.execute(select(lead_duplicates.c.lead_id, leads.c.id, leads.c.reference, lead_duplicates.c.reason)
+                            .join(leads, leads.c.id == lead_duplicates.c.other_id)
+                            .where(lead_duplicates.c.lead_id.in_(lead_ids))
+                            .order_by(lead_duplicates.c.lead_id, lead_duplicates.c.other_id))
+        for r in rows:
+            out.setdefault(r.lead_id, []).append(LeadLink(id=r.id, reference=r.reference, reason=r.reason))
+        return out
 
     @staticmethod
     def _history(conn: Connection, lead_ids: Sequence[int]) -> Dict[int, List[StatusChange]]:
@@ -378,6 +446,15 @@ class Store:
     def get_lead(self, lead_id: int, with_history: bool = True) -> Lead | None:
         with self._ro() as conn:
             return self._load_lead(conn, int(lead_id), with_history=with_history)
+
+    def get_lead_by_reference(self, reference: str, with_history: bool = True) -> Lead | None:
+        """The lead with this reference as a person may type it ("lk-7k2m9q", "7K2M 9Q"), or None."""
+        ref = normalize_reference(reference)
+        if ref is None:
+            return None
+        with self._ro() as conn:
+            lead_id = conn.execute(select(leads.c.id).where(leads.c.reference == ref)).scalar()
+            return None if lead_id is None else self._load_lead(conn, lead_id, with_history=with_history)
 
     def leads_for_sender(self, sender_id: str) -> List[Lead]:
         with self._ro() as conn:
@@ -478,7 +555,9 @@ class Store:
         if limit is not None:
             stmt = stmt.limit(limit)
         with self._ro() as conn:
-            return [self._lead(r) for r in conn.execute(stmt)]
+            rows = conn.execute(stmt).all()
+            duplicates = self._duplicates(conn, [r.id for r in rows])
+            return [self._lead(r, (), duplicates.get(r.id, [])) for r in rows]
 
     def count_leads(self, **filters: Any) -> int:
         with self._ro() as conn:
@@ -521,6 +600,9 @@ class Store:
                 cond.append(leads.c.phone.like(f"%{national}%"))
             if q.isdigit() and len(q) <= 9:
                 cond.append(leads.c.id == int(q))
+            ref = normalize_reference(q)
+            if ref:
+                cond.append(leads.c.reference == ref)
             where.append(or_(*cond))
         return where
 
@@ -542,6 +624,8 @@ class Store:
                     value = (lead.eligibility or {}).get("category")
                 elif col == "nik":
                     value = lead.nik if full_nik else mask_nik(lead.nik)
+                elif col == "possible_duplicate_of":
+                    value = " ".join(d.reference or f"#{d.id}" for d in lead.possible_duplicates)
                 else:
                     value = getattr(lead, col)
                 row.append(_csv_cell(value))
@@ -559,7 +643,10 @@ class Store:
 
     # ------------------------------------------------------------------ a person's own data
     def data_for_sender(self, sender_id: str) -> Dict[str, Any]:
-        """Everything stored about the person behind ``sender_id`` ("data saya"), JSON-friendly."""
+        """Everything stored about the person behind ``sender_id`` ("data saya"), JSON-friendly.
+
+        Only the sender's own records: leads are found by their owner's sender id, never by phone or NIK,
+        and the staff-only links to other people's leads (possible duplicates) are left out."""
         with self._ro() as conn:
             lead_rows = conn.execute(select(leads).where(leads.c.sender_id == sender_id).order_by(leads.c.id)).all()
             history = self._history(conn, [r.id for r in lead_rows])
@@ -579,7 +666,7 @@ class Store:
                                         .where(metric_events.c.subject == subject)).scalar_one()
         return {
             "sender_id": sender_id,
-            "leads": [self._lead(r, history.get(r.id, [])).to_dict() for r in lead_rows],
+            "leads": [_without_duplicates(self._lead(r, history.get(r.id, [])).to_dict()) for r in lead_rows],
             "handoffs": [Handoff(**dict(r._mapping)).to_dict() for r in handoff_rows],
             "agent": agent,
             "staff": staff,
@@ -1229,6 +1316,24 @@ class Store:
     # ------------------------------------------------------------------ helpers
     def _insert_id(self, conn: Connection, table, row: Dict[str, Any]) -> int:
         return conn.execute(insert(table).values(**row)).inserted_primary_key[0]
+
+
+def normalize_reference(text: str | None) -> str | None:
+    """"LK-7K2M9Q" from what a person typed ("lk-7k2m9q", "7K2M 9Q", "LK 7K2M9Q"), or None if it is not one."""
+    if not text:
+        return None
+    s = "".join(ch for ch in str(text).upper() if ch.isalnum())
+    prefix = REFERENCE_PREFIX.rstrip("-")
+    if len(s) == len(prefix) + REFERENCE_LENGTH and s.startswith(prefix):
+        s = s[len(prefix):]
+    if len(s) != REFERENCE_LENGTH or any(ch not in _CODE_ALPHABET for ch in s):
+        return None
+    return REFERENCE_PREFIX + s
+
+
+def _without_duplicates(lead: Dict[str, Any]) -> Dict[str, Any]:
+    lead.pop("possible_duplicates", None)
+    return lead
 
 
 def _like_escape(s: str) -> str:

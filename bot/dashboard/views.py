@@ -69,6 +69,11 @@ async def db(fn, *args, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------------- leads
+#: "Kemungkinan ganda" (another owner's lead with the same phone or NIK): the words of the staff cards.
+DUPLICATE_WORDS = {"duplicate_header": cards.DUPLICATE_HEADER, "duplicate_hint": cards.DUPLICATE_HINT,
+                   "duplicate_reasons": cards.DUPLICATE_REASONS, "duplicate_mark": cards.DUPLICATE_MARK}
+
+
 def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict[str, str]]:
     """The query string -> (store filters, the form's values). Unknown values fall back to the defaults."""
     form = {
@@ -127,7 +132,7 @@ async def leads_page(request: web.Request) -> web.Response:
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
                   regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
-                  when=cards.when, ago=cards.ago, now=store.now())
+                  when=cards.when, ago=cards.ago, now=store.now(), **DUPLICATE_WORDS)
 
 
 async def leads_csv(request: web.Request) -> web.Response:
@@ -162,7 +167,7 @@ async def lead_page(request: web.Request) -> web.Response:
                   staff_names=cards.staff_index(staff), audit=audit, labels=stexts.STATUS_LABELS,
                   type_labels=stexts.TYPE_LABELS, donor_labels=stexts.DONOR_LABELS, actor_name=cards.actor_name,
                   when=cards.when, eligibility=cards.eligibility_summary(lead.eligibility), fmt=format_number,
-                  statuses=LEAD_STATUSES, wa=_wa_link(lead.phone))
+                  statuses=LEAD_STATUSES, wa=_wa_link(lead.phone), **DUPLICATE_WORDS)
 
 
 def _wa_link(phone: str | None) -> str | None:

@@ -25,6 +25,13 @@ STATUS_CODES = {"contacted": "ct", "registered": "rg", "unreachable": "ur", "not
                 "sponsored": "sp"}
 CODE_STATUS = {v: k for k, v in STATUS_CODES.items()}
 _LEAD_MARK = re.compile(r"\bLead #(\d{1,10})\b")
+#: Possible duplicates (another owner's lead with the same phone or NIK): neutral words, families share phones.
+DUPLICATE_REASONS = {"phone": "nomor HP sama", "nik": "NIK sama", "phone+nik": "nomor HP dan NIK sama"}
+DUPLICATE_HEADER = "Kemungkinan ganda"
+DUPLICATE_HINT = ("Bisa orang yang sama mendaftar lagi dari akun lain, atau keluarga yang memakai satu nomor; "
+                  "cek saat menghubungi.")
+DUPLICATE_MARK = "kemungkinan ganda"
+_DUPLICATES_SHOWN = 5
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
@@ -160,6 +167,9 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
             "sponsored": "🤝"}.get(lead.status, "•")
     lines = [f"{icon} <b>Lead #{lead.id}</b> · {e(texts.TYPE_LABELS.get(lead.type, lead.type))} · "
              f"<i>{e(texts.STATUS_LABELS.get(lead.status, lead.status))}</i>"]
+    if lead.reference:
+        lines.append(f"🔖 Nomor untuk pekerja: {e(lead.reference)}")
+    lines += duplicate_lines(lead)
     if lead.type == "sponsor_offer":
         who = lead.sponsor_organisation or lead.name
         kind = texts.DONOR_LABELS.get(lead.donor_kind or "", lead.donor_kind)
@@ -223,6 +233,19 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
     return _fit("\n".join(lines))
 
 
+def duplicate_lines(lead: Lead) -> List[str]:
+    """"Kemungkinan ganda" lines for a lead with other owners' leads of the same phone or NIK (HTML), or none."""
+    links = lead.possible_duplicates
+    if not links:
+        return []
+    shown = []
+    for d in links[:_DUPLICATES_SHOWN]:
+        about = [x for x in (d.reference, DUPLICATE_REASONS.get(d.reason, d.reason)) if x]
+        shown.append(f"Lead #{d.id} ({e(', '.join(about))})")
+    more = f" dan {len(links) - _DUPLICATES_SHOWN} lainnya" if len(links) > _DUPLICATES_SHOWN else ""
+    return [f"👥 <b>{DUPLICATE_HEADER}</b>: " + "; ".join(shown) + more, f"<i>{e(DUPLICATE_HINT)}</i>"]
+
+
 def lead_keyboard(lead: Lead) -> Dict[str, Any]:
     buttons = [(label, f"{CALLBACK_LEAD}:s:{STATUS_CODES[st]}:{lead.id}") for st, label in texts.STATUS_BUTTONS
                if not (lead.type == "sponsor_offer" and st == "registered")]
@@ -245,6 +268,8 @@ def lead_line(lead: Lead, now: dt.datetime) -> str:
     if lead.referral:
         bits.append(f"agen {e(lead.referral)}")
     bits.append(age_text(lead.created_at, now))
+    if lead.possible_duplicates:
+        bits.append(f"👥 {DUPLICATE_MARK}")
     return " · ".join(bits)
 
 

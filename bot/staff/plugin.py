@@ -9,7 +9,8 @@ answers them as it answers any command there).
 Commands (staff only; anyone else gets the adapter's neutral "unknown command" answer and nothing happens):
 
 * ``/leads [filters]`` — open leads (filters: status, regency, ``agen:<code>``, age ``48j``/``3h``, type)
-* ``/lead <id>`` — one lead with its history and the follow-up buttons
+* ``/lead <id>`` or ``/lead <reference>`` — one lead with its history and the follow-up buttons (the reference is
+  the number the worker was given, ``LK-7K2M9Q``)
 * ``/catat <id> <text>`` — a note on a lead (or reply to a lead card / note prompt with the text)
 * ``/sponsor`` — GN Lingkaran: open sponsor offers and sponsorship requests side by side, per regency
 * ``/dasbor`` — a one-time sign-in link for the web dashboard (private chat only)
@@ -44,6 +45,7 @@ from actions.store import (
     StaffUser,
     Store,
     get_store,
+    normalize_reference,
 )
 from bot.telegram import texts as adapter_texts
 from bot.telegram.dispatcher import Turn
@@ -338,10 +340,15 @@ class StaffPlugin(StorePlugin):
     async def cmd_lead(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self.staff_of(update.effective_user.id) is None:
             return await self.refuse(update)
-        args = context.args or []
-        if not args or not args[0].lstrip("#").isdigit():
+        typed = " ".join(context.args or [])
+        if typed.lstrip("#").isdigit():
+            return await self.show_lead(update, int(typed.lstrip("#")))
+        if normalize_reference(typed) is None:  # neither an id nor a reference (LK-7K2M9Q) the worker was given
             return await self.reply(update, cards.e(texts.LEAD_USAGE))
-        await self.show_lead(update, int(args[0].lstrip("#")))
+        lead = await asyncio.to_thread(self.store.get_lead_by_reference, typed, False)
+        if lead is None:
+            return await self.reply(update, cards.e(texts.NOT_FOUND))
+        await self.show_lead(update, lead.id)
 
     async def show_lead(self, update: Update, lead_id: int) -> None:
         lead = await asyncio.to_thread(self.store.get_lead, lead_id)

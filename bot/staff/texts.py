@@ -98,7 +98,7 @@ LEADS_USAGE = (
 LEADS_NONE = "Tidak ada lead yang cocok dengan filter itu."
 LEADS_HEADER = "{n} lead{filters}:"
 LEADS_MORE = "… dan {n} lainnya. Persempit filternya atau buka /dasbor."
-LEAD_USAGE = "Tulis nomornya, misalnya /lead 12."
+LEAD_USAGE = "Tulis nomornya, misalnya /lead 12, atau nomor yang diterima pekerja, misalnya /lead LK-7K2M9Q."
 
 REMINDER_HEADER = "⏰ {n} lead belum disentuh lebih dari {hours} jam. Mohon ditindaklanjuti:"
 REMINDER_MORE = "… dan {n} lainnya (lihat /leads atau dasbor)."

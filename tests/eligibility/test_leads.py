@@ -3,6 +3,7 @@
 failure is a database that is not there."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -125,7 +126,7 @@ async def test_full_lead_is_saved_with_channel_referral_and_eligibility(db, capl
         "Siti Aminah", "+6281234567890", NIK, "Kota Kendari", "sore aja")
     assert lead.eligibility["category"] == "BPU" and lead.sector == "perikanan" and lead.age == 36
     assert lead.consent_version == CONSENT_VERSION and lead.sender_id == SENDER
-    assert f"nomor {lead.id}" in text
+    assert f"nomor {lead.reference}" in text and f"nomor {lead.id}" not in text  # never the database id
     assert set_["name"] is None and set_["phone"] is None and set_["nik"] is None  # not kept in the conversation
     # exactly one "lead created" for the staff notifier
     assert [e.topic for e in db.claim_outbox("t", limit=10)] == ["lead.created"]
@@ -139,6 +140,50 @@ async def test_the_same_person_updates_their_open_lead(db):
     assert "Data Anda kami perbarui" in texts_of(msgs)
     [lead] = db.list_leads()
     assert lead.contact_time == "pagi" and lead.nik == NIK  # a skipped NIK never erases the stored one
+
+
+OTHER = "telegram:777002"
+
+
+def _neutral(text: str, lead) -> str:
+    """A reply with what differs between two people's fresh leads (reference, phone) replaced by placeholders."""
+    return text.replace(lead.reference, "<reference>").replace(lead.phone, "<phone>")
+
+
+@pytest.mark.parametrize("shared", ["phone", "nik"])
+async def test_another_sender_with_the_same_phone_or_nik_sees_a_new_lead(db, shared):
+    first_msgs, _, _ = await submit(filled())
+    [mine] = db.list_leads()
+    mine_before = db.get_lead(mine.id, with_history=False)
+    theirs = filled(name="Siti Aminah") if shared == "phone" else filled(phone="+6285298765432")
+    msgs, set_, _ = await submit(theirs, sender=OTHER)
+    other = next(x for x in db.list_leads() if x.sender_id == OTHER)
+    assert other.id != mine.id
+    # exactly what any new lead sees: no "data Anda kami perbarui", no sign of the other lead
+    assert [(_neutral(m["text"], other), m.get("buttons")) for m in msgs] == \
+        [(_neutral(m["text"], mine), m.get("buttons")) for m in first_msgs]
+    assert mine.reference not in texts_of(msgs) and "perbarui" not in texts_of(msgs)
+    assert set_["phone"] is None and set_["nik"] is None
+    # the first lead is untouched, and staff see the two linked
+    got = db.get_lead(mine.id, with_history=False)
+    assert [d.id for d in got.possible_duplicates] == [other.id]
+    assert dataclasses.replace(got, possible_duplicates=[]) == mine_before  # nothing else changed
+
+
+async def test_data_saya_and_hapus_data_saya_act_on_the_senders_own_leads_only(db):
+    await submit(filled())
+    await submit(filled(), sender=OTHER)  # the same phone and NIK from someone else
+    [mine] = [x for x in db.list_leads() if x.sender_id == SENDER]
+    [other] = [x for x in db.list_leads() if x.sender_id == OTHER]
+    msgs, _, _ = await run(ActionMyData(), turn("data saya", "my_data", sender=OTHER))
+    text = texts_of(msgs)
+    assert other.reference in text and mine.reference not in text and text.count("Permintaan dibantu daftar") == 1
+    msgs, _, _ = await run(ActionConfirmDelete(), turn("hapus data saya", "delete_my_data", sender=OTHER))
+    assert "1 permintaan" in texts_of(msgs)
+    msgs, _, _ = await run(ActionDeleteMyData(), turn("ya", "affirm", slots={"delete_pending": True}, sender=OTHER))
+    assert "sudah dihapus" in texts_of(msgs)
+    assert [x.id for x in db.list_leads()] == [mine.id]
+    assert db.get_lead(mine.id).name == "Siti Aminah" and db.get_lead(mine.id).possible_duplicates == []
 
 
 @pytest.mark.parametrize("text,message", [

@@ -116,3 +116,31 @@ def test_consumers_racing_in_processes_deliver_each_event_once(db_url):
     flat = [e for d in delivered for e in d]
     assert sorted(flat) == sorted(ids)
     assert len(flat) == len(set(flat))
+
+
+def test_concurrent_senders_with_one_phone_get_a_lead_each_all_linked(db_url):
+    """Different senders with the same phone at the same time: one lead each, every pair linked once."""
+    store = Store(db_url)
+    senders = 6
+    barrier = threading.Barrier(senders * 2)
+
+    def one(i: int):
+        barrier.wait(30)
+        return store.upsert_lead(sender_id=f"telegram:{i % senders}", channel="telegram", name=f"Orang {i}",
+                                 phone="0812-3456-7890", consent_version="v1", age=36,
+                                 nik="7401054507900001" if i % 3 == 0 else None)
+
+    try:
+        with ThreadPoolExecutor(senders * 2) as pool:
+            results = list(pool.map(one, range(senders * 2)))
+        by_sender = {}
+        for r in results:
+            by_sender.setdefault(r.lead.sender_id, set()).add(r.lead.id)
+        assert all(len(ids) == 1 for ids in by_sender.values()) and len(by_sender) == senders
+        assert sum(r.created for r in results) == senders
+        every = {x.id: sorted(d.id for d in x.possible_duplicates) for x in store.list_leads()}
+        assert every == {i: sorted(set(every) - {i}) for i in every}
+    finally:
+        store.dispose()
+    n_leads, topics = _counts(db_url)
+    assert n_leads == senders and topics == {"lead.created": senders, "lead.updated": senders}

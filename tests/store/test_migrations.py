@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -47,7 +48,7 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
     try:
         assert store.current_revision() is None
         store.migrate()
-        assert store.current_revision() == m.head_revision() == "0002"
+        assert store.current_revision() == m.head_revision() == "0003"
         tables = set(inspect(store.engine).get_table_names())
         assert {t.name for t in metadata.sorted_tables} <= tables
         with store.engine.connect() as conn:
@@ -57,7 +58,7 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
             diffs = compare_metadata(ctx, metadata)
         assert diffs == []
         store.migrate()  # at head: nothing to do, nothing breaks
-        assert store.current_revision() == "0002"
+        assert store.current_revision() == "0003"
     finally:
         store.dispose()
 
@@ -69,7 +70,7 @@ def test_upgrade_from_0001_keeps_leads_and_backfills(empty_db_url):
         assert store.current_revision() == "0001"
         _insert_0001_leads(store)
         store.migrate()
-        assert store.current_revision() == "0002"
+        assert store.current_revision() == "0003"
         first, second = store.get_lead(1), store.get_lead(2)
         assert (first.name, first.phone, first.status, first.referral) == ("Pekerja 1", "+628120000001", "new", "AG1")
         assert second.status == "contacted" and second.eligibility == {"category": "BPU"}
@@ -113,6 +114,35 @@ def test_downgrade_to_0001_keeps_leads(empty_db_url):
         store.dispose()
 
 
+def test_upgrade_from_0002_gives_every_lead_a_reference(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        store.migrate("0001")
+        _insert_0001_leads(store)
+        store.migrate("0002")
+        store.migrate()
+        assert store.current_revision() == "0003"
+        first, second = store.get_lead(1), store.get_lead(2)
+        refs = {first.reference, second.reference}
+        assert len(refs) == 2 and all(re.fullmatch(r"LK-[A-HJ-NP-Z2-9]{6}", r) for r in refs), refs
+        assert first.possible_duplicates == [] and first.name == "Pekerja 1"
+        assert store.get_lead_by_reference(second.reference).id == 2
+        # another sender with the first lead's phone: a new lead, and both are marked
+        other = store.upsert_lead(sender_id="telegram:77", channel="telegram", name="Lain",
+                                  phone="+628120000001", consent_version="v1").lead
+        assert other.id == 3 and [d.id for d in store.get_lead(1).possible_duplicates] == [3]
+        m.downgrade(store.engine, "0002")
+        assert store.current_revision() == "0002"
+        assert "lead_duplicates" not in inspect(store.engine).get_table_names()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM leads")).scalar_one() == 3
+            assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 2
+        store.migrate()
+        assert all(store.get_lead(i).reference for i in (1, 2, 3))
+    finally:
+        store.dispose()
+
+
 def test_processes_starting_together_migrate_once(empty_db_url):
     errors = []
     barrier = threading.Barrier(3)
@@ -135,7 +165,7 @@ def test_processes_starting_together_migrate_once(empty_db_url):
     assert errors == []
     s = Store(empty_db_url)
     try:
-        assert s.current_revision() == "0002"
+        assert s.current_revision() == "0003"
     finally:
         s.dispose()
 
@@ -151,10 +181,11 @@ def test_command_line(empty_db_url):
     assert current.returncode == 1 and "<empty>" in current.stdout
     up = _cli("upgrade", url=empty_db_url)
     assert up.returncode == 0, up.stderr
-    assert "revision 0002" in up.stdout
-    assert _cli("current", url=empty_db_url).stdout.strip() == "0002 (head)"
+    assert "revision 0003" in up.stdout
+    assert _cli("current", url=empty_db_url).stdout.strip() == "0003 (head)"
     history = _cli("history", url=empty_db_url).stdout.splitlines()
-    assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002 (head)")
+    assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
+    assert history[2].startswith("0002 -> 0003 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",

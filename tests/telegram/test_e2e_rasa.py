@@ -142,7 +142,8 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
 
         # --- a lead of that agent, with channel telegram and the eligibility result
         [lead] = store.leads_for_sender(sender)
-        assert worker.texts() == [prompt("lead_saved", name=NAME, lead_id=lead.id, phone=PHONE, contact_time="pagi")]
+        assert worker.texts() == [prompt("lead_saved", name=NAME, reference=lead.reference, phone=PHONE,
+                                         contact_time="pagi")]
         assert (lead.type, lead.status, lead.channel) == ("enrolment", "new", "telegram")
         assert (lead.referral, lead.referral_known) == (agent.code, True)
         assert (lead.name, lead.phone, lead.nik, lead.regency, lead.contact_time) == (
