@@ -110,3 +110,17 @@ def _outside_address() -> str | None:
         except OSError:
             return None
     return None if addr.startswith("127.") else addr
+
+
+def test_the_image_runs_this_action_server_and_rasa_only_with_its_secret(tmp_path):
+    """docker/entrypoint.sh: the `actions` role is bot.action_server (so it refuses to start without a token), and
+    the `rasa` role refuses to start without the secret it must send."""
+    base = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "LINGKAR_HOME": str(ROOT), "HOME": str(tmp_path), "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    entrypoint = str(ROOT / "docker" / "entrypoint.sh")
+    actions = subprocess.run(["sh", entrypoint, "actions"], cwd=tmp_path, env=base, capture_output=True, text=True,
+                             timeout=120)
+    assert actions.returncode == 64 and "ACTION_SERVER_TOKEN" in actions.stderr, actions.stderr[-2000:]
+    rasa = subprocess.run(["sh", entrypoint, "rasa"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**base, "RASA_AUTH_TOKEN": "t", "ACTION_ENDPOINT_URL": "http://actions:5055/webhook"})
+    assert rasa.returncode == 64 and "ACTION_SERVER_TOKEN" in rasa.stderr, rasa.stderr
