@@ -290,3 +290,32 @@ def test_find_python_explains_when_there_is_none(tmp_path):
                        text=True)
     assert r.returncode == 1
     assert "no Python 3.10 found" in r.stderr and "pyenv install 3.10" in r.stderr
+
+
+def test_a_crashing_child_is_restarted_with_growing_delays_while_the_others_run(tmp_path, capsys):
+    """The supervisor itself (bot.stack.Stack) on real processes: a child that keeps dying with code 3 is restarted
+    after 1, 2, 4 s (not in a tight loop), each time logged with its name and exit code; a healthy sibling is never
+    touched; the run ends when a child started without ``restart`` ends."""
+    from bot.stack import Stack
+
+    stack = Stack(dict(os.environ))
+    started = tmp_path / "starts"
+    crasher = stack.start([sys.executable, "-c", f"open({str(started)!r}, 'a').write('x'); raise SystemExit(3)"],
+                          name="crasher", restart=True)
+    sibling = stack.start([sys.executable, "-c", "import time; time.sleep(60)"], name="sibling", restart=True)
+    stack.start([sys.executable, "-c", "import time; time.sleep(8.5)"], name="main")
+    t0 = time.monotonic()
+    try:
+        assert stack.supervise(tick=0.1) == 0
+        elapsed = time.monotonic() - t0
+        assert sibling.poll() is None, "the healthy sibling was stopped"
+    finally:
+        stack.stop()
+    assert sibling.poll() is not None and crasher.poll() is not None  # stop() ends every child
+    starts = len(started.read_text())
+    # Exits at ~0 s, then restarts after 1, 2 and 4 s (t = 1, 3, 7): 4 starts in 8.5 s; a tight loop gives dozens.
+    assert 3 <= starts <= 5, (starts, elapsed)
+    log = capsys.readouterr().err
+    assert log.count("the crasher exited unexpectedly with exit code 3") == starts
+    assert "restart in 1s" in log and "restart in 2s" in log and "restart in 4s" in log
+    assert "sibling" not in log
