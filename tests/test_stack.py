@@ -319,3 +319,66 @@ def test_a_crashing_child_is_restarted_with_growing_delays_while_the_others_run(
     assert log.count("the crasher exited unexpectedly with exit code 3") == starts
     assert "restart in 1s" in log and "restart in 2s" in log and "restart in 4s" in log
     assert "sibling" not in log
+
+
+@pytest.mark.e2e
+async def test_run_with_a_bot_token_keeps_serving_when_the_adapter_is_killed(tmp_path):
+    """`make run` with TELEGRAM_BOT_TOKEN (against the fake Bot API): a worker is answered through real Rasa; the
+    adapter gets the run's Rasa token (its /health check of Rasa's tracker store passes); kill -9 of the adapter
+    restarts it while Rasa and the dashboard keep serving, and the next message is answered; SIGTERM stops all."""
+    import asyncio
+
+    from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
+    api = await FakeBotAPI().start()
+    ports = {name: free_port() for name in ("RASA_PORT", "ACTION_SERVER_PORT", "BOT_PORT", "DASHBOARD_PORT")}
+    env = serve_env(tmp_path)
+    env.update({k: str(v) for k, v in ports.items()}, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.base,
+               TELEGRAM_MODE="polling", TELEGRAM_POLL_TIMEOUT="1", BOT_HOST="127.0.0.1",
+               DASHBOARD_HOST="127.0.0.1", STAFF_ADMIN_TELEGRAM_ID="424242")
+    log_path = tmp_path / "run.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.stack", "run", "--model", str(MODEL)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    health = f"http://127.0.0.1:{ports['BOT_PORT']}/health"
+    dashboard = f"http://127.0.0.1:{ports['DASHBOARD_PORT']}/health"
+
+    async def until(check, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not await asyncio.to_thread(check):
+            assert proc.poll() is None, f"the stack exited ({proc.returncode}):\n" + log_path.read_text()[-3000:]
+            assert time.monotonic() < deadline, "timed out; log tail:\n" + log_path.read_text()[-3000:]
+            await asyncio.sleep(0.5)
+
+    try:
+        await until(lambda: get(health) == 200 and get(dashboard) == 200, 240)
+        await api.push(api.text(7001, "halo"))
+        assert (await api.wait_texts(7001, 1, timeout=120))[0]
+        with urllib.request.urlopen(health + "?fresh=1", timeout=30) as r:  # loopback: the details
+            checks = json.loads(r.read())["checks"]
+        assert checks["rasa_state"]["status"] == "ok", checks  # the adapter holds the run's Rasa token
+
+        adapter_pid = next(pid for pid, cmd in children(proc.pid).items() if "bot.telegram" in cmd)
+        os.kill(adapter_pid, signal.SIGKILL)
+        await until(lambda: get(health) != 200, 30)
+        assert get(f"http://127.0.0.1:{ports['RASA_PORT']}/") == 200 and get(dashboard) == 200
+        await until(lambda: get(health) == 200, 120)
+        await api.push(api.text(7002, "menu"))
+        assert (await api.wait_texts(7002, 1, timeout=120))[0]
+        text = log_path.read_text()
+        assert "the Telegram adapter exited unexpectedly with exit code -9" in text, text[-3000:]
+
+        kids = list(children(proc.pid))
+        os.kill(proc.pid, signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 60) == 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and [pid for pid in kids if alive(pid)]:
+            await asyncio.sleep(0.5)
+        assert not [pid for pid in kids if alive(pid)], "a child outlived SIGTERM"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+        await api.stop()
