@@ -70,7 +70,6 @@ def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
     for name in ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN"):
         if not (env.get(name) or "").strip():
             env[name] = secrets.token_urlsafe(32)
-            env[f"_LINGKAR_GENERATED_{name}"] = "1"
     env.setdefault("ACTION_ENDPOINT_URL",
                    f"http://{_connect_host(env['ACTION_SERVER_HOST'])}:{env['ACTION_SERVER_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://{_connect_host(env['RASA_HOST'])}:{env['RASA_PORT']}")
@@ -239,7 +238,7 @@ def token_file(env: Dict[str, str]) -> Path:
 
 def _publish_token(env: Dict[str, str]) -> Path | None:
     """Write a generated Rasa token where only this user can read it; None when the token was given."""
-    if not env.get("_LINGKAR_GENERATED_RASA_AUTH_TOKEN"):
+    if (os.environ.get("RASA_AUTH_TOKEN") or "").strip():
         return None
     path = token_file(env)
     path.parent.mkdir(parents=True, exist_ok=True)
