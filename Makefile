@@ -41,10 +41,10 @@ $(MODEL): $(SETUP) $(TRAIN_INPUTS)
 	$(RASA) train --config config.yml --domain domain.yml --data nlu stories --out models --fixed-model-name lingkar
 	@touch $(MODEL)
 
-run: $(SETUP) $(MODEL) ## Chat in the terminal (or serve Telegram when TELEGRAM_BOT_TOKEN is set)
+run: $(SETUP) $(MODEL) ## Chat in the terminal, or serve Telegram (TELEGRAM_BOT_TOKEN set), restarting parts that die
 	@$(PY) -m bot.stack run
 
-serve: $(SETUP) $(MODEL) ## Rasa (REST + HTTP API on :5005) and the action server (:5055) in the foreground
+serve: $(SETUP) $(MODEL) ## Rasa (REST + HTTP API, token) on 127.0.0.1:5005 and the action server on :5055, supervised
 	@$(PY) -m bot.stack serve
 
 test: $(SETUP) $(MODEL) lint validate unit nlu-eval stories ## Everything: lint, data validation, unit+integration tests, NLU evaluation, test stories

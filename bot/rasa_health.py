@@ -13,7 +13,8 @@ must use. It reports:
 
     python -m bot.rasa_health [--rasa-url URL] [--redis-url URL]   # prints JSON; exit 0 ok, 1 degraded, 2 down
 
-Settings: RASA_URL (default http://localhost:$RASA_PORT), RASA_AUTH_TOKEN (sent as ``?token=``), REDIS_URL,
+Settings: RASA_URL (default http://localhost:$RASA_PORT), RASA_AUTH_TOKEN (sent as ``?token=``; Rasa's HTTP API
+always requires one: ``python -m bot.stack`` hands its per-run token to every child), REDIS_URL,
 REDIS_PREFIX (as for Rasa, see bot/rasa_stores.py), RASA_HEALTH_PROBE_ID (default ``lingkar-health-<hostname>``).
 The probe conversation holds one ``action_listen`` event and is removed from Redis after the check.
 Rasa's HTTP API must be enabled (``--enable-api``; bot.stack and the Docker image do).

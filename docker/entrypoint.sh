@@ -1,9 +1,11 @@
 #!/bin/sh
 # Entry point of the Lingkar image: one image, one role per container (docker-compose.yml picks it).
 #
-#   rasa       Rasa server: REST channel + HTTP API on $RASA_PORT (default 5005). The HTTP API is always on
-#              and always behind RASA_AUTH_TOKEN: without a token this refuses to start.
-#   actions    rasa-sdk action server on $ACTION_SERVER_PORT (default 5055)
+#   rasa       Rasa server: REST channel + HTTP API on $RASA_HOST:$RASA_PORT (default 127.0.0.1:5005). The HTTP
+#              API is always on and always behind RASA_AUTH_TOKEN; it calls the action server with
+#              ACTION_SERVER_TOKEN (endpoints.yml). Without either token this refuses to start.
+#   actions    the action server (python -m bot.action_server: rasa-sdk behind ACTION_SERVER_TOKEN) on
+#              $ACTION_SERVER_HOST:$ACTION_SERVER_PORT (default 127.0.0.1:5055); refuses to start without a token
 #   telegram   the Telegram adapter (python -m bot.telegram; TELEGRAM_MODE=webhook in production; with
 #              TELEGRAM_PLUGINS=bot.staff.plugin:setup_all it serves the staff and agent commands too)
 #   dashboard  the staff dashboard (python -m bot.dashboard) on $DASHBOARD_PORT (default 8081); GET /health
@@ -30,9 +32,15 @@ case "$role" in
       echo "entrypoint: set it in .env (e.g. openssl rand -hex 32)." >&2
       exit 64
     fi
+    if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+      echo "entrypoint: ACTION_SERVER_TOKEN is empty; the action server accepts only calls that carry it." >&2
+      echo "entrypoint: set it in .env (e.g. openssl rand -hex 32)." >&2
+      exit 64
+    fi
     : "${ACTION_ENDPOINT_URL:?ACTION_ENDPOINT_URL must be set (e.g. http://actions:5055/webhook)}"
     exec rasa run \
       --model "${RASA_MODEL:-$home/models/lingkar.tar.gz}" \
+      --interface "${RASA_HOST:-127.0.0.1}" \
       --port "${RASA_PORT:-5005}" \
       --enable-api --auth-token "$RASA_AUTH_TOKEN" \
       --endpoints "$home/endpoints.yml" \
@@ -40,7 +48,7 @@ case "$role" in
       "$@"
     ;;
   actions)
-    exec rasa run actions --actions actions --port "${ACTION_SERVER_PORT:-5055}" "$@"
+    exec python -m bot.action_server --actions actions --port "${ACTION_SERVER_PORT:-5055}" "$@"
     ;;
   telegram)
     exec python -m bot.telegram "$@"

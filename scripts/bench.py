@@ -132,7 +132,7 @@ def main() -> int:
             actions = stack.start(action_server_cmd(env), stdout=log, stderr=subprocess.STDOUT)
             rasa = stack.start(rasa_server_cmd(env, args.model), stdout=log, stderr=subprocess.STDOUT)
             url = f"http://localhost:{rasa_port}"
-            if not wait_http(f"{url}/status", 300, stack.procs):
+            if not wait_http(f"{url}/", 300, stack.procs):
                 print("error: Rasa did not start; log tail:\n" + (tmp / "stack.log").read_text()[-3000:])
                 return 1
             ready = time.monotonic() - t0

@@ -1,7 +1,9 @@
-"""The real stack for end-to-end tests: ``rasa run actions`` + ``rasa run`` (the trained model) on free ports.
+"""The real stack for end-to-end tests: the action server + ``rasa run`` (the trained model) on free ports.
 
 :func:`running_stack` starts both with the commands of ``python -m bot.stack`` (bot/stack.py) and the project's
-endpoints.yml, waits until both answer, and stops them (the whole process group) afterwards. The model is
+endpoints.yml, on 127.0.0.1, with the tokens ``bot.stack.default_env`` generates (Rasa's HTTP API token is yielded
+as ``token``; the action server's shared secret reaches Rasa through endpoints.yml), waits until both answer, and
+stops them (the whole process group) afterwards. The model is
 ``$LINGKAR_TEST_MODEL`` or models/lingkar.tar.gz (``make test`` trains it). Used by tests/eligibility/test_rest_e2e.py
 (the lead store on SQLite or PostgreSQL, conversations in memory) and tests/telegram/real_stack.py (conversations in
 Redis under a key prefix of their own).
@@ -35,13 +37,13 @@ def _tails(logs: Iterable[Path], chars: int = 3000) -> str:
 def running_stack(tmp: Path, drop: Iterable[str] = (), **settings: str) -> Iterator[Dict[str, Any]]:
     """Run the action server and Rasa with this process's environment, less :data:`OWN_SETTINGS` and the variables
     starting with ``drop``, plus ``settings`` (e.g. REDIS_URL, DATABASE_URL); ``LINGKAR_VAR_DIR`` is ``tmp/var``.
-    Yields ``url`` (Rasa) and ``logs`` (action server, Rasa). FAILS with the logs if the model is missing or a server
-    does not come up."""
+    Yields ``url`` (Rasa), ``token`` (for Rasa's HTTP API: ``?token=``) and ``logs`` (action server, Rasa). FAILS
+    with the logs if the model is missing or a server does not come up."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
     rasa_port, action_port = free_port(), free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS + tuple(drop))}
-    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port), ACTION_SERVER_HOST="127.0.0.1",
+    base.update(RASA_PORT=str(rasa_port), ACTION_SERVER_PORT=str(action_port),
                 LINGKAR_VAR_DIR=str(tmp / "var"), HOME=os.environ.get("HOME", str(tmp)))
     base.update(settings)
     env = default_env(base)
@@ -55,7 +57,7 @@ def running_stack(tmp: Path, drop: Iterable[str] = (), **settings: str) -> Itera
             if not wait_http(url, START_TIMEOUT, procs):
                 exited = [f"{' '.join(p.args[:3])} exited ({p.returncode})" for p in procs if p.poll() is not None]
                 pytest.fail(f"{url} did not come up{': ' + ', '.join(exited) if exited else ''}:\n" + _tails(logs))
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "logs": logs}
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "token": env["RASA_AUTH_TOKEN"], "logs": logs}
     finally:
         for p in procs:
             if p.poll() is None:

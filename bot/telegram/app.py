@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import importlib
 import inspect
+import ipaddress
 import logging
 import signal
 import time
-from typing import Any, Dict, List, Sequence, Union
+from typing import Any, Dict, List, Sequence, Tuple, Union
 
 from aiohttp import web
 from telegram import BotCommand, Update
@@ -30,6 +32,22 @@ log = logging.getLogger("lingkar.telegram")
 
 BACKLOG_DEGRADED_S = 60.0       # an update waiting longer than this marks the adapter degraded
 RASA_FAILING_WINDOW_S = 300.0   # a failed Rasa turn within this window (and none good since) is degraded
+HEALTH_CACHE_S = 15.0           # back-end checks behind /health are reused this long (?fresh=1: BOT_HEALTH_INTERVAL)
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def health_access(request: web.Request, token: str) -> bool:
+    """May this /health caller see the details? With the health token, or from loopback and not through a
+    reverse proxy on the same host (which would make every outside client look local)."""
+    given = request.headers.get("Authorization", "")
+    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
+        return True
+    if any(h in request.headers for h in PROXY_HEADERS):
+        return False
+    try:
+        return ipaddress.ip_address((request.remote or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def build_application(settings: Settings) -> Application:
@@ -67,6 +85,7 @@ class Adapter:
         self._stopped = asyncio.Event()
         self._closed = False
         self._health_cache: Dict[str, Any] = {}
+        self._health_lock = asyncio.Lock()
 
     # ---- life cycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -234,14 +253,12 @@ class Adapter:
 
     # ---- health ----------------------------------------------------------------------------------
     async def health(self, fresh: bool = False) -> Dict[str, Any]:
-        """The /health document. Rasa probes are cached for a few seconds unless ``fresh``."""
-        if fresh:
-            self._health_cache.clear()
+        """The /health document. The back-end checks (Rasa probe, plugin checks, Rasa's tracker store) run at
+        most once per :data:`HEALTH_CACHE_S`; ``fresh`` asks for results at most ``BOT_HEALTH_INTERVAL`` seconds
+        old, so no caller can make the back ends work harder than one check per interval."""
         degraded: List[str] = []
         now = time.time()
-        probe = self._health_cache.get("probe")
-        if not probe or now - probe.get("at", 0) > 5:
-            probe = self._health_cache["probe"] = await self.rasa.probe()
+        probe, checks = await self._backend_checks(self.settings.health_interval if fresh else HEALTH_CACHE_S)
         if not probe.get("reachable"):
             degraded.append("rasa_unreachable")
         st = self.rasa.stats
@@ -267,12 +284,6 @@ class Adapter:
             "rasa": {**st.to_json(), "url": self.settings.rasa_url}, "inbox": inbox, "dispatcher": disp,
             "intake": intake,
         }
-        checks: Dict[str, Any] = {}
-        for name, check in self.registry.health_checks.items():
-            checks[name] = await self._run_check(check)
-        state = await self._rasa_state()
-        if state is not None:
-            checks["rasa_state"] = state
         for name, res in checks.items():
             if isinstance(res, dict) and (res.get("degraded") or res.get("status") in ("degraded", "down", "error")):
                 degraded.append(name)
@@ -281,6 +292,24 @@ class Adapter:
         body["degraded"] = degraded
         body["status"] = "degraded" if degraded else "ok"
         return body
+
+    async def _backend_checks(self, max_age: float) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+        """(Rasa probe, {check name: result}), reused while younger than ``max_age`` seconds; concurrent
+        callers wait for the one check in progress instead of starting their own."""
+        async with self._health_lock:
+            cached = self._health_cache.get("backend")
+            if cached and time.monotonic() - cached[0] < max_age:
+                return cached[1], cached[2]
+            started = time.monotonic()
+            probe = await self.rasa.probe()
+            checks: Dict[str, Any] = {}
+            for name, check in self.registry.health_checks.items():
+                checks[name] = await self._run_check(check)
+            state = await self._rasa_state()
+            if state is not None:
+                checks["rasa_state"] = state
+            self._health_cache["backend"] = (started, probe, checks)
+            return probe, checks
 
     @staticmethod
     async def _run_check(check) -> Dict[str, Any]:
@@ -291,15 +320,12 @@ class Adapter:
 
     async def _rasa_state(self) -> Dict[str, Any] | None:
         """Hook for bot/rasa_health.py: is Rasa storing conversations where it should (e.g. not silently
-        in memory after a Redis failure)? Shown under ``checks.rasa_state``; cached for 15 seconds.
+        in memory after a Redis failure)? Shown under ``checks.rasa_state`` (cached with the other checks).
 
         If that module exists and has ``async def rasa_state(...)``, it is called with the keyword arguments
         it accepts among ``rasa_url``, ``redis_url`` (the adapter's REDIS_URL, the Redis Rasa shares),
-        ``session``, ``timeout`` and ``settings``.
+        ``token`` (RASA_AUTH_TOKEN, for Rasa's HTTP API), ``session``, ``timeout`` and ``settings``.
         """
-        cached = self._health_cache.get("rasa_state")
-        if cached and time.monotonic() - cached[0] < 15:
-            return cached[1]
         try:
             mod = importlib.import_module("bot.rasa_health")
         except ModuleNotFoundError as exc:
@@ -310,17 +336,21 @@ class Adapter:
         if fn is None:
             return None
         offered = {"rasa_url": self.settings.rasa_url, "redis_url": self.settings.redis_url or None,
-                   "session": self.rasa.session, "timeout": 4.0, "settings": self.settings}
+                   "token": self.settings.rasa_token or None, "session": self.rasa.session, "timeout": 4.0,
+                   "settings": self.settings}
         params = inspect.signature(fn).parameters
         takes_all = any(p.kind is p.VAR_KEYWORD for p in params.values())
         kwargs = {k: v for k, v in offered.items() if takes_all or k in params}
         res = await self._run_check(lambda: fn(**kwargs))
-        res = res if isinstance(res, dict) else {"value": res}
-        self._health_cache["rasa_state"] = (time.monotonic(), res)
-        return res
+        return res if isinstance(res, dict) else {"value": res}
 
     async def _health_handler(self, request: web.Request) -> web.Response:
-        body = await self.health(fresh=request.query.get("fresh") in ("1", "true", "yes"))
+        """GET /health: one word (``ok``/``degraded``) for anyone; the JSON details and ``?fresh=1`` only for
+        a loopback client (not proxied) or one that sends ``Authorization: Bearer $BOT_HEALTH_TOKEN``."""
+        detailed = health_access(request, self.settings.health_token)
+        body = await self.health(fresh=detailed and request.query.get("fresh") in ("1", "true", "yes"))
         strict = request.query.get("strict") in ("1", "true", "yes")
         status = 503 if strict and body["status"] != "ok" else 200
+        if not detailed:
+            return web.Response(text=body["status"], status=status)
         return web.json_response(body, status=status)

@@ -24,6 +24,9 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("BOT_HOST", "0.0.0.0", "address of the webhook / health server"),
     ("BOT_PORT", "8080", "port of the webhook / health server (0 = any free port; -1 = no server)"),
     ("RASA_URL", "http://localhost:5005", "Rasa server with the REST channel"),
+    ("RASA_AUTH_TOKEN", "", "token of Rasa's HTTP API (the /health check of Rasa's tracker store uses it)"),
+    ("BOT_HEALTH_TOKEN", "", "Bearer token for /health details from a non-local client (empty: loopback only)"),
+    ("BOT_HEALTH_INTERVAL", "5", "seconds: /health?fresh=1 re-runs the back-end checks at most this often"),
     ("RASA_TIMEOUT", "20", "seconds one Rasa request may take"),
     ("RASA_RETRY_BUDGET", "40", "seconds a turn may spend retrying Rasa before the user gets an apology"),
     ("REDIS_URL", "", "Redis for inbox, de-duplication and state; empty = SQLite under LINGKAR_VAR_DIR"),
@@ -74,6 +77,9 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8080
     rasa_url: str = "http://localhost:5005"
+    rasa_token: str = ""
+    health_token: str = ""
+    health_interval: float = 5.0
     rasa_timeout: float = 20.0
     rasa_retry_budget: float = 40.0
     redis_url: str = ""
@@ -102,6 +108,9 @@ class Settings:
         s.host = g("BOT_HOST", "0.0.0.0")
         s.port = int(g("BOT_PORT", "8080"))
         s.rasa_url = g("RASA_URL", "http://localhost:5005").rstrip("/")
+        s.rasa_token = g("RASA_AUTH_TOKEN")
+        s.health_token = g("BOT_HEALTH_TOKEN")
+        s.health_interval = max(0.0, float(g("BOT_HEALTH_INTERVAL", "5")))
         s.rasa_timeout = float(g("RASA_TIMEOUT", "20"))
         s.rasa_retry_budget = float(g("RASA_RETRY_BUDGET", "40"))
         s.redis_url = g("REDIS_URL")

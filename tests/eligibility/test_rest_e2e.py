@@ -35,8 +35,10 @@ def test_the_project_endpoints_reach_the_action_server(monkeypatch):
     from rasa.utils.endpoints import read_endpoint_config
 
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
-    assert read_endpoint_config(str(ROOT / "endpoints.yml"), "action_endpoint").url == \
-        "http://127.0.0.1:5055/webhook"
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "s3cret")
+    endpoint = read_endpoint_config(str(ROOT / "endpoints.yml"), "action_endpoint")
+    assert endpoint.url == "http://127.0.0.1:5055/webhook"
+    assert endpoint.headers == {"X-Lingkar-Action-Token": "s3cret"}  # the action server refuses calls without it
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -75,7 +77,8 @@ class Chat:
 
 def _tracker(stack, sender: str) -> Dict[str, Any]:
     """The conversation as Rasa's tracker store holds it (HTTP API)."""
-    with urllib.request.urlopen(f"{stack['url']}/conversations/{sender}/tracker", timeout=30) as r:
+    url = f"{stack['url']}/conversations/{sender}/tracker?token={stack['token']}"
+    with urllib.request.urlopen(url, timeout=30) as r:
         return json.loads(r.read())
 
 

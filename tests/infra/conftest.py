@@ -148,6 +148,7 @@ def rasa_env(port: int, token: str, redis_url: str | None, **extra: str) -> Dict
         RASA_MODEL=str(MODEL),
         # No action server is needed for these tests; a closed port makes that explicit.
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}/webhook",
+        ACTION_SERVER_TOKEN="tok" + uuid.uuid4().hex,  # endpoints.yml sends it; Rasa refuses to start without
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",

@@ -27,8 +27,8 @@ from .conftest import ROOT, free_port, loud_skip
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 NOTIFIER_HEALTH = ROOT / "docker" / "notifier_health.py"
-SECRETS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_AUTH_TOKEN", "REDIS_PASSWORD", "POSTGRES_PASSWORD",
-           "DASHBOARD_SECRET")
+SECRETS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "REDIS_PASSWORD",
+           "POSTGRES_PASSWORD", "DASHBOARD_SECRET")
 # Site settings compose refuses to start without (they have no sensible default in production).
 REQUIRED_SETTINGS = ("TELEGRAM_WEBHOOK_URL", "STAFF_CHAT_ID", "STAFF_ADMIN_TELEGRAM_ID", "TELEGRAM_BOT_USERNAME",
                      "DASHBOARD_BASE_URL")
@@ -192,8 +192,15 @@ def test_secrets_reach_the_right_services(rendered):
     cfg, env = rendered
     s = {name: _env(service) for name, service in cfg["services"].items()}
     assert s["rasa"]["RASA_AUTH_TOKEN"] == env["RASA_AUTH_TOKEN"]
-    assert [name for name in s if "RASA_AUTH_TOKEN" in s[name]] == ["rasa"]
+    # Rasa's HTTP API token: Rasa, and the bot whose /health checks Rasa's tracker store through that API.
+    assert sorted(name for name in s if "RASA_AUTH_TOKEN" in s[name]) == ["bot", "rasa"]
+    assert s["bot"]["RASA_AUTH_TOKEN"] == env["RASA_AUTH_TOKEN"]
     assert s["rasa"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+    # The action server's shared secret: the caller (Rasa) and the action server only.
+    assert sorted(name for name in s if "ACTION_SERVER_TOKEN" in s[name]) == ["actions", "rasa"]
+    assert s["rasa"]["ACTION_SERVER_TOKEN"] == s["actions"]["ACTION_SERVER_TOKEN"] == env["ACTION_SERVER_TOKEN"]
+    # Inside the private network they listen on every interface; nothing publishes them.
+    assert s["rasa"]["RASA_HOST"] == s["actions"]["ACTION_SERVER_HOST"] == "0.0.0.0"
     for name in ("rasa", "bot", "actions"):
         assert s[name]["REDIS_URL"] == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0", name
     for name in ("dashboard", "notifier"):  # they never use Redis: no Redis password for them
@@ -254,7 +261,8 @@ def test_no_secret_in_the_file():
     for name, service in raw["services"].items():
         for key, value in _env(service).items():
             if re.search(r"TOKEN|SECRET|PASSWORD|AUTH", key):
-                assert re.fullmatch(r"\$\{[A-Z_]+(:\?[^}]*)?\}", value), f"{name}.{key} must come from .env: {value}"
+                # required (${X:?...}), or optional and empty by default (${X:-}): never a value in this file
+                assert re.fullmatch(r"\$\{[A-Z_]+(:\?[^}]*|:-)?\}", value), f"{name}.{key} must come from .env: {value}"
             if re.search(r"SALT", key):  # optional: empty means the key kept in the database
                 assert value == "${" + key + ":-}", f"{name}.{key} must come from .env: {value}"
 

@@ -23,6 +23,7 @@ class FakeRasa:
     def __init__(self) -> None:
         self.calls: List[Dict[str, Any]] = []
         self.trackers: Dict[str, Any] = {}     # HTTP API: conversations whose events were replaced
+        self.checks: List[str] = []            # health-check requests seen: "GET /", "GET /status", "PUT ..."
         self.replies: Dict[str, Reply] = {}
         self.mode = "ok"              # ok | empty | error500 | slow
         self.delay = 0.0              # per-request delay, seconds (applies in every mode)
@@ -68,13 +69,16 @@ class FakeRasa:
         return [c["message"] for c in self.calls if sender is None or c["sender"] == sender]
 
     async def _root(self, request: web.Request) -> web.Response:
+        self.checks.append("GET /")
         return web.Response(text="Hello from Rasa: 3.6.21 (fake)")
 
     async def _status(self, request: web.Request) -> web.Response:
+        self.checks.append("GET /status")
         return web.json_response({"model_file": "models/fake.tar.gz", "model_id": "fake",
                                   "num_active_training_jobs": 0})
 
     async def _replace_events(self, request: web.Request) -> web.Response:
+        self.checks.append("PUT /conversations/<id>/tracker/events")
         self.trackers[request.match_info["sender"]] = await request.json()
         return web.json_response({"sender_id": request.match_info["sender"], "events": None})
 

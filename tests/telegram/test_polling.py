@@ -146,7 +146,7 @@ async def test_group_messages_are_redirected_to_private_chat(fake_tg, fake_rasa,
 async def test_health_reports_ok_then_rasa_down(fake_tg, fake_rasa, start_adapter):
     import aiohttp
 
-    adapter = await start_adapter()
+    adapter = await start_adapter(BOT_HEALTH_INTERVAL="0.5")
     async with aiohttp.ClientSession() as s:
         async with s.get(f"http://127.0.0.1:{adapter.port}/health") as r:
             body = await r.json()
@@ -156,6 +156,7 @@ async def test_health_reports_ok_then_rasa_down(fake_tg, fake_rasa, start_adapte
         assert body["inbox"]["backend"] == "sqlite"
         assert body["checks"]["rasa_state"]["status"] == "ok", body["checks"]
         await fake_rasa.stop()
+        await asyncio.sleep(0.6)  # ?fresh=1 re-checks the back ends at most once per BOT_HEALTH_INTERVAL
         async with s.get(f"http://127.0.0.1:{adapter.port}/health?strict=1&fresh=1") as r:
             body = await r.json()
             assert r.status == 503
