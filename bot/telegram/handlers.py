@@ -24,6 +24,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from actions.identity import mask_phone
+
 from . import texts
 from .dispatcher import Turn
 from .rasa import RasaUnavailable
@@ -54,11 +56,6 @@ TYPING_AFTER = 0.5     # seconds Rasa may take before "typing…" is shown
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
-
-
-def mask_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return (digits[:4] + "*" * max(0, len(digits) - 7) + digits[-3:]) if len(digits) > 7 else "***"
 
 
 def referral_code(update: Update) -> str | None:
