@@ -150,6 +150,9 @@ def get_occupation(key: str, content_dir: Path | None = None) -> Occupation | No
 
 def _lower_same_length(text: str) -> str:
     """Lower-case without changing the length, so offsets stay valid for the original text."""
+    low = text.lower()
+    if len(low) == len(text):  # no character became two ("İ" does): the fast path
+        return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -165,8 +168,10 @@ def _phrase_regex(phrase: str) -> str:
 
 def _lexicon_regex(aliases: Sequence[str]) -> re.Pattern:
     """Whole-word alternation of ``aliases`` (tried in the given order). The word-boundary checks stand outside
-    the alternation, so a position inside a word is rejected once rather than once per alias."""
-    return re.compile(r"(?<![\w])(?:" + "|".join(_phrase_regex(a) for a in aliases) + r")(?![\w])")
+    the alternation, so a position inside a word is rejected once rather than once per alias (and, when every
+    alias starts with a word character, so is a position that starts no word)."""
+    head = r"(?<![\w])" + (r"(?=\w)" if all(re.match(r"\w", a) for a in aliases) else "")
+    return re.compile(head + "(?:" + "|".join(_phrase_regex(a) for a in aliases) + r")(?![\w])")
 
 
 _TOKEN_RE = re.compile(
