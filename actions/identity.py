@@ -291,7 +291,8 @@ def mask_name(name: str | None) -> str:
 
 # Phone numbers in free text, in every spelling check_phone accepts: +62 / 62 / 0062 / 0 (with an optional
 # "(0)" trunk digit after the country code), or no prefix at all ("812…", the leading 0 forgotten; then the
-# operator digit must be a mobile one, so amounts such as 800.000.000 stay readable); then 8 and 7-11 more
+# operator digit must be a mobile one, so amounts such as 800.000.000 stay readable, while a Telegram user id
+# such as 8123456789 is masked as well: it cannot be told from a phone); then 8 and 7-11 more
 # digits, with up to three separators (spaces, dots, dashes, slashes, brackets) between any two digits.
 # NIK: 16 digits with up to three separators (spaces, dots, dashes) between any two, which covers 16 in a
 # row and the 6-6-4, 4-4-4-4 and 2-2-2-6-4 groups people copy from a KTP.
