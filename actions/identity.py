@@ -254,18 +254,22 @@ def _birth_date(day: int, month: int, yy: int, age: int | None, today: dt.date) 
 # --------------------------------------------------------------------------------------------
 
 def mask_phone(phone: str | None) -> str:
-    """+6281234567890 -> +62812****890 (keeps the operator prefix and the last three digits)."""
+    """+6281234567890 -> +62812****890 (keeps the operator prefix and the last three digits).
+
+    The one phone masking of the project (log filter, staff texts, the Telegram adapter): any spelling
+    :func:`check_phone` accepts gives the same masked form; anything else keeps at most its first four
+    and last three digits.
+    """
     if not phone:
         return ""
     p = str(phone)
     e164 = normalize_phone(p)
     if e164:
-        p = e164
-    digits_only = p.lstrip("+")
-    if len(digits_only) < 8:
-        return "*" * len(p)
-    head = 6 if p.startswith("+") else 5
-    return p[:head] + "****" + p[-3:]
+        return e164[:6] + "****" + e164[-3:]
+    digits = re.sub(r"\D", "", p)
+    if len(digits) < 8:
+        return "*" * len(digits or p)
+    return digits[:4] + "****" + digits[-3:]
 
 
 def mask_nik(nik: str | None) -> str:
@@ -285,11 +289,21 @@ def mask_name(name: str | None) -> str:
     return " ".join(w[0] + "***" for w in str(name).split())
 
 
-# Phone numbers as people and programs write them: +62 / 62 / 0062 / 0 then 8, then 7–12 more
-# digits with optional single separators. NIK: 16 digits in a row, or in the 6-6-4 / 4-4-4-4
-# groups people copy from a KTP.
-_PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+62|0062|62|0)[\s.-]?\(?0?\)?[\s.-]?8(?:[\s.-]?\d){7,11}(?!\d)")
-_NIK_IN_TEXT = re.compile(r"(?<!\d)(?:\d{16}|\d{6}[\s.-]\d{6}[\s.-]\d{4}|\d{4}[\s.-]\d{4}[\s.-]\d{4}[\s.-]\d{4})(?!\d)")
+# Phone numbers in free text, in every spelling check_phone accepts: +62 / 62 / 0062 / 0 (with an optional
+# "(0)" trunk digit after the country code), or no prefix at all ("812…", the leading 0 forgotten; then the
+# operator digit must be a mobile one, so amounts such as 800.000.000 stay readable, while a Telegram user id
+# such as 8123456789 is masked as well: it cannot be told from a phone); then 8 and 7-11 more
+# digits, with up to three separators (spaces, dots, dashes, slashes, brackets) between any two digits.
+# NIK: 16 digits with up to three separators (spaces, dots, dashes) between any two, which covers 16 in a
+# row and the 6-6-4, 4-4-4-4 and 2-2-2-6-4 groups people copy from a KTP.
+_SEP = r"[\s.\-/()]{0,3}"
+_DIGIT = r"(?:" + _SEP + r"\d)"
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\w+])(?:"
+    r"(?:(?:\+\s?|00)?62(?:" + _SEP + r"0)?|0)" + _SEP + r"8" + _DIGIT + r"{7,11}"
+    r"|8" + _SEP + r"[" + "".join(sorted(_MOBILE_SECOND_DIGITS)) + r"]" + _DIGIT + r"{7,10}"
+    r")(?!\d)")
+_NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\s.\-]{0,3}\d){15}(?!\d)")
 
 
 def mask_text(text: str) -> str:

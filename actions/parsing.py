@@ -30,9 +30,16 @@ Rules (documented here and in docs/nlu-pipeline.md):
   ``bare_ok=True`` (the form asked for the age).
 * Corrections: a value after "bukan" is dropped ("umur 36 bukan 35" → 36); after a correction word ("eh", "maaf",
   "salah", "ralat", "maksudnya", "koreksi") the last value wins ("umur 35 eh 36" → 36); otherwise the first.
+* Bounded work: exact parsing reads the first :data:`PARSE_MAX_CHARS` characters (4096, Telegram's message limit,
+  so a worker's message is read whole) in time linear in that prefix (every look-around for a context word stops
+  after a few tokens, see :func:`_walk_limit`); fuzzy matching reads the first :data:`FUZZY_MAX_CHARS` (500) and
+  compares each distinct word once. A 10 000-character or pathological message costs what its prefix costs
+  (tests/nlu_components/test_parsing_bounds.py counts the lines executed), well under 0.1 s, so the callers may
+  run it on their event loop (the action server's form validation, the Rasa entity extractor, the adapter plugins).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import functools
@@ -49,6 +56,18 @@ from actions import config
 DAYS_PER_MONTH = 26
 #: A weekly income is turned into a monthly one with this many weeks.
 WEEKS_PER_MONTH = 4
+
+#: Exact parsing reads at most this many characters of a text: Telegram's own message limit, so a worker's
+#: message is always read whole, while a longer text (a pasted document, a flood) costs no more than this.
+PARSE_MAX_CHARS = 4096
+#: Fuzzy matching (misspelt regencies and occupations, "did you mean" suggestions) reads at most this many
+#: characters: it compares words against every lexicon entry, and what it is for (an answer to "di kabupaten
+#: mana?", "kerjanya apa?") is short.
+FUZZY_MAX_CHARS = 500
+#: Words longer than this are not compared fuzzily (no regency or occupation name comes near it).
+FUZZY_MAX_WORD = 30
+#: Number words read as one amount at most ("dua juta lima ratus tujuh puluh lima ribu" is 8).
+_MAX_NUMBER_WORDS = 12
 
 # --------------------------------------------------------------------------------------------------------------
 # Lexicons
@@ -131,6 +150,9 @@ def get_occupation(key: str, content_dir: Path | None = None) -> Occupation | No
 
 def _lower_same_length(text: str) -> str:
     """Lower-case without changing the length, so offsets stay valid for the original text."""
+    low = text.lower()
+    if len(low) == len(text):  # no character became two ("İ" does): the fast path
+        return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -139,9 +161,17 @@ def _norm_phrase(s: str) -> str:
 
 
 def _phrase_regex(phrase: str) -> str:
-    """Whole-word regex for a lexicon phrase; spaces and hyphens are interchangeable or may be left out."""
+    """Regex for a lexicon phrase; spaces and hyphens are interchangeable or may be left out."""
     parts = [re.escape(p) for p in phrase.split(" ") if p]
-    return r"(?<![\w])" + r"[\s\-]*".join(parts) + r"(?![\w])"
+    return r"[\s\-]*".join(parts)
+
+
+def _lexicon_regex(aliases: Sequence[str]) -> re.Pattern:
+    """Whole-word alternation of ``aliases`` (tried in the given order). The word-boundary checks stand outside
+    the alternation, so a position inside a word is rejected once rather than once per alias (and, when every
+    alias starts with a word character, so is a position that starts no word)."""
+    head = r"(?<![\w])" + (r"(?=\w)" if all(re.match(r"\w", a) for a in aliases) else "")
+    return re.compile(head + "(?:" + "|".join(_phrase_regex(a) for a in aliases) + r")(?![\w])")
 
 
 _TOKEN_RE = re.compile(
@@ -184,7 +214,8 @@ def _preceded_by(toks: List[_Tok], idx: int, words: Iterable[str], window: int =
     words = set(words)
     j = idx - 1
     seen = 0
-    while j >= 0 and seen < window:
+    stop = max(-1, idx - 1 - _walk_limit(window))
+    while j > stop and seen < window:
         t = toks[j]
         if t.kind == "word":
             if t.text in words:
@@ -194,11 +225,15 @@ def _preceded_by(toks: List[_Tok], idx: int, words: Iterable[str], window: int =
     return False
 
 
+def _walk_limit(window: int) -> int:
+    """Tokens a context search may pass for a window of ``window`` words (numbers and symbols count too), so
+    the context of one number never walks through a whole message of numbers."""
+    return 4 * window + 4
+
+
 def _tok_index_at(toks: List[_Tok], pos: int) -> int:
-    for i, t in enumerate(toks):
-        if t.start >= pos:
-            return i
-    return len(toks)
+    """Index of the first token starting at or after ``pos`` (tokens are in text order)."""
+    return bisect.bisect_left(toks, pos, key=lambda t: t.start)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -379,7 +414,8 @@ def _read_amount(toks: List[_Tok], i: int) -> _Amount | None:
     elif toks[i].kind == "word" and toks[i].text in _NUMBER_WORDS:
         j = i
         ws = []
-        while j < n and toks[j].kind == "word" and (toks[j].text in _NUMBER_WORDS or toks[j].text in _DIGIT_WORDS):
+        while (j < n and len(ws) < _MAX_NUMBER_WORDS and toks[j].kind == "word"
+               and (toks[j].text in _NUMBER_WORDS or toks[j].text in _DIGIT_WORDS)):
             ws.append(toks[j].text)
             j += 1
         # only number words, and not a lone word that is also common prose ("se", "koma")
@@ -434,7 +470,7 @@ def _read_amount(toks: List[_Tok], i: int) -> _Amount | None:
         elif toks[i].kind == "word" and toks[i].text in _NUMBER_WORDS and toks[i].text not in ("koma",):
             j = i
             ws2 = []
-            while j < n and toks[j].kind == "word" and toks[j].text in _NUMBER_WORDS:
+            while j < n and len(ws2) < _MAX_NUMBER_WORDS and toks[j].kind == "word" and toks[j].text in _NUMBER_WORDS:
                 ws2.append(toks[j].text)
                 j += 1
             extra = _words_value(ws2)
@@ -449,7 +485,8 @@ def _context_kind(toks: List[_Tok], i: int, window: int = 5) -> str | None:
     """'income' or 'cost' when the nearest keyword before token i (within `window` words) is one, else None."""
     j = i - 1
     seen = 0
-    while j >= 0 and seen < window:
+    stop = max(-1, i - 1 - _walk_limit(window))
+    while j > stop and seen < window:
         t = toks[j]
         if t.kind == "word":
             if t.text in _COST_WORDS:
@@ -468,8 +505,9 @@ def _period_near(toks: List[_Tok], i0: int, i1: int) -> str:
     best: Tuple[int, str] = (99, "month")
     for direction in (1, -1):
         j = i1 if direction == 1 else i0 - 1
-        seen = 0
-        while 0 <= j < len(toks) and seen < 3:
+        seen = steps = 0
+        while 0 <= j < len(toks) and seen < 3 and steps < _walk_limit(3):
+            steps += 1
             t = toks[j]
             if t.kind == "sym" and t.text == "/" and j + 1 < len(toks):
                 nxt = toks[j + 1].text
@@ -566,6 +604,7 @@ def parse_income_detail(text: str) -> IncomeParse | None:
     """The worker's monthly income in ``text`` with its bounds, period and span, or None."""
     if not text:
         return None
+    text = text[:PARSE_MAX_CHARS]
     cands = _income_candidates(text)
     if not cands:
         return None
@@ -642,8 +681,8 @@ def _read_number(toks: List[_Tok], i: int) -> Tuple[float, int, bool] | None:
     if t.kind == "word" and (t.text in _DIGIT_WORDS and t.text != "se" or t.text in _NUMBER_WORDS):
         j = i
         ws = []
-        while j < len(toks) and toks[j].kind == "word" and (toks[j].text in _NUMBER_WORDS
-                                                              or toks[j].text in _DIGIT_WORDS and toks[j].text != "se"):
+        while j < len(toks) and len(ws) < _MAX_NUMBER_WORDS and toks[j].kind == "word" and (
+                toks[j].text in _NUMBER_WORDS or toks[j].text in _DIGIT_WORDS and toks[j].text != "se"):
             if toks[j].text in ("juta", "jutaan", "ribu", "ribuan", "koma", "setengah", "seribu", "sejuta", "sejutaan"):
                 break
             ws.append(toks[j].text)
@@ -872,6 +911,7 @@ def _bare_age(toks: List[_Tok]) -> AgeParse | None:
 def parse_age_detail(text: str, bare_ok: bool = False, today: dt.date | None = None) -> AgeParse | None:
     if not text:
         return None
+    text = text[:PARSE_MAX_CHARS]
     cands = _age_candidates(text, bare_ok, today)
     if not cands:
         return None
@@ -922,7 +962,7 @@ def _regency_matcher(path: str) -> Tuple[re.Pattern, Dict[str, str]]:
         for a in (_norm_phrase(r.name),) + r.aliases + r.towns:
             alias_to_name.setdefault(a, r.name)
     aliases = sorted(alias_to_name, key=lambda a: (-len(a), a))
-    pattern = re.compile("|".join(f"(?:{_phrase_regex(a)})" for a in aliases))
+    pattern = _lexicon_regex(aliases)
     compact = {re.sub(r"[\s\-]", "", a): n for a, n in alias_to_name.items()}
     return pattern, compact
 
@@ -935,7 +975,7 @@ def _occupation_matcher(path: str) -> Tuple[re.Pattern, Dict[str, str]]:
         for a in (key.replace("_", " "),) + o.aliases:
             alias_to_key.setdefault(a, key)
     aliases = sorted(alias_to_key, key=lambda a: (-len(a), a))
-    pattern = re.compile("|".join(f"(?:{_phrase_regex(a)})" for a in aliases))
+    pattern = _lexicon_regex(aliases)
     compact = {re.sub(r"[\s\-]", "", a): k for a, k in alias_to_key.items()}
     return pattern, compact
 
@@ -964,12 +1004,16 @@ def _pick(text: str, matches: List[Tuple[LexiconMatch, bool]]) -> LexiconMatch |
 
 
 def _fuzzy_token_match(text: str, compact: Dict[str, str], cutoff: float, min_len: int = 5) -> LexiconMatch | None:
-    low = _lower_same_length(text)
+    """The first word of the first :data:`FUZZY_MAX_CHARS` characters close to a lexicon entry (each distinct
+    word of :data:`FUZZY_MAX_WORD` letters at most is compared once)."""
+    low = _lower_same_length(text[:FUZZY_MAX_CHARS])
     keys = [k for k in compact if len(k) >= min_len]
+    tried = set()
     for m in re.finditer(r"[^\W\d_]+", low):
         w = m.group(0)
-        if len(w) < min_len:
+        if not min_len <= len(w) <= FUZZY_MAX_WORD or w in tried:
             continue
+        tried.add(w)
         close = difflib.get_close_matches(w, keys, n=1, cutoff=cutoff)
         if close:
             return LexiconMatch(compact[close[0]], m.start(), m.end(), text[m.start():m.end()])
@@ -988,6 +1032,7 @@ def find_regency(text: str, fuzzy: bool = False, content_dir: Path | None = None
     """Like :func:`match_regency`, with the span: ``.key`` is the canonical name."""
     if not text:
         return None
+    text = text[:PARSE_MAX_CHARS]
     pattern, compact = _regency_matcher(_regency_paths(content_dir))
     m = _pick(text, _lexicon_matches(text, pattern, compact, _SKIP_BEFORE_REGENCY))
     if m is None and fuzzy:
@@ -1010,9 +1055,11 @@ def suggest_regencies(text: str, n: int = 3, content_dir: Path | None = None) ->
     if not text:
         return []
     _, compact = _regency_matcher(_regency_paths(content_dir))
-    low = _norm_phrase(_lower_same_length(text))
+    low = _norm_phrase(_lower_same_length(text[:FUZZY_MAX_CHARS]))
     low = re.sub(r"^(kabupaten|kab|kota|kec|kecamatan|di|daerah)\s+", "", low)
-    probes = [re.sub(r"[\s\-]", "", low)] + [w for w in re.findall(r"[^\W\d_]+", low) if len(w) >= 3]
+    words = [w for w in re.findall(r"[^\W\d_]+", low) if 3 <= len(w) <= FUZZY_MAX_WORD]
+    probes = list(dict.fromkeys([re.sub(r"[\s\-]", "", low)] + words))
+    probes = [p for p in probes if len(p) <= FUZZY_MAX_WORD]
     scored: Dict[str, float] = {}
     for probe in probes:
         for alias, name in compact.items():
@@ -1029,6 +1076,7 @@ def find_occupation(text: str, fuzzy: bool = False, content_dir: Path | None = N
     """Like :func:`match_occupation`, with the span: ``.key`` is the occupation key."""
     if not text:
         return None
+    text = text[:PARSE_MAX_CHARS]
     pattern, compact = _occupation_matcher(_occupation_paths(content_dir))
     m = _pick(text, _lexicon_matches(text, pattern, compact, _SKIP_BEFORE_OCCUPATION))
     if m is None and fuzzy:
@@ -1056,6 +1104,7 @@ def extract_all(text: str, content_dir: Path | None = None, today: dt.date | Non
     """
     if not text:
         return []
+    text = text[:PARSE_MAX_CHARS]
     found: List[Dict[str, Any]] = []
     occ = find_occupation(text, content_dir=content_dir)
     if occ:

@@ -20,6 +20,8 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("TELEGRAM_MODE", "polling", "polling | webhook"),
     ("TELEGRAM_WEBHOOK_URL", "", "webhook mode: public HTTPS URL Telegram posts to (its path is served)"),
     ("TELEGRAM_WEBHOOK_SECRET", "(derived from the token)", "X-Telegram-Bot-Api-Secret-Token value"),
+    ("TELEGRAM_CALLBACK_SECRET", "(derived from the token)",
+     "key of the HMAC that binds button data to its chat (forged buttons are refused)"),
     ("TELEGRAM_SET_WEBHOOK", "1", "webhook mode: call setWebhook at start (0 when a deploy step does it)"),
     ("BOT_HOST", "0.0.0.0", "address of the webhook / health server"),
     ("BOT_PORT", "8080", "port of the webhook / health server (0 = any free port; -1 = no server)"),
@@ -73,6 +75,7 @@ class Settings:
     mode: str = "polling"
     webhook_url: str = ""
     webhook_secret: str = ""
+    callback_secret: str = ""
     set_webhook: bool = True
     host: str = "0.0.0.0"
     port: int = 8080
@@ -104,6 +107,7 @@ class Settings:
         s.mode = g("TELEGRAM_MODE", "polling").lower()
         s.webhook_url = g("TELEGRAM_WEBHOOK_URL")
         s.webhook_secret = g("TELEGRAM_WEBHOOK_SECRET")
+        s.callback_secret = g("TELEGRAM_CALLBACK_SECRET")
         s.set_webhook = g("TELEGRAM_SET_WEBHOOK", "1") not in ("0", "false", "no")
         s.host = g("BOT_HOST", "0.0.0.0")
         s.port = int(g("BOT_PORT", "8080"))
@@ -138,6 +142,18 @@ class Settings:
         if self.webhook_secret:
             return self.webhook_secret
         return hashlib.sha256(("lingkar-webhook-secret:" + self.token).encode()).hexdigest()
+
+    @property
+    def callback_key(self) -> str:
+        """The key that signs inline-button data: configured, or derived from the bot token.
+
+        Derived, every replica and restart of one bot uses the same key with nothing to store or share (Redis
+        may be wiped); whoever knows the bot token can act as the bot anyway. Changing it (or the token)
+        turns every button already sent into "Tombol ini sudah tidak berlaku".
+        """
+        if self.callback_secret:
+            return self.callback_secret
+        return hashlib.sha256(("lingkar-callback-key:" + self.token).encode()).hexdigest()
 
     @property
     def webhook_path(self) -> str:

@@ -24,6 +24,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from actions.identity import mask_phone
+
 from . import texts
 from .dispatcher import Turn
 from .rasa import RasaUnavailable
@@ -32,6 +34,7 @@ from .registry import PRIORITY_FALLBACK, PluginContext
 from .render import (
     PREFIX_MAPPED,
     PREFIX_RASA,
+    CallbackSigner,
     Plan,
     build_plan,
     contact_keyboard,
@@ -54,11 +57,6 @@ TYPING_AFTER = 0.5     # seconds Rasa may take before "typing…" is shown
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
-
-
-def mask_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return (digits[:4] + "*" * max(0, len(digits) - 7) + digits[-3:]) if len(digits) > 7 else "***"
 
 
 def referral_code(update: Update) -> str | None:
@@ -87,6 +85,7 @@ class CoreHandlers:
     def __init__(self, adapter: Adapter):
         self.a = adapter
         self.flood = FloodGuard(*adapter.settings.flood)
+        self.signer = CallbackSigner(adapter.settings.callback_key)
 
     # ---- installation ---------------------------------------------------------------------------
     def install(self, ctx: PluginContext) -> None:
@@ -214,13 +213,12 @@ class CoreHandlers:
         q = update.callback_query
         turn = Turn.current()
         data = q.data or ""
-        if data.startswith(PREFIX_MAPPED):
-            payload = await self.a.store.get_payload(data[len(PREFIX_MAPPED):])
-        else:
-            payload = data[len(PREFIX_RASA):] or None
         msg = q.message if isinstance(q.message, Message) else None
         chat_id = q.message.chat.id if q.message is not None else q.from_user.id
+        payload = await self.issued_payload(chat_id, data)
         if payload is None:
+            log.info("update %s: button data not issued to chat %s (%d bytes): refused, nothing sent to Rasa",
+                     update.update_id, chat_id, len(data.encode()))
             await self.answer(q, texts.BUTTON_EXPIRED)
             return
         if msg is not None:
@@ -234,6 +232,14 @@ class CoreHandlers:
         title = self.button_title(msg, data) or payload
         await turn.once("show", lambda: self.show_choice(chat_id, msg, title))
         await self.to_rasa(update, payload, extra={"button": True})
+
+    async def issued_payload(self, chat_id: int, data: str) -> str | None:
+        """The payload of callback ``data`` if the bot issued it to ``chat_id`` (and, if mapped, still has it)."""
+        if data.startswith(PREFIX_MAPPED):
+            token = self.signer.mapped_token(data)
+            payload = await self.a.store.get_payload(token) if token else None
+            return payload if payload is not None and self.signer.mapped_ok(chat_id, token, payload) else None
+        return self.signer.inline_payload(chat_id, data)
 
     async def on_unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.answer(update.callback_query, texts.BUTTON_EXPIRED)
@@ -319,7 +325,7 @@ class CoreHandlers:
             typing = asyncio.create_task(self.typing(chat_id))
             try:
                 reply = await self.a.rasa.send(f"telegram:{user.id}", text, meta)
-                plan = build_plan(chat_id, reply, contact_keyboard_open=kb_open)
+                plan = build_plan(chat_id, reply, contact_keyboard_open=kb_open, signer=self.signer)
                 if not plan.steps:
                     log.warning("update %s: Rasa's reply has nothing Telegram can show", update.update_id)
             except RasaUnavailable as exc:

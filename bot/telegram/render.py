@@ -9,16 +9,21 @@ Text: messages are sent with ``parse_mode=HTML``; every text is escaped (``&``, 
 Telegram's limit (4096 characters after entity parsing, counted in UTF-16 code units) is split on line
 boundaries (on spaces, or hard, only for a single line that is itself too long).
 
-Buttons: Rasa ``buttons`` become an inline keyboard. ``callback_data`` is ``r:<payload>`` when that fits
-Telegram's 64 bytes, otherwise ``m:<token>`` where the token maps to the payload in the store (the
-mapping is returned in :attr:`Plan.payloads` and must be saved before the plan is sent).
+Buttons: Rasa ``buttons`` become an inline keyboard. A Telegram client can send any ``callback_data`` it
+likes, so the data is bound to the chat the button was sent to by an HMAC (:class:`CallbackSigner`, key
+``TELEGRAM_CALLBACK_SECRET``): ``r:<mac><payload>`` when that fits Telegram's 64 bytes, otherwise
+``m:<token>`` where the token (itself an HMAC of chat and payload) maps to the payload in the store (the
+mapping is returned in :attr:`Plan.payloads` and must be saved before the plan is sent). Data without a
+valid MAC for the chat it comes from (forged, from another chat, or signed with an older key) is refused.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -29,6 +34,9 @@ CAPTION_LIMIT = 1024
 CALLBACK_LIMIT = 64
 PREFIX_RASA = "r:"
 PREFIX_MAPPED = "m:"
+MAC_LEN = 12      # base64url characters (72 bits) of the HMAC in inline callback data
+TOKEN_LEN = 22    # base64url characters (132 bits) of a mapped payload's token
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 
 _BOLD = re.compile(r"\*(?=\S)([^*\n]*?\S)\*")
 
@@ -93,22 +101,60 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
     return [c for c in chunks if c]
 
 
-def payload_token(payload: str) -> str:
-    """A short, stable token for a long callback payload (same payload -> same token)."""
-    return base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()).decode()[:22]
+class CallbackSigner:
+    """Issues and checks callback data: a payload is accepted only in the chat it was issued to.
+
+    The MAC is HMAC-SHA256 over the chat id and the payload with the adapter's key
+    (:attr:`bot.telegram.config.Settings.callback_key`); a mapped payload's token is such an HMAC as well,
+    so the store is only ever asked for tokens the bot could have issued, and the payload found must match.
+    """
+
+    def __init__(self, key: str | bytes):
+        self.key = key.encode() if isinstance(key, str) else bytes(key)
+
+    @classmethod
+    def throwaway(cls) -> CallbackSigner:
+        """A signer with a random key: the buttons it signs are never accepted (previews, tests)."""
+        return cls(secrets.token_bytes(32))
+
+    def _mac(self, chat_id: int, kind: str, payload: str, length: int) -> str:
+        digest = hmac.new(self.key, f"{kind}\n{chat_id}\n{payload}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode()[:length]
+
+    def data_for(self, chat_id: int, payload: str, payloads: Dict[str, str]) -> str:
+        """Callback data for ``payload`` in ``chat_id``; a mapped payload is added to ``payloads``."""
+        data = PREFIX_RASA + self._mac(chat_id, "r", payload, MAC_LEN) + payload
+        if len(data.encode()) <= CALLBACK_LIMIT:
+            return data
+        token = self._mac(chat_id, "m", payload, TOKEN_LEN)
+        payloads[token] = payload
+        return PREFIX_MAPPED + token
+
+    def inline_payload(self, chat_id: int, data: str) -> str | None:
+        """The payload of ``r:`` data issued to ``chat_id``, or None (forged, another chat's, an old key's)."""
+        body = data[len(PREFIX_RASA):] if data.startswith(PREFIX_RASA) else ""
+        mac, payload = body[:MAC_LEN], body[MAC_LEN:]
+        if not payload or not hmac.compare_digest(mac, self._mac(chat_id, "r", payload, MAC_LEN)):
+            return None
+        return payload
+
+    def mapped_token(self, data: str) -> str | None:
+        """The token of ``m:`` data when it has the shape of one the bot issues (worth a store lookup)."""
+        token = data[len(PREFIX_MAPPED):] if data.startswith(PREFIX_MAPPED) else ""
+        return token if len(token) == TOKEN_LEN and _TOKEN_CHARS.fullmatch(token) else None
+
+    def mapped_ok(self, chat_id: int, token: str, payload: str) -> bool:
+        """True when ``token`` was issued for ``payload`` in ``chat_id``."""
+        return hmac.compare_digest(token, self._mac(chat_id, "m", payload, TOKEN_LEN))
 
 
-def callback_data_for(payload: str, payloads: Dict[str, str]) -> str:
-    data = PREFIX_RASA + payload
-    if len(data.encode()) <= CALLBACK_LIMIT:
-        return data
-    token = payload_token(payload)
-    payloads[token] = payload
-    return PREFIX_MAPPED + token
+def inline_keyboard(buttons: List[Dict[str, Any]], payloads: Dict[str, str], chat_id: int = 0,
+                    signer: CallbackSigner | None = None) -> Dict[str, Any] | None:
+    """Rasa buttons (``title`` + ``payload``, or ``title`` + ``url``) -> an InlineKeyboardMarkup dict.
 
-
-def inline_keyboard(buttons: List[Dict[str, Any]], payloads: Dict[str, str]) -> Dict[str, Any] | None:
-    """Rasa buttons (``title`` + ``payload``, or ``title`` + ``url``) -> an InlineKeyboardMarkup dict."""
+    Payload buttons are signed for ``chat_id`` by ``signer`` (without one they can never be pressed).
+    """
+    signer = signer or CallbackSigner.throwaway()
     items = []
     for b in buttons:
         title = str(b.get("title") or b.get("payload") or "").strip()[:64]
@@ -117,7 +163,7 @@ def inline_keyboard(buttons: List[Dict[str, Any]], payloads: Dict[str, str]) -> 
         if b.get("url"):
             items.append({"text": title, "url": str(b["url"])})
         elif b.get("payload") is not None:
-            items.append({"text": title, "callback_data": callback_data_for(str(b["payload"]), payloads)})
+            items.append({"text": title, "callback_data": signer.data_for(chat_id, str(b["payload"]), payloads)})
     if not items:
         return None
     per_row = 2 if len(items) >= 4 and all(len(i["text"]) <= 18 for i in items) else 1
@@ -189,7 +235,7 @@ def _last_open_message(steps: List[Dict[str, Any]]) -> Dict[str, Any] | None:
     return None
 
 
-def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan) -> None:
+def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan, signer: CallbackSigner) -> None:
     steps = plan.steps
     if custom.get("request_contact"):
         last = _last_open_message(steps)
@@ -215,24 +261,29 @@ def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan) -> None:
             "chat_id": chat_id, "latitude": float(loc["latitude"]), "longitude": float(loc["longitude"])}})
         return
     if custom.get("text") or custom.get("buttons"):
-        markup = inline_keyboard(custom.get("buttons") or [], plan.payloads)
+        markup = inline_keyboard(custom.get("buttons") or [], plan.payloads, chat_id, signer)
         steps.extend(text_steps(chat_id, str(custom.get("text") or ""), markup))
         return
     # Anything else is meant for another channel: not shown.
 
 
-def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_open: bool = False) -> Plan:
+def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_open: bool = False,
+               signer: CallbackSigner | None = None) -> Plan:
     """Rasa REST messages -> the Telegram calls that show them.
+
+    ``signer`` signs the payload buttons for ``chat_id`` (without one, buttons are shown but never accepted).
 
     ``contact_keyboard_open``: the share-contact keyboard is currently shown in this chat; unless this
     reply asks for the number again, the keyboard is removed with the first message that can carry it.
     """
     plan = Plan()
+    signer = signer or CallbackSigner.throwaway()
     for m in _merge_texts(messages):
         text = m.get("text")
         buttons = m.get("buttons") or m.get("quick_replies")
         if buttons:
-            plan.steps.extend(text_steps(chat_id, str(text or ""), inline_keyboard(buttons, plan.payloads)))
+            markup = inline_keyboard(buttons, plan.payloads, chat_id, signer)
+            plan.steps.extend(text_steps(chat_id, str(text or ""), markup))
         elif isinstance(text, str) and text.strip():
             plan.steps.extend(text_steps(chat_id, text))
         if m.get("image"):
@@ -244,7 +295,7 @@ def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_op
             if url:
                 plan.steps.append({"method": "sendDocument", "params": {"chat_id": chat_id, "document": str(url)}})
         if isinstance(m.get("custom"), dict):
-            _custom_steps(chat_id, m["custom"], plan)
+            _custom_steps(chat_id, m["custom"], plan, signer)
     if contact_keyboard_open and not plan.contact_keyboard:
         target = next((s for s in plan.steps if s["method"] == "sendMessage" and "reply_markup" not in s["params"]),
                       None)

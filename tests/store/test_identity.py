@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 
 import pytest
 
@@ -238,3 +239,118 @@ def test_installed_filter_masks_every_logger():
     out = buf.getvalue()
     assert "7401054507900001" not in out and "3456-7890" not in out
     assert "+62812****890" in out and "7401**********01" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Every format the validators accept is masked in log output
+# --------------------------------------------------------------------------------------------
+# Numbers of every accepted length (national significant number of 9 to 12 digits, every operator prefix).
+_NATIONALS = ["811234567", "8521234567", "81234567890", "877123456789", "895012345678", "838765432109"]
+_PREFIXES = ["0", "62", "+62", "0062", "", "620", "+62 (0)", "+62(0)", "+62 0", "(0", "62-", "+62-", "0062 "]
+_SEPARATORS = [" ", "-", ".", "/", " - ", "  ", ". ", " / ", ")", ") ", "", "-(", ")-"]
+_GROUPINGS = [(4,), (3, 4), (4, 4), (3, 3, 3), (2, 4, 4), (4, 3, 3), (1, 3, 4, 4)]
+# Around the number in a log line: free text, a dict repr, key=value, brackets, start and end of the line.
+_CONTEXTS = ["hubungi saya di {} ya", "{{'phone': '{}'}}", "phone={},", "({})", "{}", "nomor HP:{}", "HP {}."]
+
+
+def _grouped(digits: str, sizes, sep: str) -> str:
+    parts, i = [], 0
+    for size in sizes:
+        if i >= len(digits):
+            break
+        parts.append(digits[i:i + size])
+        i += size
+    if i < len(digits):
+        parts.append(digits[i:])
+    return sep.join(parts)
+
+
+def _accepted_phone_formats():
+    """Candidate spellings of each number, kept only when the validator itself accepts them."""
+    out = {}
+    for national in _NATIONALS:
+        for prefix in _PREFIXES:
+            for sep in _SEPARATORS:
+                for sizes in _GROUPINGS:
+                    text = prefix + _grouped(national, sizes, sep)
+                    if prefix == "(0":
+                        text = "(0" + _grouped(national, sizes, ") " if sep == " " else sep)
+                    if check_phone(text).ok:
+                        out[text] = national
+    return out
+
+
+_NIKS = ["7401054507900001", "7471016002850123", "3273010101990001"]
+_NIK_GROUPINGS = [(16,), (6, 6, 4), (4, 4, 4, 4), (2, 2, 2, 6, 4), (2, 2, 2, 2, 2, 2, 4), (6, 6), (2, 2, 2, 10),
+                  (8, 8), (4, 12)]
+_NIK_SEPARATORS = [" ", "-", ".", "  ", " - ", ". ", " . ", "--"]
+
+
+def _accepted_nik_formats():
+    out = {}
+    for nik in _NIKS:
+        for sizes in _NIK_GROUPINGS:
+            for sep in _NIK_SEPARATORS:
+                text = _grouped(nik, sizes, sep)
+                if validate_nik(text, today=TODAY).ok:
+                    out[text] = nik
+    return out
+
+
+def _leaks(out: str, secret: str) -> bool:
+    """True when the digits of ``secret`` appear in order in a line, whatever stands between them."""
+    return any(secret in re.sub(r"\D", "", line) for line in out.splitlines())
+
+
+def _log_through_real_filter(lines):
+    """Log each line through a logger, with the log filter the processes install; return the output."""
+    logger, handler, buf = _capture("lingkar.test.formats")
+    install_log_filter()
+    try:
+        for line in lines:
+            logger.info("%s", line)
+            logger.warning(line)
+    finally:
+        logger.removeHandler(handler)
+        uninstall_log_filter()
+    return buf.getvalue()
+
+
+def test_every_accepted_phone_format_is_masked_in_logs():
+    formats = _accepted_phone_formats()
+    assert len(formats) > 300 and len(set(formats.values())) == len(_NATIONALS)  # the generator works
+    leaked = []
+    for text, national in formats.items():
+        for context in _CONTEXTS:
+            out = _log_through_real_filter([context.format(text)])
+            if _leaks(out, national) or "****" not in out:
+                leaked.append(f"{context.format(text)!r} -> {out.splitlines()[0]!r}")
+    assert not leaked, f"{len(leaked)} unmasked, e.g.:\n" + "\n".join(leaked[:15])
+
+
+def test_every_accepted_nik_format_is_masked_in_logs():
+    formats = _accepted_nik_formats()
+    assert len(formats) >= len(_NIKS) * len(_NIK_GROUPINGS) * len(_NIK_SEPARATORS) // 2
+    leaked = []
+    for text, nik in formats.items():
+        for context in ["NIK {} benar", "{{'nik': '{}'}}", "nik={};", "{}", "NIK:{}."]:
+            out = _log_through_real_filter([context.format(text)])
+            if _leaks(out, nik[4:14]) or "**" not in out:
+                leaked.append(f"{context.format(text)!r} -> {out.splitlines()[0]!r}")
+    assert not leaked, f"{len(leaked)} unmasked, e.g.:\n" + "\n".join(leaked[:15])
+
+
+@pytest.mark.parametrize("text", [
+    "sender telegram:123456789 at 2026-11-24 12:00:01",
+    "iuran Rp16.800 per bulan, JKK 0,24%",
+    "update 912345678 of chat 7201 took 0.85 s",
+    "umur 35 gaji 2.500.000 di Kendari",
+])
+def test_masking_leaves_other_numbers_alone(text):
+    assert mask_text(text) == text
+
+
+def test_the_adapter_masks_with_the_same_function():
+    import bot.telegram.handlers as handlers
+
+    assert not hasattr(handlers, "mask_phone") or handlers.mask_phone is mask_phone

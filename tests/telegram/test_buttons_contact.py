@@ -26,10 +26,11 @@ async def test_buttons_become_inline_keyboard_and_press_goes_to_rasa(fake_tg, fa
     sent = fake_tg.successful("sendMessage", USER)[0]
     buttons = keyboard(sent)
     assert [b["text"] for b in buttons] == ["JKK", "JKM", "JHT", "Cek iuran saya"]
-    assert buttons[0]["callback_data"] == "r:/ask_jkk"
+    jkk = buttons[0]["callback_data"]
+    assert jkk.startswith("r:") and jkk.endswith("/ask_jkk")      # signed for this chat (test_callback_forgery)
 
     msg = fake_tg.last_keyboard_message(USER)
-    press = await fake_tg.push(fake_tg.callback(USER, msg, "r:/ask_jkk"))
+    press = await fake_tg.push(fake_tg.callback(USER, msg, jkk))
     await fake_tg.wait_texts(USER, 2)
     qid = press["callback_query"]["id"]
     answered = fake_tg.successful("answerCallbackQuery")
@@ -67,8 +68,9 @@ async def test_double_press_and_unknown_buttons(fake_tg, fake_rasa, start_adapte
     await fake_tg.push(fake_tg.text(USER, "menu"))
     await fake_tg.wait_texts(USER, 1)
     msg = fake_tg.last_keyboard_message(USER)
-    await fake_tg.push(fake_tg.callback(USER, msg, "r:/ask_jkk"))
-    await fake_tg.push(fake_tg.callback(USER, msg, "r:/ask_jkm"))     # a second tap on the same keyboard
+    data = [b["callback_data"] for b in keyboard(fake_tg.successful("sendMessage", USER)[0])]
+    await fake_tg.push(fake_tg.callback(USER, msg, data[0]))
+    await fake_tg.push(fake_tg.callback(USER, msg, data[1]))     # a second tap on the same keyboard
     await fake_tg.push(fake_tg.callback(USER, msg, "m:doesnotexist"))
     await fake_tg.push(fake_tg.callback(USER, msg, "zz:whatever"))
     await fake_tg.wait_for(lambda f: len(f.successful("answerCallbackQuery")) == 4)

@@ -7,9 +7,10 @@ from bot.telegram.config import Settings, file_url_for
 from bot.telegram.intake import chat_key
 from bot.telegram.ratelimit import FloodGuard
 from bot.telegram.render import (
+    MAC_LEN,
     TEXT_LIMIT,
+    CallbackSigner,
     build_plan,
-    callback_data_for,
     escape,
     split_text,
     to_html,
@@ -58,18 +59,39 @@ def test_split_one_huge_line_on_spaces_and_emoji_counted_as_two():
 
 
 def test_callback_data_short_inline_long_mapped_stably():
+    signer = CallbackSigner("k")
     payloads = {}
-    assert callback_data_for("/ask_jkk", payloads) == "r:/ask_jkk" and payloads == {}
+    data = signer.data_for(5, "/ask_jkk", payloads)
+    assert data.startswith("r:") and data.endswith("/ask_jkk") and len(data) == 2 + MAC_LEN + 8 and payloads == {}
+    assert signer.inline_payload(5, data) == "/ask_jkk"
     long = '/inform{"occupation":"pedagang","regency":"Kabupaten Konawe Kepulauan","income":2500000}'
-    a = callback_data_for(long, payloads)
-    b = callback_data_for(long, {})
+    a = signer.data_for(5, long, payloads)
+    b = signer.data_for(5, long, {})
     assert a == b and a.startswith("m:") and len(a.encode()) <= 64
     assert payloads == {a[2:]: long}
+    assert signer.mapped_token(a) == a[2:] and signer.mapped_ok(5, a[2:], long)
     # exactly at the limit still inline; one byte more is mapped (multi-byte characters counted in bytes)
-    edge = "/" + "a" * 61
-    assert callback_data_for(edge, {}) == "r:" + edge
-    assert callback_data_for(edge + "a", {}).startswith("m:")
-    assert callback_data_for("/pilih é" + "a" * 54, {}).startswith("m:")
+    edge = "/" + "a" * (61 - MAC_LEN)
+    assert signer.data_for(5, edge, {}).endswith(edge) and len(signer.data_for(5, edge, {})) == 64
+    assert signer.data_for(5, edge + "a", {}).startswith("m:")
+    assert signer.data_for(5, "/pilih é" + "a" * (54 - MAC_LEN), {}).startswith("m:")
+
+
+def test_callback_data_is_bound_to_its_chat_and_key():
+    signer = CallbackSigner("k")
+    data = signer.data_for(5, "/affirm", {})
+    assert signer.inline_payload(6, data) is None                       # another chat
+    assert CallbackSigner("other").inline_payload(5, data) is None      # another key (rotated secret)
+    assert signer.inline_payload(5, data[:-1] + "X") is None            # payload changed
+    assert signer.inline_payload(5, "r:/affirm") is None                # the old, unsigned format
+    assert signer.inline_payload(5, "r:") is None and signer.inline_payload(5, "") is None
+    token = signer.data_for(5, "/x" * 40, {})[2:]
+    assert not signer.mapped_ok(6, token, "/x" * 40) and not signer.mapped_ok(5, token, "/y" * 40)
+    assert signer.mapped_token("m:short") is None and signer.mapped_token("m:" + "é" * 22) is None
+    # a plan built without the adapter's signer shows buttons that can never be pressed
+    plan = build_plan(5, [{"text": "?", "buttons": [{"title": "Ya", "payload": "/affirm"}]}])
+    shown = plan.steps[0]["params"]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert signer.inline_payload(5, shown) is None
 
 
 def test_plan_keyboard_layout_and_contact_keyboard_rules():
