@@ -28,7 +28,8 @@ too (with Redis the old key is deleted first, because Rasa's save merges the sto
 Personal answers of a lead form that stored nothing are erased as well (:func:`redact_unsaved_forms`): a
 ``lead_form`` / ``sponsor_form`` that was cancelled ("batal"), refused (no consent) or rejected by the store
 (the action sets ``history_erased`` to ``"form"``), or abandoned — the form was deactivated without being
-submitted (another topic took over) or a new conversation session began while it was open. What the worker
+submitted, another form (e.g. the eligibility check) took over, or a new conversation session began while it was
+open. What the worker
 typed during the form becomes ``[dihapus]`` (intent kept, entities dropped), the form's personal slots
 (name, phone, NIK, contact time, sponsor details) are set to None in the stored events, and every bot message
 that echoes one of those values is blanked too. A form still open when the worker simply stops answering
@@ -142,14 +143,15 @@ def _form_windows(events: list) -> list:
     """(start, end, unsaved) for each run of a personal-data form: ``start`` is the index of the event that
     activated it, ``end`` the index where it ended (len(events) if still open); ``unsaved`` is True when it
     ended without its answers being stored: a ``history_erased = "form"`` marker before the next form, no
-    ``action_submit_lead`` right after its end (cancelled or abandoned), or a new session while it was open."""
+    ``action_submit_lead`` right after its end (cancelled or abandoned: the stores save a tracker at the end of
+    a turn, after the actions that follow), another form or a new session starting while it was open."""
     windows, start = [], None
     for i, e in enumerate(events):
         if isinstance(e, ActiveLoop):
             if start is None and e.name in PERSONAL_FORMS:
                 start = i
             elif start is not None and e.name not in PERSONAL_FORMS:
-                windows.append([start, i, None])
+                windows.append([start, i, True if e.name else None])  # another form took over: abandoned
                 start = None
         elif isinstance(e, SessionStarted) and start is not None:
             windows.append([start, i, True])
@@ -165,7 +167,7 @@ def _form_windows(events: list) -> list:
                           if isinstance(e, ActiveLoop) and e.name in PERSONAL_FORMS), len(events))
         marked = any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value == FORM_ERASED
                      for e in events[w[1]:following])
-        w[2] = marked or (not submitted and bool(nxt))
+        w[2] = marked or not submitted
     return [tuple(w) for w in windows]
 
 

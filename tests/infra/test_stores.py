@@ -11,7 +11,15 @@ import pytest
 import redis
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import ConnectionException
 
@@ -350,6 +358,15 @@ def _abandon(tracker: DialogueStateTracker) -> None:
         tracker.update(e)
 
 
+def _other_form(tracker: DialogueStateTracker) -> None:
+    """"cek kelayakan" in the middle of the lead form: Rasa rejects the lead form and starts the eligibility form."""
+    for e in (ActionExecuted("action_listen"), _u("cek kelayakan", "check_eligibility"),
+              ActionExecutionRejected("lead_form"), ActionExecuted("eligibility_form"),
+              ActiveLoop("eligibility_form"), SlotSet("requested_slot", "occupation"),
+              BotUttered("Apa pekerjaan Anda sehari-hari?"), ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
 def _new_session(tracker: DialogueStateTracker) -> None:
     """The worker walked away mid-form; hours later a new session starts."""
     for e in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
@@ -366,7 +383,8 @@ def _submit(tracker: DialogueStateTracker) -> None:
         tracker.update(e)
 
 
-@pytest.mark.parametrize("ending", [_cancel, _abandon, _new_session], ids=["cancelled", "abandoned", "new-session"])
+@pytest.mark.parametrize("ending", [_cancel, _abandon, _other_form, _new_session],
+                         ids=["cancelled", "abandoned", "another-form", "new-session"])
 async def test_unsaved_lead_form_leaves_nothing_in_the_redis_tracker(redis_env, shared_redis, prefix,
                                                                       project_domain, ending):
     store = EnvTrackerStore(domain=project_domain, host=None)
