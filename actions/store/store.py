@@ -572,7 +572,6 @@ class Store:
             if tid is not None:
                 agent = conn.execute(select(agents).where(agents.c.telegram_user_id == tid)).first()
                 if agent is not None:
-                    counts["cards"] += self._redact_cards(conn, "owner", agent_ids=[agent.id])
                     # The code stays (past leads and events refer to it); who the agent was does not.
                     conn.execute(update(agents).where(agents.c.id == agent.id).values(
                         telegram_user_id=None, name=None, phone=None, organisation=None,
@@ -581,6 +580,8 @@ class Store:
                     conn.execute(delete(outbox).where(outbox.c.agent_id == agent.id,
                                                       outbox.c.delivered_at.is_(None)))
                     self._audit(conn, "owner", "agent.anonymised", "agent", agent.id, {"code": agent.code})
+                    # after the UPDATE (which waits for a record_card holding the row): its card is seen here
+                    counts["cards"] += self._redact_cards(conn, "owner", agent_ids=[agent.id])
                     counts["agent"] = 1
             subject = self._subject(conn, sender_id, create=False)
             if subject:
