@@ -207,6 +207,7 @@ posted_cards = Table(
     Column("agent_id", Integer),
     Column("chat_id", BigInteger, nullable=False),
     Column("message_id", BigInteger, nullable=False),
+    Column("kind", String(16)),  # NULL: a card about this subject; "reminder": a list naming it among others
     Column("posted_at", UTCDateTime, nullable=False),
     Index("ix_posted_cards_lead", "lead_id"),
     Index("ix_posted_cards_handoff", "handoff_id"),

@@ -597,10 +597,11 @@ class Store:
 
     # ------------------------------------------------------------------ posted staff cards
     def record_card(self, chat_id: int, message_id: int, *, lead_id: int | None = None,
-                    handoff_id: int | None = None, agent_id: int | None = None) -> bool:
+                    handoff_id: int | None = None, agent_id: int | None = None, kind: str | None = None) -> bool:
         """Remember where a staff card about a lead, handoff or agent application was posted, so that
         deleting the data later edits the card too. Returns False when the data was deleted while the card
         was being posted: then the card is queued for the same edit at once (a ``cards.redact`` event).
+        ``kind="reminder"``: the message is the daily list, which names this lead among others.
 
         The subject's row is locked (PostgreSQL) so this never races a deletion past each other: either
         the deletion sees this card, or this sees the deletion."""
@@ -614,17 +615,19 @@ class Store:
             gone = row is None or (table is agents and row.telegram_user_id is None)
             if gone:
                 self._outbox(conn, "cards.redact", {"cards": [[int(chat_id), int(message_id)]], "reason": "owner",
-                                                    "kind": _card_kind(lead_id, handoff_id)})
+                                                    "kind": kind or _card_kind(lead_id, handoff_id)})
                 return False
             conn.execute(insert(posted_cards).values(lead_id=lead_id, handoff_id=handoff_id, agent_id=agent_id,
-                                                     chat_id=int(chat_id), message_id=int(message_id),
+                                                     chat_id=int(chat_id), message_id=int(message_id), kind=kind,
                                                      posted_at=self.now()))
             return True
 
     def cards_for(self, *, lead_id: int | None = None, handoff_id: int | None = None,
-                  agent_id: int | None = None) -> List[tuple]:
-        """(chat_id, message_id) of the recorded cards about one lead, handoff or agent."""
+                  agent_id: int | None = None, kind: str | None = None) -> List[tuple]:
+        """(chat_id, message_id) of the recorded cards (``kind=None``) or reminders (``"reminder"``) about one
+        lead, handoff or agent."""
         stmt = select(posted_cards.c.chat_id, posted_cards.c.message_id).order_by(posted_cards.c.id)
+        stmt = stmt.where(posted_cards.c.kind.is_(None) if kind is None else posted_cards.c.kind == kind)
         for col, value in ((posted_cards.c.lead_id, lead_id), (posted_cards.c.handoff_id, handoff_id),
                            (posted_cards.c.agent_id, agent_id)):
             if value is not None:
@@ -642,14 +645,18 @@ class Store:
                                ("agent", posted_cards.c.agent_id, agent_ids)):
             if not ids:
                 continue
-            rows = conn.execute(select(posted_cards.c.chat_id, posted_cards.c.message_id)
+            rows = conn.execute(select(posted_cards.c.chat_id, posted_cards.c.message_id, posted_cards.c.kind)
                                 .where(col.in_(list(ids))).order_by(posted_cards.c.id)).all()
             if not rows:
                 continue
             conn.execute(delete(posted_cards).where(col.in_(list(ids))))
-            self._outbox(conn, "cards.redact", {"cards": [[r.chat_id, r.message_id] for r in rows],
-                                                "reason": reason, "kind": kind})
-            total += len(rows)
+            for what in (kind, "reminder"):
+                cards = list(dict.fromkeys((r.chat_id, r.message_id) for r in rows
+                                           if (r.kind == "reminder") == (what == "reminder")))
+                if cards:
+                    self._outbox(conn, "cards.redact", {"cards": [list(c) for c in cards], "reason": reason,
+                                                        "kind": what})
+                    total += len(cards)
         return total
 
     # ------------------------------------------------------------------ retention

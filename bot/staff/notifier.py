@@ -17,11 +17,12 @@ QR code on approval, a short note on rejection or deactivation). Events whose le
 (deleted by its owner) are acked without posting anything.
 
 Deletion reaches the staff group: the chat and message id of every lead, handoff and agent-application card
-posted here is recorded (``Store.record_card``). When the person deletes their data ("hapus data saya") or the
-retention period ends, the store queues a ``cards.redact`` event and this notifier edits each of those cards to
-say so (``editMessageText``, buttons removed); a card that is gone or already edited counts as done, and a Bot
-API failure releases the event for a retry like any other. The notifier also runs the retention job
-(``Store.prune_retention``) every ``RETENTION_INTERVAL`` seconds (default 3600; 0 turns it off here).
+posted here is recorded (``Store.record_card``), and of the daily reminder for each lead it names. When the
+person deletes their data ("hapus data saya") or the retention period ends, the store queues a ``cards.redact``
+event and this notifier edits each of those cards to say so (``editMessageText``, buttons removed); a card that
+is gone or already edited counts as done, and a Bot API failure releases the event for a retry like any other.
+The notifier also runs the retention job (``Store.prune_retention``) every ``RETENTION_INTERVAL`` seconds
+(default 3600; 0 turns it off here).
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ REDACTED = {
     ("owner", "agent"): "🗑 Data pendaftar agen ini dihapus atas permintaan pemiliknya.",
     ("retention", "lead"): "🗑 Data lead ini dihapus karena masa simpannya berakhir.",
     ("retention", "handoff"): "🗑 Data permintaan ini dihapus karena masa simpannya berakhir.",
+    ("owner", "reminder"): "🗑 Pengingat ini memuat data yang dihapus atas permintaan pemiliknya. "
+                           "Daftar terbaru: /leads",
+    ("retention", "reminder"): "🗑 Pengingat ini memuat data yang masa simpannya berakhir. Daftar terbaru: /leads",
 }
 #: Bot API answers to an edit that mean "nothing left to do" for that card.
 _EDIT_DONE = ("message is not modified", "message to edit not found", "message can't be edited",
@@ -297,7 +301,7 @@ class Notifier:
             raise Undeliverable(exc.message) from exc
 
     # ---- deletion reaches the staff group -----------------------------------------------------------
-    async def _record(self, message_id: int, **about: int) -> None:
+    async def _record(self, message_id: int, **about: Any) -> None:
         """Remember where a card was posted (for a later deletion). The card is out already: a failure here is
         logged, never a reason to post it again."""
         chat_id = self.settings.staff_chat_id
@@ -361,7 +365,9 @@ class Notifier:
         leads, total = await asyncio.to_thread(self._stale, hours)
         try:
             if leads:
-                await self._to_staff(cards.reminder(leads, total, hours, now))
+                message_id = await self._to_staff(cards.reminder(leads, total, hours, now))
+                for lead in leads:  # the list names them: a deletion edits it too
+                    await self._record(message_id, lead_id=lead.id, kind="reminder")
         except (NetworkError, TimedOut, RetryAfter) as exc:
             log.warning("reminder %s not sent yet: %s", key, exc)
             return False

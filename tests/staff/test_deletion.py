@@ -88,6 +88,26 @@ async def test_a_card_posted_while_its_lead_is_deleted_is_edited_too(store, staf
         await notifier.close()
 
 
+async def test_the_daily_reminder_naming_a_deleted_lead_is_edited_too(store, staff, fake_tg, clock):
+    notifier = Notifier(store, settings(fake_tg))
+    await notifier.start()
+    try:
+        lead = store.upsert_lead(**lead_kwargs(sender_id=SENDER, name="Lama Sekali")).lead
+        other = store.upsert_lead(**lead_kwargs(name="Orang Lain")).lead
+        drain_outbox(store)
+        clock.advance(hours=49)                                   # untouched for 49 h; 11:00 WITA
+        assert await notifier.remind_if_due() is True
+        [reminder] = store.cards_for(lead_id=lead.id, kind="reminder")
+        assert store.cards_for(lead_id=other.id, kind="reminder") == [reminder]
+        assert "Lama Sekali" in card_text(fake_tg, reminder)
+        store.delete_sender_data(SENDER)
+        while await notifier.step():
+            pass
+        assert card_text(fake_tg, reminder) == REDACTED[("owner", "reminder")]
+    finally:
+        await notifier.close()
+
+
 async def wait_until(predicate, timeout: float = 15.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while not await predicate():

@@ -1,7 +1,8 @@
 """Posted staff cards: where each card about a lead, handoff or agent application was posted.
 
 "hapus data saya" and the retention job edit these messages to say the data was deleted, so the
-staff group keeps no copy of it. Only chat and message ids are stored (no personal data).
+staff group keeps no copy of it. ``kind`` is NULL for a card about one subject, ``reminder`` for the daily
+list that names the lead among others. Only chat and message ids are stored (no personal data).
 
 Revision ID: 0004
 Revises: 0002
@@ -29,6 +30,7 @@ def upgrade() -> None:
         sa.Column("agent_id", sa.Integer),
         sa.Column("chat_id", sa.BigInteger, nullable=False),
         sa.Column("message_id", sa.BigInteger, nullable=False),
+        sa.Column("kind", sa.String(16)),
         sa.Column("posted_at", TS, nullable=False),
     )
     op.create_index("ix_posted_cards_lead", "posted_cards", ["lead_id"])
