@@ -20,7 +20,7 @@ from bot.staff.plugin import staff_and_agents
 from bot.telegram.handlers import DELETE_PAYLOAD
 from tests.telegram.conftest import inbox  # noqa: F401  (the SQLite and Redis inbox backends)
 
-from .fixtures import STAFF_CHAT, drain_outbox, lead_kwargs, staff_settings_for
+from .fixtures import STAFF, STAFF_CHAT, drain_outbox, lead_kwargs, staff_settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = 555123
@@ -104,6 +104,30 @@ async def test_the_daily_reminder_naming_a_deleted_lead_is_edited_too(store, sta
         while await notifier.step():
             pass
         assert card_text(fake_tg, reminder) == REDACTED[("owner", "reminder")]
+    finally:
+        await notifier.close()
+
+
+async def test_a_card_shown_to_staff_on_request_is_edited_too(store, staff, fake_tg, bot):
+    """/lead shows the card in a staff member's private chat: that copy is edited like the group's."""
+    notifier = Notifier(store, settings(fake_tg))
+    await notifier.start()
+    try:
+        lead = store.upsert_lead(**lead_kwargs(sender_id=SENDER, name="Wa Ode Sitti")).lead
+        drain_outbox(store)
+        await fake_tg.push(fake_tg.text(STAFF, f"/lead {lead.id}"))
+        await fake_tg.wait_texts(STAFF, 1)
+
+        async def recorded() -> bool:
+            return bool(store.cards_for(lead_id=lead.id))
+
+        await wait_until(recorded)
+        [shown] = store.cards_for(lead_id=lead.id)
+        assert shown[0] == STAFF and "Wa Ode Sitti" in card_text(fake_tg, shown)
+        store.delete_sender_data(SENDER)
+        while await notifier.step():
+            pass
+        assert card_text(fake_tg, shown) == OWNER_LEAD
     finally:
         await notifier.close()
 
