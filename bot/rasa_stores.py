@@ -188,16 +188,28 @@ def redact_unsaved_forms(tracker: DialogueStateTracker, domain: Domain | None) -
     inside = set()
     for a, b in windows:
         inside.update(range(a, b))
-    values = sorted({str(e.value) for i, e in enumerate(events) if i in inside and isinstance(e, SlotSet)
-                     and e.key in PERSONAL_FORM_SLOTS and e.value is not None and len(str(e.value)) >= 3}
-                    | {e.text for i, e in enumerate(events) if i in inside and isinstance(e, UserUttered)
-                       and e.text and e.text != REDACTED and len(e.text) >= 3 and not e.text.startswith("/")})
+    values = _personal_values(events, inside)
     out, changed = [], False
     for i, e in enumerate(events):
         new = _redacted_event(e, i in inside, values)
         changed = changed or new is not e
         out.append(new)
     return _rebuild(tracker, out, domain) if changed else None
+
+
+def _personal_values(events: list, inside: set) -> list:
+    """The personal values given during the form runs at ``inside``: what the personal slots were set to, and
+    the worker's message that each came from (as typed, e.g. "0812 3456 7890" for "+6281234567890")."""
+    values, last_text = set(), None
+    for i in sorted(inside):
+        e = events[i]
+        if isinstance(e, UserUttered):
+            last_text = e.text
+        elif isinstance(e, SlotSet) and e.key in PERSONAL_FORM_SLOTS and e.value is not None:
+            values.add(str(e.value))
+            if last_text and last_text != REDACTED and not last_text.startswith("/"):
+                values.add(last_text)
+    return sorted(v for v in values if len(v) >= 3)
 
 
 def _redacted_event(e: Event, inside: bool, values: list) -> Event:
@@ -213,6 +225,10 @@ def _redacted_event(e: Event, inside: bool, values: list) -> Event:
         if _scrub(e.text, values) != e.text or _scrub(data_text, values) != data_text:
             return BotUttered(REDACTED, {}, e.metadata, timestamp=e.timestamp)
     return e
+
+
+def _has_personal_form(tracker: DialogueStateTracker) -> bool:
+    return any(isinstance(e, ActiveLoop) and e.name in PERSONAL_FORMS for e in tracker.events)
 
 
 def minimised(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
@@ -279,8 +295,8 @@ class LingkarRedisTrackerStore(RedisTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         key = self.key_prefix + tracker.sender_id
-        if erased_history(tracker, self.domain) is None:
-            # redaction must see the earlier sessions too: merge with what is stored, as Rasa's save does
+        if erased_history(tracker, self.domain) is None and _has_personal_form(tracker):
+            # redaction must keep the earlier sessions too: merge with what is stored, as Rasa's save does
             stored = self.red.get(key)
             if stored is not None:
                 tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
