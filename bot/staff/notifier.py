@@ -59,7 +59,7 @@ REDACTED = {
 }
 #: Bot API answers to an edit that mean "nothing left to do" for that card.
 _EDIT_DONE = ("message is not modified", "message to edit not found", "message can't be edited",
-              "chat not found")
+              "message_id_invalid", "chat not found", "group chat was upgraded")
 MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
 REMINDER_LINES = 20
 
@@ -324,6 +324,7 @@ class Notifier:
             except BadRequest as exc:
                 if not any(part in exc.message.lower() for part in _EDIT_DONE):
                     raise
+                log.info("card %s not edited: %s", message_id, exc.message)
         log.info("outbox %s: %d staff card(s) edited (%s)", event.id, len(event.payload.get("cards", [])),
                  event.payload.get("reason"))
 

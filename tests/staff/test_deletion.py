@@ -73,6 +73,22 @@ async def test_delete_my_data_edits_every_staff_card_retrying_when_the_bot_api_f
         await notifier.close()
 
 
+async def test_a_card_staff_already_deleted_does_not_hold_up_the_others(store, staff, fake_tg):
+    notifier = Notifier(store, settings(fake_tg))
+    await notifier.start()
+    try:
+        cards = await post_cards(store, notifier)
+        del fake_tg.messages[tuple(cards["lead"])]              # someone deleted that message in the group
+        store.delete_sender_data(SENDER)
+        while await notifier.step():
+            pass
+        assert card_text(fake_tg, cards["handoff"]) == OWNER_HANDOFF
+        assert card_text(fake_tg, cards["agent"]) == OWNER_AGENT
+        assert store.outbox_pending() == 0 and notifier.failures == 0
+    finally:
+        await notifier.close()
+
+
 async def test_a_card_posted_while_its_lead_is_deleted_is_edited_too(store, staff, fake_tg):
     notifier = Notifier(store, settings(fake_tg))
     await notifier.start()
