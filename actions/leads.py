@@ -15,7 +15,8 @@ Flows (rules in stories/leads.yml):
 - ``sponsor_offer`` → ``action_sponsor_start`` → ``sponsor_form``: who (company, person, family, employer, ...),
   organisation, how many workers, which regency, then consent, contact name and phone → a ``sponsor_offer`` lead.
 - Refusing consent stores nothing (only an anonymous ``consent_refused`` count). "batal" ends a form
-  (``action_cancel_form``) and nothing is stored either.
+  (``action_cancel_form``) and nothing is stored either. In both cases (and when the store refuses a field) the
+  answers typed into the form are erased from the stored conversation too (``erase_form_marker``).
 - "data saya" (``action_my_data``) shows what is stored for this sender id, phone and NIK masked; "hapus data
   saya" asks for confirmation (``action_confirm_delete``) and then deletes (``action_delete_my_data``), keeping
   only anonymous counts. Both work on every channel: they go by the sender id, never by phone or NIK, so they
@@ -442,7 +443,13 @@ class ActionCancelForm(Action):
             say(dispatcher, "eligibility_cancelled")
             return events
         say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
-        return events + reset(PERSONAL_SLOTS)
+        return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
+
+
+def erase_form_marker() -> EventType:
+    """The form that just ended stored nothing: the tracker store erases the answers typed into it (the
+    ``history_erased`` slot set to ``"form"``, honoured by bot/rasa_stores.py; see docs/data-model.md)."""
+    return SlotSet("history_erased", "form")
 
 
 # ------------------------------------------------------------------------------------------------ saving
@@ -497,7 +504,7 @@ class ActionSubmitLead(Action):
             return []
         if tracker.get_slot("consent") != "yes":
             say(dispatcher, "consent_refused")
-            return reset(PERSONAL_SLOTS)
+            return reset(PERSONAL_SLOTS) + [erase_form_marker()]
         fields = lead_fields(tracker)
         from actions.store import LeadValidationError
 
@@ -507,7 +514,7 @@ class ActionSubmitLead(Action):
         except LeadValidationError as e:
             logger.warning("lead not saved: invalid field %s", e.field)
             say(dispatcher, "lead_invalid", problem=e.message)
-            return reset(PERSONAL_SLOTS)
+            return reset(PERSONAL_SLOTS) + [erase_form_marker()]
         except Exception as e:  # keep the answers so the worker can try again; nothing is lost
             logger.error("lead not saved (%s); kept in the conversation for a retry", error_summary(e))
             say(dispatcher, "lead_not_saved")
@@ -649,6 +656,12 @@ def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> st
 ALL_CONVERSATION_SLOTS = SESSION_SLOTS + PERSONAL_SLOTS + ("lead_type", "delete_pending", FAILURES_SLOT)
 
 
+def forget_in_adapter(dispatcher: CollectingDispatcher) -> None:
+    """Tell the channel adapter to delete its own state about this sender (the Telegram adapter's user record,
+    agent-application answers and chat flags: bot/telegram/render.py); other channels ignore it."""
+    dispatcher.utter_message(json_message={"forget_sender": True})
+
+
 def erase_history_marker() -> EventType:
     """The event after which the tracker store keeps nothing of the conversation before it (the ``history_erased``
     slot, honoured by bot/rasa_stores.py): the worker's own messages with their name, phone or NIK go too."""
@@ -669,6 +682,7 @@ class ActionConfirmDelete(Action):
         agent = 1 if data.get("agent") else 0
         if not (leads or handoffs or agent):
             say(dispatcher, "delete_nothing")  # nothing stored, but what was typed in the chat is erased all the same
+            forget_in_adapter(dispatcher)
             return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
         say(dispatcher, "delete_confirm", summary=deletion_summary(leads, handoffs, agent, session))
@@ -703,4 +717,5 @@ class ActionDeleteMyData(Action):
         logger.info("personal data of a sender deleted: %s", {k: v for k, v in counts.items()})
         say(dispatcher, "deleted", summary=deletion_summary(counts.get("leads", 0), counts.get("handoffs", 0),
                                                             counts.get("agent", 0), session))
+        forget_in_adapter(dispatcher)
         return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]

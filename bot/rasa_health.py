@@ -42,6 +42,7 @@ import redis.asyncio as aioredis
 DEFAULT_PREFIX = "lingkar"
 DEFAULT_STARTUP_TIMEOUT = 30.0
 DEFAULT_SOCKET_TIMEOUT = 5.0
+DEFAULT_CONVERSATION_TTL = 90 * 24 * 3600   # seconds a conversation is kept after its last change (90 days)
 
 
 class RedisConfigError(ValueError):
@@ -74,6 +75,18 @@ def _number(env: Mapping[str, str], name: str, default: float | None, cast: Call
     return value
 
 
+def conversation_ttl(env: Mapping[str, str] | None = None) -> int:
+    """Seconds a conversation (Rasa tracker) is kept after its last change, for the Redis and the in-memory
+    store alike: ``CONVERSATION_TTL`` (the older name ``REDIS_TRACKER_TTL`` is still read), default 90 days.
+    It must be a positive whole number: there is no "keep for ever"."""
+    env = os.environ if env is None else env
+    name = "CONVERSATION_TTL" if (env.get("CONVERSATION_TTL") or "").strip() else "REDIS_TRACKER_TTL"
+    ttl = _number(env, name, DEFAULT_CONVERSATION_TTL, int)
+    if ttl <= 0:
+        raise RedisConfigError(f"{name} must be a positive number of seconds (conversations must expire).")
+    return ttl
+
+
 def check_prefix(prefix: str) -> str:
     """Rasa silently ignores a non-alphanumeric key prefix; refuse it instead."""
     if prefix and not prefix.isalnum():
@@ -89,7 +102,7 @@ def redis_config(env: Mapping[str, str] | None = None) -> RedisConfig | None:
         return None
     if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
         raise RedisConfigError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {mask_url(url)}).")
-    ttl = _number(env, "REDIS_TRACKER_TTL", None, int)
+    ttl = conversation_ttl(env)
     return RedisConfig(
         url=url,
         prefix=check_prefix((env.get("REDIS_PREFIX") or "").strip() or DEFAULT_PREFIX),

@@ -25,9 +25,23 @@ every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python
 marker, so the names, phone numbers and NIKs the worker typed earlier are gone from the stored conversation
 too (with Redis the old key is deleted first, because Rasa's save merges the stored tracker back in).
 
-Other settings: ``REDIS_TRACKER_TTL`` (seconds a conversation is kept after its last change; empty = forever),
-``REDIS_SOCKET_TIMEOUT`` (seconds, default 5: a hung Redis must not freeze Rasa's event loop for ever). They are
-parsed by ``bot.rasa_health.redis_config``, which the health check shares (that module does not import Rasa).
+Personal answers of a lead form that stored nothing are erased as well (:func:`redact_unsaved_forms`): a
+``lead_form`` / ``sponsor_form`` that was cancelled ("batal"), refused (no consent) or rejected by the store
+(the action sets ``history_erased`` to ``"form"``), or abandoned — the form was deactivated without being
+submitted, another form (e.g. the eligibility check) took over, or a new conversation session began while it was
+open. What the worker
+typed during the form becomes ``[dihapus]`` (intent kept, entities dropped), the form's personal slots
+(name, phone, NIK, contact time, sponsor details) are set to None in the stored events, and every bot message
+that echoes one of those values is blanked too. A form still open when the worker simply stops answering
+goes with the whole conversation when it expires.
+
+Conversations expire: ``CONVERSATION_TTL`` (seconds after the last change, default 90 days; the older name
+``REDIS_TRACKER_TTL`` is still read) is the Redis key's TTL, and the in-memory store drops a conversation as
+old when it is next asked for it and in a sweep at every save (at most once a minute).
+
+Other settings: ``REDIS_SOCKET_TIMEOUT`` (seconds, default 5: a hung Redis must not freeze Rasa's event loop for
+ever). They are parsed by ``bot.rasa_health.redis_config``, which the health check shares (that module does not
+import Rasa).
 
 The lock store is Rasa's ``RedisLockStore`` with its read-modify-write steps made atomic (WATCH/MULTI), so several
 Rasa replicas sharing one Redis never hand out the same ticket twice or drop each other's tickets, and a lock whose
@@ -46,13 +60,13 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from bot.rasa_health import RedisConfig, lock_key, redis_config, tracker_key
+from bot.rasa_health import RedisConfig, conversation_ttl, lock_key, redis_config, tracker_key
 
 logger = logging.getLogger(__name__)
 
@@ -100,29 +114,172 @@ def wait_for_redis(client: redis.Redis, config: RedisConfig, what: str) -> None:
 # --------------------------------------------------------------------------------------------- tracker store
 
 ERASE_SLOT = "history_erased"
+#: ``SlotSet(history_erased, FORM_ERASED)``: erase the answers of the form that just ended (it stored nothing).
+FORM_ERASED = "form"
+#: The forms that collect personal data, and their slots that hold it (actions/leads.py PERSONAL_SLOTS).
+PERSONAL_FORMS = ("lead_form", "sponsor_form")
+PERSONAL_FORM_SLOTS = ("name", "phone", "nik", "contact_time", "donor_kind", "sponsor_organisation",
+                       "sponsor_workers", "sponsor_regency")
+REDACTED = "[dihapus]"
+
+
+def _rebuild(tracker: DialogueStateTracker, events: list, domain: Domain | None) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(tracker.sender_id, events, slots=domain.slots if domain else None,
+                                            max_event_history=tracker._max_event_history,
+                                            sender_source=tracker.sender_source, domain=domain)
 
 
 def erased_history(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
     """The tracker without everything up to its last ``history_erased`` marker, or None when it has none."""
     events = list(tracker.events)
-    marks = [i for i, e in enumerate(events) if isinstance(e, SlotSet) and e.key == ERASE_SLOT]
+    marks = [i for i, e in enumerate(events)
+             if isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value != FORM_ERASED]
     if not marks:
         return None
-    return DialogueStateTracker.from_events(tracker.sender_id, events[marks[-1] + 1:],
-                                            slots=domain.slots if domain else None,
-                                            max_event_history=tracker._max_event_history,
-                                            sender_source=tracker.sender_source, domain=domain)
+    return _rebuild(tracker, events[marks[-1] + 1:], domain)
+
+
+def _form_windows(events: list) -> list:
+    """(start, end, unsaved) for each run of a personal-data form: ``start`` is the index of the event that
+    activated it, ``end`` the index where it ended (len(events) if still open); ``unsaved`` is True when it
+    ended without its answers being stored: a ``history_erased = "form"`` marker before the next form, no
+    ``action_submit_lead`` right after its end (cancelled or abandoned: the stores save a tracker at the end of
+    a turn, after the actions that follow), another form or a new session starting while it was open."""
+    windows, start = [], None
+    for i, e in enumerate(events):
+        if isinstance(e, ActiveLoop):
+            if start is None and e.name in PERSONAL_FORMS:
+                start = i
+            elif start is not None and e.name not in PERSONAL_FORMS:
+                windows.append([start, i, True if e.name else None])  # another form took over: abandoned
+                start = None
+        elif isinstance(e, SessionStarted) and start is not None:
+            windows.append([start, i, True])
+            start = None
+    if start is not None:
+        windows.append([start, len(events), False])
+    for w in windows:
+        if w[2] is not None:
+            continue
+        nxt = [e for e in events[w[1] + 1:] if isinstance(e, ActionExecuted) and e.action_name != "action_listen"]
+        submitted = bool(nxt) and nxt[0].action_name == "action_submit_lead"
+        following = next((j for j, e in enumerate(events[w[1] + 1:], w[1] + 1)
+                          if isinstance(e, ActiveLoop) and e.name in PERSONAL_FORMS), len(events))
+        marked = any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value == FORM_ERASED
+                     for e in events[w[1]:following])
+        w[2] = marked or not submitted
+    return [tuple(w) for w in windows]
+
+
+def _scrub(text: str | None, values: list) -> str | None:
+    if text and any(v in text for v in values):
+        return REDACTED
+    return text
+
+
+def redact_unsaved_forms(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
+    """The tracker with the personal answers of every unsaved form run erased, or None when nothing changes.
+
+    Idempotent: a tracker redacted once comes back unchanged (None)."""
+    events = list(tracker.events)
+    windows = [(a, b) for a, b, unsaved in _form_windows(events) if unsaved]
+    if not windows:
+        return None
+    inside = set()
+    for a, b in windows:
+        inside.update(range(a, b))
+    values = _personal_values(events, inside)
+    out, changed = [], False
+    for i, e in enumerate(events):
+        new = _redacted_event(e, i in inside, values)
+        changed = changed or new is not e
+        out.append(new)
+    return _rebuild(tracker, out, domain) if changed else None
+
+
+def _personal_values(events: list, inside: set) -> list:
+    """The personal values given during the form runs at ``inside``: what the personal slots were set to, and
+    the worker's message that each came from (as typed, e.g. "0812 3456 7890" for "+6281234567890")."""
+    values, last_text = set(), None
+    for i in sorted(inside):
+        e = events[i]
+        if isinstance(e, UserUttered):
+            last_text = e.text
+        elif isinstance(e, SlotSet) and e.key in PERSONAL_FORM_SLOTS and e.value is not None:
+            values.add(str(e.value))
+            if last_text and last_text != REDACTED and not last_text.startswith("/"):
+                values.add(last_text)
+    return sorted(v for v in values if len(v) >= 3)
+
+
+def _redacted_event(e: Event, inside: bool, values: list) -> Event:
+    if isinstance(e, UserUttered) and inside and (e.text != REDACTED or e.entities):
+        intent = dict(e.intent or {})
+        return UserUttered(REDACTED, intent, [], {"text": REDACTED, "intent": intent, "entities": []},
+                           timestamp=e.timestamp, input_channel=e.input_channel, message_id=e.message_id,
+                           metadata=e.metadata)
+    if isinstance(e, SlotSet) and inside and e.key in PERSONAL_FORM_SLOTS and e.value is not None:
+        return SlotSet(e.key, None, timestamp=e.timestamp, metadata=e.metadata)
+    if isinstance(e, BotUttered) and values:
+        data_text = json.dumps(e.data, ensure_ascii=False, default=str) if e.data else ""
+        if _scrub(e.text, values) != e.text or _scrub(data_text, values) != data_text:
+            return BotUttered(REDACTED, {}, e.metadata, timestamp=e.timestamp)
+    return e
+
+
+def _has_personal_form(tracker: DialogueStateTracker) -> bool:
+    return any(isinstance(e, ActiveLoop) and e.name in PERSONAL_FORMS for e in tracker.events)
+
+
+def minimised(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
+    """What the stores save instead of ``tracker`` (erased history, unsaved forms redacted), or None."""
+    erased = erased_history(tracker, domain)
+    if erased is not None:
+        logger.info("conversation history erased on the worker's request (%d events dropped)",
+                    len(tracker.events) - len(erased.events))
+    redacted = redact_unsaved_forms(erased or tracker, domain)
+    if redacted is not None:
+        logger.info("personal answers of an unsaved form erased from the conversation")
+    return redacted or erased
 
 
 class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
-    """Rasa's in-memory tracker store (make run) that honours the ``history_erased`` marker."""
+    """Rasa's in-memory tracker store (make run) that honours the ``history_erased`` marker, erases the answers
+    of unsaved forms, and forgets a conversation ``ttl`` seconds after its last change."""
+
+    SWEEP_EVERY = 60.0
+
+    def __init__(self, domain: Domain, event_broker: EventBroker | None = None, ttl: float | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        self.ttl = float(ttl if ttl is not None else conversation_ttl())
+        self.saved_at: Dict[str, float] = {}
+        self._next_sweep = 0.0
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        erased = erased_history(tracker, self.domain)
-        if erased is not None:
-            logger.info("conversation history erased on the worker's request (%d events dropped)",
-                        len(tracker.events) - len(erased.events))
-        await super().save(erased or tracker)
+        await super().save(minimised(tracker, self.domain) or tracker)
+        self.saved_at[tracker.sender_id] = time.time()
+        if time.monotonic() >= self._next_sweep:
+            self.prune_expired()
+
+    def prune_expired(self) -> int:
+        """Drop every conversation unchanged for ``ttl`` seconds; returns how many went."""
+        self._next_sweep = time.monotonic() + min(self.SWEEP_EVERY, self.ttl)
+        cutoff = time.time() - self.ttl
+        old = [sender for sender, at in self.saved_at.items() if at < cutoff]
+        for sender in old:
+            self.store.pop(sender, None)
+            self.saved_at.pop(sender, None)
+        if old:
+            logger.info("%d expired conversation(s) dropped from memory", len(old))
+        return len(old)
+
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        at = self.saved_at.get(sender_id)
+        if at is not None and at < time.time() - self.ttl:
+            self.store.pop(sender_id, None)
+            self.saved_at.pop(sender_id, None)
+        return await super()._retrieve(sender_id, fetch_all_sessions)
 
 
 class LingkarRedisTrackerStore(RedisTrackerStore):
@@ -137,14 +294,18 @@ class LingkarRedisTrackerStore(RedisTrackerStore):
         self.config = config
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        erased = erased_history(tracker, self.domain)
-        if erased is not None:
+        key = self.key_prefix + tracker.sender_id
+        if erased_history(tracker, self.domain) is None and _has_personal_form(tracker):
+            # redaction must keep the earlier sessions too: merge with what is stored, as Rasa's save does
+            stored = self.red.get(key)
+            if stored is not None:
+                tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
+        smaller = minimised(tracker, self.domain)
+        if smaller is not None:
             # RedisTrackerStore.save merges the stored tracker into the new one; without the old key there is
             # nothing to merge (the conversation's lock is held for the whole turn, so nobody writes meanwhile)
-            self.red.delete(self.key_prefix + tracker.sender_id)
-            logger.info("conversation history erased on the worker's request (%d events dropped)",
-                        len(tracker.events) - len(erased.events))
-        await super().save(erased or tracker, timeout)
+            self.red.delete(key)
+        await super().save(smaller or tracker, timeout)
 
 
 class EnvTrackerStore:
@@ -162,7 +323,7 @@ class EnvTrackerStore:
         config = redis_config()
         if config is None:
             logger.info("Tracker store: in memory (REDIS_URL is not set); conversations end with the process.")
-            return ErasingInMemoryTrackerStore(domain or Domain.empty(), event_broker)
+            return ErasingInMemoryTrackerStore(domain or Domain.empty(), event_broker, ttl=conversation_ttl())
         store = LingkarRedisTrackerStore(domain, config, event_broker)
         wait_for_redis(store.red, config, "tracker store")
         logger.info("Tracker store: Redis at %s, keys %s", config.safe_url, tracker_key("<sender>", config.prefix))

@@ -5,6 +5,9 @@
     python -m actions.store current              # the database's revision (and whether it is head)
     python -m actions.store history              # every migration, oldest first
     python -m actions.store export [--full-nik] [--as NAME]  # every lead as CSV on standard output
+    python -m actions.store prune [--days N]     # delete leads/handoffs closed longer than N days
+                                                 # (default LEAD_RETENTION_DAYS, 365); the notifier
+                                                 # also does this every RETENTION_INTERVAL seconds
 
 The database is DATABASE_URL (default: the SQLite file var/lingkar.db), or --database-url.
 Every export is written to the audit log as ``cli:<NAME>`` (default: the operating-system user) with the
@@ -37,7 +40,11 @@ def main(argv=None) -> int:
     ex.add_argument("--full-nik", action="store_true", help="print NIKs unmasked (default: masked)")
     ex.add_argument("--as", dest="who", metavar="NAME",
                     help="who exports, for the audit log (default: the operating-system user)")
+    pr = sub.add_parser("prune", help="delete leads and handoffs closed longer than the retention period")
+    pr.add_argument("--days", type=float, help="days a closed lead is kept (default: $LEAD_RETENTION_DAYS or 365)")
     args = parser.parse_args(argv)
+    if args.command == "prune" and args.days is not None and not args.days > 0:
+        parser.error("--days must be a positive number")
 
     if args.command == "history":
         head = m.head_revision()
@@ -66,6 +73,14 @@ def main(argv=None) -> int:
             rows = store.count_leads()
             store.export_leads_csv(sys.stdout, full_nik=args.full_nik)
             store.record_export(f"cli:{args.who or _os_user()}", rows=rows, via="cli", full_nik=args.full_nik)
+        elif args.command == "prune":
+            try:
+                counts = store.prune_retention(args.days)
+            except ValueError as exc:
+                print(f"prune: {exc}", file=sys.stderr)
+                return 2
+            print(f"deleted {counts['leads']} closed lead(s) and {counts['handoffs']} closed handoff(s); "
+                  f"{counts['cards']} staff card(s) queued for editing")
     finally:
         store.dispose()
     return 0

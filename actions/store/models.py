@@ -210,3 +210,19 @@ app_state = Table(
     Column("value", Text),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+posted_cards = Table(
+    "posted_cards", metadata,
+    Column("id", Integer, primary_key=True),
+    # no foreign keys: the row must outlive the lead/handoff/agent until its message has been edited
+    Column("lead_id", Integer),
+    Column("handoff_id", Integer),
+    Column("agent_id", Integer),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("kind", String(16)),  # NULL: a card about this subject; "reminder": a list naming it among others
+    Column("posted_at", UTCDateTime, nullable=False),
+    Index("ix_posted_cards_lead", "lead_id"),
+    Index("ix_posted_cards_handoff", "handoff_id"),
+    Index("ix_posted_cards_agent", "agent_id"),
+)

@@ -27,6 +27,8 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("NOTIFIER_CONSUMER", "host name + pid", "name the notifier claims outbox events under"),
     ("NOTIFIER_LEASE", "60", "seconds an outbox event stays with the notifier that claimed it"),
     ("NOTIFIER_INTERVAL", "2", "seconds between outbox polls when idle"),
+    ("LEAD_RETENTION_DAYS", "365", "days a closed lead/handoff is kept after its last change, then deleted"),
+    ("RETENTION_INTERVAL", "3600", "seconds between two runs of that retention job in the notifier (0 = off)"),
     ("DASHBOARD_HOST", "0.0.0.0", "address the dashboard listens on"),
     ("DASHBOARD_PORT", "8081", "port of the dashboard (0 = any free port)"),
     ("DASHBOARD_BASE_URL", "http://localhost:<port>", "public URL of the dashboard (sign-in links point there)"),
@@ -116,9 +118,29 @@ class StaffSettings:
             out["TELEGRAM_BOT_TOKEN"] = "is not set"
         if notifier and self.staff_chat_id is None:
             out["STAFF_CHAT_ID"] = "is not set (the staff group's chat id)"
+        if notifier:
+            out.update(retention_problems())
         if self.dashboard_base_url and urlsplit(self.dashboard_base_url).scheme not in ("http", "https"):
             out["DASHBOARD_BASE_URL"] = "must start with https:// (or http:// for local use)"
         return out
+
+
+def retention_problems(env: Mapping[str, str] | None = None) -> dict:
+    """LEAD_RETENTION_DAYS / RETENTION_INTERVAL that the notifier's retention job cannot use."""
+    from actions.store.retention import lead_retention_days
+
+    env = os.environ if env is None else env
+    out = {}
+    try:
+        lead_retention_days(env)
+    except ValueError:
+        out["LEAD_RETENTION_DAYS"] = "must be a positive number of days (default 365)"
+    try:
+        if float((env.get("RETENTION_INTERVAL") or "3600").strip()) < 0:
+            raise ValueError
+    except ValueError:
+        out["RETENTION_INTERVAL"] = "must be a number of seconds, 0 or more (default 3600)"
+    return out
 
 
 def new_secret() -> str:

@@ -20,12 +20,21 @@ Topics: ``lead.created`` (the lead card with buttons), ``lead.updated`` (a short
 ``agent.applied`` (the application with approve/reject buttons), ``agent.status`` (to the agent: link and
 QR code on approval, a short note on rejection or deactivation). Events whose lead/agent/handoff is gone
 (deleted by its owner) are acked without posting anything.
+
+Deletion reaches the staff group: the chat and message id of every lead, handoff and agent-application card
+posted here is recorded (``Store.record_card``), and of the daily reminder for each lead it names. When the
+person deletes their data ("hapus data saya") or the retention period ends, the store queues a ``cards.redact``
+event and this notifier edits each of those cards to say so (``editMessageText``, buttons removed); a card that
+is gone or already edited counts as done, and a Bot API failure releases the event for a retry like any other.
+The notifier also runs the retention job (``Store.prune_retention``) every ``RETENTION_INTERVAL`` seconds
+(default 3600; 0 turns it off here).
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, List
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -41,9 +50,23 @@ from .config import StaffSettings
 
 log = logging.getLogger("lingkar.staff.notifier")
 
-TOPICS = ("lead.created", "lead.updated", "handoff.requested", "agent.applied", "agent.status")
+TOPICS = ("lead.created", "lead.updated", "handoff.requested", "agent.applied", "agent.status", "cards.redact")
 SENDER_TOPICS = ("lead.created", "lead.updated", "handoff.requested")   # about one worker: under the cap
 CAP_WINDOW = dt.timedelta(hours=24)
+#: What a staff card says once its data is gone, by (reason, kind).
+REDACTED = {
+    ("owner", "lead"): "🗑 Data lead ini dihapus atas permintaan pemiliknya.",
+    ("owner", "handoff"): "🗑 Data permintaan ini dihapus atas permintaan pemiliknya.",
+    ("owner", "agent"): "🗑 Data pendaftar agen ini dihapus atas permintaan pemiliknya.",
+    ("retention", "lead"): "🗑 Data lead ini dihapus karena masa simpannya berakhir.",
+    ("retention", "handoff"): "🗑 Data permintaan ini dihapus karena masa simpannya berakhir.",
+    ("owner", "reminder"): "🗑 Pengingat ini memuat data yang dihapus atas permintaan pemiliknya. "
+                           "Daftar terbaru: /leads",
+    ("retention", "reminder"): "🗑 Pengingat ini memuat data yang masa simpannya berakhir. Daftar terbaru: /leads",
+}
+#: Bot API answers to an edit that mean "nothing left to do" for that card.
+_EDIT_DONE = ("message is not modified", "message to edit not found", "message can't be edited",
+              "message_id_invalid", "chat not found", "group chat was upgraded")
 MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
 REMINDER_LINES = 20
 
@@ -75,8 +98,10 @@ class Notifier:
         self._handlers: Dict[str, Callable[[OutboxEvent], Awaitable[None]]] = {
             "lead.created": self._lead_created, "lead.updated": self._lead_updated,
             "handoff.requested": self._handoff, "agent.applied": self._agent_applied,
-            "agent.status": self._agent_status,
+            "agent.status": self._agent_status, "cards.redact": self._redact_cards,
         }
+        self.retention_interval = float(os.environ.get("RETENTION_INTERVAL") or 3600)
+        self._retention_due: dt.datetime | None = None   # the store's time of the next run (None: at once)
 
     # ---- life cycle ------------------------------------------------------------------------------
     async def start(self, stop: asyncio.Event | None = None) -> bool:
@@ -141,6 +166,7 @@ class Notifier:
                 return False
         self.backoff = 0.0
         await self.remind_if_due()
+        await self.prune_if_due()
         return len(events) == 10
 
     async def _deliver(self, event: OutboxEvent) -> bool:
@@ -243,7 +269,7 @@ class Notifier:
         if lead.type in ("sponsorship_request", "sponsor_offer"):
             hint = await asyncio.to_thread(self._gn_hint, lead)
         text = cards.lead_card(lead, agent=agent, hint=hint, now=self.store.now())
-        await self._to_staff(text, cards.lead_keyboard(lead))
+        await self._record(await self._to_staff(text, cards.lead_keyboard(lead)), lead_id=lead.id)
 
     def _gn_hint(self, lead) -> str | None:
         region = (lead.sponsor_regency or lead.regency) if lead.type == "sponsor_offer" else lead.regency
@@ -269,13 +295,14 @@ class Notifier:
         h = await asyncio.to_thread(self.store.get_handoff, event.handoff_id or event.payload.get("handoff_id"))
         if h is None or h.status != "open":
             return
-        await self._to_staff(cards.handoff_card(h), cards.handoff_keyboard(h))
+        await self._record(await self._to_staff(cards.handoff_card(h), cards.handoff_keyboard(h)), handoff_id=h.id)
 
     async def _agent_applied(self, event: OutboxEvent) -> None:
         agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
         if agent is None or agent.status != "applied" or not agent.name:
             return  # decided already, or the applicant deleted their data
-        await self._to_staff(cards.agent_card(agent), cards.agent_keyboard(agent))
+        await self._record(await self._to_staff(cards.agent_card(agent), cards.agent_keyboard(agent)),
+                           agent_id=agent.id)
 
     async def _agent_status(self, event: OutboxEvent) -> None:
         agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
@@ -300,6 +327,49 @@ class Notifier:
         except Forbidden as exc:
             raise Undeliverable(exc.message) from exc
 
+    # ---- deletion reaches the staff group -----------------------------------------------------------
+    async def _record(self, message_id: int, **about: Any) -> None:
+        """Remember where a card was posted (for a later deletion). The card is out already: a failure here is
+        logged, never a reason to post it again."""
+        chat_id = self.settings.staff_chat_id
+        for attempt in (1, 2):
+            try:
+                await asyncio.to_thread(self.store.record_card, chat_id, message_id, **about)
+                return
+            except Exception as exc:
+                log.error("card %s in the staff chat not recorded (attempt %d): %s", message_id, attempt,
+                          type(exc).__name__)
+
+    async def _redact_cards(self, event: OutboxEvent) -> None:
+        """Edit every card of a ``cards.redact`` event to say its data was deleted (buttons removed)."""
+        text = REDACTED.get((event.payload.get("reason"), event.payload.get("kind")), REDACTED[("owner", "lead")])
+        for chat_id, message_id in event.payload.get("cards", []):
+            try:
+                await self.bot.edit_message_text(text, chat_id=int(chat_id), message_id=int(message_id))
+            except Forbidden as exc:  # the bot is no longer in that chat: nothing it can edit there
+                log.info("card %s not edited: %s", message_id, exc.message)
+            except BadRequest as exc:
+                if not any(part in exc.message.lower() for part in _EDIT_DONE):
+                    raise
+                log.info("card %s not edited: %s", message_id, exc.message)
+        log.info("outbox %s: %d staff card(s) edited (%s)", event.id, len(event.payload.get("cards", [])),
+                 event.payload.get("reason"))
+
+    async def prune_if_due(self) -> Dict[str, int] | None:
+        """Run the retention job (``Store.prune_retention``) when RETENTION_INTERVAL seconds have passed."""
+        now = self.store.now()
+        if self.retention_interval <= 0 or (self._retention_due is not None and now < self._retention_due):
+            return None
+        self._retention_due = now + dt.timedelta(seconds=self.retention_interval)
+        try:
+            counts = await asyncio.to_thread(self.store.prune_retention)
+        except Exception as exc:
+            log.error("retention job failed: %s: %s", type(exc).__name__, exc)
+            return None
+        if any(counts.values()):
+            log.info("retention: %s", counts)
+        return counts
+
     # ---- daily reminder ----------------------------------------------------------------------------
     async def remind_if_due(self) -> bool:
         """Post the reminder of untouched open leads once a day, from STAFF_REMINDER_HOUR (local time).
@@ -323,7 +393,9 @@ class Notifier:
         leads, total = await asyncio.to_thread(self._stale, hours)
         try:
             if leads:
-                await self._to_staff(cards.reminder(leads, total, hours, now))
+                message_id = await self._to_staff(cards.reminder(leads, total, hours, now))
+                for lead in leads:  # the list names them: a deletion edits it too
+                    await self._record(message_id, lead_id=lead.id, kind="reminder")
         except (NetworkError, TimedOut, RetryAfter) as exc:
             log.warning("reminder %s not sent yet: %s", key, exc)
             return False

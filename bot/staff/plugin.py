@@ -356,7 +356,11 @@ class StaffPlugin(StorePlugin):
             return await self.reply(update, cards.e(texts.NOT_FOUND))
         agent = await asyncio.to_thread(self.store.agent_by_code, lead.referral) if lead.referral else None
         text = cards.lead_card(lead, agent=agent, staff=await self.staff_names(), history=True, now=self.store.now())
-        await self.reply(update, text, cards.lead_keyboard(lead))
+        chat_id = update.effective_chat.id
+        message_id = await self.ctx.send_text(chat_id, text, markup=cards.lead_keyboard(lead), html=True)
+        if message_id:  # shown on request is a copy too: "hapus data saya" edits it like the posted card
+            await once(f"card:{lead.id}", lambda: asyncio.to_thread(self.store.record_card, chat_id, message_id,
+                                                                     lead_id=lead.id))
 
     async def cmd_gn(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self.staff_of(update.effective_user.id) is None:

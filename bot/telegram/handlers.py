@@ -345,6 +345,9 @@ class CoreHandlers:
 
         plan = Plan.from_json(await turn.once("plan", compute))
         await self.a.run_plan(plan, "out")
+        if plan.forget:  # "hapus data saya" done: the adapter's own copy of the sender goes too
+            forgotten = await turn.once("forget", lambda: self.a.store.forget_user(user.id, chat_id))
+            log.info("update %s: the sender's adapter state deleted %s", update.update_id, forgotten)
 
     async def typing(self, chat_id: int) -> None:
         """'typing…' while Rasa works: from TYPING_AFTER seconds on (a quick answer needs none, and chat actions

@@ -203,13 +203,16 @@ class Plan:
     steps: List[Dict[str, Any]] = field(default_factory=list)
     payloads: Dict[str, str] = field(default_factory=dict)   # token -> payload, to be stored first
     contact_keyboard: bool = False                            # the reply ends with the contact keyboard open
+    forget: bool = False                                      # the person deleted their data: forget them here too
 
     def to_json(self) -> Dict[str, Any]:
-        return {"steps": self.steps, "payloads": self.payloads, "contact_keyboard": self.contact_keyboard}
+        return {"steps": self.steps, "payloads": self.payloads, "contact_keyboard": self.contact_keyboard,
+                "forget": self.forget}
 
     @classmethod
     def from_json(cls, d: Dict[str, Any]) -> Plan:
-        return cls(d.get("steps", []), d.get("payloads", {}), d.get("contact_keyboard", False))
+        return cls(d.get("steps", []), d.get("payloads", {}), d.get("contact_keyboard", False),
+                   d.get("forget", False))
 
 
 def _merge_texts(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -237,6 +240,9 @@ def _last_open_message(steps: List[Dict[str, Any]]) -> Dict[str, Any] | None:
 
 def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan, signer: CallbackSigner) -> None:
     steps = plan.steps
+    if custom.get("forget_sender"):  # action_delete_my_data: nothing to show, the adapter forgets the sender
+        plan.forget = True
+        return
     if custom.get("request_contact"):
         last = _last_open_message(steps)
         if custom.get("text") or last is None:

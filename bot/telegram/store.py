@@ -10,6 +10,12 @@ The inbox contract: :meth:`Store.put` returns only after the update is durable (
 new: the same ``update_id`` is accepted once, also across restarts, for ``DEDUPE_TTL`` seconds —
 Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Store.ack`;
 after a crash, :meth:`Store.fetch` hands out the pending entries again.
+
+Expired state (finished updates past ``DEDUPE_TTL``, callback payloads unused for ``PAYLOAD_TTL``, flags past
+their TTL) goes by itself in Redis; the SQLite backend sweeps it when it opens and then every
+``PRUNE_INTERVAL`` seconds while it runs. :meth:`Store.forget_user` ("hapus data saya") deletes what the adapter
+keeps about one person: the user record (first contact, referral), the agent-application answers, the chat's
+flags, and the link between the chat and its finished updates.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after i
 PROGRESS_TTL = 3 * 24 * 3600        # seconds progress of an unfinished update is kept (Redis)
 PAYLOAD_TTL = 180 * 24 * 3600       # seconds a mapped callback payload stays valid after its last use
 RECLAIM_IDLE_MS = 5 * 60 * 1000     # Redis: entries of another consumer idle this long are taken over
+PRUNE_INTERVAL = 3600.0             # SQLite: seconds between two sweeps of expired state while running
 
 
 @dataclass
@@ -87,6 +94,21 @@ class Store:
         """Set ``key`` only if it is not set; True when this call set it."""
         raise NotImplementedError
 
+    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+        """Delete the state kept about a person (their private chat is ``chat_id``, default ``user_id``):
+        user record, agent-application state, the chat's flags and finished updates. Pending updates stay
+        (they are still to be answered; their text is dropped when they are acked)."""
+        raise NotImplementedError
+
+
+def personal_flag_keys(user_id: int, chat_id: int) -> List[str]:
+    """The flag keys that belong to one person (see bot/telegram/handlers.py and bot/agents/plugin.py)."""
+    return [f"agen:{int(user_id)}", f"contact_kb:{int(chat_id)}", f"edited:{int(chat_id)}"]
+
+
+#: Flags whose key starts with this plus the chat id (the choice made on each button message).
+CHOICE_PREFIX = "choice:"
+
 
 # ---------------------------------------------------------------------------------------------
 # SQLite
@@ -134,10 +156,12 @@ class SQLiteStore(Store):
 
     backend = "sqlite"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, prune_interval: float = PRUNE_INTERVAL):
         self.path = Path(path)
         self.db: sqlite3.Connection | None = None
         self._new = asyncio.Event()
+        self.prune_interval = prune_interval
+        self._next_prune = 0.0
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +181,13 @@ class SQLiteStore(Store):
         assert self.db is not None, "store not open"
         return self.db.execute(sql, args)
 
+    def _maybe_prune(self) -> None:
+        """Sweep expired state when ``prune_interval`` seconds passed since the last sweep."""
+        if time.monotonic() >= self._next_prune:
+            self._prune()
+
     def _prune(self) -> None:
+        self._next_prune = time.monotonic() + self.prune_interval
         now = time.time()
         self._x("DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?", (now - DEDUPE_TTL,))
         self._x("DELETE FROM callback_payloads WHERE last_used < ?", (now - PAYLOAD_TTL,))
@@ -165,6 +195,7 @@ class SQLiteStore(Store):
 
     # inbox ----------------------------------------------------------------------------------
     async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
+        self._maybe_prune()
         cur = self._x("INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at) VALUES (?,?,?,?)",
                       (update_id, chat_key, json.dumps(raw, ensure_ascii=False), time.time()))
         if cur.rowcount:
@@ -174,6 +205,7 @@ class SQLiteStore(Store):
 
     async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
         excluded = set(exclude)
+        self._maybe_prune()
         for _ in range(2):
             rows = self._x("SELECT update_id, chat_key, payload, received_at, attempts FROM inbox "
                            "WHERE done_at IS NULL ORDER BY update_id LIMIT ?", (limit + len(excluded),)).fetchall()
@@ -197,7 +229,8 @@ class SQLiteStore(Store):
         assert self.db is not None
         with self.db:  # one transaction
             self.db.execute("BEGIN")
-            self.db.execute("UPDATE inbox SET done_at = ?, payload = '{}' WHERE update_id = ?",
+            # a finished update keeps only its id (to refuse a redelivery): not its text, not its chat
+            self.db.execute("UPDATE inbox SET done_at = ?, payload = '{}', chat_key = '' WHERE update_id = ?",
                             (time.time(), entry.update_id))
             self.db.execute("DELETE FROM progress WHERE update_id = ?", (entry.update_id,))
 
@@ -256,6 +289,21 @@ class SQLiteStore(Store):
         self._x("DELETE FROM flags WHERE key = ? AND expires_at IS NOT NULL AND expires_at < ?", (key, time.time()))
         return self._x("INSERT OR IGNORE INTO flags (key, value, expires_at) VALUES (?,?,?)",
                        (key, value, time.time() + ttl if ttl else None)).rowcount > 0
+
+    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+        chat_id = user_id if chat_id is None else chat_id
+        assert self.db is not None
+        keys = personal_flag_keys(user_id, chat_id)
+        like = CHOICE_PREFIX + str(int(chat_id)) + ":%"
+        with self.db:
+            self.db.execute("BEGIN")
+            users = self.db.execute("DELETE FROM users WHERE user_id = ?", (int(user_id),)).rowcount
+            flags = self.db.execute(f"DELETE FROM flags WHERE key IN ({','.join('?' * len(keys))}) OR key LIKE ?",
+                                    (*keys, like)).rowcount
+            # finished updates keep only their id (to refuse a redelivery), no longer the chat they came from
+            updates = self.db.execute("UPDATE inbox SET chat_key = '', payload = '{}' WHERE chat_key IN (?, ?) "
+                                      "AND done_at IS NOT NULL", (f"c{int(chat_id)}", f"u{int(user_id)}")).rowcount
+        return {"users": users, "flags": flags, "updates": updates}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +503,19 @@ class RedisStore(Store):
 
     async def set_flag_once(self, key: str, value: str, ttl: float | None = None) -> bool:
         return bool(await self.r.set(self.k("flag", key), value, nx=True, ex=int(ttl) if ttl else None))
+
+    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+        chat_id = user_id if chat_id is None else chat_id
+        keys = [self.k("flag", key) for key in personal_flag_keys(user_id, chat_id)]
+        async for key in self.r.scan_iter(match=self.k("flag", CHOICE_PREFIX + str(int(chat_id))) + ":*",
+                                          count=500):
+            keys.append(key)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.delete(self.k("user", user_id))
+        pipe.delete(*keys)
+        users, flags = await pipe.execute()
+        # finished updates are deleted from the stream when acked; the "seen" keys hold only update ids
+        return {"users": int(users), "flags": int(flags), "updates": 0}
 
 
 def make_store(settings) -> Store:

@@ -35,8 +35,8 @@ pytestmark = pytest.mark.e2e
 
 def parse(url: str, token: str, text: str) -> str:
     """The intent Rasa's HTTP API (behind its auth token) gives ``text``."""
-    req = urllib.request.Request(f"{url}/model/parse?token={token}", method="POST", data=json.dumps({"text": text}).encode(),
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(f"{url}/model/parse?token={token}", method="POST",
+                                 data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=60) as r:
         return json.loads(r.read())["intent"]["name"]
 

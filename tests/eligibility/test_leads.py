@@ -426,3 +426,38 @@ async def test_store_errors_are_logged_without_personal_data(monkeypatch, caplog
     await submit(filled(name="Wa Ode Rahasia"))
     assert "lead not saved" in caplog.text
     assert "Wa Ode Rahasia" not in caplog.text and "81234567890" not in caplog.text and NIK not in caplog.text
+
+
+# ---- issue 9: what a form that stored nothing leaves behind, and the adapter's copy on deletion
+
+FORM_ERASED = {"event": "slot", "timestamp": None, "name": "history_erased", "value": "form"}
+
+
+async def test_cancelled_form_marks_its_answers_for_erasure():
+    t = turn("batal", "cancel", form="lead_form", requested="phone", slots={"consent": "yes", "name": "Siti"})
+    _, _, events = await run(ActionCancelForm(), t)
+    assert FORM_ERASED in events  # bot/rasa_stores.py erases what was typed into the form
+
+
+async def test_refused_consent_marks_the_form_for_erasure(db):
+    _, _, events = await run(ActionSubmitLead(), turn("tidak", "deny", slots={"lead_type": "enrolment",
+                                                                             "consent": "no"}))
+    assert FORM_ERASED in events and db.count_leads() == 0
+
+
+async def test_saved_lead_keeps_its_form_answers(db):
+    _, _, events = await submit(filled())
+    assert FORM_ERASED not in events and db.count_leads() == 1
+
+
+async def test_deletion_tells_the_adapter_to_forget_the_sender(db):
+    await submit(filled())
+    await run(ActionConfirmDelete(), turn("hapus data saya", "delete_my_data"))
+    msgs, _, _ = await run(ActionDeleteMyData(), turn("ya", "affirm", slots={"delete_pending": True}))
+    assert {"forget_sender": True} in [m.get("custom") for m in msgs]
+    assert "sudah dihapus" in texts_of(msgs)
+
+
+async def test_deletion_with_nothing_stored_still_forgets_the_sender_in_the_adapter(db):
+    msgs, _, _ = await run(ActionConfirmDelete(), turn("hapus data saya", "delete_my_data"))
+    assert {"forget_sender": True} in [m.get("custom") for m in msgs]

@@ -11,7 +11,15 @@ import pytest
 import redis
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import ConnectionException
 
@@ -43,7 +51,7 @@ def prefix(shared_redis: str):
 @pytest.fixture
 def redis_env(monkeypatch, shared_redis: str, prefix: str):
     """REDIS_* for the stores: the shared Redis, this test's prefix."""
-    for name in ("REDIS_TRACKER_TTL", "REDIS_STARTUP_TIMEOUT", "REDIS_SOCKET_TIMEOUT"):
+    for name in ("REDIS_TRACKER_TTL", "CONVERSATION_TTL", "REDIS_STARTUP_TIMEOUT", "REDIS_SOCKET_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REDIS_URL", shared_redis)
     monkeypatch.setenv("REDIS_PREFIX", prefix)
@@ -105,7 +113,8 @@ async def test_tracker_is_written_to_redis_under_the_prefix(redis_env, shared_re
     again = EnvTrackerStore(domain=Domain.empty())          # a new process would see the same conversation
     restored = await again.retrieve("worker-1")
     assert restored.latest_message.text == "halo"
-    assert redis.Redis.from_url(shared_redis).ttl(tracker_key("worker-1", prefix)) == -1  # no TTL unless asked
+    ttl = redis.Redis.from_url(shared_redis).ttl(tracker_key("worker-1", prefix))
+    assert 89 * 86400 < ttl <= 90 * 86400  # conversations expire: 90 days after their last change by default
 
 
 async def test_tracker_ttl_and_db_come_from_the_environment(redis_env, prefix):
@@ -296,3 +305,149 @@ async def test_redis_store_drops_the_conversation_before_the_marker(redis_env, s
     assert raw is not None and b"Siti" not in raw and b"0812" not in raw
     stored = await EnvTrackerStore(domain=domain).retrieve("w-redis")
     assert stored.get_slot("name") is None and stored.latest_bot_utterance.text == "Data Anda sudah dihapus."
+
+
+# ------------------------------------------------------------------- issue 9: keep only what is needed
+
+ROOT = Path(__file__).resolve().parents[2]
+TYPED = ("Siti Aminah", "0812 3456 7890", "+6281234567890", "7401015708900001", "7401 0157 0890 0001")
+
+
+@pytest.fixture(scope="module")
+def project_domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def _u(text: str, intent: str = "inform") -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+def _form_answers(tracker: DialogueStateTracker) -> None:
+    """A lead form as Rasa records it: consent, then name, phone and NIK typed by the worker."""
+    for e in (ActionExecuted("action_listen"), _u("hubungi saya", "request_contact"),
+              ActionExecuted("action_lead_start"), SlotSet("lead_type", "enrolment"),
+              ActionExecuted("lead_form"), ActiveLoop("lead_form"), SlotSet("requested_slot", "consent"),
+              BotUttered("Boleh kami simpan data Anda?"), ActionExecuted("action_listen"), _u("setuju", "affirm"),
+              ActionExecuted("lead_form"), SlotSet("consent", "yes"), SlotSet("requested_slot", "name"),
+              BotUttered("Siapa nama lengkap Anda?"), ActionExecuted("action_listen"),
+              UserUttered("Siti Aminah", {"name": "inform", "confidence": 1.0},
+                          [{"entity": "name", "value": "Siti Aminah", "start": 0, "end": 11}]),
+              ActionExecuted("lead_form"), SlotSet("name", "Siti Aminah"), SlotSet("requested_slot", "phone"),
+              BotUttered("Terima kasih, Siti Aminah. Nomor HP Anda?"), ActionExecuted("action_listen"),
+              _u("0812 3456 7890"), ActionExecuted("lead_form"), SlotSet("phone", "+6281234567890"),
+              SlotSet("requested_slot", "nik"), BotUttered("Nomor +6281234567890 kami catat. NIK Anda?"),
+              ActionExecuted("action_listen"), _u("7401 0157 0890 0001"), ActionExecuted("lead_form"),
+              SlotSet("nik", "7401015708900001"), SlotSet("requested_slot", "regency"),
+              BotUttered("Di kabupaten mana Anda tinggal?")):
+        tracker.update(e)
+
+
+def _cancel(tracker: DialogueStateTracker) -> None:
+    for e in (ActionExecuted("action_listen"), _u("batal", "cancel"), ActionExecuted("action_cancel_form"),
+              BotUttered("Baik, dibatalkan. Tidak ada data pribadi yang kami simpan."), ActiveLoop(None),
+              SlotSet("requested_slot", None), SlotSet("name", None), SlotSet("phone", None), SlotSet("nik", None),
+              SlotSet(ERASE_SLOT, "form"), ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
+def _abandon(tracker: DialogueStateTracker) -> None:
+    """The worker asks something else; the form is deactivated without being submitted."""
+    for e in (ActionExecuted("action_listen"), _u("iuran berapa sebulan?", "ask_fee"),
+              ActionExecuted("action_deactivate_loop"), ActiveLoop(None), ActionExecuted("action_answer"),
+              BotUttered("Iuran BPU mulai Rp16.800 sebulan."), ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
+def _other_form(tracker: DialogueStateTracker) -> None:
+    """"cek kelayakan" in the middle of the lead form: Rasa rejects the lead form and starts the eligibility form."""
+    for e in (ActionExecuted("action_listen"), _u("cek kelayakan", "check_eligibility"),
+              ActionExecutionRejected("lead_form"), ActionExecuted("eligibility_form"),
+              ActiveLoop("eligibility_form"), SlotSet("requested_slot", "occupation"),
+              BotUttered("Apa pekerjaan Anda sehari-hari?"), ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
+def _new_session(tracker: DialogueStateTracker) -> None:
+    """The worker walked away mid-form; hours later a new session starts."""
+    for e in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+              _u("halo", "greet"), ActionExecuted("action_answer"), BotUttered("Halo!"),
+              ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
+def _submit(tracker: DialogueStateTracker) -> None:
+    for e in (ActionExecuted("action_listen"), _u("Kota Kendari"), ActionExecuted("lead_form"),
+              SlotSet("regency", "Kota Kendari"), ActiveLoop(None), SlotSet("requested_slot", None),
+              ActionExecuted("action_submit_lead"), BotUttered("Terima kasih, Siti Aminah, sudah kami catat."),
+              SlotSet("name", None), ActionExecuted("action_listen")):
+        tracker.update(e)
+
+
+@pytest.mark.parametrize("ending", [_cancel, _abandon, _other_form, _new_session],
+                         ids=["cancelled", "abandoned", "another-form", "new-session"])
+async def test_unsaved_lead_form_leaves_nothing_in_the_redis_tracker(redis_env, shared_redis, prefix,
+                                                                      project_domain, ending):
+    store = EnvTrackerStore(domain=project_domain, host=None)
+    assert isinstance(store, LingkarRedisTrackerStore)
+    tracker = DialogueStateTracker("w-form", project_domain.slots)
+    _form_answers(tracker)
+    await store.save(tracker)                                    # one turn: the answers are stored meanwhile
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("w-form", prefix))
+    assert b"Siti Aminah" in raw
+    restored = await EnvTrackerStore(domain=project_domain).retrieve_full_tracker("w-form")  # the next turn
+    ending(restored)
+    await store.save(restored)
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("w-form", prefix)).decode()
+    for value in TYPED + ("Siti",):
+        assert value not in raw, f"{value!r} still in the stored conversation"
+    stored = await EnvTrackerStore(domain=project_domain).retrieve_full_tracker("w-form")
+    texts = [e.text for e in stored.events if isinstance(e, UserUttered)]
+    assert texts[0] == "hubungi saya" and texts[1:5] == ["[dihapus]"] * 4  # what was typed during the form
+    assert stored.get_slot("name") is None and stored.get_slot("nik") is None
+    bot_texts = [e.text for e in stored.events if isinstance(e, BotUttered)]
+    assert "Siapa nama lengkap Anda?" in bot_texts and "[dihapus]" in bot_texts  # only the echoes go
+    await store.save(stored)                                     # a later turn changes nothing more
+    assert redis.Redis.from_url(shared_redis).get(tracker_key("w-form", prefix)).decode() == raw
+
+
+async def test_submitted_lead_form_keeps_its_answers(redis_env, shared_redis, prefix, project_domain):
+    """Only unsaved forms are erased: a stored lead (with consent) keeps its conversation until it expires."""
+    store = EnvTrackerStore(domain=project_domain, host=None)
+    tracker = DialogueStateTracker("w-saved", project_domain.slots)
+    _form_answers(tracker)
+    _submit(tracker)
+    await store.save(tracker)
+    raw = redis.Redis.from_url(shared_redis).get(tracker_key("w-saved", prefix))
+    assert b"Siti Aminah" in raw and b"0812 3456 7890" in raw
+
+
+async def test_unsaved_lead_form_leaves_nothing_in_the_memory_tracker(monkeypatch, project_domain):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    store = EnvTrackerStore(domain=project_domain, host=None)
+    tracker = DialogueStateTracker("w-mem-form", project_domain.slots)
+    _form_answers(tracker)
+    _cancel(tracker)
+    await store.save(tracker)
+    dump = json.dumps((await store.retrieve("w-mem-form")).current_state(EventVerbosity.ALL))
+    assert not [v for v in TYPED if v in dump]
+
+
+async def test_in_memory_conversations_expire(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("CONVERSATION_TTL", "1")
+    store = EnvTrackerStore(domain=Domain.empty(), host=None)
+    await store.save(_tracker("w-old", "halo"))
+    assert await store.retrieve("w-old") is not None
+    await asyncio.sleep(1.2)
+    assert await store.retrieve("w-old") is None                 # expired when asked for
+    await store.save(_tracker("w-old2", "halo"))
+    await asyncio.sleep(1.2)
+    await store.save(_tracker("w-new", "halo"))                  # the sweep at a save drops the rest
+    assert "w-old2" not in store.store and "w-new" in store.store
+
+
+def test_conversation_ttl_setting():
+    assert redis_config({"REDIS_URL": "redis://h"}).tracker_ttl == 90 * 86400
+    assert redis_config({"REDIS_URL": "redis://h", "CONVERSATION_TTL": "600"}).tracker_ttl == 600
+    with pytest.raises(RedisConfigError, match="positive"):
+        redis_config({"REDIS_URL": "redis://h", "CONVERSATION_TTL": "0"})

@@ -19,6 +19,8 @@ from actions.store import migrate as m
 from actions.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The newest revision (the tests below check upgrades land there, whatever it is called).
+HEAD = "0004"
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -48,7 +50,7 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
     try:
         assert store.current_revision() is None
         store.migrate()
-        assert store.current_revision() == m.head_revision() == "0003"
+        assert store.current_revision() == m.head_revision() == HEAD
         tables = set(inspect(store.engine).get_table_names())
         assert {t.name for t in metadata.sorted_tables} <= tables
         with store.engine.connect() as conn:
@@ -58,7 +60,7 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
             diffs = compare_metadata(ctx, metadata)
         assert diffs == []
         store.migrate()  # at head: nothing to do, nothing breaks
-        assert store.current_revision() == "0003"
+        assert store.current_revision() == HEAD
     finally:
         store.dispose()
 
@@ -70,7 +72,7 @@ def test_upgrade_from_0001_keeps_leads_and_backfills(empty_db_url):
         assert store.current_revision() == "0001"
         _insert_0001_leads(store)
         store.migrate()
-        assert store.current_revision() == "0003"
+        assert store.current_revision() == HEAD
         first, second = store.get_lead(1), store.get_lead(2)
         assert (first.name, first.phone, first.status, first.referral) == ("Pekerja 1", "+628120000001", "new", "AG1")
         assert second.status == "contacted" and second.eligibility == {"category": "BPU"}
@@ -165,7 +167,7 @@ def test_processes_starting_together_migrate_once(empty_db_url):
     assert errors == []
     s = Store(empty_db_url)
     try:
-        assert s.current_revision() == "0003"
+        assert s.current_revision() == HEAD
     finally:
         s.dispose()
 
@@ -181,11 +183,11 @@ def test_command_line(empty_db_url):
     assert current.returncode == 1 and "<empty>" in current.stdout
     up = _cli("upgrade", url=empty_db_url)
     assert up.returncode == 0, up.stderr
-    assert "revision 0003" in up.stdout
-    assert _cli("current", url=empty_db_url).stdout.strip() == "0003 (head)"
+    assert f"revision {HEAD}" in up.stdout
+    assert _cli("current", url=empty_db_url).stdout.strip() == f"{HEAD} (head)"
     history = _cli("history", url=empty_db_url).stdout.splitlines()
     assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
-    assert history[2].startswith("0002 -> 0003 (head)")
+    assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",

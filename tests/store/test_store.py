@@ -15,6 +15,7 @@ from actions.store import (
     Store,
     get_store,
 )
+from actions.store import migrate as m
 from actions.store.models import audit_log, lead_status_history, leads, metric_events, outbox
 
 NIK_SITI = "7401054507900001"   # Sultra, woman born 5 Jul 1990 (36 on 24 Nov 2026)
@@ -487,7 +488,7 @@ def test_get_store_uses_database_url_once(tmp_path, monkeypatch):
     try:
         assert s is get_store() and s.url == url
         assert (tmp_path / "var" / "lingkar.db").exists()
-        assert s.current_revision() == "0003"
+        assert s.current_revision() == m.head_revision()  # migrated to the newest revision
         with s.engine.connect() as conn:
             assert conn.execute(select(leads.c.id)).all() == []
     finally:

@@ -46,6 +46,7 @@ AGENT_USER = 7699
 ADMIN = 7698
 STAFF_CHAT = -1007600000
 LONG_USER = 7801
+DELETER = 7901
 NAME, PHONE, NIK = "Wa Ode Sitti Aminah", "+6281245678901", "7401015708900001"
 SECRET = "e2e-Secret_token1"
 
@@ -167,6 +168,49 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
         logs = caplog.text + "".join(p.read_text(errors="replace") for p in real_rasa["logs"])
         assert [s for s in (PHONE.lstrip("+"), "81245678901", NIK, "Sitti Aminah") if s in logs] == []
     finally:
+        store.dispose()
+
+
+async def test_hapus_data_saya_reaches_the_staff_card_and_the_adapter(fake_tg, real_rasa, redis_url, start_adapter):
+    """Issue 9: after "hapus data saya" on the real stack the lead is gone, its staff card says so, and the adapter
+    (Redis inbox) keeps nothing of the worker."""
+    from bot.staff.notifier import REDACTED, Notifier
+
+    store = Store(real_rasa["db_url"])
+    settings = StaffSettings(token=TOKEN, api_url=fake_tg.base, staff_chat_id=STAFF_CHAT, admin_telegram_id=ADMIN,
+                             consumer="e2e-notifier")
+    adapter = await start_adapter(plugins=[staff_and_agents(store, settings)], rasa_url=real_rasa["url"],
+                                  redis=redis_url, **_timeouts())
+    notifier = Notifier(store, settings)
+    await notifier.start()
+    uid = DELETER
+    worker = TelegramUser(fake_tg, adapter, uid)
+    try:
+        await worker.say("hubungi saya")
+        await worker.press("Setuju")
+        for answer in (NAME, "0812 4567 8901", "lewati"):
+            await worker.say(answer)
+        if "kabupaten" in worker.last.lower():
+            await worker.say("Kendari")
+        await worker.press("Pagi")
+        [lead] = store.leads_for_sender(f"telegram:{uid}")
+        while await notifier.step():
+            pass
+        [card] = store.cards_for(lead_id=lead.id)
+        assert await adapter.store.user(uid) is not None
+
+        await worker.say("hapus data saya")
+        await worker.press("Ya, hapus")
+        assert "sudah dihapus" in "\n".join(worker.texts())
+        assert store.leads_for_sender(f"telegram:{uid}") == []
+        assert await adapter.store.user(uid) is None
+        keys = [k async for k in adapter.store.r.scan_iter(match=adapter.store.prefix + "*", count=500)]
+        assert not [k for k in keys if str(uid) in k]
+        while await notifier.step():
+            pass
+        assert fake_tg.messages[tuple(card)]["text"] == REDACTED[("owner", "lead")]
+    finally:
+        await notifier.close()
         store.dispose()
 
 
