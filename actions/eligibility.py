@@ -428,6 +428,36 @@ def _discount_text(texts: FlowTexts, on: dt.date, b: calculator.BpuQuote) -> str
     return None
 
 
+def _month_span(first: dt.date, last: dt.date) -> str:
+    """"Desember 2026", "Januari–Mei 2027", "November 2026–Januari 2027"."""
+    if first == last:
+        return format_month(first)
+    if first.year == last.year:
+        return f"{format_month(first).split()[0]}–{format_month(last)}"
+    return f"{format_month(first)}–{format_month(last)}"
+
+
+def _runs_text(texts: FlowTexts, plan: calculator.PaymentPlan) -> str:
+    per_month = texts.labels["words"]["per_month"]
+    return ", ".join(f"{_month_span(r.first, r.last)} {_rp(r.amount)}" + (f" {per_month}" if r.months > 1 else "")
+                     for r in plan.runs)
+
+
+def _payment_plans(texts: FlowTexts, result: calculator.Result) -> List[str]:
+    """Prepaying 3/6/12 months and arrears, month by month, when a discount window's end falls inside them."""
+    on, b = result.on, result.bpu
+    out: List[str] = []
+    plans = calculator.prepay_plans(result.worker, result.income, on)
+    if b.discount.active and any(p.crosses_window_end for _, p in plans):
+        lines = "\n".join(texts.text("line_prepay", on, count=n, runs=_runs_text(texts, p), total=_rp(p.total))
+                          for n, p in plans)
+        out.append(texts.text("bpu_prepay", on, until=format_month(b.discount.until), lines=lines))
+    arrears = calculator.arrears_plan(result.worker, result.income, on)
+    if any(m.discounted for m in arrears.months) and not b.discount.active:
+        out.append(texts.text("bpu_arrears", on, runs=_runs_text(texts, arrears)))
+    return out
+
+
 def _contribution(texts: FlowTexts, result: calculator.Result) -> Rendered | None:
     on = result.on
     parts: List[str] = []
@@ -510,6 +540,10 @@ def render_result(result: calculator.Result, agent_known: bool = False,
     contribution = _contribution(texts, result)
     if contribution is not None:
         messages.append(contribution)
+    if result.bpu is not None:
+        plans = _payment_plans(texts, result)
+        if plans:  # its own message: a phone screen holds the monthly amounts or the plans, not both
+            messages.append(Rendered("eligibility_payment_plans", "\n\n".join(plans), []))
     last: List[str] = []
     last_flagged: List[str] = []
     if result.age_notes:
