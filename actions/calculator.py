@@ -293,6 +293,7 @@ class Result:
             "on": self.on, "category": self.category, "occupation": self.worker.occupation,
             "sector": self.worker.sector, "transport": self.worker.transport, "age": self.age,
             "income": self.income, "regency": self.regency, "category_reason": self.category_reason,
+            "join_age": self.join_age,
             "programmes": {p.code: p.status for p in self.programmes},
             "age_notes": [n.code for n in self.age_notes],
         }

@@ -566,8 +566,26 @@ def render_result(result: calculator.Result, agent_known: bool = False,
 
 
 def assess_slots(slots: Dict[str, Any], on: dt.date) -> calculator.Result:
+    """The result for the slots; the age at JKP enrolment, once given, is kept in the last result."""
+    join_age = (slots.get(RESULT_SLOT) or {}).get("join_age") if isinstance(slots.get(RESULT_SLOT), dict) else None
     return calculator.assess(str(slots.get("occupation")), age=real(slots.get("age")),
-                             income=real(slots.get("income")), regency=real(slots.get("regency")), on=on)
+                             income=real(slots.get("income")), regency=real(slots.get("regency")), on=on,
+                             join_age=join_age)
+
+
+def _asked_join_age(tracker: Tracker) -> bool:
+    result = tracker.get_slot(RESULT_SLOT)
+    return isinstance(result, dict) and (result.get("programmes") or {}).get("JKP") == "check"
+
+
+def join_age_answer(tracker: Tracker, found: Facts) -> int | None:
+    """The age at JKP enrolment when the last result asked for it ("umur berapa waktu mulai ikut?") and the
+    worker answered with an age no greater than their age today; else None (an ordinary correction)."""
+    if not _asked_join_age(tracker) or set(found.values) != {"age"} or found.problems:
+        return None
+    age_now = real(tracker.get_slot("age"))
+    joined = int(found.values["age"])
+    return joined if age_now is not None and joined <= int(age_now) else None
 
 
 async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any],
@@ -625,8 +643,17 @@ class ActionInform(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
+        if not found.values and _asked_join_age(tracker):
+            # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question
+            found = read_facts(latest_text(tracker), _entities(tracker), "age", clock.today())
         texts = get_flow_texts()
         on = clock.today()
+        joined = join_age_answer(tracker, found)
+        if joined is not None:
+            slots = dict(tracker.slots)
+            slots[RESULT_SLOT] = {**tracker.get_slot(RESULT_SLOT), "join_age": joined}
+            say(dispatcher, "join_age_noted", join_age=joined)
+            return await show_result(dispatcher, tracker, slots)
         for name, variables in found.notes:
             send(dispatcher, texts.render(name, on, **variables))
         for name, variables in found.problems.values():

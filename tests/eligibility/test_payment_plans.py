@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from actions.calculator import arrears_plan, assess, month_amounts, prepay_plans, worker_for
-from actions.eligibility import render_result
+from actions.eligibility import ActionInform, assess_slots, render_result
+
+from .conftest import run, texts_of, turn
 
 D = dt.date
 
@@ -109,3 +111,28 @@ def test_jkp_at_55_depends_on_the_age_at_enrolment(join_age, status, shown, hidd
 def test_jkp_question_is_not_asked_when_it_does_not_matter():
     young = "\n".join(m.text for m in render_result(assess("karyawan", age=40, on=D(2026, 12, 2))))
     assert "mulai ikut" not in young
+
+
+# ------------------------------------------------------------------------------ the answer to "mulai ikut?"
+async def _after_result(age: int, answer: str, entities=None):
+    slots = {"occupation": "karyawan", "age": age, "income": 5_000_000, "regency": "Kota Kendari"}
+    slots["eligibility"] = assess_slots(slots, D(2026, 11, 24)).to_dict()
+    msgs, set_, _ = await run(ActionInform(), turn(answer, slots=slots, entities=entities or []))
+    return texts_of(msgs), set_
+
+
+async def test_a_bare_age_after_the_question_is_the_age_at_enrolment(sqlite_db):
+    text, set_ = await _after_result(55, "40")
+    assert "mulai ikut di umur 40 tahun" in text and "umur 55 tahun" in text   # today's age is kept
+    assert set_["eligibility"]["programmes"]["JKP"] == "automatic" and set_["eligibility"]["join_age"] == 40
+    assert "age" not in set_
+    text, set_ = await _after_result(55, "54")
+    assert set_["eligibility"]["programmes"]["JKP"] == "not_available" and "JKP: tidak bisa" in text
+
+
+async def test_an_age_is_a_correction_when_the_question_was_not_asked(sqlite_db):
+    text, set_ = await _after_result(40, "eh umur saya 41", [{"entity": "age", "value": 41}])
+    assert set_["age"] == 41 and "hitung ulang" in text and "mulai ikut" not in text
+    # an age above today's is a correction too, not an enrolment age
+    text, set_ = await _after_result(55, "eh umur saya 57", [{"entity": "age", "value": 57}])
+    assert set_["age"] == 57 and "hitung ulang" in text
