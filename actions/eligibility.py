@@ -451,10 +451,11 @@ def _payment_plans(texts: FlowTexts, result: calculator.Result) -> List[str]:
     if b.discount.active and any(p.crosses_window_end for _, p in plans):
         lines = "\n".join(texts.text("line_prepay", on, count=n, runs=_runs_text(texts, p), total=_rp(p.total))
                           for n, p in plans)
-        out.append(texts.text("bpu_prepay", on, until=format_month(b.discount.until), lines=lines))
+        name = "bpu_prepay" if b.exact else "bpu_prepay_lowest"  # an unconfirmed bracket: the lowest amounts
+        out.append(texts.text(name, on, until=format_month(b.discount.until), lines=lines))
     arrears = calculator.arrears_plan(result.worker, result.income, on)
     if any(m.discounted for m in arrears.months) and not b.discount.active:
-        out.append(texts.text("bpu_arrears", on, runs=_runs_text(texts, arrears)))
+        out.append(texts.text("bpu_arrears" if b.exact else "bpu_arrears_lowest", on, runs=_runs_text(texts, arrears)))
     return out
 
 

@@ -81,13 +81,21 @@ def test_the_result_shows_prepaying_across_the_window_end():
     assert "• 3 bulan: Februari–Maret 2027 Rp8.400 per bulan, April 2027 Rp16.800; total Rp33.600" in transport
 
 
+def test_an_unconfirmed_bracket_is_planned_at_the_lowest_amounts():
+    for occupation, on, words in (("petani", D(2026, 12, 1), "JKK+JKM golongan terendah mulai bulan ini"),
+                                  ("petani", D(2027, 1, 15), "walau dibayar sekarang (golongan terendah)")):
+        text = _said(occupation, on, age=35, income=3_000_000)
+        assert words in text and "Rp8.400" in text
+    assert "golongan terendah mulai bulan ini" not in _said("nelayan", D(2026, 12, 1), age=35, income=1_000_000)
+
+
 def test_no_plan_when_no_window_end_is_near():
     assert "Bayar di muka" not in _said("nelayan", D(2027, 6, 1), age=35)   # all months normal
     assert "Tunggakan" not in _said("nelayan", D(2027, 6, 1), age=35)
 
 
 def test_the_result_shows_discounted_arrears_after_the_window_end():
-    text = _said("nelayan", D(2027, 1, 15), age=35)
+    text = _said("nelayan", D(2027, 1, 15), age=35, income=1_000_000)
     assert "Tunggakan juga dihitung per bulan iuran, walau dibayar sekarang: Oktober–Desember 2026 Rp8.400" in text
 
 
