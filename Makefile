@@ -22,7 +22,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml 2>/dev/null) \
                 $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services \
+        facts-report
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -75,6 +76,9 @@ bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, late
 export: $(SETUP) ## Print every lead as CSV (header row first) on standard output (NIK masked)
 	@$(PY) -m actions.store upgrade >&2
 	@$(PY) -m actions.store export
+
+facts-report: $(SETUP) ## Every fact with its value on a date, source, status (DATE=YYYY-MM-DD, default today)
+	@$(PY) scripts/facts_report.py $(if $(DATE),--date $(DATE))
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
 	@scripts/lock.sh

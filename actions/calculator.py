@@ -21,7 +21,13 @@ here. Where the facts stop, so does the calculator:
   amounts for it: the bot states the rule (JKK 1% of the bracket value, JKM flat, JHT 2%), the confirmed lowest
   amount, and where to get the exact figure (JMO, the website, call centre 175).
 * The PP 50/2025 discount (50% off JKK+JKM) runs by contribution month, in two windows: transport BPU
-  (``bpu.discount.transport``) and all other BPU (``bpu.discount.other``). JHT is never discounted.
+  (``bpu.discount.transport``) and all other BPU (``bpu.discount.other``). JHT is never discounted. A payment
+  for several months (prepaying 3/6/12 months, or arrears) is priced month by month (:func:`month_amounts`,
+  :func:`prepay_plans`, :func:`arrears_plan`): a fisher prepaying six months on 1 December 2026 pays the
+  discounted amount for December and the normal one from January 2027.
+* JKP's age limit applies at registration, not today: a worker of 54 or more who enrolled younger is still
+  covered. When that age at enrolment (``join_age``) is not known, JKP "depends" and the bot asks for it.
+* The JP wage cap is the one in force on the date asked (``jp.wage_cap`` has a dated history).
 * The BPU maximum age is UNCONFIRMED in the domain notes: the calculator never states one; it flags older
   workers so the bot says where to ask.
 """
@@ -194,9 +200,57 @@ class PmiQuote:
 
 
 @dataclass(frozen=True)
+class MonthAmount:
+    """The mandatory JKK+JKM of one contribution month."""
+
+    month: dt.date                  # first day of the contribution month
+    amount: int                     # JKK+JKM to pay for that month
+    discounted: bool
+
+
+@dataclass(frozen=True)
+class MonthRun:
+    """Consecutive contribution months with the same amount ("Januari–Mei 2027: Rp16.800")."""
+
+    first: dt.date
+    last: dt.date
+    amount: int
+    discounted: bool
+
+    @property
+    def months(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    """Several contribution months paid at once (prepaid or in arrears), priced month by month."""
+
+    months: Tuple[MonthAmount, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(m.amount for m in self.months)
+
+    @property
+    def runs(self) -> Tuple[MonthRun, ...]:
+        runs: List[MonthRun] = []
+        for m in self.months:
+            if runs and runs[-1].amount == m.amount and runs[-1].discounted == m.discounted:
+                runs[-1] = MonthRun(runs[-1].first, m.month, m.amount, m.discounted)
+            else:
+                runs.append(MonthRun(m.month, m.month, m.amount, m.discounted))
+        return tuple(runs)
+
+    @property
+    def crosses_window_end(self) -> bool:
+        return len({m.discounted for m in self.months}) > 1
+
+
+@dataclass(frozen=True)
 class AgeNote:
-    code: str                       # jkp_too_old | jkp_ok | jp_pension_age | jp_past_pension_age | jp_short |
-    #                                 jht_age | bpu_age_unconfirmed
+    code: str                       # jkp_too_old | jkp_ok | jkp_ok_joined | jkp_ask_join_age | jp_pension_age |
+    #                                 jp_past_pension_age | jp_short | jht_age | bpu_age_unconfirmed
     value: Any = None
 
 
@@ -215,6 +269,7 @@ class Result:
     pu: PuQuote | None = None
     pmi: PmiQuote | None = None
     facts_used: Tuple[str, ...] = field(default=(), compare=False)
+    join_age: int | None = None     # age when enrolled (JKP's age limit applies then)
 
     @property
     def category(self) -> str:
@@ -238,6 +293,7 @@ class Result:
             "on": self.on, "category": self.category, "occupation": self.worker.occupation,
             "sector": self.worker.sector, "transport": self.worker.transport, "age": self.age,
             "income": self.income, "regency": self.regency, "category_reason": self.category_reason,
+            "join_age": self.join_age,
             "programmes": {p.code: p.status for p in self.programmes},
             "age_notes": [n.code for n in self.age_notes],
         }
@@ -341,6 +397,50 @@ def bpu_quote(worker: Worker, income: int | None, on: dt.date, facts: Facts | No
                     **common)
 
 
+def month_start(d: dt.date, shift: int = 0) -> dt.date:
+    """The first day of ``d``'s month, ``shift`` months later (or earlier when negative)."""
+    index = d.year * 12 + d.month - 1 + shift
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_amounts(worker: Worker, income: int | None, first: dt.date, count: int,
+                  facts: Facts | None = None) -> PaymentPlan:
+    """JKK+JKM for ``count`` contribution months from ``first``'s month, each priced for its own month (the
+    PP 50/2025 windows are contribution months, not payment dates). An income whose bracket is not confirmed is
+    priced at the lowest bracket, as the bot quotes it."""
+    facts = facts or get_facts()
+    out = []
+    for i in range(count):
+        month = month_start(first, i)
+        q = bpu_quote(worker, income, month, facts)
+        amount = q.jkk_jkm_pay if q.exact and q.jkk_jkm_pay is not None else q.lowest_jkk_jkm_pay
+        out.append(MonthAmount(month, int(amount), q.discount.active))
+    return PaymentPlan(tuple(out))
+
+
+def prepay_options(on: dt.date, facts: Facts | None = None) -> Tuple[int, ...]:
+    """The numbers of months that can be prepaid (``bpu.prepay_options``: "3, 6 atau 12 bulan")."""
+    import re
+
+    text = str((facts or get_facts()).value("bpu.prepay_options", on))
+    return tuple(int(n) for n in re.findall(r"\d+", text))
+
+
+def prepay_plans(worker: Worker, income: int | None, on: dt.date,
+                 facts: Facts | None = None) -> Tuple[Tuple[int, PaymentPlan], ...]:
+    """Each prepay option (3, 6, 12 months) from the month of ``on``, priced month by month."""
+    facts = facts or get_facts()
+    return tuple((n, month_amounts(worker, income, on, n, facts)) for n in prepay_options(on, facts))
+
+
+def arrears_plan(worker: Worker, income: int | None, on: dt.date, facts: Facts | None = None) -> PaymentPlan:
+    """The unpaid months that can still be paid on ``on`` (the last ``bpu.lapse_months`` before the current
+    month), each priced for its own contribution month."""
+    facts = facts or get_facts()
+    lapse = int(facts.value("bpu.lapse_months", on))
+    return month_amounts(worker, income, month_start(on, -lapse), lapse, facts)
+
+
 def pu_quote(wage: int | None, on: dt.date, facts: Facts | None = None, _read: _Reader | None = None) -> PuQuote:
     facts = facts or get_facts()
     read = _read or _Reader(facts, on)
@@ -376,7 +476,20 @@ def pmi_quote(on: dt.date, facts: Facts | None = None, _read: _Reader | None = N
                     jht_max=int(jht_max.value), jht_max_confirmed=bool(jht_max.confirmed))
 
 
-def _programmes(worker: Worker, age: int | None, on: dt.date, read: _Reader) -> Tuple[Programme, ...]:
+def jkp_age_rule(age: int | None, join_age: int | None, read: _Reader) -> str | None:
+    """JKP's age limit, which applies at registration (facts.md §1.6): ``ok`` (under it today), ``ok_joined``
+    (older today but enrolled under it), ``too_old`` (enrolled, or enrolling now, at or over it), ``ask_join_age``
+    (older today, age at enrolment unknown: it decides), None (no age known)."""
+    max_join = int(read("jkp.max_join_age"))
+    if join_age is not None:
+        return "too_old" if join_age >= max_join else ("ok_joined" if age is not None and age >= max_join else "ok")
+    if age is None:
+        return None
+    return "ok" if age < max_join else "ask_join_age"
+
+
+def _programmes(worker: Worker, age: int | None, on: dt.date, read: _Reader,
+                join_age: int | None = None) -> Tuple[Programme, ...]:
     c = worker.category
     if c == "BPU":
         return (Programme("JKK", "mandatory", "bpu_jkk"), Programme("JKM", "mandatory", "bpu_jkm"),
@@ -397,11 +510,10 @@ def _programmes(worker: Worker, age: int | None, on: dt.date, read: _Reader) -> 
         jp = Programme("JP", "check", "pu_jp_past_pension_age")
     else:
         jp = Programme("JP", "depends", "pu_jp_size")
-    max_join = int(read("jkp.max_join_age"))
-    if age is not None and age >= max_join:
-        jkp = Programme("JKP", "not_available", "pu_jkp_age")
-    else:
-        jkp = Programme("JKP", "automatic", "pu_jkp")
+    jkp = {"ok": Programme("JKP", "automatic", "pu_jkp"), "ok_joined": Programme("JKP", "automatic", "pu_jkp"),
+           "too_old": Programme("JKP", "not_available", "pu_jkp_age"),
+           "ask_join_age": Programme("JKP", "check", "pu_jkp_join_age"),
+           None: Programme("JKP", "automatic", "pu_jkp")}[jkp_age_rule(age, join_age, read)]
     return (Programme("JKK", "mandatory", "pu_jkk"), Programme("JKM", "mandatory", "pu_jkm"),
             Programme("JHT", "mandatory", "pu_jht"), jp, jkp)
 
@@ -412,14 +524,15 @@ def _programmes(worker: Worker, age: int | None, on: dt.date, read: _Reader) -> 
 BPU_AGE_NOTE_FROM_KEY = "jht.age"
 
 
-def _age_notes(worker: Worker, age: int | None, on: dt.date, read: _Reader) -> Tuple[AgeNote, ...]:
+def _age_notes(worker: Worker, age: int | None, on: dt.date, read: _Reader,
+               join_age: int | None = None) -> Tuple[AgeNote, ...]:
     notes: List[AgeNote] = []
     c = worker.category
     jht_age = int(read("jht.age"))
     if c == "PU":
-        max_join = int(read("jkp.max_join_age"))
-        if age is not None:
-            notes.append(AgeNote("jkp_too_old" if age >= max_join else "jkp_ok", max_join))
+        rule = jkp_age_rule(age, join_age, read)
+        if rule is not None:
+            notes.append(AgeNote(f"jkp_{rule}", int(read("jkp.max_join_age"))))
         pension_age = read("jp.pension_age", None)
         if pension_age is not None:
             pension_age = int(pension_age)
@@ -447,11 +560,12 @@ _NEXT_STEPS = {
 
 
 def assess(occupation: str, age: int | None = None, income: int | None = None, regency: str | None = None,
-           on: dt.date | None = None, facts: Facts | None = None) -> Result:
+           on: dt.date | None = None, facts: Facts | None = None, join_age: int | None = None) -> Result:
     """Category, programmes, contributions, age rules and next steps for a worker on a date.
 
     ``income`` is the monthly income (BPU: declared income; PU: wage), ``None`` when unknown. ``on`` defaults
-    to today in the branch's time zone. Raises :class:`UnknownOccupation` for an occupation it cannot place.
+    to today in the branch's time zone. ``join_age``: the age at enrolment, when known (JKP's age limit applies
+    then). Raises :class:`UnknownOccupation` for an occupation it cannot place.
     """
     if on is None:
         from actions.clock import today
@@ -460,6 +574,7 @@ def assess(occupation: str, age: int | None = None, income: int | None = None, r
     facts = facts or get_facts()
     worker = worker_for(occupation)
     age = int(age) if age is not None else None
+    join_age = int(join_age) if join_age is not None else None
     income = int(income) if income is not None else None
     read = _Reader(facts, on)
     reason = _CATEGORY_REASON[worker.category] + ("_generic" if worker.generic else "")
@@ -473,6 +588,7 @@ def assess(occupation: str, age: int | None = None, income: int | None = None, r
     elif worker.category == "PMI":
         pmi = pmi_quote(on, facts, read)
     return Result(on=on, worker=worker, age=age, income=income, regency=regency, category_reason=reason,
-                  programmes=_programmes(worker, age, on, read), age_notes=_age_notes(worker, age, on, read),
+                  programmes=_programmes(worker, age, on, read, join_age),
+                  age_notes=_age_notes(worker, age, on, read, join_age),
                   next_steps=_NEXT_STEPS[worker.category], bpu=bpu, pu=pu, pmi=pmi,
-                  facts_used=tuple(dict.fromkeys(read.used)))
+                  facts_used=tuple(dict.fromkeys(read.used)), join_age=join_age)

@@ -428,6 +428,37 @@ def _discount_text(texts: FlowTexts, on: dt.date, b: calculator.BpuQuote) -> str
     return None
 
 
+def _month_span(first: dt.date, last: dt.date) -> str:
+    """"Desember 2026", "Januari–Mei 2027", "November 2026–Januari 2027"."""
+    if first == last:
+        return format_month(first)
+    if first.year == last.year:
+        return f"{format_month(first).split()[0]}–{format_month(last)}"
+    return f"{format_month(first)}–{format_month(last)}"
+
+
+def _runs_text(texts: FlowTexts, plan: calculator.PaymentPlan) -> str:
+    per_month = texts.labels["words"]["per_month"]
+    return ", ".join(f"{_month_span(r.first, r.last)} {_rp(r.amount)}" + (f" {per_month}" if r.months > 1 else "")
+                     for r in plan.runs)
+
+
+def _payment_plans(texts: FlowTexts, result: calculator.Result) -> List[str]:
+    """Prepaying 3/6/12 months and arrears, month by month, when a discount window's end falls inside them."""
+    on, b = result.on, result.bpu
+    out: List[str] = []
+    plans = calculator.prepay_plans(result.worker, result.income, on)
+    if b.discount.active and any(p.crosses_window_end for _, p in plans):
+        lines = "\n".join(texts.text("line_prepay", on, count=n, runs=_runs_text(texts, p), total=_rp(p.total))
+                          for n, p in plans)
+        name = "bpu_prepay" if b.exact else "bpu_prepay_lowest"  # an unconfirmed bracket: the lowest amounts
+        out.append(texts.text(name, on, until=format_month(b.discount.until), lines=lines))
+    arrears = calculator.arrears_plan(result.worker, result.income, on)
+    if any(m.discounted for m in arrears.months) and not b.discount.active:
+        out.append(texts.text("bpu_arrears" if b.exact else "bpu_arrears_lowest", on, runs=_runs_text(texts, arrears)))
+    return out
+
+
 def _contribution(texts: FlowTexts, result: calculator.Result) -> Rendered | None:
     on = result.on
     parts: List[str] = []
@@ -510,6 +541,10 @@ def render_result(result: calculator.Result, agent_known: bool = False,
     contribution = _contribution(texts, result)
     if contribution is not None:
         messages.append(contribution)
+    if result.bpu is not None:
+        plans = _payment_plans(texts, result)
+        if plans:  # its own message: a phone screen holds the monthly amounts or the plans, not both
+            messages.append(Rendered("eligibility_payment_plans", "\n\n".join(plans), []))
     last: List[str] = []
     last_flagged: List[str] = []
     if result.age_notes:
@@ -532,8 +567,26 @@ def render_result(result: calculator.Result, agent_known: bool = False,
 
 
 def assess_slots(slots: Dict[str, Any], on: dt.date) -> calculator.Result:
+    """The result for the slots; the age at JKP enrolment, once given, is kept in the last result."""
+    join_age = (slots.get(RESULT_SLOT) or {}).get("join_age") if isinstance(slots.get(RESULT_SLOT), dict) else None
     return calculator.assess(str(slots.get("occupation")), age=real(slots.get("age")),
-                             income=real(slots.get("income")), regency=real(slots.get("regency")), on=on)
+                             income=real(slots.get("income")), regency=real(slots.get("regency")), on=on,
+                             join_age=join_age)
+
+
+def _asked_join_age(tracker: Tracker) -> bool:
+    result = tracker.get_slot(RESULT_SLOT)
+    return isinstance(result, dict) and (result.get("programmes") or {}).get("JKP") == "check"
+
+
+def join_age_answer(tracker: Tracker, found: Facts) -> int | None:
+    """The age at JKP enrolment when the last result asked for it ("umur berapa waktu mulai ikut?") and the
+    worker answered with an age no greater than their age today; else None (an ordinary correction)."""
+    if not _asked_join_age(tracker) or set(found.values) != {"age"} or found.problems:
+        return None
+    age_now = real(tracker.get_slot("age"))
+    joined = int(found.values["age"])
+    return joined if age_now is not None and joined <= int(age_now) else None
 
 
 async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any],
@@ -591,8 +644,17 @@ class ActionInform(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
+        if not found.values and _asked_join_age(tracker):
+            # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question
+            found = read_facts(latest_text(tracker), _entities(tracker), "age", clock.today())
         texts = get_flow_texts()
         on = clock.today()
+        joined = join_age_answer(tracker, found)
+        if joined is not None:
+            slots = dict(tracker.slots)
+            slots[RESULT_SLOT] = {**tracker.get_slot(RESULT_SLOT), "join_age": joined}
+            say(dispatcher, "join_age_noted", join_age=joined)
+            return await show_result(dispatcher, tracker, slots)
         for name, variables in found.notes:
             send(dispatcher, texts.render(name, on, **variables))
         for name, variables in found.problems.values():

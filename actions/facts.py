@@ -8,10 +8,22 @@ Usage::
     facts.text("bpu.jkm", on=...)                    # -> "Rp6.800"
     facts.entry("bpu.discount.other", on=...)        # -> FactValue (with valid_until, source, ...)
     facts.in_force("bpu.discount.other", on=...)     # -> False after its window ends
+    facts.status("jp.wage_cap", on=...)              # -> "confirmed" | "unconfirmed" | "due for review" | ...
 
 A fact holds one or more values, each with the inclusive dates it is in force (``from``/``until``;
 a missing bound is open). Asking for a date outside every window raises :class:`FactNotInForce`
 unless a default is given, so an expired rule can never be quoted by accident.
+
+A fact that changes on a known rhythm declares it, so that a figure nobody has updated says so by itself:
+
+* ``review: {every: yearly, month: 3}`` (optionally ``day:``): a new value is expected every year on that day
+  (the JP wage cap, every March). The latest value (no ``until``) becomes *due for review* on the first such
+  date after its ``from``, until a newer value is recorded.
+* ``next_change: YYYY-MM-DD`` (on the fact or on one value): the date a new value is expected.
+* ``stale_after: YYYY-MM-DD`` (older form): due for review from the day after.
+
+A window that simply ends (``until``, e.g. a discount for contribution months up to December 2026) needs no
+review: after it the fact is not in force and is never quoted.
 """
 from __future__ import annotations
 
@@ -30,6 +42,9 @@ UNITS = {"rupiah", "percent", "years", "months", "days", "hours", "times", "coun
 _MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember"]
 _MISSING = object()
+#: Statuses of a fact on a date (:meth:`Facts.status`, ``make facts-report``, the dashboard).
+CONFIRMED, UNCONFIRMED, DUE, NOT_IN_FORCE = "confirmed", "unconfirmed", "due for review", "not in force"
+STATUSES = (CONFIRMED, UNCONFIRMED, DUE, NOT_IN_FORCE)
 #: Display variants a template may ask for: ``{key:style}``.
 STYLES = ("plain", "juta", "ribu", "miliar", "month", "year")
 #: How a count of these units is written after the number ("5 tahun").
@@ -77,13 +92,16 @@ class FactValue:
     #: and nobody has confirmed the new one: say so and point to where to check.
     stale_after: dt.date | None = None
     label: str = ""
+    #: The date a newer value was expected (from ``review``/``next_change``/``stale_after``); None: no schedule.
+    due: dt.date | None = None
 
     def covers(self, on: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_until is None or on <= self.valid_until)
 
     def is_stale(self, on: dt.date) -> bool:
-        return self.stale_after is not None and on > self.stale_after
+        """True from the date a newer value was expected (and none is recorded): "due for review"."""
+        return self.due is not None and on >= self.due
 
     def text(self, style: str = "") -> str:
         """The value as the bot writes it. ``style`` picks a variant (see :data:`STYLES`): ``juta``
@@ -113,6 +131,43 @@ class FactValue:
                 return str(v.year)
             return format_month(v) if style == "month" or u == "month" else format_date(v)
         raise FactError(f"{self.key}: unknown unit {u}")
+
+
+REVIEW_EVERY = ("yearly",)
+
+
+def _review_due(review: Any, valid_from: dt.date | None, where: str) -> dt.date | None:
+    """The first scheduled change after ``valid_from`` for ``review: {every: yearly, month: M[, day: D]}``."""
+    if review is None:
+        return None
+    if not isinstance(review, dict) or review.get("every") not in REVIEW_EVERY:
+        raise FactError(f"{where}: review must be {{every: yearly, month: M[, day: D]}}, not {review!r}")
+    try:
+        month, day = int(review["month"]), int(review.get("day", 1))
+        dt.date(2000, month, day)
+    except (KeyError, TypeError, ValueError) as e:
+        raise FactError(f"{where}: review needs a valid month (and day): {review!r}") from e
+    if valid_from is None:
+        raise FactError(f"{where}: a value with a yearly review needs a 'from' date")
+    due = dt.date(valid_from.year, month, day)
+    return due if due > valid_from else dt.date(valid_from.year + 1, month, day)
+
+
+def _due(rv: Dict[str, Any], spec: Dict[str, Any], valid_from: dt.date | None, valid_until: dt.date | None,
+         where: str) -> dt.date | None:
+    """When a newer value of this one is expected. A closed value (``until``) has its successor recorded."""
+    explicit = _as_date(rv.get("next_change"), where)
+    stale_after = _as_date(rv.get("stale_after", spec.get("stale_after")), where)
+    if explicit is not None:
+        return explicit
+    if stale_after is not None:
+        return stale_after + dt.timedelta(days=1)
+    if valid_until is not None:
+        return None
+    fact_next = _as_date(spec.get("next_change"), where)
+    if fact_next is not None and (valid_from is None or fact_next > valid_from):
+        return fact_next
+    return _review_due(spec.get("review"), valid_from, where)
 
 
 def _as_date(v: Any, where: str) -> dt.date | None:
@@ -147,6 +202,8 @@ class Facts:
                 raise FactError(f"{key}: needs value or values")
             raw_values = [{k: spec[k] for k in ("value", "from", "until", "confirmed", "stale_after",
                                                 "source") if k in spec}]
+        if spec.get("review") is not None:
+            _review_due(spec["review"], dt.date(2000, 1, 1), key)  # checks the schedule's shape
         if not isinstance(raw_values, list) or not raw_values:
             raise FactError(f"{key}: values must be a non-empty list")
         out: List[FactValue] = []
@@ -160,12 +217,14 @@ class Facts:
             value = rv["value"]
             if unit in ("date", "month"):
                 value = _as_date(value, where)
+            valid_from, valid_until = _as_date(rv.get("from"), where), _as_date(rv.get("until"), where)
             out.append(FactValue(
                 key=key, value=value, unit=unit, source=str(rv.get("source", source)),
-                valid_from=_as_date(rv.get("from"), where), valid_until=_as_date(rv.get("until"), where),
+                valid_from=valid_from, valid_until=valid_until,
                 confirmed=bool(rv.get("confirmed", spec.get("confirmed", True))),
                 stale_after=_as_date(rv.get("stale_after", spec.get("stale_after")), where),
                 label=str(spec.get("label", "")),
+                due=_due(rv, spec, valid_from, valid_until, where),
             ))
         # Windows of one fact must not overlap: "the value on date D" has to be unique.
         ordered = sorted(out, key=lambda f: f.valid_from or dt.date.min)
@@ -221,6 +280,21 @@ class Facts:
             if fv.valid_until and fv.valid_until >= on:
                 dates.add(fv.valid_until + dt.timedelta(days=1))
         return min(dates) if dates else None
+
+    def status(self, key: str, on: dt.date) -> str:
+        """What staff need to know about the fact on ``on``: one of :data:`STATUSES`."""
+        fv = self.entry(key, on, default=None)
+        if fv is None:
+            return NOT_IN_FORCE
+        if fv.is_stale(on):
+            return DUE
+        return CONFIRMED if fv.confirmed else UNCONFIRMED
+
+    def due_for_review(self, on: dt.date) -> List[FactValue]:
+        """The values in force on ``on`` that were expected to be replaced by now (oldest expectation first)."""
+        out = [fv for fv in (self.entry(k, on, default=None) for k in self.keys()) if fv is not None
+               and fv.is_stale(on)]
+        return sorted(out, key=lambda fv: (fv.due, fv.key))
 
     def all_values(self) -> Iterator[FactValue]:
         for key in self.keys():

@@ -34,7 +34,6 @@ import yaml
 from actions import clock, config
 from actions.facts import FactError, Facts, get_facts
 from actions.render import (
-    MARK,
     MAX_BUTTON_TITLE,
     PLACEHOLDER,
     AnswerError,
@@ -45,6 +44,7 @@ from actions.render import (
     get_answers,
     paragraph_specs,
     parse_conditions,
+    render_notes,
 )
 
 VARIABLE = re.compile(r"<([a-z][a-z0-9_]*)>")
@@ -202,22 +202,7 @@ class FlowTexts:
 
     def notes(self, on: dt.date, flagged: Sequence[str]) -> str:
         """The "where to check" notes for marked figures (the answers file's ``notes``), or ""."""
-        out = []
-        for kind in ("stale", "unconfirmed"):
-            keys = [k for k in dict.fromkeys(flagged) if self._flag_kind(k, on) == kind]
-            if not keys:
-                continue
-            labels = ", ".join(dict.fromkeys(self.facts.history(k)[0].label or k for k in keys))
-            note = self.answers.notes[kind].render(self.facts, on, [], [], {"labels": labels}).strip()
-            out.append(f"{MARK}{note[:1].upper()}{note[1:]}")
-        return ("\n\n" + "\n".join(out)) if out else ""
-
-    def _flag_kind(self, key: str, on: dt.date) -> str:
-        fv = self.facts.entry(key, on, default=None)
-        if fv is None:
-            later = [v for v in self.facts.history(key) if v.valid_from and v.valid_from > on]
-            fv = min(later, key=lambda v: v.valid_from) if later else self.facts.history(key)[-1]
-        return "stale" if fv.is_stale(on) else "unconfirmed"
+        return render_notes(self.facts, self.answers.notes, on, flagged, [])
 
 
 def load_flow_texts(path: Path | None = None, facts: Facts | None = None, answers: Answers | None = None,

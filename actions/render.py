@@ -23,8 +23,10 @@ hold. A condition is ``[not] [in_force|upcoming|ended|stale|confirmed] <fact key
 ``in_force``. ``upcoming``: not in force on the date but a value starts later; ``ended``: not in force and none
 to come, but one was in force before.
 
-A value that is stale (past its ``stale_after``) or unconfirmed is written with a ``*`` and the answer gets a
-note (``notes.stale`` / ``notes.unconfirmed``) naming the figures and where to check them. A placeholder of a
+A value that is due for review (its schedule in content/facts.yml expected a newer value by now: ``review``,
+``next_change``, ``stale_after``) or unconfirmed is written with a ``*`` and the answer gets a note
+(``notes.stale`` / ``notes.unconfirmed``) naming the figures and where to check them; a stale figure is named
+with the date it has been in force ("batas upah iuran JP, berlaku sejak 1 Maret 2026"). A placeholder of a
 fact that is not in force on the date raises :class:`~actions.facts.FactNotInForce`, so an expired rule is
 never quoted: guard such paragraphs with ``when:``.
 
@@ -43,7 +45,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import yaml
 
 from actions import clock, config
-from actions.facts import STYLES, FactError, FactNotInForce, Facts, FactValue, get_facts
+from actions.facts import STYLES, FactError, FactNotInForce, Facts, FactValue, format_date, get_facts
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PLACEHOLDER_BODY = re.compile(r"^(?P<key>[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:@(?P<attr>from|until|next))?"
@@ -367,15 +369,7 @@ class Answers:
         return self.render_buttons(self.menu, on or clock.today())
 
     def _notes(self, on: dt.date, flagged: List[str], used: List[str]) -> str:
-        out = []
-        for kind in NOTE_KINDS:
-            keys = [k for k in flagged if _flag_kind(self.facts, k, on) == kind]
-            if not keys:
-                continue
-            labels = ", ".join(dict.fromkeys(_label(self.facts, k) for k in keys))
-            note = self.notes[kind].render(self.facts, on, used, [], {"labels": labels}).strip()
-            out.append(f"{MARK}{note[:1].upper()}{note[1:]}")
-        return ("\n\n" + "\n".join(out)) if out else ""
+        return render_notes(self.facts, self.notes, on, flagged, used)
 
 
 def _flag_kind(facts: Facts, key: str, on: dt.date) -> str:
@@ -389,6 +383,33 @@ def _flag_kind(facts: Facts, key: str, on: dt.date) -> str:
 
 def _label(facts: Facts, key: str) -> str:
     return facts.history(key)[0].label or key
+
+
+def render_notes(facts: Facts, notes: Dict[str, Template], on: dt.date, flagged: Sequence[str],
+                 used: List[str]) -> str:
+    """The "where to check" notes for marked figures, or "": one for the unconfirmed ones together, one per
+    figure due for review (each says since when its value is in force)."""
+    out = []
+    for kind in NOTE_KINDS:
+        keys = [k for k in dict.fromkeys(flagged) if _flag_kind(facts, k, on) == kind]
+        groups = [[k] for k in keys] if kind == "stale" else ([keys] if keys else [])
+        for group in groups:
+            labels = note_labels(facts, group, on, kind)
+            note = notes[kind].render(facts, on, used, [], {"labels": labels}).strip()
+            out.append(f"{MARK}{note[:1].upper()}{note[1:]}")
+    return ("\n\n" + "\n".join(out)) if out else ""
+
+
+def note_labels(facts: Facts, keys: Sequence[str], on: dt.date, kind: str) -> str:
+    """The figures a note names: their labels, and for stale ones since when the value is in force."""
+    out = []
+    for k in dict.fromkeys(keys):
+        label = _label(facts, k)
+        fv = facts.entry(k, on, default=None)
+        if kind == "stale" and fv is not None and fv.valid_from is not None:
+            label += f" berlaku sejak {format_date(fv.valid_from)}"
+        out.append(label)
+    return ", ".join(dict.fromkeys(out))
 
 
 # ----------------------------------------------------------------------------------- loading

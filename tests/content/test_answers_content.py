@@ -239,7 +239,10 @@ def test_unconfirmed_and_stale_figures_say_where_to_check(rendered, facts, answe
             assert label.lower() in r.text.lower(), (intent, key)
     assert checked > 0
     jp = text(answers, "ask_jp")
-    assert "Rp10.042.300*" in jp and "bisa sudah berubah" in jp
+    assert "Rp11.086.300" in jp and "Rp11.086.300*" not in jp  # the 2026 cap is current until March 2027
+    assert "Rp393.500*" in jp and "berlaku sejak 1 Maret 2024, mungkin sudah diperbarui" in jp
+    later = text(answers, "ask_jp", dt.date(2027, 3, 1))
+    assert "Rp11.086.300*" in later and "berlaku sejak 1 Maret 2026, mungkin sudah diperbarui" in later
     agent = text(answers, "ask_agent")
     assert "7,5%*" in agent and "belum bisa kami pastikan" in agent
 

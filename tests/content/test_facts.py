@@ -90,7 +90,9 @@ def test_every_key_used_by_a_template_exists(facts):
     ("jp.pension_age", D(2028, 1, 1), "60 tahun"),
     ("jp.pension_age", D(2043, 1, 1), "65 tahun"),
     ("jp.wage_cap", D(2024, 2, 29), "Rp9.559.600"),
-    ("jp.wage_cap", D(2026, 11, 24), "Rp10.042.300"),
+    ("jp.wage_cap", D(2025, 2, 28), "Rp10.042.300"),
+    ("jp.wage_cap", D(2025, 3, 1), "Rp10.547.400"),
+    ("jp.wage_cap", D(2026, 11, 24), "Rp11.086.300"),
     ("jkp.max_join_age", D(2026, 11, 24), "54 tahun"),
     ("jkp.benefit_pct", D(2026, 11, 24), "60%"),
     ("jkp.rate_total", D(2025, 2, 6), "0,46%"),
@@ -124,7 +126,8 @@ def test_discount_windows_are_the_contribution_months_of_pp_50_2025(facts, key, 
 
 def test_the_jp_wage_cap_is_stale_after_its_expected_change(facts):
     assert not facts.entry("jp.wage_cap", D(2025, 2, 28)).is_stale(D(2025, 2, 28))
-    assert facts.entry("jp.wage_cap", D(2026, 11, 24)).is_stale(D(2026, 11, 24))
+    assert not facts.entry("jp.wage_cap", D(2026, 11, 24)).is_stale(D(2026, 11, 24))  # the 2026 cap is recorded
+    assert facts.entry("jp.wage_cap", D(2027, 3, 1)).is_stale(D(2027, 3, 1))  # the 2027 cap is not
     assert facts.entry("jp.benefit_min", D(2026, 11, 24)).is_stale(D(2026, 11, 24))
 
 
@@ -132,7 +135,8 @@ def test_unconfirmed_figures_are_exactly_those_facts_md_marks(facts):
     unconfirmed = {fv.key for fv in facts.all_values() if not fv.confirmed}
     assert unconfirmed == {
         "bpu.bracket2.base", "bpu.bracket2.jht", "bpu.bracket2.total", "bpu.bracket_step", "bpu.top_bracket_from",
-        "jkk.claim_deadline", "pmi.jht_max", "perisai.fee_pct", "perisai.bonus", "perisai.bonus_min_members"}
+        "jkk.claim_deadline", "pmi.jht_max", "perisai.fee_pct", "perisai.bonus", "perisai.bonus_min_members",
+        "jkp.consecutive_months"}  # PP 6/2025 changed Pasal 19; its text was not read (facts.md §1.6)
 
 
 # ------------------------------------------------------------------------------ traceability

@@ -142,7 +142,7 @@ def test_a_stale_figure_is_marked_and_explained():
     fresh = one("Batas {x.cap}.", on=D(2025, 2, 28))
     stale = one("Batas {x.cap}.", on=D(2025, 3, 1))
     assert fresh.text == "Batas Rp10.042.300." and fresh.flagged == ()
-    assert stale.text == "Batas Rp10.042.300*.\n\n*Batas upah bisa berubah, cek 175."
+    assert stale.text == "Batas Rp10.042.300*.\n\n*Batas upah berlaku sejak 1 Maret 2024 bisa berubah, cek 175."
     assert stale.flagged == ("x.cap",)
 
 
@@ -153,7 +153,8 @@ def test_an_unconfirmed_figure_is_marked_and_says_where_to_check():
 
 def test_both_kinds_of_notes_name_their_figures():
     r = one("{x.cap} {x.guess}", on=D(2026, 1, 1))
-    assert r.text.endswith("*Batas upah bisa berubah, cek 175.\n*Angka kira-kira belum pasti, cek 175.")
+    assert r.text.endswith("*Batas upah berlaku sejak 1 Maret 2024 bisa berubah, cek 175.\n"
+                           "*Angka kira-kira belum pasti, cek 175.")
 
 
 # ------------------------------------------------------------------------------ load-time errors

@@ -172,8 +172,8 @@ def test_unknown_income_quotes_only_the_lowest_bracket():
     (10_000_000, 200_000, 100_000, 370_000, 200_000, 30_000, False),
     (3_000_000, 60_000, 30_000, 111_000, 60_000, 9_000, False),
     (1_550_000, 31_000, 15_500, 57_350, 31_000, 4_650, False),
-    # above the JP wage cap in force (Rp10.042.300 from 1 Mar 2024): JP on the cap
-    (12_000_000, 240_000, 100_423, 444_000, 200_846, 36_000, True),
+    # above the JP wage cap in force (Rp11.086.300 from 1 Mar 2026): JP on the cap
+    (12_000_000, 240_000, 110_863, 444_000, 221_726, 36_000, True),
 ])
 def test_pu_shares_for_a_wage(wage, worker_jht, worker_jp, employer_jht, employer_jp, employer_jkm, capped):
     p = assess("karyawan", age=30, income=wage, on=TODAY).pu
@@ -189,8 +189,14 @@ def test_pu_shares_for_a_wage(wage, worker_jht, worker_jp, employer_jht, employe
     (D(2024, 2, 29), 9_559_600, False),
     (D(2024, 3, 1), 10_042_300, False),
     (D(2025, 2, 28), 10_042_300, False),
-    (D(2025, 3, 1), 10_042_300, True),   # the next cap was due; no successor is confirmed
-    (TODAY, 10_042_300, True),
+    (D(2025, 3, 1), 10_547_400, False),   # before, on and after each March: the cap in force on the date
+    (D(2025, 3, 2), 10_547_400, False),
+    (D(2026, 2, 28), 10_547_400, False),
+    (D(2026, 3, 1), 11_086_300, False),
+    (TODAY, 11_086_300, False),
+    (D(2027, 2, 28), 11_086_300, False),
+    (D(2027, 3, 1), 11_086_300, True),    # the 2027 cap was due; none is recorded
+    (D(2028, 1, 1), 11_086_300, True),
 ])
 def test_jp_wage_cap_in_force_and_whether_it_is_stale(on, cap, stale):
     p = assess("buruh_pabrik", age=30, income=20_000_000, on=on).pu
@@ -227,14 +233,19 @@ def _codes(r):
     return [n.code for n in r.age_notes]
 
 
-@pytest.mark.parametrize("age,jkp", [(20, "automatic"), (53, "automatic"), (54, "not_available"),
-                                     (60, "not_available"), (None, "automatic")])
-def test_jkp_only_under_54_at_registration(age, jkp):
-    r = assess("karyawan", age=age, income=5_000_000, on=TODAY)
+@pytest.mark.parametrize("age,join_age,jkp,note", [
+    (20, None, "automatic", "jkp_ok"), (53, None, "automatic", "jkp_ok"),
+    # 54 or older today: the limit applies at registration, so the age at enrolment decides (asked when unknown)
+    (54, None, "check", "jkp_ask_join_age"), (60, None, "check", "jkp_ask_join_age"),
+    (55, 40, "automatic", "jkp_ok_joined"), (55, 53, "automatic", "jkp_ok_joined"),
+    (55, 54, "not_available", "jkp_too_old"), (60, 58, "not_available", "jkp_too_old"),
+    (None, None, "automatic", None),
+])
+def test_jkp_only_under_54_at_registration(age, join_age, jkp, note):
+    r = assess("karyawan", age=age, income=5_000_000, on=TODAY, join_age=join_age)
     assert r.programme("JKP").status == jkp
-    if age is not None:
-        assert ("jkp_too_old" in _codes(r)) is (jkp == "not_available")
-        assert ("jkp_ok" in _codes(r)) is (jkp == "automatic")
+    jkp_notes = [c for c in _codes(r) if c.startswith("jkp_")]
+    assert jkp_notes == ([note] if note else [])
 
 
 @pytest.mark.parametrize("on,pension_age", [(D(2024, 6, 1), 58), (TODAY, 59), (D(2027, 12, 31), 59),

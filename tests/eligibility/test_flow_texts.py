@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from actions import parsing
-from actions.calculator import assess
+from actions.calculator import arrears_plan, assess, prepay_plans
 from actions.eligibility import acknowledgement, render_result
 from actions.facts import format_rupiah, load_facts
 from actions.flowtexts import VARIABLE, FlowTexts, load_flow_texts
@@ -136,6 +136,12 @@ def _computed(result) -> set:
             v = getattr(part, attr, None)
             if isinstance(v, int):
                 out.add(format_rupiah(v))
+    if result.bpu is not None:  # prepaying and arrears, priced per contribution month
+        plans = [p for _, p in prepay_plans(result.worker, result.income, result.on)]
+        plans.append(arrears_plan(result.worker, result.income, result.on))
+        for plan in plans:
+            out.add(format_rupiah(plan.total))
+            out |= {format_rupiah(m.amount) for m in plan.months}
     if result.bpu is not None and result.bpu.jkk_jkm_pay is None:
         out.add(format_rupiah(result.bpu.lowest_jkk_jkm_pay + result.bpu.lowest_jht))
     if result.bpu is not None and result.bpu.jht is not None and result.bpu.jkk_jkm_pay is not None:
@@ -166,8 +172,9 @@ def test_every_number_in_every_result_is_a_fact_or_computed_from_facts(facts, te
 @pytest.mark.parametrize("on,shown,hidden", [
     (dt.date(2026, 3, 1), ["Mulai iuran April 2026 ada diskon 50%"], ["Sudah termasuk diskon"]),
     (dt.date(2026, 11, 24), ["Sudah termasuk diskon 50%", "sampai Desember 2026", "Rp8.400"], ["Mulai iuran"]),
-    (dt.date(2027, 1, 1), ["berlaku sampai iuran Desember 2026; sekarang iurannya normal", "Rp16.800"],
-     ["Sudah termasuk diskon", "Rp8.400"]),
+    # arrears follow their contribution month: October-December 2026 are still discounted when paid late
+    (dt.date(2027, 1, 1), ["berlaku sampai iuran Desember 2026; sekarang iurannya normal", "Rp16.800",
+                           "Oktober–Desember 2026 Rp8.400 per bulan"], ["Sudah termasuk diskon"]),
 ])
 def test_result_states_the_discount_before_during_and_after_for_other_bpu(texts, on, shown, hidden):
     text = "\n".join(m.text for m in render_result(assess("nelayan", 35, 1_000_000, on=on), texts=texts))
@@ -201,7 +208,11 @@ def test_the_category_said_while_asking_carries_the_cheapest_amount_of_the_day(o
 def test_unconfirmed_and_stale_figures_are_marked_with_where_to_check(texts):
     on = dt.date(2026, 11, 24)
     pu = "\n".join(m.text for m in render_result(assess("karyawan", 30, 12_000_000, on=on), texts=texts))
-    assert "Rp10.042.300*" in pu and "bisa sudah berubah" in pu
+    assert "Rp11.086.300" in pu and "Rp11.086.300*" not in pu  # the 2026 cap, in force since 1 March 2026
+    after_march = "\n".join(m.text for m in render_result(assess("karyawan", 30, 12_000_000, on=dt.date(2027, 3, 1)),
+                                                           texts=texts))
+    assert "Rp11.086.300*" in after_march
+    assert "berlaku sejak 1 Maret 2026, mungkin sudah diperbarui" in after_march and "JMO" in after_march
     bpu2 = "\n".join(m.text for m in render_result(assess("petani", 30, 1_200_000, on=on), texts=texts))
     assert "Rp24.000*" in bpu2 and "belum bisa kami pastikan" in bpu2
     high = "\n".join(m.text for m in render_result(assess("petani", 30, 3_000_000, on=on), texts=texts))

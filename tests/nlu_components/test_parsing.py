@@ -322,7 +322,9 @@ OCCUPATION = [
     ("tukang ojek", "opang", "BPU", True),
     ("opang", "opang", "BPU", True),
     ("supir angkot", "sopir", "BPU", True),
-    ("sopir truk", "sopir", "BPU", True),
+    ("sopir truk", "sopir_bus_truk", "BPU", False),  # not named in PP 50/2025's transport group
+    ("tukang becak", "becak", "BPU", False),
+    ("bentor", "becak", "BPU", False),
     ("kurir paket", "kurir", "BPU", True),
     ("sy buruh bangunan", "buruh_bangunan", "JAKON", False),
     ("kuli proyek jalan", "buruh_bangunan", "JAKON", False),
