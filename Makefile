@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml 2>/dev/null) \
                 $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services \
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench export lock clean services \
         facts-report
 
 help: ## Show this help
@@ -69,6 +69,9 @@ nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy
 
 stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 	$(PY) scripts/test_stories.py --model $(MODEL)
+
+blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
+	$(PY) scripts/blind_eval.py
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py
