@@ -2,7 +2,7 @@
 
 Usage::
 
-    from actions.identity import normalize_phone, check_phone, validate_nik, mask_phone, mask_nik
+    from lingkar.identity import normalize_phone, check_phone, validate_nik, mask_phone, mask_nik
     normalize_phone("0812-3456-7890")          # -> "+6281234567890"
     check_phone("0401 312345").message         # -> Indonesian reason (a landline)
     r = validate_nik("7401054507900001", age=36, today=date(2026, 11, 24))
@@ -163,10 +163,10 @@ def validate_nik(nik: object, age: int | None = None, today: dt.date | None = No
     PP is a real province code, KK (regency/city) and CC (district) are not 00, DD is the day of
     birth (+40 for women), DDMMYY a real calendar date (a year still to come means the 1900s),
     NNNN not 0000. With ``age`` the birth date must agree with it within one year. ``today`` defaults to the branch's
-    today (:func:`actions.clock.today`).
+    today (:func:`lingkar.clock.today`).
     """
     if today is None:
-        from actions.clock import today as _today
+        from lingkar.clock import today as _today
 
         today = _today()
     raw = "" if nik is None else str(nik).strip()

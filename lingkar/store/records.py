@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List
 
-from actions.identity import mask_name, mask_nik, mask_phone
+from lingkar.identity import mask_name, mask_nik, mask_phone
 
 
 def _jsonable(value: Any) -> Any:
@@ -82,7 +82,7 @@ class Lead(_Record):
 
     @property
     def is_open(self) -> bool:
-        from actions.store.models import OPEN_STATUSES
+        from lingkar.store.models import OPEN_STATUSES
 
         return self.status in OPEN_STATUSES
 

@@ -2,7 +2,7 @@
 
 config.yml::
 
-    - name: nlu.components.tokenizer.LingkarTokenizer
+    - name: rasa_plugins.nlu.tokenizer.LingkarTokenizer
       # slang_file: content/slang.yml   (default; relative paths are taken from the project root)
       # drop_particles: true            (leave "mi", "ji", "pale", "dong" ... out of the features)
 
@@ -26,7 +26,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components.lexicon import SlangLexicon, default_slang_path
+from rasa_plugins.nlu.lexicon import SlangLexicon, default_slang_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PERCENT_WORDS = {"persen", "prsn", "psn", "percent", "%"}

@@ -1,11 +1,11 @@
 """Command line for the lead store.
 
-    python -m actions.store upgrade [REVISION]   # create/upgrade the schema (default: head)
-    python -m actions.store downgrade REVISION   # step back (e.g. 0001); keeps the leads
-    python -m actions.store current              # the database's revision (and whether it is head)
-    python -m actions.store history              # every migration, oldest first
-    python -m actions.store export [--full-nik] [--as NAME]  # every lead as CSV on standard output
-    python -m actions.store prune [--days N]     # delete leads/handoffs closed longer than N days
+    python -m lingkar.store upgrade [REVISION]   # create/upgrade the schema (default: head)
+    python -m lingkar.store downgrade REVISION   # step back (e.g. 0001); keeps the leads
+    python -m lingkar.store current              # the database's revision (and whether it is head)
+    python -m lingkar.store history              # every migration, oldest first
+    python -m lingkar.store export [--full-nik] [--as NAME]  # every lead as CSV on standard output
+    python -m lingkar.store prune [--days N]     # delete leads/handoffs closed longer than N days
                                                  # (default LEAD_RETENTION_DAYS, 365); the notifier
                                                  # also does this every RETENTION_INTERVAL seconds
 
@@ -19,13 +19,13 @@ import argparse
 import getpass
 import sys
 
-from actions.store import database_url
-from actions.store import migrate as m
-from actions.store.store import Store
+from lingkar.store import database_url
+from lingkar.store import migrate as m
+from lingkar.store.store import Store
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m actions.store", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="python -m lingkar.store", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DATABASE_URL or var/lingkar.db)")
@@ -67,7 +67,7 @@ def main(argv=None) -> int:
             return 0 if rev == head else 1
         elif args.command == "export":
             if store.current_revision() != m.head_revision():
-                print("the database is not at the newest schema: run `python -m actions.store upgrade`",
+                print("the database is not at the newest schema: run `python -m lingkar.store upgrade`",
                       file=sys.stderr)
                 return 1
             rows = store.count_leads()

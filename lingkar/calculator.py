@@ -2,7 +2,7 @@
 
 Usage::
 
-    from actions.calculator import assess
+    from lingkar.calculator import assess
     r = assess("nelayan", age=35, income=2_000_000, regency="Kota Kendari", on=date(2026, 11, 24))
     r.category                    # "BPU"
     [(p.code, p.status) for p in r.programmes]   # [("JKK", "mandatory"), ..., ("JP", "not_available"), ...]
@@ -38,8 +38,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Dict, List, Tuple
 
-from actions import parsing
-from actions.facts import Facts, get_facts
+from lingkar import parsing
+from lingkar.facts import Facts, get_facts
 
 CATEGORIES = ("PU", "BPU", "JAKON", "PMI")
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
@@ -568,7 +568,7 @@ def assess(occupation: str, age: int | None = None, income: int | None = None, r
     then). Raises :class:`UnknownOccupation` for an occupation it cannot place.
     """
     if on is None:
-        from actions.clock import today
+        from lingkar.clock import today
 
         on = today()
     facts = facts or get_facts()

@@ -2,9 +2,9 @@
 
 config.yml::
 
-    - name: nlu.components.entities.LingkarEntityExtractor
+    - name: rasa_plugins.nlu.entities.LingkarEntityExtractor
 
-The parsing itself lives in actions/parsing.py (no Rasa imports), so the action server's form validation reads
+The parsing itself lives in lingkar/parsing/ (no Rasa imports), so the action server's form validation reads
 values exactly as the NLU does. Values arrive normalised:
 
     occupation  key of content/occupations.yml ("nelayan", "ojol", "buruh_bangunan", ...)
@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions import parsing
+from lingkar import parsing
 
 ENTITY_TYPES = ("occupation", "age", "income", "regency")
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def _content_dir(config: Dict[str, Any]) -> Path | None:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LingkarEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts the worker's facts with the lexicons in content/ and the parsers of actions/parsing.py."""
+    """Extracts the worker's facts with the lexicons in content/ and the parsers of lingkar/parsing/."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -82,7 +82,7 @@ class LingkarEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         """Lexicons and parser source: editing either invalidates cached training steps."""
-        cdir = _content_dir(config) or parsing.config.CONTENT_DIR
+        cdir = _content_dir(config) or config.CONTENT_DIR
         h = hashlib.sha256(inspect.getsource(parsing).encode("utf-8"))
         for name in ("occupations.yml", "regions.yml"):
             try:

@@ -30,7 +30,7 @@ _DOUBLE_LETTER_WORDS = {"maaf", "saat", "manfaat", "taat", "assalamualaikum", "a
 
 
 def default_slang_path() -> Path:
-    from actions import config  # content dir setting lives there (no Rasa imports)
+    from lingkar import config  # content dir setting lives there (no Rasa imports)
 
     return Path(config.CONTENT_DIR) / "slang.yml"
 

@@ -2,12 +2,12 @@
 
 Usage::
 
-    from actions.flowtexts import get_flow_texts
+    from lingkar.flowtexts import get_flow_texts
     texts = get_flow_texts()
     r = texts.render("lead_saved", on, name="Siti", reference="LK-7K2M9Q")  # -> Rendered (text, buttons)
     texts.label("status", "new")                                     # -> "baru"
 
-A flow text is written like an answer (content/answers.yml, actions/render.py): ``{fact.key}`` placeholders for
+A flow text is written like an answer (content/answers.yml, lingkar/render.py): ``{fact.key}`` placeholders for
 figures, paragraphs with ``when:`` conditions, no digits outside placeholders. In addition a text may use
 **variables**, ``<name>``, for what the flow computed or the worker said (their amounts, their name, a lead
 number); the caller passes them to :meth:`FlowTexts.render` and a missing one is an error. Variables are filled
@@ -31,9 +31,9 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 import yaml
 
-from actions import clock, config
-from actions.facts import FactError, Facts, get_facts
-from actions.render import (
+from lingkar import clock, config
+from lingkar.facts import FactError, Facts, get_facts
+from lingkar.render import (
     MAX_BUTTON_TITLE,
     PLACEHOLDER,
     AnswerError,

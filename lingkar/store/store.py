@@ -1,7 +1,7 @@
 """The lead store: every read and write of leads, the outbox, roles, handoffs and metric events.
 
 All methods are synchronous (SQLAlchemy 1.4, 2.0-style) and return plain records from
-:mod:`actions.store.records`; nothing returned is bound to a database session. Call them from
+:mod:`lingkar.store.records`; nothing returned is bound to a database session. Call them from
 async code with ``asyncio.to_thread`` (or ``loop.run_in_executor``).
 
 Concurrency:
@@ -29,11 +29,11 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, text, upda
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from actions import config
-from actions.identity import check_phone, mask_nik, validate_nik
-from actions.store import migrate as _migrate
-from actions.store.db import READONLY, make_engine, normalize_url
-from actions.store.models import (
+from lingkar import config
+from lingkar.identity import check_phone, mask_nik, validate_nik
+from lingkar.store import migrate as _migrate
+from lingkar.store.db import READONLY, make_engine, normalize_url
+from lingkar.store.models import (
     AGENT_STATUSES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
@@ -55,7 +55,7 @@ from actions.store.models import (
     posted_cards,
     staff_users,
 )
-from actions.store.records import (
+from lingkar.store.records import (
     Agent,
     AuditEntry,
     FunnelRow,
@@ -796,8 +796,8 @@ class Store:
     # ------------------------------------------------------------------ retention
     def prune_retention(self, days: float | None = None) -> Dict[str, int]:
         """Delete leads closed longer than ``days`` (default ``LEAD_RETENTION_DAYS``, 365) and closed
-        handoffs as old; see :mod:`actions.store.retention`. Funnel counts stay the same."""
-        from actions.store.retention import prune
+        handoffs as old; see :mod:`lingkar.store.retention`. Funnel counts stay the same."""
+        from lingkar.store.retention import prune
 
         return prune(self, days)
 

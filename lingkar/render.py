@@ -2,7 +2,7 @@
 
 Usage::
 
-    from actions.render import get_answers
+    from lingkar.render import get_answers
     answers = get_answers()                      # loads and validates answers.yml against facts.yml
     r = answers.render("ask_discount")           # for clock.today(); or on=date(2026, 11, 24)
     r.text, r.buttons                            # Indonesian text; [{"title": ..., "payload": "/ask_jkm"}, ...]
@@ -27,7 +27,7 @@ A value that is due for review (its schedule in content/facts.yml expected a new
 ``next_change``, ``stale_after``) or unconfirmed is written with a ``*`` and the answer gets a note
 (``notes.stale`` / ``notes.unconfirmed``) naming the figures and where to check them; a stale figure is named
 with the date it has been in force ("batas upah iuran JP, berlaku sejak 1 Maret 2026"). A placeholder of a
-fact that is not in force on the date raises :class:`~actions.facts.FactNotInForce`, so an expired rule is
+fact that is not in force on the date raises :class:`~lingkar.facts.FactNotInForce`, so an expired rule is
 never quoted: guard such paragraphs with ``when:``.
 
 Everything is checked when the file is loaded (unknown fact keys, styles, conditions, payloads, digits,
@@ -44,8 +44,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
-from actions import clock, config
-from actions.facts import STYLES, FactError, FactNotInForce, Facts, FactValue, format_date, get_facts
+from lingkar import clock, config
+from lingkar.facts import STYLES, FactError, FactNotInForce, Facts, FactValue, format_date, get_facts
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PLACEHOLDER_BODY = re.compile(r"^(?P<key>[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:@(?P<attr>from|until|next))?"

@@ -26,7 +26,7 @@ branch_labels = None
 depends_on = None
 
 TS = sa.DateTime(timezone=True)
-#: The same alphabet and shape as actions/store/store.py (new_reference): no 0/O, 1/I.
+#: The same alphabet and shape as lingkar/store/store.py (new_reference): no 0/O, 1/I.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 

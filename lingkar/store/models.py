@@ -1,7 +1,7 @@
 """The tables of the lead store as the code sees them at the newest migration.
 
 The schema in a database is created and changed ONLY by the Alembic migrations in
-``actions/store/migrations/versions``; these definitions must match the head revision (a test
+``lingkar/store/migrations/versions``; these definitions must match the head revision (a test
 compares them). See docs/data-model.md for what each table holds and which columns are personal data.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import (
     false,
 )
 
-from actions.store.db import UTCDateTime
+from lingkar.store.db import UTCDateTime
 
 metadata = MetaData()
 

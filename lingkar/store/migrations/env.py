@@ -1,4 +1,4 @@
-"""Alembic environment for the lead store (configured from code: see actions/store/migrate.py).
+"""Alembic environment for the lead store (configured from code: see lingkar/store/migrate.py).
 
 migrations/ is deliberately not a Python package: rasa-sdk imports every submodule of `actions`
 at start, and this file only works when Alembic runs it.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from actions.store.db import make_engine
-from actions.store.models import metadata
+from lingkar.store.db import make_engine
+from lingkar.store.models import metadata
 
 config = context.config
 

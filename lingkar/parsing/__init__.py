@@ -1,9 +1,9 @@
 """Parsing of the worker's own facts from informal Indonesian chat: age, monthly income, regency, occupation.
 
-Pure Python (no Rasa imports). The NLU entity extractor (nlu/components/entities.py) and the action server's
+Pure Python (no Rasa imports). The NLU entity extractor (rasa_plugins/nlu/entities.py) and the action server's
 form validation call the same functions, so a value means the same thing wherever it is read::
 
-    from actions import parsing
+    from lingkar import parsing
     parsing.parse_income("gaji sy 1,5jt sebulan")          # -> 1500000
     parsing.parse_income_detail("100rb sehari").period      # -> "day"  (value 2600000, see DAYS_PER_MONTH)
     parsing.parse_age("umur 35 gaji 2 juta")                # -> 35
@@ -50,7 +50,7 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import yaml
 
-from actions import config
+from lingkar import config
 
 #: A daily income is turned into a monthly one with this many working days (6 days a week).
 DAYS_PER_MONTH = 26
@@ -664,7 +664,7 @@ _RELATIVES = {"anak", "anaknya", "anakku", "adik", "adek", "istri", "istriku", "
 
 def _today() -> dt.date:
     try:
-        from actions import clock
+        from lingkar import clock
         return clock.today()
     except Exception:  # pragma: no cover - clock needs zoneinfo data, which Python 3.10 has
         return dt.date.today()

@@ -11,11 +11,11 @@ must use. It reports:
                 Rasa started without REDIS_URL, wrong REDIS_PREFIX), or Rasa could not store the probe at all;
 * ``down``      Rasa's HTTP API does not answer, rejects the token, or has no model loaded.
 
-    python -m bot.rasa_health [--rasa-url URL] [--redis-url URL]   # prints JSON; exit 0 ok, 1 degraded, 2 down
+    python -m rasa_plugins.health [--rasa-url URL] [--redis-url URL]   # prints JSON; exit 0 ok, 1 degraded, 2 down
 
 Settings: RASA_URL (default http://localhost:$RASA_PORT), RASA_AUTH_TOKEN (sent as ``?token=``; Rasa's HTTP API
 always requires one: ``python -m bot.stack`` hands its per-run token to every child), REDIS_URL,
-REDIS_PREFIX (as for Rasa, see bot/rasa_stores.py), RASA_HEALTH_PROBE_ID (default ``lingkar-health-<hostname>``).
+REDIS_PREFIX (as for Rasa, see rasa_plugins/stores.py), RASA_HEALTH_PROBE_ID (default ``lingkar-health-<hostname>``).
 The probe conversation holds one ``action_listen`` event and is removed from Redis after the check.
 Rasa's HTTP API must be enabled (``--enable-api``; bot.stack and the Docker image do).
 """
@@ -37,7 +37,7 @@ import aiohttp
 import redis
 import redis.asyncio as aioredis
 
-# ---- Redis settings shared with bot/rasa_stores.py (kept here so this check never imports Rasa) ----
+# ---- Redis settings shared with rasa_plugins/stores.py (kept here so this check never imports Rasa) ----
 
 DEFAULT_PREFIX = "lingkar"
 DEFAULT_STARTUP_TIMEOUT = 30.0
@@ -285,7 +285,7 @@ async def rasa_state(rasa_url: str, redis_url: str | None = None,
 
 def main(argv: List[str] | None = None) -> int:
     rasa_default = os.environ.get("RASA_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
-    ap = argparse.ArgumentParser(prog="python -m bot.rasa_health", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m rasa_plugins.health", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rasa-url", default=rasa_default, help="Rasa's base URL (default: %(default)s)")
     ap.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),

@@ -1,6 +1,6 @@
 """Lingkar's durable data: leads, the outbox of lead events, roles, handoffs and funnel events.
 
-    from actions.store import get_store
+    from lingkar.store import get_store
     store = get_store()                 # process-wide store for DATABASE_URL (migrated to head)
     result = store.upsert_lead(sender_id="telegram:12345", channel="telegram", name="Siti",
                                phone="0812 3456 7890", consent_version="2026-11", regency="Kota Kendari")
@@ -11,7 +11,7 @@
 
 Default database: a SQLite file ``var/lingkar.db`` (directory made on demand); with
 ``DATABASE_URL=postgresql://...`` PostgreSQL. The schema is created and upgraded only by the
-Alembic migrations in ``migrations/`` (``python -m actions.store upgrade``). docs/data-model.md
+Alembic migrations in ``migrations/`` (``python -m lingkar.store upgrade``). docs/data-model.md
 describes the tables and what is personal data.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ import os
 import threading
 from typing import Dict
 
-from actions import config
-from actions.store.db import normalize_url
-from actions.store.models import (
+from lingkar import config
+from lingkar.store.db import normalize_url
+from lingkar.store.models import (
     AGENT_STATUSES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
@@ -32,7 +32,7 @@ from actions.store.models import (
     STAFF_ROLES,
     WORKER_LEAD_TYPES,
 )
-from actions.store.records import (
+from lingkar.store.records import (
     Agent,
     AuditEntry,
     FunnelRow,
@@ -44,7 +44,7 @@ from actions.store.records import (
     StatusChange,
     UpsertResult,
 )
-from actions.store.store import (
+from lingkar.store.store import (
     AGENT_REAPPLY_COOLDOWN,
     EVENT_KINDS,
     EXPORT_COLUMNS,

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
-from actions import config
+from lingkar import config
 
 
 def today() -> dt.date:

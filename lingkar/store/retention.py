@@ -1,6 +1,6 @@
 """Retention: leads and handoffs closed longer than the retention period are deleted.
 
-    python -m actions.store prune [--days N]    # on demand (cron, or by hand)
+    python -m lingkar.store prune [--days N]    # on demand (cron, or by hand)
     store.prune_retention()                     # what the notifier runs every RETENTION_INTERVAL seconds
 
 A lead is *closed* when its status is no longer open (registered, unreachable, not_interested, sponsored);
@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Dict
 
 from sqlalchemy import delete, select
 
-from actions.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox
+from lingkar.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actions.store.store import Store
+    from lingkar.store.store import Store
 
 DEFAULT_LEAD_DAYS = 365.0
 BATCH = 500

@@ -4,9 +4,9 @@ endpoints.yml cannot be conditional, and Rasa's `${VAR}` substitution fails when
 endpoints.yml names these classes by module path and they read the environment themselves:
 
     tracker_store:
-      type: bot.rasa_stores.EnvTrackerStore
+      type: rasa_plugins.stores.EnvTrackerStore
     lock_store:
-      type: bot.rasa_stores.EnvLockStore
+      type: rasa_plugins.stores.EnvLockStore
 
 * ``REDIS_URL`` empty or unset: Rasa's in-memory tracker and lock store (what ``make run`` uses; nothing
   survives a restart and only one Rasa process may serve).
@@ -18,7 +18,7 @@ endpoints.yml names these classes by module path and they read the environment t
 Fail fast: with ``REDIS_URL`` set, Redis must answer within ``REDIS_STARTUP_TIMEOUT`` seconds (default 30) when
 Rasa starts, or Rasa refuses to start. Rasa's own behaviour would be to start anyway and, at the first error, keep
 conversations in a throw-away in-memory store (see docs/deploy.md, "When Redis is down"). Once running, Rasa wraps
-every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python -m bot.rasa_health`` detects that.
+every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python -m rasa_plugins.health`` detects that.
 
 "hapus data saya" also erases the conversation: when a tracker to be saved holds a ``SlotSet`` of the
 ``history_erased`` slot (set by ``action_delete_my_data``), both stores keep only the events after the last such
@@ -40,7 +40,7 @@ Conversations expire: ``CONVERSATION_TTL`` (seconds after the last change, defau
 old when it is next asked for it and in a sweep at every save (at most once a minute).
 
 Other settings: ``REDIS_SOCKET_TIMEOUT`` (seconds, default 5: a hung Redis must not freeze Rasa's event loop for
-ever). They are parsed by ``bot.rasa_health.redis_config``, which the health check shares (that module does not
+ever). They are parsed by ``rasa_plugins.health.redis_config``, which the health check shares (that module does not
 import Rasa).
 
 The lock store is Rasa's ``RedisLockStore`` with its read-modify-write steps made atomic (WATCH/MULTI), so several
@@ -66,7 +66,7 @@ from rasa.shared.exceptions import ConnectionException
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from bot.rasa_health import RedisConfig, conversation_ttl, lock_key, redis_config, tracker_key
+from rasa_plugins.health import RedisConfig, conversation_ttl, lock_key, redis_config, tracker_key
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Usage::
 
-    from actions.facts import get_facts
+    from lingkar.facts import get_facts
     facts = get_facts()
     facts.value("bpu.jkm", on=date(2026, 11, 24))   # -> 6800
     facts.text("bpu.jkm", on=...)                    # -> "Rp6.800"
@@ -35,7 +35,7 @@ from typing import Any, Dict, Iterator, List
 
 import yaml
 
-from actions import config
+from lingkar import config
 
 UNITS = {"rupiah", "percent", "years", "months", "days", "hours", "times", "count", "text", "phone",
          "date", "month"}
