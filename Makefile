@@ -20,7 +20,7 @@ export ACTION_SERVER_PORT ?= 5055
 # content/facts.yml and content/answers.yml are read by the action server at run time, not trained on.
 TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' -not -name facts.yml \
                   -not -name answers.yml 2>/dev/null) \
-                $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
+                $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench export lock clean services \
         facts-report
@@ -52,7 +52,7 @@ test: $(SETUP) $(MODEL) lint validate unit nlu-eval stories ## Everything: lint,
 	@echo ">> make test: all checks passed"
 
 lint: $(SETUP) ## ruff over the Python code
-	$(VENV)/bin/ruff check actions bot nlu tests scripts
+	$(VENV)/bin/ruff check lingkar actions bot rasa_plugins tests scripts docker
 
 validate: $(SETUP) ## rasa data validate (warnings fail)
 	$(RASA) data validate --config config.yml --domain domain.yml --data nlu stories --fail-on-warnings
@@ -77,8 +77,8 @@ bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, late
 	$(PY) scripts/bench.py
 
 export: $(SETUP) ## Print every lead as CSV (header row first) on standard output (NIK masked)
-	@$(PY) -m actions.store upgrade >&2
-	@$(PY) -m actions.store export
+	@$(PY) -m lingkar.store upgrade >&2
+	@$(PY) -m lingkar.store export
 
 facts-report: $(SETUP) ## Every fact with its value on a date, source, status (DATE=YYYY-MM-DD, default today)
 	@$(PY) scripts/facts_report.py $(if $(DATE),--date $(DATE))

@@ -1,9 +1,8 @@
-"""Lingkar's action server (rasa-sdk) and the domain logic it shares with the bot.
+"""Lingkar's action server (rasa-sdk): the thin adapter between Rasa and the domain core in :mod:`lingkar`.
 
 Importing this package installs the personal-data log filter, so no process that loads our code
-(action server, Rasa with our NLU components, the Telegram adapter, the dashboard) logs a phone
-number or NIK unmasked.
+(action server, Rasa with our plugins, the Telegram adapter, the dashboard) logs a phone number or NIK unmasked.
 """
-from actions.identity import install_log_filter
+from lingkar.identity import install_log_filter
 
 install_log_filter()

@@ -26,9 +26,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock
 from actions.forms import error_summary
-from actions.render import Answers, Rendered, get_answers
+from lingkar import clock
+from lingkar.render import Answers, Rendered, get_answers
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _get_store():
     global _store
     with _store_lock:
         if _store is None:
-            from actions.store.store import Store
+            from lingkar.store.store import Store
 
             store = Store()
             store.migrate()

@@ -1,7 +1,7 @@
 """What the eligibility and lead forms share: reading a turn, interruptions, skips, repeated failures, metadata.
 
 Every form slot has a ``custom`` mapping in domain.yml, so only the form's validation action fills it. A
-:class:`LingkarForm` reads the worker's latest message itself (with :mod:`actions.parsing`, the same code as the
+:class:`LingkarForm` reads the worker's latest message itself (with :mod:`lingkar.parsing`, the same code as the
 NLU's entity extractor), so a bare answer to the question asked ("35", "1,5jt", "konsel", "lewati") works whatever
 intent the NLU gave it. On every run it returns the slots it could fill and the next slot to ask
 (``requested_slot``); ``None`` ends the form.
@@ -34,19 +34,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions import clock
-from actions.flowtexts import FlowTexts, get_flow_texts
-from actions.render import Rendered
+from lingkar import clock
+from lingkar.flowtexts import FlowTexts, get_flow_texts
+from lingkar.render import Rendered
+from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
 
 logger = logging.getLogger(__name__)
 
-#: Value of a slot the worker chose to skip (an optional question).
-SKIPPED = "-"
 #: Slot that counts failed answers to the same question: {"slot": name, "count": n, "stuck": bool}.
 FAILURES_SLOT = "form_failures"
 MAX_FAILURES = 3
-#: Below this confidence an intent is not trusted to mean "something else" (step 2 above).
-INTERRUPT_CONFIDENCE = 0.5
 #: Intents that end or leave the form whatever the form asked.
 CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_data", "menu", "request_contact",
                              "sponsor_offer", "cannot_afford", "bot_challenge"})
@@ -54,11 +51,6 @@ CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_da
 ANSWER_INTENTS = frozenset({"inform", "check_eligibility", "affirm", "deny", "nlu_fallback", "out_of_scope",
                             "greet", "thank", "goodbye"})
 
-_SKIP_WORDS = re.compile(
-    r"^\s*(lewati|lewat(?:i)? aja|lewat saja|lewat|skip|lompati|next|tidak tahu|tdk tahu|gak tahu|ga tahu|"
-    r"gatau|ga tau|gak tau|nggak tahu|enggak tahu|ndak tahu|tidak tau|tdk tau|ga ada|gak ada|tidak ada|tdk ada|"
-    r"nggak ada|ndak ada|belum ada|rahasia|tidak mau|ga mau|gak mau|nggak mau|tidak usah|ga usah|gak usah|"
-    r"tidak perlu|ga perlu|kosong|kosongkan|-)\s*[.!]*\s*$", re.I)
 
 
 # ------------------------------------------------------------------------------------------------ tracker helpers
@@ -111,12 +103,6 @@ def fresh_user_turn(tracker: Tracker, form_name: str) -> bool:
     return False
 
 
-def is_skip(text: str, intent: str | None = None, confidence: float = 0.0) -> bool:
-    if _SKIP_WORDS.match(text or ""):
-        return True
-    return intent == "deny" and confidence >= INTERRUPT_CONFIDENCE and len((text or "").split()) <= 4
-
-
 _QUESTION_WORDS = re.compile(r"\b(apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|kenapa|mengapa|knp|bisa|bisakah|"
                              r"boleh|bolehkah|dimana|di mana|mana|siapa|cara|caranya|gak sih|kah)\b", re.I)
 
@@ -160,12 +146,6 @@ def is_interruption(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS
     return (intent.startswith("ask_") or intent == "bot_challenge") and looks_like_a_question(text)
 
 
-def clean_answer(text: str, limit: int = 40) -> str:
-    """The worker's text, shortened for quoting back in a message."""
-    t = " ".join(str(text or "").split())
-    return t if len(t) <= limit else t[: limit - 1] + "…"
-
-
 def send(dispatcher: CollectingDispatcher, rendered: Rendered, **extra: Any) -> None:
     kwargs: Dict[str, Any] = {"text": rendered.text}
     if rendered.buttons:
@@ -193,7 +173,7 @@ async def in_thread(fn, *args: Any, **kwargs: Any) -> Any:
 
 def store():
     """The process-wide lead store (``DATABASE_URL``, default SQLite under var/), migrated on first use."""
-    from actions.store import get_store
+    from lingkar.store import get_store
 
     return get_store()
 
@@ -218,7 +198,7 @@ class Turn:
     failed: str | None = None  # flow text that says what was wrong (asked slot)
     failed_vars: Dict[str, Any] = field(default_factory=dict)
     failed_buttons: List[Dict[str, str]] = field(default_factory=list)
-    failed_message: str | None = None  # a ready message (e.g. from actions.identity)
+    failed_message: str | None = None  # a ready message (e.g. from lingkar.identity)
     messages: List[Tuple[str, Dict[str, Any]]] = field(default_factory=list)  # (flow text, variables) to send
 
 
@@ -357,11 +337,6 @@ def ask_action(slot: str) -> type:
 
 def slot_events(values: Dict[str, Any]) -> List[EventType]:
     return [SlotSet(k, v) for k, v in values.items()]
-
-
-def real(value: Any) -> Any:
-    """A slot value, with a skipped answer read as unknown."""
-    return None if value in (None, SKIPPED, "") else value
 
 
 def reset(names: Iterable[str]) -> List[EventType]:

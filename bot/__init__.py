@@ -2,6 +2,6 @@
 
 Importing it installs the personal-data log filter for every bot process.
 """
-from actions.identity import install_log_filter
+from lingkar.identity import install_log_filter
 
 install_log_filter()

@@ -12,8 +12,8 @@
 #   notifier   the staff notifier (python -m bot.staff notifier): posts new leads, agent applications and
 #              handoffs from the outbox to the staff group (STAFF_CHAT_ID), tells agents, daily reminder.
 #              It refuses to start without TELEGRAM_BOT_TOKEN and STAFF_CHAT_ID.
-#   health     python -m bot.rasa_health (exit 0 ok, 1 degraded, 2 down)
-#   anything else is run as a command, e.g. `python -m actions.store upgrade`.
+#   health     python -m rasa_plugins.health (exit 0 ok, 1 degraded, 2 down)
+#   anything else is run as a command, e.g. `python -m lingkar.store upgrade`.
 #
 # LINGKAR_HOME (default /app) is where the repository lives; RASA_MODEL the trained model to serve.
 set -eu
@@ -60,7 +60,7 @@ case "$role" in
     exec python -m bot.staff notifier "$@"
     ;;
   health)
-    exec python -m bot.rasa_health "$@"
+    exec python -m rasa_plugins.health "$@"
     ;;
   *)
     exec "$role" "$@"

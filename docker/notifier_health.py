@@ -31,9 +31,9 @@ def check(max_age: float, env=None) -> tuple[bool, str]:
 
     from sqlalchemy import func, select
 
-    from actions.store import Store
-    from actions.store.models import outbox
     from bot.staff.notifier import TOPICS
+    from lingkar.store import Store
+    from lingkar.store.models import outbox
 
     store = Store()
     try:

@@ -7,7 +7,7 @@ Usage::
     .venv/bin/python scripts/facts_report.py --due              # only the facts due for review
     .venv/bin/python scripts/facts_report.py --csv > facts.csv
 
-Status (actions/facts.py): ``confirmed``; ``unconfirmed`` (facts.md marks it UNCONFIRMED: the bot says where to
+Status (lingkar/facts.py): ``confirmed``; ``unconfirmed`` (facts.md marks it UNCONFIRMED: the bot says where to
 check); ``due for review`` (the fact's schedule -- ``review``/``next_change`` -- expected a newer value by this
 date and none is recorded: the bot says "berlaku sejak ..., mungkin sudah diperbarui"); ``not in force`` (no
 value on this date, e.g. a discount window that has ended). The summary line counts each status; the exit code is
@@ -24,8 +24,8 @@ from typing import Dict, Iterator, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from actions import clock  # noqa: E402
-from actions.facts import DUE, STATUSES, Facts, FactValue, load_facts  # noqa: E402
+from lingkar import clock  # noqa: E402
+from lingkar.facts import DUE, STATUSES, Facts, FactValue, load_facts  # noqa: E402
 
 COLUMNS = ("key", "value", "since", "next_change", "status", "source")
 

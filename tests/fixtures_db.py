@@ -30,8 +30,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions.store import Store
-from actions.store.models import metadata
+from lingkar.store import Store
+from lingkar.store.models import metadata
 
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("TEST_PG_PORT", "5432")

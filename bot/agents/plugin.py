@@ -24,14 +24,14 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from actions.facts import format_date
-from actions.identity import check_phone
-from actions.parsing import match_regency, suggest_regencies
-from actions.store import AgentCooldownError, LeadValidationError
 from bot.staff.plugin import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
+from lingkar.facts import format_date
+from lingkar.identity import check_phone
+from lingkar.parsing import match_regency, suggest_regencies
+from lingkar.store import AgentCooldownError, LeadValidationError
 
 from . import texts
 from .kit import send_kit

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from actions.facts import format_month, format_number
+from lingkar.facts import format_month, format_number
 
 CONSENT_VERSION = "agen-2026-11"
 

@@ -52,8 +52,8 @@ def main(argv: List[str] | None = None) -> int:
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["aiohttp.access"])  # sign-in URLs carry the token
     from aiohttp import web
 
-    from actions.identity import install_log_filter
-    from actions.store import get_store
+    from lingkar.identity import install_log_filter
+    from lingkar.store import get_store
 
     from .app import make_app
 

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from aiohttp import web
 from mako.lookup import TemplateLookup
 
-from actions.store import StaffUser, Store
+from lingkar.store import StaffUser, Store
 
 from ..staff.config import StaffSettings
 from . import auth

@@ -18,7 +18,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from actions.store import Store
+from lingkar.store import Store
 
 LOGIN_PREFIX = "dash:login:"
 SESSION_PREFIX = "dash:session:"

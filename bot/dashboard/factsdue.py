@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Dict, List
 
-from actions import clock
-from actions.facts import Facts, format_date, get_facts
+from lingkar import clock
+from lingkar.facts import Facts, format_date, get_facts
 
 
 def due_rows(on: dt.date | None = None, facts: Facts | None = None) -> List[Dict[str, str]]:

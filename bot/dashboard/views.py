@@ -12,9 +12,9 @@ import aiohttp
 from aiohttp import web
 from markupsafe import Markup, escape
 
-from actions.facts import FactError, format_number, get_facts
-from actions.parsing import regency_names
-from actions.store import (
+from lingkar.facts import FactError, format_number, get_facts
+from lingkar.parsing import regency_names
+from lingkar.store import (
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,

@@ -40,8 +40,8 @@ def main(argv: List[str] | None = None) -> int:
         return 0
 
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["httpx"])  # its log lines contain the bot token
-    from actions.identity import install_log_filter
-    from actions.store import get_store
+    from lingkar.identity import install_log_filter
+    from lingkar.store import get_store
 
     from .notifier import Notifier
 

@@ -13,8 +13,8 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from actions.facts import format_number, format_rupiah
-from actions.store import Agent, Handoff, Lead, StaffUser
+from lingkar.facts import format_number, format_rupiah
+from lingkar.store import Agent, Handoff, Lead, StaffUser
 
 from . import texts
 

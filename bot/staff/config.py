@@ -127,7 +127,7 @@ class StaffSettings:
 
 def retention_problems(env: Mapping[str, str] | None = None) -> dict:
     """LEAD_RETENTION_DAYS / RETENTION_INTERVAL that the notifier's retention job cannot use."""
-    from actions.store.retention import lead_retention_days
+    from lingkar.store.retention import lead_retention_days
 
     env = os.environ if env is None else env
     out = {}

@@ -41,7 +41,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
-from actions.store import OPEN_STATUSES, OutboxEvent, Store
+from lingkar.store import OPEN_STATUSES, OutboxEvent, Store
 
 from ..agents import texts as agent_texts
 from ..agents.kit import send_kit

@@ -35,9 +35,12 @@ from telegram import ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Messa
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
-from actions.identity import install_log_filter
-from actions.parsing import match_regency
-from actions.store import (
+from bot.telegram import texts as adapter_texts
+from bot.telegram.dispatcher import Turn
+from bot.telegram.registry import PluginContext
+from lingkar.identity import install_log_filter
+from lingkar.parsing import match_regency
+from lingkar.store import (
     OPEN_STATUSES,
     LeadClaimedError,
     NotFound,
@@ -47,9 +50,6 @@ from actions.store import (
     get_store,
     normalize_reference,
 )
-from bot.telegram import texts as adapter_texts
-from bot.telegram.dispatcher import Turn
-from bot.telegram.registry import PluginContext
 
 from ..dashboard import auth
 from . import cards, texts

@@ -319,7 +319,7 @@ class Adapter:
             return {"degraded": True, "error": f"{type(exc).__name__}: {exc}"}
 
     async def _rasa_state(self) -> Dict[str, Any] | None:
-        """Hook for bot/rasa_health.py: is Rasa storing conversations where it should (e.g. not silently
+        """Hook for rasa_plugins/health.py: is Rasa storing conversations where it should (e.g. not silently
         in memory after a Redis failure)? Shown under ``checks.rasa_state`` (cached with the other checks).
 
         If that module exists and has ``async def rasa_state(...)``, it is called with the keyword arguments
@@ -327,11 +327,11 @@ class Adapter:
         ``token`` (RASA_AUTH_TOKEN, for Rasa's HTTP API), ``session``, ``timeout`` and ``settings``.
         """
         try:
-            mod = importlib.import_module("bot.rasa_health")
+            mod = importlib.import_module("rasa_plugins.health")
         except ModuleNotFoundError as exc:
-            if exc.name in ("bot.rasa_health", "bot"):
+            if exc.name in ("rasa_plugins.health", "bot"):
                 return None
-            return {"degraded": True, "error": f"bot.rasa_health cannot be imported: {exc}"}
+            return {"degraded": True, "error": f"rasa_plugins.health cannot be imported: {exc}"}
         fn = getattr(mod, "rasa_state", None)
         if fn is None:
             return None

@@ -24,7 +24,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from actions.identity import mask_phone
+from lingkar.identity import mask_phone
 
 from . import texts
 from .dispatcher import Turn

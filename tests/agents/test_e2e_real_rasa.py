@@ -19,10 +19,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from actions.store import Store
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
+from lingkar.store import Store
 from tests.telegram import real_stack
 from tests.telegram.fake_bot_api import BOT_USERNAME, TOKEN
 from tests.telegram.real_stack import TelegramUser, prompt

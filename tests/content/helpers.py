@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Set
 
 import yaml
 
-from actions.facts import STYLES, FactError, Facts, format_date, format_month
+from lingkar.facts import STYLES, FactError, Facts, format_date, format_month
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,8 @@ from actions.answers import (
     clarify_message,
     close_topics,
 )
-from actions.render import get_answers
-from actions.store.store import Store
+from lingkar.render import get_answers
+from lingkar.store.store import Store
 
 from .helpers import domain_intents
 
@@ -27,7 +27,7 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    """The actions read "today" from LINGKAR_TODAY (actions/clock.py) at call time."""
+    """The actions read "today" from LINGKAR_TODAY (lingkar/clock.py) at call time."""
     monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
 
 

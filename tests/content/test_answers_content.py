@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.facts import load_facts
-from actions.render import MAX_LABEL, PLACEHOLDER, Answers, load_answers
+from lingkar.facts import load_facts
+from lingkar.render import MAX_LABEL, PLACEHOLDER, Answers, load_answers
 
 from .helpers import RENDER_DATES, ROOT, domain_intents, fact_strings, unexplained_numbers, walk_strings
 

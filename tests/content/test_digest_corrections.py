@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from actions.facts import load_facts
-from actions.parsing import match_occupation
-from actions.render import load_answers
+from lingkar.facts import load_facts
+from lingkar.parsing import match_occupation
+from lingkar.render import load_answers
 
 from .helpers import ROOT
 

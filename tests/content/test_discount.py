@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from actions.render import load_answers
+from lingkar.render import load_answers
 
 from .helpers import ROOT
 

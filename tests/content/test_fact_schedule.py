@@ -10,8 +10,8 @@ import sys
 import pytest
 import yaml
 
-from actions.facts import DUE, FactError, Facts, load_facts
-from actions.render import load_answers
+from lingkar.facts import DUE, FactError, Facts, load_facts
+from lingkar.render import load_answers
 from scripts import facts_report
 
 from .helpers import ROOT

@@ -9,8 +9,8 @@ import sys
 import pytest
 import yaml
 
-from actions.facts import FactError, FactNotInForce, Facts, format_number, load_facts
-from actions.render import PLACEHOLDER, load_answers
+from lingkar.facts import FactError, FactNotInForce, Facts, format_number, load_facts
+from lingkar.render import PLACEHOLDER, load_answers
 
 from .helpers import ROOT, SHARED_DOMAIN, walk_strings
 

@@ -1,12 +1,12 @@
-"""Unit tests of actions/render.py on small, hand-written facts and answers (independent of the real content)."""
+"""Unit tests of lingkar/render.py on small, hand-written facts and answers (independent of the real content)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from actions.facts import FactNotInForce, Facts
-from actions.render import AnswerError, parse_answers
+from lingkar.facts import FactNotInForce, Facts
+from lingkar.render import AnswerError, parse_answers
 
 D = dt.date
 

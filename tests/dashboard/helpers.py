@@ -8,10 +8,10 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from actions.store import Store
 from bot.dashboard import auth
 from bot.dashboard.app import make_app
 from bot.staff.config import StaffSettings
+from lingkar.store import Store
 from tests.telegram.conftest import free_port
 
 

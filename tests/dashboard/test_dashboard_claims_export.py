@@ -1,6 +1,6 @@
 """Issue 9, item 3 on the dashboard and the command line: a status change on a lead another staff member
 claimed gets a friendly page (not a 500, nothing changed; an admin may override), nobody decides their own agent
-application, and every export of leads (the dashboard's CSV, ``python -m actions.store export``) is written to the
+application, and every export of leads (the dashboard's CSV, ``python -m lingkar.store export``) is written to the
 audit log."""
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ async def test_dashboard_csv_export_is_audited(store, staff, make_lead):
 def test_command_line_export_is_audited(store, staff, make_lead, db_url):
     make_lead()
     env = {**os.environ, "DATABASE_URL": db_url, "USER": "operator"}
-    out = subprocess.run([sys.executable, "-m", "actions.store", "export"], cwd=ROOT, env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "lingkar.store", "export"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("\n") == 2

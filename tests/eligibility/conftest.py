@@ -1,6 +1,6 @@
 """Fixtures for the eligibility check, the lead forms and the worker's own data.
 
-* ``frozen_today``: the actions' "today" is 2026-11-24 (LINGKAR_TODAY, read at call time by actions/clock.py).
+* ``frozen_today``: the actions' "today" is 2026-11-24 (LINGKAR_TODAY, read at call time by lingkar/clock.py).
 * ``db``: the lead store the actions use (``DATABASE_URL``), parametrised: a SQLite file and a throw-away
   PostgreSQL database (tests/fixtures_db.py: FAIL if PostgreSQL is installed but down, loud SKIP if it is not
   installed); ``pg_databases`` makes more (tests/eligibility/test_rest_e2e.py).
@@ -18,7 +18,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import Store, get_store
+from lingkar.store import Store, get_store
 from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url, sqlite_file_url  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""actions/calculator.py, table-driven, against the figures of ../shared/domain/ (facts.md and its sources).
+"""lingkar/calculator.py, table-driven, against the figures of ../shared/domain/ (facts.md and its sources).
 
 Every expected amount below is written as the domain notes write it, and a test checks that each of them really
 appears there, so the tables cannot drift from the source. Dates cover the PP 50/2025 windows on every edge:
@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from actions import parsing
-from actions.calculator import GENERIC, UnknownOccupation, assess, percent_of, worker_for
-from actions.facts import format_rupiah
+from lingkar import parsing
+from lingkar.calculator import GENERIC, UnknownOccupation, assess, percent_of, worker_for
+from lingkar.facts import format_rupiah
 from tests.content.helpers import SHARED_DOMAIN
 
 D = dt.date

@@ -12,11 +12,10 @@ from actions.eligibility import (
     ActionEligibilityResult,
     ActionInform,
     ValidateEligibilityForm,
-    read_facts,
-    resolve_occupation,
 )
 from actions.forms import MAX_FAILURES, SKIPPED
 from actions.leads import ValidateLeadForm
+from lingkar.eligibility import read_facts, resolve_occupation
 
 from .conftest import TELEGRAM_META, buttons_of, run, texts_of, turn
 
@@ -333,7 +332,7 @@ async def test_result_event_has_channel_regency_sector_and_agent_code_and_nothin
     await run(ActionEligibilityResult(), turn("x", slots=slots, latest_action="eligibility_form"))
     from sqlalchemy import select
 
-    from actions.store.models import metric_events
+    from lingkar.store.models import metric_events
 
     with db.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(metric_events))]

@@ -9,12 +9,12 @@ import re
 import pytest
 import yaml
 
-from actions import parsing
-from actions.calculator import arrears_plan, assess, prepay_plans
-from actions.eligibility import acknowledgement, render_result
-from actions.facts import format_rupiah, load_facts
-from actions.flowtexts import VARIABLE, FlowTexts, load_flow_texts
-from actions.render import AnswerError, load_answers
+from lingkar import parsing
+from lingkar.calculator import arrears_plan, assess, prepay_plans
+from lingkar.eligibility import acknowledgement, render_result
+from lingkar.facts import format_rupiah, load_facts
+from lingkar.flowtexts import VARIABLE, FlowTexts, load_flow_texts
+from lingkar.render import AnswerError, load_answers
 from tests.content.helpers import RENDER_DATES, ROOT, domain_intents, fact_strings, unexplained_numbers
 
 PHONE_SIZE = 700
@@ -94,11 +94,12 @@ def test_a_broken_flow_text_fails_at_load_time(facts, texts):
 
 
 def test_every_flow_text_the_actions_name_exists(texts):
-    code = "\n".join((ROOT / "actions" / f).read_text(encoding="utf-8")
-                     for f in ("eligibility.py", "leads.py", "forms.py"))
+    code = "\n".join((ROOT / f).read_text(encoding="utf-8")
+                     for f in ("actions/eligibility.py", "actions/leads.py", "actions/forms.py",
+                               "lingkar/eligibility.py", "lingkar/leads.py"))
     named = set(re.findall(r'(?:say\(dispatcher, |render\(|text\()"([a-z_]+)"', code))
     named |= {f"reason_{r}" for r in re.findall(r'Programme\("[A-Z]+", "[a-z_]+", "([a-z_]+)"\)',
-                                               (ROOT / "actions" / "calculator.py").read_text())} & set(texts.texts)
+                                               (ROOT / "lingkar" / "calculator.py").read_text())} & set(texts.texts)
     missing = sorted(n for n in named if n not in texts.texts and n not in ("inform", "affirm", "menu",
                                                                              "cannot_afford", "deny"))
     assert not missing, missing

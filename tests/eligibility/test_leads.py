@@ -275,7 +275,7 @@ async def test_store_down_keeps_the_answers_and_retry_saves_them(monkeypatch, tm
     monkeypatch.setenv("DATABASE_URL", url)
     msgs, set_, _ = await run(ActionSubmitLead(), turn("coba lagi", "affirm", slots=dict(slots, lead_pending=True)))
     assert "sudah kami catat" in texts_of(msgs) and set_["lead_pending"] is None
-    from actions.store import get_store
+    from lingkar.store import get_store
 
     assert get_store(url).count_leads() == 1
 
@@ -436,7 +436,7 @@ FORM_ERASED = {"event": "slot", "timestamp": None, "name": "history_erased", "va
 async def test_cancelled_form_marks_its_answers_for_erasure():
     t = turn("batal", "cancel", form="lead_form", requested="phone", slots={"consent": "yes", "name": "Siti"})
     _, _, events = await run(ActionCancelForm(), t)
-    assert FORM_ERASED in events  # bot/rasa_stores.py erases what was typed into the form
+    assert FORM_ERASED in events  # rasa_plugins/stores.py erases what was typed into the form
 
 
 async def test_refused_consent_marks_the_form_for_erasure(db):

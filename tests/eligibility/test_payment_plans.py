@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from actions.calculator import arrears_plan, assess, month_amounts, prepay_plans, worker_for
-from actions.eligibility import ActionInform, assess_slots, render_result
+from actions.eligibility import ActionInform
+from lingkar.calculator import arrears_plan, assess, month_amounts, prepay_plans, worker_for
+from lingkar.eligibility import assess_slots, render_result
 
 from .conftest import run, texts_of, turn
 

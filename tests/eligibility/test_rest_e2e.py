@@ -16,10 +16,10 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from actions.calculator import assess
-from actions.clock import today
-from actions.facts import format_rupiah
-from actions.store import Store
+from lingkar.calculator import assess
+from lingkar.clock import today
+from lingkar.facts import format_rupiah
+from lingkar.store import Store
 from tests.fixtures_db import BACKENDS
 from tests.stack_util import running_stack
 
@@ -175,7 +175,7 @@ def test_multi_turn_correction_and_a_lead_with_consent(stack):
     assert "Yakin" in chat.text("hapus data saya")
     assert "sudah dihapus" in chat.text("/affirm")
     assert _store(stack).leads_for_sender(chat.sender) == []
-    # ... and gone from the conversation Rasa keeps (bot/rasa_stores.py drops the events before the marker)
+    # ... and gone from the conversation Rasa keeps (rasa_plugins/stores.py drops the events before the marker)
     after = _tracker(stack, chat.sender)
     dump = json.dumps(after)
     assert "Siti Aminah" not in dump and "0812 3456 7890" not in dump and "+6281234567890" not in dump

@@ -220,9 +220,9 @@ class RasaServer:
 
 def health_cli(rasa: RasaServer, redis_url: str | None, extra_env: Dict[str, str] | None = None,
                args: List[str] | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m bot.rasa_health` the way the Docker healthcheck does (settings from the environment)."""
+    """Run `python -m rasa_plugins.health` the way the Docker healthcheck does (settings from the environment)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RASA_"))}
     env.update(PYTHONPATH=str(ROOT), RASA_URL=rasa.url, RASA_AUTH_TOKEN=rasa.token, REDIS_URL=redis_url or "")
     env.update(extra_env or {})
-    return subprocess.run([sys.executable, "-m", "bot.rasa_health", *(args or [])], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "rasa_plugins.health", *(args or [])], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)

@@ -19,7 +19,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from actions.store import Store
+from lingkar.store import Store
 from tests.staff.fixtures import db_url, pg_databases, pg_url  # noqa: F401  (fixtures: migrated SQLite / PostgreSQL)
 
 from .conftest import ROOT, free_port, loud_skip
@@ -158,7 +158,7 @@ def test_health_checks_restart_policies_and_order(rendered):
         assert test and test[0] in ("CMD", "CMD-SHELL"), f"{name} has no health check"
     services = cfg["services"]
     rasa = services["rasa"]
-    assert rasa["healthcheck"]["test"][1:4] == ["python", "-m", "bot.rasa_health"]
+    assert rasa["healthcheck"]["test"][1:4] == ["python", "-m", "rasa_plugins.health"]
     assert rasa["depends_on"]["redis"]["condition"] == "service_healthy"
     assert services["bot"]["depends_on"]["rasa"]["condition"] == "service_healthy"
     assert services["actions"]["depends_on"]["postgres"]["condition"] == "service_healthy"

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import redis
 
-from bot.rasa_health import tracker_key
+from rasa_plugins.health import tracker_key
 from tests.stack_util import running_stack
 
 from .conftest import delete_prefix, unique_prefix

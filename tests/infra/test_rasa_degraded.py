@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 import redis
 
-from bot.rasa_health import rasa_state, tracker_key
+from rasa_plugins.health import rasa_state, tracker_key
 
 from .conftest import RasaServer, ThrowawayRedis, health_cli
 

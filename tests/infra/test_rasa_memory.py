@@ -9,7 +9,7 @@ import uuid
 import aiohttp
 import pytest
 
-from bot.rasa_health import rasa_state
+from rasa_plugins.health import rasa_state
 
 from .conftest import ENTRYPOINT, ROOT, RasaServer, free_port, health_cli, rasa_env
 

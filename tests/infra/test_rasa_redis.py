@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 import redis
 
-from bot.rasa_health import lock_key, rasa_state, tracker_key
-from bot.rasa_stores import LingkarRedisLockStore, redis_config
+from rasa_plugins.health import lock_key, rasa_state, tracker_key
+from rasa_plugins.stores import LingkarRedisLockStore, redis_config
 
 from .conftest import RasaServer, delete_prefix, health_cli, unique_prefix
 

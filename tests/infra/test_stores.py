@@ -1,4 +1,4 @@
-"""The environment-chosen tracker and lock stores (bot/rasa_stores.py) against real Redis servers."""
+"""The environment-chosen tracker and lock stores (rasa_plugins/stores.py) against real Redis servers."""
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +23,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import ConnectionException
 
-from bot.rasa_health import RedisConfigError, mask_url, redis_config, tracker_key
-from bot.rasa_stores import (
+from rasa_plugins.health import RedisConfigError, mask_url, redis_config, tracker_key
+from rasa_plugins.stores import (
     ERASE_SLOT,
     EnvLockStore,
     EnvTrackerStore,

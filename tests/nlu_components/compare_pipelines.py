@@ -39,11 +39,11 @@ ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": 
        "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONPATH": str(ROOT)}
 
 _WS = "  - name: WhitespaceTokenizer\n"
-_NORM = "  - name: nlu.components.tokenizer.LingkarTokenizer\n"
+_NORM = "  - name: rasa_plugins.nlu.tokenizer.LingkarTokenizer\n"
 _FEATS = ("  - name: CountVectorsFeaturizer\n"
           "  - name: CountVectorsFeaturizer\n    analyzer: char_wb\n    min_ngram: 2\n    max_ngram: 4\n")
 _FEATS_WORD_ONLY = "  - name: CountVectorsFeaturizer\n"
-_TAIL = ("  - name: nlu.components.entities.LingkarEntityExtractor\n"
+_TAIL = ("  - name: rasa_plugins.nlu.entities.LingkarEntityExtractor\n"
          "  - name: FallbackClassifier\n    threshold: 0.3\n    ambiguity_threshold: 0.1\n")
 
 
@@ -51,7 +51,7 @@ _FEATS_W12 = _FEATS.replace("CountVectorsFeaturizer\n  - name", "CountVectorsFea
 
 
 def _scaled(c: int, extra: str = "") -> str:
-    return (f"  - name: nlu.components.classifier.LingkarIntentClassifier\n    C: {c}\n    max_iter: 1000\n"
+    return (f"  - name: rasa_plugins.nlu.classifier.LingkarIntentClassifier\n    C: {c}\n    max_iter: 1000\n"
             f"{extra}")
 
 
@@ -84,7 +84,7 @@ CANDIDATES: Dict[str, str] = {
     "lr_norm_char15": _NORM + _FEATS.replace("min_ngram: 2\n    max_ngram: 4", "min_ngram: 1\n    max_ngram: 5")
     + "  - name: LogisticRegressionClassifier\n    max_iter: 200\n",
     # third round: logistic regression on log-damped, unit-length features with less regularisation, word
-    # bigrams, and the damping of messages without a single known word (nlu/components/classifier.py)
+    # bigrams, and the damping of messages without a single known word (rasa_plugins/nlu/classifier.py)
     "lr_scaled_c100": _NORM + _FEATS + _scaled(100),
     "lr_scaled_c30_w12": _NORM + _FEATS_W12 + _scaled(30),
     "lr_scaled_c100_w12": _NORM + _FEATS_W12 + _scaled(100),
@@ -162,7 +162,7 @@ def slang_variant(text: str, rng) -> str:
     """
     import re
 
-    from nlu.components.lexicon import SlangLexicon
+    from rasa_plugins.nlu.lexicon import SlangLexicon
 
     lex = SlangLexicon.load()
     reverse: Dict[str, List[str]] = collections.defaultdict(list)

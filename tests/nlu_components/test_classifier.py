@@ -1,4 +1,4 @@
-"""The intent classifier (nlu/components/classifier.py): feature scaling, its C, and the unknown-words damping,
+"""The intent classifier (rasa_plugins/nlu/classifier.py): feature scaling, its C, and the unknown-words damping,
 through real Rasa components (tokenizer, CountVectorsFeaturizer) and a real model storage."""
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
-from nlu.components.classifier import VOCABULARY_FILE, LingkarIntentClassifier, damp_unknown, scale_features
-from nlu.components.tokenizer import LingkarTokenizer
+from rasa_plugins.nlu.classifier import VOCABULARY_FILE, LingkarIntentClassifier, damp_unknown, scale_features
+from rasa_plugins.nlu.tokenizer import LingkarTokenizer
 
 TRAIN = {
     "ask_jht": ["apa itu jht", "jht itu apa", "jelaskan jaminan hari tua", "manfaat jht apa"],
@@ -130,6 +130,6 @@ def test_the_project_pipeline_uses_this_classifier():
 
     config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text())
     names = [c["name"] for c in config["pipeline"]]
-    assert "nlu.components.classifier.LingkarIntentClassifier" in names
+    assert "rasa_plugins.nlu.classifier.LingkarIntentClassifier" in names
     clf = next(c for c in config["pipeline"] if c["name"].endswith("LingkarIntentClassifier"))
     LingkarIntentClassifier.validate_config({**LingkarIntentClassifier.get_default_config(), **clf})

@@ -9,9 +9,9 @@ import yaml
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions import parsing
-from nlu.components.entities import LingkarEntityExtractor
-from nlu.components.tokenizer import LingkarTokenizer
+from lingkar import parsing
+from rasa_plugins.nlu.entities import LingkarEntityExtractor
+from rasa_plugins.nlu.tokenizer import LingkarTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,14 +123,14 @@ recipe: default.v1
 assistant_id: lingkar-test
 language: id
 pipeline:
-  - name: nlu.components.tokenizer.LingkarTokenizer
+  - name: rasa_plugins.nlu.tokenizer.LingkarTokenizer
   - name: CountVectorsFeaturizer
   - name: CountVectorsFeaturizer
     analyzer: char_wb
     min_ngram: 2
     max_ngram: 4
   - name: LogisticRegressionClassifier
-  - name: nlu.components.entities.LingkarEntityExtractor
+  - name: rasa_plugins.nlu.entities.LingkarEntityExtractor
   - name: FallbackClassifier
     threshold: 0.2
 policies: []

@@ -1,11 +1,11 @@
-"""Table-driven tests for actions/parsing.py: income, age, regency, occupation, and all entities at once."""
+"""Table-driven tests for lingkar/parsing/: income, age, regency, occupation, and all entities at once."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from actions import parsing as P
+from lingkar import parsing as P
 
 TODAY = dt.date(2026, 11, 24)
 

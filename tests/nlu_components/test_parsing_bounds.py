@@ -1,6 +1,6 @@
 """A long or pathological message costs the parsers a bounded amount of work.
 
-Work is counted, not timed: :class:`OpCounter` counts the Python lines executed in actions/parsing.py and in
+Work is counted, not timed: :class:`OpCounter` counts the Python lines executed in lingkar/parsing/ and in
 difflib (the fuzzy matcher), so the tests mean the same on a loaded machine. A message of 10 000 characters
 must cost exactly what a message of 100 000 characters with the same beginning costs (only a prefix is read),
 and within that prefix work grows linearly.
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import sys
+from pathlib import Path
 from typing import Callable, Dict
 
 import pytest
 
-from actions import parsing as P
+from lingkar import parsing as P
 
-FILES = {P.__file__, difflib.__file__}
+FILES = {str(f) for f in Path(P.__file__).parent.glob("*.py")} | {difflib.__file__}
 BUDGET = 600_000     # lines; a real message of a few lines costs a few thousand, the worst 10 000 characters ~360 000
 
 
@@ -24,7 +25,7 @@ class OverBudget(Exception):
 
 
 class OpCounter:
-    """Counts executed lines of actions/parsing.py and difflib; raises OverBudget past ``budget``."""
+    """Counts executed lines of lingkar/parsing/ and difflib; raises OverBudget past ``budget``."""
 
     def __init__(self, budget: int = BUDGET):
         self.budget, self.n = budget, 0
@@ -104,7 +105,7 @@ def test_work_grows_linearly_within_the_prefix(name, parser):
 
 
 def test_fuzzy_matching_reads_only_a_prefix():
-    assert P.FUZZY_MAX_CHARS == 500 and P.PARSE_MAX_CHARS >= 4096   # documented in actions/parsing.py
+    assert P.FUZZY_MAX_CHARS == 500 and P.PARSE_MAX_CHARS >= 4096   # documented in lingkar/parsing/
     filler = "saya mau tanya soal iuran "
     near = filler * ((P.FUZZY_MAX_CHARS - 20) // len(filler))
     far = filler * (P.FUZZY_MAX_CHARS // len(filler) + 1)

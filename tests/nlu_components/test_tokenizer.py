@@ -15,8 +15,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.components.lexicon import NUMBER, SlangLexicon
-from nlu.components.tokenizer import LingkarTokenizer
+from rasa_plugins.nlu.lexicon import NUMBER, SlangLexicon
+from rasa_plugins.nlu.tokenizer import LingkarTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,10 +19,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from actions.store import Store
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
+from lingkar.store import Store
 from tests import fixtures_db
 from tests.fixtures_db import BACKENDS, fresh_db_url, migrated, pg_databases, pg_url, sqlite_file_url  # noqa: F401
 from tests.telegram.conftest import base_env, fake_rasa, free_port, redis_url, start_adapter  # noqa: F401

@@ -255,10 +255,10 @@ async def test_retention_deletes_leads_closed_too_long_ago_and_keeps_the_funnel(
 def test_prune_on_demand_from_the_command_line(sqlite_url):
     env = dict(os.environ, DATABASE_URL=sqlite_url, PYTHONPATH=str(ROOT), SQLALCHEMY_SILENCE_UBER_WARNING="1",
                LEAD_RETENTION_DAYS="30")
-    run = subprocess.run([sys.executable, "-m", "actions.store", "prune"], cwd=ROOT, env=env, capture_output=True,
+    run = subprocess.run([sys.executable, "-m", "lingkar.store", "prune"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "deleted 0 closed lead(s)" in run.stdout
-    bad = subprocess.run([sys.executable, "-m", "actions.store", "prune", "--days", "0"], cwd=ROOT, env=env,
+    bad = subprocess.run([sys.executable, "-m", "lingkar.store", "prune", "--days", "0"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "positive" in bad.stderr

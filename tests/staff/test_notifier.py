@@ -14,9 +14,9 @@ from typing import Dict, List
 
 import pytest
 
-from actions.store import Store
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
+from lingkar.store import Store
 from tests.telegram.fake_bot_api import TOKEN
 
 from .fixtures import ADMIN, STAFF, STAFF_CHAT, RecordingBotAPI, drain_outbox, free_port, lead_kwargs

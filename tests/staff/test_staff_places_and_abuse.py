@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from actions.store import LeadClaimedError, Store, StoreError
 from bot.agents import texts as atexts
 from bot.staff import cards, texts
 from bot.staff.config import StaffSettings
 from bot.telegram import texts as adapter_texts
+from lingkar.store import LeadClaimedError, Store, StoreError
 from tests.telegram.fake_bot_api import u16
 
 from .fixtures import ADMIN, STAFF, STAFF_CHAT, staff_settings_for

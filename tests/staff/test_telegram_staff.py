@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from actions.identity import mask_nik
 from bot.dashboard import auth
 from bot.staff import texts
 from bot.staff.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.telegram import texts as adapter_texts
+from lingkar.identity import mask_nik
 
 from .fixtures import ADMIN, NIK, OUTSIDER, STAFF, STAFF_CHAT, drain_outbox, staff_settings_for
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def upsert_same_person(url: str, start, worker: int, rounds: int) -> list:
-    from actions.store import Store
+    from lingkar.store import Store
 
     store = Store(url)
     phones = ["0812-3456-7890", "+6281234567890", "62 812 3456 7890", "081234567890"]
@@ -19,7 +19,7 @@ def upsert_same_person(url: str, start, worker: int, rounds: int) -> list:
 
 
 def drain_outbox(url: str, start, consumer: str) -> list:
-    from actions.store import Store
+    from lingkar.store import Store
 
     store = Store(url)
     start.wait(30)

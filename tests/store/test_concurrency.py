@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from actions.store import Store
-from actions.store.models import leads, outbox
+from lingkar.store import Store
+from lingkar.store.models import leads, outbox
 from tests.store import _workers
 
 N_THREADS = 8

@@ -1,4 +1,4 @@
-"""Table-driven tests of actions/identity.py: phone numbers, NIK checks, masking and the log filter."""
+"""Table-driven tests of lingkar/identity.py: phone numbers, NIK checks, masking and the log filter."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from actions.identity import (
+from lingkar.identity import (
     PROVINCES,
     PersonalDataFilter,
     check_phone,

@@ -12,8 +12,8 @@ import re
 
 from sqlalchemy import select
 
-from actions.store import Store
-from actions.store.models import leads
+from lingkar.store import Store
+from lingkar.store.models import leads
 
 from .test_store import NIK_BUDI, NIK_SITI, lead_kwargs
 

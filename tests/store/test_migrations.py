@@ -14,9 +14,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from actions.store import Store
-from actions.store import migrate as m
-from actions.store.models import metadata
+from lingkar.store import Store
+from lingkar.store import migrate as m
+from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
@@ -174,7 +174,7 @@ def test_processes_starting_together_migrate_once(empty_db_url):
 
 def _cli(*args: str, url: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT), SQLALCHEMY_SILENCE_UBER_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "actions.store", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "lingkar.store", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

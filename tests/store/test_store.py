@@ -8,15 +8,15 @@ import io
 import pytest
 from sqlalchemy import select, text
 
-from actions.store import (
+from lingkar.store import (
     LeadClaimedError,
     LeadValidationError,
     NotFound,
     Store,
     get_store,
 )
-from actions.store import migrate as m
-from actions.store.models import audit_log, lead_status_history, leads, metric_events, outbox
+from lingkar.store import migrate as m
+from lingkar.store.models import audit_log, lead_status_history, leads, metric_events, outbox
 
 NIK_SITI = "7401054507900001"   # Sultra, woman born 5 Jul 1990 (36 on 24 Nov 2026)
 NIK_BUDI = "7402011203850002"   # Sultra, man born 12 Mar 1985 (41)

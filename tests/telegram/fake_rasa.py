@@ -1,6 +1,6 @@
 """A small HTTP server speaking Rasa's REST channel protocol, for the cases real Rasa cannot be made to
 produce on demand: down, slow, ``200 []`` (a turn that failed inside Rasa), 500. It also answers the two
-HTTP-API calls the health check (bot/rasa_health.py) makes: ``GET /status`` and
+HTTP-API calls the health check (rasa_plugins/health.py) makes: ``GET /status`` and
 ``PUT /conversations/<id>/tracker/events``.
 
 ``POST /webhooks/rest/webhook`` with ``{"sender", "message", "metadata"}`` answers a JSON list of

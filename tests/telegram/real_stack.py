@@ -22,10 +22,10 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import redis
 
-from actions.clock import today
-from actions.flowtexts import get_flow_texts
 from bot.telegram.app import Adapter
 from bot.telegram.render import build_plan, to_html
+from lingkar.clock import today
+from lingkar.flowtexts import get_flow_texts
 from tests.fixtures_db import migrated, sqlite_file_url
 from tests.stack_util import running_stack
 

@@ -23,13 +23,13 @@ import logging
 import aiohttp
 import pytest
 
-from actions.calculator import assess
-from actions.clock import today
-from actions.facts import format_rupiah
-from actions.render import get_answers
-from actions.store import Store
 from bot.staff.config import StaffSettings
 from bot.staff.plugin import staff_and_agents
+from lingkar.calculator import assess
+from lingkar.clock import today
+from lingkar.facts import format_rupiah
+from lingkar.render import get_answers
+from lingkar.store import Store
 
 from . import real_stack
 from .conftest import free_port

@@ -1,0 +1,154 @@
+"""Reading the answers to the lead and sponsor forms' questions, framework-free: yes/no (consent), a name, a phone
+number, a NIK, a contact time, a donor kind, a number of workers, a sponsor's regency.
+
+The rasa-sdk forms that ask these questions live in actions/leads.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Tuple
+
+from lingkar import clock
+from lingkar.eligibility import read_regency_answer
+from lingkar.flowtexts import get_flow_texts
+from lingkar.identity import check_phone, validate_nik
+from lingkar.slots import INTERRUPT_CONFIDENCE, is_skip
+
+ALL_SULTRA = "all_sultra"
+
+_YES = re.compile(r"^\s*(ya|iya|iy|y|yes|ok|oke|okey|okay|setuju|sy setuju|saya setuju|boleh|bersedia|siap|"
+                  r"lanjut|gas|mau)\b", re.I)
+_NO = re.compile(r"^\s*(tidak|tdk|gak|ga|nggak|ngga|enggak|engga|ndak|no|tolak|jangan|tidak setuju|"
+                 r"ga setuju|gak setuju|nggak setuju|tidak mau|ga mau|gak mau)\b", re.I)
+_NAME_PREFIX = re.compile(r"^\s*(nama\s*(lengkap)?\s*(saya|sy|ku|aku)?|saya|sy|aku)\s*(adalah|:|,|-)?\s*", re.I)
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?$")
+#: Whole answers that are not names (greetings, yes/no, filler).
+_NOT_A_NAME = re.compile(r"^\s*(halo|hallo|hai|hay|hi|hello|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|"
+                         r"assalamualaikum|assalamu'alaikum|salam|terima kasih|makasih|thanks|ok|oke|okay|ya|iya|"
+                         r"tidak|bukan|min|kak|admin|test|tes|coba|nama|nama saya|apa|siapa)\s*[.!]*\s*$", re.I)
+_CONTROL_WORDS = re.compile(r"^\s*(batal|batalkan|cancel|stop|berhenti|menu|tidak jadi|ga jadi|gak jadi|udahan|"
+                            r"sudah|selesai|keluar)\s*[.!]*\s*$", re.I)
+_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s\-.()/]{5,}\d")
+_NIK_CANDIDATE = re.compile(r"\d[\d\s.\-]*\d")
+_TIME_WORDS = re.compile(r"\b(pagi|siang|sore|malam|kapan\s*(saja|aja|pun|pn)|bebas|terserah|sewaktu|jam|pukul|"
+                         r"hari|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|libur|kerja|istirahat)\b", re.I)
+_ANYTIME = re.compile(r"^\s*(kapan\s*(saja|aja|pun|pn)|bebas|terserah|kapanpun|sewaktu[- ]waktu)\s*[.!]*\s*$", re.I)
+_DONOR_KINDS: Tuple[Tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(majikan|art|pembantu|prt|sopir pribadi|supir pribadi|pekerja rumah tangga)\b", re.I), "employer"),
+    (re.compile(r"\b(pemerintah|pemda|pemkab|pemkot|pemprov|desa|dinas|kelurahan|dana desa|kecamatan)\b", re.I),
+     "government"),
+    (re.compile(r"\b(csr|tjsl)\b", re.I), "csr"),
+    (re.compile(r"\b(perusahaan|pt|cv|bumn|bumd|korporasi|company|usaha|toko|pabrik|tambang|bank)\b", re.I), "csr"),
+    (re.compile(r"\b(keluarga|family|saudara|orang tua|ortu|anak|kakak|adik)\b", re.I), "family"),
+    (re.compile(r"\b(perorangan|pribadi|individu|saya sendiri|sendiri|perseorangan|personal)\b", re.I),
+     "individual"),
+    (re.compile(r"\b(lainnya|lain|yayasan|lembaga|organisasi|komunitas|masjid|gereja|ormas|koperasi)\b", re.I),
+     "other"),
+)
+_ALL_SULTRA = re.compile(r"\b(seluruh|semua|se-?sultra|mana saja|mana aja|di mana saja|dimana saja|bebas|"
+                         r"sulawesi tenggara|sultra)\b", re.I)
+_NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                 "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
+
+
+def read_consent(text: str, intent: str | None, confidence: float) -> str | None:
+    if _NO.match(text or "") or (intent == "deny" and confidence >= INTERRUPT_CONFIDENCE):
+        return "no"
+    if _YES.match(text or "") or (intent == "affirm" and confidence >= INTERRUPT_CONFIDENCE):
+        return "yes"
+    return None
+
+
+def read_name(text: str) -> Tuple[str | None, bool]:
+    """(name, looked_like_an_attempt). Digits or odd characters are a failed attempt; a question is not one."""
+    t = " ".join((text or "").split())
+    if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t):
+        return None, False
+    if _NOT_A_NAME.match(t):
+        return None, True
+    t = _NAME_PREFIX.sub("", t).strip(" .,:;-")
+    words = t.split()
+    if re.search(r"\d", t):
+        return None, True
+    if not words or len(words) > 6:
+        return None, len(words) <= 6
+    if not all(_NAME_WORD.match(w) for w in words) or not 2 <= len(t) <= 80:
+        return None, True
+    if t == t.lower() or t == t.upper():
+        t = " ".join(w[:1].upper() + w[1:].lower() for w in words)
+    return t, True
+
+
+def read_phone(text: str) -> Tuple[str | None, str | None]:
+    """(+62… number, None) or (None, Indonesian message) or (None, None) when there is no number at all."""
+    if not re.search(r"\d", text or ""):
+        return None, None
+    m = _PHONE_CANDIDATE.search(text)
+    check = check_phone(m.group(0) if m else text)
+    if check.ok:
+        return check.e164, None
+    return None, check.message
+
+
+def read_nik(text: str, age: int | None) -> Tuple[str | None, str | None]:
+    """(16-digit NIK, None), (None, what is wrong) or (None, None) when there are no digits."""
+    if not re.search(r"\d", text or ""):
+        return None, None
+    m = max(_NIK_CANDIDATE.findall(text), key=len, default=text)
+    check = validate_nik(m, age=age, today=clock.today())
+    if check.ok:
+        return check.nik, None
+    return None, check.message
+
+
+def read_contact_time(text: str) -> str | None:
+    t = " ".join((text or "").split()).strip(" .!")
+    if not t or "?" in t or len(t) > 60 or t.startswith("/"):
+        return None
+    if _ANYTIME.match(t):
+        return get_flow_texts().label("contact_time", "anytime")
+    return t if _TIME_WORDS.search(t) else None
+
+
+def read_donor_kind(text: str) -> str | None:
+    for pattern, kind in _DONOR_KINDS:
+        if pattern.search(text or ""):
+            return kind
+    return None
+
+
+def read_count(text: str) -> int | None:
+    """A number of workers: "10", "10 orang", "sepuluh", "dua puluh", "lima belas"."""
+    m = re.search(r"\d[\d.]*", text or "")
+    if m:
+        try:
+            return int(m.group(0).replace(".", ""))
+        except ValueError:
+            return None
+    words = re.findall(r"[a-z]+", (text or "").lower())
+    total, current = 0, None
+    for w in words:
+        if w in _NUMBER_WORDS:
+            current = (current or 0) + _NUMBER_WORDS[w]
+        elif w == "belas" and current is not None:
+            current += 10
+        elif w == "puluh" and current is not None:
+            current *= 10
+        elif w == "ratus" and current is not None:
+            total += current * 100
+            current = None
+        elif w == "ribu" and current is not None:
+            total = (total + current) * 1000
+            current = None
+    if current is None and total == 0:
+        return None
+    return total + (current or 0)
+
+
+def read_sponsor_regency(text: str) -> str | None:
+    reg = read_regency_answer(text)
+    if reg:
+        return reg
+    if _ALL_SULTRA.search(text or ""):
+        return get_flow_texts().labels["words"][ALL_SULTRA]
+    return None

@@ -1,0 +1,228 @@
+"""The tables of the lead store as the code sees them at the newest migration.
+
+The schema in a database is created and changed ONLY by the Alembic migrations in
+``lingkar/store/migrations/versions``; these definitions must match the head revision (a test
+compares them). See docs/data-model.md for what each table holds and which columns are personal data.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
+
+from lingkar.store.db import UTCDateTime
+
+metadata = MetaData()
+
+LEAD_TYPES = ("enrolment", "sponsorship_request", "sponsor_offer")
+#: Worker leads (people who want to be covered); sponsor offers are donors, not workers.
+WORKER_LEAD_TYPES = ("enrolment", "sponsorship_request")
+LEAD_STATUSES = ("new", "contacted", "registered", "unreachable", "not_interested", "sponsored")
+#: A lead is open while staff still have to act on it; the same person then updates it.
+OPEN_STATUSES = ("new", "contacted")
+DONOR_KINDS = ("csr", "company", "family", "employer", "individual", "government", "other")
+AGENT_STATUSES = ("applied", "approved", "rejected", "inactive")
+STAFF_ROLES = ("admin", "staff")
+HANDOFF_STATUSES = ("open", "done", "cancelled")
+
+leads = Table(
+    "leads", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("sender_id", String(128), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("referral", String(64)),
+    Column("referral_known", Boolean, nullable=False, server_default=false()),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("nik", String(16)),
+    Column("regency", String(100)),
+    Column("occupation", String(100)),
+    Column("sector", String(100)),
+    Column("age", Integer),
+    Column("income", BigInteger),
+    Column("contact_time", String(100)),
+    Column("eligibility", JSON(none_as_null=True)),
+    Column("sponsor_organisation", String(200)),
+    Column("sponsor_workers", Integer),
+    Column("sponsor_regency", String(100)),
+    Column("donor_kind", String(32)),
+    Column("note", Text),
+    Column("consent_at", UTCDateTime, nullable=False),
+    Column("consent_version", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("status_changed_at", UTCDateTime),  # nullable: added by 0002 and backfilled there
+    Column("claimed_by", String(64)),
+    Column("claimed_at", UTCDateTime),
+    # what the worker is shown instead of the id (LK-7K2M9Q); set on every new lead, backfilled by 0003
+    Column("reference", String(16)),
+    Index("ix_leads_phone", "phone", "type", "status"),
+    Index("ix_leads_nik", "nik", "type", "status"),
+    Index("ix_leads_sender_id", "sender_id"),
+    Index("ix_leads_status", "status", "updated_at"),
+    Index("ix_leads_referral", "referral"),
+    Index("ux_leads_reference", "reference", unique=True),
+    sqlite_autoincrement=True,  # never reuse the id of a deleted lead (metric events refer to it)
+)
+
+#: "Kemungkinan ganda": leads of different owners that share a phone or NIK, one row per direction.
+lead_duplicates = Table(
+    "lead_duplicates", metadata,
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("other_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", String(16), nullable=False),  # phone, nik or phone+nik
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_lead_duplicates_other", "other_id"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic", String(64), nullable=False),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE")),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claim_token", String(32)),
+    Column("lease_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("delivered_at", UTCDateTime),
+    Column("delivered_by", String(64)),
+    Column("handoff_id", Integer),
+    Column("agent_id", Integer),
+    Index("ix_outbox_pending", "delivered_at", "id"),
+    sqlite_autoincrement=True,
+)
+
+lead_status_history = Table(
+    "lead_status_history", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("from_status", String(32)),
+    Column("to_status", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("note", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_lead_status_history_lead", "lead_id", "id"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(64)),
+    Column("details", JSON),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_audit_log_target", "target_type", "target_id"),
+)
+
+handoffs = Table(
+    "handoffs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("referral", String(64)),
+    Column("topic", Text),
+    Column("status", String(16), nullable=False),
+    Column("handled_by", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_handoffs_sender_id", "sender_id"),
+    Index("ix_handoffs_status", "status"),
+)
+
+agents = Table(
+    "agents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("telegram_user_id", BigInteger, unique=True),
+    Column("name", String(200)),
+    Column("organisation", String(200)),
+    Column("regency", String(100)),
+    Column("phone", String(20)),
+    Column("status", String(16), nullable=False),
+    Column("consent_at", UTCDateTime),
+    Column("consent_version", String(32)),
+    Column("applied_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+staff_users = Table(
+    "staff_users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("telegram_user_id", BigInteger, nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+metric_events = Table(
+    "metric_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(48), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("day", Date, nullable=False),   # local date at the branch (WITA)
+    Column("week", Date, nullable=False),  # Monday of that ISO week
+    Column("channel", String(32)),
+    Column("regency", String(100)),
+    Column("sector", String(100)),
+    Column("agent_code", String(16)),
+    Column("lead_type", String(32)),
+    Column("lead_id", Integer),  # no foreign key: the lead may be deleted, the count stays
+    Column("status", String(32)),
+    Column("subject", String(64)),  # keyed hash of the sender id, never the id itself
+    Index("ix_metric_events_kind_week", "kind", "week"),
+    Index("ix_metric_events_agent", "agent_code", "kind"),
+    Index("ix_metric_events_subject", "subject"),
+)
+
+anonymous_counters = Table(
+    "anonymous_counters", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("bucket", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+app_state = Table(
+    "app_state", metadata,
+    Column("key", String(128), primary_key=True),
+    Column("value", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+posted_cards = Table(
+    "posted_cards", metadata,
+    Column("id", Integer, primary_key=True),
+    # no foreign keys: the row must outlive the lead/handoff/agent until its message has been edited
+    Column("lead_id", Integer),
+    Column("handoff_id", Integer),
+    Column("agent_id", Integer),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("kind", String(16)),  # NULL: a card about this subject; "reminder": a list naming it among others
+    Column("posted_at", UTCDateTime, nullable=False),
+    Index("ix_posted_cards_lead", "lead_id"),
+    Index("ix_posted_cards_handoff", "handoff_id"),
+    Index("ix_posted_cards_agent", "agent_id"),
+)

@@ -1,0 +1,193 @@
+"""Plain records the store returns: dataclasses detached from any database session."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List
+
+from lingkar.identity import mask_name, mask_nik, mask_phone
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+class _Record:
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-friendly dict (dates as ISO 8601 text)."""
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class StatusChange(_Record):
+    id: int
+    lead_id: int
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LeadLink(_Record):
+    """Another owner's lead with the same phone or NIK ("kemungkinan ganda"): for staff only."""
+
+    id: int
+    reference: str | None
+    reason: str  # "phone", "nik" or "phone+nik"
+
+
+@dataclass(frozen=True)
+class Lead(_Record):
+    id: int
+    type: str
+    status: str
+    sender_id: str
+    channel: str
+    referral: str | None
+    referral_known: bool
+    name: str
+    phone: str
+    nik: str | None
+    regency: str | None
+    occupation: str | None
+    sector: str | None
+    age: int | None
+    income: int | None
+    contact_time: str | None
+    eligibility: Dict[str, Any] | None
+    sponsor_organisation: str | None
+    sponsor_workers: int | None
+    sponsor_regency: str | None
+    donor_kind: str | None
+    note: str | None
+    consent_at: dt.datetime
+    consent_version: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    status_changed_at: dt.datetime | None
+    claimed_by: str | None
+    claimed_at: dt.datetime | None
+    reference: str | None  # what the worker is shown (LK-7K2M9Q); never the id
+    history: List[StatusChange] = field(default_factory=list)
+    #: Leads of other owners with the same phone or NIK (staff only: never shown to a worker).
+    possible_duplicates: List[LeadLink] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        from lingkar.store.models import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    lead: Lead
+    created: bool  # False: the person's open lead was updated instead
+
+
+@dataclass(frozen=True)
+class OutboxEvent(_Record):
+    id: int
+    topic: str  # lead.created, lead.updated, handoff.requested, agent.applied
+    payload: Dict[str, Any]
+    lead_id: int | None
+    handoff_id: int | None
+    agent_id: int | None
+    created_at: dt.datetime
+    attempts: int
+    claimed_by: str | None
+    lease_until: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Handoff(_Record):
+    id: int
+    sender_id: str
+    channel: str
+    referral: str | None
+    topic: str | None
+    status: str
+    handled_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Agent(_Record):
+    id: int
+    code: str
+    telegram_user_id: int | None
+    name: str | None
+    organisation: str | None
+    regency: str | None
+    phone: str | None
+    status: str
+    consent_at: dt.datetime | None
+    consent_version: str | None
+    applied_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "approved"
+
+
+@dataclass(frozen=True)
+class StaffUser(_Record):
+    id: int
+    telegram_user_id: int
+    name: str | None
+    role: str
+    active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.active and self.role == "admin"
+
+
+@dataclass(frozen=True)
+class AuditEntry(_Record):
+    id: int
+    actor: str
+    action: str
+    target_type: str
+    target_id: str | None
+    details: Dict[str, Any] | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class FunnelRow(_Record):
+    """One group of the funnel. ``group`` is None for the total, else the week (date), regency, …"""
+
+    group: Any
+    chats: int = 0        # distinct people who started a chat
+    checks: int = 0       # distinct people who had their eligibility checked
+    leads: int = 0        # worker leads created (enrolment + sponsorship requests)
+    contacted: int = 0    # of those, reached by staff at least once
+    registered: int = 0   # of those, registered (or registered through a sponsor)
