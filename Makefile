@@ -22,7 +22,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml 2>/dev/null) \
                 $(shell find nlu -name "*.py" 2>/dev/null) $(wildcard actions/parsing.py)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench export lock clean services
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories bench chaos chaos-short export lock clean \
+        services
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -60,7 +61,7 @@ services: ## Start the local Redis and PostgreSQL the tests use; install docker-
 	@scripts/ensure-services.sh
 	@scripts/ensure-tools.sh
 
-unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests
+unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests (with the short chaos run)
 	$(PY) -m pytest -q tests
 
 nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy bar, writes reports/nlu/
@@ -68,6 +69,12 @@ nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy
 
 stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 	$(PY) scripts/test_stories.py --model $(MODEL)
+
+chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
+	$(PY) -m tests.chaos.run --out reports/chaos
+
+chaos-short: $(SETUP) $(MODEL) services ## The short chaos run alone (make test runs it: tests/chaos/test_chaos_short.py)
+	$(PY) -m tests.chaos.run --short --out reports/chaos-short
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py
