@@ -8,8 +8,9 @@ and then acked. An event is released (retried later, with back-off) when Telegra
 nothing is lost while the Bot API or the notifier is down, and an acked event is never handed out again,
 so a restart posts nothing twice. The one window left: the process dies after Telegram accepted a
 message and before the ack is written (milliseconds); then that one message is posted again after the
-lease. Every message is a single Bot API call for that reason (the agent's link and QR code travel as one
-photo with a caption).
+lease. If the database is down at that moment, the ack is retried until it is back (up to 60 s), so a
+database outage does not widen that window. Every message is a single Bot API call for that reason (the
+agent's link and QR code travel as one photo with a caption).
 
 Topics: ``lead.created`` (the lead card with buttons), ``lead.updated`` (a short note), ``handoff.requested``,
 ``agent.applied`` (the application with approve/reject buttons), ``agent.status`` (to the agent: link and
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from typing import Any, Awaitable, Callable, Dict, List
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -39,6 +41,7 @@ log = logging.getLogger("lingkar.staff.notifier")
 TOPICS = ("lead.created", "lead.updated", "handoff.requested", "agent.applied", "agent.status")
 MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
 REMINDER_LINES = 20
+ACK_WAIT_S = 60.0         # how long a posted event waits for the database to record it as delivered
 
 
 class Undeliverable(Exception):
@@ -159,12 +162,28 @@ class Notifier:
             return False
         except Exception as exc:
             return await self._failed(event, exc)
-        acked = await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+        acked = await self._ack(event)
         if acked:
             self.delivered += 1
         else:  # our lease ran out and another notifier took it: it will count it, not us
             log.warning("outbox %s was delivered after our lease ended", event.id)
         return True
+
+    async def _ack(self, event: OutboxEvent) -> bool:
+        """Mark a posted event delivered, retrying for up to :data:`ACK_WAIT_S` while the database is unreachable:
+        the message is in the chat already, and an event left claimed would be posted again after its lease."""
+        deadline = time.monotonic() + ACK_WAIT_S
+        delay = 0.5
+        while True:
+            try:
+                return await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+            except Exception as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("outbox %s posted but not marked delivered (%s); retry in %.1fs", event.id,
+                            type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _failed(self, event: OutboxEvent, exc: BaseException) -> bool:
         """Telegram refused the message (or a bug): retry a few times, then post a plain fallback."""
