@@ -5,15 +5,17 @@ A journey: /start, a question, an eligibility check in one message, the regency 
 name, phone, NIK, the contact-time button (the lead is saved), then "bicara dengan petugas" (a handoff). Every
 journey has a fresh identity (Telegram user id, name, phone, NIK), so each lead and handoff belongs to one sender.
 
-The answers a journey must get are taken from a reference journey run before any fault (:func:`reference`): per
-step the list of texts, with the worker's name and every number normalised away. Under faults a step is:
+The answers a journey must get are taken from a reference journey run before any fault (:func:`reference`; a
+turn is over when the adapter's /health says it processed the update): per step the list of texts as sent (not as
+later edited), with the worker's name and every number normalised away. Under faults a step is:
 
 * ``answered``: its last message is the reference's last message;
 * ``apology``: the adapter's "sedang mengalami gangguan" (Rasa down beyond the retry budget) or internal-error
   message, or the form's "belum tersimpan" (the lead store down): the worker does what the text asks (sends the
   message again / presses "Coba simpan lagi") and expects the real answer then;
 * ``diverged``: messages came but not the expected ones (e.g. the conversation was lost with an emptied Redis):
-  the worker starts the journey again (same identity), at most :data:`MAX_RESTARTS` times;
+  the journey ends there and the worker starts a new one (a new identity: the old conversation may remember
+  things, e.g. the regency, and would not follow the script);
 * ``lost``: nothing came within :data:`STEP_TIMEOUT`.
 """
 from __future__ import annotations
@@ -31,7 +33,6 @@ from tests.telegram.fake_bot_api import FakeBotAPI, parse_html
 
 STEP_TIMEOUT = 240.0      # > Rasa's start time + the adapter's retry budget: only a real loss waits this long
 STALL_S = 12.0            # messages came, then nothing for this long and not the expected one: diverged
-MAX_RESTARTS = 2
 MAX_RESENDS = 4
 FIRST_NAMES = ("Budi", "Siti", "Andi", "Wayan", "Made", "Nur", "Dewi", "Agus", "Rina", "Yusuf")
 LAST_NAMES = ("Santoso", "Lestari", "Saputra", "Wijaya", "Hasanah", "Pratama", "Kusuma", "Rahayu")
@@ -118,13 +119,13 @@ class Sent:
     answered_at: float | None = None
     last_text: str = ""
     qid: str | None = None          # a button press: its callback query
+    update_id: int = 0
 
 
 @dataclass
 class Journey:
     who: Identity
     sent: List[Sent] = field(default_factory=list)
-    restarts: int = 0
     lead_confirmed: int = 0         # "lead saved" answers received
     handoffs_confirmed: int = 0     # "request recorded" answers received
     finished: bool = False
@@ -154,7 +155,7 @@ class Crowd:
         sent = Sent(uid, step, kind, text, time.time(), len(sent_texts(self.tg, uid)),
                     qid=(update.get("callback_query") or {}).get("id"))
         j.sent.append(sent)
-        await self.tg.push(update)
+        sent.update_id = (await self.tg.push(update))["update_id"]
         return sent
 
     def _press(self, uid: int, title: str):
@@ -240,11 +241,9 @@ class Crowd:
                 i += 1
                 await asyncio.sleep(self.rng.uniform(*self.think))
                 continue
-            if outcome == "lost" or j.restarts >= MAX_RESTARTS:
-                return
-            j.restarts += 1      # diverged (e.g. the conversation was lost): start again
-            i = 0
+            # lost, or diverged (e.g. the conversation was lost): this journey ends; the worker starts a new one
             await asyncio.sleep(self.rng.uniform(1.0, 3.0))
+            return
         j.finished = True
 
     async def slot(self, max_journeys: int) -> None:

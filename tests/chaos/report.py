@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 COLUMNS = ("messages", "answered", "late", "apologies", "diverged", "lost", "lost_in_redis_wipe", "duplicated",
-           "missing_parts", "unexpected")
+           "missing_parts", "unexpected", "rasa_repeats", "rasa_repeat_wrong_answers")
 
 
 def _table(per: Dict[str, Dict[str, int]]) -> List[str]:
@@ -32,7 +32,8 @@ def render(r: Dict[str, Any]) -> str:
                 f"({m.get('late', 0)} late), {m.get('apologies', 0)} apologies (answered after a resend), "
                 f"{m.get('diverged', 0)} diverged, **{m.get('lost', 0)} lost**, "
                 f"{m.get('lost_in_redis_wipe', 0)} lost with the emptied Redis, **{m.get('duplicated', 0)} "
-                f"duplicated**.", ""]
+                f"duplicated**; Rasa processed {m.get('rasa_repeats', 0)} message(s) twice "
+                f"({m.get('rasa_repeat_wrong_answers', 0)} of them visibly: a wrong or doubled answer).", ""]
         out += _table(r.get("per_fault", {})) + [""]
     if r.get("leads"):
         le, n = r["leads"], r.get("staff_notifications", {})
@@ -41,13 +42,14 @@ def render(r: Dict[str, Any]) -> str:
                 f"{le.get('lost', 0)}, duplicated {le.get('duplicated', 0)}",
                 f"- handoffs confirmed: {le.get('handoff_requests_confirmed', 0)}; stored: "
                 f"{le.get('handoffs_stored', 0)}; lost {le.get('handoffs_lost', 0)}, duplicated "
-                f"{le.get('handoffs_duplicated', 0)}",
+                f"{le.get('handoffs_duplicated', 0)}, duplicated because Rasa got the request twice "
+                f"{le.get('handoffs_duplicated_by_rasa_repeat', 0)}",
                 f"- staff cards: leads {n.get('lead_cards', 0)} (missing {n.get('lead_cards_missing', 0)}, duplicated "
                 f"{n.get('lead_cards_duplicated', 0)}), handoffs {n.get('handoff_cards', 0)} (missing "
                 f"{n.get('handoff_cards_missing', 0)}, duplicated {n.get('handoff_cards_duplicated', 0)}); outbox "
                 f"undelivered at the end: {r.get('outbox_undelivered_at_end', '?')}",
                 f"- journeys: {r['journeys']['total']} ({r['journeys']['finished']} finished, "
-                f"{r['journeys']['restarted']} restarts)",
+                f"{r['journeys']['diverged']} ended on a diverged answer)",
                 f"- logs with an unmasked phone or NIK: {len(r.get('unmasked_personal_data_in_logs', {}))}", ""]
     if r.get("kills"):
         out += ["## Kills (SIGKILL)", "", "| # | fault | killed at (s) | down (s) | restart (s) |",

@@ -12,16 +12,17 @@ import asyncio
 import json
 import random
 import re
+import signal
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set, Tuple
 
 from bot.staff.cards import lead_id_in
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
-from .crowd import APOLOGIES, Crowd, Journey, Sent, norm, reference, sent_texts
+from .crowd import APOLOGIES, HANDOFF_STEP, Crowd, Journey, Sent, norm, reference, sent_texts
 from .stack import ROOT, STAFF_CHAT_ID, ChaosStack
 
 LATE_S = 15.0               # an answer later than this is "late" (reported, not a failure)
@@ -30,9 +31,11 @@ _HANDOFF_CARD = re.compile(r"Permintaan #(\d+) · ingin bicara")
 
 PROFILES = {
     # faults in this order; "redis-empty" restarts Redis without its data
-    "short": dict(workers=3, rounds=1, seed=9, gap=(4.0, 9.0), down=(0.5, 2.0), journeys=6,
+    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=False, gap=(4.0, 9.0),
+                  down=(0.5, 2.0), journeys=8, tail=20,
                   faults=["adapter", "actions", "redis", "postgres", "notifier", "rasa", "redis-empty"]),
-    "full": dict(workers=6, rounds=2, seed=2026, gap=(5.0, 20.0), down=(0.5, 5.0), journeys=12,
+    "full": dict(workers=6, rounds=2, seed=2026, deadline=2400, fail_on_rasa_repeats=True, gap=(5.0, 20.0),
+                 down=(0.5, 5.0), journeys=16, tail=30,
                  faults=["redis", "postgres", "rasa", "actions", "adapter", "notifier", "redis-empty"]),
 }
 
@@ -89,9 +92,30 @@ def during(kills: List[Dict[str, Any]], s: Sent) -> str:
     return "none"
 
 
+def rasa_repeats(stack: ChaosStack) -> Set[Tuple[str, int]]:
+    """(sender, update_id) of every user message Rasa's trackers hold more than once: the adapter sent it again
+    after Rasa had processed it (its REST channel has no idempotency key). Trackers lost with the emptied Redis
+    are not seen."""
+    import redis
+
+    r = redis.Redis.from_url(stack.redis_url)
+    prefix = "chaos:tracker:"
+    out: Set[Tuple[str, int]] = set()
+    try:
+        for key in r.scan_iter(match=prefix + "*", count=500):
+            raw = r.get(key)
+            events = json.loads(raw)["events"] if raw else []
+            ids = Counter((e.get("metadata") or {}).get("update_id") for e in events if e.get("event") == "user")
+            out |= {(key.decode()[len(prefix):], u) for u, n in ids.items() if u is not None and n > 1}
+    finally:
+        r.close()
+    return out
+
+
 def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]], kills: List[Dict[str, Any]],
             ref_journey: Journey, pending_outbox: int) -> Dict[str, Any]:
     crowd.close_windows()
+    repeats = rasa_repeats(stack)
     per: Dict[str, Counter] = {}
     problems: List[str] = []
     divergences: List[Dict[str, Any]] = []
@@ -103,19 +127,23 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
             v = judge_message(tg, j, s, ref)
             lat = (s.answered_at - s.pushed_at) if s.answered_at else None
             lost_in_wipe = s.outcome == "lost" and any(k["_at"] - 60 <= s.pushed_at <= k["_at"] for k in wiped)
+            missing = v["missing_parts"] if s.outcome == "answered" else 0
+            repeat = (j.who.sender, s.update_id) in repeats
+            wrong = v["duplicated"] + v["unexpected"] + missing
             row = Counter({k: int(n) for k, n in dict(
                 messages=1, answered=s.outcome == "answered", apologies=s.outcome == "apology",
                 diverged=s.outcome == "diverged", lost=s.outcome == "lost" and not lost_in_wipe,
-                lost_in_redis_wipe=lost_in_wipe, late=bool(lat and lat > LATE_S), duplicated=v["duplicated"],
-                unexpected=v["unexpected"],
-                missing_parts=v["missing_parts"] if s.outcome == "answered" else 0).items()})
+                lost_in_redis_wipe=lost_in_wipe, late=bool(lat and lat > LATE_S), rasa_repeats=repeat,
+                rasa_repeat_wrong_answers=repeat and wrong > 0, duplicated=0 if repeat else v["duplicated"],
+                unexpected=0 if repeat else v["unexpected"], missing_parts=0 if repeat else missing).items()})
             c.update(row)
             total.update(row)
             if s.outcome == "diverged":
                 divergences.append({"user": j.who.uid, "step": s.step, "sent": s.text[:30], "fault": during(kills, s),
                                     "got": [t[:80] for t in sent_texts(tg, j.who.uid)[s.start:s.end]][-3:]})
-            if row["lost"] or row["duplicated"] or row["missing_parts"] or row["lost_in_redis_wipe"]:
-                problems.append(f"user {j.who.uid} step {s.step} ({s.kind} {s.text[:20]!r}, pushed at "
+            if row["lost"] or row["duplicated"] or row["missing_parts"] or row["lost_in_redis_wipe"] or repeat:
+                problems.append(f"user {j.who.uid} step {s.step} ({s.kind} {s.text[:20]!r}, "
+                                f"{'Rasa got it twice, ' if repeat else ''}pushed at "
                                 f"{s.pushed_at - kills[0]['_at'] if kills else 0:+.1f}s from the first kill): "
                                 f"{s.outcome}, extra {v['extra_texts']}, missing {v['missing_parts']}")
     # ---- leads, handoffs and staff notifications in the store and on the fake Bot API
@@ -132,7 +160,12 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
             lead_stats.update(lost=int(n == 0), duplicated=max(0, n - 1))
         if not j.lead_confirmed and n > 1:
             lead_stats.update(duplicated=n - 1)
-        if h != j.handoffs_confirmed:
+        repeated_handoff = any(s.step == HANDOFF_STEP and (j.who.sender, s.update_id) in repeats for s in j.sent)
+        if h > j.handoffs_confirmed and repeated_handoff:
+            problems.append(f"user {j.who.uid}: {j.handoffs_confirmed} handoff(s) confirmed, {h} stored: Rasa got "
+                            "the request twice")
+            lead_stats.update(handoffs_duplicated_by_rasa_repeat=h - j.handoffs_confirmed)
+        elif h != j.handoffs_confirmed:
             problems.append(f"user {j.who.uid}: {j.handoffs_confirmed} handoff(s) confirmed, {h} stored")
             lead_stats.update(handoffs_lost=max(0, j.handoffs_confirmed - h),
                               handoffs_duplicated=max(0, h - j.handoffs_confirmed))
@@ -162,12 +195,19 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
             "unmasked_personal_data_in_logs": found, "problems": problems,
             "divergences": divergences,
             "journeys": {"total": len(crowd.journeys), "finished": sum(j.finished for j in crowd.journeys),
-                         "restarted": sum(j.restarts for j in crowd.journeys)}}
+                         "diverged": sum(any(s.outcome == "diverged" for s in j.sent) for j in crowd.journeys)}}
 
 
-def verdict(result: Dict[str, Any]) -> List[str]:
+def verdict(result: Dict[str, Any], strict_rasa: bool) -> List[str]:
+    """What failed. Rasa processing a message twice (an open defect, docs/chaos.md) fails the full run only."""
     m, leads, notes = result["messages"], result["leads"], result["staff_notifications"]
     fails = []
+    if strict_rasa:
+        for key, value in (("messages Rasa processed twice", m.get("rasa_repeats", 0)),
+                           ("handoffs duplicated by Rasa processing twice",
+                            leads.get("handoffs_duplicated_by_rasa_repeat", 0))):
+            if value:
+                fails.append(f"{key}: {value}")
     for key, value in (("messages lost", m.get("lost", 0)), ("answers duplicated", m.get("duplicated", 0)),
                        ("answer parts missing", m.get("missing_parts", 0)),
                        ("leads lost", leads.get("lost", 0)), ("leads duplicated", leads.get("duplicated", 0)),
@@ -185,11 +225,36 @@ def verdict(result: Dict[str, Any]) -> List[str]:
 
 
 # ---------------------------------------------------------------------------------------------- the run
+async def _run(p: Dict[str, Any], tg: FakeBotAPI, stack: ChaosStack, result: Dict[str, Any],
+               kills: List[Dict[str, Any]]) -> bool:
+    rng = random.Random(p["seed"])
+    print(f">> chaos: starting the stack in {stack.tmp} ...", flush=True)
+    result["startup_s"] = {k: round(v, 1) for k, v in (await stack.start()).items()}
+    ref_journey, ref = await reference(tg, stack.dispatcher_figures)
+    result["reference"] = [[t[:70] for t in step] for step in ref]
+    print(f">> chaos: reference journey done ({len(ref)} steps); {p['workers']} workers, faults "
+          f"{p['faults']} x{p['rounds']}", flush=True)
+    crowd = Crowd(tg, ref, rng, (0.3, 1.5))
+    slots = [asyncio.create_task(crowd.slot(p["journeys"])) for _ in range(p["workers"])]
+    try:
+        await inject(stack, p, rng, kills, time.time())
+        await asyncio.sleep(p["tail"])              # traffic after the last recovery too
+        crowd.stop.set()
+        await asyncio.gather(*slots)
+    finally:
+        for t in slots:
+            t.cancel()
+        await asyncio.gather(*slots, return_exceptions=True)
+    pending = await drain_outbox(stack, 90)
+    result.update(account(stack, tg, crowd, ref, kills, ref_journey, pending))
+    result["failures"] = verdict(result, p["fail_on_rasa_repeats"])
+    return not result["failures"]
+
+
 async def chaos(profile: str, out: Path, seed: int | None, keep_logs: bool) -> int:
     p = dict(PROFILES[profile])
     if seed is not None:
         p["seed"] = seed
-    rng = random.Random(p["seed"])
     tg = await FakeBotAPI().start()
     stack = ChaosStack(tg.base, TOKEN)
     started = time.time()
@@ -197,32 +262,14 @@ async def chaos(profile: str, out: Path, seed: int | None, keep_logs: bool) -> i
                               "faults_planned": p["faults"] * p["rounds"]}
     kills: List[Dict[str, Any]] = []
     ok = False
+    print(f">> chaos ({profile}, seed {p['seed']}, at most {p['deadline']} s)", flush=True)
     try:
-        print(f">> chaos ({profile}, seed {p['seed']}): starting the stack in {stack.tmp} ...", flush=True)
-        result["startup_s"] = {k: round(v, 1) for k, v in (await stack.start()).items()}
-        ref_journey, ref = await reference(tg, stack.dispatcher_figures)
-        result["reference"] = [[t[:70] for t in step] for step in ref]
-        print(f">> chaos: reference journey done ({len(ref)} steps); {p['workers']} workers, faults "
-              f"{p['faults']} x{p['rounds']}", flush=True)
-        crowd = Crowd(tg, ref, rng, (0.3, 1.5))
-        t0 = time.time()
-        slots = [asyncio.create_task(crowd.slot(p["journeys"])) for _ in range(p["workers"])]
-        try:
-            await inject(stack, p, rng, kills, t0)
-        finally:
-            crowd.stop.set()
-        await asyncio.gather(*slots)
-        pending = await drain_outbox(stack, 90)
-        result.update(account(stack, tg, crowd, ref, kills, ref_journey, pending))
-        result["kills"] = [{k: v for k, v in kill.items() if not k.startswith("_")} for kill in kills]
-        fails = verdict(result)
-        result["failures"] = fails
-        ok = not fails
-    except Exception as exc:
-        result["error"] = f"{type(exc).__name__}: {exc}"
-        result.setdefault("kills", [{k: v for k, v in kill.items() if not k.startswith("_")} for kill in kills])
+        ok = await asyncio.wait_for(_run(p, tg, stack, result, kills), p["deadline"])
+    except (Exception, asyncio.CancelledError) as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} (deadline or stop)"
         print(f"!! chaos: {result['error']}", file=sys.stderr, flush=True)
     finally:
+        result["kills"] = [{k: v for k, v in kill.items() if not k.startswith("_")} for kill in kills]
         result["duration_s"] = round(time.time() - started, 1)
         result["ok"] = ok
         out.mkdir(parents=True, exist_ok=True)
@@ -240,6 +287,10 @@ def markdown(r: Dict[str, Any]) -> str:
     return render(r)
 
 
+def _interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt()
+
+
 def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.chaos.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -248,6 +299,7 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "chaos", help="report folder (%(default)s)")
     ap.add_argument("--keep-logs", action="store_true", help="copy every process log to OUT/logs (always on failure)")
     args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)   # stopped from outside: still clean up every process
     return asyncio.run(chaos("short" if args.short else "full", args.out, args.seed, args.keep_logs))
 
 
