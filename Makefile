@@ -22,8 +22,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench export lock clean services \
-        facts-report
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench chaos chaos-short export lock \
+        clean services facts-report
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -61,7 +61,7 @@ services: ## Start the local Redis and PostgreSQL the tests use; install docker-
 	@scripts/ensure-services.sh
 	@scripts/ensure-tools.sh
 
-unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests
+unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests (with the short chaos run)
 	$(PY) -m pytest -q tests
 
 nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy bar, writes reports/nlu/
@@ -72,6 +72,11 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
+chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
+	$(PY) -m tests.chaos.run --out reports/chaos
+
+chaos-short: $(SETUP) $(MODEL) services ## The short chaos run alone (make test runs it: tests/chaos/test_chaos_short.py)
+	$(PY) -m tests.chaos.run --short --out reports/chaos-short
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py

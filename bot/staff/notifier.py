@@ -8,8 +8,9 @@ and then acked. An event is released (retried later, with back-off) when Telegra
 nothing is lost while the Bot API or the notifier is down, and an acked event is never handed out again,
 so a restart posts nothing twice. The one window left: the process dies after Telegram accepted a
 message and before the ack is written (milliseconds); then that one message is posted again after the
-lease. Every message is a single Bot API call for that reason (the agent's link and QR code travel as one
-photo with a caption).
+lease. If the database is down at that moment, the ack is retried until it is back (up to 60 s), so a
+database outage does not widen that window. Every message is a single Bot API call for that reason (the
+agent's link and QR code travel as one photo with a caption).
 
 Order and limits: events about leads are claimed before the others (``claim_outbox``), so a flood of
 handoff requests cannot hold up a new lead. Events about one sender's leads and handoffs are posted at most
@@ -35,6 +36,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import time
 from typing import Any, Awaitable, Callable, Dict, List
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -69,6 +71,7 @@ _EDIT_DONE = ("message is not modified", "message to edit not found", "message c
               "message_id_invalid", "chat not found", "group chat was upgraded")
 MAX_ATTEMPTS = 8          # an event that failed this often for a non-network reason is posted in a plain form
 REMINDER_LINES = 20
+ACK_WAIT_S = 60.0         # how long a posted event waits for the database to record it as delivered
 
 
 class Undeliverable(Exception):
@@ -194,7 +197,7 @@ class Notifier:
             return False
         except Exception as exc:
             return await self._failed(event, exc)
-        acked = await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+        acked = await self._ack(event)
         if acked:
             self.delivered += 1
         else:  # our lease ran out and another notifier took it: it will count it, not us
@@ -218,6 +221,22 @@ class Notifier:
             log.info("outbox %s (%s): the sender's notifications are over the cap (%d a day); recorded, not posted",
                      event.id, event.topic, cap)
         return True
+
+    async def _ack(self, event: OutboxEvent) -> bool:
+        """Mark a posted event delivered, retrying for up to :data:`ACK_WAIT_S` while the database is unreachable:
+        the message is in the chat already, and an event left claimed would be posted again after its lease."""
+        deadline = time.monotonic() + ACK_WAIT_S
+        delay = 0.5
+        while True:
+            try:
+                return await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+            except Exception as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("outbox %s posted but not marked delivered (%s); retry in %.1fs", event.id,
+                            type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _failed(self, event: OutboxEvent, exc: BaseException) -> bool:
         """Telegram refused the message (or a bug): retry a few times, then post a plain fallback."""

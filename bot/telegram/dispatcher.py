@@ -25,6 +25,7 @@ MAX_ATTEMPTS = 5          # transient failures of one entry before it is given u
 MAX_DELIVERIES = 8        # times an entry may be started across restarts before it is given up
 RETRY_BASE = 1.0          # seconds; doubled per attempt
 KEEPALIVE_S = 60.0        # how often entries held in memory are marked as still in progress (Redis)
+RECORD_WAIT_S = 60.0      # how long a finished step waits for the store to record it (see Turn._record)
 
 _current: contextvars.ContextVar[Turn | None] = contextvars.ContextVar("lingkar_turn", default=None)
 
@@ -58,9 +59,28 @@ class Turn:
         if key in self.done:
             return self.done[key]
         result = await fn()
-        await self.store.set_progress(self.update_id, key, result)
+        await self._record(key, result)
         self.done[key] = result
         return result
+
+    async def _record(self, key: str, result: Any) -> None:
+        """Record a finished step, waiting up to :data:`RECORD_WAIT_S` for a store that is down: the step (e.g. a
+        message Telegram accepted) is done, and failing now would make a rerun do it a second time."""
+        deadline = time.monotonic() + RECORD_WAIT_S
+        delay = 0.2
+        while True:
+            try:
+                await self.store.set_progress(self.update_id, key, result)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("update %s: step %s done but not recorded (%s); retry in %.1fs", self.update_id, key,
+                            type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     def next_key(self, prefix: str = "step") -> str:
         """An automatic step key: the n-th call in this turn (deterministic when the handler is)."""

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List
+
+log = logging.getLogger("lingkar.telegram.store")
 
 DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after it arrived
 PROGRESS_TTL = 3 * 24 * 3600        # seconds progress of an unfinished update is kept (Redis)
@@ -338,17 +341,21 @@ class RedisStore(Store):
     def k(self, *parts: Any) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
 
-    async def open(self) -> None:
-        import redis.asyncio as aioredis
+    async def _ensure_group(self) -> None:
         from redis.exceptions import ResponseError
 
-        self.r = aioredis.from_url(self.url, decode_responses=True, health_check_interval=30)
-        await self.r.ping()
         try:
             await self.r.xgroup_create(self.k("inbox"), self.GROUP, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+
+    async def open(self) -> None:
+        import redis.asyncio as aioredis
+
+        self.r = aioredis.from_url(self.url, decode_responses=True, health_check_interval=30)
+        await self.r.ping()
+        await self._ensure_group()
         self._put = self.r.register_script(_PUT_LUA)
         self._own_pending_done = False
 
@@ -375,6 +382,22 @@ class RedisStore(Store):
         return out
 
     async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
+        """Our own pending entries first (after a restart), now and then those of a dead replica, then new ones.
+        If Redis lost its data (restarted without persistence) the consumer group is created again, so the
+        updates stored since are read (those stored before are gone with the data)."""
+        from redis.exceptions import ResponseError
+
+        try:
+            return await self._fetch(limit, block, exclude)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            log.error("inbox: the consumer group is gone (Redis lost its data?): creating it again")
+            await self._ensure_group()
+            self._own_pending_done = False
+            return await self._fetch(limit, block, exclude)
+
+    async def _fetch(self, limit: int, block: float, exclude: Iterable[str]) -> List[Entry]:
         assert self.r is not None
         excluded = set(exclude)
         if not self._own_pending_done:
