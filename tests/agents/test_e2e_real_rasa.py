@@ -20,7 +20,7 @@ import zxingcpp
 from PIL import Image
 
 from actions.store import Store
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
 from tests.telegram import real_stack

@@ -9,9 +9,9 @@ import aiohttp
 from aiohttp import web
 
 from actions.store import Store
-from bot.dashboard import auth
+from bot.config import StaffSettings
 from bot.dashboard.app import make_app
-from bot.staff.config import StaffSettings
+from bot.staff import auth
 from tests.telegram.conftest import free_port
 
 

@@ -9,8 +9,8 @@ import zxingcpp
 from PIL import Image
 
 from actions.identity import mask_nik
-from bot.dashboard import auth
-from bot.dashboard.app import cookie_name
+from bot.dashboard.keys import cookie_name
+from bot.staff import auth
 
 from ..staff.fixtures import ADMIN, NIK, OUTSIDER, STAFF
 from .helpers import client, csrf_of, running_dashboard, sign_in

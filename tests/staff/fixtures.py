@@ -20,7 +20,7 @@ import pytest
 from aiohttp import web
 
 from actions.store import Store
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
 from tests import fixtures_db

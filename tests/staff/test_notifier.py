@@ -15,7 +15,7 @@ from typing import Dict, List
 import pytest
 
 from actions.store import Store
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from tests.telegram.fake_bot_api import TOKEN
 

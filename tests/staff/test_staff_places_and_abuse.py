@@ -15,8 +15,8 @@ import pytest
 
 from actions.store import LeadClaimedError, Store, StoreError
 from bot.agents import texts as atexts
+from bot.config import StaffSettings
 from bot.staff import cards, texts
-from bot.staff.config import StaffSettings
 from bot.telegram import texts as adapter_texts
 from tests.telegram.fake_bot_api import u16
 

@@ -28,7 +28,7 @@ from actions.clock import today
 from actions.facts import format_rupiah
 from actions.render import get_answers
 from actions.store import Store
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.plugin import staff_and_agents
 
 from . import real_stack
