@@ -22,7 +22,7 @@ from typing import List
 
 
 def check(max_age: float, env=None) -> tuple[bool, str]:
-    from bot.staff.config import StaffSettings
+    from bot.config import StaffSettings
 
     settings = StaffSettings.from_env(env)
     problems = settings.problems(notifier=True)

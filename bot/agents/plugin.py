@@ -24,7 +24,8 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.staff.plugin import StorePlugin, once
+from bot.config import zone
+from bot.plugins import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
@@ -57,7 +58,7 @@ class AgentPlugin(StorePlugin):
         ctx.add_command("statistik", self.cmd_stats, texts.COMMANDS["statistik"], menu=False)
         ctx.add_callback(CALLBACK, self.on_consent_button)
         # Before the adapter's handlers (text to Rasa): answers to the application's questions.
-        ctx.adapter.application.add_handler(
+        ctx.add_update_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & (filters.TEXT | filters.CONTACT),
                            self.intercept), group=-5)
 
@@ -67,11 +68,11 @@ class AgentPlugin(StorePlugin):
         return f"agen:{int(user_id)}"
 
     async def _state(self, user_id: int) -> Dict[str, Any] | None:
-        raw = await self.ctx.store.get_flag(self._key(user_id))
+        raw = await self.ctx.inbox.get_flag(self._key(user_id))
         return json.loads(raw) if raw else None
 
     async def _save(self, user_id: int, state: Dict[str, Any] | None) -> None:
-        await self.ctx.store.set_flag(self._key(user_id), json.dumps(state) if state is not None else None,
+        await self.ctx.inbox.set_flag(self._key(user_id), json.dumps(state) if state is not None else None,
                                       ttl=STATE_TTL if state is not None else None)
 
     async def _send(self, chat_id: int, replies: List[Reply]) -> None:
@@ -174,7 +175,7 @@ class AgentPlugin(StorePlugin):
     @staticmethod
     def _cool_down(until) -> Reply:
         """A rejected applicant may apply again from ``until`` (a later moment on that day rounds up)."""
-        local = until.astimezone(_zone())
+        local = until.astimezone(zone())
         day = local.date() if local.time() == local.time().min else local.date() + dt.timedelta(days=1)
         return _say(texts.COOL_DOWN.format(date=format_date(day)))
 
@@ -276,7 +277,7 @@ class AgentPlugin(StorePlugin):
         agent = await self._agent(update)
         if agent is None:
             return
-        today = self.store.now().astimezone(_zone()).date()
+        today = self.store.now().astimezone(zone()).date()
         stats = await asyncio.to_thread(self.store.agent_stats, agent.code, today)
         await self.ctx.send_text(update.effective_chat.id,
                                  texts.stats_text(agent.code, stats["month"], stats["total"], today))
@@ -284,12 +285,6 @@ class AgentPlugin(StorePlugin):
 
 async def _true() -> bool:
     return True
-
-
-def _zone():
-    from bot.staff.cards import zone
-
-    return zone()
 
 
 def setup(ctx: PluginContext):

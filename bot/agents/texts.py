@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from bot.telegram.render import CAPTION_LIMIT, utf16_len
 from lingkar.facts import format_month, format_number
 
 CONSENT_VERSION = "agen-2026-11"
@@ -94,8 +95,6 @@ NONE_WORDS = {"tidak ada", "tdk ada", "ga ada", "gak ada", "nggak ada", "belum a
 
 def kit_caption(link: str, code: str, name: str | None, welcome: bool = False) -> str:
     """Caption of the QR photo (HTML, within Telegram's 1024 UTF-16 units: a name too long for it is left out)."""
-    from bot.staff.cards import CAPTION_LIMIT, u16
-
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     head = f"🎉 Selamat{', ' + e(name) if name else ''}! Anda sekarang <b>Agen Perisai</b>.\n\n" if welcome else ""
     caption = (f"{head}🔗 Link pribadi Anda:\n{e(link)}\n\n"
@@ -103,7 +102,7 @@ def kit_caption(link: str, code: str, name: str | None, welcome: bool = False) -
                "tercatat sebagai hasil Anda.\n"
                f"🔑 Kode agen: <b>{e(code)}</b>\n"
                "📊 Lihat hasil Anda kapan saja dengan /statistik.")
-    if name and u16(caption) > CAPTION_LIMIT:
+    if name and utf16_len(caption) > CAPTION_LIMIT:
         return kit_caption(link, code, None, welcome)
     return caption
 

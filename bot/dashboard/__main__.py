@@ -7,7 +7,7 @@ import sys
 from typing import List
 
 from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
-from ..staff.config import ENV_HELP, StaffSettings
+from ..config import ENV_HELP, StaffSettings
 
 DESCRIPTION = """Lingkar's staff dashboard (web, Indonesian, works on a phone): leads with filters, search and CSV
 export; a lead's details, history and status change; Agen Perisai (approve, reject, deactivate, results,

@@ -1,5 +1,8 @@
 """Pages of the staff dashboard: leads (list, detail, status, claim, note, CSV), agents, funnel, GN Lingkaran,
-staff (admins). Every input is validated here; nothing from a form or a URL is trusted."""
+staff (admins). Every input is validated here; nothing from a form or a URL is trusted.
+
+The app's state is reached through ``request.app[...]`` with the keys of :mod:`.keys`; URLs are in :mod:`.routes`.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +30,8 @@ from lingkar.store import (
 from ..agents.links import agent_link, qr_png
 from ..staff import cards
 from ..staff import texts as stexts
-from .app import SETTINGS, STORE, render, today_local
+from .keys import SETTINGS, STORE
+from .render import render, today_local
 
 log = logging.getLogger("lingkar.dashboard")
 
@@ -41,23 +45,6 @@ STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lea
 AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
                  "reject": ("rejected", ("applied",)),
                  "deactivate": ("inactive", ("approved",))}
-
-
-def routes(r: web.UrlDispatcher) -> None:
-    r.add_get("/leads", leads_page)
-    r.add_get("/leads.csv", leads_csv)
-    r.add_get("/leads/{id:\\d{1,10}}", lead_page)
-    r.add_post("/leads/{id:\\d{1,10}}/status", lead_status)
-    r.add_post("/leads/{id:\\d{1,10}}/claim", lead_claim)
-    r.add_post("/leads/{id:\\d{1,10}}/note", lead_note)
-    r.add_get("/agen", agents_page)
-    r.add_post("/agen/{id:\\d{1,10}}/status", agent_status)
-    r.add_get("/agen/{id:\\d{1,10}}/qr.png", agent_qr)
-    r.add_get("/corong", funnel_page)
-    r.add_get("/gn", gn_page)
-    r.add_get("/petugas", staff_page)
-    r.add_post("/petugas", staff_add)
-    r.add_post("/petugas/{tid:-?\\d{1,15}}/aktif", staff_active)
 
 
 def actor(request: web.Request) -> str:

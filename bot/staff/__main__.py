@@ -11,7 +11,7 @@ import sys
 from typing import List
 
 from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
-from .config import ENV_HELP, StaffSettings
+from ..config import ENV_HELP, StaffSettings
 
 DESCRIPTION = """Lingkar's staff notifier: takes events from the lead store's outbox and posts them to the staff
 group (STAFF_CHAT_ID) through the Telegram Bot API — each new lead once, with buttons to claim it and

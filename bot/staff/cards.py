@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Sequence
-from zoneinfo import ZoneInfo
 
 from lingkar.facts import format_number, format_rupiah
 from lingkar.store import Agent, Handoff, Lead, StaffUser
 
+from ..config import zone
+from ..telegram.render import utf16_len
 from . import texts
 
 CALLBACK_LEAD = "sl"      # sl:c:<id> claim, sl:s:<status>:<id>, sl:n:<id> note, sl:h:<id> history
@@ -38,10 +38,6 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt",
 def e(value: Any) -> str:
     """Escape for Telegram HTML."""
     return html.escape("" if value is None else str(value), quote=False)
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("LINGKAR_TIMEZONE", "Asia/Makassar"))
 
 
 def when(t: dt.datetime | None) -> str:
@@ -398,12 +394,7 @@ def done_line(text: str) -> str:
 
 #: Telegram's limits, in UTF-16 code units (an emoji or another character outside the BMP counts 2).
 MESSAGE_LIMIT = 4096
-CAPTION_LIMIT = 1024
-
-
-def u16(text: str) -> int:
-    """The length Telegram measures: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+u16 = utf16_len  # the length Telegram measures: UTF-16 code units
 
 
 def _fit(text: str, limit: int = MESSAGE_LIMIT - 96) -> str:

@@ -47,8 +47,8 @@ from lingkar.store import OPEN_STATUSES, OutboxEvent, Store
 
 from ..agents import texts as agent_texts
 from ..agents.kit import send_kit
+from ..config import StaffSettings, zone
 from . import cards
-from .config import StaffSettings
 
 log = logging.getLogger("lingkar.staff.notifier")
 
@@ -217,7 +217,7 @@ class Notifier:
         if self.store.notifications_for_sender(sender, now - CAP_WINDOW) < cap:
             return False
         if self.store.skip_outbox(event.id, self.consumer, "capped"):
-            self.store.bump_counter("staff_notify_capped", now.astimezone(cards.zone()).date().isoformat())
+            self.store.bump_counter("staff_notify_capped", now.astimezone(zone()).date().isoformat())
             log.info("outbox %s (%s): the sender's notifications are over the cap (%d a day); recorded, not posted",
                      event.id, event.topic, cap)
         return True
@@ -399,7 +399,7 @@ class Notifier:
         if self.settings.staff_chat_id is None:
             return False
         now = self.store.now()
-        local = now.astimezone(cards.zone())
+        local = now.astimezone(zone())
         key = f"reminder:{local.date().isoformat()}"
         if self._pending_reminder != key:
             if local.hour < self.settings.reminder_hour or self._reminder_settled == key:

@@ -38,10 +38,10 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandl
 from bot.telegram import texts as adapter_texts
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
-from lingkar.identity import install_log_filter
 from lingkar.parsing import match_regency
 from lingkar.store import (
     OPEN_STATUSES,
+    STAFF_ROLES,
     LeadClaimedError,
     NotFound,
     SelfDecisionError,
@@ -51,24 +51,18 @@ from lingkar.store import (
     normalize_reference,
 )
 
-from ..dashboard import auth
-from . import cards, texts
-from .config import StaffSettings
+from ..agents.plugin import AgentPlugin
+from ..config import StaffSettings
+from ..plugins import StorePlugin, once
+from . import auth, cards, texts
 
 log = logging.getLogger("lingkar.staff")
 
-STAFF_ROLES = ("admin", "staff")
 LIST_LIMIT = 20
 
 
 def actor_of(user_id: int) -> str:
     return f"telegram:{int(user_id)}"
-
-
-async def once(key: str, fn: Callable[[], Awaitable[Any]]) -> Any:
-    """A crash-safe step of the current turn (run once per update, result recorded)."""
-    turn = Turn.current()
-    return await (turn.once(key, fn) if turn is not None else fn())
 
 
 async def found(write: Callable[..., Any], *args: Any) -> bool:
@@ -123,29 +117,6 @@ def in_staff_place(update: Update, staff_chat_id: int | None) -> bool:
     return staff_chat_id is not None and chat.id == staff_chat_id
 
 
-class StorePlugin:
-    """What the staff and agent plugins share: the lead store (``DATABASE_URL`` unless one is given), the staff
-    settings (the environment unless given) and, once installed, the adapter's plugin context."""
-
-    def __init__(self, store: Store | None = None, settings: StaffSettings | None = None):
-        self._store = store
-        self.settings = settings or StaffSettings.from_env()
-        self.ctx: PluginContext | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = get_store()
-        return self._store
-
-    async def open(self, ctx: PluginContext) -> None:
-        """The first step of ``setup``: personal data kept out of the logs, the context kept, and the store opened
-        (and migrated) at start, not at the first update."""
-        install_log_filter()
-        self.ctx = ctx
-        await asyncio.to_thread(lambda: self.store)
-
-
 class StaffPlugin(StorePlugin):
     # ---- installation ---------------------------------------------------------------------------
     async def setup(self, ctx: PluginContext) -> None:
@@ -164,7 +135,7 @@ class StaffPlugin(StorePlugin):
                                        & REPLY_TO_LEAD, self.on_reply))
         ctx.known_agent_codes = self.known_code
         # Runs after the adapter's first-contact bookkeeping (group -20) and before every handler.
-        ctx.adapter.application.add_handler(TypeHandler(Update, self.pre_metrics), group=-15)
+        ctx.add_update_handler(TypeHandler(Update, self.pre_metrics), group=-15)
         ctx.add_health_check("staff_store", self.health)
 
     async def health(self) -> Dict[str, Any]:
@@ -225,7 +196,7 @@ class StaffPlugin(StorePlugin):
         msg = q.message
         if msg is None:
             return
-        bot = self.ctx.adapter.application.bot
+        bot = self.ctx.bot
 
         async def go() -> bool:
             try:
@@ -472,7 +443,7 @@ class StaffPlugin(StorePlugin):
         text = texts.NOTE_PROMPT.format(mention=mention, id=lead_id)
         chat_id = q.message.chat.id if q.message else q.from_user.id
         reply_to = ReplyParameters(q.message.message_id, allow_sending_without_reply=True) if q.message else None
-        bot = self.ctx.adapter.application.bot
+        bot = self.ctx.bot
 
         async def go() -> int:
             m = await bot.send_message(chat_id, text, parse_mode="HTML", reply_parameters=reply_to,
@@ -598,8 +569,6 @@ def setup(ctx: PluginContext):
 
 def staff_and_agents(store: Store, settings: StaffSettings) -> Callable[[PluginContext], Awaitable[None]]:
     """A plugin function that installs the staff and the agent features on one store and settings."""
-    from bot.agents.plugin import AgentPlugin
-
     async def both(ctx: PluginContext) -> None:
         await StaffPlugin(store, settings).setup(ctx)
         await AgentPlugin(store, settings).setup(ctx)
@@ -617,4 +586,4 @@ def setup_all(ctx: PluginContext):
     return both()
 
 
-__all__ = ["StaffPlugin", "StorePlugin", "setup", "setup_all", "staff_and_agents"]
+__all__ = ["StaffPlugin", "setup", "setup_all", "staff_and_agents"]

@@ -20,13 +20,13 @@ from . import texts
 from .config import Settings
 from .dispatcher import Dispatcher, Turn
 from .handlers import CoreHandlers, transient
+from .inbox import Entry, Inbox, make_inbox
 from .intake import Intake, Poller, webhook_route
 from .rasa import RasaClient
 from .ratelimit import ChatRateLimiter
 from .registry import PRIORITY_CORE, PluginContext, PluginSetup, Registry, load_plugin, run_setup
 from .render import Plan, message_step, text_steps
 from .sender import execute
-from .store import Entry, Store, make_store
 
 log = logging.getLogger("lingkar.telegram")
 
@@ -67,9 +67,9 @@ class Adapter:
     """``await Adapter(settings).run()`` serves until SIGTERM/SIGINT; tests use :meth:`start`/:meth:`stop`."""
 
     def __init__(self, settings: Settings, plugins: Sequence[Union[str, PluginSetup]] = (),
-                 store: Store | None = None):
+                 store: Inbox | None = None):
         self.settings = settings
-        self.store = store or make_store(settings)
+        self.store = store or make_inbox(settings)
         self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
         self.registry = Registry()
         self.plugins = list(settings.plugins) + list(plugins)

@@ -17,7 +17,7 @@ import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Set
 
-from .store import Entry, Store
+from .inbox import Entry, Inbox
 
 log = logging.getLogger("lingkar.telegram.dispatcher")
 
@@ -38,7 +38,7 @@ class Turn:
     in order and key for a given update.
     """
 
-    def __init__(self, entry: Entry, store: Store):
+    def __init__(self, entry: Entry, store: Inbox):
         self.entry = entry
         self.store = store
         self.update_id = entry.update_id
@@ -95,7 +95,7 @@ class Dispatcher:
     (retry later, keeping the chat's order).
     """
 
-    def __init__(self, store: Store, process: Callable[[Entry, Turn], Awaitable[bool]],
+    def __init__(self, store: Inbox, process: Callable[[Entry, Turn], Awaitable[bool]],
                  give_up: Callable[[Entry, Turn], Awaitable[None]], concurrency: int = 32,
                  max_in_memory: int = 1000):
         self.store = store

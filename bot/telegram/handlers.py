@@ -17,7 +17,7 @@ import contextlib
 import inspect
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, List, Protocol
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
@@ -30,7 +30,7 @@ from . import texts
 from .dispatcher import Turn
 from .rasa import RasaUnavailable
 from .ratelimit import FloodGuard
-from .registry import PRIORITY_FALLBACK, PluginContext
+from .registry import PRIORITY_FALLBACK, PluginContext, PluginHost
 from .render import (
     PREFIX_MAPPED,
     PREFIX_RASA,
@@ -43,7 +43,13 @@ from .render import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import Adapter
+    from .render import Plan
+
+
+class CoreHost(PluginHost, Protocol):
+    """What the adapter's own handlers need of it: the plugin interface and running a reply plan."""
+
+    async def run_plan(self, plan: Plan, prefix: str) -> List[Any]: ...
 
 log = logging.getLogger("lingkar.telegram.handlers")
 
@@ -82,7 +88,7 @@ def transient(exc: BaseException) -> bool:
 
 
 class CoreHandlers:
-    def __init__(self, adapter: Adapter):
+    def __init__(self, adapter: CoreHost):
         self.a = adapter
         self.flood = FloodGuard(*adapter.settings.flood)
         self.signer = CallbackSigner(adapter.settings.callback_key)

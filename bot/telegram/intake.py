@@ -22,7 +22,7 @@ from typing import Any, Dict, List
 import aiohttp
 from aiohttp import web
 
-from .store import Store
+from .inbox import Inbox
 
 log = logging.getLogger("lingkar.telegram.intake")
 
@@ -54,7 +54,7 @@ def chat_key(update: Dict[str, Any]) -> str:
 
 
 class Intake:
-    def __init__(self, store: Store):
+    def __init__(self, store: Inbox):
         self.store = store
         self.received = 0
         self.duplicates = 0
@@ -84,7 +84,7 @@ class Intake:
 class Poller(Intake):
     """getUpdates long polling that confirms a batch only after it is in the inbox."""
 
-    def __init__(self, store: Store, api_url: str, token: str, allowed_updates: List[str], timeout: int = 30):
+    def __init__(self, store: Inbox, api_url: str, token: str, allowed_updates: List[str], timeout: int = 30):
         super().__init__(store)
         self.url = f"{api_url}{token}/getUpdates"
         self.allowed_updates = allowed_updates

@@ -13,6 +13,11 @@ A plugin is a function ``setup(ctx: PluginContext) -> None`` (optionally async),
         ctx.add_callback("lead", on_lead_button)  # callback_data "lead:<...>" (your own, ≤ 64 bytes)
         ctx.known_agent_codes = agent_store.is_known_code
 
+A plugin sees the adapter only through :class:`PluginContext`, which reaches it through the narrow
+:class:`PluginHost` protocol (settings, the inbox, the Rasa client, the bot, ``send_text``): plugins never import
+:mod:`bot.telegram.app`, and this module imports nothing of the adapter (dependency direction: ``app`` ->
+``handlers`` -> ``registry``; feature packages -> ``registry``).
+
 Plugin handlers are tried before the adapter's own catch-all handlers (unknown command, plain text to
 Rasa, non-text answers), so a plugin command never reaches Rasa. Callback prefixes ``r`` and ``m`` are
 the adapter's (Rasa buttons). Handlers run inside the update's :class:`~bot.telegram.dispatcher.Turn`,
@@ -24,12 +29,17 @@ import importlib
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Set, Tuple, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Protocol, Set, Tuple, Union
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import Adapter
+    from telegram import Bot
+    from telegram.ext import Application
+
+    from .config import Settings
+    from .inbox import Inbox
+    from .rasa import RasaClient
 
 HandlerCallback = Callable[..., Awaitable[Any]]
 KnownCodes = Callable[[str], Union[bool, Awaitable[bool]]]
@@ -67,40 +77,59 @@ class Registry:
         return [(c.name, c.description) for c in self.commands.values() if c.menu and c.description]
 
 
+class PluginHost(Protocol):
+    """What plugins need of the adapter (:class:`bot.telegram.app.Adapter` is one): nothing more."""
+
+    settings: Settings
+    store: Inbox                      # the adapter's inbox and small per-user state (not the lead store)
+    rasa: RasaClient
+    known_agent_codes: KnownCodes
+    application: Application
+
+    async def send_text(self, chat_id: int, text: str, markup: Dict[str, Any] | None = None,
+                        html: bool = False) -> int | None: ...
+
+
 class PluginContext:
     """What a plugin's ``setup`` receives."""
 
-    def __init__(self, adapter: Adapter, registry: Registry, priority: int = PRIORITY_PLUGIN):
-        self.adapter = adapter
+    def __init__(self, host: PluginHost, registry: Registry, priority: int = PRIORITY_PLUGIN):
+        self.host = host
         self.registry = registry
         self.priority = priority
 
     # things a plugin may use
     @property
-    def settings(self):
-        return self.adapter.settings
+    def settings(self) -> Settings:
+        return self.host.settings
 
     @property
-    def store(self):
-        return self.adapter.store
+    def inbox(self) -> Inbox:
+        """The adapter's inbox: also small per-user state (``get_flag``/``set_flag``)."""
+        return self.host.store
 
     @property
-    def rasa(self):
-        return self.adapter.rasa
+    def rasa(self) -> RasaClient:
+        return self.host.rasa
+
+    @property
+    def bot(self) -> Bot:
+        """The Bot API client (for edits and replies outside ``send_text``)."""
+        return self.host.application.bot
 
     @property
     def known_agent_codes(self) -> KnownCodes:
-        return self.adapter.known_agent_codes
+        return self.host.known_agent_codes
 
     @known_agent_codes.setter
     def known_agent_codes(self, fn: KnownCodes) -> None:
         """Replace how referral codes are checked (``code -> bool``, sync or async)."""
-        self.adapter.known_agent_codes = fn
+        self.host.known_agent_codes = fn
 
     async def send_text(self, chat_id: int, text: str, markup: Dict[str, Any] | None = None,
                         html: bool = False) -> int | None:
         """Send a text (plain, escaped for you unless ``html=True``) as a crash-safe step of the current turn."""
-        return await self.adapter.send_text(chat_id, text, markup=markup, html=html)
+        return await self.host.send_text(chat_id, text, markup=markup, html=html)
 
     # registration
     def add_command(self, name: str, callback: HandlerCallback, description: str | None = None, *,
@@ -130,6 +159,10 @@ class PluginContext:
     def add_handler(self, handler: BaseHandler, *, fallback: bool = False) -> None:
         """Any python-telegram-bot handler; ``fallback=True`` puts it after the adapter's own handlers."""
         self.registry.add(handler, PRIORITY_FALLBACK + 1 if fallback else self.priority)
+
+    def add_update_handler(self, handler: BaseHandler, group: int) -> None:
+        """A handler in its own python-telegram-bot group (negative groups run before every handler)."""
+        self.host.application.add_handler(handler, group=group)
 
     def allow_updates(self, *kinds: str) -> None:
         """Ask Telegram for more update kinds (e.g. ``"chat_member"``)."""

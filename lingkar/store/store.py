@@ -86,7 +86,7 @@ EXPORT_COLUMNS = (
     "sponsor_organisation", "sponsor_workers", "sponsor_regency", "donor_kind", "note", "claimed_by",
     "consent_at", "consent_version", "eligibility_category", "reference", "possible_duplicate_of",
 )
-#: How long a rejected applicant waits before applying again (``AGENT_REAPPLY_COOLDOWN_DAYS``, see bot/staff/config.py).
+#: How long a rejected applicant waits before applying again (``AGENT_REAPPLY_COOLDOWN_DAYS``, see bot/config.py).
 AGENT_REAPPLY_COOLDOWN = dt.timedelta(days=7)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 #: A lead's reference: "LK-" and six characters of that alphabet (32**6, about a billion: not guessable by

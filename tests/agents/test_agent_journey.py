@@ -12,7 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from bot.agents import texts as atexts
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.plugin import staff_and_agents
 from tests.telegram.fake_bot_api import BOT_USERNAME
 

@@ -19,7 +19,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
 from lingkar.store import Store

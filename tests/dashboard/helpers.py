@@ -8,9 +8,9 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.dashboard import auth
+from bot.config import StaffSettings
 from bot.dashboard.app import make_app
-from bot.staff.config import StaffSettings
+from bot.staff import auth
 from lingkar.store import Store
 from tests.telegram.conftest import free_port
 

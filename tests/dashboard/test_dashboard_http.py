@@ -8,8 +8,8 @@ import re
 import zxingcpp
 from PIL import Image
 
-from bot.dashboard import auth
-from bot.dashboard.app import cookie_name
+from bot.dashboard.keys import cookie_name
+from bot.staff import auth
 from lingkar.identity import mask_nik
 
 from ..staff.fixtures import ADMIN, NIK, OUTSIDER, STAFF

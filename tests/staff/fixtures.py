@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from bot.staff.plugin import staff_and_agents
 from lingkar.store import Store

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from bot.config import StaffSettings
 from bot.staff import texts
-from bot.staff.config import StaffSettings
 
 from .fixtures import NIK, STAFF, STAFF_CHAT, drain_outbox, staff_settings_for
 

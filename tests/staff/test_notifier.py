@@ -14,7 +14,7 @@ from typing import Dict, List
 
 import pytest
 
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from lingkar.store import Store
 from tests.telegram.fake_bot_api import TOKEN

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.agents import texts as atexts
+from bot.config import StaffSettings
 from bot.staff import cards, texts
-from bot.staff.config import StaffSettings
 from bot.telegram import texts as adapter_texts
 from lingkar.store import LeadClaimedError, Store, StoreError
 from tests.telegram.fake_bot_api import u16

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from bot.dashboard import auth
-from bot.staff import texts
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
+from bot.staff import auth, texts
 from bot.staff.notifier import Notifier
 from bot.telegram import texts as adapter_texts
 from lingkar.identity import mask_nik

@@ -23,7 +23,7 @@ import logging
 import aiohttp
 import pytest
 
-from bot.staff.config import StaffSettings
+from bot.config import StaffSettings
 from bot.staff.plugin import staff_and_agents
 from lingkar.calculator import assess
 from lingkar.clock import today

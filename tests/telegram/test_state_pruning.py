@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 import time
 
-from bot.telegram.store import DEDUPE_TTL, PAYLOAD_TTL, SQLiteStore
+from bot.telegram.inbox import DEDUPE_TTL, PAYLOAD_TTL, SQLiteInbox
 
 
 def _count(path, sql: str) -> int:
@@ -19,7 +19,7 @@ def _count(path, sql: str) -> int:
 
 async def test_sqlite_store_prunes_expired_state_periodically_without_a_restart(tmp_path):
     path = tmp_path / "tg.db"
-    store = SQLiteStore(path, prune_interval=0.3)
+    store = SQLiteInbox(path, prune_interval=0.3)
     await store.open()
     try:
         await store.set_flag("edited:1", "1", ttl=0.1)

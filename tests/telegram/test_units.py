@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.telegram.config import Settings, file_url_for
+from bot.telegram.inbox import Entry, RedisInbox, SQLiteInbox
 from bot.telegram.intake import chat_key
 from bot.telegram.ratelimit import FloodGuard
 from bot.telegram.render import (
@@ -16,7 +17,6 @@ from bot.telegram.render import (
     to_html,
     utf16_len,
 )
-from bot.telegram.store import Entry, RedisStore, SQLiteStore
 
 from .fake_bot_api import ApiError, parse_html
 
@@ -122,11 +122,11 @@ def test_plan_keyboard_layout_and_contact_keyboard_rules():
 @pytest.fixture(params=["sqlite", "redis"])
 async def store(request, tmp_path):
     if request.param == "sqlite":
-        s = SQLiteStore(tmp_path / "t.db")
+        s = SQLiteInbox(tmp_path / "t.db")
 
         async def reopen():
             await s.close()
-            n = SQLiteStore(tmp_path / "t.db")
+            n = SQLiteInbox(tmp_path / "t.db")
             await n.open()
             return n
     else:
@@ -134,11 +134,11 @@ async def store(request, tmp_path):
 
         cm = redis_prefix()
         url, prefix = (await cm.__aenter__()).split("|")
-        s = RedisStore(url, prefix, "c1")
+        s = RedisInbox(url, prefix, "c1")
 
         async def reopen():
             await s.close()
-            n = RedisStore(url, prefix, "c1")
+            n = RedisInbox(url, prefix, "c1")
             await n.open()
             return n
     await s.open()
@@ -244,7 +244,7 @@ async def test_redis_replicas_keep_each_chats_order(redis_url):
     import asyncio
 
     url, prefix = redis_url.split("|")
-    a, b = RedisStore(url, prefix, "replica-a"), RedisStore(url, prefix, "replica-b")
+    a, b = RedisInbox(url, prefix, "replica-a"), RedisInbox(url, prefix, "replica-b")
     await a.open()
     await b.open()
     try:
@@ -280,7 +280,7 @@ async def test_redis_keepalive_keeps_entries_from_being_taken_over(redis_url):
     import redis.asyncio as aioredis
 
     url, prefix = redis_url.split("|")
-    a = RedisStore(url, prefix, "replica-a")
+    a = RedisInbox(url, prefix, "replica-a")
     await a.open()
     try:
         await a.put(1, "c1", {"update_id": 1})

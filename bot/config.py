@@ -1,4 +1,9 @@
-"""Settings of the staff tools (Telegram commands, notifier, reminders) and the dashboard, from the environment."""
+"""Settings of the lead-store features (staff and agent tools in Telegram, notifier, reminders, dashboard), from
+the environment, and the branch's time zone they show times in.
+
+A leaf of ``bot/``: it imports nothing of the other ``bot`` packages, so ``bot.agents``, ``bot.staff`` and
+``bot.dashboard`` can all import it.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +13,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
@@ -38,6 +44,11 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("DATABASE_URL", "sqlite:///var/lingkar.db", "the lead store (shared with the action server)"),
     ("LINGKAR_TIMEZONE", "Asia/Makassar", "the branch's time zone"),
 )
+
+
+def zone() -> ZoneInfo:
+    """The branch's time zone (``LINGKAR_TIMEZONE``)."""
+    return ZoneInfo(os.environ.get("LINGKAR_TIMEZONE", "Asia/Makassar"))
 
 
 def _int(value: str | None) -> int | None:

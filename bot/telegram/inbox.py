@@ -2,18 +2,18 @@
 
 Two backends with the same interface:
 
-* :class:`RedisStore` (``REDIS_URL`` set): the inbox is a Redis stream read through a consumer group;
+* :class:`RedisInbox` (``REDIS_URL`` set): the inbox is a Redis stream read through a consumer group;
   de-duplication keys, progress hashes, referral hashes and mapped callback payloads live beside it.
-* :class:`SQLiteStore` (embedded default): one SQLite file (WAL journal) under ``LINGKAR_VAR_DIR``.
+* :class:`SQLiteInbox` (embedded default): one SQLite file (WAL journal) under ``LINGKAR_VAR_DIR``.
 
-The inbox contract: :meth:`Store.put` returns only after the update is durable (and says whether it was
+The inbox contract: :meth:`Inbox.put` returns only after the update is durable (and says whether it was
 new: the same ``update_id`` is accepted once, also across restarts, for ``DEDUPE_TTL`` seconds —
-Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Store.ack`;
-after a crash, :meth:`Store.fetch` hands out the pending entries again.
+Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Inbox.ack`;
+after a crash, :meth:`Inbox.fetch` hands out the pending entries again.
 
 Expired state (finished updates past ``DEDUPE_TTL``, callback payloads unused for ``PAYLOAD_TTL``, flags past
 their TTL) goes by itself in Redis; the SQLite backend sweeps it when it opens and then every
-``PRUNE_INTERVAL`` seconds while it runs. :meth:`Store.forget_user` ("hapus data saya") deletes what the adapter
+``PRUNE_INTERVAL`` seconds while it runs. :meth:`Inbox.forget_user` ("hapus data saya") deletes what the adapter
 keeps about one person: the user record (first contact, referral), the agent-application answers, the chat's
 flags, and the link between the chat and its finished updates.
 """
@@ -56,7 +56,7 @@ class UserRecord:
     new: bool           # True when this call recorded the user's first contact
 
 
-class Store:
+class Inbox:
     """Interface of both backends (see module docstring)."""
 
     backend = "abstract"
@@ -150,7 +150,7 @@ CREATE TABLE IF NOT EXISTS flags (
 """
 
 
-class SQLiteStore(Store):
+class SQLiteInbox(Inbox):
     """Embedded backend: one SQLite file, used by one adapter process at a time.
 
     Calls run on the event loop thread: every statement is a local write of well under a millisecond
@@ -326,7 +326,7 @@ return false
 STALE_HEAD_S = 10 * 60   # a chat's oldest update unfinished this long (its replica died) no longer blocks it
 
 
-class RedisStore(Store):
+class RedisInbox(Inbox):
     """Redis backend: stream + consumer group inbox; safe for several adapter replicas."""
 
     backend = "redis"
@@ -541,7 +541,7 @@ class RedisStore(Store):
         return {"users": int(users), "flags": int(flags), "updates": 0}
 
 
-def make_store(settings) -> Store:
+def make_inbox(settings) -> Inbox:
     if settings.redis_url:
-        return RedisStore(settings.redis_url, settings.redis_prefix, settings.consumer)
-    return SQLiteStore(settings.sqlite_path)
+        return RedisInbox(settings.redis_url, settings.redis_prefix, settings.consumer)
+    return SQLiteInbox(settings.sqlite_path)

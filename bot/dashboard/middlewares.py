@@ -1,0 +1,105 @@
+"""The dashboard's middlewares: security headers on every response, and a live staff session (role read from the
+database on each request, CSRF token and same origin on every POST) for every page but sign-in."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from lingkar.store import STAFF_ROLES
+
+from ..staff import auth
+from .keys import SECRET, SETTINGS, STORE, cookie_name
+from .render import render
+
+log = logging.getLogger("lingkar.dashboard")
+
+PUBLIC_PATHS = ("/health", "/masuk", "/static/")
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+        _headers(response, request)
+        raise
+    _headers(response, request)
+    return response
+
+
+def _headers(response: web.StreamResponse, request: web.Request) -> None:
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")  # never to other sites (sign-in links carry a token)
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if not request.path.startswith("/static/"):
+        h.setdefault("Cache-Control", "no-store")
+    if request.app[SETTINGS].secure_cookies:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+@web.middleware
+async def require_staff(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every page except sign-in needs a live session of an active staff member (checked in the DB each time)."""
+    if request.path.startswith(PUBLIC_PATHS):
+        return await handler(request)
+    store = request.app[STORE]
+    token = request.cookies.get(cookie_name(request.app[SETTINGS]))
+    session = await asyncio.to_thread(auth.get_session, store, token) if token else None
+    staff = None
+    if session is not None:
+        staff = await asyncio.to_thread(store.staff_by_telegram_id, session.telegram_user_id)
+        if staff is None or not staff.active or staff.role not in STAFF_ROLES:
+            await asyncio.to_thread(auth.end_session, store, token)
+            staff = None
+    if staff is None:
+        log.info("unauthenticated %s %s refused", request.method, request.path)
+        if request.method != "GET":
+            return render(request, "denied.html", status=403, title="Tidak diizinkan")
+        return render(request, "signin_needed.html", status=401, title="Silakan masuk")
+    request["session"] = session
+    request["staff"] = staff
+    if request.method == "POST":
+        if not _same_origin(request):
+            log.warning("POST %s from a foreign origin refused (staff %s)", request.path, staff.telegram_user_id)
+            return render(request, "denied.html", status=403, title="Tidak diizinkan")
+        form = await request.post()
+        if not auth.csrf_ok(request.app[SECRET], session.key, form.get("csrf")):
+            log.warning("POST %s without a valid CSRF token refused (staff %s)", request.path,
+                        staff.telegram_user_id)
+            return render(request, "denied.html", status=403, title="Tidak diizinkan")
+    flash = request.query.get("ok")
+    if flash:
+        request["flash"] = FLASHES.get(flash)
+    return await handler(request)
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":  # not sent, or withheld by the browser: the CSRF token decides
+        return True
+    allowed = {f"{request.scheme}://{request.host}"}
+    base = urlsplit(request.app[SETTINGS].base_url)
+    allowed.add(f"{base.scheme}://{base.netloc}")
+    return origin in allowed
+
+
+FLASHES = {
+    "status": "Status lead tersimpan.",
+    "claim": "Lead ini sekarang Anda tangani.",
+    "note": "Catatan tersimpan.",
+    "agent": "Status agen tersimpan.",
+    "staff": "Data petugas tersimpan.",
+    "claimed": "Lead ini sudah ditangani petugas lain.",
+}
