@@ -58,8 +58,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
-from lingkar.flowtexts import get_flow_texts
-from lingkar.render import get_answers
+from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,8 @@ from typing import Any, Dict, List, Tuple
 
 from lingkar import calculator, clock, parsing
 from lingkar.facts import format_month, format_rupiah, get_facts
-from lingkar.flowtexts import FlowTexts, get_flow_texts
-from lingkar.render import Rendered
 from lingkar.slots import SKIPPED, clean_answer, real
+from lingkar.texts import FlowTexts, Rendered, get_flow_texts
 
 FACT_SLOTS = ("occupation", "age", "income", "regency")
 
