@@ -57,7 +57,7 @@ def resolve_occupation(text: str, fuzzy: bool = False) -> str | None:
     return None
 
 
-class Facts:
+class Reading:
     """The worker's facts found in one message, with what was wrong about them."""
 
     def __init__(self) -> None:
@@ -67,10 +67,10 @@ class Facts:
 
 
 def read_facts(text: str, entities: Dict[str, Any] | None = None, requested: str | None = None,
-               today: dt.date | None = None) -> Facts:
+               today: dt.date | None = None) -> Reading:
     """The facts in ``text`` (plus NLU ``entities``). ``requested`` is the slot the form asked for: a bare
     answer counts for it ("35" is an age only when the age was asked)."""
-    out = Facts()
+    out = Reading()
     found: Dict[str, Any] = dict(entities or {})
     if text and _GENERIC_PHRASES[0][0].match(text):
         found["occupation"] = _GENERIC_PHRASES[0][1]  # the "Ojek / sopir / kurir" button, not one of them
