@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
 from lingkar import clock
-from lingkar.render import Answers, Rendered, get_answers
+from lingkar.texts import Answers, Rendered, get_answers
 
 logger = logging.getLogger(__name__)
 

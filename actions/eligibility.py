@@ -49,7 +49,7 @@ from lingkar import calculator, clock
 from lingkar.eligibility import (
     FACT_SLOTS,
     RESULT_SLOT,
-    Facts,
+    Reading,
     acknowledgement,
     assess_slots,
     describe,
@@ -58,8 +58,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
-from lingkar.flowtexts import get_flow_texts
-from lingkar.render import get_answers
+from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +193,7 @@ def _asked_join_age(tracker: Tracker) -> bool:
     return isinstance(result, dict) and (result.get("programmes") or {}).get("JKP") == "check"
 
 
-def join_age_answer(tracker: Tracker, found: Facts) -> int | None:
+def join_age_answer(tracker: Tracker, found: Reading) -> int | None:
     """The age at JKP enrolment when the last result asked for it ("umur berapa waktu mulai ikut?") and the
     worker answered with an age no greater than their age today; else None (an ordinary correction)."""
     if not _asked_join_age(tracker) or set(found.values) != {"age"} or found.problems:

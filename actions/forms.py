@@ -35,9 +35,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from lingkar import clock
-from lingkar.flowtexts import FlowTexts, get_flow_texts
-from lingkar.render import Rendered
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
+from lingkar.texts import FlowTexts, Rendered, get_flow_texts
 
 logger = logging.getLogger(__name__)
 

@@ -64,7 +64,6 @@ from actions.forms import (
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
-from lingkar.flowtexts import get_flow_texts
 from lingkar.identity import mask_nik, mask_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
@@ -77,7 +76,7 @@ from lingkar.leads import (
     read_phone,
     read_sponsor_regency,
 )
-from lingkar.render import Rendered, get_answers
+from lingkar.texts import Rendered, get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,8 @@ from typing import Any, Dict, List, Tuple
 
 from lingkar import calculator, clock, parsing
 from lingkar.facts import format_month, format_rupiah, get_facts
-from lingkar.flowtexts import FlowTexts, get_flow_texts
-from lingkar.render import Rendered
 from lingkar.slots import SKIPPED, clean_answer, real
+from lingkar.texts import FlowTexts, Rendered, get_flow_texts
 
 FACT_SLOTS = ("occupation", "age", "income", "regency")
 
@@ -58,7 +57,7 @@ def resolve_occupation(text: str, fuzzy: bool = False) -> str | None:
     return None
 
 
-class Facts:
+class Reading:
     """The worker's facts found in one message, with what was wrong about them."""
 
     def __init__(self) -> None:
@@ -68,10 +67,10 @@ class Facts:
 
 
 def read_facts(text: str, entities: Dict[str, Any] | None = None, requested: str | None = None,
-               today: dt.date | None = None) -> Facts:
+               today: dt.date | None = None) -> Reading:
     """The facts in ``text`` (plus NLU ``entities``). ``requested`` is the slot the form asked for: a bare
     answer counts for it ("35" is an age only when the age was asked)."""
-    out = Facts()
+    out = Reading()
     found: Dict[str, Any] = dict(entities or {})
     if text and _GENERIC_PHRASES[0][0].match(text):
         found["occupation"] = _GENERIC_PHRASES[0][1]  # the "Ojek / sopir / kurir" button, not one of them

@@ -10,9 +10,9 @@ from typing import Tuple
 
 from lingkar import clock
 from lingkar.eligibility import read_regency_answer
-from lingkar.flowtexts import get_flow_texts
 from lingkar.identity import check_phone, validate_nik
 from lingkar.slots import INTERRUPT_CONFIDENCE, is_skip
+from lingkar.texts import get_flow_texts
 
 ALL_SULTRA = "all_sultra"
 

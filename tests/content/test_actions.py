@@ -17,8 +17,8 @@ from actions.answers import (
     clarify_message,
     close_topics,
 )
-from lingkar.render import get_answers
 from lingkar.store.store import Store
+from lingkar.texts import get_answers
 
 from .helpers import domain_intents
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from lingkar.facts import load_facts
-from lingkar.render import MAX_LABEL, PLACEHOLDER, Answers, load_answers
+from lingkar.texts import MAX_LABEL, PLACEHOLDER, Answers, load_texts
 
 from .helpers import RENDER_DATES, ROOT, domain_intents, fact_strings, unexplained_numbers, walk_strings
 
@@ -27,7 +27,7 @@ def facts():
 
 @pytest.fixture(scope="module")
 def answers(facts) -> Answers:
-    return load_answers(ROOT / "content" / "answers.yml", facts, known_intents=sorted(domain_intents()))
+    return load_texts(ROOT / "content" / "answers.yml", facts, known_intents=sorted(domain_intents())).answers
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from lingkar.facts import load_facts
 from lingkar.parsing import match_occupation
-from lingkar.render import load_answers
+from lingkar.texts import load_texts
 
 from .helpers import ROOT
 
@@ -18,7 +18,7 @@ ON = dt.date(2026, 12, 2)
 
 @pytest.fixture(scope="module")
 def answers():
-    return load_answers(ROOT / "content" / "answers.yml", load_facts(ROOT / "content" / "facts.yml"))
+    return load_texts(ROOT / "content" / "answers.yml", load_facts(ROOT / "content" / "facts.yml")).answers
 
 
 def said(answers, intent, on=ON) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from lingkar.render import load_answers
+from lingkar.texts import load_texts
 
 from .helpers import ROOT
 
@@ -32,7 +32,7 @@ EDGES = {
 
 @pytest.fixture(scope="module")
 def answers():
-    return load_answers(ROOT / "content" / "answers.yml")
+    return load_texts(ROOT / "content" / "answers.yml").answers
 
 
 @pytest.mark.parametrize("on", sorted(EDGES))

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lingkar.facts import DUE, FactError, Facts, load_facts
-from lingkar.render import load_answers
+from lingkar.texts import load_texts
 from scripts import facts_report
 
 from .helpers import ROOT
@@ -32,7 +32,7 @@ def facts(data):
 
 @pytest.fixture(scope="module")
 def answers(facts):
-    return load_answers(ROOT / "content" / "answers.yml", facts)
+    return load_texts(ROOT / "content" / "answers.yml", facts).answers
 
 
 # ------------------------------------------------------------------------------ the schedule

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from lingkar.facts import FactError, FactNotInForce, Facts, format_number, load_facts
-from lingkar.render import PLACEHOLDER, load_answers
+from lingkar.texts import PLACEHOLDER, load_texts
 
 from .helpers import ROOT, SHARED_DOMAIN, walk_strings
 
@@ -60,7 +60,7 @@ def test_every_key_used_by_a_template_exists(facts):
     keys.discard("labels")
     missing = sorted(k for k in keys if k not in facts)
     assert not missing, missing
-    load_answers(ROOT / "content" / "answers.yml", facts)  # also checks conditions, styles and dates
+    load_texts(ROOT / "content" / "answers.yml", facts)  # also checks conditions, styles and dates
 
 
 @pytest.mark.parametrize("key,on,text", [

@@ -1,4 +1,4 @@
-"""Unit tests of lingkar/render.py on small, hand-written facts and answers (independent of the real content)."""
+"""Unit tests of lingkar/texts/ on small, hand-written facts and answers (independent of the real content)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from lingkar.facts import FactNotInForce, Facts
-from lingkar.render import AnswerError, parse_answers
+from lingkar.texts import AnswerError, parse_answers
 
 D = dt.date
 

@@ -13,8 +13,7 @@ from lingkar import parsing
 from lingkar.calculator import arrears_plan, assess, prepay_plans
 from lingkar.eligibility import acknowledgement, render_result
 from lingkar.facts import format_rupiah, load_facts
-from lingkar.flowtexts import VARIABLE, FlowTexts, load_flow_texts
-from lingkar.render import AnswerError, load_answers
+from lingkar.texts import VARIABLE, AnswerError, FlowTexts, load_texts
 from tests.content.helpers import RENDER_DATES, ROOT, domain_intents, fact_strings, unexplained_numbers
 
 PHONE_SIZE = 700
@@ -28,8 +27,7 @@ def facts():
 @pytest.fixture(scope="module")
 def texts(facts) -> FlowTexts:
     intents = sorted(domain_intents())
-    answers = load_answers(ROOT / "content" / "answers.yml", facts, known_intents=intents)
-    return load_flow_texts(ROOT / "content" / "answers.yml", facts, answers, known_intents=intents)
+    return load_texts(ROOT / "content" / "answers.yml", facts, known_intents=intents).flows
 
 
 def _dummy(texts: FlowTexts, name: str):

@@ -25,7 +25,7 @@ import redis
 from bot.telegram.app import Adapter
 from bot.telegram.render import build_plan, to_html
 from lingkar.clock import today
-from lingkar.flowtexts import get_flow_texts
+from lingkar.texts import get_flow_texts
 from tests.fixtures_db import migrated, sqlite_file_url
 from tests.stack_util import running_stack
 

@@ -28,8 +28,8 @@ from bot.staff.plugin import staff_and_agents
 from lingkar.calculator import assess
 from lingkar.clock import today
 from lingkar.facts import format_rupiah
-from lingkar.render import get_answers
 from lingkar.store import Store
+from lingkar.texts import get_answers
 
 from . import real_stack
 from .conftest import free_port
