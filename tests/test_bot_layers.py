@@ -1,4 +1,4 @@
-"""bot/ has no import cycles and its packages import in one direction (docs/architecture-bot.md).
+"""bot/ has no import cycles and its packages import in one direction (docs/architecture.md).
 
 Every import counts, also those inside functions and under ``TYPE_CHECKING``: a cycle hidden in a function is
 still a cycle a reader has to untangle.
