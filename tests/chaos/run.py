@@ -31,7 +31,7 @@ _HANDOFF_CARD = re.compile(r"Permintaan #(\d+) · ingin bicara")
 
 PROFILES = {
     # faults in this order; "redis-empty" restarts Redis without its data
-    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=False, gap=(4.0, 9.0),
+    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=True, gap=(4.0, 9.0),
                   down=(0.5, 2.0), journeys=8, tail=20,
                   faults=["adapter", "actions", "redis", "postgres", "notifier", "rasa", "redis-empty"]),
     "full": dict(workers=6, rounds=2, seed=2026, deadline=2400, fail_on_rasa_repeats=True, gap=(5.0, 20.0),
