@@ -115,3 +115,16 @@ def test_messages_without_an_id_are_turns_as_before(stack):
     second = post(stack, sender, "halo")
     assert first and second
     assert [e["text"] for e in user_events(stack, sender)] == ["halo", "halo"]
+
+
+def test_in_memory_stores_answer_a_repeat_too(tmp_path):
+    """``REDIS_URL`` unset (make run): the ids are remembered in Rasa's process, the conversation in memory."""
+    with running_stack(tmp_path, drop=("LINGKAR_TODAY",)) as running:
+        sender = new_sender()
+        first = post(running, sender, "halo", update_id=301)
+        again = post(running, sender, "halo", update_id=301)
+        assert first and again == first
+        req = urllib.request.Request(f"{running['url']}/conversations/{sender}/tracker?token={running['token']}")
+        with urllib.request.urlopen(req, timeout=60) as r:
+            events = [e for e in json.loads(r.read())["events"] if e.get("event") == "user"]
+        assert len(with_id(events, "update_id", 301)) == 1
