@@ -64,6 +64,7 @@ def sent_texts(tg: FakeBotAPI, chat_id: int) -> List[str]:
 def norm(text: str, name: str | None = None) -> str:
     if name:
         text = text.replace(name, "<NAME>")
+    text = re.sub(r"\bLK-[0-9A-Z]{6}\b", "LK-<REF>", text)    # a lead's random reference (lingkar/store)
     return re.sub(r"\d+", "#", text).strip()
 
 

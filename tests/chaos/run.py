@@ -31,7 +31,7 @@ _HANDOFF_CARD = re.compile(r"Permintaan #(\d+) · ingin bicara")
 
 PROFILES = {
     # faults in this order; "redis-empty" restarts Redis without its data
-    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=False, gap=(4.0, 9.0),
+    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=True, gap=(4.0, 9.0),
                   down=(0.5, 2.0), journeys=8, tail=20,
                   faults=["adapter", "actions", "redis", "postgres", "notifier", "rasa", "redis-empty"]),
     "full": dict(workers=6, rounds=2, seed=2026, deadline=2400, fail_on_rasa_repeats=True, gap=(5.0, 20.0),
@@ -201,7 +201,9 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
 
 
 def verdict(result: Dict[str, Any], strict_rasa: bool) -> List[str]:
-    """What failed. Rasa processing a message twice (an open defect, docs/chaos.md) fails the full run only."""
+    """What failed. ``strict_rasa``: Rasa processing a message twice fails the run (both profiles now: the REST
+    channel answers a repeat from the conversation, docs/chaos.md "Repeats"). A run in which no journey reached its
+    end fails too: the crowd could not follow the reference (see ``divergences``) and the figures mean little."""
     m, leads, notes = result["messages"], result["leads"], result["staff_notifications"]
     fails = []
     if strict_rasa:
@@ -223,6 +225,9 @@ def verdict(result: Dict[str, Any], strict_rasa: bool) -> List[str]:
                        ("logs with unmasked phone/NIK", len(result["unmasked_personal_data_in_logs"]))):
         if value:
             fails.append(f"{key}: {value}")
+    journeys = result.get("journeys") or {}
+    if journeys.get("total") and not journeys.get("finished"):
+        fails.append(f"no journey finished: all {journeys['total']} ended early (see divergences)")
     return fails
 
 
