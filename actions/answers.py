@@ -17,7 +17,6 @@ with topic titles from the answers file instead of a CSV.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from typing import Any, Callable, Dict, List
@@ -29,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import error_summary
 from lingkar import clock
 from lingkar.render import Answers, Rendered, get_answers
+from lingkar.store.aio import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +179,8 @@ class ActionHumanHandoff(Action):
         channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "unknown")
         referral = metadata.get("referral")
         try:
-            store = await asyncio.to_thread(self._store_factory)
-            handoff = await asyncio.to_thread(store.record_handoff, tracker.sender_id, channel,
+            store = await run_sync(self._store_factory)
+            handoff = await run_sync(store.record_handoff, tracker.sender_id, channel,
                                               str(referral) if referral else None, _previous_topic(tracker))
         except Exception as e:  # the worker already has the contacts; say nothing we cannot keep
             # only the type and first line: SQLAlchemy's message goes on with the statement and its parameters

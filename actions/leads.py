@@ -47,7 +47,6 @@ from actions.forms import (
     ask_action,
     channel_of,
     error_summary,
-    in_thread,
     is_control,
     is_interruption,
     is_skip,
@@ -78,6 +77,7 @@ from lingkar.leads import (
     read_sponsor_regency,
 )
 from lingkar.render import Rendered, get_answers
+from lingkar.store.aio import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -380,8 +380,8 @@ class ActionSubmitLead(Action):
         from lingkar.store import LeadValidationError
 
         try:
-            s = await in_thread(store)
-            result = await in_thread(lambda: s.upsert_lead(**fields))
+            s = await run_sync(store)
+            result = await run_sync(lambda: s.upsert_lead(**fields))
         except LeadValidationError as e:
             logger.warning("lead not saved: invalid field %s", e.field)
             say(dispatcher, "lead_invalid", problem=e.message)
@@ -485,8 +485,8 @@ async def _sender_data(tracker: Tracker, what: str) -> Dict[str, Any] | None:
     """What the store holds about this sender (``Store.data_for_sender``), or None when the store is unavailable
     (logged under ``what``, the request that needed it)."""
     try:
-        s = await in_thread(store)
-        return await in_thread(s.data_for_sender, tracker.sender_id)
+        s = await run_sync(store)
+        return await run_sync(s.data_for_sender, tracker.sender_id)
     except Exception as e:
         logger.error("%s: store unavailable (%s)", what, error_summary(e))
         return None
@@ -579,8 +579,8 @@ class ActionDeleteMyData(Action):
             return [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
         try:
-            s = await in_thread(store)
-            counts = await in_thread(s.delete_sender_data, tracker.sender_id)
+            s = await run_sync(store)
+            counts = await run_sync(s.delete_sender_data, tracker.sender_id)
         except Exception as e:
             logger.error("hapus data failed (%s)", error_summary(e))
             say(dispatcher, "delete_failed")

@@ -7,11 +7,11 @@ this module imports none of the feature packages.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Awaitable, Callable
 
 from lingkar.identity import install_log_filter
 from lingkar.store import Store, get_store
+from lingkar.store.aio import run_sync
 
 from .config import StaffSettings
 from .telegram.dispatcher import Turn
@@ -44,7 +44,7 @@ class StorePlugin:
         (and migrated) at start, not at the first update."""
         install_log_filter()
         self.ctx = ctx
-        await asyncio.to_thread(lambda: self.store)
+        await run_sync(lambda: self.store)
 
 
 __all__ = ["StorePlugin", "once"]
