@@ -38,6 +38,7 @@ from lingkar.flowtexts import FlowTexts, get_flow_texts
 from lingkar.render import Rendered
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
 from lingkar.store.aio import run_sync
+from lingkar.store.provider import current
 
 logger = logging.getLogger(__name__)
 
@@ -166,18 +167,11 @@ def error_summary(e: BaseException) -> str:
     return f"{type(e).__name__}: {first[:200]}"
 
 
-def store():
-    """The process-wide lead store (``DATABASE_URL``, default SQLite under var/), migrated on first use."""
-    from lingkar.store import get_store
-
-    return get_store()
-
-
 async def record_event(kind: str, tracker: Tracker, **fields: Any) -> None:
     """Record an anonymous funnel event; a store failure is logged, never shown to the worker."""
     code, _known = referral_of(tracker)
     try:
-        s = await run_sync(store)
+        s = await run_sync(current)
         await run_sync(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,
                         agent_code=code, **fields)
     except Exception as e:  # the conversation goes on without the metric

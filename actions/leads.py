@@ -58,7 +58,6 @@ from actions.forms import (
     reset,
     say,
     send,
-    store,
 )
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
@@ -78,6 +77,7 @@ from lingkar.leads import (
 )
 from lingkar.render import Rendered, get_answers
 from lingkar.store.aio import run_sync
+from lingkar.store.provider import current
 
 logger = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class ActionSubmitLead(Action):
         from lingkar.store import LeadValidationError
 
         try:
-            s = await run_sync(store)
+            s = await run_sync(current)
             result = await run_sync(lambda: s.upsert_lead(**fields))
         except LeadValidationError as e:
             logger.warning("lead not saved: invalid field %s", e.field)
@@ -485,7 +485,7 @@ async def _sender_data(tracker: Tracker, what: str) -> Dict[str, Any] | None:
     """What the store holds about this sender (``Store.data_for_sender``), or None when the store is unavailable
     (logged under ``what``, the request that needed it)."""
     try:
-        s = await run_sync(store)
+        s = await run_sync(current)
         return await run_sync(s.data_for_sender, tracker.sender_id)
     except Exception as e:
         logger.error("%s: store unavailable (%s)", what, error_summary(e))
@@ -579,7 +579,7 @@ class ActionDeleteMyData(Action):
             return [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
         try:
-            s = await run_sync(store)
+            s = await run_sync(current)
             counts = await run_sync(s.delete_sender_data, tracker.sender_id)
         except Exception as e:
             logger.error("hapus data failed (%s)", error_summary(e))

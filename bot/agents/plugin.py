@@ -23,7 +23,7 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.config import zone
+from bot.config import StaffSettings, zone
 from bot.plugins import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
@@ -31,7 +31,7 @@ from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
 from lingkar.facts import format_date
 from lingkar.identity import check_phone
 from lingkar.parsing import match_regency, suggest_regencies
-from lingkar.store import AgentCooldownError, LeadValidationError
+from lingkar.store import AgentCooldownError, LeadValidationError, open_store
 from lingkar.store.aio import run_sync
 
 from . import texts
@@ -288,8 +288,12 @@ async def _true() -> bool:
 
 
 def setup(ctx: PluginContext):
-    """``TELEGRAM_PLUGINS=bot.agents.plugin:setup``."""
-    return AgentPlugin().setup(ctx)
+    """``TELEGRAM_PLUGINS=bot.agents.plugin:setup`` (settings from the environment, the store from DATABASE_URL)."""
+
+    async def agents() -> None:
+        await AgentPlugin(await run_sync(open_store), StaffSettings.from_env()).setup(ctx)
+
+    return agents()
 
 
 __all__ = ["AgentPlugin", "setup"]

@@ -46,8 +46,8 @@ from lingkar.store import (
     SelfDecisionError,
     StaffUser,
     Store,
-    get_store,
     normalize_reference,
+    open_store,
 )
 from lingkar.store.aio import run_sync
 
@@ -564,7 +564,11 @@ class StaffPlugin(StorePlugin):
 
 def setup(ctx: PluginContext):
     """``TELEGRAM_PLUGINS=bot.staff.plugin:setup`` (settings from the environment, the store from DATABASE_URL)."""
-    return StaffPlugin().setup(ctx)
+
+    async def staff() -> None:
+        await StaffPlugin(await run_sync(open_store), StaffSettings.from_env()).setup(ctx)
+
+    return staff()
 
 
 def staff_and_agents(store: Store, settings: StaffSettings) -> Callable[[PluginContext], Awaitable[None]]:
@@ -580,7 +584,7 @@ def setup_all(ctx: PluginContext):
     """Staff and agent features together: ``TELEGRAM_PLUGINS=bot.staff.plugin:setup_all``."""
 
     async def both() -> None:
-        store = await run_sync(get_store)
+        store = await run_sync(open_store)
         await staff_and_agents(store, StaffSettings.from_env())(ctx)
 
     return both()
