@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -92,38 +92,49 @@ class LeadRepository(Repository):
             target = self._find_own_lead(conn, values)
             known = self._referral_known(conn, values["referral"])
             if target is None:
-                row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
-                           updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
-                lead_id = self._insert_id(conn, leads, row)
-                conn.execute(insert(lead_status_history).values(
-                    lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
-                self._audit(conn, "owner", "lead.created", "lead", lead_id,
-                            {"type": values["type"], "channel": values["channel"], "referral": values["referral"]})
-                self._outbox(conn, "lead.created", {"lead_id": lead_id, "type": values["type"], "status": "new",
-                                                    "channel": values["channel"], "regency": values["regency"],
-                                                    "referral": values["referral"]}, lead_id=lead_id)
-                self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
-                            regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
-                            lead_type=values["type"], lead_id=lead_id, status="new")
-                created = True
+                lead_id = self._create_lead(conn, values, known, consent_at, now)
             else:
-                lead_id = target["id"]
-                changes = {k: v for k, v in values.items()
-                           if v is not None and k not in ("sender_id", "channel", "type") and v != target[k]}
-                if target["referral"] and "referral" in changes:
-                    changes.pop("referral")  # the agent who brought the person keeps the credit
-                elif "referral" in changes:
-                    changes["referral_known"] = known
-                changes.update(consent_at=consent_at, updated_at=now)
-                conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
-                fields = sorted(k for k in changes if k not in ("updated_at", "consent_at", "referral_known"))
-                self._audit(conn, "owner", "lead.updated", "lead", lead_id, {"fields": fields})
-                created = False
+                lead_id, fields = self._update_lead(conn, target, values, known, consent_at, now)
+            created = target is None
             self._link_duplicates(conn, lead_id, values, now)
             lead = self._load_lead(conn, lead_id, with_history=True)
             if not created:
                 self._outbox(conn, "lead.updated", dict(self._lead_payload(lead), fields=fields), lead_id=lead_id)
         return UpsertResult(lead=lead, created=created)
+
+    def _create_lead(self, conn: Connection, values: Dict[str, Any], known: bool, consent_at: dt.datetime,
+                     now: dt.datetime) -> int:
+        """Insert a new lead with its first status, audit entry, ``lead.created`` event and funnel event."""
+        row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
+                   updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
+        lead_id = self._insert_id(conn, leads, row)
+        conn.execute(insert(lead_status_history).values(
+            lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
+        self._audit(conn, "owner", "lead.created", "lead", lead_id,
+                    {"type": values["type"], "channel": values["channel"], "referral": values["referral"]})
+        self._outbox(conn, "lead.created", {"lead_id": lead_id, "type": values["type"], "status": "new",
+                                            "channel": values["channel"], "regency": values["regency"],
+                                            "referral": values["referral"]}, lead_id=lead_id)
+        self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
+                    regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
+                    lead_type=values["type"], lead_id=lead_id, status="new")
+        return lead_id
+
+    def _update_lead(self, conn: Connection, target: Dict[str, Any], values: Dict[str, Any], known: bool,
+                     consent_at: dt.datetime, now: dt.datetime) -> Tuple[int, List[str]]:
+        """Write what changed into the sender's own open lead; returns its id and the changed fields."""
+        lead_id = target["id"]
+        changes = {k: v for k, v in values.items()
+                   if v is not None and k not in ("sender_id", "channel", "type") and v != target[k]}
+        if target["referral"] and "referral" in changes:
+            changes.pop("referral")  # the agent who brought the person keeps the credit
+        elif "referral" in changes:
+            changes["referral_known"] = known
+        changes.update(consent_at=consent_at, updated_at=now)
+        conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
+        fields = sorted(k for k in changes if k not in ("updated_at", "consent_at", "referral_known"))
+        self._audit(conn, "owner", "lead.updated", "lead", lead_id, {"fields": fields})
+        return lead_id, fields
 
     def _validated_lead(self, **v: Any) -> Dict[str, Any]:
         if v["type"] not in LEAD_TYPES:

@@ -105,16 +105,7 @@ class MetricsRepository(Repository):
                 raise ValueError(f"group_by must be one of {sorted(FUNNEL_GROUPS)}")
             col = metric_events.c[FUNNEL_GROUPS[group_by]]
         me = metric_events
-        common = []
-        if since:
-            common.append(me.c.day >= since)
-        if until:
-            common.append(me.c.day <= until)
-        for value, column in ((channel, me.c.channel), (regency, me.c.regency), (sector, me.c.sector)):
-            if value:
-                common.append(func.lower(column) == value.strip().lower())
-        if agent_code:
-            common.append(me.c.agent_code == agent_code.strip().upper())
+        common = _funnel_filters(since, until, channel, regency, sector, agent_code)
         rows: Dict[Any, Dict[str, int]] = {}
 
         def add(stage: str, stmt) -> None:
@@ -169,3 +160,20 @@ class MetricsRepository(Repository):
             stmt = stmt.where(metric_events.c.kind == kind)
         with self._ro() as conn:
             return {k: n for k, n in conn.execute(stmt)}
+
+
+def _funnel_filters(since: dt.date | None, until: dt.date | None, channel: str | None, regency: str | None,
+                    sector: str | None, agent_code: str | None) -> list:
+    """The conditions every funnel stage shares: the period and the channel/regency/sector/agent filters."""
+    me = metric_events
+    common = []
+    if since:
+        common.append(me.c.day >= since)
+    if until:
+        common.append(me.c.day <= until)
+    for value, column in ((channel, me.c.channel), (regency, me.c.regency), (sector, me.c.sector)):
+        if value:
+            common.append(func.lower(column) == value.strip().lower())
+    if agent_code:
+        common.append(me.c.agent_code == agent_code.strip().upper())
+    return common

@@ -2,26 +2,18 @@
 
 All methods are synchronous (SQLAlchemy 1.4, 2.0-style) and return plain records from
 :mod:`lingkar.store.records`; nothing returned is bound to a database session. Call them from
-async code through :class:`lingkar.store.aio.AsyncStore`.
+async code through :func:`lingkar.store.aio.run_sync`; how a process obtains its store:
+:mod:`lingkar.store.provider`.
 
 Where a table lives (one repository module per concern, each a mixin over
 :class:`lingkar.store.base.Repository`):
 
-=====================================================  ==========================================
-tables                                                 module
-=====================================================  ==========================================
-``leads``, ``lead_status_history``, ``lead_duplicates``  leads.py (one lead), lead_lists.py (lists, CSV)
-a sender's personal data in all tables                  people.py (``data_for_sender``, erasure)
-``outbox``                                              outbox.py
-``handoffs``                                            handoffs.py
-``agents``                                              agents.py
-``staff_users``                                         staff.py
-``audit_log``                                           audit.py
-``metric_events``                                       metrics.py (funnel)
-``app_state``, ``anonymous_counters``                   state.py
-``posted_cards``                                        cards.py
-closed leads and handoffs past retention                retention.py
-=====================================================  ==========================================
+- leads.py: ``leads``, ``lead_status_history``, ``lead_duplicates`` (one lead: create, update, status, claim)
+- lead_lists.py: the same tables read for staff (filters, counts, the CSV export)
+- people.py: a sender's personal data in every table (``data_for_sender``, ``delete_sender_data``)
+- outbox.py: ``outbox``;  handoffs.py: ``handoffs``;  agents.py: ``agents``;  staff.py: ``staff_users``
+- audit.py: ``audit_log``;  metrics.py: ``metric_events`` (the funnel);  cards.py: ``posted_cards``
+- state.py: ``app_state``, ``anonymous_counters``;  retention.py: the retention job
 
 Concurrency:
 - ``upsert_lead`` serialises requests for the same person: PostgreSQL takes transaction-scoped
