@@ -41,7 +41,6 @@ from typing import Any, Dict, List, Tuple
 from lingkar import parsing
 from lingkar.facts import Facts, get_facts
 
-CATEGORIES = ("PU", "BPU", "JAKON", "PMI")
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
 #: Programme statuses: what the worker must, may or cannot join.
 STATUSES = ("mandatory", "optional", "not_available", "via_project", "automatic", "depends", "check")

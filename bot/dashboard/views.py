@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from lingkar.facts import FactError, format_number, get_facts
 from lingkar.parsing import regency_names
 from lingkar.store import (
+    AGENT_STATUSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -229,7 +230,7 @@ async def agents_page(request: web.Request) -> web.Response:
     store = request.app[STORE]
     today = today_local(store)
     show = request.query.get("status", "")
-    show = show if show in ("applied", "approved", "rejected", "inactive") else ""
+    show = show if show in AGENT_STATUSES else ""
 
     def query():
         agents = store.list_agents(status=show or None)

@@ -541,8 +541,8 @@ class StaffPlugin(StorePlugin):
             tid = int(args[1])
             role = "staff"
             rest = args[2:]
-            if rest and rest[0].lower() in ("admin", "staff", "staf"):
-                role = "admin" if rest[0].lower() == "admin" else "staff"
+            if rest and rest[0].lower() in (*STAFF_ROLES, "staf"):  # "staf": the Indonesian spelling
+                role = "staff" if rest[0].lower() == "staf" else rest[0].lower()
                 rest = rest[1:]
             name = " ".join(rest) or None
             user = await once("write", lambda: run_sync(
