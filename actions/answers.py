@@ -17,10 +17,8 @@ with topic titles from the answers file instead of a CSV.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
@@ -28,6 +26,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
 from lingkar import clock
+from lingkar.store.aio import run_sync
+from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 
 logger = logging.getLogger(__name__)
@@ -128,23 +128,6 @@ class ActionDefaultFallback(Action):
 
 
 # ------------------------------------------------------------------------------------ handoff
-_store = None
-_store_lock = threading.Lock()
-
-
-def _get_store():
-    """The lead store, created and migrated once per process (the import is lazy: answers work without it)."""
-    global _store
-    with _store_lock:
-        if _store is None:
-            from lingkar.store.store import Store
-
-            store = Store()
-            store.migrate()
-            _store = store
-        return _store
-
-
 def _previous_topic(tracker: Tracker) -> str | None:
     """The intent of the user turn before this one: what the worker wanted help with (no free text, so no
     personal data ends up in the handoff)."""
@@ -162,10 +145,7 @@ def _previous_topic(tracker: Tracker) -> str | None:
 
 
 class ActionHumanHandoff(Action):
-    """``store_factory`` returns the lead store (default: the process-wide one from ``DATABASE_URL``)."""
-
-    def __init__(self, store_factory: Callable[[], Any] | None = None) -> None:
-        self._store_factory = store_factory or _get_store
+    """Records the request in the action server's lead store (:func:`lingkar.store.provider.current`)."""
 
     def name(self) -> str:
         return "action_human_handoff"
@@ -179,8 +159,8 @@ class ActionHumanHandoff(Action):
         channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "unknown")
         referral = metadata.get("referral")
         try:
-            store = await asyncio.to_thread(self._store_factory)
-            handoff = await asyncio.to_thread(store.record_handoff, tracker.sender_id, channel,
+            store = await run_sync(current)
+            handoff = await run_sync(store.record_handoff, tracker.sender_id, channel,
                                               str(referral) if referral else None, _previous_topic(tracker))
         except Exception as e:  # the worker already has the contacts; say nothing we cannot keep
             # only the type and first line: SQLAlchemy's message goes on with the statement and its parameters

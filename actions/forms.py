@@ -23,7 +23,6 @@ interruption) reads nothing: the message in the tracker then belongs to someone 
 from __future__ import annotations
 
 import abc
-import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -36,6 +35,8 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from lingkar import clock
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
+from lingkar.store.aio import run_sync
+from lingkar.store.provider import current
 from lingkar.texts import FlowTexts, Rendered, get_flow_texts
 
 logger = logging.getLogger(__name__)
@@ -165,24 +166,12 @@ def error_summary(e: BaseException) -> str:
     return f"{type(e).__name__}: {first[:200]}"
 
 
-async def in_thread(fn, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking store call off the event loop."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
-
-
-def store():
-    """The process-wide lead store (``DATABASE_URL``, default SQLite under var/), migrated on first use."""
-    from lingkar.store import get_store
-
-    return get_store()
-
-
 async def record_event(kind: str, tracker: Tracker, **fields: Any) -> None:
     """Record an anonymous funnel event; a store failure is logged, never shown to the worker."""
     code, _known = referral_of(tracker)
     try:
-        s = await in_thread(store)
-        await in_thread(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,
+        s = await run_sync(current)
+        await run_sync(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,
                         agent_code=code, **fields)
     except Exception as e:  # the conversation goes on without the metric
         logger.error("could not record the %s event (%s)", kind, error_summary(e))

@@ -47,7 +47,6 @@ from actions.forms import (
     ask_action,
     channel_of,
     error_summary,
-    in_thread,
     is_control,
     is_interruption,
     is_skip,
@@ -59,7 +58,6 @@ from actions.forms import (
     reset,
     say,
     send,
-    store,
 )
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
@@ -76,6 +74,8 @@ from lingkar.leads import (
     read_phone,
     read_sponsor_regency,
 )
+from lingkar.store.aio import run_sync
+from lingkar.store.provider import current
 from lingkar.texts import Rendered, get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
@@ -379,8 +379,8 @@ class ActionSubmitLead(Action):
         from lingkar.store import LeadValidationError
 
         try:
-            s = await in_thread(store)
-            result = await in_thread(lambda: s.upsert_lead(**fields))
+            s = await run_sync(current)
+            result = await run_sync(lambda: s.upsert_lead(**fields))
         except LeadValidationError as e:
             logger.warning("lead not saved: invalid field %s", e.field)
             say(dispatcher, "lead_invalid", problem=e.message)
@@ -484,8 +484,8 @@ async def _sender_data(tracker: Tracker, what: str) -> Dict[str, Any] | None:
     """What the store holds about this sender (``Store.data_for_sender``), or None when the store is unavailable
     (logged under ``what``, the request that needed it)."""
     try:
-        s = await in_thread(store)
-        return await in_thread(s.data_for_sender, tracker.sender_id)
+        s = await run_sync(current)
+        return await run_sync(s.data_for_sender, tracker.sender_id)
     except Exception as e:
         logger.error("%s: store unavailable (%s)", what, error_summary(e))
         return None
@@ -578,8 +578,8 @@ class ActionDeleteMyData(Action):
             return [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
         try:
-            s = await in_thread(store)
-            counts = await in_thread(s.delete_sender_data, tracker.sender_id)
+            s = await run_sync(current)
+            counts = await run_sync(s.delete_sender_data, tracker.sender_id)
         except Exception as e:
             logger.error("hapus data failed (%s)", error_summary(e))
             say(dispatcher, "delete_failed")

@@ -65,6 +65,8 @@ def main(argv: List[str] | None = None) -> int:
     from rasa_sdk.endpoint import create_argument_parser, create_ssl_context
     from rasa_sdk.plugin import plugin_manager
 
+    from lingkar.store import Store, database_url, provide
+
     parser = create_argument_parser()
     parser.prog, parser.description = "python -m bot.action_server", __doc__
     if os.environ.get("ACTION_SERVER_PORT"):
@@ -80,6 +82,8 @@ def main(argv: List[str] | None = None) -> int:
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
                                  args.logging_config_file)
     utils.update_sanic_log_level()
+    # the one lead store of this process: rasa-sdk creates the actions itself, so they read it from the provider
+    provide(Store(database_url()), migrate=True)  # migrated at the first action that reaches the database
     app = build_app(args.actions, token, cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)

@@ -7,11 +7,10 @@ this module imports none of the feature packages.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Awaitable, Callable
 
 from lingkar.identity import install_log_filter
-from lingkar.store import Store, get_store
+from lingkar.store import Store
 
 from .config import StaffSettings
 from .telegram.dispatcher import Turn
@@ -25,26 +24,19 @@ async def once(key: str, fn: Callable[[], Awaitable[Any]]) -> Any:
 
 
 class StorePlugin:
-    """What the staff and agent plugins share: the lead store (``DATABASE_URL`` unless one is given), the staff
-    settings (the environment unless given) and, once installed, the adapter's plugin context."""
+    """What the staff and agent plugins share: the lead store (created by the entry function that installs the
+    plugin, see :mod:`lingkar.store.provider`), the staff settings (the environment unless given) and, once
+    installed, the adapter's plugin context."""
 
-    def __init__(self, store: Store | None = None, settings: StaffSettings | None = None):
-        self._store = store
+    def __init__(self, store: Store, settings: StaffSettings | None = None):
+        self.store = store
         self.settings = settings or StaffSettings.from_env()
         self.ctx: PluginContext | None = None
 
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = get_store()
-        return self._store
-
     async def open(self, ctx: PluginContext) -> None:
-        """The first step of ``setup``: personal data kept out of the logs, the context kept, and the store opened
-        (and migrated) at start, not at the first update."""
+        """The first step of ``setup``: personal data kept out of the logs and the context kept."""
         install_log_filter()
         self.ctx = ctx
-        await asyncio.to_thread(lambda: self.store)
 
 
 __all__ = ["StorePlugin", "once"]

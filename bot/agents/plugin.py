@@ -15,7 +15,6 @@ Anyone who is not an approved agent gets a neutral answer from ``/tautan`` and `
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -24,7 +23,7 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.config import zone
+from bot.config import StaffSettings, zone
 from bot.plugins import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
@@ -32,7 +31,8 @@ from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
 from lingkar.facts import format_date
 from lingkar.identity import check_phone
 from lingkar.parsing import match_regency, suggest_regencies
-from lingkar.store import AgentCooldownError, LeadValidationError
+from lingkar.store import AgentCooldownError, LeadValidationError, open_store
+from lingkar.store.aio import run_sync
 
 from . import texts
 from .kit import send_kit
@@ -84,12 +84,12 @@ class AgentPlugin(StorePlugin):
         user = update.effective_user
 
         async def start() -> List[Reply]:
-            agent = await asyncio.to_thread(self.store.agent_by_telegram_id, user.id)
+            agent = await run_sync(self.store.agent_by_telegram_id, user.id)
             if agent is not None and agent.status == "approved":
                 return [_say(texts.ALREADY_AGENT.format(code=agent.code))]
             if agent is not None and agent.status == "applied":
                 return [_say(texts.PENDING)]
-            until = await asyncio.to_thread(self.store.reapply_allowed_from, user.id, self.settings.agent_cooldown)
+            until = await run_sync(self.store.reapply_allowed_from, user.id, self.settings.agent_cooldown)
             if until is not None:
                 return [self._cool_down(until)]
             await self._save(user.id, {"step": "name"})
@@ -202,7 +202,7 @@ class AgentPlugin(StorePlugin):
 
     async def submit(self, user_id: int, state: Dict[str, Any]) -> List[Reply]:
         try:
-            agent = await asyncio.to_thread(
+            agent = await run_sync(
                 lambda: self.store.apply_agent(telegram_user_id=user_id, name=state["name"],
                                                organisation=state.get("organisation"), regency=state.get("regency"),
                                                phone=state["phone"], consent_version=texts.CONSENT_VERSION,
@@ -258,7 +258,7 @@ class AgentPlugin(StorePlugin):
 
     # ---- /tautan, /statistik --------------------------------------------------------------------
     async def _agent(self, update: Update):
-        agent = await asyncio.to_thread(self.store.agent_by_telegram_id, update.effective_user.id)
+        agent = await run_sync(self.store.agent_by_telegram_id, update.effective_user.id)
         if agent is None or not agent.is_active:
             log.info("user %s: agent command refused", update.effective_user.id)
             await self.ctx.send_text(update.effective_chat.id, texts.NOT_AGENT)
@@ -278,7 +278,7 @@ class AgentPlugin(StorePlugin):
         if agent is None:
             return
         today = self.store.now().astimezone(zone()).date()
-        stats = await asyncio.to_thread(self.store.agent_stats, agent.code, today)
+        stats = await run_sync(self.store.agent_stats, agent.code, today)
         await self.ctx.send_text(update.effective_chat.id,
                                  texts.stats_text(agent.code, stats["month"], stats["total"], today))
 
@@ -288,8 +288,12 @@ async def _true() -> bool:
 
 
 def setup(ctx: PluginContext):
-    """``TELEGRAM_PLUGINS=bot.agents.plugin:setup``."""
-    return AgentPlugin().setup(ctx)
+    """``TELEGRAM_PLUGINS=bot.agents.plugin:setup`` (settings from the environment, the store from DATABASE_URL)."""
+
+    async def agents() -> None:
+        await AgentPlugin(await run_sync(open_store), StaffSettings.from_env()).setup(ctx)
+
+    return agents()
 
 
 __all__ = ["AgentPlugin", "setup"]

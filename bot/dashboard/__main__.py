@@ -53,12 +53,12 @@ def main(argv: List[str] | None = None) -> int:
     from aiohttp import web
 
     from lingkar.identity import install_log_filter
-    from lingkar.store import get_store
+    from lingkar.store import open_store
 
     from .app import make_app
 
     install_log_filter()
-    store = get_store()
+    store = open_store()
     if settings.admin_telegram_id is not None:
         store.ensure_admin(settings.admin_telegram_id)
 

@@ -2,7 +2,6 @@
 database on each request, CSRF token and same origin on every POST) for every page but sign-in."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from lingkar.store import STAFF_ROLES
+from lingkar.store.aio import run_sync
 
 from ..staff import auth
 from .keys import SECRET, SETTINGS, STORE, cookie_name
@@ -56,12 +56,12 @@ async def require_staff(request: web.Request, handler: Handler) -> web.StreamRes
         return await handler(request)
     store = request.app[STORE]
     token = request.cookies.get(cookie_name(request.app[SETTINGS]))
-    session = await asyncio.to_thread(auth.get_session, store, token) if token else None
+    session = await run_sync(auth.get_session, store, token) if token else None
     staff = None
     if session is not None:
-        staff = await asyncio.to_thread(store.staff_by_telegram_id, session.telegram_user_id)
+        staff = await run_sync(store.staff_by_telegram_id, session.telegram_user_id)
         if staff is None or not staff.active or staff.role not in STAFF_ROLES:
-            await asyncio.to_thread(auth.end_session, store, token)
+            await run_sync(auth.end_session, store, token)
             staff = None
     if staff is None:
         log.info("unauthenticated %s %s refused", request.method, request.path)

@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from lingkar.store import STAFF_ROLES
+from lingkar.store.aio import run_sync
 
 from ..staff import auth
 from .keys import SETTINGS, STORE, cookie_name
@@ -18,7 +19,7 @@ log = logging.getLogger("lingkar.dashboard")
 
 async def health(request: web.Request) -> web.Response:
     try:
-        pending = await asyncio.to_thread(request.app[STORE].outbox_pending)
+        pending = await run_sync(request.app[STORE].outbox_pending)
     except Exception as exc:
         return web.json_response({"status": "degraded", "error": type(exc).__name__}, status=503)
     return web.json_response({"status": "ok", "outbox_pending": pending})
@@ -27,7 +28,7 @@ async def health(request: web.Request) -> web.Response:
 async def signin_page(request: web.Request) -> web.Response:
     token = request.query.get("t", "")
     # GET never uses the token up (link-preview fetchers and prefetchers): the button below does, by POST.
-    ok = await asyncio.to_thread(auth.peek_login_token, request.app[STORE], token)
+    ok = await run_sync(auth.peek_login_token, request.app[STORE], token)
     if not ok:
         return render(request, "signin_invalid.html", status=403 if token else 401, title="Tautan tidak berlaku")
     return render(request, "signin.html", token=token, title="Masuk")
@@ -36,12 +37,12 @@ async def signin_page(request: web.Request) -> web.Response:
 async def signin(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     store, settings = request.app[STORE], request.app[SETTINGS]
-    uid = await asyncio.to_thread(auth.consume_login_token, store, form.get("t"))
-    staff = await asyncio.to_thread(store.staff_by_telegram_id, uid) if uid is not None else None
+    uid = await run_sync(auth.consume_login_token, store, form.get("t"))
+    staff = await run_sync(store.staff_by_telegram_id, uid) if uid is not None else None
     if staff is None or not staff.active or staff.role not in STAFF_ROLES:
         log.info("dashboard sign-in refused")
         return render(request, "signin_invalid.html", status=403, title="Tautan tidak berlaku")
-    token = await asyncio.to_thread(auth.create_session, store, uid, settings.session_ttl)
+    token = await run_sync(auth.create_session, store, uid, settings.session_ttl)
     log.info("dashboard sign-in: staff %s", uid)
     asyncio.get_running_loop().run_in_executor(None, auth.purge_expired, store)
     response = web.HTTPSeeOther("/leads")
@@ -52,7 +53,7 @@ async def signin(request: web.Request) -> web.StreamResponse:
 
 async def signout(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
-    await asyncio.to_thread(auth.end_session, request.app[STORE], request.cookies.get(cookie_name(settings)))
+    await run_sync(auth.end_session, request.app[STORE], request.cookies.get(cookie_name(settings)))
     response = web.HTTPSeeOther("/masuk")
     response.del_cookie(cookie_name(settings), path="/")
     raise response

@@ -5,7 +5,6 @@ The app's state is reached through ``request.app[...]`` with the keys of :mod:`.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -18,6 +17,7 @@ from markupsafe import Markup, escape
 from lingkar.facts import FactError, format_number, get_facts
 from lingkar.parsing import regency_names
 from lingkar.store import (
+    AGENT_STATUSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -26,6 +26,7 @@ from lingkar.store import (
     NotFound,
     SelfDecisionError,
 )
+from lingkar.store.aio import run_sync
 
 from ..agents.links import agent_link, qr_png
 from ..staff import cards
@@ -49,10 +50,6 @@ AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
 
 def actor(request: web.Request) -> str:
     return f"telegram:{request['staff'].telegram_user_id}"
-
-
-async def db(fn, *args, **kwargs):
-    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------- leads
@@ -112,7 +109,7 @@ async def leads_page(request: web.Request) -> web.Response:
         return (store.list_leads(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters),
                 store.count_leads(**filters), store.list_staff())
 
-    leads, total, staff = await db(query)
+    leads, total, staff = await run_sync(query)
     csv_query = {k: v for k, v in form.items() if v}
     return render(request, "leads.html", section="leads", title="Lead", leads=leads, total=total, form=form,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), csv_query=csv_query,
@@ -126,9 +123,9 @@ async def leads_csv(request: web.Request) -> web.Response:
     """The current filter as CSV (header row first, NIK masked), for a spreadsheet."""
     store = request.app[STORE]
     filters, _ = lead_filters(request.query, request.app[SETTINGS].stale_hours)
-    rows = await db(store.count_leads, **filters)
-    text = await db(store.export_leads_csv, **filters)
-    await db(store.record_export, actor(request), rows=rows, via="dashboard", filters=filters)
+    rows = await run_sync(store.count_leads, **filters)
+    text = await run_sync(store.export_leads_csv, **filters)
+    await run_sync(store.record_export, actor(request), rows=rows, via="dashboard", filters=filters)
     log.info("CSV export by staff %s: %d lead(s)", request["staff"].telegram_user_id, rows)
     name = f"lingkar-lead-{today_local(store).isoformat()}.csv"
     return web.Response(body=("\ufeff" + text).encode("utf-8"), content_type="text/csv", charset="utf-8",
@@ -146,7 +143,7 @@ async def lead_page(request: web.Request) -> web.Response:
         agent = store.agent_by_code(lead.referral) if lead.referral else None
         return lead, agent, store.list_staff(), store.audit_entries(target_type="lead", target_id=lead_id, limit=50)
 
-    got = await db(query)
+    got = await run_sync(query)
     if got is None:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     lead, agent, staff, audit = got
@@ -183,7 +180,7 @@ async def lead_status(request: web.Request) -> web.StreamResponse:
         return True
 
     try:
-        ok = await db(write)
+        ok = await run_sync(write)
     except NotFound:
         ok = False
     except LeadClaimedError as exc:
@@ -195,7 +192,7 @@ async def lead_status(request: web.Request) -> web.StreamResponse:
 
 async def claimed_page(request: web.Request, lead_id: int, claimed_by: str) -> web.Response:
     """409: the lead is handled by someone else; say who, keep the page friendly (nothing was changed)."""
-    names = cards.staff_index(await db(request.app[STORE].list_staff))
+    names = cards.staff_index(await run_sync(request.app[STORE].list_staff))
     return render(request, "claimed.html", status=409, title="Lead sedang ditangani petugas lain", lead_id=lead_id,
                   who=cards.actor_name(claimed_by, names))
 
@@ -206,7 +203,7 @@ async def lead_claim(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     force = form.get("force") == "1" and request["staff"].is_admin  # only an admin takes a lead over
     try:
-        await db(store.claim_lead, lead_id, actor(request), force)
+        await run_sync(store.claim_lead, lead_id, actor(request), force)
     except NotFound:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     except LeadClaimedError:
@@ -222,7 +219,7 @@ async def lead_note(request: web.Request) -> web.StreamResponse:
     if not note:
         raise web.HTTPSeeOther(f"/leads/{lead_id}")
     try:
-        await db(store.add_lead_note, lead_id, actor(request), note)
+        await run_sync(store.add_lead_note, lead_id, actor(request), note)
     except NotFound:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     raise web.HTTPSeeOther(f"/leads/{lead_id}?ok=note")
@@ -233,7 +230,7 @@ async def agents_page(request: web.Request) -> web.Response:
     store = request.app[STORE]
     today = today_local(store)
     show = request.query.get("status", "")
-    show = show if show in ("applied", "approved", "rejected", "inactive") else ""
+    show = show if show in AGENT_STATUSES else ""
 
     def query():
         agents = store.list_agents(status=show or None)
@@ -241,7 +238,7 @@ async def agents_page(request: web.Request) -> web.Response:
         month = {r.group: r for r in store.funnel(group_by="agent", since=today.replace(day=1), until=today)}
         return agents, total, month
 
-    agents, total, month = await db(query)
+    agents, total, month = await run_sync(query)
     order = {"applied": 0, "approved": 1, "inactive": 2, "rejected": 3}
     agents.sort(key=lambda a: (order.get(a.status, 9), a.id))
     username = await bot_username(request.app)
@@ -259,13 +256,13 @@ async def agent_status(request: web.Request) -> web.StreamResponse:
     if action is None:
         return render(request, "bad_request.html", status=400, title="Permintaan tidak valid")
     status, allowed_from = action
-    agent = await db(store.get_agent, agent_id)
+    agent = await run_sync(store.get_agent, agent_id)
     if agent is None:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     if agent.status not in allowed_from or (status == "approved" and not agent.telegram_user_id):
         return render(request, "bad_request.html", status=409, title="Tidak bisa diubah")
     try:
-        await db(store.set_agent_status, agent_id, status, actor(request))
+        await run_sync(store.set_agent_status, agent_id, status, actor(request))
     except SelfDecisionError:
         return render(request, "bad_request.html", status=409, title="Lamaran Anda sendiri diputuskan petugas lain")
     raise web.HTTPSeeOther("/agen?ok=agent")
@@ -273,11 +270,11 @@ async def agent_status(request: web.Request) -> web.StreamResponse:
 
 async def agent_qr(request: web.Request) -> web.Response:
     store = request.app[STORE]
-    agent = await db(store.get_agent, int(request.match_info["id"]))
+    agent = await run_sync(store.get_agent, int(request.match_info["id"]))
     username = await bot_username(request.app)
     if agent is None or not agent.is_active or not username:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
-    png = await db(qr_png, agent_link(username, agent.code), f"Agen Perisai · {agent.code}")
+    png = await run_sync(qr_png, agent_link(username, agent.code), f"Agen Perisai · {agent.code}")
     return web.Response(body=png, content_type="image/png",
                         headers={"Content-Disposition": f'inline; filename="agen-perisai-{agent.code}.png"'})
 
@@ -318,7 +315,7 @@ async def funnel_page(request: web.Request) -> web.Response:
     def query():
         return store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until)
 
-    total, rows = await db(query)
+    total, rows = await run_sync(query)
     if group == "week":
         rows = sorted(rows, key=lambda r: (r.group is None, str(r.group)), reverse=True)
     peak = max([getattr(r, s) for r in rows for s, _ in STAGES] + [1])
@@ -407,7 +404,7 @@ async def gn_page(request: web.Request) -> web.Response:
         requests = store.list_leads(type="sponsorship_request", status=OPEN_STATUSES, limit=500, oldest_first=True)
         return offers, requests
 
-    offers, requests = await db(query)
+    offers, requests = await run_sync(query)
     regions: Dict[str, Dict[str, List]] = {}
     for lead in offers:
         regions.setdefault(lead.sponsor_regency or lead.regency or "", {"offers": [], "requests": []})["offers"] \
@@ -432,7 +429,7 @@ async def staff_page(request: web.Request) -> web.Response:
     denied = _admin_only(request)
     if denied is not None:
         return denied
-    users = await db(request.app[STORE].list_staff)
+    users = await run_sync(request.app[STORE].list_staff)
     return render(request, "staff.html", section="staff", title="Petugas", users=users)
 
 
@@ -446,7 +443,7 @@ async def staff_add(request: web.Request) -> web.StreamResponse:
     name = " ".join((form.get("name") or "").split())[:200] or None
     if not re.fullmatch(r"\d{1,15}", tid) or role not in ("staff", "admin"):
         return render(request, "bad_request.html", status=400, title="Permintaan tidak valid")
-    await db(request.app[STORE].add_staff, int(tid), name, role, actor(request))
+    await run_sync(request.app[STORE].add_staff, int(tid), name, role, actor(request))
     raise web.HTTPSeeOther("/petugas?ok=staff")
 
 
@@ -460,7 +457,7 @@ async def staff_active(request: web.Request) -> web.StreamResponse:
     if tid == request["staff"].telegram_user_id and not active:
         return render(request, "bad_request.html", status=400, title="Tidak bisa mencabut akses sendiri")
     try:
-        await db(request.app[STORE].set_staff_active, tid, active, actor(request))
+        await run_sync(request.app[STORE].set_staff_active, tid, active, actor(request))
     except NotFound:
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     raise web.HTTPSeeOther("/petugas?ok=staff")

@@ -41,12 +41,12 @@ def main(argv: List[str] | None = None) -> int:
 
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["httpx"])  # its log lines contain the bot token
     from lingkar.identity import install_log_filter
-    from lingkar.store import get_store
+    from lingkar.store import open_store
 
     from .notifier import Notifier
 
     install_log_filter()
-    store = get_store()
+    store = open_store()
     if settings.admin_telegram_id is not None:
         store.ensure_admin(settings.admin_telegram_id)
     notifier = Notifier(store, settings)

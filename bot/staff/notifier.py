@@ -44,6 +44,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from lingkar.store import OPEN_STATUSES, OutboxEvent, Store
+from lingkar.store.aio import run_sync
 
 from ..agents import texts as agent_texts
 from ..agents.kit import send_kit
@@ -160,12 +161,12 @@ class Notifier:
     # ---- one round -------------------------------------------------------------------------------
     async def step(self) -> bool:
         """Deliver one batch of outbox events and the daily reminder if due. True if there may be more."""
-        events = await asyncio.to_thread(self.store.claim_outbox, self.consumer, 10, self.settings.lease, TOPICS)
+        events = await run_sync(self.store.claim_outbox, self.consumer, 10, self.settings.lease, TOPICS)
         for i, event in enumerate(events):
             ok = await self._deliver(event)
             if not ok:  # Telegram is unreachable or throttling: hand back the rest, try again later
                 for rest in events[i + 1:]:
-                    await asyncio.to_thread(self.store.release_outbox, rest.id, self.consumer)
+                    await run_sync(self.store.release_outbox, rest.id, self.consumer)
                 return False
         self.backoff = 0.0
         await self.remind_if_due()
@@ -173,7 +174,7 @@ class Notifier:
         return len(events) == 10
 
     async def _deliver(self, event: OutboxEvent) -> bool:
-        if await asyncio.to_thread(self._over_cap, event):
+        if await run_sync(self._over_cap, event):
             return True
         handler = self._handlers.get(event.topic)
         try:
@@ -182,7 +183,7 @@ class Notifier:
         except Undeliverable as exc:
             log.info("outbox %s (%s): recipient unreachable (%s); dropped", event.id, event.topic, exc)
         except RetryAfter as exc:
-            await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+            await run_sync(self.store.release_outbox, event.id, self.consumer)
             self.backoff = float(exc.retry_after if isinstance(exc.retry_after, (int, float))
                                  else exc.retry_after.total_seconds()) + 0.5
             log.warning("Telegram asks to wait %.0fs; outbox %s released", self.backoff, event.id)
@@ -190,7 +191,7 @@ class Notifier:
         except (NetworkError, TimedOut) as exc:
             if isinstance(exc, BadRequest):  # a BadRequest is a NetworkError subclass in PTB
                 return await self._failed(event, exc)
-            await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+            await run_sync(self.store.release_outbox, event.id, self.consumer)
             self.failures += 1
             self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
             log.warning("Bot API unreachable (%s); outbox %s released, retry in %.0fs", exc, event.id, self.backoff)
@@ -229,7 +230,7 @@ class Notifier:
         delay = 0.5
         while True:
             try:
-                return await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+                return await run_sync(self.store.ack_outbox, event.id, self.consumer)
             except Exception as exc:
                 if time.monotonic() + delay > deadline:
                     raise
@@ -249,11 +250,11 @@ class Notifier:
                 await self.bot.send_message(self.settings.staff_chat_id,
                                             f"⚠️ Ada pemberitahuan ({event.topic} #{ref}) yang gagal ditampilkan. "
                                             "Silakan cek di dasbor.")
-                await asyncio.to_thread(self.store.ack_outbox, event.id, self.consumer)
+                await run_sync(self.store.ack_outbox, event.id, self.consumer)
                 return True
             except TelegramError as again:
                 log.error("fallback for outbox %s failed too: %s", event.id, again)
-        await asyncio.to_thread(self.store.release_outbox, event.id, self.consumer)
+        await run_sync(self.store.release_outbox, event.id, self.consumer)
         self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
         return False
 
@@ -280,13 +281,13 @@ class Notifier:
 
     # ---- topics ----------------------------------------------------------------------------------
     async def _lead_created(self, event: OutboxEvent) -> None:
-        lead = await asyncio.to_thread(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
+        lead = await run_sync(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
         if lead is None:
             return  # the person deleted their data meanwhile
-        agent = await asyncio.to_thread(self.store.agent_by_code, lead.referral) if lead.referral else None
+        agent = await run_sync(self.store.agent_by_code, lead.referral) if lead.referral else None
         hint = None
         if lead.type in ("sponsorship_request", "sponsor_offer"):
-            hint = await asyncio.to_thread(self._gn_hint, lead)
+            hint = await run_sync(self._gn_hint, lead)
         text = cards.lead_card(lead, agent=agent, hint=hint, now=self.store.now())
         await self._record(await self._to_staff(text, cards.lead_keyboard(lead)), lead_id=lead.id)
 
@@ -302,7 +303,7 @@ class Notifier:
         return cards.gn_hint(lead, 0, requests)
 
     async def _lead_updated(self, event: OutboxEvent) -> None:
-        lead = await asyncio.to_thread(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
+        lead = await run_sync(self.store.get_lead, event.lead_id or event.payload.get("lead_id"), False)
         if lead is None:
             return
         fields = [f for f in event.payload.get("fields", []) if f != "consent_version"]
@@ -311,20 +312,20 @@ class Notifier:
         await self._to_staff(cards.lead_updated(lead.id, fields), markup)
 
     async def _handoff(self, event: OutboxEvent) -> None:
-        h = await asyncio.to_thread(self.store.get_handoff, event.handoff_id or event.payload.get("handoff_id"))
+        h = await run_sync(self.store.get_handoff, event.handoff_id or event.payload.get("handoff_id"))
         if h is None or h.status != "open":
             return
         await self._record(await self._to_staff(cards.handoff_card(h), cards.handoff_keyboard(h)), handoff_id=h.id)
 
     async def _agent_applied(self, event: OutboxEvent) -> None:
-        agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
+        agent = await run_sync(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
         if agent is None or agent.status != "applied" or not agent.name:
             return  # decided already, or the applicant deleted their data
         await self._record(await self._to_staff(cards.agent_card(agent), cards.agent_keyboard(agent)),
                            agent_id=agent.id)
 
     async def _agent_status(self, event: OutboxEvent) -> None:
-        agent = await asyncio.to_thread(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
+        agent = await run_sync(self.store.get_agent, event.agent_id or event.payload.get("agent_id"))
         to = event.payload.get("to")
         if agent is None or not agent.telegram_user_id or agent.status != to:
             return  # gone, anonymised, or decided otherwise since: this news is stale
@@ -353,7 +354,7 @@ class Notifier:
         chat_id = self.settings.staff_chat_id
         for attempt in (1, 2):
             try:
-                await asyncio.to_thread(self.store.record_card, chat_id, message_id, **about)
+                await run_sync(self.store.record_card, chat_id, message_id, **about)
                 return
             except Exception as exc:
                 log.error("card %s in the staff chat not recorded (attempt %d): %s", message_id, attempt,
@@ -381,7 +382,7 @@ class Notifier:
             return None
         self._retention_due = now + dt.timedelta(seconds=self.retention_interval)
         try:
-            counts = await asyncio.to_thread(self.store.prune_retention)
+            counts = await run_sync(self.store.prune_retention)
         except Exception as exc:
             log.error("retention job failed: %s: %s", type(exc).__name__, exc)
             return None
@@ -404,12 +405,12 @@ class Notifier:
         if self._pending_reminder != key:
             if local.hour < self.settings.reminder_hour or self._reminder_settled == key:
                 return False
-            if not await asyncio.to_thread(self.store.run_once, key):
+            if not await run_sync(self.store.run_once, key):
                 self._reminder_settled = key  # another notifier has it: do not ask again today
                 return False
             self._pending_reminder = key
         hours = self.settings.stale_hours
-        leads, total = await asyncio.to_thread(self._stale, hours)
+        leads, total = await run_sync(self._stale, hours)
         try:
             if leads:
                 message_id = await self._to_staff(cards.reminder(leads, total, hours, now))

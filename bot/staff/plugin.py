@@ -26,7 +26,6 @@ the link they came through) and makes the adapter check referral codes against a
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
@@ -47,9 +46,10 @@ from lingkar.store import (
     SelfDecisionError,
     StaffUser,
     Store,
-    get_store,
     normalize_reference,
+    open_store,
 )
+from lingkar.store.aio import run_sync
 
 from ..agents.plugin import AgentPlugin
 from ..config import StaffSettings
@@ -68,7 +68,7 @@ def actor_of(user_id: int) -> str:
 async def found(write: Callable[..., Any], *args: Any) -> bool:
     """Run a store write off the event loop: True when done, False when what it changes does not exist."""
     try:
-        await asyncio.to_thread(write, *args)
+        await run_sync(write, *args)
         return True
     except NotFound:
         return False
@@ -122,7 +122,7 @@ class StaffPlugin(StorePlugin):
     async def setup(self, ctx: PluginContext) -> None:
         await self.open(ctx)
         if self.settings.admin_telegram_id is not None:
-            await asyncio.to_thread(self.store.ensure_admin, self.settings.admin_telegram_id)
+            await run_sync(self.store.ensure_admin, self.settings.admin_telegram_id)
         place = StaffPlace(self.settings.staff_chat_id)
         for name, callback in (("leads", self.cmd_leads), ("lead", self.cmd_lead), ("catat", self.cmd_note),
                                ("sponsor", self.cmd_gn), ("dasbor", self.cmd_dashboard), ("staf", self.cmd_staff)):
@@ -139,7 +139,7 @@ class StaffPlugin(StorePlugin):
         ctx.add_health_check("staff_store", self.health)
 
     async def health(self) -> Dict[str, Any]:
-        pending = await asyncio.to_thread(self.store.outbox_pending)
+        pending = await run_sync(self.store.outbox_pending)
         return {"outbox_pending": pending}
 
     # ---- shared helpers ---------------------------------------------------------------------------
@@ -147,7 +147,7 @@ class StaffPlugin(StorePlugin):
         """The active staff user, read from the database on every call (revocation works at once)."""
         if user_id is None:
             return None
-        s = await asyncio.to_thread(self.store.staff_by_telegram_id, user_id)
+        s = await run_sync(self.store.staff_by_telegram_id, user_id)
         return s if s is not None and s.active and s.role in STAFF_ROLES else None
 
     async def button_staff(self, update: Update) -> StaffUser | None:
@@ -161,10 +161,10 @@ class StaffPlugin(StorePlugin):
         return staff
 
     async def staff_names(self) -> Dict[int, StaffUser]:
-        return cards.staff_index(await asyncio.to_thread(self.store.list_staff))
+        return cards.staff_index(await run_sync(self.store.list_staff))
 
     async def known_code(self, code: str) -> bool:
-        agent = await asyncio.to_thread(self.store.agent_by_code, code)
+        agent = await run_sync(self.store.agent_by_code, code)
         return bool(agent and agent.is_active)
 
     async def reply(self, update: Update, html_text: str, markup: Dict[str, Any] | None = None) -> None:
@@ -229,7 +229,7 @@ class StaffPlugin(StorePlugin):
 
         async def record() -> int | None:
             try:
-                return await asyncio.to_thread(go)
+                return await run_sync(go)
             except Exception as exc:  # a metric must never cost the worker their answer
                 log.warning("chat_started for user %s not recorded: %s", user.id, exc)
                 return None
@@ -248,7 +248,7 @@ class StaffPlugin(StorePlugin):
         def query() -> Tuple[List, int]:
             return (self.store.list_leads(limit=LIST_LIMIT, **filters_), self.store.count_leads(**filters_))
 
-        leads, total = await asyncio.to_thread(query)
+        leads, total = await run_sync(query)
         await self.reply(update, cards.lead_list(leads, total, self.store.now(), described))
 
     def parse_lead_filters(self, args: List[str]) -> Tuple[Dict[str, Any], str]:
@@ -316,21 +316,21 @@ class StaffPlugin(StorePlugin):
             return await self.show_lead(update, int(typed.lstrip("#")))
         if normalize_reference(typed) is None:  # neither an id nor a reference (LK-7K2M9Q) the worker was given
             return await self.reply(update, cards.e(texts.LEAD_USAGE))
-        lead = await asyncio.to_thread(self.store.get_lead_by_reference, typed, False)
+        lead = await run_sync(self.store.get_lead_by_reference, typed, False)
         if lead is None:
             return await self.reply(update, cards.e(texts.NOT_FOUND))
         await self.show_lead(update, lead.id)
 
     async def show_lead(self, update: Update, lead_id: int) -> None:
-        lead = await asyncio.to_thread(self.store.get_lead, lead_id)
+        lead = await run_sync(self.store.get_lead, lead_id)
         if lead is None:
             return await self.reply(update, cards.e(texts.NOT_FOUND))
-        agent = await asyncio.to_thread(self.store.agent_by_code, lead.referral) if lead.referral else None
+        agent = await run_sync(self.store.agent_by_code, lead.referral) if lead.referral else None
         text = cards.lead_card(lead, agent=agent, staff=await self.staff_names(), history=True, now=self.store.now())
         chat_id = update.effective_chat.id
         message_id = await self.ctx.send_text(chat_id, text, markup=cards.lead_keyboard(lead), html=True)
         if message_id:  # shown on request is a copy too: "hapus data saya" edits it like the posted card
-            await once(f"card:{lead.id}", lambda: asyncio.to_thread(self.store.record_card, chat_id, message_id,
+            await once(f"card:{lead.id}", lambda: run_sync(self.store.record_card, chat_id, message_id,
                                                                      lead_id=lead.id))
 
     async def cmd_gn(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -342,7 +342,7 @@ class StaffPlugin(StorePlugin):
                     self.store.list_leads(type="sponsorship_request", status=OPEN_STATUSES, limit=100,
                                           oldest_first=True))
 
-        offers, requests = await asyncio.to_thread(query)
+        offers, requests = await run_sync(query)
         await self.reply(update, cards.gn_overview(offers, requests, self.store.now()))
 
     # ---- notes -----------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ class StaffPlugin(StorePlugin):
                     return {"ok": False, "said": texts.CLAIMED_BY_OTHER.format(who=cards.actor_name(exc.claimed_by,
                                                                                                    names))}
 
-            return await asyncio.to_thread(go)
+            return await run_sync(go)
 
         result = await once("write", write)
         await self.answer(update, result["said"], alert=not result["ok"])
@@ -428,10 +428,10 @@ class StaffPlugin(StorePlugin):
         msg = update.callback_query.message
         if msg is None or cards.lead_id_in(getattr(msg, "text", None)) != lead_id:
             return
-        lead = await asyncio.to_thread(self.store.get_lead, lead_id, False)
+        lead = await run_sync(self.store.get_lead, lead_id, False)
         if lead is None:
             return
-        agent = await asyncio.to_thread(self.store.agent_by_code, lead.referral) if lead.referral else None
+        agent = await run_sync(self.store.agent_by_code, lead.referral) if lead.referral else None
         text = cards.lead_card(lead, agent=agent, staff=await self.staff_names(), footer=footer)
         await self.edit(update, text, cards.lead_keyboard(lead))
 
@@ -481,11 +481,11 @@ class StaffPlugin(StorePlugin):
                 verb = "disetujui" if status == "approved" else "ditolak"
                 return {"ok": True, "said": f"Agen #{agent_id} {verb}."}
 
-            return await asyncio.to_thread(go)
+            return await run_sync(go)
 
         result = await once("write", write)
         await self.answer(update, result["said"], alert=not result["ok"])
-        agent = await asyncio.to_thread(self.store.get_agent, agent_id)
+        agent = await run_sync(self.store.get_agent, agent_id)
         if agent is not None and q.message is not None:
             footer = cards.done_line(f"{result['said']} — {staff.name or q.from_user.first_name}, "
                                      f"{cards.when(self.store.now())}") if result["ok"] else None
@@ -507,7 +507,7 @@ class StaffPlugin(StorePlugin):
         who = staff.name or q.from_user.first_name or "petugas"
         said = texts.HANDOFF_DONE.format(id=hid, who=who) if ok else texts.NOT_FOUND
         await self.answer(update, said)
-        h = await asyncio.to_thread(self.store.get_handoff, hid)
+        h = await run_sync(self.store.get_handoff, hid)
         if h is not None:
             await self.edit(update, cards.handoff_card(h, footer=cards.done_line(said)), None)
 
@@ -518,7 +518,7 @@ class StaffPlugin(StorePlugin):
             return await self.refuse(update)
         if update.effective_chat.type != "private":
             return await self.reply(update, cards.e(texts.DASHBOARD_PRIVATE_ONLY))
-        token = await asyncio.to_thread(auth.create_login_token, self.store, user.id, self.settings.login_ttl)
+        token = await run_sync(auth.create_login_token, self.store, user.id, self.settings.login_ttl)
         url = f"{self.settings.base_url}/masuk?t={token}"
         minutes = max(1, self.settings.login_ttl // 60)
         log.info("dashboard sign-in link sent to staff %s", user.id)
@@ -531,7 +531,7 @@ class StaffPlugin(StorePlugin):
         args = context.args or []
         actor = actor_of(update.effective_user.id)
         if not args:
-            users = await asyncio.to_thread(self.store.list_staff)
+            users = await run_sync(self.store.list_staff)
             lines = ["<b>Petugas</b>"] + [
                 f"• {cards.e(u.name or '-')} · {u.telegram_user_id} · {u.role}" + ("" if u.active else " · nonaktif")
                 for u in users]
@@ -541,11 +541,11 @@ class StaffPlugin(StorePlugin):
             tid = int(args[1])
             role = "staff"
             rest = args[2:]
-            if rest and rest[0].lower() in ("admin", "staff", "staf"):
-                role = "admin" if rest[0].lower() == "admin" else "staff"
+            if rest and rest[0].lower() in (*STAFF_ROLES, "staf"):  # "staf": the Indonesian spelling
+                role = "staff" if rest[0].lower() == "staf" else rest[0].lower()
                 rest = rest[1:]
             name = " ".join(rest) or None
-            user = await once("write", lambda: asyncio.to_thread(
+            user = await once("write", lambda: run_sync(
                 lambda: self.store.add_staff(tid, name, role, actor=actor).to_dict()))
             return await self.reply(update, cards.e(texts.STAFF_ADDED.format(name=user.get("name") or "-", id=tid,
                                                                              role=role)))
@@ -564,7 +564,11 @@ class StaffPlugin(StorePlugin):
 
 def setup(ctx: PluginContext):
     """``TELEGRAM_PLUGINS=bot.staff.plugin:setup`` (settings from the environment, the store from DATABASE_URL)."""
-    return StaffPlugin().setup(ctx)
+
+    async def staff() -> None:
+        await StaffPlugin(await run_sync(open_store), StaffSettings.from_env()).setup(ctx)
+
+    return staff()
 
 
 def staff_and_agents(store: Store, settings: StaffSettings) -> Callable[[PluginContext], Awaitable[None]]:
@@ -580,7 +584,7 @@ def setup_all(ctx: PluginContext):
     """Staff and agent features together: ``TELEGRAM_PLUGINS=bot.staff.plugin:setup_all``."""
 
     async def both() -> None:
-        store = await asyncio.to_thread(get_store)
+        store = await run_sync(open_store)
         await staff_and_agents(store, StaffSettings.from_env())(ctx)
 
     return both()

@@ -30,6 +30,7 @@ class Regency:
     towns: Tuple[str, ...]
 
 
+#: The worker categories (the one list: the calculator and the occupation lexicon use it).
 CATEGORIES = ("PU", "BPU", "JAKON", "PMI")
 
 

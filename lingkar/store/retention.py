@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Dict
 
 from sqlalchemy import delete, select
 
+from lingkar.store.base import Repository
 from lingkar.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,3 +74,12 @@ def prune(store: Store, days: float | None = None) -> Dict[str, int]:
             counts["cards"] += store._redact_cards(conn, "retention", handoff_ids=hids)
             counts["handoffs"] = len(hids)
     return counts
+
+
+class RetentionRepository(Repository):
+    """The retention job (mixed into :class:`lingkar.store.Store`)."""
+
+    def prune_retention(self, days: float | None = None) -> Dict[str, int]:
+        """Delete leads closed longer than ``days`` (default ``LEAD_RETENTION_DAYS``, 365) and closed
+        handoffs as old; see :mod:`lingkar.store.retention`. Funnel counts stay the same."""
+        return prune(self, days)

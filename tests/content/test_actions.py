@@ -17,7 +17,7 @@ from actions.answers import (
     clarify_message,
     close_topics,
 )
-from lingkar.store.store import Store
+from lingkar.store import Store, provide
 from lingkar.texts import get_answers
 
 from .helpers import domain_intents
@@ -141,7 +141,8 @@ async def test_handoff_tells_how_and_records_the_request(store):
               {"event": "action", "name": "action_answer"}]
     t = tracker("human_handoff", metadata={"channel": "telegram", "referral": "ag_k7"}, events=before,
                 sender="tg-42")
-    messages, _ = await run(ActionHumanHandoff(lambda: store), t)
+    provide(store)  # what bot.action_server does with its store
+    messages, _ = await run(ActionHumanHandoff(), t)
     assert messages[0]["text"] == get_answers().render("human_handoff", TODAY).text
     assert "call center 175" in messages[0]["text"]
     assert messages[1]["text"] == "Permintaan Anda sudah kami catat untuk petugas kantor cabang."
@@ -151,20 +152,18 @@ async def test_handoff_tells_how_and_records_the_request(store):
 
 
 async def test_repeated_handoff_requests_update_the_one_open_request(store):
+    provide(store)
     for _ in range(3):
-        messages, _ = await run(ActionHumanHandoff(lambda: store), tracker("human_handoff", sender="tg-43"))
+        messages, _ = await run(ActionHumanHandoff(), tracker("human_handoff", sender="tg-43"))
         assert messages[1]["text"] == "Permintaan Anda sudah kami catat untuk petugas kantor cabang."
     assert len(store.list_handoffs()) == 1
     assert store.outbox_pending(topics="handoff.requested") == 1     # the staff group is told once
 
 
 async def test_handoff_without_a_store_still_gives_the_contacts_and_claims_nothing():
-    def unreachable():  # a real PostgreSQL URL on a port where nothing listens
-        s = Store("postgresql://postgres@127.0.0.1:1/lingkar_none")
-        s.migrate()
-        return s
-
-    messages, _ = await run(ActionHumanHandoff(unreachable), tracker("human_handoff"))
+    # a real PostgreSQL URL on a port where nothing listens, migrated on first use as the action server's store is
+    provide(Store("postgresql://postgres@127.0.0.1:1/lingkar_none"), migrate=True)
+    messages, _ = await run(ActionHumanHandoff(), tracker("human_handoff"))
     assert len(messages) == 1 and "call center 175" in messages[0]["text"]
     assert "dicatat" not in messages[0]["text"]
 
@@ -178,7 +177,8 @@ async def test_a_failed_handoff_is_logged_without_the_query_and_its_parameters(t
     with sqlite3.connect(path) as conn:  # the insert fails inside SQLAlchemy, with the parameters in its message
         conn.execute("DROP TABLE handoffs")
     try:
-        messages, _ = await run(ActionHumanHandoff(lambda: s), tracker("human_handoff", sender="tg-77001234"))
+        provide(s)
+        messages, _ = await run(ActionHumanHandoff(), tracker("human_handoff", sender="tg-77001234"))
     finally:
         s.dispose()
     assert len(messages) == 1 and "dicatat" not in messages[0]["text"]

@@ -1,7 +1,7 @@
 """Fixtures for the eligibility check, the lead forms and the worker's own data.
 
 * ``frozen_today``: the actions' "today" is 2026-11-24 (LINGKAR_TODAY, read at call time by lingkar/clock.py).
-* ``db``: the lead store the actions use (``DATABASE_URL``), parametrised: a SQLite file and a throw-away
+* ``db``: the lead store the actions use (``lingkar.store.provide``), parametrised: a SQLite file and a throw-away
   PostgreSQL database (tests/fixtures_db.py: FAIL if PostgreSQL is installed but down, loud SKIP if it is not
   installed); ``pg_databases`` makes more (tests/eligibility/test_rest_e2e.py).
 * ``turn()`` / ``run()``: trackers as Rasa's form action and processor build them (``Tracker.from_dict``), and
@@ -18,7 +18,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from lingkar.store import Store, get_store
+from lingkar.store import Store, open_store, provide
 from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url, sqlite_file_url  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,17 +34,19 @@ def frozen_today(monkeypatch):
 
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path, monkeypatch) -> Store:
-    """The store the actions write to (DATABASE_URL), empty; returned for the test's own checks."""
-    url = fresh_db_url(request, tmp_path, migrate=False)  # get_store migrates
-    monkeypatch.setenv("DATABASE_URL", url)
-    return get_store(url)
+    """The store the actions write to (registered as the action server does), empty; returned for the test's own
+    checks."""
+    url = fresh_db_url(request, tmp_path, migrate=False)  # open_store migrates
+    store = provide(open_store(url))
+    yield store
+    store.dispose()
 
 
 @pytest.fixture
 def sqlite_db(tmp_path, monkeypatch) -> Store:
-    url = sqlite_file_url(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    return get_store(url)
+    store = provide(open_store(sqlite_file_url(tmp_path)))
+    yield store
+    store.dispose()
 
 
 # ------------------------------------------------------------------------------------------------ trackers

@@ -16,6 +16,7 @@ from actions.eligibility import (
 from actions.forms import MAX_FAILURES, SKIPPED
 from actions.leads import ValidateLeadForm
 from lingkar.eligibility import read_facts, resolve_occupation
+from lingkar.store import Store, provide
 
 from .conftest import TELEGRAM_META, buttons_of, run, texts_of, turn
 
@@ -361,7 +362,7 @@ async def test_result_for_an_agent_link_names_the_agent(sqlite_db):
 
 
 async def test_result_without_a_store_still_answers(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/nowhere")
+    provide(Store("postgresql://nobody@127.0.0.1:9/nowhere"), migrate=True)
     slots = {"occupation": "petani", "age": 40, "income": 1_000_000, "regency": "Kota Kendari"}
     msgs, set_, _ = await run(ActionEligibilityResult(), turn("x", slots=slots))
     assert "pekerja mandiri" in texts_of(msgs) and set_["eligibility"]["category"] == "BPU"

@@ -25,6 +25,7 @@ from actions.leads import (
     ValidateSponsorForm,
     read_count,
 )
+from lingkar.store import Store, current, provide
 
 from .conftest import TELEGRAM_META, buttons_of, run, texts_of, turn
 
@@ -266,18 +267,16 @@ async def test_cancel_drops_the_unfinished_answers():
 
 
 async def test_store_down_keeps_the_answers_and_retry_saves_them(monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/lingkar_nowhere")
+    provide(Store("postgresql://nobody@127.0.0.1:9/lingkar_nowhere"), migrate=True)
     slots = filled()
     msgs, set_, _ = await submit(slots)
     assert "belum tersimpan" in texts_of(msgs) and set_ == {"lead_pending": True}
     assert "/affirm" in [b["payload"] for b in buttons_of(msgs)]
     url = f"sqlite:///{tmp_path / 'back.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
+    provide(Store(url), migrate=True)
     msgs, set_, _ = await run(ActionSubmitLead(), turn("coba lagi", "affirm", slots=dict(slots, lead_pending=True)))
     assert "sudah kami catat" in texts_of(msgs) and set_["lead_pending"] is None
-    from lingkar.store import get_store
-
-    assert get_store(url).count_leads() == 1
+    assert current().count_leads() == 1
 
 
 async def test_yes_after_a_saved_lead_is_just_a_yes(sqlite_db):
@@ -422,7 +421,7 @@ async def test_names_as_people_write_them(text, name):
 
 async def test_store_errors_are_logged_without_personal_data(monkeypatch, caplog, tmp_path):
     caplog.set_level(logging.INFO)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/lingkar_nowhere")
+    provide(Store("postgresql://nobody@127.0.0.1:9/lingkar_nowhere"), migrate=True)
     await submit(filled(name="Wa Ode Rahasia"))
     assert "lead not saved" in caplog.text
     assert "Wa Ode Rahasia" not in caplog.text and "81234567890" not in caplog.text and NIK not in caplog.text

@@ -13,7 +13,7 @@ from lingkar.store import (
     LeadValidationError,
     NotFound,
     Store,
-    get_store,
+    current,
 )
 from lingkar.store import migrate as m
 from lingkar.store.models import audit_log, lead_status_history, leads, metric_events, outbox
@@ -481,12 +481,12 @@ def test_sqlite_connection_settings(tmp_path):
         s.dispose()
 
 
-def test_get_store_uses_database_url_once(tmp_path, monkeypatch):
+def test_current_store_without_a_provided_one_uses_database_url_once(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'var' / 'lingkar.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    s = get_store()
+    s = current()
     try:
-        assert s is get_store() and s.url == url
+        assert s is current() and s.url == url
         assert (tmp_path / "var" / "lingkar.db").exists()
         assert s.current_revision() == m.head_revision()  # migrated to the newest revision
         with s.engine.connect() as conn:
