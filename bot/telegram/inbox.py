@@ -9,7 +9,9 @@ Two backends with the same interface:
 The inbox contract: :meth:`Inbox.put` returns only after the update is durable (and says whether it was
 new: the same ``update_id`` is accepted once, also across restarts, for ``DEDUPE_TTL`` seconds —
 Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Inbox.ack`;
-after a crash, :meth:`Inbox.fetch` hands out the pending entries again.
+after a crash, :meth:`Inbox.fetch` hands out the pending entries again. If Redis comes back without its data,
+each adapter stores again the updates it stored that no consumer had claimed yet (held in memory, at most
+``HELD_MAX``; see docs/telegram.md, "Delivery guarantee").
 
 Expired state (finished updates past ``DEDUPE_TTL``, callback payloads unused for ``PAYLOAD_TTL``, flags past
 their TTL) goes by itself in Redis; the SQLite backend sweeps it when it opens and then every
