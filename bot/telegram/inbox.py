@@ -9,7 +9,9 @@ Two backends with the same interface:
 The inbox contract: :meth:`Inbox.put` returns only after the update is durable (and says whether it was
 new: the same ``update_id`` is accepted once, also across restarts, for ``DEDUPE_TTL`` seconds —
 Telegram keeps undelivered updates for at most 24 hours). Entries stay pending until :meth:`Inbox.ack`;
-after a crash, :meth:`Inbox.fetch` hands out the pending entries again.
+after a crash, :meth:`Inbox.fetch` hands out the pending entries again. If Redis comes back without its data,
+each adapter stores again the updates it stored that no consumer had claimed yet (held in memory, at most
+``HELD_MAX``; see docs/telegram.md, "Delivery guarantee").
 
 Expired state (finished updates past ``DEDUPE_TTL``, callback payloads unused for ``PAYLOAD_TTL``, flags past
 their TTL) goes by itself in Redis; the SQLite backend sweeps it when it opens and then every
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -34,6 +37,7 @@ DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after i
 PROGRESS_TTL = 3 * 24 * 3600        # seconds progress of an unfinished update is kept (Redis)
 PAYLOAD_TTL = 180 * 24 * 3600       # seconds a mapped callback payload stays valid after its last use
 RECLAIM_IDLE_MS = 5 * 60 * 1000     # Redis: entries of another consumer idle this long are taken over
+HELD_MAX = 10_000                   # Redis: stored-but-unclaimed updates an adapter keeps in memory (wipe replay)
 PRUNE_INTERVAL = 3600.0             # SQLite: seconds between two sweeps of expired state while running
 
 
@@ -326,6 +330,11 @@ return false
 STALE_HEAD_S = 10 * 60   # a chat's oldest update unfinished this long (its replica died) no longer blocks it
 
 
+def _sid(ref: str) -> tuple:
+    ms, _, seq = ref.partition("-")
+    return int(ms), int(seq or 0)
+
+
 class RedisInbox(Inbox):
     """Redis backend: stream + consumer group inbox; safe for several adapter replicas."""
 
@@ -337,6 +346,10 @@ class RedisInbox(Inbox):
         self.r = None
         self._own_pending_done = False
         self._last_reclaim = 0.0
+        # Updates this process stored and no consumer has claimed yet: update_id -> (stream id, chat, raw
+        # JSON), in arrival order, at most HELD_MAX. If Redis comes back empty they are stored again.
+        self._held: Dict[int, tuple] = {}
+        self._epoch: str | None = None
 
     def k(self, *parts: Any) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
@@ -349,6 +362,9 @@ class RedisInbox(Inbox):
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+        # A marker created with the group: when it is gone or changed, Redis lost its data since we looked.
+        await self.r.set(self.k("epoch"), os.urandom(8).hex(), nx=True)
+        self._epoch = await self.r.get(self.k("epoch"))
 
     async def open(self) -> None:
         import redis.asyncio as aioredis
@@ -367,14 +383,61 @@ class RedisInbox(Inbox):
 
     # inbox ----------------------------------------------------------------------------------
     async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
-        res = await self._put(keys=[self.k("seen", update_id), self.k("inbox"), self.k("chat", chat_key)],
-                              args=[DEDUPE_TTL, update_id, chat_key, json.dumps(raw, ensure_ascii=False),
-                                    repr(time.time())])
-        return bool(res)
+        payload = json.dumps(raw, ensure_ascii=False)
+        ref = await self._store(update_id, chat_key, payload)
+        if ref:
+            if len(self._held) >= HELD_MAX:
+                dropped = next(iter(self._held))
+                del self._held[dropped]
+                log.warning("inbox: more than %d unclaimed updates held for a Redis wipe; update %s no longer",
+                            HELD_MAX, dropped)
+            self._held[update_id] = (ref, chat_key, payload)
+        return bool(ref)
+
+    async def _store(self, update_id: int, chat_key: str, payload: str) -> str | None:
+        return await self._put(keys=[self.k("seen", update_id), self.k("inbox"), self.k("chat", chat_key)],
+                               args=[DEDUPE_TTL, update_id, chat_key, payload, repr(time.time())])
+
+    async def _replay_held(self) -> None:
+        """Redis lost its data: store again, in arrival order, what this process stored and nobody claimed.
+        An update whose de-duplication key exists already (stored again since) is skipped."""
+        again = 0
+        for uid, (_ref, chat_key, payload) in list(self._held.items()):
+            ref = await self._store(uid, chat_key, payload)
+            if ref and uid in self._held:
+                self._held[uid] = (ref, chat_key, payload)
+                again += 1
+        if again:
+            log.error("inbox: Redis lost its data; %d unclaimed update(s) held by this adapter stored again", again)
+
+    async def _check_held(self) -> None:
+        """Forget held updates that a consumer (of any replica) has claimed; replay them if Redis was wiped."""
+        from redis.exceptions import ResponseError
+
+        pipe = self.r.pipeline(transaction=False)
+        pipe.get(self.k("epoch"))
+        pipe.xinfo_groups(self.k("inbox"))
+        epoch, groups = await pipe.execute(raise_on_error=False)
+        if isinstance(epoch, ResponseError) or epoch != self._epoch:
+            await self._recover()
+            return
+        g = next((g for g in groups if g["name"] == self.GROUP), None) if isinstance(groups, list) else None
+        if g is not None:
+            delivered = _sid(g.get("last-delivered-id") or "0-0")
+            for uid in [u for u, (ref, _, _) in self._held.items() if _sid(ref) <= delivered]:
+                del self._held[uid]
+
+    async def _recover(self) -> None:
+        log.error("inbox: the consumer group is gone (Redis lost its data?): creating it again")
+        await self._ensure_group()
+        self._own_pending_done = False
+        await self._replay_held()
 
     def _entries(self, items) -> List[Entry]:
         out = []
         for sid, f in items or []:
+            if f and int(f["u"]) in self._held:   # claimed by our consumer: in flight, no replay any more
+                del self._held[int(f["u"])]
             if not f:  # deleted while pending: nothing left to do but ack
                 out.append(Entry(sid, -1, "", {}, time.time()))
                 continue
@@ -383,8 +446,9 @@ class RedisInbox(Inbox):
 
     async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
         """Our own pending entries first (after a restart), now and then those of a dead replica, then new ones.
-        If Redis lost its data (restarted without persistence) the consumer group is created again, so the
-        updates stored since are read (those stored before are gone with the data)."""
+        If Redis lost its data (restarted without persistence: NOGROUP, or the ``epoch`` marker gone) the
+        consumer group is created again from id 0, so everything stored since is read, and the updates this
+        process had stored but no consumer had claimed yet are stored again from memory (``_held``)."""
         from redis.exceptions import ResponseError
 
         try:
@@ -392,14 +456,14 @@ class RedisInbox(Inbox):
         except ResponseError as exc:
             if "NOGROUP" not in str(exc):
                 raise
-            log.error("inbox: the consumer group is gone (Redis lost its data?): creating it again")
-            await self._ensure_group()
-            self._own_pending_done = False
+            await self._recover()
             return await self._fetch(limit, block, exclude)
 
     async def _fetch(self, limit: int, block: float, exclude: Iterable[str]) -> List[Entry]:
         assert self.r is not None
         excluded = set(exclude)
+        if self._held:
+            await self._check_held()
         if not self._own_pending_done:
             # First our own pending entries (a previous run of this consumer died with them).
             res = await self.r.xreadgroup(self.GROUP, self.consumer, {self.k("inbox"): "0"}, count=10_000)

@@ -212,7 +212,9 @@ def verdict(result: Dict[str, Any], strict_rasa: bool) -> List[str]:
                             leads.get("handoffs_duplicated_by_rasa_repeat", 0))):
             if value:
                 fails.append(f"{key}: {value}")
-    for key, value in (("messages lost", m.get("lost", 0)), ("answers duplicated", m.get("duplicated", 0)),
+    for key, value in (("messages lost", m.get("lost", 0)),
+                       ("messages lost with the emptied Redis", m.get("lost_in_redis_wipe", 0)),
+                       ("answers duplicated", m.get("duplicated", 0)),
                        ("answer parts missing", m.get("missing_parts", 0)),
                        ("leads lost", leads.get("lost", 0)), ("leads duplicated", leads.get("duplicated", 0)),
                        ("handoffs lost", leads.get("handoffs_lost", 0)),
