@@ -24,11 +24,11 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.config import zone
 from bot.plugins import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
+from lingkar.clock import zone
 from lingkar.facts import format_date
 from lingkar.identity import check_phone
 from lingkar.parsing import match_regency, suggest_regencies

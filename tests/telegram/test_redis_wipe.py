@@ -4,7 +4,6 @@ every update stored after the restart was confirmed to Telegram and never answer
 from __future__ import annotations
 
 import redis.asyncio as aioredis
-
 from bot.telegram.store import RedisStore
 
 

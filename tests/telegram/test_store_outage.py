@@ -13,9 +13,9 @@ import subprocess
 import time
 
 import pytest
+from bot.telegram.store import Entry, RedisStore
 
 from bot.telegram.dispatcher import Turn
-from bot.telegram.store import Entry, RedisStore
 from tests.infra.conftest import free_port
 
 
