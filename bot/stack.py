@@ -79,7 +79,8 @@ def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    # TensorFlow, matplotlib and sanic print pages of DeprecationWarnings at start; they are not ours to fix.
+    # Library deprecation warnings are not ours to fix: each child quiets them (lingkar.process, after sanic's import
+    # turns them back on); this covers what a child imports before that.
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env

@@ -4,12 +4,13 @@ every update stored after the restart was confirmed to Telegram and never answer
 from __future__ import annotations
 
 import redis.asyncio as aioredis
-from bot.telegram.store import RedisStore
+
+from bot.telegram.inbox import RedisInbox
 
 
 async def test_inbox_is_read_again_after_redis_lost_its_data(redis_url):
     url, prefix = redis_url.split("|")
-    store = RedisStore(url, prefix, "c1")
+    store = RedisInbox(url, prefix, "c1")
     await store.open()
     r = aioredis.from_url(url, decode_responses=True)
     try:

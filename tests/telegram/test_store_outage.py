@@ -13,9 +13,9 @@ import subprocess
 import time
 
 import pytest
-from bot.telegram.store import Entry, RedisStore
 
 from bot.telegram.dispatcher import Turn
+from bot.telegram.inbox import Entry, RedisInbox
 from tests.infra.conftest import free_port
 
 
@@ -53,7 +53,7 @@ def own_redis(tmp_path):
 
 
 async def test_a_done_step_is_recorded_when_the_store_comes_back(own_redis):
-    store = RedisStore(f"redis://127.0.0.1:{own_redis['port']}/0", "t:", "c1")
+    store = RedisInbox(f"redis://127.0.0.1:{own_redis['port']}/0", "t:", "c1")
     await store.open()
     try:
         await store.put(7, "c1", {"update_id": 7})
