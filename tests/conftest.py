@@ -1,8 +1,8 @@
 """What every test shares: the process settings (:mod:`lingkar.settings`) are read afresh for each test.
 
-Entry points read the environment once; in tests, ``monkeypatch.setenv`` before the first use still counts, and
-:func:`use_settings` builds the settings from a dict (this environment plus ``overrides``) mid-test, e.g. to move
-the clock: ``use_settings(LINGKAR_TODAY="2027-04-01")``.
+Entry points read the environment once; in tests, ``monkeypatch.setenv`` stands for a process started with that
+environment (the settings are read again), and :func:`use_settings` builds the settings from a dict (this
+environment plus ``overrides``), e.g. to move the clock: ``use_settings(LINGKAR_TODAY="2027-04-01")``.
 """
 from __future__ import annotations
 
@@ -14,8 +14,15 @@ from lingkar import settings as lingkar_settings
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings():
+def fresh_settings(monkeypatch):
+    """Settings read afresh for each test; a ``monkeypatch.setenv``/``delenv`` in a test stands for a process started
+    with that environment, so the settings are read again at their next use."""
     lingkar_settings.reset()
+    for name in ("setenv", "delenv"):
+        def then_reset(*args, _change=getattr(monkeypatch, name), **kwargs):
+            _change(*args, **kwargs)
+            lingkar_settings.reset()
+        setattr(monkeypatch, name, then_reset)
     yield
     lingkar_settings.reset()
 
