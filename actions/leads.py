@@ -441,13 +441,10 @@ def _lead_details(lead: Dict[str, Any]) -> str:
 
 def _local_date(iso: str | None) -> str:
     import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from lingkar import config
 
     if not iso:
         return ""
-    return format_date(dt.datetime.fromisoformat(iso).astimezone(ZoneInfo(config.TIMEZONE)).date())
+    return format_date(dt.datetime.fromisoformat(iso).astimezone(clock.zone()).date())
 
 
 def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
 from typing import List
 
 from sanic import Sanic, response
 from sanic.request import Request
+
+from lingkar.process import start_process
 
 HEADER = "X-Lingkar-Action-Token"
 OPEN_PATHS = frozenset({"/health"})
@@ -60,6 +61,7 @@ def build_app(actions: str, token: str, cors_origins=None, auto_reload: bool = F
 
 
 def main(argv: List[str] | None = None) -> int:
+    env = start_process().env  # settings read once; log filter; library deprecation warnings quieted (sanic is in)
     from rasa_sdk import utils
     from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
     from rasa_sdk.endpoint import create_argument_parser, create_ssl_context
@@ -69,10 +71,10 @@ def main(argv: List[str] | None = None) -> int:
 
     parser = create_argument_parser()
     parser.prog, parser.description = "python -m bot.action_server", __doc__
-    if os.environ.get("ACTION_SERVER_PORT"):
-        parser.set_defaults(port=int(os.environ["ACTION_SERVER_PORT"]))
+    if env.get("ACTION_SERVER_PORT"):
+        parser.set_defaults(port=int(env["ACTION_SERVER_PORT"]))
     args = parser.parse_args(argv)
-    token = (os.environ.get("ACTION_SERVER_TOKEN") or "").strip()
+    token = (env.get("ACTION_SERVER_TOKEN") or "").strip()
     if not token:
         print("error: ACTION_SERVER_TOKEN is empty; refusing to run actions for any caller. Set it to the value "
               "Rasa sends (python -m bot.stack generates one; in docker-compose it comes from .env).", file=sys.stderr)
@@ -87,7 +89,7 @@ def main(argv: List[str] | None = None) -> int:
     app = build_app(args.actions, token, cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
-    host = (os.environ.get("ACTION_SERVER_HOST") or DEFAULT_BIND).strip()
+    host = (env.get("ACTION_SERVER_HOST") or DEFAULT_BIND).strip()
     logger.info("action server on %s://%s:%s (calls need %s)", "https" if ssl else "http", host, args.port, HEADER)
     app.run(host, args.port, ssl=ssl, workers=utils.number_of_sanic_workers())
     return 0

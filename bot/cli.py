@@ -1,5 +1,8 @@
 """What the command lines of ``python -m bot.telegram``, ``bot.staff`` and ``bot.dashboard`` share: the environment
-table of ``--help``, settings problems, logging, and running until SIGTERM/Ctrl-C."""
+table of ``--help``, settings problems, logging (personal data masked), and running until SIGTERM/Ctrl-C.
+
+Each of them starts with :func:`lingkar.process.start_process` (the settings read once) and builds its own settings
+view from what that returns."""
 from __future__ import annotations
 
 import asyncio
@@ -7,6 +10,8 @@ import logging
 import signal
 import sys
 from typing import Any, Coroutine, Iterable, Mapping, Tuple
+
+from lingkar.identity import install_log_filter
 
 
 def env_epilog(rows: Iterable[Tuple[str, str, str]], *notes: str) -> str:
@@ -30,11 +35,12 @@ def report_problems(problems: Mapping[str, str]) -> bool:
 
 def configure_logging(level: str, quiet: Iterable[str] = ()) -> None:
     """Log lines with time, level and logger at ``level``; the ``quiet`` loggers only from WARNING on (their lines
-    carry the bot token or sign-in tokens in URLs)."""
+    carry the bot token or sign-in tokens in URLs); phone numbers and NIKs masked on every handler."""
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)
+    install_log_filter()
 
 
 def stop_event() -> asyncio.Event:

@@ -1,5 +1,5 @@
-"""Settings of the lead-store features (staff and agent tools in Telegram, notifier, reminders, dashboard), from
-the environment, and the branch's time zone they show times in.
+"""Settings of the lead-store features (staff and agent tools in Telegram, notifier, reminders, dashboard): a view
+of the one settings object (:mod:`lingkar.settings`); the time zone they show times in is :func:`lingkar.clock.zone`.
 
 A leaf of ``bot/``: it imports nothing of the other ``bot`` packages, so ``bot.agents``, ``bot.staff`` and
 ``bot.dashboard`` can all import it.
@@ -13,7 +13,9 @@ import socket
 from dataclasses import dataclass, field
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+
+from lingkar.settings import DEFAULT_TIMEZONE, current
+from lingkar.settings import Settings as CoreSettings
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
@@ -42,13 +44,8 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("DASHBOARD_LOGIN_TTL", "600", "seconds a one-time sign-in link is valid"),
     ("DASHBOARD_SESSION_TTL", "43200", "seconds a dashboard session lasts (12 hours)"),
     ("DATABASE_URL", "sqlite:///var/lingkar.db", "the lead store (shared with the action server)"),
-    ("LINGKAR_TIMEZONE", "Asia/Makassar", "the branch's time zone"),
+    ("LINGKAR_TIMEZONE", DEFAULT_TIMEZONE, "the branch's time zone"),
 )
-
-
-def zone() -> ZoneInfo:
-    """The branch's time zone (``LINGKAR_TIMEZONE``)."""
-    return ZoneInfo(os.environ.get("LINGKAR_TIMEZONE", "Asia/Makassar"))
 
 
 def _int(value: str | None) -> int | None:
@@ -81,11 +78,18 @@ class StaffSettings:
     dashboard_secret: str = ""
     login_ttl: int = 600
     session_ttl: int = 12 * 3600
-    timezone: str = "Asia/Makassar"
+    timezone: str = DEFAULT_TIMEZONE
+    retention_interval: float = 3600.0
+
+    @classmethod
+    def from_settings(cls, settings: CoreSettings) -> StaffSettings:
+        """The staff tools' view of the process's settings."""
+        return cls.from_env(settings.env)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StaffSettings:
-        env = os.environ if env is None else env
+        """From ``env`` (a dict in tests), or the process's settings (:func:`lingkar.settings.current`)."""
+        env = current().env if env is None else env
         g = lambda k, d="": (env.get(k) or d).strip()  # noqa: E731
         s = cls()
         s.token = g("TELEGRAM_BOT_TOKEN")
@@ -106,7 +110,11 @@ class StaffSettings:
         s.dashboard_secret = g("DASHBOARD_SECRET")
         s.login_ttl = int(g("DASHBOARD_LOGIN_TTL", "600"))
         s.session_ttl = int(g("DASHBOARD_SESSION_TTL", str(12 * 3600)))
-        s.timezone = g("LINGKAR_TIMEZONE", "Asia/Makassar")
+        s.timezone = g("LINGKAR_TIMEZONE", DEFAULT_TIMEZONE)
+        try:  # an unusable value is reported by problems(notifier=True), before the notifier starts
+            s.retention_interval = float(g("RETENTION_INTERVAL") or 3600)
+        except ValueError:
+            pass
         return s
 
     @property
@@ -140,7 +148,7 @@ def retention_problems(env: Mapping[str, str] | None = None) -> dict:
     """LEAD_RETENTION_DAYS / RETENTION_INTERVAL that the notifier's retention job cannot use."""
     from lingkar.store.retention import lead_retention_days
 
-    env = os.environ if env is None else env
+    env = current().env if env is None else env
     out = {}
     try:
         lead_retention_days(env)

@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
 
+from lingkar.process import start_process
+from lingkar.settings import current
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "lingkar.tar.gz"
@@ -62,7 +65,7 @@ def _connect_host(bind: str) -> str:
 
 def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
     """The environment every Lingkar process gets: defaults filled in (tokens generated), nothing overridden."""
-    env = dict(os.environ if env is None else env)
+    env = dict(current().env if env is None else env)
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("ACTION_SERVER_PORT", "5055")
     for name in ("RASA_HOST", "ACTION_SERVER_HOST"):
@@ -76,7 +79,8 @@ def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    # TensorFlow, matplotlib and sanic print pages of DeprecationWarnings at start; they are not ours to fix.
+    # Library deprecation warnings are not ours to fix: each child quiets them (lingkar.process, after sanic's import
+    # turns them back on); this covers what a child imports before that.
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
@@ -91,7 +95,8 @@ def rasa_server_cmd(env: Dict[str, str], model: Path = MODEL) -> List[str]:
     """Rasa with its HTTP API, always behind RASA_AUTH_TOKEN (default_env generates one when unset)."""
     if not env.get("RASA_AUTH_TOKEN"):
         raise ValueError("RASA_AUTH_TOKEN is empty: Rasa's HTTP API is never served without a token")
-    return [str(BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+    return [sys.executable, "-m", "rasa_plugins.run", "run", "--model", str(model),
+            "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
             "--interface", env.get("RASA_HOST") or LOOPBACK, "--port", env["RASA_PORT"],
             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")]
 
@@ -238,7 +243,7 @@ def token_file(env: Dict[str, str]) -> Path:
 
 def _publish_token(env: Dict[str, str]) -> Path | None:
     """Write a generated Rasa token where only this user can read it; None when the token was given."""
-    if (os.environ.get("RASA_AUTH_TOKEN") or "").strip():
+    if (current().env.get("RASA_AUTH_TOKEN") or "").strip():
         return None
     path = token_file(env)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -305,7 +310,8 @@ def chat(model: Path = MODEL) -> int:
             return 1
         stack.children[0].restart = True
         print(">> Lingkar in the terminal. Ketik pesan (mis. 'halo' atau 'menu'); /stop untuk keluar.", flush=True)
-        stack.start([str(BIN / "rasa"), "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml"),
+        stack.start([sys.executable, "-m", "rasa_plugins.run", "shell", "--model", str(model),
+                     "--endpoints", str(ROOT / "endpoints.yml"),
                      "--interface", env["RASA_HOST"], "--port", env["RASA_PORT"]], name="chat")
         return stack.supervise()
     except KeyboardInterrupt:
@@ -320,9 +326,10 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("mode", choices=["run", "serve"], help="run: the main job; serve: Rasa + action server")
     ap.add_argument("--model", type=Path, default=MODEL, help="trained model (default: %(default)s)")
     args = ap.parse_args(argv)
+    settings = start_process()  # the environment read once; every child gets default_env() of it
     if args.mode == "serve":
         return serve(model=args.model)
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+    if settings.env.get("TELEGRAM_BOT_TOKEN"):
         return serve(with_telegram=True, model=args.model)
     if not sys.stdin.isatty():
         print(NO_TERMINAL, file=sys.stderr)

@@ -38,7 +38,7 @@ case "$role" in
       exit 64
     fi
     : "${ACTION_ENDPOINT_URL:?ACTION_ENDPOINT_URL must be set (e.g. http://actions:5055/webhook)}"
-    exec rasa run \
+    exec python -m rasa_plugins.run run \
       --model "${RASA_MODEL:-$home/models/lingkar.tar.gz}" \
       --interface "${RASA_HOST:-127.0.0.1}" \
       --port "${RASA_PORT:-5005}" \

@@ -1,21 +1,18 @@
-"""Settings for the action server and the code it shares with the bot, read from the environment.
+"""Paths and URLs of the domain core, as module attributes, from the one settings object.
 
-Every setting has a default that works on a fresh checkout with nothing else running.
+``config.CONTENT_DIR``, ``VAR_DIR``, ``DATABASE_URL``, ``REDIS_URL``, ``TIMEZONE`` and ``TODAY_OVERRIDE`` are
+:func:`lingkar.settings.current` fields under their old names (read when asked, never from the environment here);
+new code reads :mod:`lingkar.settings` and :mod:`lingkar.clock` directly.
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from lingkar.settings import current
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = Path(os.environ.get("LINGKAR_CONTENT_DIR", ROOT / "content"))
-VAR_DIR = Path(os.environ.get("LINGKAR_VAR_DIR", ROOT / "var"))
+_FIELDS = {"CONTENT_DIR": "content_dir", "VAR_DIR": "var_dir", "DATABASE_URL": "database_url",
+           "REDIS_URL": "redis_url", "TIMEZONE": "timezone", "TODAY_OVERRIDE": "today"}
 
-#: SQLAlchemy URL of the lead store. Default: a SQLite file under var/.
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'lingkar.db'}"
-#: Redis for conversation state, inbox and events; empty means embedded defaults.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-#: Time zone of the Kendari branch (WITA); "today" for every date-dependent fact is taken here.
-TIMEZONE = os.environ.get("LINGKAR_TIMEZONE", "Asia/Makassar")
-#: Freeze "today" (YYYY-MM-DD) for demos and tests; empty means the real date.
-TODAY_OVERRIDE = os.environ.get("LINGKAR_TODAY", "")
+
+def __getattr__(name: str):
+    if name in _FIELDS:
+        return getattr(current(), _FIELDS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import socket
 import sys
 import time
@@ -36,6 +35,9 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import redis
 import redis.asyncio as aioredis
+
+from lingkar.process import start_process
+from lingkar.settings import current
 
 # ---- Redis settings shared with rasa_plugins/stores.py (kept here so this check never imports Rasa) ----
 
@@ -79,7 +81,7 @@ def conversation_ttl(env: Mapping[str, str] | None = None) -> int:
     """Seconds a conversation (Rasa tracker) is kept after its last change, for the Redis and the in-memory
     store alike: ``CONVERSATION_TTL`` (the older name ``REDIS_TRACKER_TTL`` is still read), default 90 days.
     It must be a positive whole number: there is no "keep for ever"."""
-    env = os.environ if env is None else env
+    env = current().env if env is None else env
     name = "CONVERSATION_TTL" if (env.get("CONVERSATION_TTL") or "").strip() else "REDIS_TRACKER_TTL"
     ttl = _number(env, name, DEFAULT_CONVERSATION_TTL, int)
     if ttl <= 0:
@@ -95,8 +97,8 @@ def check_prefix(prefix: str) -> str:
 
 
 def redis_config(env: Mapping[str, str] | None = None) -> RedisConfig | None:
-    """The Redis settings from the environment, or None when REDIS_URL is empty (in-memory stores)."""
-    env = os.environ if env is None else env
+    """The Redis settings (``env``, else the process's settings), or None when REDIS_URL is empty (in-memory stores)."""
+    env = current().env if env is None else env
     url = (env.get("REDIS_URL") or "").strip()
     if not url:
         return None
@@ -145,7 +147,7 @@ PROBE_MARK = "lingkar_probe"
 
 
 def default_probe_id() -> str:
-    return os.environ.get("RASA_HEALTH_PROBE_ID") or f"lingkar-health-{socket.gethostname()}"
+    return current().env.get("RASA_HEALTH_PROBE_ID") or f"lingkar-health-{socket.gethostname()}"
 
 
 def _params(token: str | None, **extra: str) -> Dict[str, str]:
@@ -206,14 +208,14 @@ async def rasa_state(rasa_url: str, redis_url: str | None = None,
                      timeout: float = 10.0) -> Dict[str, Any]:
     """Check Rasa at ``rasa_url`` and, when ``redis_url`` is given, that it stores trackers in that Redis.
 
-    ``token`` defaults to RASA_AUTH_TOKEN and ``prefix`` to REDIS_PREFIX (both from the environment). Never
+    ``token`` defaults to RASA_AUTH_TOKEN and ``prefix`` to REDIS_PREFIX (both from :mod:`lingkar.settings`). Never
     raises for an unhealthy Rasa or Redis (the answer says what is wrong); raises RedisConfigError for a
     non-alphanumeric prefix. Returns a dict with ``status``
     (``ok``/``degraded``/``down``), ``problems`` (human-readable), and details under ``rasa``, ``redis``, ``probe``.
     """
     rasa_url = rasa_url.rstrip("/")
-    token = token if token is not None else (os.environ.get("RASA_AUTH_TOKEN") or None)
-    prefix = check_prefix(prefix if prefix is not None else (os.environ.get("REDIS_PREFIX") or DEFAULT_PREFIX))
+    token = token if token is not None else (current().env.get("RASA_AUTH_TOKEN") or None)
+    prefix = check_prefix(prefix if prefix is not None else (current().env.get("REDIS_PREFIX") or DEFAULT_PREFIX))
     probe_id = probe_id or default_probe_id()
     redis_url = (redis_url or "").strip() or None
     problems: List[str] = []
@@ -284,11 +286,12 @@ async def rasa_state(rasa_url: str, redis_url: str | None = None,
 
 
 def main(argv: List[str] | None = None) -> int:
-    rasa_default = os.environ.get("RASA_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
+    env = start_process().env  # settings read once; log filter; library warnings quieted
+    rasa_default = env.get("RASA_URL") or f"http://localhost:{env.get('RASA_PORT', '5005')}"
     ap = argparse.ArgumentParser(prog="python -m rasa_plugins.health", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rasa-url", default=rasa_default, help="Rasa's base URL (default: %(default)s)")
-    ap.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+    ap.add_argument("--redis-url", default=env.get("REDIS_URL", ""),
                     help="Redis Rasa should store trackers in (default: $REDIS_URL; empty = in memory)")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default: %(default)s)")
     ap.add_argument("--quiet", action="store_true", help="print nothing when the status is ok")

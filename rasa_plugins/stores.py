@@ -1,7 +1,7 @@
-"""Rasa tracker and lock stores chosen by the environment.
+"""Rasa tracker and lock stores chosen by the environment (REDIS_URL, through :mod:`lingkar.settings`).
 
 endpoints.yml cannot be conditional, and Rasa's `${VAR}` substitution fails when a variable is unset, so
-endpoints.yml names these classes by module path and they read the environment themselves:
+endpoints.yml names these classes by module path and they read the process's settings (:mod:`lingkar.settings`):
 
     tracker_store:
       type: rasa_plugins.stores.EnvTrackerStore

@@ -23,11 +23,12 @@ from typing import Any, Dict, List
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.config import StaffSettings, zone
+from bot.config import StaffSettings
 from bot.plugins import StorePlugin, once
 from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
+from lingkar.clock import zone
 from lingkar.facts import format_date
 from lingkar.identity import check_phone
 from lingkar.parsing import match_regency, suggest_regencies

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import List
+
+from lingkar.process import start_process
 
 from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
 from ..config import ENV_HELP, StaffSettings
@@ -38,7 +39,8 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="check the settings and exit (0 = runnable)")
     args = ap.parse_args(argv)
 
-    settings = StaffSettings.from_env()
+    core = start_process()
+    settings = StaffSettings.from_settings(core)
     if args.host:
         settings.dashboard_host = args.host
     if args.port is not None:
@@ -49,15 +51,13 @@ def main(argv: List[str] | None = None) -> int:
         print(f"ok: dashboard on {settings.dashboard_host}:{settings.dashboard_port}, links to {settings.base_url}")
         return 0
 
-    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["aiohttp.access"])  # sign-in URLs carry the token
+    configure_logging(core.log_level, quiet=["aiohttp.access"])  # sign-in URLs carry the token
     from aiohttp import web
 
-    from lingkar.identity import install_log_filter
     from lingkar.store import open_store
 
     from .app import make_app
 
-    install_log_filter()
     store = open_store()
     if settings.admin_telegram_id is not None:
         store.ensure_admin(settings.admin_telegram_id)

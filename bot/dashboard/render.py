@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from lingkar.clock import zone
 from lingkar.store import StaffUser, Store
 
-from ..config import zone
 from ..staff import auth
 from .keys import SECRET, TEMPLATES
 

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import List
+
+from lingkar.process import start_process
 
 from ..cli import configure_logging, env_epilog, report_problems, run, stop_event
 from ..config import ENV_HELP, StaffSettings
@@ -31,7 +32,8 @@ def main(argv: List[str] | None = None) -> int:
     sub.add_parser("check", help="check the settings and exit (0 = runnable)")
     args = ap.parse_args(argv)
 
-    settings = StaffSettings.from_env()
+    core = start_process()
+    settings = StaffSettings.from_settings(core)
     if report_problems(settings.problems(notifier=True)):
         return 2
     if args.command == "check":
@@ -39,13 +41,11 @@ def main(argv: List[str] | None = None) -> int:
               f"leads untouched for {settings.stale_hours:g} h")
         return 0
 
-    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), quiet=["httpx"])  # its log lines contain the bot token
-    from lingkar.identity import install_log_filter
+    configure_logging(core.log_level, quiet=["httpx"])  # its log lines contain the bot token
     from lingkar.store import open_store
 
     from .notifier import Notifier
 
-    install_log_filter()
     store = open_store()
     if settings.admin_telegram_id is not None:
         store.ensure_admin(settings.admin_telegram_id)

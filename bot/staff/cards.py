@@ -11,10 +11,10 @@ import html
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Sequence
 
+from lingkar.clock import zone
 from lingkar.facts import format_number, format_rupiah
 from lingkar.store import Agent, Handoff, Lead, StaffUser
 
-from ..config import zone
 from ..telegram.render import utf16_len
 from . import texts
 

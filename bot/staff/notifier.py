@@ -35,7 +35,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, List
 
@@ -43,12 +42,13 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
+from lingkar.clock import zone
 from lingkar.store import OPEN_STATUSES, OutboxEvent, Store
 from lingkar.store.aio import run_sync
 
 from ..agents import texts as agent_texts
 from ..agents.kit import send_kit
-from ..config import StaffSettings, zone
+from ..config import StaffSettings
 from . import cards
 
 log = logging.getLogger("lingkar.staff.notifier")
@@ -104,7 +104,7 @@ class Notifier:
             "handoff.requested": self._handoff, "agent.applied": self._agent_applied,
             "agent.status": self._agent_status, "cards.redact": self._redact_cards,
         }
-        self.retention_interval = float(os.environ.get("RETENTION_INTERVAL") or 3600)
+        self.retention_interval = settings.retention_interval
         self._retention_due: dt.datetime | None = None   # the store's time of the next run (None: at once)
 
     # ---- life cycle ------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import os
 import sys
 from typing import List
 
+from lingkar.process import start_process
+
 from ..cli import configure_logging, env_epilog, report_problems, run
 from .config import ENV_HELP, Settings
 
@@ -26,7 +28,7 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="check the settings and exit (0 = runnable)")
     args = ap.parse_args(argv)
 
-    settings = Settings.from_env()
+    settings = Settings.from_settings(start_process())
     if args.mode:
         settings.mode = args.mode
     if args.port is not None:

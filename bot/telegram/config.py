@@ -1,13 +1,16 @@
-"""Settings of the Telegram adapter, read from the environment (see ``python -m bot.telegram --help``)."""
+"""Settings of the Telegram adapter (see ``python -m bot.telegram --help``): a view of the one settings object,
+:mod:`lingkar.settings`, which ``python -m bot.telegram`` reads from the environment once."""
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Mapping, Tuple
 from urllib.parse import urlsplit, urlunsplit
+
+from lingkar.settings import Settings as CoreSettings
+from lingkar.settings import current
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,8 +102,14 @@ class Settings:
     log_level: str = "INFO"
 
     @classmethod
+    def from_settings(cls, settings: CoreSettings) -> Settings:
+        """The adapter's view of the process's settings."""
+        return cls.from_env(settings.env)
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        """From ``env`` (a dict in tests), or the process's settings (:func:`lingkar.settings.current`)."""
+        env = current().env if env is None else env
         g = lambda k, d="": (env.get(k) or d).strip()  # noqa: E731
         s = cls(token=g("TELEGRAM_BOT_TOKEN"))
         s.api_url = g("TELEGRAM_API_URL", DEFAULT_API_URL)

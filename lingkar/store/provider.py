@@ -16,10 +16,9 @@ answers, and saves again once it is back.
 """
 from __future__ import annotations
 
-import os
 import threading
 
-from lingkar import config
+from lingkar import settings
 from lingkar.store.db import normalize_url
 from lingkar.store.store import Store
 
@@ -31,8 +30,8 @@ _pending_migration = False
 
 
 def database_url() -> str:
-    """DATABASE_URL from the environment (read at call time), else the configured default."""
-    return normalize_url(os.environ.get("DATABASE_URL") or config.DATABASE_URL)
+    """DATABASE_URL of this process's settings (:mod:`lingkar.settings`), else the SQLite file under var/."""
+    return normalize_url(settings.current().database_url)
 
 
 def open_store(url: str | None = None, migrate: bool = True) -> Store:

@@ -13,11 +13,11 @@ records how many leads went, per month. See docs/data-model.md ("Retention").
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import TYPE_CHECKING, Dict
 
 from sqlalchemy import delete, select
 
+from lingkar import settings
 from lingkar.store.base import Repository
 from lingkar.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox
 
@@ -31,7 +31,7 @@ BATCH = 500
 def lead_retention_days(env=None) -> float:
     """``LEAD_RETENTION_DAYS`` (days a closed lead is kept; default 365). Raises ValueError when it is not a
     positive number."""
-    raw = (env if env is not None else os.environ).get("LEAD_RETENTION_DAYS", "").strip()
+    raw = (env if env is not None else settings.current().env).get("LEAD_RETENTION_DAYS", "").strip()
     if not raw:
         return DEFAULT_LEAD_DAYS
     days = float(raw)

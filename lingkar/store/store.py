@@ -26,11 +26,10 @@ Concurrency:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Callable
-from zoneinfo import ZoneInfo
 
-from lingkar import config
+from lingkar import settings
+from lingkar.clock import zone as branch_zone
 from lingkar.store import migrate as _migrate
 from lingkar.store.agents import AGENT_REAPPLY_COOLDOWN, AgentRepository
 from lingkar.store.audit import AuditRepository
@@ -72,12 +71,12 @@ class Store(LeadRepository, LeadListRepository, PeopleRepository, OutboxReposito
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,
                  salt: str | None = None, echo: bool = False):
-        self.url = normalize_url(url or os.environ.get("DATABASE_URL") or config.DATABASE_URL)
+        self.url = normalize_url(url or settings.current().database_url)
         self.engine = make_engine(self.url, echo=echo)
         self.dialect = self.engine.dialect.name
         self._clock = clock or _utcnow
-        self._salt = salt if salt is not None else os.environ.get("LINGKAR_METRICS_SALT") or None
-        self._zone = ZoneInfo(os.environ.get("LINGKAR_TIMEZONE", config.TIMEZONE))
+        self._salt = salt if salt is not None else settings.current().metrics_salt or None
+        self._zone = branch_zone()
 
     def __repr__(self) -> str:
         return f"<Store {self.engine.url.render_as_string(hide_password=True)}>"

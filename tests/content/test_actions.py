@@ -19,6 +19,7 @@ from actions.answers import (
 )
 from lingkar.store import Store, provide
 from lingkar.texts import get_answers
+from tests.conftest import use_settings
 
 from .helpers import domain_intents
 
@@ -60,9 +61,9 @@ async def test_action_answer_answers_every_intent(intent):
 
 
 async def test_action_answer_uses_todays_date(monkeypatch):
-    monkeypatch.setenv("LINGKAR_TODAY", "2026-11-24")
+    use_settings(LINGKAR_TODAY="2026-11-24")
     during, _ = await run(ActionAnswer(), tracker("ask_contribution_bpu"))
-    monkeypatch.setenv("LINGKAR_TODAY", "2027-04-01")
+    use_settings(LINGKAR_TODAY="2027-04-01")
     after, _ = await run(ActionAnswer(), tracker("ask_contribution_bpu"))
     assert "Rp8.400" in during[0]["text"] and "Rp8.400" not in after[0]["text"]
 

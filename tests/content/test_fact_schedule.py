@@ -13,6 +13,7 @@ import yaml
 from lingkar.facts import DUE, FactError, Facts, load_facts
 from lingkar.texts import load_texts
 from scripts import facts_report
+from tests.conftest import use_settings
 
 from .helpers import ROOT
 
@@ -109,9 +110,9 @@ def test_the_stale_warning_appears_when_the_clock_passes_march(answers, intent):
 
 
 def test_the_stale_warning_follows_the_frozen_today(answers, monkeypatch):
-    monkeypatch.setenv("LINGKAR_TODAY", "2027-02-28")
+    use_settings(LINGKAR_TODAY="2027-02-28")
     assert "Rp11.086.300*" not in answers.render("ask_jp").text
-    monkeypatch.setenv("LINGKAR_TODAY", "2027-03-01")
+    use_settings(LINGKAR_TODAY="2027-03-01")
     assert "berlaku sejak 1 Maret 2026, mungkin sudah diperbarui" in answers.render("ask_jp").text
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import use_settings
+
 from ..staff.fixtures import STAFF
 from .helpers import client, running_dashboard, sign_in
 
@@ -14,15 +16,15 @@ def _due_keys(html: str) -> list:
 
 async def test_main_page_lists_facts_due_for_review_as_the_clock_moves(store, staff, monkeypatch):
     async with running_dashboard(store) as s, client() as http:
-        monkeypatch.setenv("LINGKAR_TODAY", "2025-02-28")
+        use_settings(LINGKAR_TODAY="2025-02-28")
         html = await sign_in(http, s, store, STAFF)
         assert 'id="facts-due"' not in html and _due_keys(html) == []   # nothing is due yet
-        monkeypatch.setenv("LINGKAR_TODAY", "2026-12-02")
+        use_settings(LINGKAR_TODAY="2026-12-02")
         async with http.get(s.base_url + "/leads") as r:
             html = await r.text()
         assert 'id="facts-due"' in html and _due_keys(html) == ["jp.benefit_min"]
         assert "Rp393.500" in html and "1 Maret 2024" in html and "jatim.suaraindonesia.co.id" in html
-        monkeypatch.setenv("LINGKAR_TODAY", "2027-03-01")
+        use_settings(LINGKAR_TODAY="2027-03-01")
         async with http.get(s.base_url + "/leads") as r:
             html = await r.text()
         assert _due_keys(html) == ["jp.benefit_min", "jp.wage_cap"]

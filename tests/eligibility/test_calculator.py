@@ -15,6 +15,7 @@ import pytest
 from lingkar import parsing
 from lingkar.calculator import GENERIC, UnknownOccupation, assess, percent_of, worker_for
 from lingkar.facts import format_rupiah
+from tests.conftest import use_settings
 from tests.content.helpers import SHARED_DOMAIN
 
 D = dt.date
@@ -295,7 +296,7 @@ def test_result_is_json_for_the_lead_and_names_its_facts():
 
 
 def test_default_date_is_the_branch_today(monkeypatch):
-    monkeypatch.setenv("LINGKAR_TODAY", "2027-04-01")
+    use_settings(LINGKAR_TODAY="2027-04-01")
     assert assess("ojol", income=1_000_000).bpu.discount.active is False
-    monkeypatch.setenv("LINGKAR_TODAY", "2027-03-31")
+    use_settings(LINGKAR_TODAY="2027-03-31")
     assert assess("ojol", income=1_000_000).bpu.discount.active is True

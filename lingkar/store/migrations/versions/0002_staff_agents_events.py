@@ -11,11 +11,11 @@ Create Date: 2026-11-24
 from __future__ import annotations
 
 import datetime as dt
-import os
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
+
+from lingkar import clock
 
 revision = "0002"
 down_revision = "0001"
@@ -139,7 +139,7 @@ def upgrade() -> None:
     # --- data backfill for the leads that already exist -------------------------------------
     op.execute("UPDATE leads SET status_changed_at = updated_at WHERE status_changed_at IS NULL")
     bind = op.get_bind()
-    zone = ZoneInfo(os.environ.get("LINGKAR_TIMEZONE", "Asia/Makassar"))
+    zone = clock.zone()
     rows = bind.execute(sa.text(
         "SELECT id, type, status, channel, referral, regency, sector, created_at FROM leads ORDER BY id")).all()
     history_rows, event_rows = [], []
