@@ -13,7 +13,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List
 
@@ -68,3 +71,26 @@ def running_stack(tmp: Path, drop: Iterable[str] = (), **settings: str) -> Itera
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
+
+
+def status_of(url: str, data: bytes | None = None, headers: dict | None = None) -> int:
+    """The HTTP status ``url`` answers with (0 when nothing answers)."""
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return 0
+
+
+def outside_address() -> str | None:
+    """A non-loopback address of this machine, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.200", 9))  # no packet is sent: this only picks the outgoing interface
+            addr = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if addr.startswith("127.") else addr

@@ -13,14 +13,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from rasa_sdk.executor import ActionExecutor
 
 from tests.domain_util import domain_actions
 from tests.infra.conftest import free_port
+from tests.stack_util import status_of
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "X-Lingkar-Action-Token"
@@ -48,15 +47,6 @@ def _start(tmp_path, **env_extra) -> tuple:
     return proc, port, log
 
 
-def _status(url: str, headers: dict | None = None, data: bytes | None = None) -> int:
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except OSError:
-        return 0
 
 
 def test_the_action_server_refuses_to_start_without_a_token(tmp_path):
@@ -75,20 +65,20 @@ def test_the_action_server_runs_actions_only_for_the_holder_of_the_token(tmp_pat
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and _status(f"{base}/health") != 200:
+        while time.monotonic() < deadline and status_of(f"{base}/health") != 200:
             assert proc.poll() is None, (tmp_path / "actions.log").read_text()[-3000:]
             time.sleep(0.5)
-        assert _status(f"{base}/health") == 200  # open: container health checks
+        assert status_of(f"{base}/health") == 200  # open: container health checks
         call = json.dumps({"next_action": "action_no_such_action", "sender_id": "x", "version": "3.6.21",
                            "tracker": {"sender_id": "x", "slots": {}, "events": [], "latest_message": {}},
                            "domain": {}}).encode()
         json_type = {"Content-Type": "application/json"}
-        assert _status(f"{base}/webhook", json_type, call) == 401
-        assert _status(f"{base}/webhook", {**json_type, HEADER: "wrong-token"}, call) == 403
-        assert _status(f"{base}/actions") == 401
-        assert _status(f"{base}/actions", {HEADER: "right-token"}) == 200
+        assert status_of(f"{base}/webhook", call, json_type) == 401
+        assert status_of(f"{base}/webhook", call, {**json_type, HEADER: "wrong-token"}) == 403
+        assert status_of(f"{base}/actions") == 401
+        assert status_of(f"{base}/actions", headers={HEADER: "right-token"}) == 200
         # With the token the request reaches rasa-sdk itself (which does not know this action: 404).
-        assert _status(f"{base}/webhook", {**json_type, HEADER: "right-token"}, call) == 404
+        assert status_of(f"{base}/webhook", call, {**json_type, HEADER: "right-token"}) == 404
         with socket.socket() as s:  # 127.0.0.1 only unless ACTION_SERVER_HOST says otherwise
             s.settimeout(2)
             outside = _outside_address()

@@ -23,6 +23,7 @@ from typing import Iterator
 import pytest
 
 from tests.infra.conftest import free_port
+from tests.stack_util import outside_address, status_of
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("LINGKAR_TEST_MODEL") or ROOT / "models" / "lingkar.tar.gz")
@@ -84,15 +85,6 @@ def serve_env(tmp_path: Path) -> dict:
     return env
 
 
-def status_of(url: str, data: bytes | None = None, headers: dict | None = None) -> int:
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except OSError:
-        return 0
 
 
 def listen_addresses(port: int) -> set:
@@ -112,15 +104,6 @@ def listen_addresses(port: int) -> set:
     return found
 
 
-def outside_address() -> str | None:
-    """A non-loopback address of this machine, if it has one."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("192.0.2.200", 9))  # no packet is sent: this only picks the outgoing interface
-            addr = s.getsockname()[0]
-        except OSError:
-            return None
-    return None if addr.startswith("127.") else addr
 
 
 def children(pid: int) -> dict:

@@ -8,24 +8,16 @@ back-end checks (Rasa probe, Rasa's tracker store) at most once per BOT_HEALTH_I
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 import pytest
 
 from tests.infra.conftest import free_port
+from tests.stack_util import outside_address
 
 PROXIED = {"X-Forwarded-For": "203.0.113.9"}
 
 
-def outside_address() -> str | None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("192.0.2.200", 9))  # no packet is sent: this only picks the outgoing interface
-            addr = s.getsockname()[0]
-        except OSError:
-            return None
-    return None if addr.startswith("127.") else addr
 
 
 async def test_the_public_answer_is_one_word_and_details_need_loopback_or_the_token(fake_tg, fake_rasa,
