@@ -72,7 +72,7 @@ def default_env(env: Dict[str, str] | None = None) -> Dict[str, str]:
         env[name] = (env.get(name) or "").strip() or LOOPBACK
     for name in ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN"):
         if not (env.get(name) or "").strip():
-            env[name] = secrets.token_urlsafe(32)
+            env[name] = secrets.token_hex(32)  # no leading "-" that a command line would read as an option
     env.setdefault("ACTION_ENDPOINT_URL",
                    f"http://{_connect_host(env['ACTION_SERVER_HOST'])}:{env['ACTION_SERVER_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://{_connect_host(env['RASA_HOST'])}:{env['RASA_PORT']}")
@@ -96,7 +96,7 @@ def rasa_server_cmd(env: Dict[str, str], model: Path = MODEL) -> List[str]:
     if not env.get("RASA_AUTH_TOKEN"):
         raise ValueError("RASA_AUTH_TOKEN is empty: Rasa's HTTP API is never served without a token")
     return [sys.executable, "-m", "rasa_plugins.run", "run", "--model", str(model),
-            "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+            "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}",  # "=": a token may start with "-"
             "--interface", env.get("RASA_HOST") or LOOPBACK, "--port", env["RASA_PORT"],
             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")]
 

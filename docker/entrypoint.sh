@@ -42,7 +42,7 @@ case "$role" in
       --model "${RASA_MODEL:-$home/models/lingkar.tar.gz}" \
       --interface "${RASA_HOST:-127.0.0.1}" \
       --port "${RASA_PORT:-5005}" \
-      --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+      --enable-api --auth-token="$RASA_AUTH_TOKEN" \
       --endpoints "$home/endpoints.yml" \
       --credentials "$home/credentials.yml" \
       "$@"
