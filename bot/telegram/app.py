@@ -16,13 +16,14 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.core.dispatcher import Dispatcher, Turn
+from bot.core.inbox import Entry, Inbox, make_inbox
+from bot.core.rasa import RasaClient
+
 from . import texts
 from .config import Settings
-from .dispatcher import Dispatcher, Turn
 from .handlers import CoreHandlers, transient
-from .inbox import Entry, Inbox, make_inbox
 from .intake import Intake, Poller, webhook_route
-from .rasa import RasaClient
 from .ratelimit import ChatRateLimiter
 from .registry import PRIORITY_CORE, PluginContext, PluginSetup, Registry, load_plugin, run_setup
 from .render import Plan, message_step, text_steps

@@ -24,11 +24,11 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.core.dispatcher import Turn
+from bot.core.rasa import RasaUnavailable
 from lingkar.identity import mask_phone
 
 from . import texts
-from .dispatcher import Turn
-from .rasa import RasaUnavailable
 from .ratelimit import FloodGuard
 from .registry import PRIORITY_FALLBACK, PluginContext, PluginHost
 from .render import (
