@@ -1,4 +1,11 @@
-"""Durable state of the adapter: the update inbox, per-update progress, and small per-user state.
+"""Durable state of a channel adapter: the update inbox, per-update progress, and small per-user state.
+
+Channel-neutral (part of the delivery core, docs/architecture.md): each channel has its own namespace
+(:func:`make_inbox`: Redis prefix ``lingkar:tg:`` for Telegram, ``lingkar:<channel>:`` for the others; SQLite file
+``<channel>.db``). Entries are ordered by an integer sequence number (:attr:`Entry.update_id`): Telegram's own
+``update_id`` (:meth:`Inbox.put`), or one the inbox assigns to a message that has a string id, e.g. a WhatsApp
+``wamid`` (:meth:`Inbox.put_keyed`, de-duplicated on that string for ``KEYED_DEDUPE_TTL``). One inbox uses one of the
+two, not both. User records are keyed by the channel's user id (Telegram: an int; other channels: a string).
 
 Two backends with the same interface:
 
@@ -29,7 +36,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List, Union
 
 log = logging.getLogger("lingkar.core.inbox")
 
@@ -39,6 +46,9 @@ PAYLOAD_TTL = 180 * 24 * 3600       # seconds a mapped callback payload stays va
 RECLAIM_IDLE_MS = 5 * 60 * 1000     # Redis: entries of another consumer idle this long are taken over
 HELD_MAX = 10_000                   # Redis: stored-but-unclaimed updates an adapter keeps in memory (wipe replay)
 PRUNE_INTERVAL = 3600.0             # SQLite: seconds between two sweeps of expired state while running
+KEYED_DEDUPE_TTL = 7 * 24 * 3600    # seconds a string message id (put_keyed) is remembered: WhatsApp retries for days
+
+UserKey = Union[int, str]           # a channel's user id: Telegram's int, or a string (e.g. a WhatsApp wa_id)
 
 
 @dataclass
@@ -46,7 +56,7 @@ class Entry:
     """One update in the inbox."""
 
     ref: str            # backend reference: stream id (Redis) or update_id (SQLite)
-    update_id: int
+    update_id: int      # the ordering number: Telegram's update_id, or the sequence number put_keyed assigned
     chat_key: str
     raw: Dict[str, Any]
     received_at: float
@@ -69,7 +79,14 @@ class Inbox:
     async def close(self) -> None: ...
 
     # inbox
-    async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool: raise NotImplementedError
+    async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
+        """Store an update numbered by the channel (Telegram's update_id); False if that number was stored before."""
+        raise NotImplementedError
+
+    async def put_keyed(self, key: str, chat_key: str, raw: Dict[str, Any]) -> bool:
+        """Store a message that has a string id (e.g. a WhatsApp wamid) under the next sequence number (atomic,
+        across replicas); False if ``key`` was stored within ``keyed_ttl`` seconds (also across restarts)."""
+        raise NotImplementedError
     async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
         raise NotImplementedError
     async def begin(self, entry: Entry) -> int: raise NotImplementedError
@@ -90,8 +107,10 @@ class Inbox:
     async def set_progress(self, update_id: int, key: str, value: Any) -> None: raise NotImplementedError
 
     # users, mapped payloads, small flags
-    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord: raise NotImplementedError
-    async def user(self, user_id: int) -> UserRecord | None: raise NotImplementedError
+    async def touch_user(self, user_id: UserKey, referral: str | None) -> UserRecord:
+        """Record first contact (and ``referral``, kept only if none is recorded yet: the first referral wins)."""
+        raise NotImplementedError
+    async def user(self, user_id: UserKey) -> UserRecord | None: raise NotImplementedError
     async def put_payload(self, token: str, payload: str) -> None: raise NotImplementedError
     async def get_payload(self, token: str) -> str | None: raise NotImplementedError
     async def set_flag(self, key: str, value: str | None, ttl: float | None = None) -> None:
@@ -101,16 +120,26 @@ class Inbox:
         """Set ``key`` only if it is not set; True when this call set it."""
         raise NotImplementedError
 
-    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+    async def forget_user(self, user_id: UserKey, chat_id: UserKey | None = None,
+                          chat_keys: Iterable[str] | None = None) -> Dict[str, int]:
         """Delete the state kept about a person (their private chat is ``chat_id``, default ``user_id``):
-        user record, agent-application state, the chat's flags and finished updates. Pending updates stay
-        (they are still to be answered; their text is dropped when they are acked)."""
+        user record, agent-application state, the chat's flags and finished updates (those of ``chat_keys``,
+        default Telegram's ``c<chat_id>``/``u<user_id>``). Pending updates stay (they are still to be answered;
+        their text is dropped when they are acked)."""
         raise NotImplementedError
 
 
-def personal_flag_keys(user_id: int, chat_id: int) -> List[str]:
+def _idstr(v: UserKey) -> str:
+    return str(int(v)) if isinstance(v, int) else str(v)
+
+
+def personal_flag_keys(user_id: UserKey, chat_id: UserKey) -> List[str]:
     """The flag keys that belong to one person (see bot/telegram/handlers.py and bot/agents/plugin.py)."""
-    return [f"agen:{int(user_id)}", f"contact_kb:{int(chat_id)}", f"edited:{int(chat_id)}"]
+    return [f"agen:{_idstr(user_id)}", f"contact_kb:{_idstr(chat_id)}", f"edited:{_idstr(chat_id)}"]
+
+
+def _chat_keys(user_id: UserKey, chat_id: UserKey, chat_keys: Iterable[str] | None) -> List[str]:
+    return list(chat_keys) if chat_keys is not None else [f"c{_idstr(chat_id)}", f"u{_idstr(user_id)}"]
 
 
 #: Flags whose key starts with this plus the chat id (the choice made on each button message).
@@ -146,6 +175,16 @@ CREATE TABLE IF NOT EXISTS callback_payloads (
     payload   TEXT NOT NULL,
     last_used REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS user_keys (
+    user_key   TEXT PRIMARY KEY,
+    referral   TEXT,
+    first_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS keyed (
+    key         TEXT PRIMARY KEY,
+    update_id   INTEGER NOT NULL,
+    received_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS flags (
     key        TEXT PRIMARY KEY,
     value      TEXT NOT NULL,
@@ -163,8 +202,9 @@ class SQLiteInbox(Inbox):
 
     backend = "sqlite"
 
-    def __init__(self, path: Path, prune_interval: float = PRUNE_INTERVAL):
+    def __init__(self, path: Path, prune_interval: float = PRUNE_INTERVAL, keyed_ttl: float = KEYED_DEDUPE_TTL):
         self.path = Path(path)
+        self.keyed_ttl = keyed_ttl
         self.db: sqlite3.Connection | None = None
         self._new = asyncio.Event()
         self.prune_interval = prune_interval
@@ -199,6 +239,7 @@ class SQLiteInbox(Inbox):
         self._x("DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?", (now - DEDUPE_TTL,))
         self._x("DELETE FROM callback_payloads WHERE last_used < ?", (now - PAYLOAD_TTL,))
         self._x("DELETE FROM flags WHERE expires_at IS NOT NULL AND expires_at < ?", (now,))
+        self._x("DELETE FROM keyed WHERE received_at < ?", (now - self.keyed_ttl,))
 
     # inbox ----------------------------------------------------------------------------------
     async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
@@ -209,6 +250,25 @@ class SQLiteInbox(Inbox):
             self._new.set()
             return True
         return False
+
+    async def put_keyed(self, key: str, chat_key: str, raw: Dict[str, Any]) -> bool:
+        self._maybe_prune()
+        assert self.db is not None, "store not open"
+        now = time.time()
+        with self.db:  # one transaction: the key is never recorded without its entry
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM keyed WHERE key = ? AND received_at < ?", (key, now - self.keyed_ttl))
+            if self.db.execute("SELECT 1 FROM keyed WHERE key = ?", (key,)).fetchone():
+                return False
+            # the next sequence number: one above every number ever used (also of entries already pruned)
+            top = self.db.execute("SELECT MAX(n) FROM (SELECT MAX(update_id) AS n FROM inbox "
+                                  "UNION ALL SELECT MAX(update_id) FROM keyed)").fetchone()[0]
+            seq = int(top or 0) + 1
+            self.db.execute("INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES (?,?,?,?)",
+                            (seq, chat_key, json.dumps(raw, ensure_ascii=False), now))
+            self.db.execute("INSERT INTO keyed (key, update_id, received_at) VALUES (?,?,?)", (key, seq, now))
+        self._new.set()
+        return True
 
     async def fetch(self, limit: int, block: float, exclude: Iterable[str] = ()) -> List[Entry]:
         excluded = set(exclude)
@@ -256,19 +316,28 @@ class SQLiteInbox(Inbox):
                 (update_id, key, json.dumps(value, ensure_ascii=False)))
 
     # users, payloads, flags --------------------------------------------------------------------
-    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord:
+    @staticmethod
+    def _users(user_id: UserKey) -> tuple:
+        """(table, key column, key): Telegram's int ids in ``users``, string ids in ``user_keys``."""
+        if isinstance(user_id, int):
+            return "users", "user_id", int(user_id)
+        return "user_keys", "user_key", str(user_id)
+
+    async def touch_user(self, user_id: UserKey, referral: str | None) -> UserRecord:
         now = time.time()
-        new = self._x("INSERT OR IGNORE INTO users (user_id, referral, first_seen) VALUES (?,?,?)",
-                      (user_id, referral, now)).rowcount > 0
+        table, col, key = self._users(user_id)
+        new = self._x(f"INSERT OR IGNORE INTO {table} ({col}, referral, first_seen) VALUES (?,?,?)",
+                      (key, referral, now)).rowcount > 0
         if not new and referral:  # first referral wins: fill it only where none was recorded yet
-            self._x("UPDATE users SET referral = ? WHERE user_id = ? AND referral IS NULL", (referral, user_id))
+            self._x(f"UPDATE {table} SET referral = ? WHERE {col} = ? AND referral IS NULL", (referral, key))
         rec = await self.user(user_id)
         assert rec is not None
         rec.new = new
         return rec
 
-    async def user(self, user_id: int) -> UserRecord | None:
-        row = self._x("SELECT referral, first_seen FROM users WHERE user_id = ?", (user_id,)).fetchone()
+    async def user(self, user_id: UserKey) -> UserRecord | None:
+        table, col, key = self._users(user_id)
+        row = self._x(f"SELECT referral, first_seen FROM {table} WHERE {col} = ?", (key,)).fetchone()
         return UserRecord(row[0], row[1], False) if row else None
 
     async def put_payload(self, token: str, payload: str) -> None:
@@ -297,19 +366,23 @@ class SQLiteInbox(Inbox):
         return self._x("INSERT OR IGNORE INTO flags (key, value, expires_at) VALUES (?,?,?)",
                        (key, value, time.time() + ttl if ttl else None)).rowcount > 0
 
-    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+    async def forget_user(self, user_id: UserKey, chat_id: UserKey | None = None,
+                          chat_keys: Iterable[str] | None = None) -> Dict[str, int]:
         chat_id = user_id if chat_id is None else chat_id
         assert self.db is not None
         keys = personal_flag_keys(user_id, chat_id)
-        like = CHOICE_PREFIX + str(int(chat_id)) + ":%"
+        like = CHOICE_PREFIX + _idstr(chat_id) + ":%"
+        table, col, key = self._users(user_id)
+        chats = _chat_keys(user_id, chat_id, chat_keys)
         with self.db:
             self.db.execute("BEGIN")
-            users = self.db.execute("DELETE FROM users WHERE user_id = ?", (int(user_id),)).rowcount
+            users = self.db.execute(f"DELETE FROM {table} WHERE {col} = ?", (key,)).rowcount
             flags = self.db.execute(f"DELETE FROM flags WHERE key IN ({','.join('?' * len(keys))}) OR key LIKE ?",
                                     (*keys, like)).rowcount
             # finished updates keep only their id (to refuse a redelivery), no longer the chat they came from
-            updates = self.db.execute("UPDATE inbox SET chat_key = '', payload = '{}' WHERE chat_key IN (?, ?) "
-                                      "AND done_at IS NOT NULL", (f"c{int(chat_id)}", f"u{int(user_id)}")).rowcount
+            updates = self.db.execute(f"UPDATE inbox SET chat_key = '', payload = '{{}}' WHERE chat_key IN "
+                                      f"({','.join('?' * len(chats))}) AND done_at IS NOT NULL", tuple(chats)
+                                      ).rowcount if chats else 0
         return {"users": users, "flags": flags, "updates": updates}
 
 
@@ -318,10 +391,23 @@ class SQLiteInbox(Inbox):
 # ---------------------------------------------------------------------------------------------
 # Accept an update once: remember its id and append it to the stream in one atomic step, so a crash
 # can never leave an id marked "seen" without the update being in the inbox.
+# With an empty ARGV[2] (put_keyed) the update gets the next number of the sequence counter KEYS[4], never below
+# ARGV[6] (the time in ms): after Redis lost its data the counter does not start again at numbers in use.
+# Returns {stream id, update_id}.
 _PUT_LUA = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
-  return redis.call('XADD', KEYS[2], '*', 'u', ARGV[2], 'c', ARGV[3], 'p', ARGV[4], 't', ARGV[5])
+  local u = ARGV[2]
+  if u == '' then
+    local n = redis.call('INCR', KEYS[4])
+    local floor = tonumber(ARGV[6])
+    if n < floor then
+      redis.call('SET', KEYS[4], ARGV[6])
+      n = floor
+    end
+    u = string.format('%.0f', n)
+  end
+  redis.call('ZADD', KEYS[3], u, u)
+  return {redis.call('XADD', KEYS[2], '*', 'u', u, 'c', ARGV[3], 'p', ARGV[4], 't', ARGV[5]), u}
 end
 return false
 """
@@ -341,13 +427,16 @@ class RedisInbox(Inbox):
     backend = "redis"
     GROUP = "adapter"
 
-    def __init__(self, url: str, prefix: str = "lingkar:tg:", consumer: str = "adapter"):
+    def __init__(self, url: str, prefix: str = "lingkar:tg:", consumer: str = "adapter",
+                 keyed_ttl: float = KEYED_DEDUPE_TTL):
         self.url, self.prefix, self.consumer = url, prefix, consumer
+        self.keyed_ttl = keyed_ttl
         self.r = None
         self._own_pending_done = False
         self._last_reclaim = 0.0
         # Updates this process stored and no consumer has claimed yet: update_id -> (stream id, chat, raw
-        # JSON), in arrival order, at most HELD_MAX. If Redis comes back empty they are stored again.
+        # JSON, de-duplication key, its TTL), in arrival order, at most HELD_MAX. If Redis comes back empty
+        # they are stored again.
         self._held: Dict[int, tuple] = {}
         self._epoch: str | None = None
 
@@ -384,28 +473,45 @@ class RedisInbox(Inbox):
     # inbox ----------------------------------------------------------------------------------
     async def put(self, update_id: int, chat_key: str, raw: Dict[str, Any]) -> bool:
         payload = json.dumps(raw, ensure_ascii=False)
-        ref = await self._store(update_id, chat_key, payload)
-        if ref:
-            if len(self._held) >= HELD_MAX:
-                dropped = next(iter(self._held))
-                del self._held[dropped]
-                log.warning("inbox: more than %d unclaimed updates held for a Redis wipe; update %s no longer",
-                            HELD_MAX, dropped)
-            self._held[update_id] = (ref, chat_key, payload)
-        return bool(ref)
+        seen = self.k("seen", update_id)
+        res = await self._store(seen, DEDUPE_TTL, update_id, chat_key, payload)
+        if res:
+            self._hold(res[1], (res[0], chat_key, payload, seen, DEDUPE_TTL))
+        return bool(res)
 
-    async def _store(self, update_id: int, chat_key: str, payload: str) -> str | None:
-        return await self._put(keys=[self.k("seen", update_id), self.k("inbox"), self.k("chat", chat_key)],
-                               args=[DEDUPE_TTL, update_id, chat_key, payload, repr(time.time())])
+    async def put_keyed(self, key: str, chat_key: str, raw: Dict[str, Any]) -> bool:
+        payload = json.dumps(raw, ensure_ascii=False)
+        seen = self.k("seenk", key)
+        res = await self._store(seen, self.keyed_ttl, None, chat_key, payload)
+        if res:
+            self._hold(res[1], (res[0], chat_key, payload, seen, self.keyed_ttl))
+        return bool(res)
+
+    def _hold(self, update_id: int, item: tuple) -> None:
+        if len(self._held) >= HELD_MAX:
+            dropped = next(iter(self._held))
+            del self._held[dropped]
+            log.warning("inbox: more than %d unclaimed updates held for a Redis wipe; update %s no longer",
+                        HELD_MAX, dropped)
+        self._held[update_id] = item
+
+    async def _store(self, seen: str, ttl: float, update_id: int | None, chat_key: str, payload: str
+                     ) -> tuple | None:
+        """(stream id, update_id) of the stored update, or None when ``seen`` was set already (a duplicate)."""
+        res = await self._put(keys=[seen, self.k("inbox"), self.k("chat", chat_key), self.k("seq")],
+                              args=[int(ttl), "" if update_id is None else update_id, chat_key, payload,
+                                    repr(time.time()), int(time.time() * 1000)])
+        return (res[0], int(res[1])) if res else None
 
     async def _replay_held(self) -> None:
-        """Redis lost its data: store again, in arrival order, what this process stored and nobody claimed.
-        An update whose de-duplication key exists already (stored again since) is skipped."""
+        """Redis lost its data: store again, in arrival order, what this process stored and nobody claimed
+        (with the numbers they had). An update whose de-duplication key exists already (stored again since) is
+        skipped."""
         again = 0
-        for uid, (_ref, chat_key, payload) in list(self._held.items()):
-            ref = await self._store(uid, chat_key, payload)
-            if ref and uid in self._held:
-                self._held[uid] = (ref, chat_key, payload)
+        for uid, (_ref, chat_key, payload, seen, ttl) in list(self._held.items()):
+            res = await self._store(seen, ttl, uid, chat_key, payload)
+            if res and uid in self._held:
+                self._held[uid] = (res[0], chat_key, payload, seen, ttl)
                 again += 1
         if again:
             log.error("inbox: Redis lost its data; %d unclaimed update(s) held by this adapter stored again", again)
@@ -424,7 +530,7 @@ class RedisInbox(Inbox):
         g = next((g for g in groups if g["name"] == self.GROUP), None) if isinstance(groups, list) else None
         if g is not None:
             delivered = _sid(g.get("last-delivered-id") or "0-0")
-            for uid in [u for u, (ref, _, _) in self._held.items() if _sid(ref) <= delivered]:
+            for uid in [u for u, item in self._held.items() if _sid(item[0]) <= delivered]:
                 del self._held[uid]
 
     async def _recover(self) -> None:
@@ -558,7 +664,7 @@ class RedisInbox(Inbox):
         await pipe.execute()
 
     # users, payloads, flags --------------------------------------------------------------------
-    async def touch_user(self, user_id: int, referral: str | None) -> UserRecord:
+    async def touch_user(self, user_id: UserKey, referral: str | None) -> UserRecord:
         key = self.k("user", user_id)
         pipe = self.r.pipeline(transaction=True)
         pipe.hsetnx(key, "first_seen", repr(time.time()))
@@ -569,7 +675,7 @@ class RedisInbox(Inbox):
         h = res[-1]
         return UserRecord(h.get("referral"), float(h["first_seen"]), bool(res[0]))
 
-    async def user(self, user_id: int) -> UserRecord | None:
+    async def user(self, user_id: UserKey) -> UserRecord | None:
         h = await self.r.hgetall(self.k("user", user_id))
         return UserRecord(h.get("referral"), float(h["first_seen"]), False) if h else None
 
@@ -591,10 +697,11 @@ class RedisInbox(Inbox):
     async def set_flag_once(self, key: str, value: str, ttl: float | None = None) -> bool:
         return bool(await self.r.set(self.k("flag", key), value, nx=True, ex=int(ttl) if ttl else None))
 
-    async def forget_user(self, user_id: int, chat_id: int | None = None) -> Dict[str, int]:
+    async def forget_user(self, user_id: UserKey, chat_id: UserKey | None = None,
+                          chat_keys: Iterable[str] | None = None) -> Dict[str, int]:
         chat_id = user_id if chat_id is None else chat_id
         keys = [self.k("flag", key) for key in personal_flag_keys(user_id, chat_id)]
-        async for key in self.r.scan_iter(match=self.k("flag", CHOICE_PREFIX + str(int(chat_id))) + ":*",
+        async for key in self.r.scan_iter(match=self.k("flag", CHOICE_PREFIX + _idstr(chat_id)) + ":*",
                                           count=500):
             keys.append(key)
         pipe = self.r.pipeline(transaction=True)
@@ -605,7 +712,25 @@ class RedisInbox(Inbox):
         return {"users": int(users), "flags": int(flags), "updates": 0}
 
 
-def make_inbox(settings) -> Inbox:
+def inbox_prefix(channel: str) -> str:
+    """Redis key prefix of a channel's inbox: ``lingkar:tg:`` for Telegram (as always), else ``lingkar:<channel>:``."""
+    return "lingkar:tg:" if channel == "telegram" else f"lingkar:{channel}:"
+
+
+def make_inbox(settings, channel: str = "telegram", *, prefix: str | None = None, path: Path | None = None,
+               keyed_ttl: float = KEYED_DEDUPE_TTL) -> Inbox:
+    """The inbox of ``channel``: Redis when ``settings.redis_url`` is set, else SQLite.
+
+    ``settings`` needs ``redis_url``, ``consumer`` and ``var_dir`` (a channel's settings view, e.g.
+    :class:`bot.telegram.config.Settings`). Redis prefix: ``prefix``, else for Telegram ``settings.redis_prefix``
+    (TELEGRAM_REDIS_PREFIX), else :func:`inbox_prefix`. SQLite file: ``path``, else for Telegram
+    ``settings.sqlite_path`` (``telegram.db``), else ``<var_dir>/<channel>.db``.
+    """
+    if channel == "telegram":
+        prefix = prefix or getattr(settings, "redis_prefix", None)
+        path = path or getattr(settings, "sqlite_path", None)
+    prefix = prefix or inbox_prefix(channel)
+    path = path or Path(settings.var_dir) / f"{channel}.db"
     if settings.redis_url:
-        return RedisInbox(settings.redis_url, settings.redis_prefix, settings.consumer)
-    return SQLiteInbox(settings.sqlite_path)
+        return RedisInbox(settings.redis_url, prefix, getattr(settings, "consumer", "adapter"), keyed_ttl=keyed_ttl)
+    return SQLiteInbox(path, keyed_ttl=keyed_ttl)
