@@ -8,6 +8,8 @@ action server is down) is a failure too. Failures are retried with exponential b
 Caveat, by design of the REST channel: it has no idempotency key, so a retried turn that had in fact
 reached Rasa (a timeout or an empty reply) is a second user message in the tracker. Each attempt carries
 ``metadata.update_id`` and ``metadata.attempt`` so the assistant can recognise a repeat.
+
+Channel-neutral: the sender id is ``<channel>:<id>`` (:func:`sender_id`).
 """
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ from typing import Any, Dict, List
 import aiohttp
 
 log = logging.getLogger("lingkar.core.rasa")
+
+
+def sender_id(channel: str, user_id: object) -> str:
+    """Rasa's sender id of a person on a channel: ``telegram:<id>``, ``whatsapp:<wa_id>``."""
+    return f"{channel}:{user_id}"
 
 
 class RasaUnavailable(Exception):
