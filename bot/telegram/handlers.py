@@ -28,7 +28,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTy
 
 from bot.core.dispatcher import Turn
 from bot.core.pacing import FloodGuard
-from bot.core.rasa import RasaUnavailable
+from bot.core.rasa import RasaUnavailable, sender_id
 from bot.core.referral import GREET_PAYLOAD, START_ARG, code_from_start
 from bot.core.referral import from_text as referral_from_text
 from lingkar.identity import mask_phone
@@ -338,7 +338,7 @@ class CoreHandlers:
             meta = await self.metadata(update, extra)
             typing = asyncio.create_task(self.typing(chat_id))
             try:
-                reply = await self.a.rasa.send(f"telegram:{user.id}", text, meta)
+                reply = await self.a.rasa.send(sender_id("telegram", user.id), text, meta)
                 plan = build_plan(chat_id, reply, contact_keyboard_open=kb_open, signer=self.signer)
                 if not plan.steps:
                     log.warning("update %s: Rasa's reply has nothing Telegram can show", update.update_id)
