@@ -23,9 +23,10 @@ Adding a third channel: a new package ``bot/<name>/`` with such an object, and o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Protocol, runtime_checkable
+from typing import Any, Awaitable, Callable, Dict, List, Protocol, runtime_checkable
 
-from .plan import Limits, OutMessage
+from .dispatcher import Turn
+from .plan import Limits, OutMessage, Reply
 from .server import HttpHost
 
 
@@ -61,3 +62,17 @@ class Channel(Protocol):
     async def send(self, recipient: str, message: OutMessage) -> Any: ...
 
     async def health(self, fresh: bool = False) -> Dict[str, Any]: ...
+
+
+async def deliver(reply: Reply, send: Callable[[OutMessage], Awaitable[Any]], prefix: str = "out") -> List[Any]:
+    """Send a planned reply message by message, each as a step of the current turn (``<prefix>:<i>``): a turn run
+    again after a crash sends only what was not sent yet. ``send`` returns a JSON-serialisable result. Outside a turn
+    the messages are simply sent. Plan the reply itself inside ``turn.once("plan", ...)`` so a rerun sends the same."""
+    turn = Turn.current()
+    results: List[Any] = []
+    for i, msg in enumerate(reply.messages):
+        if turn is None:
+            results.append(await send(msg))
+        else:
+            results.append(await turn.once(f"{prefix}:{i}", lambda msg=msg: send(msg)))
+    return results

@@ -353,14 +353,3 @@ class Adapter:
         kwargs = {k: v for k, v in offered.items() if takes_all or k in params}
         res = await self._run_check(lambda: fn(**kwargs))
         return res if isinstance(res, dict) else {"value": res}
-
-    async def _health_handler(self, request: web.Request) -> web.Response:
-        """GET /health: one word (``ok``/``degraded``) for anyone; the JSON details and ``?fresh=1`` only for
-        a loopback client (not proxied) or one that sends ``Authorization: Bearer $BOT_HEALTH_TOKEN``."""
-        detailed = health_access(request, self.settings.health_token)   # what HttpHost serves for one channel
-        body = await self.health(fresh=detailed and request.query.get("fresh") in ("1", "true", "yes"))
-        strict = request.query.get("strict") in ("1", "true", "yes")
-        status = 503 if strict and body["status"] != "ok" else 200
-        if not detailed:
-            return web.Response(text=body["status"], status=status)
-        return web.json_response(body, status=status)
