@@ -78,8 +78,8 @@ chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of t
 chaos-short: $(SETUP) $(MODEL) services ## The short chaos run alone (make test runs it: tests/chaos/test_chaos_short.py)
 	$(PY) -m tests.chaos.run --short --out reports/chaos-short
 
-load: $(SETUP) $(MODEL) services ## Open-loop rate ladder (REST, Redis tracker, PostgreSQL; RATES=10,20,... REPLICAS=1); reports/load/
-	$(PY) scripts/load.py $(if $(RATES),--rates $(RATES)) $(if $(REPLICAS),--rasa-replicas $(REPLICAS))
+load: $(SETUP) $(MODEL) services ## Open-loop rate ladder (Redis tracker, PostgreSQL; RATES=10,20,... REPLICAS=1 TARGET=rest|telegram); reports/load/
+	$(PY) scripts/load.py $(if $(RATES),--rates $(RATES)) $(if $(REPLICAS),--rasa-replicas $(REPLICAS)) $(if $(TARGET),--target $(TARGET))
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py
