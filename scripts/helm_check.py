@@ -5,12 +5,13 @@
 
 (`make helm-check` does both.) For the default values and every file in the chart's ``ci/`` folder it:
 
-1. lints the chart with those values the way ``helm lint --strict`` does (Helm v4's own Go SDK, through the
-   ``helm-python-sdk`` package: the same code as the helm binary, loaded as a library);
+1. lints the chart with those values the way ``helm lint --strict`` does, values.schema.json included (Helm v4's
+   own Go SDK, through the ``helm-python-sdk`` package: the same code as the helm binary, loaded as a library);
 2. renders it the way ``helm template`` does (release ``lingkar``, namespace ``lingkar``, hooks included);
 3. parses every manifest (a duplicated key is an error: the API server would silently keep only one of them) and
-   validates it against the Kubernetes OpenAPI schema of ``--kube-version`` in strict mode (unknown fields are
-   errors), with the schemas the ``kubernetes-validate`` package ships;
+   validates it against the Kubernetes OpenAPI schemas of each ``--kube-versions`` (default: 1.25, the oldest the
+   chart supports, 1.30 and 1.37) in strict mode (unknown fields are errors), with the schemas the
+   ``kubernetes-validate`` package ships;
 4. checks the project's own rules (:func:`policy_problems`): Rasa and the action server are never published (no
    Ingress backend, no LoadBalancer/NodePort Service, NetworkPolicies that admit only the adapter to Rasa and only
    Rasa to the action server), every container has CPU and memory requests and limits and runs as non-root without
@@ -166,17 +167,18 @@ def values_sets() -> Dict[str, Dict[str, Any]]:
     return sets
 
 
-def check(kube_version: str, out: Path) -> Dict[str, Any]:
+def check(kube_versions: List[str], out: Path) -> Dict[str, Any]:
     import helm_python as helm
     import kubernetes_validate
     from kubernetes_validate.utils import ValidationError as KVValidationError
 
     out.mkdir(parents=True, exist_ok=True)
-    summary: Dict[str, Any] = {"helm_sdk": helm.helm_sdk_version(), "kube_version": kube_version, "sets": {}}
+    summary: Dict[str, Any] = {"helm_sdk": helm.helm_sdk_version(), "kube_versions": kube_versions, "sets": {}}
     failed = False
     for name, values in values_sets().items():
         entry: Dict[str, Any] = {"lint": [], "schema_errors": [], "policy_problems": [], "objects": []}
-        lint = helm.lint(str(CHART), values, strict=True, namespace=NAMESPACE, kube_version=f"v{kube_version}.0")
+        lint = helm.lint(str(CHART), values, strict=True, namespace=NAMESPACE,
+                         kube_version=f"v{kube_versions[0]}.0")
         # severity 1 is "info" (e.g. "icon is recommended"); warnings and errors fail, as with --strict
         entry["lint"] = [m for m in lint["messages"] if m["severity"] >= 2] + [
             {"severity": 3, "path": "", "error": e} for e in lint.get("errors") or []]
@@ -189,13 +191,14 @@ def check(kube_version: str, out: Path) -> Dict[str, Any]:
         for o in objects:
             ident = f"{o.get('kind')}/{o['metadata'].get('name')}"
             entry["objects"].append(ident)
-            try:
-                kubernetes_validate.validate(o, kube_version, strict=True)
-            except KVValidationError as exc:
-                entry["schema_errors"].append(f"{ident}: {exc.caught.message} at "
-                                              f"{'/'.join(str(p) for p in exc.caught.path)}")
-            except Exception as exc:  # unknown kind/apiVersion for this Kubernetes version, ...
-                entry["schema_errors"].append(f"{ident}: {getattr(exc, 'message', exc)}")
+            for version in kube_versions:
+                try:
+                    kubernetes_validate.validate(o, version, strict=True)
+                except KVValidationError as exc:
+                    entry["schema_errors"].append(f"{ident} (Kubernetes {version}): {exc.caught.message} at "
+                                                  f"{'/'.join(str(p) for p in exc.caught.path)}")
+                except Exception as exc:  # unknown kind/apiVersion for this Kubernetes version, ...
+                    entry["schema_errors"].append(f"{ident} (Kubernetes {version}): {getattr(exc, 'message', exc)}")
         entry["policy_problems"] = policy_problems(objects)
         bad = entry["lint"] or entry["schema_errors"] or entry["policy_problems"]
         failed = failed or bool(bad)
@@ -212,10 +215,12 @@ def check(kube_version: str, out: Path) -> Dict[str, Any]:
 
 def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kube-version", default="1.30", help="Kubernetes version whose schemas to validate against")
+    ap.add_argument("--kube-versions", default="1.25,1.30,1.37",
+                    help="Kubernetes versions whose schemas to validate against (comma-separated; the first is "
+                         "also the version the lint assumes)")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "helm")
     args = ap.parse_args(argv)
-    summary = check(args.kube_version, args.out)
+    summary = check([v.strip() for v in args.kube_versions.split(",") if v.strip()], args.out)
     print(">> helm-check: " + ("all passed" if summary["ok"] else "FAILED") + f" (reports in {args.out})")
     return 0 if summary["ok"] else 1
 

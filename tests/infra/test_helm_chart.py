@@ -252,13 +252,27 @@ def test_the_policy_check_catches_what_it_guards_against(checked):
         helm_check.parse_manifests({"x.yaml": "a: 1\nb: 2\na: 3\n"})
 
 
-def test_a_webhook_url_without_a_path_is_refused(tools_python):
-    code = ("import sys, helm_python as h\n"
+@pytest.mark.parametrize("values, why", [
+    ({"config": {"telegramWebhookUrl": "https://bot.example.org"}}, "/config/telegramWebhookUrl"),   # no path
+    ({"config": {"dashboardBaseUrl": "http://dasbor.example.org"}}, "/config/dashboardBaseUrl"),    # not https
+    ({"config": {"rasaAuthToken": "abc"}}, "'rasaAuthToken' not allowed"),    # a secret as a value: no such key
+    ({"rasa": {"replica": 3}}, "'replica' not allowed"),                      # a typo is an error, not ignored
+    ({"containerSecurityContext": {"allowPrivilegeEscalation": True}}, "allowPrivilegeEscalation"),
+], ids=["webhook-without-path", "dashboard-http", "secret-value", "typo", "privileged"])
+def test_values_the_chart_refuses(tools_python, values, why):
+    """values.schema.json: Helm refuses these values at lint and at render (install), with the reason."""
+    code = ("import json, sys, helm_python as h\n"
+            "values = json.loads(sys.argv[2])\n"
+            "lint = h.lint(sys.argv[1], values, strict=True)\n"
+            "print('LINT', json.dumps(lint['errors']))\n"
             "try:\n"
             "    with h.Chart.load(sys.argv[1]) as c:\n"
-            "        c.render({'config': {'telegramWebhookUrl': 'https://bot.example.org'}}, name='lingkar')\n"
+            "        c.render(values, name='lingkar')\n"
             "except h.HelmError as e:\n"
-            "    print('refused:', e); sys.exit(3)\n")
-    proc = subprocess.run([tools_python, "-c", code, str(CHART)], capture_output=True, text=True, timeout=120)
+            "    print('REFUSED', e); sys.exit(3)\n")
+    proc = subprocess.run([tools_python, "-c", code, str(CHART), json.dumps(values)], capture_output=True, text=True,
+                          timeout=120)
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "needs a path" in proc.stdout
+    lint_line = next(line for line in proc.stdout.splitlines() if line.startswith("LINT "))
+    assert why in lint_line, proc.stdout
+    assert why in proc.stdout.split("REFUSED", 1)[1], proc.stdout
