@@ -128,6 +128,7 @@ class Step:
     started: int = 0
     no_idle_sender: int = 0
     wall: float = 0.0
+    messages: int = 0   # bot messages in the answers (a turn's answer may be several messages)
 
     def summary(self) -> Dict[str, Any]:
         lat = sorted(self.latencies)
@@ -145,6 +146,7 @@ class Step:
                 "error_rate": round((self.errors + self.timeouts) / done, 4) if done else 0.0,
                 "achieved_rate": round(len(lat) / self.wall, 2) if self.wall else 0.0,
                 "skipped_no_idle_sender": self.no_idle_sender,
+                "messages_per_turn": round(self.messages / len(lat), 2) if lat and self.messages else None,
                 "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99)}
 
 
@@ -230,6 +232,7 @@ class Load:
                     step.errors += 1
                 else:
                     step.latencies.append(time.monotonic() - t0)
+                    step.messages += len(body)
                     self.sent[sender.sid] = self.sent.get(sender.sid, 0) + 1
                     texts = [m.get("text") or "" for m in body]
                     sender.last_text = "\n".join(texts)
