@@ -150,7 +150,7 @@ def send(dispatcher: CollectingDispatcher, rendered: Rendered, **extra: Any) -> 
     kwargs: Dict[str, Any] = {"text": rendered.text}
     if rendered.buttons:
         kwargs["buttons"] = list(rendered.buttons)
-    if rendered.facts:  # kept in the bot event's metadata for "sumber?" (lingkar/sources.py)
+    if rendered.facts:  # kept in the bot event's metadata for "sumber?" (lingkar/citations.py)
         kwargs["facts"] = list(rendered.facts)
     kwargs.update(extra)
     dispatcher.utter_message(**kwargs)
