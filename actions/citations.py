@@ -1,6 +1,6 @@
-"""``action_sources``: "sumber?" after an answer names the regulations and official sources of the figures that answer
-showed, with the dates they are in force (:mod:`lingkar.citations`). With no figure shown recently it says where Lingkar's
-figures come from in general (the ``ask_source`` answer)."""
+"""``action_sources``: "sumber?" after an answer names the regulations and official sources of the figures that
+answer showed, with the dates they are in force (:mod:`lingkar.citations`). With no figure shown recently it says
+where Lingkar's figures come from in general (the ``ask_source`` answer)."""
 from __future__ import annotations
 
 import logging
