@@ -65,6 +65,7 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
         "type": query.get("type", ""),
         "regency": query.get("regency", "").strip()[:100],
         "agent": re.sub(r"[^A-Za-z0-9]", "", query.get("agent", ""))[:16].upper(),
+        "channel": query.get("channel", ""),
         "age": query.get("age", ""),
         "untouched": "1" if query.get("untouched") == "1" else "",
         "q": " ".join(query.get("q", "").split())[:100],
@@ -86,6 +87,10 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
         filters["regency"] = form["regency"]
     if form["agent"]:
         filters["agent"] = form["agent"]
+    if form["channel"] in stexts.CHANNEL_LABELS:
+        filters["channel"] = form["channel"]
+    else:
+        form["channel"] = ""
     if form["age"] in {a for a, _ in AGE_CHOICES if a}:
         filters["older_than_hours"] = int(form["age"])
     else:
@@ -114,7 +119,7 @@ async def leads_page(request: web.Request) -> web.Response:
     return render(request, "leads.html", section="leads", title="Lead", leads=leads, total=total, form=form,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), csv_query=csv_query,
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
-                  regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
+                  regencies=regency_names(), ages=AGE_CHOICES, channels=list(stexts.CHANNEL_LABELS.items()), labels=stexts.STATUS_LABELS,
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
                   when=cards.when, ago=cards.ago, now=store.now(), **DUPLICATE_WORDS)
 
