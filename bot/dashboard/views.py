@@ -119,7 +119,8 @@ async def leads_page(request: web.Request) -> web.Response:
     return render(request, "leads.html", section="leads", title="Lead", leads=leads, total=total, form=form,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), csv_query=csv_query,
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
-                  regencies=regency_names(), ages=AGE_CHOICES, channels=list(stexts.CHANNEL_LABELS.items()), labels=stexts.STATUS_LABELS,
+                  regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
+                  channels=list(stexts.CHANNEL_LABELS.items()),
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
                   when=cards.when, ago=cards.ago, now=store.now(), **DUPLICATE_WORDS)
 

@@ -40,7 +40,8 @@ class LeadListRepository(Repository):
                    older_than_hours: float | None = None, untouched_hours: float | None = None,
                    created_from: dt.datetime | None = None, created_to: dt.datetime | None = None,
                    claimed_by: str | None = None, search: str | None = None, open_only: bool = False,
-                   channel: str | None = None, limit: int | None = 100, offset: int = 0, oldest_first: bool = False) -> List[Lead]:
+                   channel: str | None = None, limit: int | None = 100, offset: int = 0,
+                   oldest_first: bool = False) -> List[Lead]:
         """Leads matching every filter given, newest first (``oldest_first`` for reminders).
 
         ``older_than_hours``: created at least that long ago. ``untouched_hours``: not updated for
