@@ -34,6 +34,9 @@ TYPE_WORDS = {
 CHANNEL_LABELS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 #: Words staff may type in /leads for a channel.
 CHANNEL_WORDS = {"telegram": ("telegram", "tg"), "whatsapp": ("whatsapp", "wa")}
+#: Answers to "Dari mana Anda tahu Lingkar?" (lingkar.store.SOURCES), as the dashboard's funnel shows them.
+SOURCE_LABELS = {"agent": "Agen", "friend_family": "Teman/keluarga", "bpjs_office": "Kantor BPJS",
+                 "social_media": "Media sosial", "other": "Lainnya"}
 DONOR_LABELS = {
     "csr": "CSR perusahaan", "company": "perusahaan", "family": "keluarga", "employer": "pemberi kerja",
     "individual": "perorangan", "government": "pemerintah", "other": "lainnya",

@@ -110,3 +110,30 @@ async def test_dashboard_list_detail_and_csv_show_the_channel(store, staff):
             rows = list(csv.DictReader(io.StringIO((await r.read()).decode("utf-8-sig"))))
     channels = {int(row["id"]): row["channel"] for row in rows}
     assert channels == {wa.id: "whatsapp", tg.id: "telegram"}
+
+
+def test_sources_are_counted_once_per_person_and_answer(store):
+    import pytest
+
+    for sender, source in (("whatsapp:1", "friend_family"), ("whatsapp:1", "friend_family"),
+                           ("telegram:2", "friend_family"), ("telegram:3", "social_media")):
+        store.record_event("source_answered", channel=sender.split(":")[0], sender_id=sender, source=source)
+    assert store.sources() == {"agent": 0, "friend_family": 2, "bpjs_office": 0, "social_media": 1, "other": 0}
+    assert store.sources(channel="whatsapp")["friend_family"] == 1
+    today = store.now().date()
+    assert sum(store.sources(since=today.replace(year=today.year + 1)).values()) == 0
+    with pytest.raises(ValueError):
+        store.record_event("source_answered", sender_id="whatsapp:1", source="tv")
+
+
+async def test_dashboard_funnel_shows_sources_and_channels(store, staff):
+    store.record_event("source_answered", channel="whatsapp", sender_id="whatsapp:1", source="bpjs_office")
+    store.record_event("chat_started", channel="whatsapp", sender_id="whatsapp:1")
+    async with running_dashboard(store) as s, client() as http:
+        await sign_in(http, s, store, STAFF)
+        async with http.get(f"{s.base_url}/corong") as r:
+            page = await r.text()
+        assert re.search(r'data-source="bpjs_office">1<', page) and "Kantor BPJS" in page
+        async with http.get(f"{s.base_url}/corong", params={"by": "channel"}) as r:
+            page = await r.text()
+        assert re.search(r'data-group="whatsapp">\s*<td[^>]*>WhatsApp</td>', page)
