@@ -15,7 +15,7 @@ from bot.config import StaffSettings
 from bot.staff.notifier import Notifier
 from lingkar.store import open_store
 from tests.stack_util import running_stack
-from tests.staff.fixtures import RecordingBotAPI, STAFF_CHAT
+from tests.staff.fixtures import STAFF_CHAT, RecordingBotAPI
 from tests.telegram.fake_bot_api import TOKEN
 
 pytestmark = pytest.mark.e2e
