@@ -11,10 +11,11 @@ is still missing.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Awaitable, Callable
 
 from telegram import Bot
+
+from lingkar.store.aio import run_sync
 
 from . import texts
 from .links import agent_link, qr_png, whatsapp_link
@@ -52,7 +53,7 @@ async def send_kit(bot: Bot, user_id: int, username: str, code: str, name: str |
         return m.message_id
 
     async def poster() -> int:
-        pdf = await asyncio.to_thread(poster_pdf, telegram=link, whatsapp=wa, code=code, name=name)
+        pdf = await run_sync(lambda: poster_pdf(telegram=link, whatsapp=wa, code=code, name=name))
         m = await bot.send_document(user_id, pdf, caption=texts.POSTER_CAPTION,
                                     filename=f"poster-agen-perisai-{code}.pdf")
         return m.message_id
