@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from lingkar.store.models import (
     AGENT_STATUSES,
+    DASHBOARD_ROLES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
+    PEMDA_ROLE,
     STAFF_ROLES,
     WORKER_LEAD_TYPES,
 )
@@ -39,6 +41,7 @@ from lingkar.store.records import (
     Lead,
     LeadLink,
     OutboxEvent,
+    PemdaEstimate,
     StaffUser,
     StatusChange,
     UpsertResult,
@@ -59,9 +62,11 @@ from lingkar.store.store import (
 
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
-    "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
-    "LEAD_TYPES", "OPEN_STATUSES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
-    "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
+    "AGENT_STATUSES", "DASHBOARD_ROLES",
+    "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
+    "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
+    "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent",
+    "PemdaEstimate", "StaffUser",
     "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",
     "open_store", "provide",
 ]
