@@ -195,14 +195,12 @@ def build_report(regency: str, cells: Mapping[str, Sequence[Tuple[dt.date, str |
             cov.source, cov.as_of = est.source, est.as_of.isoformat()
         sector_rows.append(Row(s or "", sector_label(s), {stage: shown(by_sector[stage][s]) for stage, _ in STAGES},
                                cov))
+    # the whole regency is compared only with the Pemda's count for all sectors: a sum of some sectors' counts
+    # against every registered worker would overstate coverage
     whole = estimates.get(ALL_SECTORS)
-    sector_sum = sum(e.workers for k, e in estimates.items() if k != ALL_SECTORS)
-    total_estimate = whole.workers if whole is not None else (sector_sum or None)
-    total_cov = coverage(totals["registered"], total_estimate, months_left)
+    total_cov = coverage(totals["registered"], whole.workers if whole is not None else None, months_left)
     if whole is not None:
         total_cov.source, total_cov.as_of = whole.source, whole.as_of.isoformat()
-    elif sector_sum:
-        total_cov.source = "jumlah perkiraan per sektor"
     total_row = Row("total", "Jumlah", {stage: totals[stage].text for stage, _ in STAGES}, total_cov)
     subs = {topic: ("belum tersedia" if n is None else shown(n)) for topic, n in subscribers.items()}
     return Report(regency=regency, months=month_rows, sectors=sector_rows, total=total_row, agents=shown(agents),
