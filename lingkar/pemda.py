@@ -17,7 +17,8 @@ The suppression rule (docs/staff-guide.md, "Tampilan Pemda"):
 4. The Pemda's own estimates are theirs and shown as given; agents in the regency follow rule 1.
 
 Not covered by the rule: differences between stages (leads minus contacted) are not protected, as they count
-no stage a person is in; the month × sector grid is not published (it would make nearly every total a bound).
+no stage a person is in; the month × sector grid is not published (it would make nearly every total a bound);
+comparing the page of two days shows that a count moved.
 """
 from __future__ import annotations
 
