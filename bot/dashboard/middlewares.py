@@ -1,5 +1,6 @@
 """The dashboard's middlewares: security headers on every response, and a live staff session (role read from the
-database on each request, CSRF token and same origin on every POST) for every page but sign-in."""
+database on each request, CSRF token and same origin on every POST) for every page but sign-in. A ``pemda`` user
+(scoped to one regency) may open only the Pemda pages (:data:`.pemda.PEMDA_PATHS`); everything else is 403."""
 from __future__ import annotations
 
 import logging
@@ -8,11 +9,12 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from lingkar.store import STAFF_ROLES
+from lingkar.store import DASHBOARD_ROLES, PEMDA_ROLE
 from lingkar.store.aio import run_sync
 
 from ..staff import auth
 from .keys import SECRET, SETTINGS, STORE, cookie_name
+from .pemda import PEMDA_PATHS
 from .render import render
 
 log = logging.getLogger("lingkar.dashboard")
@@ -60,7 +62,8 @@ async def require_staff(request: web.Request, handler: Handler) -> web.StreamRes
     staff = None
     if session is not None:
         staff = await run_sync(store.staff_by_telegram_id, session.telegram_user_id)
-        if staff is None or not staff.active or staff.role not in STAFF_ROLES:
+        if staff is None or not staff.active or staff.role not in DASHBOARD_ROLES or (
+                staff.role == PEMDA_ROLE and not staff.regency):
             await run_sync(auth.end_session, store, token)
             staff = None
     if staff is None:
@@ -70,6 +73,10 @@ async def require_staff(request: web.Request, handler: Handler) -> web.StreamRes
         return render(request, "signin_needed.html", status=401, title="Silakan masuk")
     request["session"] = session
     request["staff"] = staff
+    if staff.is_pemda and not _pemda_may_open(request.path):
+        # a Pemda officer sees only their regency's aggregates: every staff page is refused, also by direct URL
+        log.info("pemda user %s opened %s: refused", staff.telegram_user_id, request.path)
+        return render(request, "denied.html", status=403, title="Tidak diizinkan")
     if request.method == "POST":
         if not _same_origin(request):
             log.warning("POST %s from a foreign origin refused (staff %s)", request.path, staff.telegram_user_id)
@@ -83,6 +90,11 @@ async def require_staff(request: web.Request, handler: Handler) -> web.StreamRes
     if flash:
         request["flash"] = FLASHES.get(flash)
     return await handler(request)
+
+
+def _pemda_may_open(path: str) -> bool:
+    return path == "/" or any(path == p or path.startswith(p + "/") or path.startswith(p + ".")
+                              for p in PEMDA_PATHS)
 
 
 def _same_origin(request: web.Request) -> bool:
@@ -102,4 +114,5 @@ FLASHES = {
     "agent": "Status agen tersimpan.",
     "staff": "Data petugas tersimpan.",
     "claimed": "Lead ini sudah ditangani petugas lain.",
+    "estimate": "Perkiraan jumlah pekerja tersimpan.",
 }

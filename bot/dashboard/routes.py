@@ -5,7 +5,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import signin, views
+from . import pemda, signin, views
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -31,6 +31,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/petugas", views.staff_page)
     r.add_post("/petugas", views.staff_add)
     r.add_post("/petugas/{tid:-?\\d{1,15}}/aktif", views.staff_active)
+    r.add_get("/pemda", pemda.pemda_view)
+    r.add_get("/pemda.csv", pemda.pemda_csv)
+    r.add_post("/pemda/perkiraan", pemda.pemda_estimate)
     r.add_static("/static/", STATIC, append_version=False)
 
 

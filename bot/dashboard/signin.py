@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from lingkar.store import STAFF_ROLES
+from lingkar.store import DASHBOARD_ROLES, PEMDA_ROLE
 from lingkar.store.aio import run_sync
 
 from ..staff import auth
@@ -39,13 +39,14 @@ async def signin(request: web.Request) -> web.StreamResponse:
     store, settings = request.app[STORE], request.app[SETTINGS]
     uid = await run_sync(auth.consume_login_token, store, form.get("t"))
     staff = await run_sync(store.staff_by_telegram_id, uid) if uid is not None else None
-    if staff is None or not staff.active or staff.role not in STAFF_ROLES:
+    if staff is None or not staff.active or staff.role not in DASHBOARD_ROLES or (
+            staff.role == PEMDA_ROLE and not staff.regency):
         log.info("dashboard sign-in refused")
         return render(request, "signin_invalid.html", status=403, title="Tautan tidak berlaku")
     token = await run_sync(auth.create_session, store, uid, settings.session_ttl)
     log.info("dashboard sign-in: staff %s", uid)
     asyncio.get_running_loop().run_in_executor(None, auth.purge_expired, store)
-    response = web.HTTPSeeOther("/leads")
+    response = web.HTTPSeeOther("/pemda" if staff.is_pemda else "/leads")
     response.set_cookie(cookie_name(settings), token, max_age=settings.session_ttl, path="/", httponly=True,
                         secure=settings.secure_cookies, samesite="Lax")
     raise response
@@ -60,4 +61,4 @@ async def signout(request: web.Request) -> web.StreamResponse:
 
 
 async def index(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPSeeOther("/leads")
+    raise web.HTTPSeeOther("/pemda" if request["staff"].is_pemda else "/leads")

@@ -15,6 +15,8 @@ Commands (staff only; anyone else gets the adapter's neutral "unknown command" a
 * ``/sponsor`` — GN Lingkaran: open sponsor offers and sponsorship requests side by side, per regency
 * ``/dasbor`` — a one-time sign-in link for the web dashboard (private chat only)
 * ``/staf`` — admins: list, add (``/staf tambah <id> [admin] <nama>``) and deactivate staff
+* ``/pemda <id> <regency> [;name]`` — admins: give a local-government officer the read-only ``pemda`` role for one
+  regency (they sign in with ``/dasbor`` and see only that regency's aggregates; ``/staf nonaktif`` revokes it)
 * ``/idsaya`` — anyone: their own Telegram id (so an admin can add them)
 
 Buttons (callback data is never trusted: the presser's role is read from the database every time):
@@ -37,9 +39,10 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandl
 from bot.core.dispatcher import Turn
 from bot.telegram import texts as adapter_texts
 from bot.telegram.registry import PluginContext
-from lingkar.parsing import match_regency
+from lingkar.parsing import match_regency, suggest_regencies
 from lingkar.store import (
     OPEN_STATUSES,
+    PEMDA_ROLE,
     STAFF_ROLES,
     LeadClaimedError,
     NotFound,
@@ -125,7 +128,8 @@ class StaffPlugin(StorePlugin):
             await run_sync(self.store.ensure_admin, self.settings.admin_telegram_id)
         place = StaffPlace(self.settings.staff_chat_id)
         for name, callback in (("leads", self.cmd_leads), ("lead", self.cmd_lead), ("catat", self.cmd_note),
-                               ("sponsor", self.cmd_gn), ("dasbor", self.cmd_dashboard), ("staf", self.cmd_staff)):
+                               ("sponsor", self.cmd_gn), ("dasbor", self.cmd_dashboard), ("staf", self.cmd_staff),
+                               ("pemda", self.cmd_pemda)):
             ctx.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE & place))
         ctx.add_command("idsaya", self.cmd_my_id)
         ctx.add_callback(cards.CALLBACK_LEAD, self.on_lead_button)
@@ -517,9 +521,14 @@ class StaffPlugin(StorePlugin):
             await self.edit(update, cards.handoff_card(h, footer=cards.done_line(said)), None)
 
     # ---- dashboard, staff management, own id --------------------------------------------------------
+    async def pemda_of(self, user_id: int) -> StaffUser | None:
+        """The active Pemda officer (role ``pemda`` with a regency): may only sign in to their dashboard view."""
+        s = await run_sync(self.store.staff_by_telegram_id, user_id)
+        return s if s is not None and s.active and s.role == PEMDA_ROLE and s.regency else None
+
     async def cmd_dashboard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        if await self.staff_of(user.id) is None:
+        if await self.staff_of(user.id) is None and await self.pemda_of(user.id) is None:
             return await self.refuse(update)
         if update.effective_chat.type != "private":
             return await self.reply(update, cards.e(texts.DASHBOARD_PRIVATE_ONLY))
@@ -538,7 +547,9 @@ class StaffPlugin(StorePlugin):
         if not args:
             users = await run_sync(self.store.list_staff)
             lines = ["<b>Petugas</b>"] + [
-                f"• {cards.e(u.name or '-')} · {u.telegram_user_id} · {u.role}" + ("" if u.active else " · nonaktif")
+                f"• {cards.e(u.name or '-')} · {u.telegram_user_id} · {u.role}"
+                + (f" · {cards.e(u.regency)}" if u.role == PEMDA_ROLE and u.regency else "")
+                + ("" if u.active else " · nonaktif")
                 for u in users]
             return await self.reply(update, "\n".join(lines) + "\n\n" + cards.e(texts.STAFF_USAGE))
         verb = args[0].lower()
@@ -562,6 +573,30 @@ class StaffPlugin(StorePlugin):
             ok = await once("write", lambda: found(self.store.set_staff_active, tid, False, actor))
             return await self.reply(update, cards.e(texts.STAFF_DEACTIVATED.format(id=tid) if ok else texts.NOT_FOUND))
         await self.reply(update, cards.e(texts.STAFF_USAGE))
+
+    async def cmd_pemda(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/pemda <id> <regency> [;name]``: an admin gives the read-only Pemda role for one regency (audited)."""
+        me = await self.staff_of(update.effective_user.id)
+        if me is None or me.role != "admin":
+            return await self.refuse(update)
+        text = " ".join(context.args or [])
+        m = re.fullmatch(r"\s*(-?\d{1,15})\s+([^;]+?)\s*(?:;\s*(.*))?", text)
+        if not m:
+            return await self.reply(update, cards.e(texts.PEMDA_USAGE))
+        tid, phrase, name = int(m.group(1)), m.group(2).strip(), " ".join((m.group(3) or "").split()) or None
+        if tid == update.effective_user.id:
+            return await self.reply(update, cards.e(texts.PEMDA_SELF))
+        regency = match_regency(phrase, fuzzy=True)
+        if regency is None:
+            close = suggest_regencies(phrase)
+            hint = (" Mungkin: " + ", ".join(close) + "?") if close else ""
+            return await self.reply(update, cards.e(texts.PEMDA_UNKNOWN_REGENCY.format(text=phrase[:60], hint=hint)
+                                                    + "\n\n" + texts.PEMDA_USAGE))
+        actor = actor_of(update.effective_user.id)
+        user = await once("write", lambda: run_sync(
+            lambda: self.store.add_pemda(tid, regency, name, actor=actor).to_dict()))
+        await self.reply(update, cards.e(texts.PEMDA_ADDED.format(name=user.get("name") or "-", id=tid,
+                                                                  regency=regency)))
 
     async def cmd_my_id(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.reply(update, cards.e(texts.MY_ID.format(id=update.effective_user.id)))

@@ -144,6 +144,18 @@ STAFF_DEACTIVATED = "Akses petugas {id} dicabut."
 STAFF_SELF = "Anda tidak bisa mencabut akses Anda sendiri."
 MY_ID = "ID Telegram Anda: {id}"
 
+PEMDA_USAGE = (
+    "Akses Pemda (khusus admin): petugas Pemda melihat angka gabungan satu kabupaten/kota di dasbor, "
+    "tanpa data pribadi, dan mencatat perkiraan jumlah pekerja mereka.\n"
+    "• /pemda <id Telegram> <kabupaten/kota> [;nama] — beri akses\n"
+    "  (contoh: /pemda 123456789 Kolaka ;Disnaker Kolaka)\n"
+    "• /staf nonaktif <id Telegram> — cabut akses\n"
+    "Petugas Pemda lalu mengirim /dasbor ke bot di chat pribadi untuk masuk."
+)
+PEMDA_ADDED = "{name} ({id}) sekarang punya akses Pemda untuk {regency}. Minta dia mengirim /dasbor ke bot."
+PEMDA_UNKNOWN_REGENCY = "Kabupaten/kota \"{text}\" tidak saya kenali.{hint}"
+PEMDA_SELF = "Anda tidak bisa mengubah akses Anda sendiri menjadi akses Pemda."
+
 LEAD_UPDATED = "✏️ Lead #{id} diperbarui oleh pemiliknya (bagian: {fields})."
 FIELD_LABELS = {
     "name": "nama", "phone": "nomor HP", "nik": "NIK", "regency": "kabupaten/kota", "occupation": "pekerjaan",

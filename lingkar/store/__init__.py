@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from lingkar.store.models import (
     AGENT_STATUSES,
+    DASHBOARD_ROLES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
+    PEMDA_ROLE,
     SOURCES,
     STAFF_ROLES,
     WORKER_LEAD_TYPES,
@@ -40,6 +42,7 @@ from lingkar.store.records import (
     Lead,
     LeadLink,
     OutboxEvent,
+    PemdaEstimate,
     StaffUser,
     StatusChange,
     UpsertResult,
@@ -60,9 +63,10 @@ from lingkar.store.store import (
 
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
-    "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
-    "LEAD_TYPES", "OPEN_STATUSES", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
-    "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
+    "AGENT_STATUSES", "DASHBOARD_ROLES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES",
+    "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES",
+    "Agent", "AuditEntry", "FunnelRow", "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError",
+    "NotFound", "OutboxEvent", "PemdaEstimate", "StaffUser",
     "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",
     "open_store", "provide",
 ]

@@ -35,6 +35,11 @@ OPEN_STATUSES = ("new", "contacted")
 DONOR_KINDS = ("csr", "company", "family", "employer", "individual", "government", "other")
 AGENT_STATUSES = ("applied", "approved", "rejected", "inactive")
 STAFF_ROLES = ("admin", "staff")
+#: The local-government officer: signs in to the dashboard like staff but sees only the aggregates of the one
+#: regency of their ``staff_users.regency`` (never a lead, never personal data; no staff command in the bot).
+PEMDA_ROLE = "pemda"
+#: Every role a ``staff_users`` row may have (``STAFF_ROLES`` are the ones that work leads).
+DASHBOARD_ROLES = STAFF_ROLES + (PEMDA_ROLE,)
 HANDOFF_STATUSES = ("open", "done", "cancelled")
 #: Answers to "Dari mana Anda tahu Lingkar?" (metric_events.source of ``source_answered``).
 SOURCES = ("agent", "friend_family", "bpjs_office", "social_media", "other")
@@ -177,6 +182,21 @@ staff_users = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("regency", String(100)),  # the one regency a "pemda" user sees (0005); NULL for staff and admins
+)
+
+#: A Pemda officer's own count of workers in their regency by sector (append-only; newest row per sector counts).
+pemda_estimates = Table(
+    "pemda_estimates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("regency", String(100), nullable=False),
+    Column("sector", String(100), nullable=False),
+    Column("workers", BigInteger, nullable=False),
+    Column("source", Text, nullable=False),   # what the officer names as the source (e.g. "Sakernas 2025")
+    Column("as_of", Date, nullable=False),    # the date of that figure, as the officer gives it
+    Column("recorded_by", String(64), nullable=False),  # actor ("telegram:<id>"), never shown on the view
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_pemda_estimates_regency", "regency", "sector", "id"),
 )
 
 metric_events = Table(

@@ -164,10 +164,29 @@ class StaffUser(_Record):
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    regency: str | None = None  # the one regency of a "pemda" user
 
     @property
     def is_admin(self) -> bool:
         return self.active and self.role == "admin"
+
+    @property
+    def is_pemda(self) -> bool:
+        return self.role == "pemda"
+
+
+@dataclass(frozen=True)
+class PemdaEstimate(_Record):
+    """A Pemda officer's own count of workers in one sector of their regency (with the source they name)."""
+
+    id: int
+    regency: str
+    sector: str
+    workers: int
+    source: str
+    as_of: dt.date
+    recorded_by: str
+    recorded_at: dt.datetime
 
 
 @dataclass(frozen=True)

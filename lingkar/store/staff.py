@@ -40,10 +40,11 @@ class StaffRepository(Repository):
                     if row is None:
                         self._insert_id(conn, staff_users, {"telegram_user_id": tid, "name": _clean(name, 200),
                                                             "role": role, "active": True, "created_at": now,
+                                                            "regency": None,
                                                             "updated_at": now})
                         self._audit(conn, actor, "staff.added", "staff", tid, {"role": role})
                     else:
-                        values = {"role": role, "active": True, "updated_at": now}
+                        values = {"role": role, "active": True, "updated_at": now, "regency": None}
                         if name:
                             values["name"] = _clean(name, 200)
                         conn.execute(update(staff_users).where(staff_users.c.id == row.id).values(**values))
@@ -90,7 +91,7 @@ class StaffRepository(Repository):
             return [StaffUser(**dict(r._mapping)) for r in conn.execute(stmt)]
 
     def role_of(self, telegram_user_id: int) -> str | None:
-        """"admin", "staff", "agent" (an approved agent) or None, from the database only."""
+        """"admin", "staff", "pemda", "agent" (an approved agent) or None, from the database only."""
         staff = self.staff_by_telegram_id(telegram_user_id)
         if staff and staff.active:
             return staff.role

@@ -14,6 +14,7 @@ Where a table lives (one repository module per concern, each a mixin over
 - outbox.py: ``outbox``;  handoffs.py: ``handoffs``;  agents.py: ``agents``;  staff.py: ``staff_users``
 - audit.py: ``audit_log``;  metrics.py: ``metric_events`` (the funnel);  cards.py: ``posted_cards``
 - state.py: ``app_state``, ``anonymous_counters``;  retention.py: the retention job
+- pemda.py: ``pemda_estimates``, Pemda officers in ``staff_users``, one regency's aggregates (no personal data)
 
 Concurrency:
 - ``upsert_lead`` serialises requests for the same person: PostgreSQL takes transaction-scoped
@@ -52,6 +53,7 @@ from lingkar.store.lead_lists import EXPORT_COLUMNS, LeadListRepository
 from lingkar.store.leads import LeadRepository, normalize_reference
 from lingkar.store.metrics import EVENT_KINDS, MetricsRepository
 from lingkar.store.outbox import OutboxRepository
+from lingkar.store.pemda import PemdaRepository
 from lingkar.store.people import PeopleRepository
 from lingkar.store.retention import RetentionRepository
 from lingkar.store.staff import StaffRepository
@@ -66,7 +68,7 @@ __all__ = [
 
 class Store(LeadRepository, LeadListRepository, PeopleRepository, OutboxRepository, HandoffRepository,
             AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository, CardRepository,
-            RetentionRepository, Repository):
+            RetentionRepository, PemdaRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,
