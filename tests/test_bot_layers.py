@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # package -> the bot packages it may import (bot.cli and bot.config are leaves anyone may import)
 ALLOWED = {
     "bot.telegram": set(),
+    "bot.whatsapp": {"bot.telegram"},
     "bot.plugins": {"bot.telegram"},
     "bot.agents": {"bot.telegram", "bot.plugins"},
     "bot.staff": {"bot.telegram", "bot.plugins", "bot.agents"},
