@@ -234,28 +234,47 @@ class RedisState(State):
         v = await self.r.get(self.k("window", wa_id))
         return float(v) if v else None
 
-    async def _write(self, wamid: str, rec: Dict[str, Any]) -> None:
+    # One hash per sent message, one field per status: statuses arriving at the same time from several
+    # webhook posts (and the send itself) never overwrite each other.
+    async def _hset(self, wamid: str, fields: Dict[str, str], to: str) -> None:
         pipe = self.r.pipeline(transaction=True)
-        pipe.set(self.k("out", wamid), json.dumps(rec), ex=OUTGOING_TTL)
-        pipe.sadd(self.k("outby", rec.get("to", "")), wamid)
-        pipe.expire(self.k("outby", rec.get("to", "")), OUTGOING_TTL)
+        pipe.hset(self.k("out", wamid), mapping=fields)
+        pipe.expire(self.k("out", wamid), OUTGOING_TTL)
+        if to:
+            pipe.sadd(self.k("outby", to), wamid)
+            pipe.expire(self.k("outby", to), OUTGOING_TTL)
         await pipe.execute()
 
     async def record_outgoing(self, wamid: str, wa_id: str, kind: str, status: str = "accepted",
                               error_code: int | None = None) -> None:
-        rec = _merge(await self.outgoing(wamid), status, time.time(), error_code)
-        rec.update(to=wa_id, kind=kind)
-        await self._write(wamid, rec)
+        fields = {"to": wa_id, "kind": kind, f"s:{status}": repr(time.time())}
+        if error_code is not None:
+            fields[f"c:{status}"] = str(error_code)
+        await self._hset(wamid, fields, wa_id)
 
     async def record_status(self, wamid: str, recipient: str, status: str, ts: float,
                             error_code: int | None = None) -> None:
-        rec = _merge(await self.outgoing(wamid), status, ts, error_code)
-        rec.setdefault("to", recipient)
-        await self._write(wamid, rec)
+        fields = {f"s:{status}": repr(ts)}
+        if error_code is not None:
+            fields[f"c:{status}"] = str(error_code)
+        await self._hset(wamid, fields, recipient)
+        if recipient:
+            await self.r.hsetnx(self.k("out", wamid), "to", recipient)
 
     async def outgoing(self, wamid: str) -> Dict[str, Any] | None:
-        v = await self.r.get(self.k("out", wamid))
-        return json.loads(v) if v else None
+        h = await self.r.hgetall(self.k("out", wamid))
+        if not h:
+            return None
+        rec: Dict[str, Any] = {k: v for k, v in h.items() if not k.startswith(("s:", "c:"))}
+        history = sorted(([k[2:], float(v)] + ([int(h["c:" + k[2:]])] if "c:" + k[2:] in h else [])
+                          for k, v in h.items() if k.startswith("s:")), key=lambda e: (e[1], RANK.get(e[0], 0)))
+        best = max((e for e in history), key=lambda e: RANK.get(e[0], 0), default=None)
+        if best is not None:
+            rec["status"] = best[0]
+            if len(best) > 2:
+                rec["error_code"] = best[2]
+        rec["history"] = history
+        return rec
 
     async def set_unreachable(self, wa_id: str, code: int | None) -> None:
         await self.r.set(self.k("unreachable", wa_id), "" if code is None else str(code), ex=UNREACHABLE_TTL)

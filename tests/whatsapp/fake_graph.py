@@ -250,7 +250,7 @@ class FakeGraph:
 
     async def _number(self, request: web.Request) -> web.Response:
         denied = self._auth(request)
-        if denied:
+        if denied is not None:
             return denied
         if request.match_info["pnid"] != self.phone_number_id:
             return web.json_response(error_body(100, "Unsupported get request"), status=400)
@@ -262,7 +262,7 @@ class FakeGraph:
         if self.delay:
             await asyncio.sleep(self.delay)
         denied = self._auth(request)
-        if denied:
+        if denied is not None:
             return denied
         scripted = self._scripted()
         if scripted is not None:

@@ -247,7 +247,8 @@ async def test_state_seq_window_statuses_unreachable_payloads(state):
     for st in ("read", "delivered", "sent"):              # out of order: a status only moves forward
         await state.record_status("wamid.O", WA, st, now)
     rec = await state.outgoing("wamid.O")
-    assert rec["status"] == "read" and rec["to"] == WA and len(rec["history"]) == 4
+    assert rec["status"] == "read" and rec["to"] == WA
+    assert {h[0] for h in rec["history"]} == {"accepted", "sent", "delivered", "read"}
     await state.record_status("wamid.F", WA, "failed", now, 131026)
     assert (await state.outgoing("wamid.F"))["error_code"] == 131026
 
