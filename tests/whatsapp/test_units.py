@@ -261,3 +261,19 @@ async def test_state_seq_window_statuses_unreachable_payloads(state):
     assert await state.get_payload("t" * 32) == "/inform" and await state.get_payload("u" * 32) is None
     assert await state.forget(WA) >= 2
     assert await state.outgoing("wamid.O") is None and not await state.window_open(WA)
+
+
+def test_the_command_refuses_to_start_without_the_app_secret(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WHATSAPP_TOKEN": "t", "WHATSAPP_PHONE_NUMBER_ID": "1", "WHATSAPP_VERIFY_TOKEN": "v",
+           "LINGKAR_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("WHATSAPP_APP_SECRET", None)
+    r = subprocess.run([sys.executable, "-m", "bot.whatsapp", "--check"], env=env, cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "WHATSAPP_APP_SECRET" in r.stderr + r.stdout
+    r = subprocess.run([sys.executable, "-m", "bot.whatsapp", "--check"], env={**env, "WHATSAPP_APP_SECRET": "s"},
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.startswith("ok:")
