@@ -150,6 +150,8 @@ def send(dispatcher: CollectingDispatcher, rendered: Rendered, **extra: Any) -> 
     kwargs: Dict[str, Any] = {"text": rendered.text}
     if rendered.buttons:
         kwargs["buttons"] = list(rendered.buttons)
+    if rendered.facts:  # kept in the bot event's metadata for "sumber?" (lingkar/sources.py)
+        kwargs["facts"] = list(rendered.facts)
     kwargs.update(extra)
     dispatcher.utter_message(**kwargs)
 

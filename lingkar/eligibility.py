@@ -381,7 +381,8 @@ def render_result(result: calculator.Result, agent_known: bool = False,
     for name in [f"reason_{p.reason}" for p in result.programmes]:
         if name in texts:
             flagged.extend(texts.render(name, on, notes=False).flagged)
-    messages = [Rendered("eligibility_result", "\n\n".join(first) + texts.notes(on, flagged), [])]
+    messages = [Rendered("eligibility_result", "\n\n".join(first) + texts.notes(on, flagged), [],
+                         facts=tuple(result.facts_used))]
     contribution = _contribution(texts, result)
     if contribution is not None:
         messages.append(contribution)

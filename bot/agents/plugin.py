@@ -24,8 +24,8 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.config import StaffSettings
+from bot.core.dispatcher import Turn
 from bot.plugins import StorePlugin, once
-from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
 from lingkar.clock import zone

@@ -34,8 +34,8 @@ from telegram import ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Messa
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
+from bot.core.dispatcher import Turn
 from bot.telegram import texts as adapter_texts
-from bot.telegram.dispatcher import Turn
 from bot.telegram.registry import PluginContext
 from lingkar.parsing import match_regency
 from lingkar.store import (

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import importlib
 import inspect
-import ipaddress
 import logging
 import signal
 import time
@@ -16,13 +14,15 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.core.dispatcher import Dispatcher, Turn
+from bot.core.inbox import Entry, Inbox, make_inbox
+from bot.core.rasa import RasaClient
+from bot.core.server import PROXY_HEADERS, HttpHost, health_access  # noqa: F401  (health_access: old imports)
+
 from . import texts
 from .config import Settings
-from .dispatcher import Dispatcher, Turn
 from .handlers import CoreHandlers, transient
-from .inbox import Entry, Inbox, make_inbox
 from .intake import Intake, Poller, webhook_route
-from .rasa import RasaClient
 from .ratelimit import ChatRateLimiter
 from .registry import PRIORITY_CORE, PluginContext, PluginSetup, Registry, load_plugin, run_setup
 from .render import Plan, message_step, text_steps
@@ -33,21 +33,6 @@ log = logging.getLogger("lingkar.telegram")
 BACKLOG_DEGRADED_S = 60.0       # an update waiting longer than this marks the adapter degraded
 RASA_FAILING_WINDOW_S = 300.0   # a failed Rasa turn within this window (and none good since) is degraded
 HEALTH_CACHE_S = 15.0           # back-end checks behind /health are reused this long (?fresh=1: BOT_HEALTH_INTERVAL)
-PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
-
-
-def health_access(request: web.Request, token: str) -> bool:
-    """May this /health caller see the details? With the health token, or from loopback and not through a
-    reverse proxy on the same host (which would make every outside client look local)."""
-    given = request.headers.get("Authorization", "")
-    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
-        return True
-    if any(h in request.headers for h in PROXY_HEADERS):
-        return False
-    try:
-        return ipaddress.ip_address((request.remote or "").split("%")[0]).is_loopback
-    except ValueError:
-        return False
 
 
 def build_application(settings: Settings) -> Application:
@@ -64,12 +49,21 @@ def build_application(settings: Settings) -> Application:
 
 
 class Adapter:
-    """``await Adapter(settings).run()`` serves until SIGTERM/SIGINT; tests use :meth:`start`/:meth:`stop`."""
+    """``await Adapter(settings).run()`` serves until SIGTERM/SIGINT; tests use :meth:`start`/:meth:`stop`.
+
+    The Telegram channel on the delivery core (:mod:`bot.core`). ``host``: a shared :class:`HttpHost` the adapter
+    adds its webhook route and health document to (``python -m bot.channels``; the caller then runs
+    :meth:`prepare`, starts the host, and :meth:`go`); without one the adapter runs its own on BOT_PORT.
+    """
+
+    name = "telegram"
 
     def __init__(self, settings: Settings, plugins: Sequence[Union[str, PluginSetup]] = (),
-                 store: Inbox | None = None):
+                 store: Inbox | None = None, host: HttpHost | None = None):
         self.settings = settings
-        self.store = store or make_inbox(settings)
+        self.store = store or make_inbox(settings, self.name)
+        self.host = host
+        self._own_host = host is None
         self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
         self.registry = Registry()
         self.plugins = list(settings.plugins) + list(plugins)
@@ -89,6 +83,13 @@ class Adapter:
 
     # ---- life cycle ------------------------------------------------------------------------------
     async def start(self) -> None:
+        await self.prepare()
+        if self._own_host:
+            await self._start_server()
+        await self.go()
+
+    async def prepare(self) -> None:
+        """Open the store, load plugins, reach Telegram, add the routes to the HTTP host (not started yet)."""
         s = self.settings
         problems = s.problems()
         if problems:
@@ -114,7 +115,24 @@ class Adapter:
             self.intake = Intake(self.store)
         else:
             self.intake = self.poller = Poller(self.store, s.api_url, s.token, allowed, s.poll_timeout)
-        await self._start_server()
+        if self.host is None:
+            self.host = HttpHost(s.host, s.port, s.health_token)
+        self.install(self.host)
+
+    def install(self, host: HttpHost) -> None:
+        """Add the webhook route (webhook mode) and the health document to ``host``."""
+        s = self.settings
+        if s.mode == "webhook":
+            host.add_route("POST", s.webhook_path, webhook_route(self.intake, s.webhook_path, s.secret))
+        host.add_health(self.name, self.health)
+
+    async def go(self) -> None:
+        """Start taking updates (the HTTP host is up): set the webhook or start polling, start the dispatcher."""
+        s = self.settings
+        bot = self.application.bot
+        allowed = sorted(self.registry.allowed_updates)
+        if self.host is not None and self.host.port:
+            self.port = self.host.port
         if s.mode == "webhook":
             if s.set_webhook:
                 await self._retrying("setWebhook", lambda: bot.set_webhook(
@@ -149,16 +167,8 @@ class Adapter:
         s = self.settings
         if s.port < 0:
             return
-        web_app = web.Application(client_max_size=4 * 1024 * 1024)
-        web_app.router.add_get("/health", self._health_handler)
-        if s.mode == "webhook":
-            web_app.router.add_post(s.webhook_path, webhook_route(self.intake, s.webhook_path, s.secret))
-        self.runner = web.AppRunner(web_app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, s.host, s.port)
-        await site.start()
-        addresses = self.runner.addresses
-        self.port = addresses[0][1] if addresses else s.port
+        self.port = await self.host.start()
+        self.runner = self.host.runner
         log.info("listening on %s:%s (/health%s)", s.host, self.port, ", webhook" if s.mode == "webhook" else "")
 
     async def stop(self) -> None:
@@ -171,8 +181,8 @@ class Adapter:
             await self.poller.stop()
         if self.dispatcher is not None:
             await self.dispatcher.stop(self.settings.shutdown_grace)
-        if self.runner is not None:
-            await self.runner.cleanup()
+        if self._own_host and self.host is not None:
+            await self.host.stop()
         if self.application is not None:
             try:
                 await self.application.shutdown()
@@ -343,14 +353,3 @@ class Adapter:
         kwargs = {k: v for k, v in offered.items() if takes_all or k in params}
         res = await self._run_check(lambda: fn(**kwargs))
         return res if isinstance(res, dict) else {"value": res}
-
-    async def _health_handler(self, request: web.Request) -> web.Response:
-        """GET /health: one word (``ok``/``degraded``) for anyone; the JSON details and ``?fresh=1`` only for
-        a loopback client (not proxied) or one that sends ``Authorization: Bearer $BOT_HEALTH_TOKEN``."""
-        detailed = health_access(request, self.settings.health_token)
-        body = await self.health(fresh=detailed and request.query.get("fresh") in ("1", "true", "yes"))
-        strict = request.query.get("strict") in ("1", "true", "yes")
-        status = 503 if strict and body["status"] != "ok" else 200
-        if not detailed:
-            return web.Response(text=body["status"], status=status)
-        return web.json_response(body, status=status)

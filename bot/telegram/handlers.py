@@ -8,7 +8,9 @@ Decisions (see docs/telegram.md):
   once per 10 minutes per chat, to send a correction as a new message.
 * Non-text messages get a friendly answer naming what the bot can read; nothing goes to Rasa.
 * ``/start`` never reaches Rasa as text: it sends the ``/greet`` intent. ``/start ag_<code>`` records the
-  agent's code for the user at first contact (first code wins; later links do not overwrite).
+  agent's code for the user at first contact (first code wins; later links do not overwrite). So does a text
+  containing ``kode agen <CODE>`` (the core's channel-neutral rule, :mod:`bot.core.referral`): the phrase is taken
+  out of what Rasa gets, and a message that was only a greeting besides it sends ``/greet``.
 """
 from __future__ import annotations
 
@@ -24,12 +26,14 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.core.dispatcher import Turn
+from bot.core.pacing import FloodGuard
+from bot.core.rasa import RasaUnavailable, sender_id
+from bot.core.referral import GREET_PAYLOAD, START_ARG, code_from_start
+from bot.core.referral import from_text as referral_from_text
 from lingkar.identity import mask_phone
 
 from . import texts
-from .dispatcher import Turn
-from .rasa import RasaUnavailable
-from .ratelimit import FloodGuard
 from .registry import PRIORITY_FALLBACK, PluginContext, PluginHost
 from .render import (
     PREFIX_MAPPED,
@@ -53,8 +57,7 @@ class CoreHost(PluginHost, Protocol):
 
 log = logging.getLogger("lingkar.telegram.handlers")
 
-REFERRAL = re.compile(r"^ag_([A-Za-z0-9_-]{1,60})$")
-GREET_PAYLOAD = "/greet"
+REFERRAL = START_ARG
 MENU_PAYLOAD = "/menu"
 DELETE_PAYLOAD = "/delete_my_data"
 EDIT_NOTE_TTL = 600
@@ -66,15 +69,17 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 
 def referral_code(update: Update) -> str | None:
-    """The agent code of a ``/start ag_<code>`` deep link in this update, if any."""
+    """The agent code of a ``/start ag_<code>`` deep link in this update, or of a ``kode agen <CODE>`` phrase."""
     msg = update.message
-    if not msg or not msg.text or not msg.text.startswith("/start"):
+    if not msg or not msg.text:
         return None
+    if not msg.text.startswith("/start"):
+        found = referral_from_text(msg.text)
+        return found.code if found else None
     parts = msg.text.split(maxsplit=1)
     if len(parts) != 2 or not re.fullmatch(r"/start(@\w+)?", parts[0]):
         return None
-    m = REFERRAL.match(parts[1].strip())
-    return m.group(1) if m else None
+    return code_from_start(parts[1])
 
 
 def transient(exc: BaseException) -> bool:
@@ -172,6 +177,9 @@ class CoreHandlers:
             if not text:
                 await self.on_unknown_command(update, context)
                 return
+        found = referral_from_text(text)
+        if found is not None:   # recorded by pre_touch; the phrase itself is not a question for Rasa
+            text = found.rasa_text
         await self.to_rasa(update, text)
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -330,7 +338,7 @@ class CoreHandlers:
             meta = await self.metadata(update, extra)
             typing = asyncio.create_task(self.typing(chat_id))
             try:
-                reply = await self.a.rasa.send(f"telegram:{user.id}", text, meta)
+                reply = await self.a.rasa.send(sender_id("telegram", user.id), text, meta)
                 plan = build_plan(chat_id, reply, contact_keyboard_open=kb_open, signer=self.signer)
                 if not plan.steps:
                     log.warning("update %s: Rasa's reply has nothing Telegram can show", update.update_id)

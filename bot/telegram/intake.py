@@ -22,7 +22,7 @@ from typing import Any, Dict, List
 import aiohttp
 from aiohttp import web
 
-from .inbox import Inbox
+from bot.core.inbox import Inbox
 
 log = logging.getLogger("lingkar.telegram.intake")
 

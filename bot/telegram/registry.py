@@ -37,9 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from telegram import Bot
     from telegram.ext import Application
 
+    from bot.core.inbox import Inbox
+    from bot.core.rasa import RasaClient
+
     from .config import Settings
-    from .inbox import Inbox
-    from .rasa import RasaClient
 
 HandlerCallback = Callable[..., Awaitable[Any]]
 KnownCodes = Callable[[str], Union[bool, Awaitable[bool]]]

@@ -1,5 +1,9 @@
 """Turn Rasa's REST-channel replies into Telegram Bot API calls (pure functions, no I/O).
 
+What the reply shows is planned by the channel-neutral core (:func:`bot.core.plan.plan_reply` with
+:data:`TELEGRAM_LIMITS`); this module only turns its neutral messages into Telegram calls: HTML escaping, inline
+keyboards with signed callback data, the contact keyboard.
+
 A *plan* is a list of JSON-serialisable steps ``{"method": "sendMessage", "params": {...}}``. It is
 computed once per update and stored with the update's progress, so a turn resumed after a crash sends
 exactly the same messages as the first attempt would have.
@@ -26,6 +30,9 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
+
+from bot.core.plan import Limits, OutMessage, plan_reply
+from bot.core.plan import split_text as core_split_text
 
 from . import texts
 
@@ -55,50 +62,15 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _cut(line: str, limit: int) -> List[str]:
-    """Split one over-long line: at the last space that fits, else hard (never inside a character)."""
-    out = []
-    while utf16_len(line) > limit:
-        # largest prefix that fits
-        lo, hi = 0, len(line)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if utf16_len(line[:mid]) <= limit:
-                lo = mid
-            else:
-                hi = mid - 1
-        cut = line.rfind(" ", 0, lo + 1)
-        if cut <= 0:
-            cut = lo
-        out.append(line[:cut].rstrip())
-        line = line[cut:].lstrip()
-    if line:
-        out.append(line)
-    return out
+#: Telegram's limits for the core's planning: 4096 UTF-16 units a text, split between lines (as always).
+TELEGRAM_LIMITS = Limits(text=TEXT_LIMIT, buttons=100, button_title=64, caption=CAPTION_LIMIT, measure=utf16_len,
+                         paragraphs=False, sentences=False, default_text=texts.BUTTONS_DEFAULT_TEXT)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
-    """Split plain text into chunks of at most ``limit`` UTF-16 units, on line boundaries where possible."""
-    text = text.strip()
-    if not text:
-        return []
-    if utf16_len(text) <= limit:
-        return [text]
-    chunks: List[str] = []
-    current: List[str] = []
-    size = 0
-    for line in text.split("\n"):
-        pieces = _cut(line, limit) if utf16_len(line) > limit else [line]
-        for piece in pieces:
-            n = utf16_len(piece)
-            if current and size + 1 + n > limit:
-                chunks.append("\n".join(current).strip())
-                current, size = [], 0
-            size = size + 1 + n if current else n
-            current.append(piece)
-    if current:
-        chunks.append("\n".join(current).strip())
-    return [c for c in chunks if c]
+    """Split plain text into chunks of at most ``limit`` UTF-16 units, on line boundaries where possible
+    (:func:`bot.core.plan.split_text` with Telegram's limits)."""
+    return core_split_text(text, TELEGRAM_LIMITS, limit)
 
 
 class CallbackSigner:
@@ -215,62 +187,29 @@ class Plan:
                    d.get("forget", False))
 
 
-def _merge_texts(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Rasa's REST channel cuts every text at blank lines into separate messages; join consecutive plain
-    texts again so one answer is one Telegram message (split again only where Telegram's limit needs it)."""
-    out: List[Dict[str, Any]] = []
-    for m in messages:
-        plain = set(m) <= {"text", "recipient_id"} and isinstance(m.get("text"), str)
-        if plain and out and out[-1].get("_plain"):
-            out[-1]["text"] += "\n\n" + m["text"]
-        else:
-            m = dict(m)
-            if plain:
-                m["_plain"] = True
-            out.append(m)
-    return out
+def _keyboard(msg: OutMessage, payloads: Dict[str, str], chat_id: int, signer: CallbackSigner
+              ) -> Dict[str, Any] | None:
+    buttons = [{"title": t, "payload": p} for t, p in msg.buttons] + [{"title": t, "url": u} for t, u in msg.links]
+    return inline_keyboard(buttons, payloads, chat_id, signer)
 
 
-def _last_open_message(steps: List[Dict[str, Any]]) -> Dict[str, Any] | None:
-    """The last step, if it is a text message without a keyboard (a reply keyboard can go there)."""
-    if steps and steps[-1]["method"] == "sendMessage" and "reply_markup" not in steps[-1]["params"]:
-        return steps[-1]
-    return None
-
-
-def _custom_steps(chat_id: int, custom: Dict[str, Any], plan: Plan, signer: CallbackSigner) -> None:
-    steps = plan.steps
-    if custom.get("forget_sender"):  # action_delete_my_data: nothing to show, the adapter forgets the sender
-        plan.forget = True
-        return
-    if custom.get("request_contact"):
-        last = _last_open_message(steps)
-        if custom.get("text") or last is None:
-            steps.extend(text_steps(chat_id, str(custom.get("text") or texts.CONTACT_PROMPT)))
-            last = steps[-1]
-        last["params"]["reply_markup"] = contact_keyboard()
-        plan.contact_keyboard = True
-        return
-    if custom.get("remove_keyboard"):
-        plan.contact_keyboard = False
-        return
-    photo = custom.get("photo") or custom.get("image")
-    if photo:
-        params: Dict[str, Any] = {"chat_id": chat_id, "photo": str(photo)}
-        if custom.get("caption"):
-            params.update(caption=to_html(str(custom["caption"])[:CAPTION_LIMIT]), parse_mode="HTML")
-        steps.append({"method": "sendPhoto", "params": params})
-        return
-    loc = custom.get("location")
-    if isinstance(loc, dict) and "latitude" in loc and "longitude" in loc:
-        steps.append({"method": "sendLocation", "params": {
-            "chat_id": chat_id, "latitude": float(loc["latitude"]), "longitude": float(loc["longitude"])}})
-        return
-    if custom.get("text") or custom.get("buttons"):
-        markup = inline_keyboard(custom.get("buttons") or [], plan.payloads, chat_id, signer)
-        steps.extend(text_steps(chat_id, str(custom.get("text") or ""), markup))
-        return
-    # Anything else is meant for another channel: not shown.
+def message_steps(chat_id: int, msg: OutMessage, plan: Plan, signer: CallbackSigner) -> List[Dict[str, Any]]:
+    """One neutral message -> the Telegram call that shows it (signed button data mapped in ``plan.payloads``)."""
+    if msg.kind == "text":
+        markup = contact_keyboard() if msg.request_contact else (
+            _keyboard(msg, plan.payloads, chat_id, signer) if msg.buttons or msg.links else None)
+        return [message_step(chat_id, msg.text, markup)]
+    if msg.kind == "image":
+        params: Dict[str, Any] = {"chat_id": chat_id, "photo": str(msg.url)}
+        if msg.text:
+            params.update(caption=to_html(msg.text[:CAPTION_LIMIT]), parse_mode="HTML")
+        return [{"method": "sendPhoto", "params": params}]
+    if msg.kind == "document":
+        return [{"method": "sendDocument", "params": {"chat_id": chat_id, "document": str(msg.url)}}]
+    if msg.kind == "location":
+        return [{"method": "sendLocation", "params": {"chat_id": chat_id, "latitude": float(msg.latitude),
+                                                      "longitude": float(msg.longitude)}}]
+    return []
 
 
 def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_open: bool = False,
@@ -282,26 +221,11 @@ def build_plan(chat_id: int, messages: List[Dict[str, Any]], contact_keyboard_op
     ``contact_keyboard_open``: the share-contact keyboard is currently shown in this chat; unless this
     reply asks for the number again, the keyboard is removed with the first message that can carry it.
     """
-    plan = Plan()
     signer = signer or CallbackSigner.throwaway()
-    for m in _merge_texts(messages):
-        text = m.get("text")
-        buttons = m.get("buttons") or m.get("quick_replies")
-        if buttons:
-            markup = inline_keyboard(buttons, plan.payloads, chat_id, signer)
-            plan.steps.extend(text_steps(chat_id, str(text or ""), markup))
-        elif isinstance(text, str) and text.strip():
-            plan.steps.extend(text_steps(chat_id, text))
-        if m.get("image"):
-            plan.steps.append({"method": "sendPhoto", "params": {"chat_id": chat_id, "photo": str(m["image"])}})
-        if m.get("attachment"):
-            att = m["attachment"]
-            url = att if isinstance(att, str) else (att.get("payload", {}) or {}).get("src") if isinstance(
-                att, dict) else None
-            if url:
-                plan.steps.append({"method": "sendDocument", "params": {"chat_id": chat_id, "document": str(url)}})
-        if isinstance(m.get("custom"), dict):
-            _custom_steps(chat_id, m["custom"], plan, signer)
+    reply = plan_reply(messages, TELEGRAM_LIMITS, texts.CONTACT_PROMPT)
+    plan = Plan(contact_keyboard=reply.request_contact, forget=reply.forget)
+    for msg in reply.messages:
+        plan.steps.extend(message_steps(chat_id, msg, plan, signer))
     if contact_keyboard_open and not plan.contact_keyboard:
         target = next((s for s in plan.steps if s["method"] == "sendMessage" and "reply_markup" not in s["params"]),
                       None)

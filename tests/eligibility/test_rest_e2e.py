@@ -208,3 +208,16 @@ def test_sponsor_offer(stack):
     assert "Tawaran Anda sudah kami catat" in chat.text("081355512345")
     [lead] = _store(stack).leads_for_sender(chat.sender)
     assert (lead.type, lead.donor_kind, lead.sponsor_workers, lead.channel) == ("sponsor_offer", "csr", 20, "rest")
+
+
+def test_sources_of_the_previous_answer_through_the_real_stack(stack):
+    """"sumber?" names the regulations behind the figures the answer just before showed (their fact keys travel
+    in the bot events' metadata, kept by Rasa's tracker), and after a result, those of the result."""
+    chat = Chat(stack)
+    chat.say("iuran bpu brp sebulan?")
+    text = chat.text("sumber?")
+    assert text.startswith("Sumber angka di jawaban tadi"), text
+    assert "PP 44/2015" in text and "iuran JKM BPU" in text
+    chat.say("saya nelayan di kendari umur 35 penghasilan 1 juta, berapa iurannya?")
+    text = chat.text("dasar hukumnya apa?")
+    assert text.startswith("Sumber angka di jawaban tadi") and "PP" in text, text
