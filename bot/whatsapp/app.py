@@ -4,8 +4,8 @@
 One message, end to end:
 
 1. **Intake** (:mod:`bot.whatsapp.webhook`): Meta posts it; the signature is checked; statuses are recorded;
-   each message gets its inbox sequence number from its wamid (:meth:`State.seq_for`: the same number for every
-   redelivery, on any replica) and is stored in the durable inbox; then Meta gets its 200.
+   each message is stored in the core's durable inbox under its wamid (``Inbox.put_keyed``: a redelivery of the
+   same wamid, to any replica, after a restart, within seven days, is refused); then Meta gets its 200.
 2. **Turn** (the dispatcher, per person in order, people in parallel; every step recorded, so a turn resumed
    after a crash does not send twice): mark as read; text or a pressed button goes to Rasa's REST channel as
    ``whatsapp:<wa_id>`` with metadata ``channel: whatsapp`` and ``message_id`` (the wamid: Rasa answers a
@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import signal
 import time
 from typing import Any, Dict, List
 
-from aiohttp import web
-from aiolimiter import AsyncLimiter
-
-from ..telegram.dispatcher import Dispatcher, Turn
-from ..telegram.inbox import Entry, Inbox, RedisInbox, SQLiteInbox
-from ..telegram.rasa import RasaClient, RasaUnavailable
+from ..core.dispatcher import Dispatcher, Turn
+from ..core.inbox import Entry, Inbox, make_inbox
+from ..core.pacing import Pacer
+from ..core.rasa import RasaClient, RasaUnavailable
+from ..core.referral import from_text
+from ..core.server import HttpHost
 from . import texts
 from .config import WEBHOOK_PATH, WhatsAppSettings
 from .graph import GraphClient, GraphError
@@ -39,21 +38,15 @@ from .webhook import routes
 
 log = logging.getLogger("lingkar.whatsapp")
 
-#: A wamid seen longer ago than this whose inbox entry is gone was answered (and acked): a late redelivery.
-REPLAY_S = 3600.0
-GREET_PAYLOAD = "/greet"
-#: "kode agen AG123" (the text an agent's wa.me link fills in): the agent's referral code.
-REFERRAL_TEXT = re.compile(r"^\W*(?:halo\W+)?kode\s+agen\s*[:#]?\s*([A-Za-z0-9_-]{1,60})\W*$", re.IGNORECASE)
 
 
 def chat_key(wa_id: str) -> str:
     return f"wa:{wa_id}"
 
 
-def make_inbox(settings: WhatsAppSettings) -> Inbox:
-    if settings.redis_url:
-        return RedisInbox(settings.redis_url, settings.redis_prefix, settings.consumer)
-    return SQLiteInbox(settings.var_dir / "whatsapp-inbox.db")
+def channel_inbox(settings: WhatsAppSettings) -> Inbox:
+    """The channel's inbox (the core's): Redis under WHATSAPP_REDIS_PREFIX, else ``<var>/whatsapp.db``."""
+    return make_inbox(settings, "whatsapp", prefix=settings.redis_prefix, path=settings.sqlite_path)
 
 
 class AuthFailed(Exception):
@@ -61,19 +54,21 @@ class AuthFailed(Exception):
 
 
 class WhatsAppAdapter:
-    def __init__(self, settings: WhatsAppSettings, inbox: Inbox | None = None, state: State | None = None):
+    name = "whatsapp"
+
+    def __init__(self, settings: WhatsAppSettings, inbox: Inbox | None = None, state: State | None = None,
+                 host: HttpHost | None = None):
         self.settings = settings
-        self.inbox = inbox or make_inbox(settings)
+        self.inbox = inbox or channel_inbox(settings)
         self.state = state or make_state(settings)
         self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
         self.graph = GraphClient(settings.api_url, settings.phone_number_id, settings.token,
                                  settings.send_retry_budget)
         self.templates = Templates.load(settings.templates_path)
-        self.limiter = AsyncLimiter(*settings.rate)
-        self._chat_limiters: Dict[str, AsyncLimiter] = {}
+        self.pacer = Pacer(per_recipient=settings.chat_rate, overall=settings.rate)
         self.dispatcher: Dispatcher | None = None
-        self.runner: web.AppRunner | None = None
-        self.port: int | None = None
+        self._own_host = host is None
+        self.host = host if host is not None else HttpHost(settings.host, settings.port)
         self.started_at = time.time()
         self.stopped = asyncio.Event()
         self.auth_failed: str | None = None
@@ -82,12 +77,24 @@ class WhatsAppAdapter:
         self._closed = False
 
     # ---- life cycle ------------------------------------------------------------------------------
-    async def start(self, serve: bool = True) -> None:
+    @property
+    def port(self) -> int | None:
+        return self.host.port
+
+    async def prepare(self) -> None:
+        """Open the stores and add the webhook and the health document to the host (before it listens)."""
         problems = self.settings.problems()
         if problems:
             raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
         await self.inbox.open()
         await self.state.open()
+        get, post = routes(self.settings.app_secret, self.settings.verify_token, self.accept)
+        self.host.add_route("GET", WEBHOOK_PATH, get)
+        self.host.add_route("POST", WEBHOOK_PATH, post)
+        self.host.add_health(self.name, lambda fresh: self.health())
+
+    async def go(self) -> None:
+        """Check the token (a refused one: :class:`AuthFailed`) and start answering what is in the inbox."""
         try:
             await self.graph.check()
         except GraphError as exc:
@@ -96,35 +103,24 @@ class WhatsAppAdapter:
                 raise AuthFailed(str(exc)) from exc
             log.warning("WhatsApp: could not check the phone number at start (%s); serving anyway", exc)
         self.dispatcher = Dispatcher(self.inbox, self.process, self.give_up, self.settings.concurrency)
-        if serve and self.settings.port >= 0:
-            await self._serve()
         self.dispatcher.start()
-        log.info("WhatsApp channel: number %s, %s inbox, %d template(s)", self.settings.phone_number_id,
-                 self.inbox.backend, len(self.templates.by_key))
+        log.info("WhatsApp channel: number %s, %s inbox, %d template(s), webhook %s", self.settings.phone_number_id,
+                 self.inbox.backend, len(self.templates.by_key), WEBHOOK_PATH)
 
-    def add_routes(self, app: web.Application) -> None:
-        """The webhook (GET handshake, POST deliveries) on an aiohttp application (ours, or a shared one)."""
-        get, post = routes(self.settings.app_secret, self.settings.verify_token, self.accept)
-        app.router.add_get(WEBHOOK_PATH, get)
-        app.router.add_post(WEBHOOK_PATH, post)
-
-    async def _serve(self) -> None:
-        app = web.Application(client_max_size=4 * 1024 * 1024)
-        self.add_routes(app)
-        app.router.add_get("/health", self._health_handler)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, self.settings.host, self.settings.port).start()
-        addresses = self.runner.addresses
-        self.port = addresses[0][1] if addresses else self.settings.port
-        log.info("listening on %s:%s (%s, /health)", self.settings.host, self.port, WEBHOOK_PATH)
+    async def start(self) -> None:
+        """Run on a host of its own (``python -m bot.whatsapp``, tests); ``python -m bot.channels`` calls
+        :meth:`prepare` and :meth:`go` around the shared host's start instead."""
+        await self.prepare()
+        if self._own_host:
+            await self.host.start()
+        await self.go()
 
     async def stop(self) -> None:
         if self._closed:
             return
         self._closed = True
-        if self.runner is not None:
-            await self.runner.cleanup()
+        if self._own_host:
+            await self.host.stop()
         if self.dispatcher is not None:
             await self.dispatcher.stop(self.settings.shutdown_grace)
         await self.rasa.close()
@@ -174,11 +170,7 @@ class WhatsAppAdapter:
             if self.settings.phone_number_id and m.phone_number_id not in ("", self.settings.phone_number_id):
                 log.info("message for another number (%s): ignored", m.phone_number_id)
                 continue
-            seq, new, first_seen = await self.state.seq_for(m.wamid)
-            if not new and now - first_seen > REPLAY_S:
-                self.counts["duplicates"] += 1
-                continue
-            stored = await self.inbox.put(seq, chat_key(m.wa_id), m.to_json())
+            stored = await self.inbox.put_keyed(m.wamid, chat_key(m.wa_id), m.to_json())
             await self.state.touch_inbound(m.wa_id, float(min(m.timestamp or now, now)))
             if stored:
                 self.counts["received"] += 1
@@ -230,17 +222,21 @@ class WhatsAppAdapter:
         text = rec.text.strip()
         if text.startswith("/"):   # a leading "/" is an intent name to Rasa; people do not pick intents by typing
             text = text.lstrip("/").strip()
-        if REFERRAL_TEXT.match(text):
-            return GREET_PAYLOAD
+        ref = from_text(text)      # "kode agen <CODE>" (an agent's wa.me link): not a question for Rasa
+        if ref is not None:
+            return ref.rasa_text
         return text or None
 
     async def _metadata(self, rec: Inbound, turn: Turn) -> Dict[str, Any]:
-        m = REFERRAL_TEXT.match(rec.text.strip()) if rec.kind == "text" else None
-        code = m.group(1) if m else None
+        ref = from_text(rec.text) if rec.kind == "text" else None
+        code = ref.code if ref else None
 
         async def touch() -> Dict[str, Any]:
-            user = await self.inbox.touch_user(int(rec.wa_id), code) if rec.wa_id.isdigit() else None
-            return {"referral": user.referral if user else code, "new": bool(user and user.new)}
+            user = await self.inbox.touch_user(rec.wa_id, code)
+            if user.new or code:
+                log.info("%s: %s%s", _mask(rec.wa_id), "first contact" if user.new else "returning",
+                         f", agent code {code} (kept: {user.referral})" if code else "")
+            return {"referral": user.referral, "new": user.new}
 
         touched = await turn.once("touch", touch)
         meta = {"channel": "whatsapp", "wa_id": rec.wa_id, "message_id": rec.wamid,
@@ -275,7 +271,7 @@ class WhatsAppAdapter:
         if plan.forget:
             async def forget() -> Dict[str, int]:
                 n = await self.state.forget(rec.wa_id)
-                await self.inbox.forget_user(int(rec.wa_id)) if rec.wa_id.isdigit() else None
+                await self.inbox.forget_user(rec.wa_id, rec.wa_id, [chat_key(rec.wa_id)])
                 return {"state": n}
             await turn.once("forget", forget)
 
@@ -295,16 +291,6 @@ class WhatsAppAdapter:
                                                         f"{rec.wamid}:apology", retry_forever=False))
 
     # ---- sending ---------------------------------------------------------------------------------
-    def _chat_limiter(self, wa_id: str) -> AsyncLimiter:
-        if len(self._chat_limiters) > 4096:
-            for key, lim in list(self._chat_limiters.items()):
-                if key != wa_id and lim.has_capacity(lim.max_rate):
-                    del self._chat_limiters[key]
-        lim = self._chat_limiters.get(wa_id)
-        if lim is None:
-            lim = self._chat_limiters[wa_id] = AsyncLimiter(*self.settings.chat_rate)
-        return lim
-
     async def deliver(self, wa_id: str, body: Dict[str, Any], ref: str, retry_forever: bool = True
                       ) -> Dict[str, Any]:
         """Send one body to ``wa_id``: the result (``status`` sent / window_closed / unreachable / refused, and the
@@ -323,7 +309,7 @@ class WhatsAppAdapter:
             return {"status": "window_closed", "code": 131047}
         while True:
             try:
-                async with self.limiter, self._chat_limiter(wa_id):
+                async with self.pacer.slot(wa_id):
                     wamid = await self.graph.send(body)
                 break
             except GraphError as exc:
@@ -368,12 +354,6 @@ class WhatsAppAdapter:
         return {"status": "degraded" if degraded else "ok", "degraded": degraded, "inbox": inbox,
                 "dispatcher": disp, "graph": self.graph.stats.to_json(), "counts": dict(self.counts),
                 "uptime_s": round(time.time() - self.started_at, 1)}
-
-    async def _health_handler(self, request: web.Request) -> web.Response:
-        body = await self.health()
-        if request.remote not in ("127.0.0.1", "::1"):
-            return web.Response(text=body["status"])
-        return web.json_response(body)
 
 
 def _mask(wa_id: str) -> str:

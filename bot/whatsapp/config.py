@@ -36,7 +36,7 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("RASA_RETRY_BUDGET", "40", "seconds a turn may spend retrying Rasa before the user gets an apology"),
     ("REDIS_URL", "", "Redis for inbox, de-duplication and state; empty = SQLite under LINGKAR_VAR_DIR"),
     ("TELEGRAM_CONSUMER", "(host name)", "Redis consumer name of this replica (shared with the Telegram adapter)"),
-    ("LINGKAR_VAR_DIR", "<repo>/var", "directory of the SQLite files whatsapp.db (state) and whatsapp-inbox.db"),
+    ("LINGKAR_VAR_DIR", "<repo>/var", "directory of the SQLite files whatsapp.db (inbox) and whatsapp-state.db"),
     ("LOG_LEVEL", "INFO", "logging level"),
 )
 

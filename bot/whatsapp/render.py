@@ -1,12 +1,15 @@
 """Rasa's REST-channel replies -> WhatsApp Cloud API message bodies (pure functions, no I/O).
 
-A *plan* is the list of bodies to ``POST /<phone_number_id>/messages``, computed once per turn and stored with
-the turn's progress, so a turn resumed after a crash sends exactly what the first attempt would have.
+The core plans the reply (:func:`bot.core.plan.plan_reply` under :data:`LIMITS`: texts joined and split, buttons
+as (title, payload) pairs, at most 10 per message, media, the request for a number, "forget me"); this module turns
+each neutral message into WhatsApp bodies. A *plan* is the list of bodies to ``POST /<phone_number_id>/messages``,
+computed once per turn and stored with the turn's progress, so a turn resumed after a crash sends exactly what
+the first attempt would have.
 
 The limits are the API's (it refuses a body that breaks one, error 131009 / 100):
 
-* text: at most :data:`TEXT_LIMIT` (4096) characters; a longer text is split on line boundaries (on spaces, or hard
-  only inside one over-long line); ``*bold*`` is WhatsApp's own bold and is sent as it is;
+* text: at most :data:`TEXT_LIMIT` (4096) characters; a longer text is split between paragraphs, else lines (after
+  a sentence or at a space, hard only inside one over-long word); ``*bold*`` is WhatsApp's own bold, sent as it is;
 * reply buttons: at most :data:`MAX_BUTTONS` (3), titles at most :data:`BUTTON_TITLE` (20) characters, unique;
   the body of an interactive message at most :data:`BODY_LIMIT` (1024) characters;
 * list message: at most :data:`MAX_ROWS` (10) rows, row title at most :data:`ROW_TITLE` (24), description at most
@@ -31,6 +34,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
+from ..core.plan import Limits, OutMessage, plan_reply
+from ..core.plan import split_text as core_split
 from . import texts
 
 TEXT_LIMIT = 4096
@@ -47,6 +52,12 @@ PREFIX_PAYLOAD = "p:"
 PREFIX_MAPPED = "m:"
 ELLIPSIS = "…"
 
+#: What the core's planner may put in one message for WhatsApp: the text limit, at most 10 options (one list
+#: message; this module turns them into reply buttons or a list), titles kept whole (this module shortens them
+#: readably, the whole title going into a list row's description).
+LIMITS = Limits(text=TEXT_LIMIT, buttons=MAX_ROWS, button_title=ROW_DESCRIPTION, caption=CAPTION_LIMIT,
+                paragraphs=True, sentences=True, more_text=texts.LIST_MORE, default_text=texts.BUTTONS_DEFAULT_TEXT)
+
 
 def shorten(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters: whole if it fits, else cut at the last word boundary that leaves
@@ -61,39 +72,9 @@ def shorten(text: str, limit: int) -> str:
     return text[:cut].rstrip(" ,.;:-–(") + ELLIPSIS
 
 
-def _cut(line: str, limit: int) -> List[str]:
-    out = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        out.append(line[:cut].rstrip())
-        line = line[cut:].lstrip()
-    if line:
-        out.append(line)
-    return out
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
-    """Split text into chunks of at most ``limit`` characters, on line boundaries where possible."""
-    text = text.strip()
-    if not text:
-        return []
-    if len(text) <= limit:
-        return [text]
-    chunks: List[str] = []
-    current: List[str] = []
-    size = 0
-    for line in text.split("\n"):
-        for piece in (_cut(line, limit) if len(line) > limit else [line]):
-            if current and size + 1 + len(piece) > limit:
-                chunks.append("\n".join(current).strip())
-                current, size = [], 0
-            size = size + 1 + len(piece) if current else len(piece)
-            current.append(piece)
-    if current:
-        chunks.append("\n".join(current).strip())
-    return [c for c in chunks if c]
+    """Split text into chunks of at most ``limit`` characters (the core's rules, :func:`bot.core.plan.split_text`)."""
+    return core_split(text, LIMITS, limit)
 
 
 def payload_id(payload: str, payloads: Dict[str, str], limit: int = ROW_ID_LIMIT) -> str:
@@ -212,71 +193,30 @@ class Plan:
         return cls(list(d.get("bodies") or []), dict(d.get("payloads") or {}), bool(d.get("forget")))
 
 
-def _merge_texts(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Rasa's REST channel cuts a text at blank lines into several messages: join consecutive plain texts again,
-    so one answer is one WhatsApp message (split again only where the limit needs it)."""
-    out: List[Dict[str, Any]] = []
-    for m in messages:
-        plain = set(m) <= {"text", "recipient_id"} and isinstance(m.get("text"), str)
-        if plain and out and out[-1].get("_plain"):
-            out[-1]["text"] += "\n\n" + m["text"]
-        else:
-            m = dict(m)
-            if plain:
-                m["_plain"] = True
-            out.append(m)
-    return out
-
-
-def _custom(to: str, custom: Dict[str, Any], plan: Plan) -> None:
-    if custom.get("forget_sender"):
-        plan.forget = True
-        return
-    if custom.get("remove_keyboard"):
-        return
-    if custom.get("request_contact"):   # WhatsApp has no share-contact button: the person types the number
-        if custom.get("text"):
-            plan.bodies.extend(text_body(to, c) for c in split_text(str(custom["text"])))
-        elif not plan.bodies:
-            plan.bodies.append(text_body(to, texts.CONTACT_PROMPT))
-        return
-    photo = custom.get("photo") or custom.get("image")
-    if photo:
-        content: Dict[str, Any] = {"link": str(photo)}
-        if custom.get("caption"):
-            content["caption"] = shorten(str(custom["caption"]), CAPTION_LIMIT)
-        plan.bodies.append(_base(to, "image", content))
-        return
-    loc = custom.get("location")
-    if isinstance(loc, dict) and "latitude" in loc and "longitude" in loc:
-        plan.bodies.append(_base(to, "location", {"latitude": float(loc["latitude"]),
-                                                  "longitude": float(loc["longitude"])}))
-        return
-    if custom.get("text") or custom.get("buttons"):
-        plan.bodies.extend(with_buttons(to, str(custom.get("text") or ""), custom.get("buttons") or [],
-                                        plan.payloads))
+def bodies_for(to: str, msg: OutMessage, payloads: Dict[str, str]) -> List[Dict[str, Any]]:
+    """One neutral message of the core's plan -> the WhatsApp bodies that show it."""
+    if msg.kind == "image" and msg.url:
+        content: Dict[str, Any] = {"link": msg.url}
+        if msg.text:
+            content["caption"] = shorten(msg.text, CAPTION_LIMIT)
+        return [_base(to, "image", content)]
+    if msg.kind == "document" and msg.url:
+        return [_base(to, "document", {"link": msg.url})]
+    if msg.kind == "location" and msg.latitude is not None and msg.longitude is not None:
+        return [_base(to, "location", {"latitude": msg.latitude, "longitude": msg.longitude})]
+    buttons = [{"title": t, "payload": p} for t, p in msg.buttons] + [{"title": t, "url": u} for t, u in msg.links]
+    if buttons:
+        return with_buttons(to, msg.text, buttons, payloads)
+    return [text_body(to, c) for c in split_text(msg.text)]
 
 
 def build_plan(to: str, messages: List[Dict[str, Any]]) -> Plan:
-    """Rasa REST messages -> the WhatsApp message bodies that show them, in order."""
-    plan = Plan()
-    for m in _merge_texts(messages):
-        text = m.get("text")
-        buttons = m.get("buttons") or m.get("quick_replies")
-        if buttons:
-            plan.bodies.extend(with_buttons(to, str(text or ""), buttons, plan.payloads))
-        elif isinstance(text, str) and text.strip():
-            plan.bodies.extend(text_body(to, c) for c in split_text(text))
-        if m.get("image"):
-            plan.bodies.append(_base(to, "image", {"link": str(m["image"])}))
-        att = m.get("attachment")
-        if att:
-            url = att if isinstance(att, str) else ((att.get("payload") or {}).get("src")
-                                                    if isinstance(att, dict) else None)
-            if url:
-                plan.bodies.append(_base(to, "document", {"link": str(url)}))
-        if isinstance(m.get("custom"), dict):
-            _custom(to, m["custom"], plan)
+    """Rasa REST messages -> the WhatsApp message bodies that show them, in order (planned by the core under
+    :data:`LIMITS`). WhatsApp has no share-contact button: a request for the number is its text alone."""
+    reply = plan_reply(messages, LIMITS, contact_prompt=texts.CONTACT_PROMPT)
+    plan = Plan(forget=reply.forget)
+    for msg in reply.messages:
+        plan.bodies.extend(bodies_for(to, msg, plan.payloads))
     return plan
 
 

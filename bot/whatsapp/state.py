@@ -1,7 +1,6 @@
-"""What the WhatsApp channel remembers besides its inbox, shared by every replica (Redis) or in one SQLite file:
+"""What the WhatsApp channel remembers besides its inbox (the core's, which also de-duplicates the wamids), shared
+by every replica (Redis) or in one SQLite file:
 
-* the message ids (wamid) already seen, with the inbox sequence number each was given (:meth:`State.seq_for`):
-  Meta redelivers a message for up to seven days, to any replica, also after a restart;
 * each person's last message time: the 24-hour customer-service window (:meth:`State.window_open`);
 * what became of every message we sent (:meth:`State.record_outgoing`, :meth:`State.record_status`: sent,
   delivered, read, failed with its error code; statuses may arrive out of order and only move forward);
@@ -19,7 +18,6 @@ import time
 from pathlib import Path
 from typing import Any, Dict
 
-SEEN_TTL = 8 * 24 * 3600       # Meta retries a delivery for up to 7 days
 WINDOW_S = 24 * 3600           # the customer-service window
 OUTGOING_TTL = 30 * 24 * 3600  # how long the status of a sent message is kept
 UNREACHABLE_TTL = 90 * 24 * 3600
@@ -37,7 +35,6 @@ class State:
 
     async def open(self) -> None: ...
     async def close(self) -> None: ...
-    async def seq_for(self, wamid: str) -> tuple: raise NotImplementedError    # (seq, new, first seen)
     async def touch_inbound(self, wa_id: str, ts: float) -> None: raise NotImplementedError
     async def last_inbound(self, wa_id: str) -> float | None: raise NotImplementedError
     async def record_outgoing(self, wamid: str, wa_id: str, kind: str, status: str = "accepted",
@@ -69,8 +66,6 @@ def _merge(old: Dict[str, Any] | None, status: str, ts: float, error_code: int |
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS wa_seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS wa_seq (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL);
 CREATE TABLE IF NOT EXISTS wa_window (wa_id TEXT PRIMARY KEY, last_in REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS wa_outgoing (wamid TEXT PRIMARY KEY, wa_id TEXT NOT NULL, record TEXT NOT NULL,
                                         at REAL NOT NULL);
@@ -112,22 +107,11 @@ class SQLiteState(State):
         assert self.db is not None
         self._next_prune = time.monotonic() + PRUNE_INTERVAL
         now = time.time()
-        for sql, age in (("DELETE FROM wa_seen WHERE at < ?", SEEN_TTL),
-                         ("DELETE FROM wa_window WHERE last_in < ?", WINDOW_S),
+        for sql, age in (("DELETE FROM wa_window WHERE last_in < ?", WINDOW_S),
                          ("DELETE FROM wa_outgoing WHERE at < ?", OUTGOING_TTL),
                          ("DELETE FROM wa_unreachable WHERE at < ?", UNREACHABLE_TTL),
                          ("DELETE FROM wa_payloads WHERE at < ?", PAYLOAD_TTL)):
             self.db.execute(sql, (now - age,))
-
-    async def seq_for(self, wamid: str) -> tuple:
-        row = self._x("SELECT seq, at FROM wa_seen WHERE wamid = ?", (wamid,)).fetchone()
-        if row:
-            return int(row[0]), False, float(row[1])
-        now = time.time()
-        seq = self._x("INSERT INTO wa_seq (at) VALUES (?)", (now,)).lastrowid
-        self._x("DELETE FROM wa_seq WHERE id < ?", (seq,))
-        self._x("INSERT OR IGNORE INTO wa_seen (wamid, seq, at) VALUES (?,?,?)", (wamid, seq, now))
-        return int(seq), True, now
 
     async def touch_inbound(self, wa_id: str, ts: float) -> None:
         self._x("INSERT INTO wa_window (wa_id, last_in) VALUES (?,?) ON CONFLICT(wa_id) DO UPDATE SET "
@@ -179,16 +163,6 @@ class SQLiteState(State):
         return n
 
 
-# A wamid gets its sequence number once: the first caller creates it, later callers (a redelivery, another
-# replica) read the same number back.
-_SEQ_LUA = """
-local v = redis.call('GET', KEYS[1])
-if v then return {v, 0} end
-local seq = redis.call('INCR', KEYS[2])
-v = seq .. ' ' .. ARGV[2]
-redis.call('SET', KEYS[1], v, 'EX', ARGV[1])
-return {v, 1}
-"""
 # The window only moves forward (an old redelivery does not shorten it).
 _WINDOW_LUA = """
 local old = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -213,7 +187,6 @@ class RedisState(State):
 
         self.r = aioredis.from_url(self.url, decode_responses=True, health_check_interval=30)
         await self.r.ping()
-        self._seq = self.r.register_script(_SEQ_LUA)
         self._window = self.r.register_script(_WINDOW_LUA)
 
     async def close(self) -> None:
@@ -221,11 +194,6 @@ class RedisState(State):
             await self.r.close()
             await self.r.connection_pool.disconnect()
             self.r = None
-
-    async def seq_for(self, wamid: str) -> tuple:
-        v, new = await self._seq(keys=[self.k("seen", wamid), self.k("seq")], args=[SEEN_TTL, repr(time.time())])
-        seq, _, at = str(v).partition(" ")
-        return int(seq), bool(new), float(at or 0)
 
     async def touch_inbound(self, wa_id: str, ts: float) -> None:
         await self._window(keys=[self.k("window", wa_id), self.k("unreachable", wa_id)], args=[repr(ts), WINDOW_S])
@@ -297,6 +265,7 @@ class RedisState(State):
 
 
 def make_state(settings) -> State:
+    """Redis under ``<WHATSAPP_REDIS_PREFIX>state:``, else ``<var>/whatsapp-state.db``."""
     if settings.redis_url:
-        return RedisState(settings.redis_url, settings.redis_prefix)
-    return SQLiteState(settings.sqlite_path)
+        return RedisState(settings.redis_url, settings.redis_prefix + "state:")
+    return SQLiteState(settings.var_dir / "whatsapp-state.db")

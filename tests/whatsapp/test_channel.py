@@ -261,12 +261,12 @@ async def test_a_wrong_token_refuses_to_start(start_wa, fake_graph, caplog):
 
 async def test_agent_code_from_a_wa_me_link_is_the_referral(start_wa, fake_graph, fake_rasa, backend):
     wa = await start_wa(**backend)
-    await fake_graph.deliver(fake_graph.text(WA, "Halo, kode agen AG-0042"))
+    await fake_graph.deliver(fake_graph.text(WA, "Halo, kode agen k7m2qx"))
     await fake_graph.wait_for(lambda g: g.to(WA))
     await settle(wa)
     call = fake_rasa.calls[0]
-    assert call["message"] == "/greet" and call["metadata"]["referral"] == "AG-0042"
+    assert call["message"] == "/greet" and call["metadata"]["referral"] == "K7M2QX"
     assert call["metadata"]["first_contact"] is True
     await fake_graph.deliver(fake_graph.text(WA, "/menu_rahasia"))     # people do not pick intents by typing
     await fake_graph.wait_for(lambda g: len(g.to(WA)) == 2)
-    assert fake_rasa.calls[1]["message"] == "menu_rahasia" and fake_rasa.calls[1]["metadata"]["referral"] == "AG-0042"
+    assert fake_rasa.calls[1]["message"] == "menu_rahasia" and fake_rasa.calls[1]["metadata"]["referral"] == "K7M2QX"
