@@ -25,9 +25,9 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("WHATSAPP_TEMPLATES", "content/whatsapp_templates.yml", "registry of approved message templates"),
     ("WHATSAPP_RATE", "40/1", "messages per seconds the bot sends in all (the number's throughput)"),
     ("WHATSAPP_CHAT_RATE", "5/6", "messages per seconds the bot sends to one person (Meta's pair limit)"),
-    ("WHATSAPP_SEND_RETRY_BUDGET", "60", "seconds one message may spend on retries (429/5xx) before the turn "
-                                          "is retried later from the inbox"),
-    ("WHATSAPP_REDIS_PREFIX", "lingkar:wa:", "key prefix of the channel's Redis keys"),
+    ("WHATSAPP_SEND_RETRY_BUDGET", "60", "seconds of one series of retries (429/5xx); then it starts over: a "
+                                          "message is retried until sent or the channel stops"),
+    ("WHATSAPP_REDIS_PREFIX", "lingkar:whatsapp:", "key prefix of the channel's Redis keys (state: <prefix>state:)"),
     ("WHATSAPP_CONCURRENCY", "32", "conversations processed at the same time"),
     ("BOT_HOST", "0.0.0.0", "address of the webhook / health server"),
     ("BOT_PORT", "8080", f"port of the webhook / health server (the webhook is {WEBHOOK_PATH})"),
@@ -69,7 +69,7 @@ class WhatsAppSettings:
     rasa_timeout: float = 20.0
     rasa_retry_budget: float = 40.0
     redis_url: str = ""
-    redis_prefix: str = "lingkar:wa:"
+    redis_prefix: str = "lingkar:whatsapp:"
     consumer: str = field(default_factory=socket.gethostname)
     var_dir: Path = ROOT / "var"
     concurrency: int = 32
@@ -95,7 +95,7 @@ class WhatsAppSettings:
         s.rasa_timeout = float(g("RASA_TIMEOUT", "20"))
         s.rasa_retry_budget = float(g("RASA_RETRY_BUDGET", "40"))
         s.redis_url = settings.redis_url.strip()
-        s.redis_prefix = g("WHATSAPP_REDIS_PREFIX", "lingkar:wa:")
+        s.redis_prefix = g("WHATSAPP_REDIS_PREFIX", "lingkar:whatsapp:")
         s.consumer = g("TELEGRAM_CONSUMER") or socket.gethostname()
         s.var_dir = settings.var_dir
         s.concurrency = max(1, int(g("WHATSAPP_CONCURRENCY", "32")))

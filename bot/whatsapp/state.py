@@ -175,7 +175,7 @@ return 1
 class RedisState(State):
     backend = "redis"
 
-    def __init__(self, url: str, prefix: str = "lingkar:wa:"):
+    def __init__(self, url: str, prefix: str = "lingkar:whatsapp:"):
         self.url, self.prefix = url, prefix
         self.r = None
 
