@@ -270,3 +270,19 @@ async def test_agent_code_from_a_wa_me_link_is_the_referral(start_wa, fake_graph
     await fake_graph.deliver(fake_graph.text(WA, "/menu_rahasia"))     # people do not pick intents by typing
     await fake_graph.wait_for(lambda g: len(g.to(WA)) == 2)
     assert fake_rasa.calls[1]["message"] == "menu_rahasia" and fake_rasa.calls[1]["metadata"]["referral"] == "K7M2QX"
+
+
+async def test_out_of_order_deliveries_are_each_answered_once(start_wa, fake_graph, fake_rasa, backend):
+    """Meta does not promise the order of deliveries: a later message may arrive first, and an old one again."""
+    wa = await start_wa(**backend)
+    now = time.time()
+    first = fake_graph.text(WA, "pertama", timestamp=now - 30)
+    second = fake_graph.text(WA, "kedua", timestamp=now)
+    assert await fake_graph.deliver(second) == 200
+    assert await fake_graph.deliver(first) == 200
+    assert await fake_graph.deliver(second) == 200     # and a redelivery of the later one
+    await fake_graph.wait_for(lambda g: len(g.to(WA)) == 2)
+    await settle(wa)
+    await asyncio.sleep(0.3)
+    assert sorted(fake_rasa.messages()) == ["kedua", "pertama"] and len(fake_graph.to(WA)) == 2
+    assert abs(await wa.state.last_inbound(WA) - int(now)) < 1    # the older message did not move the window back
