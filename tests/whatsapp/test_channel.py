@@ -286,3 +286,20 @@ async def test_out_of_order_deliveries_are_each_answered_once(start_wa, fake_gra
     await asyncio.sleep(0.3)
     assert sorted(fake_rasa.messages()) == ["kedua", "pertama"] and len(fake_graph.to(WA)) == 2
     assert abs(await wa.state.last_inbound(WA) - int(now)) < 1    # the older message did not move the window back
+
+
+async def test_delete_my_data_forgets_the_person_in_the_channel_too(start_wa, fake_graph, fake_rasa, backend):
+    wa = await start_wa(**backend)
+    fake_rasa.replies["hapus data saya"] = [{"text": "Data Anda sudah dihapus."}, {"custom": {"forget_sender": True}}]
+    await fake_graph.deliver(fake_graph.text(WA, "kode agen K7M2QX"))
+    await fake_graph.wait_for(lambda g: g.to(WA))
+    await settle(wa)
+    assert (await wa.inbox.user(WA)).referral == "K7M2QX"
+    first = fake_graph.to(WA)[0].wamid
+    assert await wa.state.outgoing(first) is not None
+    await fake_graph.deliver(fake_graph.text(WA, "hapus data saya"))
+    await fake_graph.wait_for(lambda g: len(g.to(WA)) == 2)
+    await settle(wa)
+    assert fake_graph.to(WA)[1].text == "Data Anda sudah dihapus."
+    assert await wa.inbox.user(WA) is None
+    assert await wa.state.outgoing(first) is None and await wa.state.last_inbound(WA) is None
