@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load chaos chaos-short export lock \
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
         clean services facts-report
 
 help: ## Show this help
@@ -78,8 +78,11 @@ chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of t
 chaos-short: $(SETUP) $(MODEL) services ## The short chaos run alone (make test runs it: tests/chaos/test_chaos_short.py)
 	$(PY) -m tests.chaos.run --short --out reports/chaos-short
 
-load: $(SETUP) $(MODEL) services ## Open-loop rate ladder (REST, Redis tracker, PostgreSQL; RATES=10,20,... REPLICAS=1); reports/load/
-	$(PY) scripts/load.py $(if $(RATES),--rates $(RATES)) $(if $(REPLICAS),--rasa-replicas $(REPLICAS))
+load: $(SETUP) $(MODEL) services ## Open-loop rate ladder (Redis tracker, PostgreSQL; RATES=10,20,... REPLICAS=1 TARGET=rest|telegram); reports/load/
+	$(PY) scripts/load.py $(if $(RATES),--rates $(RATES)) $(if $(REPLICAS),--rasa-replicas $(REPLICAS)) $(if $(TARGET),--target $(TARGET))
+
+helm-check: ## Lint, render (default + ci/ values) and schema-validate the Helm chart deploy/helm/lingkar; reports/helm/
+	@py=$$(scripts/ensure-helm-tools.sh) && $$py scripts/helm_check.py
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py

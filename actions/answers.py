@@ -2,7 +2,8 @@
 
 - ``action_answer``: answers the latest intent with its rendered answer (text + buttons) for today's date.
   One action for every FAQ topic, so adding a topic is data only (docs/intents.md, nlu/, domain.yml, a rule,
-  an answer).
+  an answer). After the first topic answer it asks once "Dari mana Anda tahu Lingkar?" (actions/source.py);
+  it, ``action_clarify`` and the fallback take a typed answer to that question first.
 - ``action_clarify``: runs on ``nlu_fallback``. If the top two or three topics are close it asks
   "Maksudnya…?" with a button per topic and a "Bukan itu" button; otherwise it says what the bot can help
   with and shows the main menu. It never guesses an answer.
@@ -25,6 +26,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
+from actions.source import answer_source, ask_source_after_answer
 from lingkar import clock
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -88,6 +90,9 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        answered = await answer_source(dispatcher, tracker)  # "dari teman" right after "Dari mana ...?"
+        if answered is not None:
+            return answered
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -100,8 +105,11 @@ class ActionAnswer(Action):
         except Exception:  # a content error must not leave the worker without a reply
             logger.exception("action_answer: cannot render %r for %s", intent, on)
             rendered = answers.render_snippet("clarify_help", on)
+            _send(dispatcher, rendered)
+            return []
         _send(dispatcher, rendered)
-        return []
+        # "Dari mana Anda tahu Lingkar?" once, after the first answer (actions/source.py)
+        return ask_source_after_answer(dispatcher, tracker)
 
 
 class ActionClarify(Action):
@@ -110,6 +118,9 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        answered = await answer_source(dispatcher, tracker)
+        if answered is not None:
+            return answered
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         _send(dispatcher, clarify_message(ranking, get_answers()))
         return []
@@ -123,6 +134,9 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        answered = await answer_source(dispatcher, tracker)
+        if answered is not None:
+            return answered
         _send(dispatcher, get_answers().render_snippet("clarify_help"))
         return [UserUtteranceReverted()]
 

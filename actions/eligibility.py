@@ -45,6 +45,7 @@ from actions.forms import (
     say,
     send,
 )
+from actions.source import answer_source
 from lingkar import calculator, clock
 from lingkar.eligibility import (
     FACT_SLOTS,
@@ -257,6 +258,9 @@ class ActionInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        answered = await answer_source(dispatcher, tracker)  # a source button, or "dari teman" after the question
+        if answered is not None:
+            return answered
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
         if not found.values and _asked_join_age(tracker):
             # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question

@@ -79,11 +79,14 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def referral_of(tracker: Tracker) -> Tuple[str | None, bool | None]:
-    """The agent code of the worker's first agent link (upper case) and whether it was an approved agent's."""
+    """The agent code of the worker's first agent link (upper case) and whether it was an approved agent's; else
+    the approved agent's code the worker typed when asked where they heard of Lingkar (slot ``referral_code``,
+    actions/source.py)."""
     meta = metadata(tracker)
     code = meta.get("referral")
     if not code:
-        return None, None
+        typed = tracker.get_slot("referral_code")
+        return (str(typed).strip().upper()[:64], True) if typed else (None, None)
     known = meta.get("referral_known")
     return str(code).strip().upper()[:64] or None, (bool(known) if known is not None else None)
 
@@ -150,7 +153,7 @@ def send(dispatcher: CollectingDispatcher, rendered: Rendered, **extra: Any) -> 
     kwargs: Dict[str, Any] = {"text": rendered.text}
     if rendered.buttons:
         kwargs["buttons"] = list(rendered.buttons)
-    if rendered.facts:  # kept in the bot event's metadata for "sumber?" (lingkar/sources.py)
+    if rendered.facts:  # kept in the bot event's metadata for "sumber?" (lingkar/citations.py)
         kwargs["facts"] = list(rendered.facts)
     kwargs.update(extra)
     dispatcher.utter_message(**kwargs)
@@ -171,6 +174,7 @@ def error_summary(e: BaseException) -> str:
 async def record_event(kind: str, tracker: Tracker, **fields: Any) -> None:
     """Record an anonymous funnel event; a store failure is logged, never shown to the worker."""
     code, _known = referral_of(tracker)
+    code = fields.pop("agent_code", code)
     try:
         s = await run_sync(current)
         await run_sync(s.record_event, kind, channel=channel_of(tracker), sender_id=tracker.sender_id,

@@ -62,7 +62,7 @@ from actions.forms import (
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
-from lingkar.identity import mask_nik, mask_phone
+from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
     read_consent,
@@ -73,6 +73,7 @@ from lingkar.leads import (
     read_nik,
     read_phone,
     read_sponsor_regency,
+    read_use_number,
 )
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -87,7 +88,11 @@ SPONSOR_SLOTS = ("donor_kind", "sponsor_organisation", "sponsor_workers", "spons
                  "phone")
 #: Slots with personal data or answers of an unfinished lead: cleared after saving, cancelling or deleting.
 PERSONAL_SLOTS = ("consent", "name", "phone", "nik", "contact_time", "donor_kind", "sponsor_organisation",
-                  "sponsor_workers", "sponsor_regency", "lead_pending")
+                  "sponsor_workers", "sponsor_regency", "lead_pending", "phone_offer")
+#: ``phone_offer`` is "declined" once a WhatsApp worker chose "Nomor lain": the phone is then asked as on Telegram.
+PHONE_OFFER_SLOT = "phone_offer"
+#: Key (not a slot) under which a form's read() passes the offered WhatsApp number to read_slot().
+OFFER_KEY = "_offered_phone"
 WORKER_TYPES = ("enrolment", "sponsorship_request")
 #: Donor kinds that have an organisation to name.
 ORGANISATION_KINDS = ("csr", "company", "government", "other")
@@ -106,12 +111,13 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         if requested is None:
             return Turn()
+        slots = {**slots, OFFER_KEY: offered_number(tracker)}
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
         if requested in FREE_TEXT_SLOTS and is_control(tracker, LEAD_ANSWER_INTENTS):
             return Turn()
         turn = self.read_slot(requested, text, intent, confidence, slots)
-        if requested in turn.values:
+        if turn.values:  # the asked slot, or "Nomor lain" to the offer of the WhatsApp number
             return turn
         if is_skip(text, intent, confidence) and requested not in ("consent",):
             if requested in self.skippable:
@@ -146,7 +152,17 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             phone, problem = read_phone(text)
             if phone:
                 return Turn(values={"phone": phone})
-            return Turn(failed="phone_retry", failed_message=problem) if problem else Turn()
+            if problem:
+                return Turn(failed="phone_retry", failed_message=problem)
+            offered = slots.get(OFFER_KEY)
+            if offered:  # "Pakai nomor WhatsApp ini?"
+                answer = read_use_number(text, intent, confidence)
+                if answer == "yes":
+                    return Turn(values={"phone": offered})
+                if answer == "no":
+                    return Turn(values={PHONE_OFFER_SLOT: "declined"})
+                return Turn(failed="phone_whatsapp_unclear")
+            return Turn()
         if slot == "nik":
             age = real(slots.get("age"))
             nik, problem = read_nik(text, int(age) if isinstance(age, (int, float)) else None)
@@ -247,10 +263,29 @@ class ActionAskName(AskAction):
         return ("ask_name_sponsor" if lead_type_of(tracker) == "sponsor_offer" else "ask_name"), {}
 
 
+def offered_number(tracker: Tracker) -> str | None:
+    """The number the phone question offers: on WhatsApp the sender's own (``whatsapp:<wa_id>``, +628…) until the
+    worker chose "Nomor lain"; None on other channels or for a number staff cannot call (foreign)."""
+    if tracker.get_slot(PHONE_OFFER_SLOT) == "declined":
+        return None
+    return whatsapp_phone(tracker.sender_id)
+
+
 class ActionAskPhone(AskAction):
+    """On WhatsApp: "Pakai nomor WhatsApp ini (0812-…)?" with Ya / Nomor lain; elsewhere (or after "Nomor lain")
+    the number is typed (on Telegram also shared with one tap)."""
+
     slot = "phone"
 
+    def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+        number = offered_number(tracker)
+        if number:
+            return "ask_phone_whatsapp", {"phone": local_phone(number)}
+        return "ask_phone", {}
+
     def extra(self, tracker: Tracker) -> Dict[str, Any]:
+        if offered_number(tracker):
+            return {}
         # docs/telegram.md: the adapter shows the one-tap "Bagikan nomor HP" keyboard for this custom payload.
         return {"request_contact": True}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
 
-from lingkar.settings import DEFAULT_TIMEZONE, current
+from lingkar.settings import DEFAULT_TIMEZONE, current, whatsapp_digits
 from lingkar.settings import Settings as CoreSettings
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -24,6 +24,9 @@ ENV_HELP: Tuple[Tuple[str, str, str], ...] = (
     ("TELEGRAM_BOT_TOKEN", "required for the notifier", "bot token from @BotFather"),
     ("TELEGRAM_API_URL", DEFAULT_API_URL, "Bot API base URL (self-hosted or test server)"),
     ("TELEGRAM_BOT_USERNAME", "asked from Telegram: getMe", "bot username for agent links t.me/<bot>"),
+    ("WHATSAPP_DISPLAY_NUMBER", "", "the WhatsApp business number workers write to (international digits, e.g. "
+                                    "6281234567890): agents also get a wa.me link, its QR code and a poster with both; "
+                                    "empty = Telegram link only"),
     ("STAFF_CHAT_ID", "", "the staff group's chat id (e.g. -1001234567890): new leads, applications, reminders; "
                       "staff commands and buttons work only there and in private chats"),
     ("STAFF_ADMIN_TELEGRAM_ID", "", "Telegram user id of the first staff admin (made admin at start)"),
@@ -63,6 +66,7 @@ class StaffSettings:
     token: str = ""
     api_url: str = DEFAULT_API_URL
     bot_username: str = ""
+    whatsapp_number: str = ""
     staff_chat_id: int | None = None
     admin_telegram_id: int | None = None
     reminder_hour: int = 8
@@ -95,6 +99,7 @@ class StaffSettings:
         s.token = g("TELEGRAM_BOT_TOKEN")
         s.api_url = g("TELEGRAM_API_URL", DEFAULT_API_URL)
         s.bot_username = g("TELEGRAM_BOT_USERNAME").lstrip("@")
+        s.whatsapp_number = whatsapp_digits(g("WHATSAPP_DISPLAY_NUMBER"))
         s.staff_chat_id = _int(g("STAFF_CHAT_ID"))
         s.admin_telegram_id = _int(g("STAFF_ADMIN_TELEGRAM_ID"))
         s.reminder_hour = min(23, max(0, int(g("STAFF_REMINDER_HOUR", "8"))))
@@ -139,6 +144,8 @@ class StaffSettings:
             out["STAFF_CHAT_ID"] = "is not set (the staff group's chat id)"
         if notifier:
             out.update(retention_problems())
+        if self.whatsapp_number and not 8 <= len(self.whatsapp_number) <= 15:
+            out["WHATSAPP_DISPLAY_NUMBER"] = "must be a phone number in international digits (e.g. 6281234567890)"
         if self.dashboard_base_url and urlsplit(self.dashboard_base_url).scheme not in ("http", "https"):
             out["DASHBOARD_BASE_URL"] = "must start with https:// (or http:// for local use)"
         return out

@@ -4,6 +4,8 @@ Usage::
 
     from lingkar.identity import normalize_phone, check_phone, validate_nik, mask_phone, mask_nik
     normalize_phone("0812-3456-7890")          # -> "+6281234567890"
+    whatsapp_phone("whatsapp:6281234567890")   # -> "+6281234567890" (the WhatsApp sender's own number)
+    local_phone("+6281234567890")              # -> "0812-3456-7890"
     check_phone("0401 312345").message         # -> Indonesian reason (a landline)
     r = validate_nik("7401054507900001", age=36, today=date(2026, 11, 24))
     r.ok, r.sex, r.birth_date, r.message
@@ -111,6 +113,26 @@ def normalize_phone(text: object) -> str | None:
     Use :func:`check_phone` to get the reason and the message for the worker.
     """
     return check_phone(text).e164
+
+
+def whatsapp_phone(sender_id: object) -> str | None:
+    """The worker's own number (+628…) from a WhatsApp sender id ``whatsapp:<wa_id>`` (the wa_id is the number in
+    international digits, 6281234567890), or None for another channel or a number we cannot call (foreign,
+    landline)."""
+    prefix, sep, wa_id = str(sender_id or "").partition(":")
+    if prefix != "whatsapp" or not sep or not wa_id.isdigit() or not wa_id.isascii():
+        return None
+    return normalize_phone("+" + wa_id)
+
+
+def local_phone(phone: object) -> str:
+    """+6281234567890 -> "0812-3456-7890": a mobile number as Indonesians write it (groups of four); anything
+    :func:`check_phone` does not accept comes back as given."""
+    e164 = normalize_phone(phone)
+    if not e164:
+        return "" if phone is None else str(phone)
+    local = "0" + e164[3:]
+    return "-".join(local[i:i + 4] for i in range(0, len(local), 4))
 
 
 # --------------------------------------------------------------------------------------------

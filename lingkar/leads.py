@@ -1,5 +1,5 @@
-"""Reading the answers to the lead and sponsor forms' questions, framework-free: yes/no (consent), a name, a phone
-number, a NIK, a contact time, a donor kind, a number of workers, a sponsor's regency.
+"""Reading the answers to the lead and sponsor forms' questions, framework-free: yes/no (consent, "use this WhatsApp
+number"), a name, a phone number, a NIK, a contact time, a donor kind, a number of workers, a sponsor's regency.
 
 The rasa-sdk forms that ask these questions live in actions/leads.py.
 """
@@ -57,6 +57,14 @@ def read_consent(text: str, intent: str | None, confidence: float) -> str | None
     if _YES.match(text or "") or (intent == "affirm" and confidence >= INTERRUPT_CONFIDENCE):
         return "yes"
     return None
+
+
+def read_use_number(text: str, intent: str | None, confidence: float) -> str | None:
+    """The answer to "Pakai nomor WhatsApp ini?": "yes", "no" or None (the buttons, or ya/tidak typed)."""
+    t = (text or "").strip()
+    if re.match(r"^\s*(nomor|no\.?|nmr)\s+(lain|lainnya|yang lain|beda)\b", t, re.I):
+        return "no"
+    return read_consent(t, intent, confidence)
 
 
 def read_name(text: str) -> Tuple[str | None, bool]:

@@ -49,6 +49,9 @@ class Settings:
     today: str = ""
     #: LINGKAR_METRICS_SALT: salt of the hashed sender ids in the metrics; empty means one kept in the database.
     metrics_salt: str = ""
+    #: WHATSAPP_DISPLAY_NUMBER: the WhatsApp business number workers write to, in international digits
+    #: (6281234567890; "+62 812-…" and "0812…" are accepted); agents then get a wa.me link too. Empty: no WhatsApp link.
+    whatsapp_display_number: str = ""
     #: LOG_LEVEL: logging level of the process.
     log_level: str = "INFO"
     #: WHATSAPP_TOKEN: access token of the WhatsApp Cloud API (a system user's); empty means no WhatsApp channel.
@@ -80,6 +83,7 @@ class Settings:
             timezone=snapshot.get("LINGKAR_TIMEZONE", DEFAULT_TIMEZONE),
             today=snapshot.get("LINGKAR_TODAY", ""),
             metrics_salt=snapshot.get("LINGKAR_METRICS_SALT", ""),
+            whatsapp_display_number=whatsapp_digits(g("WHATSAPP_DISPLAY_NUMBER")),
             log_level=g("LOG_LEVEL", "INFO").upper(),
             whatsapp_token=g("WHATSAPP_TOKEN"),
             whatsapp_phone_number_id=g("WHATSAPP_PHONE_NUMBER_ID"),
@@ -92,6 +96,18 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def whatsapp_digits(value: str | None) -> str:
+    """A phone number as wa.me wants it: international digits only ("+62 812-3456-7890" and "0812 3456 7890" ->
+    "6281234567890"; a leading 0 is taken as Indonesia's). Empty for empty; whatever else is given, its digits
+    (``bot.config.StaffSettings.problems`` reports a number too short or too long)."""
+    digits = "".join(ch for ch in str(value or "") if ch.isascii() and ch.isdigit())
+    if digits.startswith("00"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
 
 
 _current: Settings | None = None

@@ -1,99 +1,70 @@
-"""Where a figure comes from, in plain words: the regulations and official sources behind the facts an answer used.
+"""Where a worker heard of Lingkar: the answer to "Dari mana Anda tahu Lingkar?", framework-free.
 
-Every fact in ``content/facts.yml`` carries a ``source`` (the regulation and/or where facts.md found it) and its
-dates in force. When a worker asks "sumber?" after an answer, :func:`source_lines` turns the facts that answer showed
-into short lines, one per source, such as::
+    read_source("tau dari teman kerja")        # -> ("friend_family", None)
+    read_source("kode agen k7m2qx")            # -> ("agent", "K7M2QX")
+    read_source("berapa iuran jkk?")           # -> (None, None): a question, not an answer
 
-    • PP 82/2019 (berlaku sejak 2 Desember 2019): lama santunan upah penuh (JKK) (12 bulan); ...
-
-Only regulations (PP, Permenaker, UU, Perpres, ...) and official BPJS Ketenagakerjaan sources are named; news sites and
-our own notes ("facts.md §3.2") are summarised as "pemberitaan" so a worker is not sent to a blog. A value that is not
-confirmed, or due for review, says so (the answer text already says where to check).
+The keys are :data:`lingkar.store.models.SOURCES` (what the funnel counts); the question and its buttons are in
+content/answers.yml (flows ``ask_source``), asked by actions/source.py.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Tuple
 
-from lingkar.facts import Facts, format_date
+from lingkar.store.models import SOURCES
 
-#: A regulation as the sources write it: "PP 44/2015", "Permenaker 5/2021", "UU 27/2022", "Perpres 82/2018".
-REGULATION = re.compile(r"\b(PP|Permenaker|Perpres|Inpres|Keppres|UU|Perda|Perwali|Perbup|Kepmenaker)\s+"
-                        r"(?:No\.?\s*)?\d+(?:/|\s+Tahun\s+)\d{4}\b", re.I)
-#: Official sources (BPJS Ketenagakerjaan itself).
-OFFICIAL = re.compile(r"bpjsketenagakerjaan\.go\.id|official article|BPJS ?TK\b|BPJAMSOSTEK|JMO\b", re.I)
-#: How many facts one answer lists at most (a phone screen).
-MAX_LINES = 6
-
-
-def _regulations(source: str) -> List[str]:
-    seen: List[str] = []
-    for m in REGULATION.finditer(source):
-        name = re.sub(r"\s+", " ", m.group(0)).strip()
-        name = name[0].upper() + name[1:]
-        if name.lower() not in (s.lower() for s in seen):
-            seen.append(name)
-    return seen
-
-
-def plain_source(source: str) -> str:
-    """The regulations named in ``source`` ("PP 44/2015, Permenaker 5/2021"); else "situs/informasi resmi BPJS
-    Ketenagakerjaan" when it is official; else "pemberitaan media" (news, which the facts file marks as such)."""
-    regs = _regulations(source)
-    if regs:
-        return ", ".join(regs)
-    if OFFICIAL.search(source):
-        return "informasi resmi BPJS Ketenagakerjaan"
-    return "pemberitaan media (belum dari peraturan)"
+#: "kode agen K7M2QX", "kode agen saya: k7m2qx", "ag_K7M2QX" (an agent link's start parameter, pasted). Codes have
+#: six characters (lingkar/store/base.py); five to sixteen are read, so "kode agen itu apa" has no code.
+_CODE = re.compile(r"(?:\bkode\s*agen(?:nya)?(?:\s+(?:saya|sy|ku|aku|nya|adalah|yaitu|ialah|ini))*\s*[:=#-]?\s*"
+                   r"|\bag_)([A-Za-z0-9]{5,16})\b", re.I)
+#: Words that follow "kode agen" in a question, never a code.
+_NOT_CODES = {"BERAPA", "DIMANA", "APAAN", "GIMANA", "BAGAIMANA", "KENAPA", "MENGAPA", "SIAPA", "KAPAN", "DAPAT",
+              "BISAKAH", "DIBERIKAN", "DIKASIH", "PERISAI", "HILANG", "LUPA"}
+_KEYWORDS: Tuple[Tuple[str, re.Pattern], ...] = (
+    ("agent", re.compile(r"\b(agen|perisai|kader)\b", re.I)),
+    ("friend_family", re.compile(r"\b(teman|temen|tmn|kawan|kwn|sahabat|keluarga|saudara|sodara|tetangga|istri|"
+                                 r"suami|anak|ortu|orang tua|bapak saya|ibu saya|kakak|adik|om|tante|paman|bibi|"
+                                 r"rekan|teman kerja)\b", re.I)),
+    ("bpjs_office", re.compile(r"\b(kantor bpjs|kantor cabang|petugas|bpjs|bpjamsostek|jamsostek|loket|"
+                               r"sosialisasi|penyuluhan)\b", re.I)),
+    ("social_media", re.compile(r"\b(medsos|media sosial|sosmed|facebook|fb|instagram|ig|tiktok|tik tok|youtube|yt|"
+                                r"twitter|internet|google|online|iklan|grup wa|grup whatsapp|group wa|status wa|"
+                                r"website|web)\b", re.I)),
+    ("other", re.compile(r"\b(lainnya|yang lain|lain-lain|lupa|tidak tahu|ga tau|gak tau|nggak tau|tdk tau|entah|"
+                         r"kebetulan|cari sendiri|spanduk|brosur|poster|radio|tv|televisi|koran)\b", re.I)),
+)
+_QUESTION = re.compile(r"\?|\b(apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|kenapa|mengapa|bisakah|"
+                       r"bolehkah|siapa|cara|caranya|syarat)\b", re.I)
+#: An answer is short: a longer message is a question or a story, not a pick from the list.
+MAX_WORDS = 8
 
 
-def source_lines(facts: Facts, keys: Iterable[str], on: dt.date) -> List[str]:
-    """The sources of the facts in ``keys`` that are in force on ``on``, one line per source and start date, in
-    the order the facts come (duplicates dropped), e.g. ``• PP 44/2015 (berlaku sejak 1 Juli 2015): iuran JKM BPU
-    (Rp6.800), ...``. At most :data:`MAX_LINES` lines."""
-    groups: Dict[Tuple[str, dt.date | None], List[str]] = {}
-    seen = set()
-    for key in keys:
-        if key in seen or key not in facts:
-            continue
-        seen.add(key)
-        fv = facts.entry(key, on, default=None)
-        if fv is None:
-            continue
-        item = fv.label or key
-        if fv.unit != "text":
-            item += f" ({fv.text()})"
-        if not fv.confirmed:
-            item += " — belum dikonfirmasi"
-        elif fv.is_stale(on):
-            item += " — mungkin sudah diperbarui"
-        group = (plain_source(fv.source), fv.valid_from)
-        if group not in groups and len(groups) >= MAX_LINES:
-            continue
-        groups.setdefault(group, []).append(item)
-    lines = []
-    for (source, since), items in groups.items():
-        head = source + (f" (berlaku sejak {format_date(since)})" if since else "")
-        lines.append(f"• {head}: {'; '.join(items)}")
-    return lines
+def read_code(text: str) -> str | None:
+    """The agent code typed with "kode agen" (upper case), or None."""
+    for m in _CODE.finditer(text or ""):
+        code = m.group(1).upper()
+        if code not in _NOT_CODES:
+            return code
+    return None
 
 
-def facts_of_turn(events: Sequence[dict]) -> List[str]:
-    """The fact keys the bot's previous answer showed: the ``facts`` its messages carried (the actions put them in
-    each message's metadata), read from a rasa-sdk tracker's events, skipping the current user message. Looks back
-    past turns that showed no fact (small talk, "sumber?" itself) up to the last four user messages."""
-    keys: List[str] = []
-    users = 0
-    for event in reversed(list(events)):
-        kind = event.get("event")
-        if kind == "user":
-            users += 1
-            if keys or users > 4:
-                break
-            continue
-        if kind == "bot" and users >= 1:
-            for key in reversed((event.get("metadata") or {}).get("facts") or []):
-                if key not in keys:
-                    keys.insert(0, key)
-    return keys
+def read_source(text: str) -> Tuple[str | None, str | None]:
+    """(source, agent code) read from a typed answer; (None, None) when it is not one (a question, a long
+    message, nothing recognisable). A code alone means the agent."""
+    t = " ".join((text or "").split())
+    code = read_code(t)
+    if code:
+        return "agent", code
+    if not t or t.startswith("/") or _QUESTION.search(t) or len(t.split()) > MAX_WORDS:
+        return None, None
+    for source, pattern in _KEYWORDS:
+        if pattern.search(t):
+            return source, None
+    return None, None
+
+
+def normalise_source(value: object) -> str | None:
+    """A source key from a button's entity value, or None when it is not one."""
+    v = str(value or "").strip().lower()
+    return v if v in SOURCES else None

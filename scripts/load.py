@@ -1,7 +1,7 @@
 """Open-loop load: new turns at fixed rates from many senders on realistic journeys; reports the knee.
 
     python scripts/load.py [--rates 10,20,30,45,60] [--duration 20] [--senders 300]
-                           [--rasa-replicas 1] [--short] [--out reports/load]
+                           [--rasa-replicas 1] [--target rest|telegram] [--short] [--out reports/load]
 
 It starts the production stack as ``make serve`` would, with the production stores: the Redis tracker and lock store
 (``REDIS_URL``, default ``redis://127.0.0.1:6379/0`` with a throw-away key prefix) and PostgreSQL (a throw-away
@@ -15,6 +15,10 @@ answered, like real traffic; a closed loop (send, wait, send) would slow itself 
 to a sender that is not waiting for an answer (a person does not type while the bot is still answering); a sender's
 journey is one of :data:`JOURNEYS`: questions in chat Indonesian, the eligibility check from a story-like message,
 and the lead form (consent, name, phone, NIK skipped, regency, contact time) answered from the bot's own questions.
+
+``--target telegram`` sends the same traffic (typed messages only) through the Telegram adapter's webhook instead:
+the fake Bot API (tests/telegram/fake_bot_api.py) posts the updates, the adapter stores them in its Redis inbox, calls
+Rasa and sends the answers back, paced at Telegram's limits; latency is update posted → first answer at the Bot API.
 
 Per step of the ladder it reports the offered and achieved rate, p50/p95/p99 latency, errors and timeouts; the
 *knee* is the highest rate whose p95 is under ``--p95-ms`` (300) with under 1% errors. Results go to
@@ -124,6 +128,7 @@ class Step:
     started: int = 0
     no_idle_sender: int = 0
     wall: float = 0.0
+    messages: int = 0   # bot messages in the answers (a turn's answer may be several messages)
 
     def summary(self) -> Dict[str, Any]:
         lat = sorted(self.latencies)
@@ -141,15 +146,66 @@ class Step:
                 "error_rate": round((self.errors + self.timeouts) / done, 4) if done else 0.0,
                 "achieved_rate": round(len(lat) / self.wall, 2) if self.wall else 0.0,
                 "skipped_no_idle_sender": self.no_idle_sender,
+                "messages_per_turn": round(self.messages / len(lat), 2) if lat and self.messages else None,
                 "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99)}
 
 
+class TelegramTarget:
+    """The Telegram path: updates pushed to the adapter's webhook by the fake Bot API (tests/telegram/fake_bot_api.py,
+    the real wire protocol), the adapter in webhook mode with the Redis inbox, the real Rasa behind it. A turn's
+    latency runs from the update being posted to the webhook to the first answer reaching the Bot API; the adapter's
+    own pacing (Telegram's limits per chat and per bot) is part of what is measured."""
+
+    def __init__(self, rasa_url: str, redis_url: str, var_dir: str):
+        self.rasa_url, self.redis_url, self.var_dir = rasa_url, redis_url, var_dir
+        self.waiters: Dict[int, asyncio.Event] = {}
+
+    async def start(self) -> None:
+        from bot.telegram.app import Adapter
+        from bot.telegram.config import Settings
+        from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+        self.tg = tg = await FakeBotAPI().start()
+        original = tg.m_sendmessage
+
+        async def sent(p: Dict[str, Any]) -> Dict[str, Any]:
+            result = await original(p)
+            event = self.waiters.pop(int(p.get("chat_id")), None)
+            if event is not None:
+                event.set()
+            return result
+
+        tg.m_sendmessage = sent
+        port = free_port()
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": tg.base, "TELEGRAM_MODE": "webhook",
+               "RASA_URL": self.rasa_url, "BOT_HOST": "127.0.0.1", "BOT_PORT": str(port),
+               "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "LINGKAR_VAR_DIR": self.var_dir,
+               "REDIS_URL": self.redis_url, "TELEGRAM_REDIS_PREFIX": f"lingkar:load{uuid.uuid4().hex[:8]}:",
+               "LOG_LEVEL": "WARNING"}
+        self.adapter = Adapter(Settings.from_env(env))
+        await self.adapter.start()
+
+    async def turn(self, n: int, text: str) -> str:
+        """One turn of worker ``n``; returns the Rasa sender id of that worker's conversation."""
+        uid = 700000 + n
+        event = self.waiters[uid] = asyncio.Event()
+        await self.tg.push(self.tg.text(uid, text))
+        await asyncio.wait_for(event.wait(), TIMEOUT_S)
+        return f"telegram:{uid}"
+
+    async def stop(self) -> None:
+        await self.adapter.stop()
+        await self.tg.stop()
+
+
 class Load:
-    def __init__(self, urls: List[str], senders: int, seed: int = 7):
+    def __init__(self, urls: List[str], senders: int, seed: int = 7, telegram: TelegramTarget | None = None,
+                 journeys: Sequence[Sequence[str]] = JOURNEYS):
         self.urls = itertools.cycle(urls)
+        self.telegram = telegram
         rnd = random.Random(seed)
         run = self.run = f"load-{uuid.uuid4().hex[:6]}"
-        self.senders = [Sender(f"{run}-{i}", i, rnd.choice(JOURNEYS)) for i in range(senders)]
+        self.senders = [Sender(f"{run}-{i}", i, rnd.choice(journeys)) for i in range(senders)]
         self.idle = list(self.senders)
         rnd.shuffle(self.idle)
         self.sent: Dict[str, int] = {}
@@ -157,6 +213,17 @@ class Load:
     async def turn(self, session: aiohttp.ClientSession, sender: Sender, step: Step) -> None:
         text = sender.next_message()
         t0 = time.monotonic()
+        if self.telegram is not None:
+            try:
+                sid = await self.telegram.turn(sender.n, text)
+                step.latencies.append(time.monotonic() - t0)
+                self.sent[sid] = self.sent.get(sid, 0) + 1
+            except asyncio.TimeoutError:
+                step.timeouts += 1
+            finally:
+                sender.busy = False
+                self.idle.append(sender)
+            return
         try:
             async with session.post(f"{next(self.urls)}/webhooks/rest/webhook",
                                     json={"sender": sender.sid, "message": text, "metadata": {}}) as r:
@@ -165,6 +232,7 @@ class Load:
                     step.errors += 1
                 else:
                     step.latencies.append(time.monotonic() - t0)
+                    step.messages += len(body)
                     self.sent[sender.sid] = self.sent.get(sender.sid, 0) + 1
                     texts = [m.get("text") or "" for m in body]
                     sender.last_text = "\n".join(texts)
@@ -256,10 +324,12 @@ def pg_database(admin_url: str) -> tuple[str, Any]:
 
 def count_leads(db_url: str) -> int:
     """Leads the journeys' lead forms stored (proof that the form path ran under load)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(db_url)
     try:
+        if not inspect(engine).has_table("leads"):  # the store is migrated on first use: no lead, no table yet
+            return 0
         with engine.connect() as c:
             return int(c.execute(text("SELECT count(*) FROM leads")).scalar() or 0)
     finally:
@@ -274,15 +344,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def ladder(urls: List[str], rates: List[float], duration: float, senders: int) -> tuple[List[Step], Load]:
-    load = Load(urls, senders)
+#: The journeys of the Telegram target: typed messages only (the lead form's buttons are signed callbacks of one chat).
+TEXT_JOURNEYS = tuple(j for j in JOURNEYS if all(not step.startswith("/") and step != "form" for step in j))
+
+
+async def ladder(urls: List[str], rates: List[float], duration: float, senders: int,
+                 telegram: TelegramTarget | None = None) -> tuple[List[Step], Load]:
+    if telegram is not None:
+        await telegram.start()
+    load = Load(urls, senders, telegram=telegram, journeys=TEXT_JOURNEYS if telegram else JOURNEYS)
+    try:
+        return await _ladder(load, urls, rates, duration)
+    finally:
+        if telegram is not None:
+            await telegram.stop()
+
+
+async def _ladder(load: Load, urls: List[str], rates: List[float], duration: float) -> tuple[List[Step], Load]:
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
     conn = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=conn) as session:
         # warm up: every replica answers a few turns before measuring
         await load.run_step(session, min(rates[0], 5.0), 2.0)
         steps = []
-        if len(urls) > 1:
+        if len(urls) > 1 and load.telegram is None:
             await load.burst(session, urls, 20)
         for rate in rates:
             print(f">> load: {rate:g} turns/s for {duration:g} s ...", flush=True)
@@ -306,6 +391,8 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per step")
     ap.add_argument("--senders", type=int, default=300, help="distinct senders")
     ap.add_argument("--rasa-replicas", type=int, default=1, help="Rasa processes sharing Redis")
+    ap.add_argument("--target", choices=["rest", "telegram"], default="rest",
+                    help="rest: Rasa's REST channel; telegram: the Telegram adapter's webhook (fake Bot API)")
     ap.add_argument("--p95-ms", type=float, default=P95_MS, help="the knee's latency bar")
     ap.add_argument("--short", action="store_true", help="a 2-step ladder of 5 s steps (what make test runs)")
     ap.add_argument("--model", type=Path, default=MODEL)
@@ -328,7 +415,7 @@ def main(argv: List[str] | None = None) -> int:
                        "REDIS_PREFIX": prefix, "DATABASE_URL": db_url, "LINGKAR_VAR_DIR": tmp.name})
     stack = Stack(env)
     log = open(Path(tmp.name) / "stack.log", "w")
-    result: Dict[str, Any] = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
+    result: Dict[str, Any] = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "target": args.target,
                               "rasa_replicas": args.rasa_replicas, "senders": senders, "stores": "redis+postgresql"}
     try:
         stack.start(action_server_cmd(env), stdout=log, stderr=subprocess.STDOUT)
@@ -344,7 +431,8 @@ def main(argv: List[str] | None = None) -> int:
         if not wait_http(f"http://127.0.0.1:{action_port}/health", 120, stack.procs):
             print("error: the action server did not start")
             return 1
-        steps, load = asyncio.run(ladder(urls, rates, duration, senders))
+        telegram = TelegramTarget(urls[0], redis_url, tmp.name) if args.target == "telegram" else None
+        steps, load = asyncio.run(ladder(urls, rates, duration, senders, telegram))
         summaries = [s.summary() for s in steps]
         result["steps"] = summaries
         result["knee_turns_per_s"] = knee(summaries, args.p95_ms)
@@ -365,9 +453,11 @@ def main(argv: List[str] | None = None) -> int:
         drop_db()
         tmp.cleanup()
 
-    name = "load-short" if args.short else f"load-{args.rasa_replicas}x"
+    name = ("load-short" if args.short else f"load-{args.rasa_replicas}x") + \
+        ("-telegram" if args.target == "telegram" else "")
     (args.out / f"{name}.json").write_text(json.dumps(result, indent=2))
-    lines = [f"# Open-loop load ({args.rasa_replicas} Rasa replica(s), Redis tracker, PostgreSQL)", "",
+    via = "the Telegram webhook (fake Bot API, Redis inbox)" if args.target == "telegram" else "the REST channel"
+    lines = [f"# Open-loop load through {via} ({args.rasa_replicas} Rasa replica(s), Redis tracker, PostgreSQL)", "",
              f"Measured {result['when']} on {result['cpus']} CPUs, {senders} senders, {duration:g} s per step.", "",
              "| offered turns/s | achieved | p50 ms | p95 ms | p99 ms | errors | timeouts |",
              "|---:|---:|---:|---:|---:|---:|---:|"]

@@ -1,16 +1,22 @@
-"""An agent's personal bot link and its QR code (PNG, ready to print or forward).
+"""An agent's personal links (Telegram and WhatsApp) and their QR codes (PNG, ready to print or forward).
 
     link = agent_link("lingkar_bot", "K7M2QX")   # https://t.me/lingkar_bot?start=ag_K7M2QX
+    wa = whatsapp_link("6281234567890", "K7M2QX")
+    # https://wa.me/6281234567890?text=Halo%20Lingkar%2C%20kode%20agen%20K7M2QX
     png = qr_png(link, caption="Agen Perisai · K7M2QX")
 
-The link opens the bot with ``/start ag_<code>``; the Telegram adapter remembers the code for the
+The Telegram link opens the bot with ``/start ag_<code>``; the Telegram adapter remembers the code for the
 user at first contact and sends it as ``metadata.referral`` with every message, so chats, checks
-and leads are attributed to the agent (see docs/telegram.md and docs/staff-guide.md).
+and leads are attributed to the agent (see docs/telegram.md and docs/staff-guide.md). The WhatsApp link opens
+a chat with the business number (``WHATSAPP_DISPLAY_NUMBER``) with a first message already typed that carries
+the code ("Halo Lingkar, kode agen K7M2QX"); on every channel a first message with "kode agen <code>"
+attributes the worker the same way.
 """
 from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -18,6 +24,16 @@ from qrcode.constants import ERROR_CORRECT_M
 
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _CODE = re.compile(r"^[A-Z0-9]{1,16}$")
+_WA_NUMBER = re.compile(r"^[1-9][0-9]{7,14}$")
+#: The first message a worker sends through an agent's WhatsApp link (the code is what counts).
+WHATSAPP_GREETING = "Halo Lingkar, kode agen {code}"
+
+
+def _code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not _CODE.match(code):
+        raise ValueError(f"not an agent code: {code!r}")
+    return code
 
 
 def agent_link(bot_username: str, code: str) -> str:
@@ -25,10 +41,16 @@ def agent_link(bot_username: str, code: str) -> str:
     username = (bot_username or "").lstrip("@")
     if not _USERNAME.match(username):
         raise ValueError(f"not a Telegram bot username: {bot_username!r}")
-    code = (code or "").strip().upper()
-    if not _CODE.match(code):
-        raise ValueError(f"not an agent code: {code!r}")
-    return f"https://t.me/{username}?start=ag_{code}"
+    return f"https://t.me/{username}?start=ag_{_code(code)}"
+
+
+def whatsapp_link(number: str, code: str) -> str:
+    """``https://wa.me/<number>?text=<"Halo Lingkar, kode agen <code>", URL-encoded>``; ``number`` in international
+    digits (``WHATSAPP_DISPLAY_NUMBER``, e.g. 6281234567890)."""
+    number = (number or "").strip().lstrip("+")
+    if not _WA_NUMBER.match(number):
+        raise ValueError(f"not a WhatsApp number in international digits: {number!r}")
+    return f"https://wa.me/{number}?text={quote(WHATSAPP_GREETING.format(code=_code(code)), safe='')}"
 
 
 def qr_png(data: str, caption: str | None = None, box_size: int = 10) -> bytes:

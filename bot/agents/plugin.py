@@ -271,8 +271,10 @@ class AgentPlugin(StorePlugin):
         if agent is None:
             return
         username = self.settings.bot_username or context.bot.username
-        await once("agen:kit", lambda: send_kit(context.bot, update.effective_chat.id, username, agent.code,
-                                                agent.name))
+        # each message of the kit is a crash-safe step of this turn ("agen:kit", "agen:kit:whatsapp", ...)
+        await send_kit(context.bot, update.effective_chat.id, username, agent.code, agent.name,
+                       whatsapp_number=self.settings.whatsapp_number,
+                       step=lambda key, make: once(f"agen:{key}", make))
 
     async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         agent = await self._agent(update)

@@ -93,18 +93,51 @@ CANCEL_WORDS = {"batal", "batalkan", "cancel", "stop", "berhenti", "/batal"}
 NONE_WORDS = {"tidak ada", "tdk ada", "ga ada", "gak ada", "nggak ada", "belum ada", "-", "tidak", "belum", "none"}
 
 
-def kit_caption(link: str, code: str, name: str | None, welcome: bool = False) -> str:
-    """Caption of the QR photo (HTML, within Telegram's 1024 UTF-16 units: a name too long for it is left out)."""
+def kit_caption(link: str, code: str, name: str | None, welcome: bool = False,
+                whatsapp: str | None = None) -> str:
+    """Caption of the QR photo (HTML, within Telegram's 1024 UTF-16 units: a name too long for it is left out).
+    With ``whatsapp`` (the agent's wa.me link) both links are given; the photo is then the Telegram QR code and
+    the WhatsApp one and the poster follow."""
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     head = f"🎉 Selamat{', ' + e(name) if name else ''}! Anda sekarang <b>Agen Perisai</b>.\n\n" if welcome else ""
-    caption = (f"{head}🔗 Link pribadi Anda:\n{e(link)}\n\n"
-               "Bagikan link ini atau cetak kode QR ini. Setiap pekerja yang mulai chat lewat link atau QR Anda "
-               "tercatat sebagai hasil Anda.\n"
+    if whatsapp:
+        links = (f"🔗 Link WhatsApp Anda:\n{e(whatsapp)}\n\n🔗 Link Telegram Anda:\n{e(link)}\n\n"
+                 "Bagikan link ini atau cetak kode QR-nya (kode QR WhatsApp dan poster siap cetak menyusul). "
+                 "Setiap pekerja yang mulai chat lewat link atau QR Anda, atau menulis kode agen Anda di pesan "
+                 "pertamanya, tercatat sebagai hasil Anda.\n")
+    else:
+        links = (f"🔗 Link pribadi Anda:\n{e(link)}\n\n"
+                 "Bagikan link ini atau cetak kode QR ini. Setiap pekerja yang mulai chat lewat link atau QR Anda "
+                 "tercatat sebagai hasil Anda.\n")
+    caption = (f"{head}{links}"
                f"🔑 Kode agen: <b>{e(code)}</b>\n"
                "📊 Lihat hasil Anda kapan saja dengan /statistik.")
     if name and utf16_len(caption) > CAPTION_LIMIT:
-        return kit_caption(link, code, None, welcome)
+        return kit_caption(link, code, None, welcome, whatsapp)
     return caption
+
+
+#: Caption of the WhatsApp QR code and of the poster (HTML-safe plain text).
+WHATSAPP_QR_CAPTION = "Kode QR WhatsApp Anda (kode agen {code}): dipindai, langsung membuka chat Lingkar di WhatsApp."
+POSTER_CAPTION = "🖨️ Poster siap cetak (A4) dengan kode QR WhatsApp dan Telegram Anda."
+
+# The poster (bot/agents/poster.py): no figures, nothing that changes with the rules.
+POSTER_TITLE = "Lingkar"
+POSTER_SUBTITLE = "Tanya BPJS Ketenagakerjaan lewat chat, gratis"
+POSTER_LINES = (
+    "Menjawab pertanyaan tentang program BPJS Ketenagakerjaan: jaminan kecelakaan kerja, kematian, hari tua, "
+    "dan cara mendaftar atau klaim.",
+    "Memeriksa apakah Anda bisa ikut dan menghitung iuran per bulan sesuai pekerjaan dan penghasilan Anda.",
+    "Kalau Anda mau, petugas BPJS Ketenagakerjaan Kantor Cabang Kendari menghubungi Anda untuk membantu mendaftar.",
+)
+POSTER_WHATSAPP = "Chat lewat WhatsApp"
+POSTER_TELEGRAM = "Chat lewat Telegram"
+POSTER_SCAN = "Pindai kode QR dengan kamera HP, lalu kirim pesan yang sudah tertulis."
+POSTER_AGENT = "Agen Perisai: {name}"
+POSTER_AGENT_NO_NAME = "Agen Perisai"
+POSTER_CODE = "Kode agen: {code}"
+POSTER_FOOTER = ("Data pribadi Anda hanya dicatat bila Anda setuju, dan bisa dihapus kapan saja "
+                 "dengan menulis \"hapus data saya\".")
 
 
 def stats_text(code: str, month, total, today: dt.date) -> str:

@@ -12,6 +12,7 @@ from lingkar.clock import zone
 from lingkar.store import StaffUser, Store
 
 from ..staff import auth
+from ..staff.cards import channel_label
 from .keys import SECRET, TEMPLATES
 
 
@@ -21,6 +22,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
     session = request.get("session")
     base = {"staff": staff, "csrf": auth.csrf_token(request.app[SECRET], session.key) if session else "",
             "section": "", "title": "Dasbor", "flash": request.get("flash"), "is_admin": bool(staff and staff.is_admin),
+            "channel_label": channel_label,
             "qs": lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})}
     base.update(context)
     html = request.app[TEMPLATES].get_template(template).render(**base)

@@ -25,7 +25,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/leads/{id:\\d{1,10}}/note", views.lead_note)
     r.add_get("/agen", views.agents_page)
     r.add_post("/agen/{id:\\d{1,10}}/status", views.agent_status)
-    r.add_get("/agen/{id:\\d{1,10}}/qr.png", views.agent_qr)
+    r.add_get("/agen/{id:\\d{1,10}}/{what:qr\\.png|qr-wa\\.png|poster\\.pdf}", views.agent_qr)
     r.add_get("/corong", views.funnel_page)
     r.add_get("/gn", views.gn_page)
     r.add_get("/petugas", views.staff_page)

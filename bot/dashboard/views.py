@@ -28,7 +28,8 @@ from lingkar.store import (
 )
 from lingkar.store.aio import run_sync
 
-from ..agents.links import agent_link, qr_png
+from ..agents.links import agent_link, qr_png, whatsapp_link
+from ..agents.poster import poster_pdf
 from ..staff import cards
 from ..staff import texts as stexts
 from .keys import SETTINGS, STORE
@@ -40,7 +41,8 @@ PAGE_SIZE = 50
 AGE_CHOICES = (("", "Semua"), ("24", "Lebih dari 1 hari"), ("48", "Lebih dari 2 hari"), ("168", "Lebih dari 7 hari"))
 STATUS_CHOICES = (("open", "Terbuka (baru + dihubungi)"), ("all", "Semua status")) + tuple(
     (s, stexts.STATUS_LABELS[s]) for s in LEAD_STATUSES)
-GROUPS = (("week", "Minggu"), ("regency", "Kabupaten/kota"), ("sector", "Sektor"), ("agent", "Agen"))
+GROUPS = (("week", "Minggu"), ("regency", "Kabupaten/kota"), ("sector", "Sektor"), ("agent", "Agen"),
+          ("channel", "Kanal"))
 STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lead"), ("contacted", "Dihubungi"),
           ("registered", "Terdaftar"))
 AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
@@ -65,6 +67,7 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
         "type": query.get("type", ""),
         "regency": query.get("regency", "").strip()[:100],
         "agent": re.sub(r"[^A-Za-z0-9]", "", query.get("agent", ""))[:16].upper(),
+        "channel": query.get("channel", ""),
         "age": query.get("age", ""),
         "untouched": "1" if query.get("untouched") == "1" else "",
         "q": " ".join(query.get("q", "").split())[:100],
@@ -86,6 +89,10 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
         filters["regency"] = form["regency"]
     if form["agent"]:
         filters["agent"] = form["agent"]
+    if form["channel"] in stexts.CHANNEL_LABELS:
+        filters["channel"] = form["channel"]
+    else:
+        form["channel"] = ""
     if form["age"] in {a for a, _ in AGE_CHOICES if a}:
         filters["older_than_hours"] = int(form["age"])
     else:
@@ -115,6 +122,7 @@ async def leads_page(request: web.Request) -> web.Response:
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), csv_query=csv_query,
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
                   regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
+                  channels=list(stexts.CHANNEL_LABELS.items()),
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
                   when=cards.when, ago=cards.ago, now=store.now(), **DUPLICATE_WORDS)
 
@@ -242,9 +250,11 @@ async def agents_page(request: web.Request) -> web.Response:
     order = {"applied": 0, "approved": 1, "inactive": 2, "rejected": 3}
     agents.sort(key=lambda a: (order.get(a.status, 9), a.id))
     username = await bot_username(request.app)
+    wa_number = request.app[SETTINGS].whatsapp_number
     return render(request, "agents.html", section="agents", title="Agen Perisai", agents=agents, total=total,
                   month=month, empty=FunnelRow(group=None), show=show, labels=stexts.AGENT_STATUS_LABELS,
                   link=(lambda code: agent_link(username, code)) if username else None, when=cards.when,
+                  wa_link=(lambda code: whatsapp_link(wa_number, code)) if wa_number else None,
                   fmt=format_number, month_start=today.replace(day=1))
 
 
@@ -269,14 +279,29 @@ async def agent_status(request: web.Request) -> web.StreamResponse:
 
 
 async def agent_qr(request: web.Request) -> web.Response:
+    """``/agen/<id>/qr.png`` (the Telegram link), ``/agen/<id>/qr-wa.png`` (the WhatsApp link, with
+    WHATSAPP_DISPLAY_NUMBER) and ``/agen/<id>/poster.pdf`` (the printable poster with both)."""
     store = request.app[STORE]
     agent = await run_sync(store.get_agent, int(request.match_info["id"]))
     username = await bot_username(request.app)
-    if agent is None or not agent.is_active or not username:
+    wa_number = request.app[SETTINGS].whatsapp_number
+    what = request.match_info.get("what", "qr.png")
+    if agent is None or not agent.is_active or not username or (what == "qr-wa.png" and not wa_number):
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
-    png = await run_sync(qr_png, agent_link(username, agent.code), f"Agen Perisai · {agent.code}")
+    link = agent_link(username, agent.code)
+    wa = whatsapp_link(wa_number, agent.code) if wa_number else None
+    if what == "poster.pdf":
+        pdf = await run_sync(lambda: poster_pdf(telegram=link, whatsapp=wa, code=agent.code, name=agent.name))
+        return web.Response(body=pdf, content_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="poster-agen-perisai-{agent.code}.pdf"'})
+    if what == "qr-wa.png":
+        png = await run_sync(qr_png, wa, f"WhatsApp · Agen Perisai · {agent.code}")
+        name = f"agen-perisai-{agent.code}-whatsapp.png"
+    else:
+        png = await run_sync(qr_png, link, f"Agen Perisai · {agent.code}")
+        name = f"agen-perisai-{agent.code}.png"
     return web.Response(body=png, content_type="image/png",
-                        headers={"Content-Disposition": f'inline; filename="agen-perisai-{agent.code}.png"'})
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 async def bot_username(app: web.Application) -> str | None:
@@ -313,21 +338,25 @@ async def funnel_page(request: web.Request) -> web.Response:
     since, until = _date(request.query.get("since")), _date(request.query.get("until"))
 
     def query():
-        return store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until)
+        return (store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until),
+                store.sources(since=since, until=until))
 
-    total, rows = await run_sync(query)
+    total, rows, sources = await run_sync(query)
     if group == "week":
         rows = sorted(rows, key=lambda r: (r.group is None, str(r.group)), reverse=True)
     peak = max([getattr(r, s) for r in rows for s, _ in STAGES] + [1])
     return render(request, "funnel.html", section="funnel", title="Corong", total=total, rows=rows, group=group,
                   groups=GROUPS, stages=STAGES, since=since.isoformat() if since else "",
                   until=until.isoformat() if until else "", peak=peak, chart=funnel_svg(total),
-                  sultra=sultra_facts(today_local(store), total), fmt=format_number, group_label=_group_label)
+                  sultra=sultra_facts(today_local(store), total), fmt=format_number, group_label=_group_label,
+                  sources=[(key, stexts.SOURCE_LABELS[key], n) for key, n in sources.items()])
 
 
 def _group_label(group: str, value: Any) -> str:
     if value is None:
         return "(belum diketahui)" if group != "agent" else "(tanpa agen)"
+    if group == "channel":
+        return cards.channel_label(str(value))
     if group == "week" and isinstance(value, dt.date):
         end = value + dt.timedelta(days=6)
         return f"{value.day} {cards._MONTHS[value.month - 1]} – {end.day} {cards._MONTHS[end.month - 1]} {end.year}"

@@ -93,6 +93,11 @@ def lead_id_in(text: str | None) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------ eligibility
+def channel_label(channel: str | None) -> str:
+    """"WhatsApp", "Telegram" (staff texts); an unknown channel as stored."""
+    return texts.CHANNEL_LABELS.get(channel or "", channel or "-")
+
+
 def eligibility_summary(result: Mapping[str, Any] | None) -> str | None:
     """One line from the stored eligibility result (category, programmes, monthly amount), or None.
 
@@ -205,7 +210,7 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
         lines.append(f"🕒 Minta dihubungi: {e(lead.contact_time)}")
     if lead.note:
         lines.append(f"💬 Pesan: {e(lead.note)}")
-    meta = f"Masuk {when(lead.created_at)} lewat {e(lead.channel)}"
+    meta = f"Masuk {when(lead.created_at)} lewat {e(channel_label(lead.channel))}"
     if now is not None:
         meta += f" ({ago(lead.created_at, now)})"
     lines.append(f"<i>{meta}</i>")
@@ -263,6 +268,7 @@ def lead_line(lead: Lead, now: dt.datetime) -> str:
         bits.append(e(lead.regency or lead.sponsor_regency))
     if lead.referral:
         bits.append(f"agen {e(lead.referral)}")
+    bits.append(e(channel_label(lead.channel)))
     bits.append(age_text(lead.created_at, now))
     if lead.possible_duplicates:
         bits.append(f"👥 {DUPLICATE_MARK}")
@@ -372,7 +378,7 @@ def handoff_card(h: Handoff, footer: str | None = None) -> str:
     if prefix == "telegram" and uid.isdigit():
         lines.append(f'💬 <a href="tg://user?id={int(uid)}">buka chat di Telegram</a>')
     else:
-        lines.append(f"💬 lewat {e(h.channel)}")
+        lines.append(f"💬 lewat {e(channel_label(h.channel))}")
     if h.topic:
         lines.append(f"❓ {e(h.topic)}")
     if h.referral:

@@ -10,7 +10,8 @@ so a restart posts nothing twice. The one window left: the process dies after Te
 message and before the ack is written (milliseconds); then that one message is posted again after the
 lease. If the database is down at that moment, the ack is retried until it is back (up to 60 s), so a
 database outage does not widen that window. Every message is a single Bot API call for that reason (the
-agent's link and QR code travel as one photo with a caption).
+agent's link and QR code travel as one photo with a caption; with a WhatsApp number the kit is three messages,
+each recorded once sent, so a retry sends only the missing ones).
 
 Order and limits: events about leads are claimed before the others (``claim_outbox``), so a flood of
 handoff requests cannot hold up a new lead. Events about one sender's leads and handoffs are posted at most
@@ -331,21 +332,47 @@ class Notifier:
             return  # gone, anonymised, or decided otherwise since: this news is stale
         uid = int(agent.telegram_user_id)
         if to == "approved":
-            await self.send_agent_kit(uid, agent.code, agent.name, welcome=True)
+            await self.send_agent_kit(uid, agent.code, agent.name, welcome=True, event_id=event.id)
         elif to == "rejected":
             await self._to_user(uid, cards.e(agent_texts.REJECTED))
         elif to == "inactive":
             await self._to_user(uid, cards.e(agent_texts.DEACTIVATED))
 
-    async def send_agent_kit(self, user_id: int, code: str, name: str | None, welcome: bool = False) -> None:
-        """The agent's personal link and its QR code, as one photo with a caption (one Bot API call)."""
+    async def send_agent_kit(self, user_id: int, code: str, name: str | None, welcome: bool = False,
+                             event_id: int | None = None) -> None:
+        """The agent's kit (bot/agents/kit.py): the link and its QR code as one photo with a caption; with
+        WHATSAPP_DISPLAY_NUMBER also the WhatsApp QR code and the poster (PDF). Each of those messages is recorded
+        once sent (``app_state`` ``kit:<event id>:<step>``), so a retry of the event sends only what is missing."""
         if not self.username:
             me = await self.bot.get_me()
             self.username = me.username
+        keys: List[str] = []
+
+        async def step(key: str, make: Callable[[], Awaitable[Any]]) -> Any:
+            if event_id is None:
+                return await make()
+            state = f"kit:{event_id}:{key}"
+            keys.append(state)
+            done = await run_sync(self.store.get_state, state)
+            if done is not None:
+                return int(done)
+            message_id = await make()
+            try:
+                await run_sync(self.store.set_state, state, str(message_id))
+            except Exception as exc:  # sent already: at worst a retry sends this one message again
+                log.error("kit step %s of event %s not recorded: %s", key, event_id, exc)
+            return message_id
+
         try:
-            await send_kit(self.bot, user_id, self.username, code, name, welcome=welcome)
+            await send_kit(self.bot, user_id, self.username, code, name, welcome=welcome,
+                           whatsapp_number=self.settings.whatsapp_number, step=step)
         except Forbidden as exc:
             raise Undeliverable(exc.message) from exc
+        for state in keys:  # the whole kit is out; the event is acked next
+            try:
+                await run_sync(self.store.delete_state, state)
+            except Exception as exc:
+                log.warning("kit step record %s not removed: %s", state, exc)
 
     # ---- deletion reaches the staff group -----------------------------------------------------------
     async def _record(self, message_id: int, **about: Any) -> None:

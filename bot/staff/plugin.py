@@ -286,6 +286,11 @@ class StaffPlugin(StorePlugin):
                 statuses.append(st)
                 said.append(texts.STATUS_LABELS[st].lower())
                 continue
+            ch = next((c for c, words in texts.CHANNEL_WORDS.items() if word in words), None)
+            if ch:
+                out["channel"] = ch
+                said.append(texts.CHANNEL_LABELS[ch])
+                continue
             tp = next((t for t, words in texts.TYPE_WORDS.items() if word in words), None)
             if tp:
                 types.append(tp)

@@ -30,6 +30,13 @@ TYPE_WORDS = {
     "sponsorship_request": ("sponsorship_request", "minta", "mintasponsor", "permintaan"),
     "sponsor_offer": ("sponsor_offer", "tawaran", "donatur", "penawaran"),
 }
+#: The channel a lead, request or chat came through (``leads.channel``: the owner's channel).
+CHANNEL_LABELS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+#: Words staff may type in /leads for a channel.
+CHANNEL_WORDS = {"telegram": ("telegram", "tg"), "whatsapp": ("whatsapp", "wa")}
+#: Answers to "Dari mana Anda tahu Lingkar?" (lingkar.store.SOURCES), as the dashboard's funnel shows them.
+SOURCE_LABELS = {"agent": "Agen", "friend_family": "Teman/keluarga", "bpjs_office": "Kantor BPJS",
+                 "social_media": "Media sosial", "other": "Lainnya"}
 DONOR_LABELS = {
     "csr": "CSR perusahaan", "company": "perusahaan", "family": "keluarga", "employer": "pemberi kerja",
     "individual": "perorangan", "government": "pemerintah", "other": "lainnya",
@@ -92,6 +99,7 @@ LEADS_USAGE = (
     "• /leads baru — menurut status: baru, dihubungi, terdaftar, gagal, tolak, sponsor, semua\n"
     "• /leads kolaka — menurut kabupaten/kota\n"
     "• /leads agen:K7M2QX — dari link agen\n"
+    "• /leads wa — menurut kanal: wa (WhatsApp), tg (Telegram)\n"
     "• /leads 48j — dibuat lebih dari 48 jam lalu (juga 3h untuk 3 hari)\n"
     "• /leads tawaran — jenis: daftar, minta (sponsor), tawaran (sponsor)"
 )

@@ -27,6 +27,7 @@ from lingkar.store.models import (
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
+    SOURCES,
     STAFF_ROLES,
     WORKER_LEAD_TYPES,
 )
@@ -60,7 +61,7 @@ from lingkar.store.store import (
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES", "LEAD_STATUSES",
-    "LEAD_TYPES", "OPEN_STATUSES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
+    "LEAD_TYPES", "OPEN_STATUSES", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES", "Agent", "AuditEntry", "FunnelRow",
     "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError", "NotFound", "OutboxEvent", "StaffUser",
     "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",
     "open_store", "provide",

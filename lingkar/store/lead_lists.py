@@ -40,17 +40,19 @@ class LeadListRepository(Repository):
                    older_than_hours: float | None = None, untouched_hours: float | None = None,
                    created_from: dt.datetime | None = None, created_to: dt.datetime | None = None,
                    claimed_by: str | None = None, search: str | None = None, open_only: bool = False,
-                   limit: int | None = 100, offset: int = 0, oldest_first: bool = False) -> List[Lead]:
+                   channel: str | None = None, limit: int | None = 100, offset: int = 0,
+                   oldest_first: bool = False) -> List[Lead]:
         """Leads matching every filter given, newest first (``oldest_first`` for reminders).
 
         ``older_than_hours``: created at least that long ago. ``untouched_hours``: not updated for
         that long (a claim, a note or a status change touches a lead). ``agent``: referral code.
+        ``channel``: the owner's channel ("telegram", "whatsapp").
         ``search``: part of the name (any case), of the phone number, or the lead id.
         """
         stmt = select(leads).where(*self._lead_filters(
             status=status, regency=regency, agent=agent, type=type, older_than_hours=older_than_hours,
             untouched_hours=untouched_hours, created_from=created_from, created_to=created_to,
-            claimed_by=claimed_by, search=search, open_only=open_only))
+            claimed_by=claimed_by, search=search, open_only=open_only, channel=channel))
         order = leads.c.id.asc() if oldest_first else leads.c.id.desc()
         stmt = stmt.order_by(order).offset(offset)
         if limit is not None:
@@ -67,9 +69,11 @@ class LeadListRepository(Repository):
 
     def _lead_filters(self, *, status=None, regency=None, agent=None, type=None, older_than_hours=None,
                       untouched_hours=None, created_from=None, created_to=None, claimed_by=None, search=None,
-                      open_only=False) -> list:
+                      open_only=False, channel=None) -> list:
         now = self.now()
         where = []
+        if channel:
+            where.append(leads.c.channel == str(channel).strip().lower())
         statuses = _as_list(status)
         if statuses:
             where.append(leads.c.status.in_(statuses))

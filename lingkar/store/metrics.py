@@ -19,6 +19,7 @@ from lingkar.store.base import (
     _clean,
 )
 from lingkar.store.models import (
+    SOURCES,
     WORKER_LEAD_TYPES,
     app_state,
     metric_events,
@@ -29,7 +30,7 @@ from lingkar.store.records import FunnelRow
 EVENT_KINDS = (
     "chat_started", "eligibility_checked", "consent_given", "consent_refused", "lead_created",
     "lead_status_changed", "handoff_requested", "agent_applied", "agent_status_changed", "data_viewed",
-    "data_deleted",
+    "data_deleted", "source_answered",
 )
 #: Statuses that mean staff reached the person / the person got covered (funnel stages).
 CONTACTED_STATUSES = ("contacted", "registered", "not_interested", "sponsored")
@@ -45,25 +46,28 @@ class MetricsRepository(Repository):
     def record_event(self, kind: str, *, channel: str | None = None, sender_id: str | None = None,
                      regency: str | None = None, sector: str | None = None, agent_code: str | None = None,
                      lead_type: str | None = None, lead_id: int | None = None, status: str | None = None,
-                     occurred_at: dt.datetime | None = None) -> int:
+                     source: str | None = None, occurred_at: dt.datetime | None = None) -> int:
         """Record a conversation milestone for the funnel. ``sender_id`` is stored only as a keyed
-        hash (so unique people can be counted); nothing else personal may be passed."""
+        hash (so unique people can be counted); nothing else personal may be passed. ``source``: the answer to
+        "Dari mana Anda tahu Lingkar?" (one of ``SOURCES``), for ``source_answered``."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}; one of {EVENT_KINDS}")
+        if source is not None and source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; one of {SOURCES}")
         with self._tx() as conn:
             return self._event(conn, kind, now=occurred_at or self.now(), channel=channel, sender_id=sender_id,
                                regency=regency, sector=sector, agent_code=agent_code, lead_type=lead_type,
-                               lead_id=lead_id, status=status)
+                               lead_id=lead_id, status=status, source=source)
 
     def _event(self, conn: Connection, kind: str, *, now: dt.datetime, sender_id: str | None,
                channel: str | None = None, regency: str | None = None, sector: str | None = None,
                agent_code: str | None = None, lead_type: str | None = None, lead_id: int | None = None,
-               status: str | None = None) -> int:
+               status: str | None = None, source: str | None = None) -> int:
         day = now.astimezone(self._zone).date()
         row = {"kind": kind, "occurred_at": now, "day": day, "week": day - dt.timedelta(days=day.weekday()),
                "channel": _clean(channel, 32), "regency": _clean(regency, 100), "sector": _clean(sector, 100),
                "agent_code": agent_code.strip().upper()[:16] if agent_code else None, "lead_type": lead_type,
-               "lead_id": lead_id, "status": status,
+               "lead_id": lead_id, "status": status, "source": source,
                "subject": self._subject(conn, sender_id, create=True) if sender_id else None}
         return self._insert_id(conn, metric_events, row)
 
@@ -144,6 +148,21 @@ class MetricsRepository(Repository):
         if group_by is None:
             return out or [FunnelRow(group=None)]
         return sorted(out, key=lambda r: (r.group is None, str(r.group)))
+
+    def sources(self, *, since: dt.date | None = None, until: dt.date | None = None,
+                channel: str | None = None) -> Dict[str, int]:
+        """How many people answered "Dari mana Anda tahu Lingkar?" with each source (``SOURCES``, in that order;
+        zero when nobody did) in the period (local dates, inclusive). A person counts once per source; workers who
+        came through an agent's link or code are not asked (they are in the funnel by agent)."""
+        me = metric_events
+        people = func.count(func.distinct(me.c.subject)) + func.coalesce(
+            func.sum(case((me.c.subject.is_(None), 1), else_=0)), 0)
+        stmt = (select(me.c.source, people).where(me.c.kind == "source_answered", me.c.source.is_not(None),
+                                                  *_funnel_filters(since, until, channel, None, None, None))
+                .group_by(me.c.source))
+        with self._ro() as conn:
+            counts = {k: n for k, n in conn.execute(stmt)}
+        return {source: int(counts.get(source, 0)) for source in SOURCES}
 
     def agent_stats(self, code: str, today: dt.date | None = None) -> Dict[str, FunnelRow]:
         """An agent's results from their link: ``{"month": ..., "total": ...}`` (for /statistik)."""

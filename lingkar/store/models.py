@@ -36,6 +36,8 @@ DONOR_KINDS = ("csr", "company", "family", "employer", "individual", "government
 AGENT_STATUSES = ("applied", "approved", "rejected", "inactive")
 STAFF_ROLES = ("admin", "staff")
 HANDOFF_STATUSES = ("open", "done", "cancelled")
+#: Answers to "Dari mana Anda tahu Lingkar?" (metric_events.source of ``source_answered``).
+SOURCES = ("agent", "friend_family", "bpjs_office", "social_media", "other")
 
 leads = Table(
     "leads", metadata,
@@ -192,6 +194,7 @@ metric_events = Table(
     Column("lead_id", Integer),  # no foreign key: the lead may be deleted, the count stays
     Column("status", String(32)),
     Column("subject", String(64)),  # keyed hash of the sender id, never the id itself
+    Column("source", String(32)),   # source_answered: where the worker heard of Lingkar (SOURCES)
     Index("ix_metric_events_kind_week", "kind", "week"),
     Index("ix_metric_events_agent", "agent_code", "kind"),
     Index("ix_metric_events_subject", "subject"),

@@ -36,7 +36,7 @@ class Rendered:
     def as_message(self) -> Dict[str, Any]:
         """Keyword arguments for ``dispatcher.utter_message``. The fact keys go along as ``facts``: Rasa keeps them
         in the bot event's metadata (the REST channel does not send them on), so "sumber?" can name the sources of
-        what the previous answer showed (:mod:`lingkar.sources`)."""
+        what the previous answer showed (:mod:`lingkar.citations`)."""
         message: Dict[str, Any] = {"text": self.text, "buttons": list(self.buttons)}
         if self.facts:
             message["facts"] = list(self.facts)

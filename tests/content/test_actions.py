@@ -24,6 +24,8 @@ from tests.conftest import use_settings
 from .helpers import domain_intents
 
 TODAY = dt.date(2026, 11, 24)
+#: A worker who came through an agent's link: never asked where they heard of Lingkar (actions/source.py).
+WITH_REFERRAL = {"channel": "telegram", "referral": "K7M2QX", "referral_known": True}
 
 
 @pytest.fixture(autouse=True)
@@ -53,11 +55,19 @@ async def run(action, t: Tracker):
 # ------------------------------------------------------------------------------ action_answer
 @pytest.mark.parametrize("intent", sorted(domain_intents()))
 async def test_action_answer_answers_every_intent(intent):
-    messages, events = await run(ActionAnswer(), tracker(intent))
+    messages, events = await run(ActionAnswer(), tracker(intent, metadata=WITH_REFERRAL))
     expected = get_answers().render(intent, TODAY)
     assert len(messages) == 1 and events == []
     assert messages[0]["text"] == expected.text and messages[0]["buttons"] == expected.buttons
     assert messages[0]["text"].strip()
+
+
+async def test_the_first_topic_answer_without_a_referral_asks_where_the_worker_heard_of_lingkar():
+    """actions/source.py (tests/eligibility/test_source_question.py has the rest)."""
+    messages, events = await run(ActionAnswer(), tracker("ask_jkm"))
+    assert messages[0]["text"] == get_answers().render("ask_jkm", TODAY).text
+    assert messages[1]["text"].endswith("dari mana Anda tahu Lingkar?") and len(messages) == 2
+    assert [(e["name"], e["value"]) for e in events] == [("source_asked", True)]
 
 
 async def test_action_answer_uses_todays_date(monkeypatch):
@@ -194,7 +204,7 @@ async def test_the_action_server_registers_and_runs_the_actions():
     executor.register_package("actions")
     for name in ("action_answer", "action_clarify", "action_human_handoff", "action_default_fallback"):
         assert name in executor.actions
-    t = tracker("ask_jkm")
+    t = tracker("ask_jkm", metadata=WITH_REFERRAL)
     call = {"next_action": "action_answer", "sender_id": "u-9", "version": "3.6.21", "domain": {},
             "tracker": {"sender_id": "u-9", "slots": {}, "latest_message": t.latest_message, "events": t.events,
                         "paused": False, "followup_action": None, "active_loop": {},

@@ -22,6 +22,7 @@ def test_short_ladder_two_replicas(tmp_path):
         assert step["answered"] == step["started"], step
         assert step["errors"] == step["timeouts"] == 0, step
         assert step["p95_ms"] is not None
+        assert step["messages_per_turn"] >= 1   # every answered turn carries at least one bot message
     order = result["order"]
     assert order["conversations_checked"] >= 20   # the 20 burst senders at least
     assert order["inconsistent"] == [], order

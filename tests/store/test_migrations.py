@@ -20,7 +20,7 @@ from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
-HEAD = "0004"
+HEAD = "0005"
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -187,7 +187,8 @@ def test_command_line(empty_db_url):
     assert _cli("current", url=empty_db_url).stdout.strip() == f"{HEAD} (head)"
     history = _cli("history", url=empty_db_url).stdout.splitlines()
     assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
-    assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004 (head)")
+    assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004")
+    assert history[4].startswith("0004 -> 0005 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",

@@ -29,7 +29,7 @@ from lingkar.calculator import assess
 from lingkar.clock import today
 from lingkar.facts import format_rupiah
 from lingkar.store import Store
-from lingkar.texts import get_answers
+from lingkar.texts import get_answers, get_flow_texts
 
 from . import real_stack
 from .conftest import free_port
@@ -72,7 +72,9 @@ async def test_greet_and_menu_through_real_rasa(fake_tg, real_rasa, redis_url, s
     # pressing the first menu button gets that topic's answer from the assistant
     first = menu.buttons[0]
     await user.press(first["title"])
-    assert user.texts() == [shown(get_answers().render(first["payload"].lstrip("/"), on).text)]
+    # ... and, as the worker came without an agent code, once: "Dari mana Anda tahu Lingkar?" (actions/source.py)
+    assert user.texts() == [shown(get_answers().render(first["payload"].lstrip("/"), on).text),
+                            shown(get_flow_texts().render("ask_source", on).text)]
     assert adapter.rasa.stats.failures == 0
 
 

@@ -1,12 +1,12 @@
-""""sumber?": the sources of the figures the previous answer showed (lingkar/sources.py, actions/sources.py)."""
+""""sumber?": the sources of the figures the previous answer showed (lingkar/citations.py, actions/citations.py)."""
 from __future__ import annotations
 
 import pytest
 
 from actions.answers import ActionAnswer
-from actions.sources import ActionSources
+from actions.citations import ActionSources
+from lingkar.citations import facts_of_turn, plain_source, source_lines
 from lingkar.facts import get_facts
-from lingkar.sources import facts_of_turn, plain_source, source_lines
 from lingkar.texts import get_answers
 
 from .test_actions import TODAY, run, tracker

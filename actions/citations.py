@@ -1,6 +1,6 @@
-"""``action_sources``: "sumber?" after an answer names the regulations and official sources of the figures that answer
-showed, with the dates they are in force (:mod:`lingkar.sources`). With no figure shown recently it says where Lingkar's
-figures come from in general (the ``ask_source`` answer)."""
+"""``action_sources``: "sumber?" after an answer names the regulations and official sources of the figures that
+answer showed, with the dates they are in force (:mod:`lingkar.citations`). With no figure shown recently it says
+where Lingkar's figures come from in general (the ``ask_source`` answer)."""
 from __future__ import annotations
 
 import logging
@@ -11,8 +11,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from lingkar import clock
+from lingkar.citations import facts_of_turn, source_lines
 from lingkar.facts import get_facts
-from lingkar.sources import facts_of_turn, source_lines
 from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
