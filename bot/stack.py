@@ -8,9 +8,11 @@
 
 ``run`` is the main job: with TELEGRAM_BOT_TOKEN set it serves the real bot (Rasa, action server,
 the Telegram adapter with the staff and agent features, the staff dashboard, and — with STAFF_CHAT_ID
-set — the notifier that posts new leads to the staff group); without it, it starts the action server
-and an interactive chat in the terminal (``rasa shell``), which needs a terminal: without one (cron,
-nohup, CI) it exits at once and says what to set. REDIS_URL and DATABASE_URL switch the stores; see README.
+set — the notifier that posts new leads to the staff group); with WHATSAPP_TOKEN set the WhatsApp channel
+too (the channels then run in one process, ``python -m bot.channels``, on BOT_PORT; docs/whatsapp.md); without
+either, it starts the action server and an interactive chat in the terminal (``rasa shell``), which needs a
+terminal: without one (cron, nohup, CI) it exits at once and says what to set. REDIS_URL and DATABASE_URL switch
+the stores; see README.
 
 Internals stay inside: Rasa listens on $RASA_HOST and the action server on $ACTION_SERVER_HOST (both
 default 127.0.0.1). Rasa's HTTP API always requires $RASA_AUTH_TOKEN and the action server always requires
@@ -53,7 +55,8 @@ RESTART_STABLE_AFTER = 60.0  # a child that ran this long before dying starts ag
 NO_TERMINAL = (
     "error: `make run` without TELEGRAM_BOT_TOKEN starts a chat in the terminal, but standard input is not a "
     "terminal here (cron, nohup, a pipe, CI).\n"
-    "  - to serve the bot: set TELEGRAM_BOT_TOKEN (and STAFF_CHAT_ID for the staff group), see README;\n"
+    "  - to serve the bot: set TELEGRAM_BOT_TOKEN (and STAFF_CHAT_ID for the staff group) and/or the WhatsApp\n"
+    "    settings (WHATSAPP_TOKEN, docs/whatsapp.md), see README;\n"
     "  - to chat with it: run `make run` in an interactive terminal;\n"
     "  - to serve Rasa and the action server only: `make serve`.")
 
@@ -254,13 +257,23 @@ def _publish_token(env: Dict[str, str]) -> Path | None:
     return path
 
 
-def _start_telegram(stack: Stack, env: Dict[str, str]) -> bool:
+def _start_channels(stack: Stack, env: Dict[str, str], telegram: bool = True, whatsapp: bool = False) -> bool:
+    """The messenger channels (Telegram alone: ``python -m bot.telegram``; with WhatsApp: ``python -m bot.channels``,
+    every configured channel in one process on one BOT_PORT), the dashboard and, with Telegram and STAFF_CHAT_ID,
+    the notifier."""
     if not wait_http(f"{env['RASA_URL']}/", 180, stack.procs):
         print("error: Rasa did not come up; see its log above.", file=sys.stderr)
         return False
-    env.setdefault("TELEGRAM_PLUGINS", "bot.staff.plugin:setup_all")
-    stack.start([sys.executable, "-m", "bot.telegram"], name="Telegram adapter", restart=True)
+    if telegram:
+        env.setdefault("TELEGRAM_PLUGINS", "bot.staff.plugin:setup_all")
+    if whatsapp:
+        stack.start([sys.executable, "-m", "bot.channels"],
+                    name="Telegram and WhatsApp channels" if telegram else "WhatsApp channel", restart=True)
+    else:
+        stack.start([sys.executable, "-m", "bot.telegram"], name="Telegram adapter", restart=True)
     stack.start([sys.executable, "-m", "bot.dashboard"], name="dashboard", restart=True)
+    if not telegram:
+        return True
     if env.get("STAFF_CHAT_ID"):
         stack.start([sys.executable, "-m", "bot.staff", "notifier"], name="notifier", restart=True)
     else:
@@ -268,7 +281,7 @@ def _start_telegram(stack: Stack, env: Dict[str, str]) -> bool:
     return True
 
 
-def serve(with_telegram: bool = False, model: Path = MODEL) -> int:
+def serve(with_telegram: bool = False, model: Path = MODEL, with_whatsapp: bool = False) -> int:
     _check_model(model)
     env = default_env()
     stack = Stack(env)
@@ -278,11 +291,12 @@ def serve(with_telegram: bool = False, model: Path = MODEL) -> int:
         published = _publish_token(env)
         stack.start(action_server_cmd(env), name="action server", restart=True)
         stack.start(rasa_server_cmd(env, model), name="Rasa server", restart=True)
-        if with_telegram and not _start_telegram(stack, env):
+        if (with_telegram or with_whatsapp) and not _start_channels(stack, env, with_telegram, with_whatsapp):
             return 1
         where = f"Rasa on {env['RASA_HOST']}:{env['RASA_PORT']}, action server on " \
                 f"{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}"
-        log(f"Lingkar: {where}" + (", Telegram adapter, dashboard" if with_telegram else "")
+        channels = " and ".join(n for n, on in (("Telegram", with_telegram), ("WhatsApp", with_whatsapp)) if on)
+        log(f"Lingkar: {where}" + (f", {channels}, dashboard" if channels else "")
             + ". Ctrl-C stops everything.")
         if published:
             log(f"Rasa's HTTP API token (generated for this run): {published}")
@@ -329,8 +343,9 @@ def main(argv: List[str] | None = None) -> int:
     settings = start_process()  # the environment read once; every child gets default_env() of it
     if args.mode == "serve":
         return serve(model=args.model)
-    if settings.env.get("TELEGRAM_BOT_TOKEN"):
-        return serve(with_telegram=True, model=args.model)
+    telegram, whatsapp = bool(settings.env.get("TELEGRAM_BOT_TOKEN")), bool(settings.whatsapp_token)
+    if telegram or whatsapp:
+        return serve(with_telegram=telegram, model=args.model, with_whatsapp=whatsapp)
     if not sys.stdin.isatty():
         print(NO_TERMINAL, file=sys.stderr)
         return 2

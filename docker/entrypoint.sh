@@ -8,6 +8,8 @@
 #              $ACTION_SERVER_HOST:$ACTION_SERVER_PORT (default 127.0.0.1:5055); refuses to start without a token
 #   telegram   the Telegram adapter (python -m bot.telegram; TELEGRAM_MODE=webhook in production; with
 #              TELEGRAM_PLUGINS=bot.staff.plugin:setup_all it serves the staff and agent commands too)
+#   channels   every configured messenger channel in one process on BOT_PORT (python -m bot.channels): Telegram
+#              (TELEGRAM_BOT_TOKEN) and WhatsApp (WHATSAPP_TOKEN; webhook /webhooks/whatsapp, docs/whatsapp.md)
 #   dashboard  the staff dashboard (python -m bot.dashboard) on $DASHBOARD_PORT (default 8081); GET /health
 #   notifier   the staff notifier (python -m bot.staff notifier): posts new leads, agent applications and
 #              handoffs from the outbox to the staff group (STAFF_CHAT_ID), tells agents, daily reminder.
@@ -52,6 +54,9 @@ case "$role" in
     ;;
   telegram)
     exec python -m bot.telegram "$@"
+    ;;
+  channels)
+    exec python -m bot.channels "$@"
     ;;
   dashboard)
     exec python -m bot.dashboard "$@"

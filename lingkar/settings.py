@@ -10,10 +10,11 @@ Usage::
 Every field below is one environment variable with the default that works on a fresh checkout. Settings that only
 one process reads (the Telegram adapter: :class:`bot.telegram.config.Settings`; the staff tools, notifier and
 dashboard: :class:`bot.config.StaffSettings`; the action server's and Rasa's ports and tokens) are views built from
-:attr:`Settings.env`, the snapshot this object took: their ``--help`` tables (``ENV_HELP``) document those
-variables. No module reads ``os.environ`` for a setting: entry points call :func:`configure` (or
-:meth:`Settings.from_env`) once; code that Rasa loads without an entry point of ours gets :func:`current`, which
-takes the snapshot on first use.
+:attr:`Settings.env` (the WhatsApp channel's credentials are fields here, its other settings are read by
+:class:`bot.whatsapp.config.WhatsAppSettings`), the snapshot this object took: their ``--help`` tables
+(``ENV_HELP``) document those variables. No module reads ``os.environ`` for a setting: entry points call
+:func:`configure` (or :meth:`Settings.from_env`) once; code that Rasa loads without an entry point of ours gets
+:func:`current`, which takes the snapshot on first use.
 """
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ class Settings:
     whatsapp_display_number: str = ""
     #: LOG_LEVEL: logging level of the process.
     log_level: str = "INFO"
+    #: WHATSAPP_TOKEN: access token of the WhatsApp Cloud API (a system user's); empty means no WhatsApp channel.
+    whatsapp_token: str = ""
+    #: WHATSAPP_PHONE_NUMBER_ID: the business phone number's id (messages are sent from it).
+    whatsapp_phone_number_id: str = ""
+    #: WHATSAPP_APP_SECRET: the Meta app's secret; webhook posts are verified with it (X-Hub-Signature-256).
+    whatsapp_app_secret: str = ""
+    #: WHATSAPP_VERIFY_TOKEN: the token Meta echoes in the webhook subscription handshake.
+    whatsapp_verify_token: str = ""
+    #: WHATSAPP_API_URL: the Graph API base including its version (tests point it at a fake).
+    whatsapp_api_url: str = "https://graph.facebook.com/v23.0"
     #: The environment snapshot this was built from, for the per-process views (read-only).
     env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
@@ -74,6 +85,11 @@ class Settings:
             metrics_salt=snapshot.get("LINGKAR_METRICS_SALT", ""),
             whatsapp_display_number=whatsapp_digits(g("WHATSAPP_DISPLAY_NUMBER")),
             log_level=g("LOG_LEVEL", "INFO").upper(),
+            whatsapp_token=g("WHATSAPP_TOKEN"),
+            whatsapp_phone_number_id=g("WHATSAPP_PHONE_NUMBER_ID"),
+            whatsapp_app_secret=g("WHATSAPP_APP_SECRET"),
+            whatsapp_verify_token=g("WHATSAPP_VERIFY_TOKEN"),
+            whatsapp_api_url=g("WHATSAPP_API_URL", "https://graph.facebook.com/v23.0").rstrip("/"),
             env=snapshot,
         )
 

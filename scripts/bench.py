@@ -1,10 +1,10 @@
-"""Benchmarks: training time, startup time, memory, REST latency, and the whole stack behind Telegram.
+"""Benchmarks: training time, startup time, memory, REST latency, and the whole stack behind Telegram and WhatsApp.
 
     python scripts/bench.py [--skip-train] [--turns 60] [--chats 20]
 
 Writes reports/bench/bench.json and reports/bench/summary.md (and reports/bench/telegram*.json from the
-Telegram adapter benchmark). Numbers are measurements on this machine, never assertions: `make test` does
-not run this.
+Telegram adapter benchmark, reports/bench/whatsapp.json from the WhatsApp channel's against the fake Graph
+API). Numbers are measurements on this machine, never assertions: `make test` does not run this.
 """
 from __future__ import annotations
 
@@ -154,6 +154,13 @@ def main() -> int:
                 rc = subprocess.call(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
                 result[f"telegram_{mode}"] = json.loads(out.read_text()) if rc == 0 and out.exists() else {
                     "error": f"exit code {rc}"}
+            print(">> bench: WhatsApp channel (fake Graph API) in front of the real stack ...", flush=True)
+            out = args.out / "whatsapp.json"
+            cmd = [sys.executable, "-m", "tests.whatsapp.bench", "--chats", str(args.chats), "--rasa-url", url,
+                   "--out", str(out)]
+            rc = subprocess.call(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+            result["whatsapp"] = json.loads(out.read_text()) if rc == 0 and out.exists() else {
+                "error": f"exit code {rc}"}
         finally:
             stack.stop()
             log.close()
@@ -182,6 +189,15 @@ def main() -> int:
                          f"p90 {lat['p90']} ms, p99 {lat['p99']} ms; {t['turns_per_s']} turns/s")
         else:
             lines.append(f"- Telegram {mode}: {t}")
+    w = result.get("whatsapp", {})
+    if "latency_ms" in w:
+        lat = w["latency_ms"]
+        lines.append(f"- WhatsApp webhook → real Rasa → fake Graph API ({w['chats']} people × {w['messages_per_chat']} "
+                     f"messages, {w['inbox']} inbox, {w['failures']} failed): webhook→answer p50 {lat['p50']} ms, "
+                     f"p90 {lat['p90']} ms, p99 {lat['p99']} ms; {w['turns_per_s']} turns/s, "
+                     f"{w['messages_sent_per_s']} messages sent/s")
+    else:
+        lines.append(f"- WhatsApp: {w}")
     (args.out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "bot.core": set(),
     "bot.telegram": {"bot.core"},
+    "bot.whatsapp": {"bot.core"},
     "bot.plugins": {"bot.core", "bot.telegram"},
     "bot.agents": {"bot.core", "bot.telegram", "bot.plugins"},
     "bot.staff": {"bot.core", "bot.telegram", "bot.plugins", "bot.agents"},

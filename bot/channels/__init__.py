@@ -2,10 +2,11 @@
 
 Each channel is a ``"module:function"`` entry of :data:`CHANNELS`; the function gets the process's settings
 (:class:`lingkar.settings.Settings`) and the shared :class:`bot.core.server.HttpHost`, and returns the channel's
-runner, or None when the channel is not configured (Telegram: no ``TELEGRAM_BOT_TOKEN``). A runner has
-``name``, ``async prepare()`` (open its store, add its routes to the host), ``async go()`` (start taking updates
-once the host listens) and ``async stop()``. Adding a channel is one line here (docs/architecture.md, "Delivery
-core"); the entries are strings, so this package imports no channel (and no channel imports it).
+runner, or None when the channel is not configured (Telegram: no ``TELEGRAM_BOT_TOKEN``; WhatsApp: no
+``WHATSAPP_TOKEN``). A runner has ``name``, ``async prepare()`` (open its store, add its routes to the host),
+``async go()`` (start taking updates once the host listens) and ``async stop()``. Adding a channel is one line
+here (docs/architecture.md, "Delivery core"); the entries are strings, so this package imports no channel (and no
+channel imports it).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ log = logging.getLogger("lingkar.channels")
 #: channel name -> "module:function" that builds its runner (see the module docstring)
 CHANNELS: Dict[str, str] = {
     "telegram": "bot.telegram.channel:from_settings",
+    "whatsapp": "bot.whatsapp.channel:from_settings",
 }
 
 

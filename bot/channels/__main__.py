@@ -12,9 +12,10 @@ from ..core.server import HttpHost
 from . import CHANNELS, Channels, build
 
 DESCRIPTION = """Lingkar's messenger channels in one process: every configured channel (Telegram when
-TELEGRAM_BOT_TOKEN is set) on the delivery core, with one HTTP server on BOT_PORT for their webhooks and
-GET /health (one channel: its own document; several: {"status", "degraded", "channels": {...}}).
-Each channel's own settings: `python -m bot.telegram --help`. Details: docs/architecture.md."""
+TELEGRAM_BOT_TOKEN is set, WhatsApp when WHATSAPP_TOKEN is set) on the delivery core, with one HTTP server
+on BOT_PORT for their webhooks (WhatsApp: /webhooks/whatsapp) and GET /health (one channel: its own document;
+several: {"status", "degraded", "channels": {...}}). Each channel's own settings: `python -m bot.telegram
+--help`, `python -m bot.whatsapp --help`. Details: docs/architecture.md."""
 
 ENV_HELP = (
     ("BOT_HOST", "0.0.0.0", "address of the webhook / health server"),
@@ -40,7 +41,8 @@ def main(argv: List[str] | None = None) -> int:
     only = [c.strip() for c in args.only.split(",")] if args.only else None
     runners = build(settings, host, only)
     if not runners:
-        print("error: no channel is configured (Telegram: set TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        print("error: no channel is configured (Telegram: set TELEGRAM_BOT_TOKEN; WhatsApp: WHATSAPP_TOKEN)",
+              file=sys.stderr)
         return 2
     if args.check:
         print("ok: " + ", ".join(r.name for r in runners))

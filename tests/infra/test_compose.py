@@ -127,10 +127,11 @@ def test_publish_addresses_and_ports_come_from_env(tmp_path):
 def test_roles_of_the_lingkar_services(rendered):
     cfg, _ = rendered
     roles = {name: s.get("command") for name, s in cfg["services"].items() if name not in ("redis", "postgres")}
-    assert roles == {"rasa": ["rasa"], "actions": ["actions"], "bot": ["telegram"], "dashboard": ["dashboard"],
+    assert roles == {"rasa": ["rasa"], "actions": ["actions"], "bot": ["channels"], "dashboard": ["dashboard"],
                      "notifier": ["notifier"]}
     entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
     assert re.search(r"^  dashboard\)\n    exec python -m bot\.dashboard ", entrypoint, re.M)
+    assert re.search(r"^  channels\)\n    exec python -m bot\.channels ", entrypoint, re.M)
     assert re.search(r"^  notifier\)\n    exec python -m bot\.staff notifier ", entrypoint, re.M)
     header = entrypoint.split("set -eu")[0]
     assert re.search(r"^#   dashboard ", header, re.M) and re.search(r"^#   notifier ", header, re.M)
