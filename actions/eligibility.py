@@ -41,7 +41,7 @@ from actions.forms import (
     latest_text,
     real,
     record_event,
-    referral_of,
+    resolved_referral,
     say,
     send,
 )
@@ -211,7 +211,7 @@ async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots:
     on = clock.today()
     try:
         result = assess_slots(slots, on)
-        messages = render_result(result, agent_known=bool(referral_of(tracker)[1]))
+        messages = render_result(result, agent_known=bool((await resolved_referral(tracker))[1]))
     except Exception:  # a content or data error must not leave the worker without an answer
         logger.exception("eligibility result failed for occupation %r", slots.get("occupation"))
         say(dispatcher, "result_failed")

@@ -91,6 +91,26 @@ def referral_of(tracker: Tracker) -> Tuple[str | None, bool | None]:
     return str(code).strip().upper()[:64] or None, (bool(known) if known is not None else None)
 
 
+async def agent_code_known(code: str) -> bool:
+    """Whether ``code`` is an active agent's (a lookup in the lead store; False when it cannot be reached)."""
+    try:
+        s = await run_sync(current)
+        agent = await run_sync(s.agent_by_code, code)
+    except Exception as e:  # the answer still counts, without the agent
+        logger.error("agent code lookup failed (%s)", error_summary(e))
+        return False
+    return bool(agent is not None and agent.is_active)
+
+
+async def resolved_referral(tracker: Tracker) -> Tuple[str | None, bool | None]:
+    """:func:`referral_of`, with "is it an approved agent's code?" looked up in the store when the channel did not
+    say (the WhatsApp channel has no agent list; the Telegram adapter's agent plugin says it)."""
+    code, known = referral_of(tracker)
+    if code and known is None:
+        known = await agent_code_known(code)
+    return code, known
+
+
 _SKIP_EVENTS = ("slot", "active_loop", "loop_interrupted", "user_featurization", "action_execution_rejected")
 
 

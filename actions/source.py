@@ -24,10 +24,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import error_summary, latest_intent, latest_text, record_event, referral_of, say
+from actions.forms import agent_code_known, latest_intent, latest_text, record_event, referral_of, say
 from lingkar.sources import normalise_source, read_code, read_source
-from lingkar.store.aio import run_sync
-from lingkar.store.provider import current
 
 logger = logging.getLogger(__name__)
 
@@ -81,16 +79,6 @@ def ask_source_after_answer(dispatcher: CollectingDispatcher, tracker: Tracker) 
     return [SlotSet(ASKED_SLOT, True)]
 
 
-async def _agent_known(code: str) -> bool:
-    try:
-        s = await run_sync(current)
-        agent = await run_sync(s.agent_by_code, code)
-    except Exception as e:  # the answer still counts, without the agent
-        logger.error("agent code lookup failed (%s)", error_summary(e))
-        return False
-    return bool(agent is not None and agent.is_active)
-
-
 async def answer_source(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """The worker's answer to the question (a button, or typed right after it), recorded and thanked; None when
     the latest message is not such an answer (the caller then handles it as usual)."""
@@ -106,7 +94,7 @@ async def answer_source(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
     events: List[EventType] = [SlotSet(ASKED_SLOT, True)]
     agent_code, _known = referral_of(tracker)
     if code:
-        known = await _agent_known(code)
+        known = await agent_code_known(code)
         if known and agent_code is None:
             events.append(SlotSet(REFERRAL_SLOT, code))
             agent_code = code

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import signal
 import time
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List
 
 from ..core.dispatcher import Dispatcher, Turn
 from ..core.inbox import Entry, Inbox, make_inbox
@@ -57,8 +57,12 @@ class WhatsAppAdapter:
     name = "whatsapp"
 
     def __init__(self, settings: WhatsAppSettings, inbox: Inbox | None = None, state: State | None = None,
-                 host: HttpHost | None = None):
+                 host: HttpHost | None = None,
+                 first_contact: Callable[[str, str | None], Awaitable[Any]] | None = None):
         self.settings = settings
+        #: Called once per person at their first message, with the wa_id and the agent code they came with (the
+        #: funnel's ``chat_started``; :func:`bot.whatsapp.channel.chat_started_recorder`).
+        self.first_contact = first_contact
         self.inbox = inbox or channel_inbox(settings)
         self.state = state or make_state(settings)
         self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
@@ -239,6 +243,9 @@ class WhatsAppAdapter:
             return {"referral": user.referral, "new": user.new}
 
         touched = await turn.once("touch", touch)
+        if touched.get("new") and self.first_contact is not None:
+            await turn.once("metric:chat_started",
+                            lambda: self.first_contact(rec.wa_id, touched.get("referral")))
         meta = {"channel": "whatsapp", "wa_id": rec.wa_id, "message_id": rec.wamid,
                 "referral": touched.get("referral"), "first_contact": touched.get("new", False)}
         if rec.referral:

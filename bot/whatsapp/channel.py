@@ -1,11 +1,39 @@
 """The WhatsApp channel's entry for ``python -m bot.channels`` (:data:`bot.channels.CHANNELS`)."""
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Awaitable, Callable, Dict
 
 from bot.core.server import HttpHost
+from lingkar.store.aio import run_sync
 
 from .config import WhatsAppSettings
+
+log = logging.getLogger("lingkar.whatsapp")
+
+
+def chat_started_recorder() -> Callable[[str, str | None], Awaitable[int | None]]:
+    """``chat_started`` in the funnel for a WhatsApp worker's first message, with the agent code they came with
+    (the Telegram side records it in the staff plugin). The lead store (DATABASE_URL, as the action server uses) is
+    opened on first use; a failure is logged and costs the worker nothing."""
+    opened: Dict[str, Any] = {}
+
+    def go(wa_id: str, referral: str | None) -> int:
+        if "store" not in opened:
+            from lingkar.store import open_store
+
+            opened["store"] = open_store()
+        return opened["store"].record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
+                                            agent_code=referral)
+
+    async def record(wa_id: str, referral: str | None) -> int | None:
+        try:
+            return await run_sync(go, wa_id, referral)
+        except Exception as exc:  # a metric must never cost the worker their answer
+            log.warning("chat_started not recorded: %s", type(exc).__name__)
+            return None
+
+    return record
 
 
 def from_settings(settings: Any, host: HttpHost):
@@ -21,4 +49,4 @@ def from_settings(settings: Any, host: HttpHost):
         raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
     from .app import WhatsAppAdapter
 
-    return WhatsAppAdapter(wa, host=host)
+    return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder())
