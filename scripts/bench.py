@@ -100,6 +100,101 @@ async def rest_turns(url: str, senders: int, turns: int) -> Dict:
             "mean_ms": round(statistics.mean(latencies), 1), "turns_per_second": round(len(latencies) / wall, 2)}
 
 
+# ------------------------------------------------------------------ one long conversation (issue 14)
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far, in seconds (from /proc)."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def long_conversation(url: str, turns: int, window: int, pids: List[int]) -> Dict:
+    """``turns`` turns of one sender, one after another; latency and CPU (Rasa + action server) per turn for the
+    first ``window`` turns and the last ``window`` turns."""
+    import aiohttp
+
+    sender = f"bench-long-{os.getpid()}-{int(time.time())}"
+    latencies: List[float] = []
+    cpu: List[float] = []
+    failures = 0
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for n in range(turns):
+            text = SAMPLE[n % len(SAMPLE)]
+            c0 = sum(cpu_seconds(p) for p in pids)
+            t0 = time.monotonic()
+            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as r:
+                body = await r.json()
+            latencies.append((time.monotonic() - t0) * 1000)
+            cpu.append((sum(cpu_seconds(p) for p in pids) - c0) * 1000)
+            if r.status != 200 or not body:
+                failures += 1
+
+    def part(lo: int, hi: int) -> Dict:
+        return {"turns": f"{lo + 1}-{hi}", "p50_ms": pct(latencies[lo:hi], 50), "p95_ms": pct(latencies[lo:hi], 95),
+                "cpu_ms_per_turn": round(statistics.mean(cpu[lo:hi]), 1)}
+
+    first, last = part(0, window), part(turns - window, turns)
+    return {"sender": sender, "turns": turns, "failures": failures, "first": first, "last": last,
+            "ratio_p50": round(last["p50_ms"] / first["p50_ms"], 2) if first["p50_ms"] else None}
+
+
+def bench_long_conversation(tmp: Path, model: Path, turns: int, window: int = 25) -> Dict:
+    """Turn 1 vs turn ``turns`` of one conversation with the production tracker store (Redis, REDIS_URL or
+    redis://localhost:6379/0), on its own stack; also the size of the stored conversation at the end."""
+    import redis
+
+    from rasa_plugins.health import tracker_key
+
+    rasa_port, action_port = free_port(), free_port()
+    prefix = f"benchlong{os.getpid()}"
+    env = default_env({**os.environ, "RASA_PORT": str(rasa_port), "ACTION_SERVER_PORT": str(action_port),
+                       "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+                       "DATABASE_URL": f"sqlite:///{tmp}/bench-long.db", "LINGKAR_VAR_DIR": str(tmp),
+                       "REDIS_URL": os.environ.get("REDIS_URL") or "redis://localhost:6379/0", "REDIS_PREFIX": prefix})
+    stack = Stack(env)
+    log = open(tmp / "stack-long.log", "w")
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        actions = stack.start(action_server_cmd(env), stdout=log, stderr=subprocess.STDOUT)
+        rasa = stack.start(rasa_server_cmd(env, model), stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://localhost:{rasa_port}"
+        if not wait_http(f"{url}/", 300, stack.procs):
+            return {"error": "Rasa did not start"}
+        wait_http(f"http://localhost:{action_port}/health", 120, stack.procs)
+        asyncio.run(rest_turns(url, 1, 3))  # warm up (another sender)
+        result = asyncio.run(long_conversation(url, turns, window, [rasa.pid, actions.pid]))
+        stored = client.get(tracker_key(result["sender"], prefix)) or b""
+        result["stored_tracker_kb"] = round(len(stored) / 1024, 1)
+        result["stored_events"] = len(json.loads(stored)["events"]) if stored else 0
+        return result
+    finally:
+        stack.stop()
+        log.close()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def long_conversation_line(r: Dict) -> str:
+    if "first" not in r:
+        return f"- one long conversation: {r}"
+    f, last = r["first"], r["last"]
+    return (f"- one conversation of {r['turns']} turns (Redis tracker, {r['failures']} failed): turns {f['turns']} "
+            f"p50 {f['p50_ms']} ms, {f['cpu_ms_per_turn']} CPU ms/turn; turns {last['turns']} p50 "
+            f"{last['p50_ms']} ms, {last['cpu_ms_per_turn']} CPU ms/turn (**{r['ratio_p50']}×**); stored "
+            f"conversation {r['stored_tracker_kb']} KiB, {r['stored_events']} events")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=MODEL)
@@ -107,7 +202,12 @@ def main() -> int:
     ap.add_argument("--turns", type=int, default=60, help="REST turns per measurement")
     ap.add_argument("--chats", type=int, default=20, help="concurrent chats in the Telegram benchmark")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
+    ap.add_argument("--long-turns", type=int, default=500,
+                    help="turns of the one long conversation (Redis tracker); 0 skips it")
+    ap.add_argument("--only-long", action="store_true", help="measure only the long conversation")
     args = ap.parse_args()
+    if args.only_long:
+        return main_long(args)
     args.out.mkdir(parents=True, exist_ok=True)
     result: Dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "platform": platform.platform()},
@@ -157,6 +257,9 @@ def main() -> int:
         finally:
             stack.stop()
             log.close()
+        if args.long_turns:
+            print(f">> bench: one conversation of {args.long_turns} turns (Redis tracker) ...", flush=True)
+            result["long_conversation"] = bench_long_conversation(tmp, args.model, args.long_turns)
 
     (args.out / "bench.json").write_text(json.dumps(result, indent=2))
     lines = ["# Lingkar benchmarks", "", f"Measured {result['when']} on {result['machine']['cpus']} CPUs, "
@@ -182,9 +285,21 @@ def main() -> int:
                          f"p90 {lat['p90']} ms, p99 {lat['p99']} ms; {t['turns_per_s']} turns/s")
         else:
             lines.append(f"- Telegram {mode}: {t}")
+    if "long_conversation" in result:
+        lines.append(long_conversation_line(result["long_conversation"]))
     (args.out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
+
+
+def main_long(args: argparse.Namespace) -> int:
+    """``--only-long``: the long conversation alone, written to reports/bench/long-conversation.json."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lingkar-bench-") as tmpdir:
+        result = bench_long_conversation(Path(tmpdir), args.model, args.long_turns or 500)
+    (args.out / "long-conversation.json").write_text(json.dumps(result, indent=2))
+    print(long_conversation_line(result))
+    return 0 if "first" in result else 1
 
 
 if __name__ == "__main__":
