@@ -196,13 +196,22 @@ def redact_unsaved_forms(tracker: DialogueStateTracker, domain: Domain | None) -
     windows = [(a, b) for a, b, unsaved in _form_windows(events) if unsaved]
     if not windows:
         return None
-    inside = set()
+    inside, carried = set(), set()
     for a, b in windows:
         inside.update(range(a, b))
+        if b < len(events) and isinstance(events[b], SessionStarted):
+            # the new session carried the form's slots over (ActionSessionStart: SlotSets up to its action_listen)
+            j = b + 1
+            while j < len(events) and not isinstance(events[j], ActionExecuted):
+                carried.add(j)
+                j += 1
     values = _personal_values(events, inside)
     out, changed = [], False
     for i, e in enumerate(events):
-        new = _redacted_event(e, i in inside, values)
+        if i in carried and isinstance(e, SlotSet) and e.key in PERSONAL_FORM_SLOTS and e.value is not None:
+            new: Event = SlotSet(e.key, None, timestamp=e.timestamp, metadata=e.metadata)
+        else:
+            new = _redacted_event(e, i in inside, values)
         changed = changed or new is not e
         out.append(new)
     return _rebuild(tracker, out, domain) if changed else None

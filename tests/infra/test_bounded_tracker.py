@@ -190,3 +190,19 @@ def test_bounded_keeps_the_state_of_the_whole_tracker(domain):
     assert isinstance(cut.events[-1], ActiveLoop) and cut.latest_message.text == "halo"
     kept = [e for e in cut.events if isinstance(e, UserUttered)]
     assert kept[-1].metadata["update_id"] == 59 and isinstance(cut.events[0], (SlotSet, ActiveLoop))
+
+
+async def test_a_form_left_open_until_a_new_session_carries_no_answer_over(store):
+    """Rasa's new session carries every slot over, the open form's answers too: they are erased there as well."""
+    sender = "w-carried"
+    await turn(store, sender, 0, "hubungi saya", "request_contact",
+               during=[ActiveLoop("lead_form"), SlotSet("consent", "yes"), SlotSet("regency", "Kota Kendari")])
+    await turn(store, sender, 1, "Siti Aminah", "inform", during=[SlotSet("name", "Siti Aminah")])
+    await turn(store, sender, 2, "0812 3456 7890", "inform", during=[SlotSet("phone", "+6281234567890")])
+    assert "Siti Aminah" in raw(store, sender)
+    await turn(store, sender, 3, "halo", "greet", new_session=True)    # hours later
+    text = raw(store, sender)
+    assert not [v for v in TYPED if v in text]
+    tracker = await store.retrieve(sender)
+    assert tracker.get_slot("name") is None and tracker.get_slot("phone") is None
+    assert tracker.get_slot("regency") == "Kota Kendari"                 # what is not personal is carried over
