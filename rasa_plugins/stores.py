@@ -23,17 +23,24 @@ every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python
 "hapus data saya" also erases the conversation: when a tracker to be saved holds a ``SlotSet`` of the
 ``history_erased`` slot (set by ``action_delete_my_data``), both stores keep only the events after the last such
 marker, so the names, phone numbers and NIKs the worker typed earlier are gone from the stored conversation
-too (with Redis the old key is deleted first, because Rasa's save merges the stored tracker back in).
+too.
 
 Personal answers of a lead form that stored nothing are erased as well (:func:`redact_unsaved_forms`): a
 ``lead_form`` / ``sponsor_form`` that was cancelled ("batal"), refused (no consent) or rejected by the store
 (the action sets ``history_erased`` to ``"form"``), or abandoned — the form was deactivated without being
 submitted, another form (e.g. the eligibility check) took over, or a new conversation session began while it was
-open. What the worker
+open (then the personal slots that session carried over are erased too). What the worker
 typed during the form becomes ``[dihapus]`` (intent kept, entities dropped), the form's personal slots
 (name, phone, NIK, contact time, sponsor details) are set to None in the stored events, and every bot message
 that echoes one of those values is blanked too. A form still open when the worker simply stops answering
 goes with the whole conversation when it expires.
+
+Conversations stay small (issue 14): both stores save only the latest session, and when it holds more than
+``MAX_EVENTS`` events, only its last turns (at most ``KEEP_EVENTS`` events) after ``SlotSet``/``ActiveLoop`` events
+that recreate the state before them (:func:`bounded`). Older events are dropped (docs/data-model.md). So the
+tracker Rasa reads, sends to the action server and writes back has a bounded size however long the
+conversation runs. With Redis the stored value is replaced at each save: Rasa's ``RedisTrackerStore.save`` would
+read and merge the whole stored history back in.
 
 Conversations expire: ``CONVERSATION_TTL`` (seconds after the last change, default 90 days; the older name
 ``REDIS_TRACKER_TTL`` is still read) is the Redis key's TTL, and the in-memory store drops a conversation as
