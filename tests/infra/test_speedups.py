@@ -1,6 +1,7 @@
 """rasa_plugins.speedups: the same answers as Rasa's own code, without the repeated work."""
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -63,3 +64,36 @@ def test_action_responses_are_validated_as_before(installed):
 def test_the_rasa_entry_point_installs_them():
     source = (speedups.__file__.replace("speedups.py", "run.py"))
     assert "install()" in open(source).read()
+
+
+async def test_action_calls_reuse_one_connection(installed):
+    """Each call used to open a new connection; now they share one, and an idle one is dropped in time."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    peers = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": [], "got": await request.json()})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Token": "t"})
+        answers = [await endpoint.request(json={"n": n}, method="post") for n in range(5)]
+        assert [a["got"]["n"] for a in answers] == list(range(5))
+        assert len(set(peers)) == 1                                       # one connection for five calls
+        await asyncio.sleep(speedups.KEEPALIVE_SECONDS + 0.5)
+        assert (await endpoint.request(json={"n": 5}, method="post"))["got"] == {"n": 5}
+        assert len(set(peers)) == 2                                       # the idle one was dropped by us
+    finally:
+        for session in list(speedups._sessions.values()):
+            await session.close()
+        speedups._sessions.clear()
+        await runner.cleanup()
