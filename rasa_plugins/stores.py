@@ -56,6 +56,7 @@ holder crashed expires with its last ticket instead of staying in Redis for ever
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -78,7 +79,7 @@ from rasa.shared.core.events import (
     SlotSet,
     UserUttered,
 )
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from rasa.shared.exceptions import ConnectionException
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -268,10 +269,10 @@ def minimised(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueS
 
 # ------------------------------------------------------------------------------ bounded conversation state
 
-#: A stored conversation is cut back when its current session holds more than MAX_EVENTS events ...
-MAX_EVENTS = 100
-#: ... to the last turns that fit in KEEP_EVENTS events, after a summary of the state before them.
-KEEP_EVENTS = 60
+#: A stored conversation is cut back when its current session holds more than MAX_EVENTS events (about 8 turns)
+MAX_EVENTS = 50
+#: ... to the last turns that fit in KEEP_EVENTS events (about 5 turns), after a summary of the state before them.
+KEEP_EVENTS = 30
 
 
 def _session_begin(events: list) -> int:
@@ -329,6 +330,15 @@ def bounded(tracker: DialogueStateTracker, domain: Domain | None, max_events: in
     return _rebuild(tracker, _state_events(before, events[cut].timestamp) + events[cut:], domain)
 
 
+def latest_session(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """What Rasa's ``retrieve`` returns (the latest session), without rebuilding a tracker that holds only one,
+    as the stores save it (Rasa's ``get_trackers_for_conversation_sessions`` replays every event once more)."""
+    if not any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START
+               for e in itertools.islice(tracker.events, 1, None)):
+        return tracker
+    return get_trackers_for_conversation_sessions(tracker)[-1]  # stored before the stores kept one session
+
+
 def to_store(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker:
     """What the stores save for ``tracker``: erased history and unsaved forms removed (:func:`minimised`), then
     cut to the latest session and a bounded tail (:func:`bounded`)."""
@@ -372,7 +382,11 @@ class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
         if at is not None and at < time.time() - self.ttl:
             self.store.pop(sender_id, None)
             self.saved_at.pop(sender_id, None)
-        return await super()._retrieve(sender_id, fetch_all_sessions)
+        stored = self.store.get(sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        return tracker if fetch_all_sessions or tracker is None else latest_session(tracker)
 
 
 class LingkarRedisTrackerStore(RedisTrackerStore):
@@ -385,6 +399,13 @@ class LingkarRedisTrackerStore(RedisTrackerStore):
                          key_prefix=config.prefix or None)
         self.red = make_client(config, decode_responses=True)
         self.config = config
+
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        stored = self.red.get(self.key_prefix + sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        return tracker if fetch_all_sessions or tracker is None else latest_session(tracker)
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         """Writes what :func:`to_store` keeps of ``tracker``, replacing the stored conversation.

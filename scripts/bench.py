@@ -121,32 +121,47 @@ def cpu_seconds(pid: int) -> float:
 
 async def long_conversation(url: str, turns: int, window: int, pids: List[int]) -> Dict:
     """``turns`` turns of one sender, one after another; latency and CPU (Rasa + action server) per turn for the
-    first ``window`` turns and the last ``window`` turns."""
+    first ``window`` turns and the last ``window`` turns. During the last ``window`` turns, each turn of the long
+    conversation is paired with the same message as the first turn of a new sender (``fresh``), so that turn 1
+    and turn 500 are compared under the same load of the machine (``ratio_p50``)."""
     import aiohttp
 
     sender = f"bench-long-{os.getpid()}-{int(time.time())}"
     latencies: List[float] = []
     cpu: List[float] = []
+    fresh_latencies: List[float] = []
+    fresh_cpu: List[float] = []
     failures = 0
+
+    async def one(session: aiohttp.ClientSession, who: str, text: str, lat: List[float], used: List[float]) -> None:
+        nonlocal failures
+        c0 = sum(cpu_seconds(p) for p in pids)
+        t0 = time.monotonic()
+        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": who, "message": text}) as r:
+            body = await r.json()
+        lat.append((time.monotonic() - t0) * 1000)
+        used.append((sum(cpu_seconds(p) for p in pids) - c0) * 1000)
+        if r.status != 200 or not body:
+            failures += 1
+
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
         for n in range(turns):
             text = SAMPLE[n % len(SAMPLE)]
-            c0 = sum(cpu_seconds(p) for p in pids)
-            t0 = time.monotonic()
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as r:
-                body = await r.json()
-            latencies.append((time.monotonic() - t0) * 1000)
-            cpu.append((sum(cpu_seconds(p) for p in pids) - c0) * 1000)
-            if r.status != 200 or not body:
-                failures += 1
+            if n >= turns - window:
+                await one(session, f"{sender}-fresh-{n}", text, fresh_latencies, fresh_cpu)
+            await one(session, sender, text, latencies, cpu)
 
-    def part(lo: int, hi: int) -> Dict:
-        return {"turns": f"{lo + 1}-{hi}", "p50_ms": pct(latencies[lo:hi], 50), "p95_ms": pct(latencies[lo:hi], 95),
-                "cpu_ms_per_turn": round(statistics.mean(cpu[lo:hi]), 1)}
+    def part(lat: List[float], used: List[float], label: str) -> Dict:
+        return {"turns": label, "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95),
+                "cpu_ms_per_turn": round(statistics.mean(used), 1)}
 
-    first, last = part(0, window), part(turns - window, turns)
-    return {"sender": sender, "turns": turns, "failures": failures, "first": first, "last": last,
-            "ratio_p50": round(last["p50_ms"] / first["p50_ms"], 2) if first["p50_ms"] else None}
+    first = part(latencies[:window], cpu[:window], f"1-{window}")
+    last = part(latencies[-window:], cpu[-window:], f"{turns - window + 1}-{turns}")
+    fresh = part(fresh_latencies, fresh_cpu, "turn 1 of new senders, alternating with the last turns")
+    return {"sender": sender, "turns": turns, "failures": failures, "first": first, "last": last, "fresh": fresh,
+            "ratio_p50": round(last["p50_ms"] / fresh["p50_ms"], 2) if fresh["p50_ms"] else None,
+            "ratio_cpu": round(last["cpu_ms_per_turn"] / fresh["cpu_ms_per_turn"], 2)
+            if fresh["cpu_ms_per_turn"] else None}
 
 
 def bench_long_conversation(tmp: Path, model: Path, turns: int, window: int = 25) -> Dict:
@@ -159,7 +174,7 @@ def bench_long_conversation(tmp: Path, model: Path, turns: int, window: int = 25
     rasa_port, action_port = free_port(), free_port()
     prefix = f"benchlong{os.getpid()}"
     env = default_env({**os.environ, "RASA_PORT": str(rasa_port), "ACTION_SERVER_PORT": str(action_port),
-                       "ACTION_ENDPOINT_URL": f"http://localhost:{action_port}/webhook",
+                       "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
                        "DATABASE_URL": f"sqlite:///{tmp}/bench-long.db", "LINGKAR_VAR_DIR": str(tmp),
                        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://localhost:6379/0", "REDIS_PREFIX": prefix})
     stack = Stack(env)
@@ -188,11 +203,13 @@ def bench_long_conversation(tmp: Path, model: Path, turns: int, window: int = 25
 def long_conversation_line(r: Dict) -> str:
     if "first" not in r:
         return f"- one long conversation: {r}"
-    f, last = r["first"], r["last"]
+    f, last, fresh = r["first"], r["last"], r["fresh"]
     return (f"- one conversation of {r['turns']} turns (Redis tracker, {r['failures']} failed): turns {f['turns']} "
             f"p50 {f['p50_ms']} ms, {f['cpu_ms_per_turn']} CPU ms/turn; turns {last['turns']} p50 "
-            f"{last['p50_ms']} ms, {last['cpu_ms_per_turn']} CPU ms/turn (**{r['ratio_p50']}×**); stored "
-            f"conversation {r['stored_tracker_kb']} KiB, {r['stored_events']} events")
+            f"{last['p50_ms']} ms, {last['cpu_ms_per_turn']} CPU ms/turn, against turn 1 of new senders at the "
+            f"same time p50 {fresh['p50_ms']} ms, {fresh['cpu_ms_per_turn']} CPU ms/turn (**{r['ratio_p50']}×** "
+            f"latency, {r['ratio_cpu']}× CPU); stored conversation {r['stored_tracker_kb']} KiB, "
+            f"{r['stored_events']} events")
 
 
 def main() -> int:

@@ -206,3 +206,18 @@ async def test_a_form_left_open_until_a_new_session_carries_no_answer_over(store
     tracker = await store.retrieve(sender)
     assert tracker.get_slot("name") is None and tracker.get_slot("phone") is None
     assert tracker.get_slot("regency") == "Kota Kendari"                 # what is not personal is carried over
+
+
+def test_a_conversation_stored_before_keeps_working(domain):
+    """Conversations stored before the bound (several sessions) still come back as their latest session."""
+    from rasa_plugins.stores import latest_session
+
+    tracker = DialogueStateTracker("w-old", domain.slots)
+    for session in range(3):
+        for e in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                  _u(f"halo {session}", "greet", session), ActionExecuted("action_listen")):
+            tracker.update(e)
+    latest = latest_session(tracker)
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["halo 2"]
+    one = bounded(tracker, domain)
+    assert latest_session(one) is one and [e.text for e in one.events if isinstance(e, UserUttered)] == ["halo 2"]
