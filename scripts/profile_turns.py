@@ -10,7 +10,7 @@ figure on a shared machine: compare builds by it, interleaved, several times), t
 
 ``--profile NAME`` records both processes with py-spy for 25 s during the rounds (``/tmp/prof/NAME-rasa.txt``,
 ``NAME-actions.txt``, raw format). py-spy is not a project dependency: set ``PYSPY`` to its binary (default
-``py-spy`` on PATH) and, if it was installed with ``pip --target``, ``PYTHONPATH`` to that directory.
+``py-spy`` on PATH).
 ``--aggregate FILE`` prints the inclusive share of samples per function of such a file.
 """
 from __future__ import annotations
