@@ -30,6 +30,9 @@ def main(argv: List[str] | None = None) -> None:
 
     rasa_cli.configure_logging_and_warnings = configure_then_quiet
     start_process()
+    from rasa_plugins.speedups import install
+
+    install()  # work Rasa repeats on every turn, done once (docs/performance.md)
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
     rasa_cli.main()
 

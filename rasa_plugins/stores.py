@@ -23,17 +23,24 @@ every tracker store in ``FailSafeTrackerStore``, which swallows errors; ``python
 "hapus data saya" also erases the conversation: when a tracker to be saved holds a ``SlotSet`` of the
 ``history_erased`` slot (set by ``action_delete_my_data``), both stores keep only the events after the last such
 marker, so the names, phone numbers and NIKs the worker typed earlier are gone from the stored conversation
-too (with Redis the old key is deleted first, because Rasa's save merges the stored tracker back in).
+too.
 
 Personal answers of a lead form that stored nothing are erased as well (:func:`redact_unsaved_forms`): a
 ``lead_form`` / ``sponsor_form`` that was cancelled ("batal"), refused (no consent) or rejected by the store
 (the action sets ``history_erased`` to ``"form"``), or abandoned — the form was deactivated without being
 submitted, another form (e.g. the eligibility check) took over, or a new conversation session began while it was
-open. What the worker
+open (then the personal slots that session carried over are erased too). What the worker
 typed during the form becomes ``[dihapus]`` (intent kept, entities dropped), the form's personal slots
 (name, phone, NIK, contact time, sponsor details) are set to None in the stored events, and every bot message
 that echoes one of those values is blanked too. A form still open when the worker simply stops answering
 goes with the whole conversation when it expires.
+
+Conversations stay small (issue 14): both stores save only the latest session, and when it holds more than
+``MAX_EVENTS`` events, only its last turns (at most ``KEEP_EVENTS`` events) after ``SlotSet``/``ActiveLoop`` events
+that recreate the state before them (:func:`bounded`). Older events are dropped (docs/data-model.md). So the
+tracker Rasa reads, sends to the action server and writes back has a bounded size however long the
+conversation runs. With Redis the stored value is replaced at each save: Rasa's ``RedisTrackerStore.save`` would
+read and merge the whole stored history back in.
 
 Conversations expire: ``CONVERSATION_TTL`` (seconds after the last change, default 90 days; the older name
 ``REDIS_TRACKER_TTL`` is still read) is the Redis key's TTL, and the in-memory store drops a conversation as
@@ -49,6 +56,7 @@ holder crashed expires with its last ticket instead of staying in Redis for ever
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -59,9 +67,19 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME as ACTION_LISTEN
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME as ACTION_SESSION_START
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from rasa.shared.exceptions import ConnectionException
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -124,7 +142,8 @@ REDACTED = "[dihapus]"
 
 
 def _rebuild(tracker: DialogueStateTracker, events: list, domain: Domain | None) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(tracker.sender_id, events, slots=domain.slots if domain else None,
+    slots = domain.slots if domain and domain.slots else list(tracker.slots.values())
+    return DialogueStateTracker.from_events(tracker.sender_id, events, slots=slots,
                                             max_event_history=tracker._max_event_history,
                                             sender_source=tracker.sender_source, domain=domain)
 
@@ -185,13 +204,22 @@ def redact_unsaved_forms(tracker: DialogueStateTracker, domain: Domain | None) -
     windows = [(a, b) for a, b, unsaved in _form_windows(events) if unsaved]
     if not windows:
         return None
-    inside = set()
+    inside, carried = set(), set()
     for a, b in windows:
         inside.update(range(a, b))
+        if b < len(events) and isinstance(events[b], SessionStarted):
+            # the new session carried the form's slots over (ActionSessionStart: SlotSets up to its action_listen)
+            j = b + 1
+            while j < len(events) and not isinstance(events[j], ActionExecuted):
+                carried.add(j)
+                j += 1
     values = _personal_values(events, inside)
     out, changed = [], False
     for i, e in enumerate(events):
-        new = _redacted_event(e, i in inside, values)
+        if i in carried and isinstance(e, SlotSet) and e.key in PERSONAL_FORM_SLOTS and e.value is not None:
+            new: Event = SlotSet(e.key, None, timestamp=e.timestamp, metadata=e.metadata)
+        else:
+            new = _redacted_event(e, i in inside, values)
         changed = changed or new is not e
         out.append(new)
     return _rebuild(tracker, out, domain) if changed else None
@@ -227,10 +255,6 @@ def _redacted_event(e: Event, inside: bool, values: list) -> Event:
     return e
 
 
-def _has_personal_form(tracker: DialogueStateTracker) -> bool:
-    return any(isinstance(e, ActiveLoop) and e.name in PERSONAL_FORMS for e in tracker.events)
-
-
 def minimised(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker | None:
     """What the stores save instead of ``tracker`` (erased history, unsaved forms redacted), or None."""
     erased = erased_history(tracker, domain)
@@ -241,6 +265,85 @@ def minimised(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueS
     if redacted is not None:
         logger.info("personal answers of an unsaved form erased from the conversation")
     return redacted or erased
+
+
+# ------------------------------------------------------------------------------ bounded conversation state
+
+#: A stored conversation is cut back when its current session holds more than MAX_EVENTS events (about 8 turns)
+MAX_EVENTS = 50
+#: ... to the last turns that fit in KEEP_EVENTS events (about 5 turns), after a summary of the state before them.
+KEEP_EVENTS = 30
+
+
+def _session_begin(events: list) -> int:
+    """The index of the first event of the latest session (0 when the tracker holds a single session)."""
+    for i in range(len(events) - 1, -1, -1):
+        if isinstance(events[i], SessionStarted):
+            before = events[i - 1] if i else None
+            return i - 1 if isinstance(before, ActionExecuted) and before.action_name == ACTION_SESSION_START else i
+    return 0
+
+
+def _turn_start(events: list, at_least: int) -> int | None:
+    """The index of the first ``action_listen`` at or after ``at_least`` that a user message follows."""
+    for i in range(max(at_least, 0), len(events) - 1):
+        e = events[i]
+        if (isinstance(e, ActionExecuted) and e.action_name == ACTION_LISTEN
+                and isinstance(events[i + 1], UserUttered)):
+            return i
+    return None
+
+
+def _state_events(tracker: DialogueStateTracker, timestamp: float) -> list:
+    """Events that recreate ``tracker``'s state: the active form first (so that the redaction of an unsaved form
+    covers the answers given before the cut too), then one ``SlotSet`` per slot that is not at its initial value."""
+    out: list = []
+    loop = tracker.active_loop_name
+    if loop:  # (is_interrupted and rejected last until the next action: nothing to keep at a turn's start)
+        out.append(ActiveLoop(loop, timestamp=timestamp))
+    for name, slot in tracker.slots.items():
+        if slot.value == slot.initial_value or (name == ERASE_SLOT and slot.value != FORM_ERASED):
+            continue
+        out.append(SlotSet(name, slot.value, timestamp=timestamp))
+    return out
+
+
+def bounded(tracker: DialogueStateTracker, domain: Domain | None, max_events: int = MAX_EVENTS,
+            keep: int = KEEP_EVENTS) -> DialogueStateTracker | None:
+    """The conversation as the stores keep it, or None when ``tracker`` is kept as it is.
+
+    * Only the latest session: the events of earlier sessions are dropped (the slots a new session carries over
+      are in its own ``SlotSet`` events, and Rasa never shows an earlier session to the policies or actions).
+    * When the session holds more than ``max_events`` events, it is cut at the start of a turn, so that at most
+      ``keep`` events follow, and the state before the cut (active form, slot values) is written in front of
+      them as ``ActiveLoop``/``SlotSet`` events: the slots, the form and the recent turns the actions read
+      (previous topic, latest channel metadata, repeated update ids) stay, whatever the length of the history.
+    """
+    events = list(tracker.events)
+    begin = _session_begin(events)
+    cut = None
+    if len(events) - begin > max_events:
+        cut = _turn_start(events, len(events) - keep)
+    if cut is None:
+        return _rebuild(tracker, events[begin:], domain) if begin else None
+    before = _rebuild(tracker, events[begin:cut], domain)
+    return _rebuild(tracker, _state_events(before, events[cut].timestamp) + events[cut:], domain)
+
+
+def latest_session(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """What Rasa's ``retrieve`` returns (the latest session), without rebuilding a tracker that holds only one,
+    as the stores save it (Rasa's ``get_trackers_for_conversation_sessions`` replays every event once more)."""
+    if not any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START
+               for e in itertools.islice(tracker.events, 1, None)):
+        return tracker
+    return get_trackers_for_conversation_sessions(tracker)[-1]  # stored before the stores kept one session
+
+
+def to_store(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker:
+    """What the stores save for ``tracker``: erased history and unsaved forms removed (:func:`minimised`), then
+    cut to the latest session and a bounded tail (:func:`bounded`)."""
+    smaller = minimised(tracker, domain) or tracker
+    return bounded(smaller, domain) or smaller
 
 
 class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
@@ -257,7 +360,7 @@ class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
         self._next_sweep = 0.0
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(minimised(tracker, self.domain) or tracker)
+        await super().save(to_store(tracker, self.domain))
         self.saved_at[tracker.sender_id] = time.time()
         if time.monotonic() >= self._next_sweep:
             self.prune_expired()
@@ -279,7 +382,11 @@ class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
         if at is not None and at < time.time() - self.ttl:
             self.store.pop(sender_id, None)
             self.saved_at.pop(sender_id, None)
-        return await super()._retrieve(sender_id, fetch_all_sessions)
+        stored = self.store.get(sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        return tracker if fetch_all_sessions or tracker is None else latest_session(tracker)
 
 
 class LingkarRedisTrackerStore(RedisTrackerStore):
@@ -293,19 +400,25 @@ class LingkarRedisTrackerStore(RedisTrackerStore):
         self.red = make_client(config, decode_responses=True)
         self.config = config
 
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        stored = self.red.get(self.key_prefix + sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        return tracker if fetch_all_sessions or tracker is None else latest_session(tracker)
+
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        key = self.key_prefix + tracker.sender_id
-        if erased_history(tracker, self.domain) is None and _has_personal_form(tracker):
-            # redaction must keep the earlier sessions too: merge with what is stored, as Rasa's save does
-            stored = self.red.get(key)
-            if stored is not None:
-                tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
-        smaller = minimised(tracker, self.domain)
-        if smaller is not None:
-            # RedisTrackerStore.save merges the stored tracker into the new one; without the old key there is
-            # nothing to merge (the conversation's lock is held for the whole turn, so nobody writes meanwhile)
-            self.red.delete(key)
-        await super().save(smaller or tracker, timeout)
+        """Writes what :func:`to_store` keeps of ``tracker``, replacing the stored conversation.
+
+        Rasa's ``RedisTrackerStore.save`` reads the stored conversation and merges it into the new one (because
+        ``retrieve`` returns the latest session only, and Rasa keeps every session); that made every turn
+        deserialise and compare the whole history. Here the latest session is all that is kept, so the stored
+        value is simply replaced (the conversation's lock is held for the whole turn: nobody writes meanwhile).
+        """
+        await self.stream_events(tracker)
+        kept = to_store(tracker, self.domain)
+        self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(kept),
+                     ex=timeout or self.record_exp)
 
 
 class EnvTrackerStore:

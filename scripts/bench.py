@@ -100,6 +100,118 @@ async def rest_turns(url: str, senders: int, turns: int) -> Dict:
             "mean_ms": round(statistics.mean(latencies), 1), "turns_per_second": round(len(latencies) / wall, 2)}
 
 
+# ------------------------------------------------------------------ one long conversation (issue 14)
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far, in seconds (from /proc)."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def long_conversation(url: str, turns: int, window: int, pids: List[int]) -> Dict:
+    """``turns`` turns of one sender, one after another; latency and CPU (Rasa + action server) per turn for the
+    first ``window`` turns and the last ``window`` turns. During the last ``window`` turns, each turn of the long
+    conversation is paired with the same message as the first turn of a new sender (``fresh``), so that turn 1
+    and turn 500 are compared under the same load of the machine (``ratio_p50``)."""
+    import aiohttp
+
+    sender = f"bench-long-{os.getpid()}-{int(time.time())}"
+    latencies: List[float] = []
+    cpu: List[float] = []
+    fresh_latencies: List[float] = []
+    fresh_cpu: List[float] = []
+    failures = 0
+
+    async def one(session: aiohttp.ClientSession, who: str, text: str, lat: List[float], used: List[float]) -> None:
+        nonlocal failures
+        c0 = sum(cpu_seconds(p) for p in pids)
+        t0 = time.monotonic()
+        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": who, "message": text}) as r:
+            body = await r.json()
+        lat.append((time.monotonic() - t0) * 1000)
+        used.append((sum(cpu_seconds(p) for p in pids) - c0) * 1000)
+        if r.status != 200 or not body:
+            failures += 1
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for n in range(turns):
+            text = SAMPLE[n % len(SAMPLE)]
+            if n >= turns - window:
+                await one(session, f"{sender}-fresh-{n}", text, fresh_latencies, fresh_cpu)
+            await one(session, sender, text, latencies, cpu)
+
+    def part(lat: List[float], used: List[float], label: str) -> Dict:
+        return {"turns": label, "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95),
+                "cpu_ms_per_turn": round(statistics.mean(used), 1)}
+
+    first = part(latencies[:window], cpu[:window], f"1-{window}")
+    last = part(latencies[-window:], cpu[-window:], f"{turns - window + 1}-{turns}")
+    fresh = part(fresh_latencies, fresh_cpu, "turn 1 of new senders, alternating with the last turns")
+    return {"sender": sender, "turns": turns, "failures": failures, "first": first, "last": last, "fresh": fresh,
+            "ratio_p50": round(last["p50_ms"] / fresh["p50_ms"], 2) if fresh["p50_ms"] else None,
+            "ratio_cpu": round(last["cpu_ms_per_turn"] / fresh["cpu_ms_per_turn"], 2)
+            if fresh["cpu_ms_per_turn"] else None}
+
+
+def bench_long_conversation(tmp: Path, model: Path, turns: int, window: int = 25) -> Dict:
+    """Turn 1 vs turn ``turns`` of one conversation with the production tracker store (Redis, REDIS_URL or
+    redis://localhost:6379/0), on its own stack; also the size of the stored conversation at the end."""
+    import redis
+
+    from rasa_plugins.health import tracker_key
+
+    rasa_port, action_port = free_port(), free_port()
+    prefix = f"benchlong{os.getpid()}"
+    env = default_env({**os.environ, "RASA_PORT": str(rasa_port), "ACTION_SERVER_PORT": str(action_port),
+                       "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+                       "DATABASE_URL": f"sqlite:///{tmp}/bench-long.db", "LINGKAR_VAR_DIR": str(tmp),
+                       "REDIS_URL": os.environ.get("REDIS_URL") or "redis://localhost:6379/0", "REDIS_PREFIX": prefix})
+    stack = Stack(env)
+    log = open(tmp / "stack-long.log", "w")
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        actions = stack.start(action_server_cmd(env), stdout=log, stderr=subprocess.STDOUT)
+        rasa = stack.start(rasa_server_cmd(env, model), stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://localhost:{rasa_port}"
+        if not wait_http(f"{url}/", 300, stack.procs):
+            return {"error": "Rasa did not start"}
+        wait_http(f"http://localhost:{action_port}/health", 120, stack.procs)
+        asyncio.run(rest_turns(url, 1, 3))  # warm up (another sender)
+        result = asyncio.run(long_conversation(url, turns, window, [rasa.pid, actions.pid]))
+        stored = client.get(tracker_key(result["sender"], prefix)) or b""
+        result["stored_tracker_kb"] = round(len(stored) / 1024, 1)
+        result["stored_events"] = len(json.loads(stored)["events"]) if stored else 0
+        return result
+    finally:
+        stack.stop()
+        log.close()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def long_conversation_line(r: Dict) -> str:
+    if "first" not in r:
+        return f"- one long conversation: {r}"
+    f, last, fresh = r["first"], r["last"], r["fresh"]
+    return (f"- one conversation of {r['turns']} turns (Redis tracker, {r['failures']} failed): turns {f['turns']} "
+            f"p50 {f['p50_ms']} ms, {f['cpu_ms_per_turn']} CPU ms/turn; turns {last['turns']} p50 "
+            f"{last['p50_ms']} ms, {last['cpu_ms_per_turn']} CPU ms/turn, against turn 1 of new senders at the "
+            f"same time p50 {fresh['p50_ms']} ms, {fresh['cpu_ms_per_turn']} CPU ms/turn (**{r['ratio_p50']}×** "
+            f"latency, {r['ratio_cpu']}× CPU); stored conversation {r['stored_tracker_kb']} KiB, "
+            f"{r['stored_events']} events")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=MODEL)
@@ -107,7 +219,12 @@ def main() -> int:
     ap.add_argument("--turns", type=int, default=60, help="REST turns per measurement")
     ap.add_argument("--chats", type=int, default=20, help="concurrent chats in the Telegram benchmark")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
+    ap.add_argument("--long-turns", type=int, default=500,
+                    help="turns of the one long conversation (Redis tracker); 0 skips it")
+    ap.add_argument("--only-long", action="store_true", help="measure only the long conversation")
     args = ap.parse_args()
+    if args.only_long:
+        return main_long(args)
     args.out.mkdir(parents=True, exist_ok=True)
     result: Dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "platform": platform.platform()},
@@ -164,6 +281,9 @@ def main() -> int:
         finally:
             stack.stop()
             log.close()
+        if args.long_turns:
+            print(f">> bench: one conversation of {args.long_turns} turns (Redis tracker) ...", flush=True)
+            result["long_conversation"] = bench_long_conversation(tmp, args.model, args.long_turns)
 
     (args.out / "bench.json").write_text(json.dumps(result, indent=2))
     lines = ["# Lingkar benchmarks", "", f"Measured {result['when']} on {result['machine']['cpus']} CPUs, "
@@ -198,9 +318,21 @@ def main() -> int:
                      f"{w['messages_sent_per_s']} messages sent/s")
     else:
         lines.append(f"- WhatsApp: {w}")
+    if "long_conversation" in result:
+        lines.append(long_conversation_line(result["long_conversation"]))
     (args.out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
+
+
+def main_long(args: argparse.Namespace) -> int:
+    """``--only-long``: the long conversation alone, written to reports/bench/long-conversation.json."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lingkar-bench-") as tmpdir:
+        result = bench_long_conversation(Path(tmpdir), args.model, args.long_turns or 500)
+    (args.out / "long-conversation.json").write_text(json.dumps(result, indent=2))
+    print(long_conversation_line(result))
+    return 0 if "first" in result else 1
 
 
 if __name__ == "__main__":

@@ -170,6 +170,8 @@ def test_multi_turn_correction_and_a_lead_with_consent(stack):
     # data saya (masked) and hapus data saya (after confirmation)
     mine = chat.text("data saya")
     assert "+62812****890" in mine and "+6281234567890" not in mine
+    # the conversation keeps its last turns only (rasa_plugins.stores.bounded): the worker types personal data again
+    chat.text("saya Siti Aminah hp 0812 3456 7890")
     before = json.dumps(_tracker(stack, chat.sender))
     assert "Siti Aminah" in before and "0812 3456 7890" in before  # what the worker typed, in Rasa's tracker
     assert "Yakin" in chat.text("hapus data saya")

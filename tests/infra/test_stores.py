@@ -402,10 +402,13 @@ async def test_unsaved_lead_form_leaves_nothing_in_the_redis_tracker(redis_env, 
         assert value not in raw, f"{value!r} still in the stored conversation"
     stored = await EnvTrackerStore(domain=project_domain).retrieve_full_tracker("w-form")
     texts = [e.text for e in stored.events if isinstance(e, UserUttered)]
-    assert texts[0] == "hubungi saya" and texts[1:5] == ["[dihapus]"] * 4  # what was typed during the form
     assert stored.get_slot("name") is None and stored.get_slot("nik") is None
-    bot_texts = [e.text for e in stored.events if isinstance(e, BotUttered)]
-    assert "Siapa nama lengkap Anda?" in bot_texts and "[dihapus]" in bot_texts  # only the echoes go
+    if ending is _new_session:  # only the latest session is kept (rasa_plugins.stores.bounded)
+        assert texts == ["halo"] and isinstance(stored.events[1], SessionStarted)
+    else:
+        assert texts[0] == "hubungi saya" and texts[1:5] == ["[dihapus]"] * 4  # what was typed during the form
+        bot_texts = [e.text for e in stored.events if isinstance(e, BotUttered)]
+        assert "Siapa nama lengkap Anda?" in bot_texts and "[dihapus]" in bot_texts  # only the echoes go
     await store.save(stored)                                     # a later turn changes nothing more
     assert redis.Redis.from_url(shared_redis).get(tracker_key("w-form", prefix)).decode() == raw
 
