@@ -26,6 +26,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import answer_topic, question_topic
 from actions.forms import (
     FAILURES_SLOT,
     SKIPPED,
@@ -58,6 +59,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
+from lingkar.signals import read_signals
 from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
@@ -257,6 +259,10 @@ class ActionInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        signals = read_signals(latest_text(tracker))
+        topic = question_topic(tracker, get_answers(), signals)
+        if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
+            return answer_topic(dispatcher, tracker, topic, signals)
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
         if not found.values and _asked_join_age(tracker):
             # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question
