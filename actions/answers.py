@@ -100,17 +100,19 @@ TOPIC_FAMILIES: Dict[str, frozenset] = {
     "construction": frozenset({"ask_construction"}),
 }
 #: The generic intents a short follow-up is often read as ("berkas apa?" → ask_documents), and what they mean for
-#: the topic under discussion: (family, intent) → the answer to give. Families not listed keep the intent.
-FOLLOW_UPS: Dict[tuple, str] = {}
-for _family, _answer in (("jht", "ask_claim_jht"), ("jkm", "ask_claim_jkm"), ("jkk", "ask_claim_jkk"),
-                         ("jkp", "ask_jkp"), ("jp", "ask_jp"), ("migrant", "ask_migrant"),
-                         ("construction", "ask_construction")):
-    for _generic in ("ask_documents", "ask_register", "ask_who_can_join", "ask_late_payment", "check_eligibility",
-                     "ask_payment", "ask_programs", FALLBACK_INTENT):
-        FOLLOW_UPS[(_family, _generic)] = _answer
-for _family, _answer in (("bpu", "ask_contribution_bpu"), ("pu", "ask_contribution_pu")):
-    for _generic in (FALLBACK_INTENT, "ask_programs", "ask_late_payment"):
-        FOLLOW_UPS[(_family, _generic)] = _answer
+#: the topic under discussion: family → {intent: the answer to give}; PREVIOUS = the previous topic itself.
+PREVIOUS = "previous"
+_CLAIM_ASPECTS = ("ask_documents", "ask_register", "ask_who_can_join", "check_eligibility")
+_SAME_TOPIC = ("ask_documents", "ask_register", "ask_who_can_join", "check_eligibility", "ask_programs",
+               FALLBACK_INTENT)
+FOLLOW_UPS: Dict[str, Dict[str, str]] = {
+    **{family: {**{g: claim for g in _CLAIM_ASPECTS}, "ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS}
+       for family, claim in (("jht", "ask_claim_jht"), ("jkm", "ask_claim_jkm"), ("jkk", "ask_claim_jkk"))},
+    **{family: {g: PREVIOUS for g in _SAME_TOPIC} for family in ("jkp", "jp", "migrant", "construction")},
+    **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
+}
+#: Below this confidence a short follow-up's own topic is not trusted: the topic under discussion is answered.
+FOLLOW_UP_TRUST = 0.5
 #: A follow-up is short; a longer message is a new question and keeps its own topic.
 FOLLOW_UP_MAX_WORDS = 7
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
@@ -146,7 +148,7 @@ def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     return None
 
 
-def follow_up_topic(intent: str | None, text: str, previous: str | None) -> str | None:
+def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
     """The topic a short follow-up asks about, given the previous topic; None when the message stands alone."""
     if not previous or (text or "").startswith("/"):
         return None
@@ -154,9 +156,16 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None) -> str 
     if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", FALLBACK_INTENT) \
             and _ADD_JHT.search(text or ""):
         return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
-    if len((text or "").split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text or ""):
+    if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text or ""):
         return None
-    return FOLLOW_UPS.get((family, intent))
+    if intent in TOPIC_FAMILIES[family]:
+        return None  # the NLU already reads it as the same topic
+    mapped = FOLLOW_UPS.get(family, {}).get(intent or "")
+    if mapped is None and confidence < FOLLOW_UP_TRUST and intent not in SMALL_TALK:
+        mapped = FOLLOW_UPS.get(family, {}).get(FALLBACK_INTENT)
+    if mapped is None:
+        return None
+    return previous if mapped == PREVIOUS else mapped
 
 
 def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any]:
@@ -231,6 +240,16 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
 
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
 QUESTION_TOPIC_MIN = 0.1
+#: Ranked below check_eligibility, a topic question needs at least this confidence to be answered instead of the
+#: check starting (the check's own neighbours, joining and cost, never count: they are what the check answers).
+CHECK_TOPIC_MIN = 0.15
+CHECK_LIKE = frozenset({"check_eligibility", "inform", "ask_who_can_join", "ask_contribution_bpu",
+                        "ask_contribution_pu", "ask_discount", "ask_register", "ask_documents", "ask_payment",
+                        "ask_programs", "cannot_afford", "request_contact", FALLBACK_INTENT})
+#: A message of at least this many words that the NLU hesitates over gets the best topic's answer rather than
+#: "maksudnya…?": a long story names its subject many times over, and a wrong guess costs no more than a question.
+LONG_MESSAGE_WORDS = 8
+LONG_MESSAGE_MIN = 0.25
 
 
 def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
@@ -251,6 +270,43 @@ def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str 
     return topic_for_unclear(tracker, answers, signals)
 
 
+def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """The question inside a message read as check_eligibility ("sy petani umur 44 ... tangan sy patah, ada uang
+    pengganti penghasilan?"): a specific topic ranked close enough, or the claim of a grieving or injured worker."""
+    latest = tracker.latest_message or {}
+    if (latest.get("text") or "").startswith("/"):
+        return None
+    for r in latest.get("intent_ranking") or [] if signals.question else []:
+        name = r.get("name")
+        if name in CHECK_LIKE or not answers.clarifiable(name or ""):
+            continue
+        if float(r.get("confidence") or 0.0) >= CHECK_TOPIC_MIN:
+            return name
+        break
+    if signals.feeling == "grief":
+        return "ask_claim_jkm"
+    if signals.feeling == "accident":
+        return "ask_claim_jkk"
+    return None
+
+
+def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """The best topic of a long message the NLU hesitated over (a self-description's check gives way to the
+    question it asks), or None for a short one."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    if len(text.split()) < LONG_MESSAGE_WORDS:
+        return None
+    ranking = [r for r in latest.get("intent_ranking") or []
+               if r.get("name") != FALLBACK_INTENT and answers.clarifiable(r.get("name") or "")]
+    ranking.sort(key=lambda r: -float(r.get("confidence") or 0.0))
+    if not ranking or float(ranking[0].get("confidence") or 0.0) < LONG_MESSAGE_MIN:
+        return None
+    if ranking[0].get("name") == "check_eligibility":
+        return topic_over_check(tracker, answers, signals)
+    return ranking[0].get("name")
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -265,7 +321,8 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
-        intent = follow_up_topic(intent, text, previous_topic(tracker, answers)) or intent
+        confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
+        intent = follow_up_topic(intent, text, previous_topic(tracker, answers), confidence) or intent
         return answer_topic(dispatcher, tracker, intent)
 
 
@@ -280,7 +337,7 @@ class ActionClarify(Action):
         if signals.scam:
             _send(dispatcher, answers.render_snippet("scam_warning"))
             return []
-        topic = topic_for_unclear(tracker, answers, signals)
+        topic = topic_for_unclear(tracker, answers, signals) or long_message_topic(tracker, answers, signals)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []

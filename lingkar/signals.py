@@ -40,6 +40,7 @@ class _Lexicon:
     family: FrozenSet[str]
     hypothetical: FrozenSet[str]
     happened: FrozenSet[str]
+    inquiry: FrozenSet[str]
     scam_strong: FrozenSet[str]
     scam_money: FrozenSet[str]
     scam_contact: FrozenSet[str]
@@ -56,8 +57,8 @@ def _load(path: str) -> _Lexicon:
     return _Lexicon(feelings={k: _set(v) for k, v in (data.get("feelings") or {}).items()},
                     person=_set(data.get("person")), family=_set(data.get("family")),
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
-                    scam_strong=_set(scam.get("strong")), scam_money=_set(scam.get("money")),
-                    scam_contact=_set(scam.get("contact")))
+                    inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
+                    scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -87,10 +88,17 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     lex = _load(str(lexicon_path(content_dir)))
     words = _words(text)
     joined = f" {' '.join(words)} "
-    personal = _has(words, joined, lex.person) or _has(words, joined, lex.family)
-    hypothetical = _has(words, joined, lex.hypothetical) and not _has(words, joined, lex.happened)
+    family = _has(words, joined, lex.family)
+    personal = _has(words, joined, lex.person) or family
+    happened = _has(words, joined, lex.happened)
+    inquiry = _has(words, joined, lex.inquiry)
+    hypothetical = _has(words, joined, lex.hypothetical) and not happened
+    if family or (personal and not inquiry):
+        about_someone = True
+    else:  # no family word: it must say it happened, and not read as a question about the rules in general
+        about_someone = happened and not inquiry
     feeling = None
-    if personal and not hypothetical:
+    if about_someone and not hypothetical:
         feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
     scam = _has(words, joined, lex.scam_strong) or (
         _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact))

@@ -46,6 +46,10 @@ class SlangLexicon:
     suffix_particles: Tuple[str, ...] = ()
     #: extra words that may carry a fused particle, beside the words and canonical forms of the lexicon
     stems: FrozenSet[str] = frozenset()
+    #: greetings and thanks (canonical forms) left out of a longer question's features
+    courtesy: FrozenSet[str] = frozenset()
+    #: canonical question words: a message with one of them (or "?") is a question
+    question_lemmas: FrozenSet[str] = frozenset()
     digest: str = ""
     canonical_words: FrozenSet[str] = field(default=frozenset(), init=False)
 
@@ -72,7 +76,10 @@ class SlangLexicon:
         # longest first, so "pale" is tried before a shorter particle it might end with
         suffixes = tuple(sorted({str(p).lower() for p in data.get("suffix_particles") or []}, key=len, reverse=True))
         stems = frozenset(str(w).lower() for w in data.get("stems") or [])
+        courtesy = frozenset(" ".join(str(w).lower().split()) for w in data.get("courtesy") or [])
+        questions = frozenset(str(w).lower() for w in data.get("question_words") or [])
         return cls(words=words, phrases=phrases, particles=particles, suffix_particles=suffixes, stems=stems,
+                   courtesy=courtesy, question_lemmas=questions,
                    digest=digest or hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property

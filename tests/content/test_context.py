@@ -134,6 +134,10 @@ async def test_scam_question_gets_the_warning_and_official_channels():
     ("ask_register", "ask_documents", "berkas apa?", None),          # same topic: the NLU's own answer
     ("ask_claim_jht", "ask_documents", "kalau daftar bpjs tk berkasnya apa", None),  # names its own topic
     (None, "ask_documents", "berkas apa?", None),
+    ("ask_discount", "nlu_fallback", "sampai kapan?", "ask_discount"),
+    ("ask_jp", "ask_who_can_join", "syaratnya?", "ask_jp"),
+    ("ask_jkm", "ask_late_payment", "kalau telat bayar?", None),      # a question of its own
+    ("ask_jkp", "thank", "oke makasih", None),
 ])
 def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected
@@ -149,3 +153,18 @@ async def test_an_unclear_follow_up_is_answered_for_the_previous_topic():
     earlier = [user("ask_jkp", "jkp itu apa")]
     msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "dapatnya berapa lama?"), earlier))
     assert msgs[0]["text"] == get_answers().render("ask_jkp", TODAY).text
+
+
+def test_a_general_question_in_the_first_person_is_not_a_feeling():
+    text = ("Selamat siang. Saya ingin menanyakan apakah biaya transportasi korban kecelakaan kerja dari pulau "
+            "menuju rumah sakit diganti?")
+    assert read_signals(text).feeling is None
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("Ayah meninggal kemarin sore, beliau peserta. Apa yang harus kami urus?", "grief"),
+    ("baru kena phk, pusing mikir cicilan. jht bisa cair kapan?", "distress"),
+    ("peserta yang sudah meninggal, ahli warisnya dapat apa?", None),
+])
+def test_feelings_without_a_pronoun(text, feeling):
+    assert read_signals(text).feeling == feeling

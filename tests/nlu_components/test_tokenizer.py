@@ -210,3 +210,15 @@ def test_fused_particle_keeps_the_offsets_of_what_was_typed(tokenizer):
     assert [t.lemma for t in toks][:3] == ["bagus", "ini", "ada"]
     for t in toks:
         assert text[t.start:t.end] == t.text
+
+
+def test_courtesy_around_a_longer_question_is_left_out(tokenizer):
+    text = "Selamat siang, mohon informasi besaran iuran bukan penerima upah? Terima kasih."
+    lemmas = [t.lemma for t in tokens(tokenizer, text)]
+    assert "selamat" not in lemmas and "terima" not in lemmas and "mohon" not in lemmas
+    assert lemmas[-3:] == ["berapa", "iuran", "bpu"]
+
+
+@pytest.mark.parametrize("text", ["terima kasih banyak", "selamat pagi", "makasih ya kak", "terima kasih infonya ya"])
+def test_a_message_of_courtesy_keeps_it(tokenizer, text):
+    assert any(t.lemma in ("terima", "terima kasih", "selamat") for t in tokens(tokenizer, text))
