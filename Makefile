@@ -17,9 +17,10 @@ export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 
 # Everything that changes what `rasa train` produces. The model is rebuilt only when one of these is newer.
-# content/facts.yml and content/answers.yml are read by the action server at run time, not trained on.
+# content/facts.yml, content/answers.yml and content/signals.yml are read by the action server at run time, not
+# trained on.
 TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' -not -name facts.yml \
-                  -not -name answers.yml 2>/dev/null) \
+                  -not -name answers.yml -not -name signals.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \

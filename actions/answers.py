@@ -19,15 +19,18 @@ with topic titles from the answers file instead of a CSV.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
 from actions.source import answer_source, ask_source_after_answer
 from lingkar import clock
+from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
+from lingkar.signals import Signals, read_signals
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
@@ -84,6 +87,228 @@ def clarify_message(ranking: List[Dict[str, Any]], answers: Answers, on=None) ->
                     question.flagged)
 
 
+# ------------------------------------------------------------------------ conversation context (issue 12)
+#: Topics that belong together: a short follow-up ("berkas apa?", "caranya?") is answered for the family of the
+#: topic under discussion.
+TOPIC_FAMILIES: Dict[str, frozenset] = {
+    "jht": frozenset({"ask_jht", "ask_claim_jht", "ask_jht_partial", "ask_balance"}),
+    "jkm": frozenset({"ask_jkm", "ask_claim_jkm", "ask_scholarship"}),
+    "jkk": frozenset({"ask_jkk", "ask_jkk_commute", "ask_claim_jkk"}),
+    "jkp": frozenset({"ask_jkp"}),
+    "jp": frozenset({"ask_jp"}),
+    "bpu": frozenset({"ask_contribution_bpu", "ask_discount", "cannot_afford"}),
+    "pu": frozenset({"ask_contribution_pu"}),
+    "migrant": frozenset({"ask_migrant"}),
+    "construction": frozenset({"ask_construction"}),
+}
+#: The generic intents a short follow-up is often read as ("berkas apa?" → ask_documents), and what they mean for
+#: the topic under discussion: family → {intent: the answer to give}; PREVIOUS = the previous topic itself.
+PREVIOUS = "previous"
+_CLAIM_ASPECTS = ("ask_documents", "ask_register", "ask_who_can_join", "check_eligibility")
+_SAME_TOPIC = ("ask_documents", "ask_register", "ask_who_can_join", "check_eligibility", "ask_programs",
+               FALLBACK_INTENT)
+FOLLOW_UPS: Dict[str, Dict[str, str]] = {
+    **{family: {**{g: claim for g in _CLAIM_ASPECTS}, "ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS}
+       for family, claim in (("jht", "ask_claim_jht"), ("jkm", "ask_claim_jkm"), ("jkk", "ask_claim_jkk"))},
+    **{family: {g: PREVIOUS for g in _SAME_TOPIC} for family in ("jkp", "jp", "migrant", "construction")},
+    **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
+}
+#: Below this confidence a short follow-up's own topic is not trusted: the topic under discussion is answered.
+FOLLOW_UP_TRUST = 0.5
+#: A follow-up is short; a longer message is a new question and keeps its own topic.
+FOLLOW_UP_MAX_WORDS = 7
+#: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
+_TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
+                          r"beasiswa|bsu|diskon|daftar|iuran|saldo|kartu|kesehatan|agen|lingkaran)\b", re.I)
+_ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
+#: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
+#: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
+_INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|penghasilan|pendapatan|upah|omset|omzet|income|hasil|dapat sebulan)\b",
+                           re.I)
+#: Topics after which the check is never offered (they are about something else than joining).
+NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
+                            "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})
+
+
+def _family(intent: str | None) -> str | None:
+    return next((f for f, members in TOPIC_FAMILIES.items() if intent in members), None)
+
+
+def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
+    """The topic of the latest earlier user turn that had one (an answerable, non small-talk intent)."""
+    seen_current = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        if not seen_current:
+            seen_current = True
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name and name in answers and name not in SMALL_TALK and name not in (FALLBACK_INTENT, "inform"):
+            return name
+    return None
+
+
+def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
+    """The topic a short follow-up asks about, given the previous topic; None when the message stands alone."""
+    if not previous or (text or "").startswith("/"):
+        return None
+    family = _family(previous)
+    if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", FALLBACK_INTENT) \
+            and _ADD_JHT.search(text or ""):
+        return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
+    if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text or ""):
+        return None
+    if intent in TOPIC_FAMILIES[family]:
+        return None  # the NLU already reads it as the same topic
+    mapped = FOLLOW_UPS.get(family, {}).get(intent or "")
+    if mapped is None and confidence < FOLLOW_UP_TRUST and intent not in SMALL_TALK:
+        mapped = FOLLOW_UPS.get(family, {}).get(FALLBACK_INTENT)
+    if mapped is None:
+        return None
+    return previous if mapped == PREVIOUS else mapped
+
+
+def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any]:
+    """What the worker said about themselves in a question ("sy petani di konsel umur 44, ..."): kept for a later
+    check or form without being said back. Amounts count as income only beside an income word."""
+    if not signals.personal or (text or "").startswith("/"):
+        return {}
+    try:
+        found = read_facts(text, {}, None, clock.today())
+    except Exception:  # reading is best effort: the answer matters more
+        logger.exception("silent_facts: cannot read facts")
+        return {}
+    values = {k: v for k, v in found.values.items() if k in FACT_SLOTS and tracker.get_slot(k) in (None, v)}
+    if "income" in values and not _INCOME_WORDS.search(text):
+        values.pop("income")
+    return values
+
+
+def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: Signals, rendered: Rendered | None,
+                  on) -> None:
+    """One short sentence for a loss, an accident or distress, before the answer (not twice: an answer that
+    already offers condolences keeps its own)."""
+    if not signals.feeling:
+        return
+    if rendered is not None and signals.feeling == "grief" and "berduka" in rendered.text.lower():
+        return
+    _send(dispatcher, answers.render_snippet(f"feeling_{signals.feeling}", on))
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
+                 signals: Signals | None = None) -> List[EventType]:
+    """The answer to ``intent`` for the latest message: the feeling first, the answer, what the worker said about
+    themselves kept silently, and the check offered (not started) when they described their work."""
+    answers = get_answers()
+    on = clock.today()
+    text = (tracker.latest_message or {}).get("text") or ""
+    signals = signals or read_signals(text)
+    if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
+        _send(dispatcher, answers.render_snippet("scam_warning", on))
+        return []
+    try:
+        rendered = answers.render(intent, on)
+    except Exception:  # a content error must not leave the worker without a reply
+        logger.exception("action_answer: cannot render %r for %s", intent, on)
+        rendered = answers.render_snippet("clarify_help", on)
+    if intent not in SMALL_TALK:
+        feeling_first(dispatcher, answers, signals, rendered, on)
+    _send(dispatcher, rendered)
+    if intent in SMALL_TALK:
+        return []
+    facts = silent_facts(tracker, text, signals)
+    if facts.get("occupation") and intent not in NO_CHECK_OFFER and not tracker.get_slot(RESULT_SLOT) \
+            and not tracker.active_loop_name:
+        _send(dispatcher, answers.render_snippet("check_offer", on))
+    return [SlotSet(k, v) for k, v in facts.items()]
+
+
+def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """A topic for a message the NLU could not place: a follow-up of the previous topic, or the claim a grieving
+    or injured worker is asking about (a fallback is never the reply to them)."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    topic = follow_up_topic(FALLBACK_INTENT, text, previous_topic(tracker, answers))
+    if topic:
+        return topic
+    if signals.feeling == "grief":
+        return "ask_claim_jkm"
+    if signals.feeling == "accident":
+        return "ask_claim_jkk"
+    return None
+
+
+#: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
+QUESTION_TOPIC_MIN = 0.1
+#: Ranked below check_eligibility, a topic question needs at least this confidence to be answered instead of the
+#: check starting (the check's own neighbours, joining and cost, never count: they are what the check answers).
+CHECK_TOPIC_MIN = 0.15
+CHECK_LIKE = frozenset({"check_eligibility", "inform", "ask_who_can_join", "ask_contribution_bpu",
+                        "ask_contribution_pu", "ask_discount", "ask_register", "ask_documents", "ask_payment",
+                        "ask_programs", "cannot_afford", "request_contact", FALLBACK_INTENT})
+#: A message of at least this many words that the NLU hesitates over gets the best topic's answer rather than
+#: "maksudnya…?": a long story names its subject many times over, and a wrong guess costs no more than a question.
+LONG_MESSAGE_WORDS = 8
+LONG_MESSAGE_MIN = 0.25
+
+
+def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """The question inside a self-description ("sy petani umur 44 ... apakah ada uang pengganti penghasilan?"),
+    read as ``inform``: the best-ranked topic after it, or the claim a grieving or injured worker asks about."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    if text.startswith("/") or not signals.question:
+        return None
+    if len(text.split()) >= 5:
+        for r in latest.get("intent_ranking") or []:
+            name = r.get("name")
+            if name in ("inform", "check_eligibility", FALLBACK_INTENT) or not answers.clarifiable(name or ""):
+                continue
+            if float(r.get("confidence") or 0.0) >= QUESTION_TOPIC_MIN:
+                return name
+            break
+    return topic_for_unclear(tracker, answers, signals)
+
+
+def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """The question inside a message read as check_eligibility ("sy petani umur 44 ... tangan sy patah, ada uang
+    pengganti penghasilan?"): a specific topic ranked close enough, or the claim of a grieving or injured worker."""
+    latest = tracker.latest_message or {}
+    if (latest.get("text") or "").startswith("/"):
+        return None
+    for r in latest.get("intent_ranking") or [] if signals.question else []:
+        name = r.get("name")
+        if name in CHECK_LIKE or not answers.clarifiable(name or ""):
+            continue
+        if float(r.get("confidence") or 0.0) >= CHECK_TOPIC_MIN:
+            return name
+        break
+    if signals.feeling == "grief":
+        return "ask_claim_jkm"
+    if signals.feeling == "accident":
+        return "ask_claim_jkk"
+    return None
+
+
+def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
+    """The best topic of a long message the NLU hesitated over (a self-description's check gives way to the
+    question it asks), or None for a short one."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    if len(text.split()) < LONG_MESSAGE_WORDS:
+        return None
+    ranking = [r for r in latest.get("intent_ranking") or []
+               if r.get("name") != FALLBACK_INTENT and answers.clarifiable(r.get("name") or "")]
+    ranking.sort(key=lambda r: -float(r.get("confidence") or 0.0))
+    if not ranking or float(ranking[0].get("confidence") or 0.0) < LONG_MESSAGE_MIN:
+        return None
+    if ranking[0].get("name") == "check_eligibility":
+        return topic_over_check(tracker, answers, signals)
+    return ranking[0].get("name")
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -100,16 +325,12 @@ class ActionAnswer(Action):
             logger.warning("action_answer: no answer for intent %r; showing the help text", intent)
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
-        try:
-            rendered = answers.render(intent, on)
-        except Exception:  # a content error must not leave the worker without a reply
-            logger.exception("action_answer: cannot render %r for %s", intent, on)
-            rendered = answers.render_snippet("clarify_help", on)
-            _send(dispatcher, rendered)
-            return []
-        _send(dispatcher, rendered)
+        text = (tracker.latest_message or {}).get("text") or ""
+        confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
+        intent = follow_up_topic(intent, text, previous_topic(tracker, answers), confidence) or intent
+        events = answer_topic(dispatcher, tracker, intent)
         # "Dari mana Anda tahu Lingkar?" once, after the first answer (actions/source.py)
-        return ask_source_after_answer(dispatcher, tracker)
+        return events + ask_source_after_answer(dispatcher, tracker)
 
 
 class ActionClarify(Action):
@@ -121,8 +342,17 @@ class ActionClarify(Action):
         answered = await answer_source(dispatcher, tracker)
         if answered is not None:
             return answered
+        answers = get_answers()
+        signals = read_signals((tracker.latest_message or {}).get("text") or "")
+        if signals.scam:
+            _send(dispatcher, answers.render_snippet("scam_warning"))
+            return []
+        topic = topic_for_unclear(tracker, answers, signals) or long_message_topic(tracker, answers, signals)
+        if topic:
+            return answer_topic(dispatcher, tracker, topic, signals)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        _send(dispatcher, clarify_message(ranking, get_answers()))
+        feeling_first(dispatcher, answers, signals, None, clock.today())
+        _send(dispatcher, clarify_message(ranking, answers))
         return []
 
 
@@ -137,7 +367,16 @@ class ActionDefaultFallback(Action):
         answered = await answer_source(dispatcher, tracker)
         if answered is not None:
             return answered
-        _send(dispatcher, get_answers().render_snippet("clarify_help"))
+        answers = get_answers()
+        signals = read_signals((tracker.latest_message or {}).get("text") or "")
+        if signals.scam:
+            _send(dispatcher, answers.render_snippet("scam_warning"))
+            return [UserUtteranceReverted()]
+        if signals.feeling in ("grief", "accident"):
+            topic = "ask_claim_jkm" if signals.feeling == "grief" else "ask_claim_jkk"
+            answer_topic(dispatcher, tracker, topic, signals)
+            return [UserUtteranceReverted()]
+        _send(dispatcher, answers.render_snippet("clarify_help"))
         return [UserUtteranceReverted()]
 
 

@@ -23,9 +23,10 @@ import logging
 from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import answer_topic, question_topic, topic_over_check
 from actions.forms import (
     FAILURES_SLOT,
     SKIPPED,
@@ -59,6 +60,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
+from lingkar.signals import read_signals
 from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ FORM = "eligibility_form"
 FORM_SLOTS = ("occupation", "age", "income")
 #: Categories whose result depends on the occupation only (no income-based contribution, no age rule).
 OCCUPATION_ONLY = ("JAKON", "PMI")
+#: Mark (in the form_failures slot) of a check that ended at its start to answer the question the message asked.
+ANSWERED_INSTEAD = "answered_instead"
 
 
 def _entities(tracker: Tracker) -> Dict[str, Any]:
@@ -112,6 +116,20 @@ class ValidateEligibilityForm(LingkarForm):
 
     def stuck_text(self, slot: str) -> str:
         return "stuck_occupation" if slot == "occupation" else super().stuck_text(slot)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        """A check that would start from a message asking something else ("sy petani umur 44 ... ada uang pengganti
+        penghasilan?") answers that question instead; the facts are kept and the check is offered, not started.
+        The form ends at once, and :class:`ActionEligibilityResult` sees the mark and stays silent."""
+        starting = (tracker.active_loop or {}).get("name") != self.form_name()
+        if starting and fresh_user_turn(tracker, self.form_name()):
+            topic = topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
+            if topic:
+                events = answer_topic(dispatcher, tracker, topic)
+                return events + [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: topic}), SlotSet("requested_slot", None),
+                                 ActiveLoop(None)]
+        return await super().run(dispatcher, tracker, domain)
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         text = latest_text(tracker)
@@ -231,6 +249,8 @@ class ActionEligibilityResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         slots = dict(tracker.slots)
+        if (slots.get(FAILURES_SLOT) or {}).get(ANSWERED_INSTEAD):
+            return [SlotSet(FAILURES_SLOT, None)]  # the form ended to answer a question; the check was offered
         if not calculator.is_known_occupation(slots.get("occupation")):
             # The form always fills the occupation; this only happens if the flow was broken off.
             say(dispatcher, "ask_occupation")
@@ -261,6 +281,10 @@ class ActionInform(Action):
         answered = await answer_source(dispatcher, tracker)  # a source button, or "dari teman" after the question
         if answered is not None:
             return answered
+        signals = read_signals(latest_text(tracker))
+        topic = question_topic(tracker, get_answers(), signals)
+        if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
+            return answer_topic(dispatcher, tracker, topic, signals)
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
         if not found.values and _asked_join_age(tracker):
             # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question

@@ -7,6 +7,8 @@
     lex.normalise_word("1,5jt")           # -> "__NUMBER__ juta"
     lex.phrase(["bpjs", "tk"])            # -> "bpjs ketenagakerjaan"
     lex.is_particle("mi")                 # -> True
+    lex.normalise_word("berapami")        # -> "berapa" (a Sulawesi particle fused to a known word)
+    lex.normalise_word("syaratx")         # -> "syarat" ("-x" typed for "-nya")
 """
 from __future__ import annotations
 
@@ -40,6 +42,14 @@ class SlangLexicon:
     words: Dict[str, str] = field(default_factory=dict)
     phrases: Dict[Tuple[str, ...], str] = field(default_factory=dict)
     particles: FrozenSet[str] = frozenset()
+    #: particles that people also write fused to the word before ("berapami", "bisaji", "adakah", "perlupi")
+    suffix_particles: Tuple[str, ...] = ()
+    #: extra words that may carry a fused particle, beside the words and canonical forms of the lexicon
+    stems: FrozenSet[str] = frozenset()
+    #: greetings and thanks (canonical forms) left out of a longer question's features
+    courtesy: FrozenSet[str] = frozenset()
+    #: canonical question words: a message with one of them (or "?") is a question
+    question_lemmas: FrozenSet[str] = frozenset()
     digest: str = ""
     canonical_words: FrozenSet[str] = field(default=frozenset(), init=False)
 
@@ -63,7 +73,13 @@ class SlangLexicon:
                 raise ValueError(f"slang phrase {k!r} has a single word; put it under words:")
             phrases[key] = str(v).lower()
         particles = frozenset(str(p).lower() for p in data.get("particles") or [])
-        return cls(words=words, phrases=phrases, particles=particles,
+        # longest first, so "pale" is tried before a shorter particle it might end with
+        suffixes = tuple(sorted({str(p).lower() for p in data.get("suffix_particles") or []}, key=len, reverse=True))
+        stems = frozenset(str(w).lower() for w in data.get("stems") or [])
+        courtesy = frozenset(" ".join(str(w).lower().split()) for w in data.get("courtesy") or [])
+        questions = frozenset(str(w).lower() for w in data.get("question_words") or [])
+        return cls(words=words, phrases=phrases, particles=particles, suffix_particles=suffixes, stems=stems,
+                   courtesy=courtesy, question_lemmas=questions,
                    digest=digest or hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property
@@ -72,6 +88,36 @@ class SlangLexicon:
 
     def known(self, word: str) -> bool:
         return word in self.words or word in self.canonical_words or word in _DOUBLE_LETTER_WORDS
+
+    def _stem_known(self, word: str) -> bool:
+        return word in self.words or word in self.canonical_words or word in self.stems
+
+    def split_fused(self, word: str) -> str | None:
+        """The word without a fused particle ("berapami" → "berapa", "bisa-ji" → "bisa", "syaratx" → "syarat"),
+        or None. Only when the word itself is not known and what is left is a known word of 3+ letters, so "gaji",
+        "jadi", "kami" or "tapi" are never cut. Two particles in a row ("adajikah") are taken off too."""
+        if self._stem_known(word) or len(word) < 5:
+            return None
+        for suffix in self.suffix_particles:
+            if not word.endswith(suffix):
+                continue
+            stem = word[: -len(suffix)].rstrip("-'")
+            if len(stem) < 3:
+                continue
+            if self._stem_known(stem):
+                return stem
+            inner = self.split_fused(stem)
+            if inner is not None:
+                return inner
+        if word.endswith("x") and len(word) >= 5:  # "-x" is chat shorthand for "-nya" in Sulawesi
+            stem = word[:-1]
+            if self._stem_known(stem + "nya"):
+                return stem + "nya"
+            if self._stem_known(stem):
+                return stem
+            if stem.endswith("n") and self._stem_known(stem[:-1]):  # "caranx" = "caranya"
+                return stem[:-1]
+        return None
 
     def _lookup(self, word: str) -> str | None:
         return self.words.get(word)
@@ -130,6 +176,9 @@ class SlangLexicon:
             if " " not in base:
                 return f"{base}-{base}"
             return base
+        stem = self.split_fused(w)
+        if stem is not None:
+            return self._lookup(stem) or stem
         return w
 
     def phrase(self, words: Sequence[str]) -> str | None:

@@ -111,4 +111,31 @@ class LingkarTokenizer(WhitespaceTokenizer):
             kept = [t for t in out if not (lex.is_particle(t.text) or lex.is_particle(t.lemma))]
             if kept:
                 out = kept
-        return out
+        return self.drop_courtesy(out, text)
+
+    #: A message loses its courtesy words only when it is a question with at least this many other tokens.
+    COURTESY_MIN_LEFT = 4
+
+    def drop_courtesy(self, tokens: List[Token], text: str) -> List[Token]:
+        """Leave greetings and thanks wrapped around a question ("Selamat siang, ... ? Terima kasih.") out of the
+        features, so the wrapper does not pull a long formal question towards greet or thank. A message that is
+        only courtesy ("terima kasih banyak", "selamat pagi") keeps every token."""
+        lex = self.lexicon
+        if not lex.courtesy or len(tokens) <= self.COURTESY_MIN_LEFT:
+            return tokens
+        lemmas = [t.lemma or t.text.lower() for t in tokens]
+        if "?" not in text and not any(w in lex.question_lemmas for lemma in lemmas for w in lemma.split()):
+            return tokens
+        drop = set()
+        i = 0
+        while i < len(tokens):
+            for size in (3, 2, 1):
+                if " ".join(lemmas[i:i + size]) in lex.courtesy and i + size <= len(tokens):
+                    drop.update(range(i, i + size))
+                    i += size
+                    break
+            else:
+                i += 1
+        if len(tokens) - len(drop) < self.COURTESY_MIN_LEFT:
+            return tokens
+        return [t for k, t in enumerate(tokens) if k not in drop]

@@ -177,3 +177,48 @@ def test_lexicon_does_not_merge_agency_names():
     # ask_naming depends on these staying distinct
     for name in ("jamsostek", "bpjamsostek", "jmo", "jkk", "jkm", "jht", "jp", "jkp", "potongan"):
         assert lex.normalise_word(name) == name
+
+
+# ------------------------------------------------------------------ Kendari / Sulawesi chat (issue 12)
+@pytest.mark.parametrize("word,lemma", [
+    ("berapami", "berapa"), ("bisaji", "bisa"), ("adaji", "ada"), ("perlupi", "perlu"), ("bisakah", "bisa"),
+    ("sudahmo", "sudah"), ("brpmi", "berapa"), ("sdhmi", "sudah"), ("bisa-ji", "bisa"), ("cairmi", "cair"),
+    ("adajikah", "ada"), ("syaratx", "syarat"), ("caranx", "cara"), ("tida", "tidak"), ("pande", "bisa"),
+    ("bela", "teman"), ("tabe", "permisi"), ("iye", "iya"), ("sa", "saya"), ("ko", "kamu"),
+    ("brp", "berapa"), ("gmn", "bagaimana"), ("sdh", "sudah"), ("blm", "belum"), ("tdk", "tidak"), ("yg", "yang"),
+    ("dgn", "dengan"), ("krn", "karena"), ("utk", "untuk"), ("jg", "juga"), ("bs", "bisa"), ("dpt", "dapat"),
+    ("kpn", "kapan"), ("org", "orang"), ("hrs", "harus"), ("aja", "saja"), ("brkas", "berkas"),
+])
+def test_sulawesi_chat_forms_and_fused_particles(word, lemma):
+    assert SlangLexicon.load().normalise_word(word) == lemma
+
+
+@pytest.mark.parametrize("word", ["gaji", "jadi", "kami", "tapi", "kopi", "sapi", "contoh", "promo", "kendari",
+                                  "mandi", "padi", "nikah", "adalah", "tadi", "laki", "kaki", "hadapi", "sendiri"])
+def test_words_that_only_look_like_a_fused_particle_are_kept(word):
+    assert SlangLexicon.load().normalise_word(word) == word
+
+
+def test_separate_particles_dropped_but_di_and_mo_keep_their_meaning(tokenizer):
+    lemmas = [t.lemma for t in tokens(tokenizer, "sa mo daftar di kendari pale, berapami iuranx toh")]
+    assert lemmas == ["saya", "mau", "daftar", "di", "kendari", "berapa", "iuran"]
+
+
+def test_fused_particle_keeps_the_offsets_of_what_was_typed(tokenizer):
+    text = "bagus kah ini? ada gunanya ji kah buat sa"
+    toks = tokens(tokenizer, text)
+    assert [t.lemma for t in toks][:3] == ["bagus", "ini", "ada"]
+    for t in toks:
+        assert text[t.start:t.end] == t.text
+
+
+def test_courtesy_around_a_longer_question_is_left_out(tokenizer):
+    text = "Selamat siang, mohon informasi besaran iuran bukan penerima upah? Terima kasih."
+    lemmas = [t.lemma for t in tokens(tokenizer, text)]
+    assert "selamat" not in lemmas and "terima" not in lemmas and "mohon" not in lemmas
+    assert lemmas[-3:] == ["berapa", "iuran", "bpu"]
+
+
+@pytest.mark.parametrize("text", ["terima kasih banyak", "selamat pagi", "makasih ya kak", "terima kasih infonya ya"])
+def test_a_message_of_courtesy_keeps_it(tokenizer, text):
+    assert any(t.lemma in ("terima", "terima kasih", "selamat") for t in tokens(tokenizer, text))

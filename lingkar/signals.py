@@ -1,0 +1,109 @@
+"""What a worker's message says besides its topic (content/signals.yml): a feeling to acknowledge first, a scam
+question, and whether the message is about the worker. Pure text rules, no framework.
+
+    read_signals("suami sa baru meninggal bulan lalu, bisa klaim apa?")  # Signals(feeling="grief", scam=False, ...)
+    read_signals("kalau peserta meninggal dapat berapa?").feeling        # None: a "what if", about nobody
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, Tuple
+
+import yaml
+
+from lingkar import config
+
+#: The order in which feelings are acknowledged when a message has several: a death outweighs an accident.
+FEELINGS = ("grief", "accident", "distress")
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Signals:
+    #: "grief", "accident", "distress" or None
+    feeling: str | None
+    #: the message asks about a request for money / a PIN / a too-good offer
+    scam: bool
+    #: the message speaks of the worker (first person) or their family
+    personal: bool
+    #: a question mark or a question word
+    question: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    feelings: Dict[str, FrozenSet[str]]
+    person: FrozenSet[str]
+    family: FrozenSet[str]
+    hypothetical: FrozenSet[str]
+    happened: FrozenSet[str]
+    inquiry: FrozenSet[str]
+    scam_strong: FrozenSet[str]
+    scam_money: FrozenSet[str]
+    scam_contact: FrozenSet[str]
+
+
+def _set(items: Iterable[str] | None) -> FrozenSet[str]:
+    return frozenset(str(i).lower().strip() for i in items or [])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> _Lexicon:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    scam = data.get("scam") or {}
+    return _Lexicon(feelings={k: _set(v) for k, v in (data.get("feelings") or {}).items()},
+                    person=_set(data.get("person")), family=_set(data.get("family")),
+                    hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
+                    inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
+                    scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")))
+
+
+def lexicon_path(content_dir: Path | None = None) -> Path:
+    return Path(content_dir or config.CONTENT_DIR) / "signals.yml"
+
+
+def _words(text: str) -> Tuple[str, ...]:
+    return tuple(_WORD.findall((text or "").lower()))
+
+
+def _has(words: Tuple[str, ...], joined: str, entries: FrozenSet[str]) -> bool:
+    for e in entries:
+        if " " in e:
+            if f" {e} " in joined:
+                return True
+        elif e in words:
+            return True
+    return False
+
+
+_QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", "brp", "kapan", "kenapa", "mengapa",
+                       "knp", "bisa", "bisakah", "boleh", "dimana", "mana", "siapa", "cara", "caranya", "kah", "ka",
+                       "ji", "benar", "betul", "bs", "dapat", "dpt", "ada", "berapami", "bisaji", "adaji"})
+
+
+def read_signals(text: str, content_dir: Path | None = None) -> Signals:
+    lex = _load(str(lexicon_path(content_dir)))
+    words = _words(text)
+    joined = f" {' '.join(words)} "
+    family = _has(words, joined, lex.family)
+    personal = _has(words, joined, lex.person) or family
+    happened = _has(words, joined, lex.happened)
+    inquiry = _has(words, joined, lex.inquiry)
+    hypothetical = _has(words, joined, lex.hypothetical) and not happened
+    if family or (personal and not inquiry):
+        about_someone = True
+    else:  # no family word: it must say it happened, and not read as a question about the rules in general
+        about_someone = happened and not inquiry
+    feeling = None
+    if about_someone and not hypothetical:
+        feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
+    scam = _has(words, joined, lex.scam_strong) or (
+        _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact))
+    question = "?" in (text or "") or any(w in _QUESTION for w in words)
+    return Signals(feeling=feeling, scam=scam, personal=personal, question=question)
+
+
+__all__ = ["Signals", "read_signals", "FEELINGS", "lexicon_path"]

@@ -1,0 +1,170 @@
+"""Issue 12 in the actions: a question inside a self-description is answered (its facts kept silently, the check
+offered), a loss, an accident or distress is acknowledged first, scam questions get the warning, and short
+follow-ups are answered for the topic under discussion. Real actions on Tracker fixtures, real content files."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback, follow_up_topic
+from actions.eligibility import ActionInform
+from lingkar.signals import read_signals
+from lingkar.texts import get_answers
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+def user(intent: str, text: str, ranking=None) -> dict:
+    ranking = ranking or [(intent, 0.9)]
+    return {"text": text, "intent": {"name": intent, "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking], "entities": [], "metadata": {}}
+
+
+def tracker(latest: dict, earlier=(), slots=None) -> Tracker:
+    events = [{"event": "user", "text": p["text"], "parse_data": p} for p in earlier]
+    events.append({"event": "user", "text": latest["text"], "parse_data": latest})
+    return Tracker.from_dict({"sender_id": "ctx", "slots": slots or {}, "latest_message": latest, "events": events,
+                              "paused": False, "followup_action": None, "active_loop": {},
+                              "latest_action_name": "action_listen"})
+
+
+async def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return dispatcher.messages, events
+
+
+def texts(messages) -> str:
+    return "\n".join((m.get("text") or "") + " " + " ".join(b["title"] for b in m.get("buttons") or [])
+                     for m in messages)
+
+
+# ------------------------------------------------------------------------------ signals
+@pytest.mark.parametrize("text,feeling", [
+    ("suami sa baru meninggal bulan lalu, bisa klaim apa?", "grief"),
+    ("bapak saya sudah wafat, jkm nya gimana", "grief"),
+    ("sy kecelakaan kerja kemarin tangan patah", "accident"),
+    ("sa baru kena phk, bingung mau bagaimana", "distress"),
+    ("kalau peserta meninggal dapat berapa?", None),     # about nobody
+    ("kalau sy kecelakaan di jalan ditanggung?", None),   # only "what if"
+    ("iuran bpu brp", None),
+])
+def test_feelings_are_read_only_when_they_happened_to_the_worker_or_family(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+@pytest.mark.parametrize("text,scam", [
+    ("ada org wa tawarin pinjaman 5 juta asal transfer admin 300rb, benar kah?", True),
+    ("ada yang telpon ngaku petugas bpjs minta kode otp", True),
+    ("bsu cair tapi disuruh bayar biaya admin dulu, betul?", True),
+    ("bayar iuran bisa transfer?", False),
+    ("nomor wa admin bpjs tk berapa", False),
+])
+def test_scam_questions(text, scam):
+    assert read_signals(text).scam is scam
+
+
+# ------------------------------------------------------------------------------ question over self-description
+async def test_a_self_description_with_a_question_gets_the_answer_and_keeps_the_facts_silently():
+    text = ("sy petani rumput laut di tinanggea umur 44, tangan sy patah waktu kerja, apakah ada uang pengganti "
+            "penghasilan?")
+    msgs, events = await run(ActionInform(), tracker(user("inform", text, [("inform", 0.5), ("ask_jkk", 0.3)])))
+    out = texts(msgs)
+    assert get_answers().render("ask_jkk", TODAY).text in out
+    assert "saya catat" not in out.lower()
+    assert "prihatin" in out.lower()            # the accident is acknowledged first
+    assert "Cek iuran saya" in out               # the check is offered, not started
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["age"] == 44 and slots["occupation"] and slots["regency"] == "Kabupaten Konawe Selatan"
+
+
+async def test_a_plain_fact_is_still_noted():
+    msgs, events = await run(ActionInform(), tracker(user("inform", "umur saya 35")))
+    assert "catat" in texts(msgs).lower()
+    assert {e["name"] for e in events if e.get("event") == "slot"} == {"age"}
+
+
+async def test_a_benefit_amount_is_not_taken_as_income():
+    text = "suami sa sdh meninggal, masih dapat ji kah 42 juta itu?"
+    msgs, events = await run(ActionAnswer(), tracker(user("ask_claim_jkm", text)))
+    assert "income" not in {e.get("name") for e in events}
+    assert texts(msgs).lower().count("berduka") == 1   # the answer's own condolence, not two
+
+
+# ------------------------------------------------------------------------------ feeling first, never a fallback
+async def test_grieving_worker_never_gets_the_fallback():
+    text = "suami sa meninggal minggu lalu, sa tdk tau harus urus apa"
+    for action in (ActionClarify(), ActionDefaultFallback()):
+        msgs, _ = await run(action, tracker(user("nlu_fallback", text)))
+        out = texts(msgs)
+        assert "berduka" in out.lower() and "belum paham" not in out.lower()
+        assert "ahli waris" in out.lower()
+
+
+async def test_distress_is_acknowledged_before_the_answer():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkp", "sa baru kena phk, stres sekali, ada bantuan kah?")))
+    assert "prihatin" in msgs[0]["text"].lower()
+    assert msgs[1]["text"] == get_answers().render("ask_jkp", TODAY).text
+
+
+async def test_scam_question_gets_the_warning_and_official_channels():
+    text = "ada org wa tawarin pinjaman 5 juta asal transfer admin 300rb, benar kah?"
+    for intent in ("out_of_scope", "ask_bsu", "nlu_fallback"):
+        action = ActionClarify() if intent == "nlu_fallback" else ActionAnswer()
+        msgs, _ = await run(action, tracker(user(intent, text)))
+        out = texts(msgs)
+        assert "penipuan" in out.lower() and "175" in out
+
+
+# ------------------------------------------------------------------------------ follow-ups
+@pytest.mark.parametrize("previous,intent,text,expected", [
+    ("ask_claim_jht", "ask_documents", "berkas apa aja yg hrs disiapkan?", "ask_claim_jht"),
+    ("ask_jkm", "ask_register", "caranya?", "ask_claim_jkm"),
+    ("ask_jkp", "nlu_fallback", "dapatnya berapa lama?", "ask_jkp"),
+    ("ask_jkk", "ask_documents", "syaratnya?", "ask_claim_jkk"),
+    ("ask_contribution_bpu", "ask_jht", "kalau tambah jht jadi brp semua?", "ask_contribution_bpu"),
+    ("ask_register", "ask_documents", "berkas apa?", None),          # same topic: the NLU's own answer
+    ("ask_claim_jht", "ask_documents", "kalau daftar bpjs tk berkasnya apa", None),  # names its own topic
+    (None, "ask_documents", "berkas apa?", None),
+    ("ask_discount", "nlu_fallback", "sampai kapan?", "ask_discount"),
+    ("ask_jp", "ask_who_can_join", "syaratnya?", "ask_jp"),
+    ("ask_jkm", "ask_late_payment", "kalau telat bayar?", None),      # a question of its own
+    ("ask_jkp", "thank", "oke makasih", None),
+])
+def test_follow_up_topic(previous, intent, text, expected):
+    assert follow_up_topic(intent, text, previous) == expected
+
+
+async def test_a_follow_up_is_answered_for_the_topic_under_discussion():
+    earlier = [user("ask_claim_jht", "jht bisa cair kapan klo resign?")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_documents", "berkas apa aja yg hrs disiapkan?"), earlier))
+    assert msgs[0]["text"] == get_answers().render("ask_claim_jht", TODAY).text
+
+
+async def test_an_unclear_follow_up_is_answered_for_the_previous_topic():
+    earlier = [user("ask_jkp", "jkp itu apa")]
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "dapatnya berapa lama?"), earlier))
+    assert msgs[0]["text"] == get_answers().render("ask_jkp", TODAY).text
+
+
+def test_a_general_question_in_the_first_person_is_not_a_feeling():
+    text = ("Selamat siang. Saya ingin menanyakan apakah biaya transportasi korban kecelakaan kerja dari pulau "
+            "menuju rumah sakit diganti?")
+    assert read_signals(text).feeling is None
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("Ayah meninggal kemarin sore, beliau peserta. Apa yang harus kami urus?", "grief"),
+    ("baru kena phk, pusing mikir cicilan. jht bisa cair kapan?", "distress"),
+    ("peserta yang sudah meninggal, ahli warisnya dapat apa?", None),
+])
+def test_feelings_without_a_pronoun(text, feeling):
+    assert read_signals(text).feeling == feeling
