@@ -46,7 +46,10 @@ def render(r: Dict[str, Any]) -> str:
                 f"{le.get('handoffs_duplicated_by_rasa_repeat', 0)}",
                 f"- staff cards: leads {n.get('lead_cards', 0)} (missing {n.get('lead_cards_missing', 0)}, duplicated "
                 f"{n.get('lead_cards_duplicated', 0)}), handoffs {n.get('handoff_cards', 0)} (missing "
-                f"{n.get('handoff_cards_missing', 0)}, duplicated {n.get('handoff_cards_duplicated', 0)}); outbox "
+                f"{n.get('handoff_cards_missing', 0)}, duplicated {n.get('handoff_cards_duplicated', 0)}); posted again "
+                f"because the notifier was killed between posting and acking: "
+                f"{n.get('lead_cards_reposted_after_notifier_kill', 0) + n.get('handoff_cards_reposted_after_notifier_kill', 0)}"
+                f"; outbox "
                 f"undelivered at the end: {r.get('outbox_undelivered_at_end', '?')}",
                 f"- journeys: {r['journeys']['total']} ({r['journeys']['finished']} finished, "
                 f"{r['journeys']['diverged']} ended on a diverged answer)",

@@ -114,6 +114,11 @@ def rasa_repeats(stack: ChaosStack) -> Set[Tuple[str, int]]:
     return out
 
 
+#: Seconds between a staff card reaching the Bot API and the notifier marking its event delivered, at most, on a
+#: loaded machine: a notifier kill that soon after the first copy explains a second copy (docs/chaos.md).
+KILL_WINDOW_S = 2.0
+
+
 def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]], kills: List[Dict[str, Any]],
             ref_journey: Journey, pending_outbox: int) -> Dict[str, Any]:
     crowd.close_windows()
@@ -172,16 +177,37 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
             lead_stats.update(handoffs_lost=max(0, j.handoffs_confirmed - h),
                               handoffs_duplicated=max(0, h - j.handoffs_confirmed))
     staff = sent_texts(tg, STAFF_CHAT_ID)
-    lead_cards = Counter(lead_id_in(t) for t in staff if lead_id_in(t) and "diperbarui" not in t.split("\n")[0])
-    handoff_cards = Counter(int(m.group(1)) for t in staff if (m := _HANDOFF_CARD.search(t.split("\n")[0])))
+    staff_at = [c.at for c in tg.successful("sendMessage", STAFF_CHAT_ID)]
+    lead_cards, handoff_cards = Counter(), Counter()
+    first_at: Dict[Tuple[str, int], float] = {}
+    for t, at in zip(staff, staff_at):
+        head = t.split("\n")[0]
+        if lead_id_in(t) and "diperbarui" not in head:
+            key = ("lead", lead_id_in(t))
+            lead_cards[key[1]] += 1
+        elif (m := _HANDOFF_CARD.search(head)):
+            key = ("handoff", int(m.group(1)))
+            handoff_cards[key[1]] += 1
+        else:
+            continue
+        first_at.setdefault(key, at)
+    notifier_kills = [k["_at"] for k in kills if k["component"] == "notifier"]
     notes = Counter()
     for kind, ids, cards in (("lead", {int(i) for i, _ in leads}, lead_cards),
                              ("handoff", {int(i) for i, _ in handoffs}, handoff_cards)):
         for i in ids:
+            extra = max(0, cards[i] - 1)
+            # the notifier's one documented window (bot/staff/notifier.py): killed after Telegram accepted the card
+            # and before the outbox event was acked, so it is posted again after the lease. Not avoidable with the
+            # Bot API (no idempotency key); counted apart, and only when a notifier kill follows the first copy
+            # within KILL_WINDOW_S.
+            in_window = extra and any(0 <= k - first_at.get((kind, i), -1e9) <= KILL_WINDOW_S for k in notifier_kills)
             notes.update({f"{kind}_cards": cards[i], f"{kind}_cards_missing": int(cards[i] == 0),
-                          f"{kind}_cards_duplicated": max(0, cards[i] - 1)})
+                          f"{kind}_cards_duplicated": 0 if in_window else extra,
+                          f"{kind}_cards_reposted_after_notifier_kill": extra if in_window else 0})
             if cards[i] != 1:
-                problems.append(f"{kind} {i}: {cards[i]} staff card(s)")
+                problems.append(f"{kind} {i}: {cards[i]} staff card(s)"
+                                + (" (notifier killed between posting and acking the first)" if in_window else ""))
         stray = sum(n for i, n in cards.items() if i not in ids)
         notes[f"{kind}_cards_without_record"] = stray
     # ---- personal data in the logs
