@@ -37,6 +37,8 @@ def render(r: Dict[str, Any]) -> str:
         out += _table(r.get("per_fault", {})) + [""]
     if r.get("leads"):
         le, n = r["leads"], r.get("staff_notifications", {})
+        reposted = (n.get("lead_cards_reposted_after_notifier_kill", 0)
+                    + n.get("handoff_cards_reposted_after_notifier_kill", 0))
         out += ["## Leads, handoffs, staff notifications", "",
                 f"- leads confirmed to workers: {le.get('confirmed', 0)}; stored: {le.get('stored', 0)}; lost "
                 f"{le.get('lost', 0)}, duplicated {le.get('duplicated', 0)}",
@@ -46,10 +48,8 @@ def render(r: Dict[str, Any]) -> str:
                 f"{le.get('handoffs_duplicated_by_rasa_repeat', 0)}",
                 f"- staff cards: leads {n.get('lead_cards', 0)} (missing {n.get('lead_cards_missing', 0)}, duplicated "
                 f"{n.get('lead_cards_duplicated', 0)}), handoffs {n.get('handoff_cards', 0)} (missing "
-                f"{n.get('handoff_cards_missing', 0)}, duplicated {n.get('handoff_cards_duplicated', 0)}); posted again "
-                f"because the notifier was killed between posting and acking: "
-                f"{n.get('lead_cards_reposted_after_notifier_kill', 0) + n.get('handoff_cards_reposted_after_notifier_kill', 0)}"
-                f"; outbox "
+                f"{n.get('handoff_cards_missing', 0)}, duplicated {n.get('handoff_cards_duplicated', 0)}); "
+                f"posted again because the notifier was killed between posting and acking: {reposted}; outbox "
                 f"undelivered at the end: {r.get('outbox_undelivered_at_end', '?')}",
                 f"- journeys: {r['journeys']['total']} ({r['journeys']['finished']} finished, "
                 f"{r['journeys']['diverged']} ended on a diverged answer)",
