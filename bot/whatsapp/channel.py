@@ -12,17 +12,17 @@ from .config import WhatsAppSettings
 log = logging.getLogger("lingkar.whatsapp")
 
 
-def chat_started_recorder() -> Callable[[str, str | None], Awaitable[int | None]]:
+def chat_started_recorder(database_url: str | None = None) -> Callable[[str, str | None], Awaitable[int | None]]:
     """``chat_started`` in the funnel for a WhatsApp worker's first message, with the agent code they came with
     (the Telegram side records it in the staff plugin). The lead store (DATABASE_URL, as the action server uses) is
-    opened on first use; a failure is logged and costs the worker nothing."""
+    opened on first use (``database_url`` overrides it); a failure is logged and costs the worker nothing."""
     opened: Dict[str, Any] = {}
 
     def go(wa_id: str, referral: str | None) -> int:
         if "store" not in opened:
             from lingkar.store import open_store
 
-            opened["store"] = open_store()
+            opened["store"] = open_store(database_url)
         return opened["store"].record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
                                             agent_code=referral)
 
