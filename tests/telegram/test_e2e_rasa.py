@@ -138,6 +138,9 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
                 if b.get("request_contact")]
         await worker.share_contact(PHONE.lstrip("+"))
         assert worker.last == prompt("ask_nik")
+        # Rasa got the shared contact marked as such (checked now: the stored conversation keeps only its last turns)
+        contact = tracker_user_events(real_rasa, sender)[-1]
+        assert contact["metadata"].get("contact_shared") and contact["text"] == PHONE
         assert {"remove_keyboard": True} in worker.markups()
         await worker.say(NIK)
         assert worker.last == prompt("ask_contact_time")  # the regency is known from the check
@@ -157,12 +160,10 @@ async def test_worker_from_an_agent_link_becomes_a_lead(fake_tg, real_rasa, redi
         total = store.agent_stats(agent.code)["total"]
         assert (total.chats, total.checks, total.leads) == (1, 1, 1)
 
-        # --- Rasa got every message with the agent's code, the shared contact marked as such
+        # --- Rasa got every message (of the turns the conversation keeps) with the agent's code
         events = tracker_user_events(real_rasa, sender)
         assert events and all(e["metadata"]["referral"] == agent.code and e["metadata"]["referral_known"] is True
                               and e["metadata"]["channel"] == "telegram" for e in events)
-        contact = next(e for e in events if e["metadata"].get("contact_shared"))
-        assert contact["text"] == PHONE
         assert (await adapter.store.backlog())["pending"] == 0
         assert adapter.rasa.stats.failures == 0
 
