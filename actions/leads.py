@@ -415,7 +415,9 @@ class ActionSubmitLead(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         if (tracker.get_slot(FAILURES_SLOT) or {}).get(LEFT):
-            return [SlotSet(FAILURES_SLOT, None)]  # the worker left the form in their own words; already said
+            # left in the worker's own words; already said. The marker again, after the form's end: the tracker
+            # store looks for it there (rasa_plugins/stores.py) and erases the answers typed into the form
+            return [SlotSet(FAILURES_SLOT, None), erase_form_marker()]
         intent, _ = latest_intent(tracker)
         retry = intent == "affirm" and tracker.latest_action_name == "action_listen"
         if retry and not tracker.get_slot("lead_pending"):

@@ -64,8 +64,23 @@ async def test_leaving_the_lead_form_in_own_words_keeps_nothing_personal(text, s
     # the rule that follows the form (action_submit_lead) then says and stores nothing
     after = dict(slots, **{k: v for k, v in set_.items() if k != "requested_slot"})
     msgs, sub, _ = await run(ActionSubmitLead(), turn(text, slots=after, latest_action="lead_form"))
-    assert msgs == [] and sub == {FAILURES_SLOT: None}
+    assert msgs == [] and sub == {FAILURES_SLOT: None, "history_erased": "form"}
     assert current().count_leads() == 0
+
+
+def test_a_form_left_in_own_words_is_erased_from_the_stored_conversation():
+    """The events as Rasa writes them: the form's own events (the marker among them), its end, then
+    action_submit_lead (which stays silent). The tracker store must see this run as unsaved."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+
+    from rasa_plugins.stores import _form_windows
+
+    events = [ActiveLoop("lead_form"), UserUttered("Siti Aminah"), SlotSet("name", "Siti Aminah"),
+              UserUttered("nanti saja"), ActionExecuted("lead_form"), SlotSet("name", None),
+              SlotSet("history_erased", "form"), SlotSet(FAILURES_SLOT, {LEFT: "lead_form"}),
+              SlotSet("requested_slot", None), ActiveLoop(None), ActionExecuted("action_submit_lead"),
+              SlotSet(FAILURES_SLOT, None), SlotSet("history_erased", "form")]
+    assert _form_windows(events) == [(0, 9, True)]
 
 
 async def test_leaving_the_sponsor_form_says_the_sponsor_text(sqlite_db):
