@@ -29,11 +29,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import answer_topic, question_topic, topic_over_check
 from actions.forms import (
     FAILURES_SLOT,
+    LEFT,
     SKIPPED,
     AskAction,
     LingkarForm,
     Turn,
     ask_action,
+    asks_something,
     clean_answer,
     fresh_user_turn,
     is_interruption,
@@ -161,8 +163,8 @@ class ValidateEligibilityForm(LingkarForm):
             return turn
         if turn.values:
             return turn  # other facts were given: take them and ask the question again, without a complaint
-        if is_interruption(tracker):
-            return Turn()
+        if is_interruption(tracker) or asks_something(text):
+            return Turn()  # answered by the rules; the form then asks its question again
         if requested == "occupation":
             turn.failed, turn.failed_vars = "occupation_unknown", {"answer": clean_answer(text)}
             turn.failed_buttons = []  # the question that follows shows the occupation buttons
@@ -249,6 +251,8 @@ class ActionEligibilityResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         slots = dict(tracker.slots)
+        if (slots.get(FAILURES_SLOT) or {}).get(LEFT):
+            return [SlotSet(FAILURES_SLOT, None)]  # left in the worker's own words ("tidak jadi"); already said
         if (slots.get(FAILURES_SLOT) or {}).get(ANSWERED_INSTEAD):
             return [SlotSet(FAILURES_SLOT, None)]  # the form ended to answer a question; the check was offered
         if not calculator.is_known_occupation(slots.get("occupation")):

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from lingkar import clock
+from lingkar.form_words import leaving
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -43,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 #: Slot that counts failed answers to the same question: {"slot": name, "count": n, "stuck": bool}.
 FAILURES_SLOT = "form_failures"
+#: Mark (in :data:`FAILURES_SLOT`) of a form the worker left in their own words ("bukan mau daftar", "nanti
+#: saja"): the action that follows the form (result, submit) sees it and stays silent.
+LEFT = "left"
 MAX_FAILURES = 3
 #: Intents that end or leave the form whatever the form asked.
 CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_data", "menu", "request_contact",
@@ -135,6 +139,14 @@ def looks_like_a_question(text: str) -> bool:
     return "?" in t or bool(_QUESTION_WORDS.search(t)) or len(t.split()) >= 4
 
 
+def asks_something(text: str) -> bool:
+    """A question mark or a question word ("bisa iurannya dibayar pakai dana desa?"), without
+    :func:`looks_like_a_question`'s "four words or more" (a long name or organisation is no question). A message
+    that asks something and gives no value for the question is never a failed answer: the form leaves it to the
+    rules (its answer, or "maksudnya…?") and then asks its question again."""
+    return "?" in (text or "") or bool(_QUESTION_WORDS.search(text or ""))
+
+
 def is_control(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS, confidence_at_least: float = 0.7) -> bool:
     """A button of another topic, or a confident control intent ("batal", "hapus data saya", "cek kelayakan"):
     checked before a free-text answer (a name) is read, so "hapus data saya" never becomes a name."""
@@ -214,6 +226,9 @@ class Turn:
     failed_buttons: List[Dict[str, str]] = field(default_factory=list)
     failed_message: str | None = None  # a ready message (e.g. from lingkar.identity)
     messages: List[Tuple[str, Dict[str, Any]]] = field(default_factory=list)  # (flow text, variables) to send
+    #: the messages are sent and the same question is asked again, without counting a failure (a phone number
+    #: typed at the name question)
+    again: bool = False
 
 
 class LingkarForm(FormValidationAction, abc.ABC):
@@ -245,6 +260,17 @@ class LingkarForm(FormValidationAction, abc.ABC):
     def stuck_text(self, slot: str) -> str:
         return "stuck" if slot in self.skippable else "stuck_required"
 
+    def leave(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The worker left the form in their own words: say so; the events that drop what it collected."""
+        say(dispatcher, "eligibility_cancelled")
+        return []
+
+    def left_in_own_words(self, requested: str | None, tracker: Tracker) -> str | None:
+        """"leave", "decline" (an optional question) or None, from content/forms.yml (lingkar/form_words.py)."""
+        if not requested or latest_text(tracker).startswith("/"):
+            return None
+        return leaving(latest_text(tracker), optional=requested in self.skippable)
+
     # --- the algorithm ----------------------------------------------------------------------------------
     async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: Dict[str, Any]) -> List[str]:
@@ -258,8 +284,21 @@ class LingkarForm(FormValidationAction, abc.ABC):
         slots = dict(tracker.slots)
         events: List[EventType] = []
         if fresh_user_turn(tracker, form):
-            turn = self.read(requested, tracker, slots)
+            own = self.left_in_own_words(requested, tracker) if active else None
+            if own == "leave":
+                return self.leave(dispatcher, tracker) + [
+                    SlotSet(FAILURES_SLOT, {LEFT: form}), SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
+            if own == "decline":
+                turn = Turn(values={requested: SKIPPED}, messages=[("skipped", {})])
+            else:
+                turn = self.read(requested, tracker, slots)
             failed = turn.failed is not None or turn.failed_message is not None
+            if turn.again and requested and not turn.values:
+                texts = get_flow_texts()
+                for name, variables in turn.messages:
+                    send(dispatcher, texts.render(name, clock.today(), **variables))
+                # a slot must be set, or Rasa rejects the form for this turn (and drops these messages)
+                return [SlotSet(FAILURES_SLOT, tracker.get_slot(FAILURES_SLOT)), SlotSet(REQUESTED_SLOT, requested)]
             if requested and not turn.values and not failed:
                 # Nothing for this form in the message: returning no slot makes Rasa reject the form for this
                 # turn, and the rules handle the message (cancel, another topic); the form then asks again.

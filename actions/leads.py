@@ -40,11 +40,13 @@ from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
     FAILURES_SLOT,
+    LEFT,
     SKIPPED,
     AskAction,
     LingkarForm,
     Turn,
     ask_action,
+    asks_something,
     channel_of,
     error_summary,
     is_control,
@@ -65,6 +67,7 @@ from lingkar.facts import format_date
 from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
+    looks_like_phone,
     read_consent,
     read_contact_time,
     read_count,
@@ -126,6 +129,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         bad_attempt = turn.failed_message is not None and intent not in CONTROL_INTENTS
         if is_interruption(tracker, LEAD_ANSWER_INTENTS) and not bad_attempt:
             return Turn()
+        if asks_something(text) and not bad_attempt and not turn.again:
+            return Turn()  # a question (also at the consent step): answered by the rules, then asked again
         if turn.failed is None and turn.failed_message is None:
             turn.failed, turn.failed_vars, turn.failed_buttons = self.default_failure(requested, text)
         return turn
@@ -147,6 +152,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             name, attempt = read_name(text)
             if name:
                 return Turn(values={"name": name})
+            if looks_like_phone(text):  # asked again, not counted; the phone question comes after the name
+                return Turn(again=True, messages=[("name_is_phone", {})])
             return Turn(failed="name_invalid") if attempt else Turn()
         if slot == "phone":
             phone, problem = read_phone(text)
@@ -180,8 +187,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             return Turn(values={"donor_kind": kind}) if kind else Turn()
         if slot == "sponsor_organisation":
             t = " ".join((text or "").split()).strip(" .")
-            if t and "?" not in t and not t.startswith("/") and not _CONTROL_WORDS.match(t) and not is_skip(t) \
-                    and re.search(r"[^\W\d_]", t) and 2 <= len(t) <= 120:
+            if t and not asks_something(t) and not t.startswith("/") and not _CONTROL_WORDS.match(t) \
+                    and not is_skip(t) and re.search(r"[^\W\d_]", t) and 2 <= len(t) <= 120:
                 return Turn(values={"sponsor_organisation": t})
             return Turn()
         if slot == "sponsor_workers":
@@ -193,6 +200,11 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             reg = read_sponsor_regency(text)
             return Turn(values={"sponsor_regency": reg}) if reg else Turn()
         return Turn()
+
+    def leave(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """Left in the worker's own words ("bukan mau daftar", "tidak jadi"): as "batal", nothing personal kept."""
+        say(dispatcher, "sponsor_cancelled" if self.form_name() == "sponsor_form" else "lead_cancelled")
+        return reset(PERSONAL_SLOTS) + [erase_form_marker()]
 
     async def after(self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker,
                     slots: Dict[str, Any]) -> List[EventType]:
@@ -402,6 +414,10 @@ class ActionSubmitLead(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        if (tracker.get_slot(FAILURES_SLOT) or {}).get(LEFT):
+            # left in the worker's own words; already said. The marker again, after the form's end: the tracker
+            # store looks for it there (rasa_plugins/stores.py) and erases the answers typed into the form
+            return [SlotSet(FAILURES_SLOT, None), erase_form_marker()]
         intent, _ = latest_intent(tracker)
         retry = intent == "affirm" and tracker.latest_action_name == "action_listen"
         if retry and not tracker.get_slot("lead_pending"):

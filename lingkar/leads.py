@@ -67,10 +67,22 @@ def read_use_number(text: str, intent: str | None, confidence: float) -> str | N
     return read_consent(t, intent, confidence)
 
 
+def looks_like_phone(text: str) -> bool:
+    """The message is a phone number (or mostly digits): never a name, nor a failed attempt at one."""
+    t = re.sub(r"\s", "", text or "")
+    digits = sum(c.isdigit() for c in t)
+    return digits >= 6 and digits * 2 >= len(t)
+
+
 def read_name(text: str) -> Tuple[str | None, bool]:
-    """(name, looked_like_an_attempt). Digits or odd characters are a failed attempt; a question is not one."""
+    """(name, looked_like_an_attempt). Digits or odd characters are a failed attempt; a question, or a phone
+    number, is not one.
+
+    Abbreviations and titles are accepted and kept as written ("Muh. Arifin", "H. La Ode Muh. Saleh", "Ir. Budi",
+    "Drs. Hasan S.Pd", "Hj. Wa Ode Nurhayati, S.Pd."): it is the name the worker wants staff to use, and staff
+    see it as typed."""
     t = " ".join((text or "").split())
-    if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t):
+    if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t) or looks_like_phone(t):
         return None, False
     if _NOT_A_NAME.match(t):
         return None, True
@@ -80,7 +92,7 @@ def read_name(text: str) -> Tuple[str | None, bool]:
         return None, True
     if not words or len(words) > 6:
         return None, len(words) <= 6
-    if not all(_NAME_WORD.match(w) for w in words) or not 2 <= len(t) <= 80:
+    if not all(_NAME_WORD.match(w) for w in t.replace(",", " ").split()) or not 2 <= len(t) <= 80:
         return None, True
     if t == t.lower() or t == t.upper():
         t = " ".join(w[:1].upper() + w[1:].lower() for w in words)

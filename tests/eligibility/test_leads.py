@@ -103,8 +103,17 @@ async def test_refusing_consent_stores_nothing(db):
 
 
 async def test_unclear_consent_is_asked_again():
-    msgs, slots, _ = await lead_answer("hmm gimana ya", "consent", {"lead_type": "enrolment"}, intent="nlu_fallback")
+    msgs, slots, _ = await lead_answer("hmm entahlah", "consent", {"lead_type": "enrolment"}, intent="nlu_fallback")
     assert slots["consent"] is None and "Setuju" in texts_of(msgs)
+
+
+@pytest.mark.parametrize("text,intent", [("hmm gimana ya", "nlu_fallback"), ("data sa dipakai buat apa?", "inform"),
+                                         ("bisa iurannya dibayar pakai dana desa?", "ask_contribution")])
+async def test_a_question_at_the_consent_step_is_left_to_the_rules_not_told_to_use_the_buttons(text, intent):
+    # no slot: Rasa rejects the form for this turn, the rules answer the question, the form asks consent again
+    msgs, slots, events = await lead_answer(text, "consent", {"lead_type": "enrolment"}, intent=intent,
+                                            confidence=0.35)
+    assert slots == {"requested_slot": "consent"} and len(events) == 1 and msgs == []
 
 
 # ------------------------------------------------------------------------------------------------ the lead form

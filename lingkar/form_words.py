@@ -1,0 +1,73 @@
+"""Whether a message during a form ends it or declines an optional question, in the worker's own words
+(content/forms.yml). Pure text rules, no framework.
+
+    leaving("sa bukan mau daftar. suami sa sudah meninggal", optional=False)  # "leave"
+    leaving("tdk usah nik sa takut", optional=True)                          # "decline"
+    leaving("tdk usah", optional=False)                                       # "leave"
+    leaving("0812 3456 7890", optional=True)                                  # None: an answer
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import FrozenSet, Iterable
+
+import yaml
+
+from lingkar import config
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    leave: FrozenSet[str]
+    leave_unless_optional: FrozenSet[str]
+    decline: FrozenSet[str]
+
+
+def _set(items: Iterable[str] | None) -> FrozenSet[str]:
+    return frozenset(" ".join(_WORD.findall(str(i).lower())) for i in items or [] if str(i).strip())
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> _Lexicon:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return _Lexicon(leave=_set(data.get("leave")), leave_unless_optional=_set(data.get("leave_unless_optional")),
+                    decline=_set(data.get("decline")))
+
+
+def lexicon_path(content_dir: Path | None = None) -> Path:
+    return Path(content_dir or config.CONTENT_DIR) / "forms.yml"
+
+
+def _has(joined: str, entries: FrozenSet[str]) -> bool:
+    return any(f" {e} " in joined for e in entries)
+
+
+def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str | None:
+    """``"leave"`` (end the form), ``"decline"`` (skip this optional question) or None (read it as an answer).
+
+    A message with digits is an answer attempt (a NIK, a phone number), never a refusal. "tdk usah" / "nanti
+    saja" decline an optional question and end the form at any other; a question ("?") is never read as leaving
+    through those weak words (it is answered, and the form goes on)."""
+    lex = _load(str(lexicon_path(content_dir)))
+    t = (text or "").lower()
+    if not t.strip() or t.lstrip().startswith("/"):
+        return None
+    joined = f" {' '.join(_WORD.findall(t))} "
+    if _has(joined, lex.leave):
+        return "leave"
+    if re.search(r"\d", t):
+        return None
+    weak = _has(joined, lex.leave_unless_optional)
+    if optional and (weak or _has(joined, lex.decline)):
+        return "decline"
+    if weak and "?" not in t:
+        return "leave"
+    return None
+
+
+__all__ = ["leaving", "lexicon_path"]

@@ -1,0 +1,151 @@
+"""Forms that never trap (issue 12, item 2): leaving a form in one's own words, natural refusals of an optional
+question, names with titles and abbreviations, a phone number typed at the name question, and questions asked
+inside a form (also at the consent step) left to the rules instead of being read as answers. With rasa_sdk
+trackers and a CollectingDispatcher, as the action server runs them."""
+from __future__ import annotations
+
+import pytest
+
+from actions.eligibility import ActionEligibilityResult, ValidateEligibilityForm
+from actions.forms import FAILURES_SLOT, LEFT, SKIPPED
+from actions.leads import ActionSubmitLead, ValidateLeadForm, ValidateSponsorForm
+from lingkar.form_words import leaving
+from lingkar.leads import looks_like_phone, read_name
+from lingkar.store import current
+
+from .conftest import run, texts_of, turn
+
+LEAD = ValidateLeadForm()
+ELIGIBILITY = ValidateEligibilityForm()
+SPONSOR = ValidateSponsorForm()
+LEAVING = ["sa bukan mau daftar. suami sa sudah meninggal", "tidak jadi", "ga jadi", "nanti saja", "lain kali",
+           "sa tidak mau daftar", "tdk usah", "Gak jadi deh kak"]
+
+
+def deactivated(events) -> bool:
+    return {"event": "active_loop", "timestamp": None, "name": None} in events
+
+
+# ------------------------------------------------------------------------------------------------ the lexicon
+@pytest.mark.parametrize("text", LEAVING)
+def test_leaving_words_end_a_form_at_a_required_question(text):
+    assert leaving(text, optional=False) == "leave"
+
+
+@pytest.mark.parametrize("text", ["tdk usah nik sa takut", "ga mau kasih nik", "nanti aja nik nya", "skip",
+                                  "tidak punya ktp", "tdk usah"])
+def test_natural_refusals_decline_an_optional_question(text):
+    assert leaving(text, optional=True) == "decline"
+
+
+@pytest.mark.parametrize("text", ["Siti Aminah", "7401015708900001", "0812 3456 7890", "nelayan", "tdk usah 7401",
+                                  "nanti saja kalau sudah gajian berapa iurannya?"])
+def test_answers_and_questions_are_not_leaving(text):
+    assert leaving(text, optional=False) is None
+    assert leaving(text, optional=True) in (None, "decline")  # a refusal only where the question is optional
+    if any(c.isdigit() for c in text):
+        assert leaving(text, optional=True) is None
+
+
+def test_bukan_mau_daftar_ends_even_an_optional_question():
+    assert leaving("bukan mau daftar", optional=True) == "leave"
+
+
+# ------------------------------------------------------------------------------------------------ leaving a form
+@pytest.mark.parametrize("text", LEAVING)
+async def test_leaving_the_lead_form_in_own_words_keeps_nothing_personal(text, sqlite_db):
+    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
+    # the phone question is required: "nanti saja" / "tdk usah" end the form there (they skip an optional one)
+    msgs, set_, events = await run(LEAD, turn(text, "inform", 0.6, form="lead_form", requested="phone", slots=slots))
+    assert deactivated(events) and set_["requested_slot"] is None
+    assert set_["name"] is None and set_["phone"] is None and set_["consent"] is None
+    assert set_["history_erased"] == "form" and set_[FAILURES_SLOT] == {LEFT: "lead_form"}
+    assert "Tidak ada data pribadi yang kami simpan" in texts_of(msgs)
+    # the rule that follows the form (action_submit_lead) then says and stores nothing
+    after = dict(slots, **{k: v for k, v in set_.items() if k != "requested_slot"})
+    msgs, sub, _ = await run(ActionSubmitLead(), turn(text, slots=after, latest_action="lead_form"))
+    assert msgs == [] and sub == {FAILURES_SLOT: None, "history_erased": "form"}
+    assert current().count_leads() == 0
+
+
+def test_a_form_left_in_own_words_is_erased_from_the_stored_conversation():
+    """The events as Rasa writes them: the form's own events (the marker among them), its end, then
+    action_submit_lead (which stays silent). The tracker store must see this run as unsaved."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+
+    from rasa_plugins.stores import _form_windows
+
+    events = [ActiveLoop("lead_form"), UserUttered("Siti Aminah"), SlotSet("name", "Siti Aminah"),
+              UserUttered("nanti saja"), ActionExecuted("lead_form"), SlotSet("name", None),
+              SlotSet("history_erased", "form"), SlotSet(FAILURES_SLOT, {LEFT: "lead_form"}),
+              SlotSet("requested_slot", None), ActiveLoop(None), ActionExecuted("action_submit_lead"),
+              SlotSet(FAILURES_SLOT, None), SlotSet("history_erased", "form")]
+    assert _form_windows(events) == [(0, 9, True)]
+
+
+async def test_leaving_the_sponsor_form_says_the_sponsor_text(sqlite_db):
+    t = turn("tidak jadi", "inform", 0.6, form="sponsor_form", requested="sponsor_organisation",
+             slots={"lead_type": "sponsor_offer", "consent": "yes", "name": "Pak Desa"})
+    msgs, set_, events = await run(SPONSOR, t)
+    assert deactivated(events) and set_["name"] is None and set_[FAILURES_SLOT] == {LEFT: "sponsor_form"}
+    assert msgs
+
+
+async def test_the_widow_leaves_the_check_and_gets_no_result():
+    t = turn("sa bukan mau daftar. suami sa sudah meninggal", "inform", 0.6, form="eligibility_form",
+             requested="occupation")
+    msgs, set_, events = await run(ELIGIBILITY, t)
+    assert deactivated(events) and "occupation" not in set_ and set_[FAILURES_SLOT] == {LEFT: "eligibility_form"}
+    assert "dibatalkan" in texts_of(msgs)
+    msgs, after, _ = await run(ActionEligibilityResult(), turn("x", slots={FAILURES_SLOT: {LEFT: "eligibility_form"}},
+                                                               latest_action="eligibility_form"))
+    assert msgs == [] and after == {FAILURES_SLOT: None}
+
+
+# ------------------------------------------------------------------------------------------------ optional NIK
+@pytest.mark.parametrize("text", ["tdk usah nik sa takut", "ga mau kasih nik", "nanti aja nik nya", "skip",
+                                  "tidak punya ktp"])
+async def test_natural_refusals_skip_the_optional_nik(text):
+    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
+    msgs, set_, events = await run(LEAD, turn(text, "nlu_fallback", 0.3, form="lead_form", requested="nik",
+                                              slots=slots))
+    assert set_["nik"] == SKIPPED and set_["requested_slot"] == "regency" and not deactivated(events)
+    assert "dilewati" in texts_of(msgs)
+
+
+# ------------------------------------------------------------------------------------------------ names
+@pytest.mark.parametrize("text", ["Muh. Arifin", "H. La Ode Muh. Saleh", "Wa Ode Siti", "Ir. Budi", "Drs. Hasan S.Pd",
+                                  "Hj. Wa Ode Nurhayati, S.Pd."])
+async def test_names_with_titles_and_abbreviations_are_kept_as_written(text):
+    name, attempt = read_name(text)
+    assert name == text.rstrip(".") and attempt
+    _, set_, _ = await run(LEAD, turn(text, "inform", 0.5, form="lead_form", requested="name",
+                                      slots={"lead_type": "enrolment", "consent": "yes"}))
+    assert set_["name"] == text.rstrip(".") and set_["requested_slot"] == "phone"
+
+
+@pytest.mark.parametrize("text", ["081234567890", "0812 3456 7890", "+62 812-3456-7890", "wa 0812345678"])
+async def test_a_phone_number_at_the_name_question_is_no_name_and_no_failure(text):
+    assert looks_like_phone(text) and read_name(text) == (None, False)
+    failures = {"slot": "name", "count": 2, "stuck": False}  # one more failure would give up on the question
+    msgs, set_, events = await run(LEAD, turn(text, "inform", 0.9, form="lead_form", requested="name",
+                                              slots={"lead_type": "enrolment", "consent": "yes",
+                                                     FAILURES_SLOT: failures}))
+    assert "name" not in set_ and set_["requested_slot"] == "name" and set_[FAILURES_SLOT] == failures
+    assert "nomor HP" in texts_of(msgs) and not deactivated(events)
+
+
+# ------------------------------------------------------------------------------------------------ questions
+async def test_a_question_at_the_organisation_question_is_not_its_name():
+    t = turn("bisa iurannya dibayar pakai dana desa?", "nlu_fallback", 0.3, form="sponsor_form",
+             requested="sponsor_organisation", slots={"lead_type": "sponsor_offer", "consent": "yes",
+                                                      "donor_kind": "government"})
+    msgs, set_, events = await run(SPONSOR, t)
+    assert set_ == {"requested_slot": "sponsor_organisation"} and len(events) == 1 and msgs == []
+
+
+async def test_a_question_inside_the_check_is_not_a_failed_answer():
+    msgs, set_, events = await run(ELIGIBILITY, turn("jadi kalo baru 2 bulan tidak bayar masih dapat ji kah?",
+                                                     "nlu_fallback", 0.3, form="eligibility_form",
+                                                     requested="occupation"))
+    assert "occupation" not in set_ and msgs == [] and not deactivated(events)
