@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
@@ -135,19 +135,20 @@ def _family(intent: str | None) -> str | None:
     return next((f for f, members in TOPIC_FAMILIES.items() if intent in members), None)
 
 
+def earlier_intents(tracker: Tracker) -> Iterator[str]:
+    """The intents of the user turns before the latest one, newest first (turns without an intent skipped)."""
+    users = (e for e in reversed(tracker.events or []) if e.get("event") == "user")
+    next(users, None)  # the latest message itself
+    for event in users:
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name:
+            yield name
+
+
 def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     """The topic of the latest earlier user turn that had one (an answerable, non small-talk intent)."""
-    seen_current = False
-    for event in reversed(tracker.events or []):
-        if event.get("event") != "user":
-            continue
-        if not seen_current:
-            seen_current = True
-            continue
-        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if name and name in answers and name not in SMALL_TALK and name not in (FALLBACK_INTENT, "inform"):
-            return name
-    return None
+    return next((name for name in earlier_intents(tracker) if name in answers and name not in SMALL_TALK
+                 and name not in (FALLBACK_INTENT, "inform")), None)
 
 
 def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
@@ -384,17 +385,7 @@ class ActionDefaultFallback(Action):
 def _previous_topic(tracker: Tracker) -> str | None:
     """The intent of the user turn before this one: what the worker wanted help with (no free text, so no
     personal data ends up in the handoff)."""
-    seen_current = False
-    for event in reversed(tracker.events or []):
-        if event.get("event") != "user":
-            continue
-        if not seen_current:
-            seen_current = True
-            continue
-        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if name and name not in (FALLBACK_INTENT, "human_handoff"):
-            return name
-    return None
+    return next((name for name in earlier_intents(tracker) if name not in (FALLBACK_INTENT, "human_handoff")), None)
 
 
 class ActionHumanHandoff(Action):
