@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Union
 
+from .sqlite import open_sqlite
+
 log = logging.getLogger("lingkar.core.inbox")
 
 DEDUPE_TTL = 3 * 24 * 3600          # seconds an update_id is remembered after it arrived
@@ -211,12 +213,7 @@ class SQLiteInbox(Inbox):
         self._next_prune = 0.0
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self.db.executescript(_SCHEMA)
+        self.db = open_sqlite(self.path, _SCHEMA)
         self._prune()
 
     async def close(self) -> None:

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict
 
+from bot.core.sqlite import open_sqlite
+
 WINDOW_S = 24 * 3600           # the customer-service window
 OUTGOING_TTL = 30 * 24 * 3600  # how long the status of a sent message is kept
 UNREACHABLE_TTL = 90 * 24 * 3600
@@ -84,12 +86,7 @@ class SQLiteState(State):
         self._next_prune = 0.0
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self.db.executescript(_SCHEMA)
+        self.db = open_sqlite(self.path, _SCHEMA)
         self._prune()
 
     async def close(self) -> None:
