@@ -208,7 +208,8 @@ class Load:
         self.senders = [Sender(f"{run}-{i}", i, rnd.choice(journeys)) for i in range(senders)]
         self.idle = list(self.senders)
         rnd.shuffle(self.idle)
-        self.sent: Dict[str, int] = {}
+        #: What each conversation was sent and got an answer to, in order (read back by :func:`check_order`).
+        self.sent: Dict[str, List[str]] = {}
 
     async def turn(self, session: aiohttp.ClientSession, sender: Sender, step: Step) -> None:
         text = sender.next_message()
@@ -217,7 +218,7 @@ class Load:
             try:
                 sid = await self.telegram.turn(sender.n, text)
                 step.latencies.append(time.monotonic() - t0)
-                self.sent[sid] = self.sent.get(sid, 0) + 1
+                self.sent.setdefault(sid, []).append(text)
             except asyncio.TimeoutError:
                 step.timeouts += 1
             finally:
@@ -233,7 +234,7 @@ class Load:
                 else:
                     step.latencies.append(time.monotonic() - t0)
                     step.messages += len(body)
-                    self.sent[sender.sid] = self.sent.get(sender.sid, 0) + 1
+                    self.sent.setdefault(sender.sid, []).append(text)
                     texts = [m.get("text") or "" for m in body]
                     sender.last_text = "\n".join(texts)
                     sender.last_buttons = [b for m in body for b in (m.get("buttons") or [])]
@@ -255,7 +256,7 @@ class Load:
             async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sid, "message": text}) as r:
                 if r.status == 200:
                     await r.read()
-                    self.sent[sid] = self.sent.get(sid, 0) + 1
+                    self.sent.setdefault(sid, []).append(text)
 
         await asyncio.gather(*(one(f"{self.run}-burst-{i}", urls[j % len(urls)], text)
                                for i in range(pairs)
@@ -283,9 +284,12 @@ class Load:
         return step
 
 
-def check_order(rasa_url: str, token: str, sent: Dict[str, int], sample: int = 60) -> Dict[str, Any]:
-    """Read back conversations through Rasa's HTTP API: each must hold one user message per answered turn, each
-    followed by the bot's answer before the next user message (turns neither lost nor interleaved)."""
+def check_order(rasa_url: str, token: str, sent: Dict[str, List[str]], sample: int = 60) -> Dict[str, Any]:
+    """Read back conversations through Rasa's HTTP API. The stored conversation keeps only its last turns
+    (rasa_plugins/stores.py), so its user messages must be exactly the *last* messages the sender got answers to,
+    in the order sent (a form answer erased as ``[dihapus]`` matches anything; the two messages of a same-moment
+    burst may be in either order), and each must be followed by the bot's turn before the next user message
+    (turns neither lost nor interleaved)."""
     import urllib.request
 
     checked, bad = 0, []
@@ -294,13 +298,18 @@ def check_order(rasa_url: str, token: str, sent: Dict[str, int], sample: int = 6
         req = urllib.request.Request(f"{rasa_url}/conversations/{sid}/tracker?include_events=ALL&token={token}")
         with urllib.request.urlopen(req, timeout=30) as r:
             events = json.loads(r.read())["events"]
-        users = [e for e in events if e.get("event") == "user"]
+        users = [e.get("text") for e in events if e.get("event") == "user"]
         kinds = [e.get("event") for e in events if e.get("event") in ("user", "action")]
         # between two user events there must be at least one action (the turn ran before the next one began)
         interleaved = any(a == b == "user" for a, b in zip(kinds, kinds[1:]))
+        tail = sent[sid][-len(users):] if users else []
+        if "-burst-" in sid:
+            same = sorted(users) == sorted(tail)
+        else:
+            same = len(users) == len(tail) and all(u == t or u == "[dihapus]" for u, t in zip(users, tail))
         checked += 1
-        if len(users) != sent[sid] or interleaved:
-            bad.append({"sender": sid, "user_messages": len(users), "answered_turns": sent[sid],
+        if not users or not same or interleaved:
+            bad.append({"sender": sid, "kept_user_messages": users[-3:], "last_sent": sent[sid][-3:],
                         "interleaved": interleaved})
     return {"conversations_checked": checked, "inconsistent": bad}
 
