@@ -29,7 +29,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
 help: ## Show this help
 	@echo "Lingkar make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, REDIS_URL, DATABASE_URL, RASA_PORT, ACTION_SERVER_PORT, PYTHON."
+	@echo "Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, WHATSAPP_*, REDIS_URL, DATABASE_URL, RASA_PORT, ACTION_SERVER_PORT, PYTHON."
 
 setup: $(SETUP) ## Create .venv with Python 3.10 and install the pinned dependencies
 
@@ -43,7 +43,7 @@ $(MODEL): $(SETUP) $(TRAIN_INPUTS)
 	$(RASA) train --config config.yml --domain domain.yml --data nlu stories --out models --fixed-model-name lingkar
 	@touch $(MODEL)
 
-run: $(SETUP) $(MODEL) ## Chat in the terminal, or serve Telegram (TELEGRAM_BOT_TOKEN set), restarting parts that die
+run: $(SETUP) $(MODEL) ## Chat in the terminal, or serve Telegram (TELEGRAM_BOT_TOKEN) and/or WhatsApp (WHATSAPP_TOKEN), restarting parts that die
 	@$(PY) -m bot.stack run
 
 serve: $(SETUP) $(MODEL) ## Rasa (REST + HTTP API, token) on 127.0.0.1:5005 and the action server on :5055, supervised
