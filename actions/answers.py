@@ -95,7 +95,7 @@ TOPIC_FAMILIES: Dict[str, frozenset] = {
     "jkm": frozenset({"ask_jkm", "ask_claim_jkm", "ask_scholarship"}),
     "jkk": frozenset({"ask_jkk", "ask_jkk_commute", "ask_claim_jkk"}),
     "jkp": frozenset({"ask_jkp"}),
-    "jp": frozenset({"ask_jp"}),
+    "jp": frozenset({"ask_jp", "ask_claim_jp"}),
     "bpu": frozenset({"ask_contribution_bpu", "ask_discount", "cannot_afford"}),
     "pu": frozenset({"ask_contribution_pu"}),
     "migrant": frozenset({"ask_migrant"}),
