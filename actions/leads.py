@@ -82,6 +82,7 @@ from lingkar.leads import (
     read_sponsor_regency,
     read_use_number,
 )
+from lingkar.status import staff_word, status_words
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Rendered, get_answers, get_flow_texts
@@ -564,11 +565,6 @@ class ActionMyData(Action):
 STATUS_SHOWN = 3
 
 
-def staff_word(handler: str | None) -> str:
-    """Who handles a lead, as the worker is told: the staff member's first name, else "petugas"."""
-    return handler or get_flow_texts().labels["words"]["staff"]
-
-
 def status_next(lead: Dict[str, Any]) -> str:
     """The "what happens next" sentence for one lead in its status (phone masked)."""
     texts, on = get_flow_texts(), clock.today()
@@ -588,7 +584,7 @@ def render_my_status(data: Dict[str, Any]) -> List[Rendered]:
     for lead in leads:
         lines.append(texts.text("my_status_lead", on, kind=texts.label("lead_type", lead["type"]),
                                 reference=lead.get("reference") or "-", created=_local_date(lead.get("created_at")),
-                                status=texts.label("lead_status_plain", lead["status"]),
+                                status=status_words(lead["status"]),
                                 handler=staff_word(lead.get("handler")), next=status_next(lead)))
     more = int(data.get("total") or 0) - len(leads)
     if more > 0:
