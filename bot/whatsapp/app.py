@@ -425,6 +425,7 @@ class WhatsAppAdapter:
         disp = self.dispatcher.status() if self.dispatcher else {}
         return {"status": "degraded" if degraded else "ok", "degraded": degraded, "inbox": inbox,
                 "dispatcher": disp, "graph": self.graph.stats.to_json(), "counts": dict(self.counts),
+                "notices": dict(self.notices.counts) if self.notices else None,
                 "uptime_s": round(time.time() - self.started_at, 1)}
 
 
