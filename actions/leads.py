@@ -17,6 +17,10 @@ Flows (rules in stories/leads.yml):
 - Refusing consent stores nothing (only an anonymous ``consent_refused`` count). "batal" ends a form
   (``action_cancel_form``) and nothing is stored either. In both cases (and when the store refuses a field) the
   answers typed into the form are erased from the stored conversation too (``erase_form_marker``).
+- "status pendaftaran saya" (``action_my_status``) shows where the sender's own leads stand (newest first): the
+  reference, the date made, the status in plain words, who handles it (a staff first name or "petugas") and what
+  happens next; with nothing stored, the offer to be contacted. Staff changing a status tell the worker once
+  (``Store.set_lead_status`` → ``notice.<channel>`` outbox event → bot/core/notices.py).
 - "data saya" (``action_my_data``) shows what is stored for this sender id, phone and NIK masked; "hapus data
   saya" asks for confirmation (``action_confirm_delete``) and then deletes (``action_delete_my_data``), keeping
   only anonymous counts. Both work on every channel: they go by the sender id, never by phone or NIK, so they
@@ -78,6 +82,7 @@ from lingkar.leads import (
     read_sponsor_regency,
     read_use_number,
 )
+from lingkar.status import staff_word, status_words
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Rendered, get_answers, get_flow_texts
@@ -552,6 +557,60 @@ class ActionMyData(Action):
         for m in render_my_data(data, _session_details(tracker)):
             send(dispatcher, m)
         await record_event("data_viewed", tracker)
+        return []
+
+
+# ------------------------------------------------------------------------------------------------ own status
+#: How many of the sender's leads the status answer shows (newest first); the rest are counted.
+STATUS_SHOWN = 3
+
+
+def status_next(lead: Dict[str, Any]) -> str:
+    """The "what happens next" sentence for one lead in its status (phone masked)."""
+    texts, on = get_flow_texts(), clock.today()
+    if lead.get("type") == "sponsor_offer" and lead.get("status") != "not_interested":
+        return texts.text("my_status_next_sponsor_offer", on)
+    return texts.text(f"my_status_next_{lead['status']}", on, phone=mask_phone(lead.get("phone")),
+                      contact_time=lead.get("contact_time") or texts.label("contact_time", "anytime"))
+
+
+def render_my_status(data: Dict[str, Any]) -> List[Rendered]:
+    """The "status pendaftaran saya" messages for ``Store.status_for_sender`` output (pure; no NIK, phone masked)."""
+    texts, on = get_flow_texts(), clock.today()
+    leads = data.get("leads") or []
+    if not leads:
+        return [texts.render("my_status_none", on)]
+    lines = [texts.text("my_status_header", on)]
+    for lead in leads:
+        lines.append(texts.text("my_status_lead", on, kind=texts.label("lead_type", lead["type"]),
+                                reference=lead.get("reference") or "-", created=_local_date(lead.get("created_at")),
+                                status=status_words(lead["status"]),
+                                handler=staff_word(lead.get("handler")), next=status_next(lead)))
+    more = int(data.get("total") or 0) - len(leads)
+    if more > 0:
+        lines.append(texts.text("my_status_more", on, count=more))
+    unreachable = any(lead["status"] == "unreachable" for lead in leads)
+    return [Rendered("my_status", "\n\n".join(lines), []),
+            texts.render("my_status_footer_unreachable" if unreachable else "my_status_footer", on)]
+
+
+class ActionMyStatus(Action):
+    """"status pendaftaran saya": the sender's own leads (by sender id, on every channel), newest first."""
+
+    def name(self) -> str:
+        return "action_my_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            s = await run_sync(current)
+            data = await run_sync(s.status_for_sender, tracker.sender_id, STATUS_SHOWN)
+        except Exception as e:
+            logger.error("status saya: store unavailable (%s)", error_summary(e))
+            say(dispatcher, "data_unavailable")
+            return []
+        for m in render_my_status(data):
+            send(dispatcher, m)
         return []
 
 

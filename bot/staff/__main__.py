@@ -17,9 +17,10 @@ from ..config import ENV_HELP, StaffSettings
 DESCRIPTION = """Lingkar's staff notifier: takes events from the lead store's outbox and posts them to the staff
 group (STAFF_CHAT_ID) through the Telegram Bot API — each new lead once, with buttons to claim it and
 set its status; agent applications with approve/reject buttons; "talk to a person" requests — tells
-agents about decisions (their link and QR code on approval), and once a day reminds the group of
-leads nobody touched for STAFF_STALE_HOURS. The staff commands themselves (/leads, /lead, /dasbor, ...)
-run inside the Telegram adapter as a plugin (TELEGRAM_PLUGINS=bot.staff.plugin:setup_all).
+agents about decisions (their link and QR code on approval), tells Telegram workers once when staff change
+their lead's status, and once a day reminds the group of leads nobody touched for STAFF_STALE_HOURS. The staff
+commands themselves (/leads, /lead, /dasbor, ...) run inside the Telegram adapter as a plugin
+(TELEGRAM_PLUGINS=bot.staff.plugin:setup_all).
 Details: docs/staff-guide.md."""
 
 

@@ -28,6 +28,8 @@ posted here is recorded (``Store.record_card``), and of the daily reminder for e
 person deletes their data ("hapus data saya") or the retention period ends, the store queues a ``cards.redact``
 event and this notifier edits each of those cards to say so (``editMessageText``, buttons removed); a card that
 is gone or already edited counts as done, and a Bot API failure releases the event for a retry like any other.
+Workers on Telegram are told once when staff change their lead's status (``notice.telegram`` events,
+bot/core/notices.py): a short plain message from the bot, recorded before the ack so a crash does not send it twice.
 The notifier also runs the retention job (``Store.prune_retention``) every ``RETENTION_INTERVAL`` seconds
 (default 3600; 0 turns it off here).
 """
@@ -50,6 +52,7 @@ from lingkar.store.aio import run_sync
 from ..agents import texts as agent_texts
 from ..agents.kit import send_kit
 from ..config import StaffSettings
+from ..core.notices import Notice, NoticeRetry, NoticeSender
 from . import cards
 
 log = logging.getLogger("lingkar.staff.notifier")
@@ -107,6 +110,8 @@ class Notifier:
         }
         self.retention_interval = settings.retention_interval
         self._retention_due: dt.datetime | None = None   # the store's time of the next run (None: at once)
+        #: workers on Telegram are told of their lead's status changes (bot/core/notices.py) by this process
+        self.notices = NoticeSender(store, "telegram", self._notice, self.consumer, settings.lease)
 
     # ---- life cycle ------------------------------------------------------------------------------
     async def start(self, stop: asyncio.Event | None = None) -> bool:
@@ -170,9 +175,10 @@ class Notifier:
                     await run_sync(self.store.release_outbox, rest.id, self.consumer)
                 return False
         self.backoff = 0.0
+        more_notices = await self.notices.step()
         await self.remind_if_due()
         await self.prune_if_due()
-        return len(events) == 10
+        return len(events) == 10 or more_notices
 
     async def _deliver(self, event: OutboxEvent) -> bool:
         if await run_sync(self._over_cap, event):
@@ -279,6 +285,26 @@ class Notifier:
             if "chat not found" in exc.message.lower():
                 raise Undeliverable(exc.message) from exc
             raise
+
+    async def _notice(self, notice: Notice) -> int | None:
+        """A status notice to a worker on Telegram (plain text): the message id, or None when the worker cannot
+        be reached for good (blocked the bot, chat gone); :class:`NoticeRetry` when Telegram asks to wait."""
+        try:
+            m = await self.bot.send_message(int(notice.recipient), notice.text,
+                                            link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except Forbidden as exc:
+            log.info("notice %s: the worker cannot be reached (%s)", notice.event_id, exc.message)
+            return None
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return None
+            raise
+        except RetryAfter as exc:
+            after = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            raise NoticeRetry("Telegram asks to wait", float(after) + 0.5) from exc
+        except (NetworkError, TimedOut) as exc:
+            raise NoticeRetry(f"Bot API unreachable ({type(exc).__name__})") from exc
+        return m.message_id
 
     # ---- topics ----------------------------------------------------------------------------------
     async def _lead_created(self, event: OutboxEvent) -> None:

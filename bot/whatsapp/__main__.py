@@ -38,9 +38,10 @@ def main(argv: List[str] | None = None) -> int:
         return 0
     configure_logging(settings.log_level, quiet=["aiohttp.access"])
     from .app import WhatsAppAdapter
+    from .channel import lead_store_opener
 
-    try:
-        return asyncio.run(WhatsAppAdapter(settings).run())
+    try:  # with the lead store (DATABASE_URL) it also tells workers of their lead's status changes
+        return asyncio.run(WhatsAppAdapter(settings, lead_store=lead_store_opener()).run())
     except KeyboardInterrupt:
         return 0
 

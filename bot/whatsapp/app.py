@@ -21,8 +21,11 @@ import signal
 import time
 from typing import Any, Awaitable, Callable, Dict, List
 
+from lingkar.store.aio import run_sync
+
 from ..core.dispatcher import Dispatcher, Turn
 from ..core.inbox import Entry, Inbox, make_inbox
+from ..core.notices import Notice, NoticeRetry, NoticeSender
 from ..core.pacing import Pacer
 from ..core.rasa import RasaClient, RasaUnavailable
 from ..core.referral import from_text
@@ -37,6 +40,9 @@ from .templates import Templates
 from .webhook import routes
 
 log = logging.getLogger("lingkar.whatsapp")
+
+#: The registered template (content/whatsapp_templates.yml) of a status notice outside the 24-hour window.
+STATUS_TEMPLATE = "status_update"
 
 
 
@@ -58,8 +64,14 @@ class WhatsAppAdapter:
 
     def __init__(self, settings: WhatsAppSettings, inbox: Inbox | None = None, state: State | None = None,
                  host: HttpHost | None = None,
-                 first_contact: Callable[[str, str | None], Awaitable[Any]] | None = None):
+                 first_contact: Callable[[str, str | None], Awaitable[Any]] | None = None,
+                 lead_store: Callable[[], Any] | None = None):
         self.settings = settings
+        #: Opens the lead store (blocking; called through run_sync): with it this channel sends the workers' status
+        #: notices (:meth:`_notice`, bot/core/notices.py); without it (tests of the channel alone) it does not.
+        self.lead_store = lead_store
+        self.notices: NoticeSender | None = None
+        self._notices_task: asyncio.Task | None = None
         #: Called once per person at their first message, with the wa_id and the agent code they came with (the
         #: funnel's ``chat_started``; :func:`bot.whatsapp.channel.chat_started_recorder`).
         self.first_contact = first_contact
@@ -108,6 +120,8 @@ class WhatsAppAdapter:
             log.warning("WhatsApp: could not check the phone number at start (%s); serving anyway", exc)
         self.dispatcher = Dispatcher(self.inbox, self.process, self.give_up, self.settings.concurrency)
         self.dispatcher.start()
+        if self.lead_store is not None:
+            self._notices_task = asyncio.create_task(self._run_notices(), name="whatsapp-notices")
         log.info("WhatsApp channel: number %s, %s inbox, %d template(s), webhook %s", self.settings.phone_number_id,
                  self.inbox.backend, len(self.templates.by_key), WEBHOOK_PATH)
 
@@ -125,6 +139,12 @@ class WhatsAppAdapter:
         self._closed = True
         if self._own_host:
             await self.host.stop()
+        if self._notices_task is not None:
+            self.stopped.set()
+            try:
+                await asyncio.wait_for(self._notices_task, self.settings.shutdown_grace)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                self._notices_task.cancel()
         if self.dispatcher is not None:
             await self.dispatcher.stop(self.settings.shutdown_grace)
         await self.rasa.close()
@@ -343,9 +363,54 @@ class WhatsAppAdapter:
         self.counts["sent"] += 1
         return {"status": "sent", "wamid": wamid}
 
-    async def send_template(self, wa_id: str, key: str, values: Dict[str, Any], ref: str) -> Dict[str, Any]:
+    async def send_template(self, wa_id: str, key: str, values: Dict[str, Any], ref: str,
+                            retry_forever: bool = True) -> Dict[str, Any]:
         """Send a registered template (allowed outside the 24-hour window)."""
-        return await self.deliver(wa_id, self.templates.body(wa_id, key, values), ref)
+        return await self.deliver(wa_id, self.templates.body(wa_id, key, values), ref, retry_forever)
+
+    # ---- status notices (bot/core/notices.py) ------------------------------------------------------
+    async def _run_notices(self) -> None:
+        """Open the lead store (retrying while the database is down) and send the WhatsApp workers' notices."""
+        delay = 1.0
+        while not self.stopped.is_set():
+            try:
+                store = await run_sync(self.lead_store)
+                break
+            except Exception as exc:
+                log.warning("status notices: lead store not reachable (%s); retrying in %.0fs",
+                            type(exc).__name__, delay)
+                try:
+                    await asyncio.wait_for(self.stopped.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
+                delay = min(delay * 2, 30.0)
+        else:
+            return
+        self.notices = NoticeSender(store, self.name, self._notice, self.settings.consumer,
+                                    pacer=Pacer(per_recipient=None))   # deliver() paces per person already
+        await self.notices.run(self.stopped, self.settings.notice_interval)
+
+    async def _notice(self, notice: Notice) -> str | None:
+        """One status notice: a text inside the 24-hour window, else the ``status_update`` template. The wamid, or
+        None when it cannot be delivered (unreachable, refused, no template registered outside the window)."""
+        wa_id, ref = notice.recipient, f"notice:{notice.event_id}"
+        try:
+            if await self.state.window_open(wa_id):
+                result = await self.deliver(wa_id, text_body(wa_id, notice.text), ref, retry_forever=False)
+                if result["status"] != "window_closed":
+                    return result.get("wamid")
+            if STATUS_TEMPLATE not in self.templates:
+                log.warning("notice %s: the window is closed and no %r template is registered; not sent",
+                            notice.event_id, STATUS_TEMPLATE)
+                return None
+            result = await self.send_template(wa_id, STATUS_TEMPLATE,
+                                              {"referensi": notice.reference, "status": notice.words}, ref,
+                                              retry_forever=False)
+            return result.get("wamid")
+        except GraphError as exc:
+            if exc.kind == "auth":
+                self._auth(exc)
+            raise NoticeRetry(f"Graph API: {exc.kind}") from exc
 
     # ---- health ----------------------------------------------------------------------------------
     async def health(self) -> Dict[str, Any]:
@@ -360,6 +425,7 @@ class WhatsAppAdapter:
         disp = self.dispatcher.status() if self.dispatcher else {}
         return {"status": "degraded" if degraded else "ok", "degraded": degraded, "inbox": inbox,
                 "dispatcher": disp, "graph": self.graph.stats.to_json(), "counts": dict(self.counts),
+                "notices": dict(self.notices.counts) if self.notices else None,
                 "uptime_s": round(time.time() - self.started_at, 1)}
 
 

@@ -75,6 +75,7 @@ class WhatsAppSettings:
     concurrency: int = 32
     shutdown_grace: float = 20.0
     log_level: str = "INFO"
+    notice_interval: float = 2.0   # seconds between looks for status notices to send (bot/core/notices.py)
 
     @classmethod
     def from_settings(cls, settings: CoreSettings) -> WhatsAppSettings:

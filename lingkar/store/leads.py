@@ -28,6 +28,8 @@ from lingkar.store.models import (
     DONOR_KINDS,
     LEAD_STATUSES,
     LEAD_TYPES,
+    NOTICE_CHANNELS,
+    NOTICE_STATUSES,
     OPEN_STATUSES,
     WORKER_LEAD_TYPES,
     agents,
@@ -35,6 +37,7 @@ from lingkar.store.models import (
     lead_status_history,
     leads,
 )
+from lingkar.store.outbox import NOTICE_PREFIX
 from lingkar.store.records import (
     Lead,
     LeadLink,
@@ -313,7 +316,8 @@ class LeadRepository(Repository):
 
     def set_lead_status(self, lead_id: int, status: str, actor: str, note: str | None = None,
                         force: bool = False) -> Lead:
-        """Change a lead's status (staff). Writes history, audit log and a funnel event.
+        """Change a lead's status (staff). Writes history, audit log and a funnel event, and for a worker-relevant
+        change (``NOTICE_STATUSES``) a ``notice.<channel>`` outbox event: the worker is told once.
 
         A lead claimed by another staff member keeps its status (:class:`LeadClaimedError`) unless ``force``
         (an admin's override, marked in the audit log)."""
@@ -343,6 +347,11 @@ class LeadRepository(Repository):
                 self._event(conn, "lead_status_changed", now=now, channel=row.channel, sender_id=None,
                             regency=row.regency, sector=row.sector, agent_code=row.referral, lead_type=row.type,
                             lead_id=row.id, status=status)
+                if status in NOTICE_STATUSES and row.type in WORKER_LEAD_TYPES and row.channel in NOTICE_CHANNELS:
+                    # the worker is told once, on their own channel (bot/core/notices.py); deleting the lead
+                    # deletes this event with it
+                    self._outbox(conn, f"{NOTICE_PREFIX}{row.channel}", {"lead_id": row.id, "from": row.status,
+                                                                 "to": status}, lead_id=row.id)
             return self._load_lead(conn, row.id, with_history=True)
 
     def add_lead_note(self, lead_id: int, actor: str, note: str) -> Lead:

@@ -32,6 +32,12 @@ WORKER_LEAD_TYPES = ("enrolment", "sponsorship_request")
 LEAD_STATUSES = ("new", "contacted", "registered", "unreachable", "not_interested", "sponsored")
 #: A lead is open while staff still have to act on it; the same person then updates it.
 OPEN_STATUSES = ("new", "contacted")
+#: Status changes the worker is told about once (an outbox event ``notice.<channel>``, sent on their own channel by
+#: bot/core/notices.py): not a reopening ("new") nor "not_interested" (what the worker said themselves), nor notes
+#: and claims.
+NOTICE_STATUSES = ("contacted", "registered", "unreachable", "sponsored")
+#: Channels with a worker-notice sender (bot/staff/notifier.py for Telegram, the WhatsApp channel for WhatsApp).
+NOTICE_CHANNELS = ("telegram", "whatsapp")
 DONOR_KINDS = ("csr", "company", "family", "employer", "individual", "government", "other")
 AGENT_STATUSES = ("applied", "approved", "rejected", "inactive")
 STAFF_ROLES = ("admin", "staff")

@@ -23,6 +23,9 @@ from lingkar.store.models import (
 )
 from lingkar.store.records import OutboxEvent
 
+#: Topics of the notices to a worker about their own lead: ``notice.<channel>`` (see ``Store.set_lead_status``).
+NOTICE_PREFIX = "notice."
+
 
 class OutboxRepository(Repository):
     """Writes and claims of outbox events (mixed into :class:`lingkar.store.Store`)."""
@@ -99,8 +102,9 @@ class OutboxRepository(Repository):
         return None
 
     def notifications_for_sender(self, sender_id: str, since: dt.datetime) -> int:
-        """How many events about ``sender_id``'s leads and handoffs were delivered (not skipped) since ``since``."""
-        delivered = and_(outbox.c.delivered_at >= since,
+        """How many events about ``sender_id``'s leads and handoffs were delivered (not skipped) since ``since``
+        (to staff: the notices told to the worker themselves, ``notice.*``, do not count)."""
+        delivered = and_(outbox.c.delivered_at >= since, ~outbox.c.topic.like(f"{NOTICE_PREFIX}%"),
                          or_(outbox.c.delivered_by.is_(None), ~outbox.c.delivered_by.like("skipped:%")))
         by_lead = (select(func.count()).select_from(outbox.join(leads, leads.c.id == outbox.c.lead_id))
                    .where(delivered, leads.c.sender_id == sender_id))

@@ -1,11 +1,12 @@
-"""A person's own data: what the store holds about a sender ("data saya") and erasing it ("hapus data").
+"""A person's own data: what the store holds about a sender ("data saya"), where their requests stand ("status
+pendaftaran saya") and erasing it ("hapus data").
 
 Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``) for one sender.
 """
 from __future__ import annotations
 
 import secrets
-from typing import Any, Dict
+from typing import Any, Dict, Iterable
 
 from sqlalchemy import delete, func, select, update
 
@@ -64,6 +65,45 @@ class PeopleRepository(Repository):
             "anonymous_events": n_events,
         }
 
+    def status_for_sender(self, sender_id: str, limit: int = 3) -> Dict[str, Any]:
+        """Where the sender's own leads stand ("status pendaftaran saya"), newest first, at most ``limit``:
+        ``{"leads": [...], "total": n}``. Each lead as :meth:`lead_status_view` gives it. Found by the owner's
+        sender id only, like "data saya": nobody sees another sender's lead."""
+        with self._ro() as conn:
+            total = conn.execute(select(func.count()).select_from(leads)
+                                 .where(leads.c.sender_id == sender_id)).scalar_one()
+            rows = conn.execute(select(leads).where(leads.c.sender_id == sender_id)
+                                .order_by(leads.c.created_at.desc(), leads.c.id.desc()).limit(max(1, limit))).all()
+            names = self._handler_names(conn, [r.claimed_by for r in rows])
+        return {"leads": [_status_view(r, names) for r in rows], "total": total}
+
+    def lead_status_view(self, lead_id: int) -> Dict[str, Any] | None:
+        """What the worker may be told about one of their leads (for a notice), or None once it is deleted:
+        reference, type, status, dates, contact time, the phone (to be shown masked) and ``handler``, the first
+        name of the staff member who claimed it (None: "petugas"). Never the NIK, notes or duplicates."""
+        with self._ro() as conn:
+            row = conn.execute(select(leads).where(leads.c.id == int(lead_id))).first()
+            if row is None:
+                return None
+            return _status_view(row, self._handler_names(conn, [row.claimed_by]))
+
+    @staticmethod
+    def _handler_names(conn, actors: Iterable[str | None]) -> Dict[str, str]:
+        """The first names of the staff behind these actors ("telegram:<id>"); an actor without a name is left out."""
+        ids = {a: _telegram_id(a) for a in set(actors) if a}
+        wanted = [i for i in ids.values() if i is not None]
+        if not wanted:
+            return {}
+        stmt = select(staff_users.c.telegram_user_id, staff_users.c.name).where(
+            staff_users.c.telegram_user_id.in_(wanted))
+        found = {r.telegram_user_id: r.name for r in conn.execute(stmt)}
+        out = {}
+        for actor, tid in ids.items():
+            first = (found.get(tid) or "").split()
+            if first:
+                out[actor] = first[0]
+        return out
+
     def delete_sender_data(self, sender_id: str) -> Dict[str, int]:
         """Delete the person's leads (with their history and pending notifications) and handoffs,
         clear the personal fields of their agent record, and unlink their metric events.
@@ -118,6 +158,20 @@ class PeopleRepository(Repository):
                 self._bump(conn, "leads_deleted", bucket, len(lead_ids))
             self._event(conn, "data_deleted", now=now, channel=_channel_of(sender_id), sender_id=None)
         return counts
+
+
+#: The fields of a lead a status answer or notice may use (no NIK, no note, no other person's lead).
+STATUS_FIELDS = ("id", "reference", "type", "status", "channel", "sender_id", "phone", "contact_time", "created_at",
+                 "status_changed_at")
+
+
+def _status_view(row, names: Dict[str, str]) -> Dict[str, Any]:
+    m = row._mapping
+    view: Dict[str, Any] = {k: m[k] for k in STATUS_FIELDS}
+    for k in ("created_at", "status_changed_at"):
+        view[k] = view[k].isoformat() if view[k] is not None else None
+    view["handler"] = names.get(m["claimed_by"]) if m["claimed_by"] else None
+    return view
 
 
 def _without_duplicates(lead: Dict[str, Any]) -> Dict[str, Any]:

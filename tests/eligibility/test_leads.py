@@ -18,6 +18,7 @@ from actions.leads import (
     ActionDeleteMyData,
     ActionLeadStart,
     ActionMyData,
+    ActionMyStatus,
     ActionOfferSponsorship,
     ActionSponsorStart,
     ActionSubmitLead,
@@ -370,6 +371,34 @@ async def test_data_saya_is_per_sender(db):
     await submit(filled())
     msgs, _, _ = await run(ActionMyData(), turn("data saya", "my_data", sender="rest:someone-else"))
     assert "tidak ada data pribadi" in texts_of(msgs)
+
+
+async def test_status_saya_with_nothing_stored_offers_the_contact_request(db):
+    msgs, _, _ = await run(ActionMyStatus(), turn("status pendaftaran saya", "ask_my_status"))
+    assert "Belum ada permintaan atas nama Anda" in texts_of(msgs)
+    assert buttons_of(msgs)[0]["payload"] == "/request_contact"   # starts the consent flow
+
+
+async def test_status_saya_shows_the_newest_leads_without_nik_and_counts_the_rest(db):
+    await submit(filled())
+    for i in range(3):  # sponsor offers of the same sender: newest first, at most three shown
+        db.upsert_lead(sender_id=SENDER, channel="telegram", type="sponsor_offer", name="Siti Aminah",
+                       phone=f"+62812345678{i}0", consent_version=CONSENT_VERSION, donor_kind="family",
+                       sponsor_workers=1)
+    msgs, _, _ = await run(ActionMyStatus(), turn("sdh sampai mana pendaftaran saya", "ask_my_status"))
+    text = texts_of(msgs)
+    assert text.count("Tawaran membayari iuran") == 3 and "Permintaan dibantu daftar" not in text
+    assert "Ada 1 permintaan lain yang lebih lama" in text and "Petugas GN Lingkaran" in text
+    assert NIK not in text and "7401" not in text and "Siti" not in text
+
+
+async def test_status_saya_when_the_store_is_down():
+    provide(Store("postgresql://nobody@127.0.0.1:9/lingkar_nowhere"))
+    try:
+        msgs, _, _ = await run(ActionMyStatus(), turn("status saya", "ask_my_status"))
+        assert "belum bisa dibuka karena gangguan sistem" in texts_of(msgs)
+    finally:
+        provide(None)
 
 
 async def test_hapus_data_saya_asks_first_then_deletes_keeping_anonymous_counts(db):
