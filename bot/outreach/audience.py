@@ -20,6 +20,8 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Tuple
 
+from lingkar.store.aio import run_sync
+
 Recipient = Tuple[str, str, Mapping[str, Any]]
 
 
@@ -30,13 +32,16 @@ class Audience:
     unsubscribe: Callable[[str, str, str], Awaitable[None] | None] = lambda channel, key, reason: None
 
     async def still_subscribed(self, channel: str, key: str, topic: str) -> bool:
-        out = self.is_subscribed(channel, key, topic)
-        return bool(await out if inspect.isawaitable(out) else out)
+        """``is_subscribed`` (a blocking one runs in a worker thread, off the event loop)."""
+        if inspect.iscoroutinefunction(self.is_subscribed):
+            return bool(await self.is_subscribed(channel, key, topic))
+        return bool(await run_sync(self.is_subscribed, channel, key, topic))
 
     async def stopped(self, channel: str, key: str, reason: str) -> None:
-        out = self.unsubscribe(channel, key, reason)
-        if inspect.isawaitable(out):
-            await out
+        if inspect.iscoroutinefunction(self.unsubscribe):
+            await self.unsubscribe(channel, key, reason)
+        else:
+            await run_sync(self.unsubscribe, channel, key, reason)
 
 
 def load_audience(spec: str, store: Any, settings: Any) -> Audience:
