@@ -96,3 +96,101 @@ async def test_small_broadcast_reaches_subscribers_once_with_buttons(db, fake_tg
     assert store.broadcast_counts(bc.id) == {"queued": 0, "sent": 9, "delivered": 0, "read": 0, "failed": 0,
                                              "unsubscribed": 0}
     store.dispose()
+
+
+async def locked_waiters(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                 "AND query LIKE '%test_subscribers%FOR SHARE%'")).scalar_one()
+
+
+async def test_two_thousand_across_both_channels_survive_a_killed_worker(db, fake_tg, fake_graph, tmp_path,
+                                                                          spawn_worker):
+    """2 000 subscribers (1 000 per channel). A worker process is ``kill -9``-ed mid-way (while it checks a
+    subscription: rows claimed, not sent); a second one recovers its stalled jobs and, after the lease, its rows.
+    Meanwhile: a 429 with retry_after, Forbidden, WhatsApp 130429 then 131026, a window that closed, two opt-outs.
+    Everybody still subscribed gets exactly one message; nobody else gets any; the counts add up."""
+    env = outreach_env(tmp_path, db, fake_tg, fake_graph)
+    core = use_settings(**env)
+    store = Store(db)
+    tg = [str(100000 + i) for i in range(1000)]
+    wa = [f"62813{i:07d}" for i in range(1000)]
+    rows = [("telegram", k, "iuran", True) for k in tg] + [("whatsapp", k, "iuran", True) for k in wa]
+    rows += [("telegram", str(200000 + i), "iuran", False) for i in range(50)]       # stopped before
+    rows += [("whatsapp", f"62819{i:07d}", "diskon", True) for i in range(50)]       # another topic
+    subs.create(store.engine, rows)
+    state = make_state(WhatsAppSettings.from_settings(core))
+    await state.open()
+    now = time.time()
+    open_window = set(wa[::2])                        # every other number wrote in the last 24 hours
+    for k in open_window:
+        await state.touch_inbound(k, now - 3600)
+        fake_graph.last_inbound[k] = now - 3600
+    await state.touch_inbound(wa[9], now - 3600)       # our state says open, but WhatsApp says closed: 131047
+    await state.close()
+
+    rt = await open_runtime(core, store)
+    async with rt.app.open_async():
+        bc, _ = await rt.outreach.queue(BroadcastMessage.parse(TEXT, BUTTONS), "iuran", "staff:test",
+                                        jobs=rt.jobs.specs())
+    await rt.close()
+    assert bc.total == 2000
+
+    fake_tg.fail("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    fake_tg.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    fake_graph.fail_next((429, 130429), (400, 131026))
+    blocker = store.engine.connect()
+    tx = blocker.begin()
+    blocker.execute(text("SELECT 1 FROM test_subscribers WHERE (channel = 'telegram' AND key = :t) "
+                         "OR (channel = 'whatsapp' AND key = :w) FOR UPDATE"), {"t": tg[400], "w": wa[400]})
+    first = await spawn_worker(env)
+    deadline = time.monotonic() + 40
+    while await locked_waiters(store.engine) < 2:
+        assert time.monotonic() < deadline and first.proc.returncode is None, first.log
+        await asyncio.sleep(0.1)
+    subs.set_active(store.engine, "telegram", tg[700], "iuran", False)       # opt-outs while it runs
+    subs.set_active(store.engine, "whatsapp", wa[700], "iuran", False)
+    sent_before = (sum(tg_counts(fake_tg).values()), len(fake_graph.sent))
+    await first.kill()
+    tx.rollback()
+    blocker.close()
+    assert 300 <= sent_before[0] <= 400 and 300 <= sent_before[1] <= 400, sent_before
+
+    rt2 = await open_runtime(core, store)
+    rt2.jobs.stalled_after = 2.0
+    async with rt2.app.open_async():
+        worker = await run_worker(rt2, "w2")
+        try:
+            deadline = time.monotonic() + 50
+            while store.get_broadcast(bc.id).status != "done":
+                assert time.monotonic() < deadline, store.broadcast_counts(bc.id)
+                await rt2.jobs.sweep()          # the periodic sweep's work, on a faster clock
+                await asyncio.sleep(1.0)
+        finally:
+            await stop(worker)
+    await rt2.close()
+
+    tgc, wac = tg_counts(fake_tg), wa_counts(fake_graph)
+    assert max(tgc.values()) == 1 and max(wac.values()) == 1                 # nobody twice
+    assert set(tgc) == {int(k) for k in tg} - {int(tg[0]), int(tg[700])}     # nobody skipped but these
+    assert set(wac) == set(wa) - {wa[0], wa[700]}
+    calls = [c for c in fake_tg.calls if c.method == "sendMessage"]
+    assert calls[0].error.startswith("Too Many Requests") and calls[1].params["chat_id"] == int(tg[0])
+    assert calls[1].at - calls[0].at >= 1.0                                   # retry_after honoured
+    templates = {s.to for s in fake_graph.sent if s.type == "template"}
+    assert templates == (set(wa) - open_window) - {wa[0], wa[700]}           # closed window: the template
+    assert [b["to"] for b, code in fake_graph.refused] == [wa[9]] and fake_graph.refused[0][1] == 131047
+    assert store.broadcast_counts(bc.id) == {"queued": 0, "sent": 1996, "delivered": 0, "read": 0, "failed": 2,
+                                             "unsubscribed": 2}
+    with store.engine.connect() as conn:                                     # the auto-unsubscribe hook ran
+        gone = conn.execute(text("SELECT channel, key FROM test_subscribers WHERE unsubscribe_reason IS NOT NULL "
+                                 "ORDER BY channel")).all()
+        ids = conn.execute(text("SELECT count(*) FROM broadcast_recipients WHERE state = 'sent' "
+                                "AND platform_message_id IS NOT NULL")).scalar_one()
+    assert [tuple(g) for g in gone] == [("telegram", tg[0]), ("whatsapp", wa[0])]
+    assert ids == 1996
+    wamid = next(s.wamid for s in fake_graph.sent if s.to == wa[1])
+    assert store.record_broadcast_status("whatsapp", wamid, "read")
+    assert not store.record_broadcast_status("whatsapp", wamid, "delivered")   # statuses only move forward
+    assert store.broadcast_counts(bc.id)["read"] == 1
+    store.dispose()
