@@ -100,6 +100,7 @@ async def _set_status(args, core, store) -> int:
 
 
 async def _worker(core, store) -> int:
+    from .jobs import POLL_INTERVAL, QUEUE
     from .runtime import open_runtime
 
     rt = await open_runtime(core, store)
@@ -113,8 +114,9 @@ async def _worker(core, store) -> int:
             "PostgreSQL" if rt.settings.on_postgresql else "memory (one process)")
         async with rt.app.open_async():
             await rt.jobs.sweep()
-            await rt.app.run_worker_async(queues=["broadcasts"], concurrency=rt.settings.concurrency,
+            await rt.app.run_worker_async(queues=[QUEUE], concurrency=rt.settings.concurrency,
                                           name=rt.settings.worker_name, update_heartbeat_interval=10.0,
+                                          fetch_job_polling_interval=POLL_INTERVAL,
                                           shutdown_graceful_timeout=30.0)
     finally:
         await rt.close()

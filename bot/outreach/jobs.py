@@ -1,9 +1,10 @@
 """The job engine's side of broadcasts: the procrastinate app, its two tasks, and how jobs are named and locked.
 
-* ``lingkar.broadcast_batch(broadcast_id, channel)``: one batch (:meth:`Outreach.deliver_batch`); it queues the next
-  batch itself until the channel's rows are all settled. Its ``lock`` is the channel's sending account
-  (``send:telegram:<bot id>``, ``send:whatsapp:<phone_number_id>``): whatever the number of workers, one job at a
-  time sends for one bot or number, paced by the delivery core's pacer, so the platform's rate holds. Its
+* ``lingkar.broadcast_batch(broadcast_id, channel)``: batches (:meth:`Outreach.deliver_batch`) for up to
+  :data:`JOB_SLICE` seconds; then it queues the next job itself until the channel's rows are all settled. Its
+  ``lock`` is the channel's sending account (``send:telegram:<bot id>``, ``send:whatsapp:<phone_number_id>``):
+  whatever the number of workers, one job at a time sends for one bot or number, paced by the delivery core's
+  pacer, so the platform's rate holds. Its
   ``queueing_lock`` (``batch:<broadcast>:<channel>``) keeps at most one batch of a broadcast and channel waiting.
   An exception is retried with exponential back-off (a database or network outage).
 * ``lingkar.broadcast_sweep`` (periodic, every :data:`SWEEP_CRON`): procrastinate's documented recipe for stalled
@@ -21,10 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from typing import Any, Dict, List, Mapping, Sequence
 
 from procrastinate import App, PsycopgConnector, RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 from procrastinate.testing import InMemoryConnector
 
 from lingkar.store.aio import run_sync
@@ -39,6 +42,8 @@ SWEEP_TASK = "lingkar.broadcast_sweep"
 SWEEP_CRON = "* * * * * */15"            # every 15 seconds (croniter's sixth field: seconds)
 STALLED_AFTER = 60.0                     # seconds without a worker heartbeat before its jobs count as stalled
 RETRY = RetryStrategy(max_attempts=30, exponential_wait=2)
+JOB_SLICE = 30.0                         # seconds one job sends (batch after batch) before it queues the next
+POLL_INTERVAL = 1.0                      # a worker looks for runnable jobs this often besides LISTEN/NOTIFY
 
 
 def conninfo(database_url: str) -> str:
@@ -118,10 +123,18 @@ class Jobs:
             raise RuntimeError("this app only queues jobs; run them with `python -m bot.outreach worker`")
         job_id = getattr(getattr(context, "job", None), "id", None)
         worker = f"{getattr(context, 'worker_name', None) or 'worker'}:{os.getpid()}:{job_id}"[:64]
-        result = await self.outreach.deliver_batch(broadcast_id, channel, worker)
+        totals = {"sent": 0, "failed": 0, "skipped": 0, "batches": 0}
+        started = time.monotonic()
+        while True:       # batch after batch for up to JOB_SLICE seconds, then the account's other jobs get a turn
+            result = await self.outreach.deliver_batch(broadcast_id, channel, worker)
+            totals["batches"] += 1
+            for key in ("sent", "failed", "skipped"):
+                totals[key] += getattr(result, key)
+            if not result.more or result.delay > 0 or time.monotonic() - started > JOB_SLICE:
+                break
         if result.more:
             await self.defer_batch(broadcast_id, channel, result.delay)
-        return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped, "more": result.more}
+        return {**totals, "more": result.more}
 
     async def recover_stalled(self) -> int:
         """procrastinate's recipe: retry the jobs of workers that stopped sending heartbeats."""
@@ -129,7 +142,12 @@ class Jobs:
         stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after)
         for job in stalled:
             log.warning("job %s (%s) stalled: its worker is gone; retrying it", job.id, job.task_name)
-            await manager.retry_job(job)
+            try:
+                await manager.retry_job(job)
+            except UniqueViolation:
+                # a job of the same broadcast and channel is already waiting (queued by a sweep): that one goes on;
+                # this one is closed as failed, which frees the account's lock
+                await manager.finish_job(job, Status.FAILED, delete_job=False)
         return len(stalled)
 
     async def sweep(self) -> Dict[str, int]:
