@@ -4,6 +4,7 @@
     python -m bot.outreach status --id N          # counts as JSON
     python -m bot.outreach pause|resume|cancel --id N [--by NAME]
     python -m bot.outreach worker                 # run the jobs until SIGTERM/Ctrl-C (start more to scale out)
+    python -m bot.outreach health [--max-age 900] # the container's health check
 """
 from __future__ import annotations
 
@@ -123,6 +124,44 @@ async def _worker(core, store) -> int:
     return 0
 
 
+def _idle() -> int:
+    from ..cli import run, stop_event
+
+    async def wait() -> None:
+        await stop_event().wait()
+    return run(wait())
+
+
+def _health(max_age: float, off: bool) -> int:
+    """The container's health check: the lead store answers, and (on PostgreSQL) no broadcast job that is due has
+    waited more than ``max_age`` seconds to start (workers stuck or gone). Broadcasts switched off count as healthy."""
+    from sqlalchemy import text
+
+    from lingkar.store import Store
+
+    store = Store()
+    try:
+        with store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            if off or store.dialect != "postgresql":
+                print("ok" + (" (broadcasts off)" if off else ""))
+                return 0
+            late = conn.execute(text(
+                "SELECT count(*) FROM procrastinate_jobs j WHERE j.queue_name = 'broadcasts' AND j.status = 'todo' "
+                "AND COALESCE(j.scheduled_at, (SELECT min(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)) "
+                "< now() - make_interval(secs => :age)"), {"age": max_age}).scalar_one()
+    except Exception as exc:  # noqa: BLE001  (whatever it is, the check says unhealthy)
+        print(f"unhealthy: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    if late:
+        print(f"unhealthy: {late} broadcast job(s) due for more than {max_age:g} s", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
 def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot.outreach", description=DESCRIPTION, epilog=env_epilog(ENV_HELP),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -141,6 +180,8 @@ def main(argv: List[str] | None = None) -> int:
     for p in (b, sub.choices["pause"], sub.choices["resume"], sub.choices["cancel"]):
         p.add_argument("--by", default=getpass.getuser(), help="who does this (audit log; default: the login)")
     sub.add_parser("worker", help="run broadcast jobs until SIGTERM/Ctrl-C (start more processes to scale out)")
+    h = sub.add_parser("health", help="exit 0 when the store answers and no broadcast job waits too long, else 1")
+    h.add_argument("--max-age", type=float, default=900.0, help="seconds a due job may wait to start (900)")
     args = ap.parse_args(argv)
 
     core = start_process()
@@ -151,8 +192,16 @@ def main(argv: List[str] | None = None) -> int:
         print("error: a broadcast goes to real people: add --confirm (make broadcast ... CONFIRM=yes)", file=sys.stderr)
         return 2
     from .config import OutreachSettings
-    if args.command in ("broadcast", "worker") and report_problems(OutreachSettings.from_settings(core).problems()):
+    problems = OutreachSettings.from_settings(core).problems()
+    if args.command == "broadcast" and report_problems(problems):
         return 2
+    if args.command == "worker" and problems:
+        # a deployment whose subscriptions are not wired yet: stay up and idle rather than restart in a loop
+        report_problems(problems)
+        print("broadcasts are off: the worker idles until stopped", file=sys.stderr)
+        return _idle()
+    if args.command == "health":
+        return _health(args.max_age, bool(problems))
     store = open_store()
     try:
         if args.command == "status":
