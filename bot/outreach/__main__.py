@@ -137,9 +137,13 @@ def _health(max_age: float, off: bool) -> int:
     waited more than ``max_age`` seconds to start (workers stuck or gone). Broadcasts switched off count as healthy."""
     from sqlalchemy import text
 
-    from lingkar.store import Store
+    from lingkar.store import open_store
 
-    store = Store()
+    try:
+        store = open_store(migrate=False)
+    except Exception as exc:  # noqa: BLE001
+        print(f"unhealthy: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     try:
         with store.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
