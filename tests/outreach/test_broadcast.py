@@ -194,3 +194,35 @@ async def test_two_thousand_across_both_channels_survive_a_killed_worker(db, fak
     assert not store.record_broadcast_status("whatsapp", wamid, "delivered")   # statuses only move forward
     assert store.broadcast_counts(bc.id)["read"] == 1
     store.dispose()
+
+
+async def test_pause_stops_sending_and_resume_finishes_without_repeats(db, fake_tg, tmp_path):
+    core = use_settings(**outreach_env(tmp_path, db, fake_tg, None, BROADCAST_TELEGRAM_RATE="20/1"))
+    store = Store(db)
+    subs.create(store.engine, [("telegram", str(3000 + i), "iuran", True) for i in range(60)])
+    rt = await open_runtime(core, store)
+    try:
+        async with rt.app.open_async():
+            bc, _ = await rt.outreach.queue(BroadcastMessage.parse(TEXT), "iuran", "staff:test", jobs=rt.jobs.specs())
+            worker = await run_worker(rt, "w1")
+            try:
+                await fake_tg.wait_for(lambda f: len(f.successful("sendMessage")) >= 5)
+                store.set_broadcast_status(bc.id, "paused", "staff:ana")
+                await asyncio.sleep(2.0)                  # the batch notices within STATUS_EVERY rows
+                at_pause = len(fake_tg.successful("sendMessage"))
+                await asyncio.sleep(1.5)
+                assert len(fake_tg.successful("sendMessage")) == at_pause < 60     # nothing while paused
+                counts = store.broadcast_counts(bc.id)
+                assert counts["sent"] == at_pause and counts["queued"] == 60 - at_pause
+                store.set_broadcast_status(bc.id, "running", "staff:ana")
+                assert await rt.jobs.resume(bc.id, ["telegram"]) == 1
+                await wait_done(store, bc.id)
+            finally:
+                await stop(worker)
+    finally:
+        await rt.close()
+    assert tg_counts(fake_tg) == {3000 + i: 1 for i in range(60)}
+    times = sorted(c.at for c in fake_tg.successful("sendMessage"))
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert 10 <= busiest <= 21            # BROADCAST_TELEGRAM_RATE=20/1 (a limiter allows one burst of 20)
+    store.dispose()
