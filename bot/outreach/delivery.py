@@ -37,6 +37,12 @@ STATUS_EVERY = 10       # rows between two reads of the broadcast's status (paus
 PER_CHAT: Tuple[int, float] = (1, 1.0)   # Telegram: one message a second per chat
 
 
+def _evenly(rate: Tuple[int, float] | None) -> Tuple[int, float] | None:
+    """``n`` messages per ``seconds`` as one message every ``seconds / n``: no burst at the start of a job (a limiter
+    that starts full would allow twice the rate in the first second)."""
+    return None if rate is None else (1, rate[1] / rate[0])
+
+
 @dataclass(frozen=True)
 class BatchResult:
     more: bool              # queue the next batch
@@ -54,7 +60,7 @@ class Outreach:
                  today: Callable[[], dt.date] = clock.today):
         self.store, self.audience, self.senders = store, audience, dict(senders)
         self.batch, self.lease, self.today = batch, lease, today
-        self.pacers: Dict[str, Pacer] = {ch: Pacer(PER_CHAT, (rates or {}).get(ch)) for ch in self.senders}
+        self.pacers: Dict[str, Pacer] = {ch: Pacer(PER_CHAT, _evenly((rates or {}).get(ch))) for ch in self.senders}
         self._messages: Dict[int, BroadcastMessage] = {}
 
     # ------------------------------------------------------------------ queueing
