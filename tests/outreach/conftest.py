@@ -4,8 +4,6 @@ subprocesses (``python -m bot.outreach worker``) that a test can ``kill -9``."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
@@ -16,6 +14,7 @@ from sqlalchemy import create_engine, text
 from tests.fixtures_db import pg_databases, pg_url, truncate_pg  # noqa: F401  (fixtures)
 from tests.telegram.fake_bot_api import TOKEN as TG_TOKEN
 from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.whatsapp.conftest import ChannelProcess
 from tests.whatsapp.fake_graph import PHONE_NUMBER_ID, FakeGraph
 from tests.whatsapp.fake_graph import TOKEN as WA_TOKEN
 
@@ -66,41 +65,15 @@ def outreach_env(tmp_path: Path, db_url: str, tg: FakeBotAPI | None, graph: Fake
     return env
 
 
-class WorkerProcess:
-    """``python -m bot.outreach worker`` with ``env``."""
+class WorkerProcess(ChannelProcess):
+    """``python -m bot.outreach worker`` with ``env`` (the WhatsApp tests' child process, another command)."""
 
-    def __init__(self, env: Dict[str, str]):
-        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-        self.proc: asyncio.subprocess.Process | None = None
-        self.lines: List[str] = []
-        self._reader: asyncio.Task | None = None
-
-    async def start(self) -> WorkerProcess:
+    async def start(self, timeout: float = 60.0) -> WorkerProcess:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.outreach", "worker", cwd=str(ROOT), env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         self._reader = asyncio.ensure_future(self._read())
         return self
-
-    async def _read(self) -> None:
-        assert self.proc and self.proc.stdout
-        async for line in self.proc.stdout:
-            self.lines.append(line.decode(errors="replace").rstrip())
-
-    @property
-    def log(self) -> str:
-        return "\n".join(self.lines[-60:])
-
-    async def kill(self) -> None:
-        assert self.proc
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-        if self._reader:
-            await self._reader
-
-    async def stop(self) -> None:
-        if self.proc and self.proc.returncode is None:
-            await self.kill()
 
 
 @pytest.fixture
@@ -114,4 +87,5 @@ async def spawn_worker():
 
     yield _spawn
     for p in procs:
-        await p.stop()
+        if p.proc and p.proc.returncode is None:
+            await p.kill()

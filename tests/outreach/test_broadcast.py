@@ -34,7 +34,7 @@ def wa_counts(fake_graph) -> collections.Counter:
 async def wait_done(store: Store, broadcast_id: int, timeout: float = 40.0, proc=None) -> None:
     deadline = time.monotonic() + timeout
     while store.get_broadcast(broadcast_id).status != "done":
-        assert time.monotonic() < deadline, (store.broadcast_counts(broadcast_id), proc.log if proc else "")
+        assert time.monotonic() < deadline, (store.broadcast_counts(broadcast_id), proc.log() if proc else "")
         await asyncio.sleep(0.2)
 
 
@@ -146,7 +146,7 @@ async def test_two_thousand_across_both_channels_survive_a_killed_worker(db, fak
     first = await spawn_worker(env)
     deadline = time.monotonic() + 40
     while await locked_waiters(store.engine) < 2:
-        assert time.monotonic() < deadline and first.proc.returncode is None, first.log
+        assert time.monotonic() < deadline and first.proc.returncode is None, first.log()
         await asyncio.sleep(0.1)
     subs.set_active(store.engine, "telegram", tg[700], "iuran", False)       # opt-outs while it runs
     subs.set_active(store.engine, "whatsapp", wa[700], "iuran", False)
