@@ -73,3 +73,18 @@ def test_hapus_data_saya_deletes_the_recipient_rows(store):
     assert counts["broadcast_recipients"] == 1
     assert store.broadcast_counts(bc.id)["queued"] == 3
     assert store.delete_sender_data("telegram:101")["broadcast_recipients"] == 1
+
+
+def test_rows_and_jobs_are_written_together_or_not_at_all(store):
+    def failing_jobs(broadcast_id, channels):
+        raise RuntimeError("the job engine refused")
+    with pytest.raises(RuntimeError):
+        make(store, jobs=failing_jobs)
+    assert store.get_broadcast(1) is None and store.broadcasts_with_work() == []
+    if store.dialect == "postgresql":        # a job the engine's own SQL function refuses rolls the rows back too
+        with pytest.raises(Exception):  # noqa: B017
+            make(store, jobs=[{"task": "x", "args": {}, "queueing_lock": "same"},
+                              {"task": "x", "args": {}, "queueing_lock": "same"}])
+        assert store.broadcasts_with_work() == []
+        bc, left = make(store, jobs=[{"task": "x", "args": {}, "queueing_lock": "once"}])
+        assert left == [] and bc.total == 4
