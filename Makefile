@@ -24,12 +24,12 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
-        clean services facts-report
+        clean services facts-report broadcast broadcast-status outreach-worker
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, WHATSAPP_*, REDIS_URL, DATABASE_URL, RASA_PORT, ACTION_SERVER_PORT, PYTHON."
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "Settings come from the environment (see README): TELEGRAM_BOT_TOKEN, WHATSAPP_*, REDIS_URL, DATABASE_URL, BROADCAST_*, RASA_PORT, ACTION_SERVER_PORT, PYTHON."
 
 setup: $(SETUP) ## Create .venv with Python 3.10 and install the pinned dependencies
 
@@ -94,6 +94,20 @@ export: $(SETUP) ## Print every lead as CSV (header row first) on standard outpu
 
 facts-report: $(SETUP) ## Every fact with its value on a date, source, status (DATE=YYYY-MM-DD, default today)
 	@$(PY) scripts/facts_report.py $(if $(DATE),--date $(DATE))
+
+broadcast: $(SETUP) ## Queue a broadcast to a topic's subscribers (FILE=<message file> TOPIC=<topic> CONFIRM=yes); prints its id
+	@if [ "$(CONFIRM)" != "yes" ]; then \
+	  echo "error: a broadcast goes to real people: make broadcast FILE=<message file> TOPIC=<topic> CONFIRM=yes" >&2; \
+	  exit 2; fi
+	@if [ -z "$(FILE)" ] || [ -z "$(TOPIC)" ]; then echo "error: FILE=<message file> and TOPIC=<topic> are required" >&2; exit 2; fi
+	@$(PY) -m bot.outreach broadcast --file "$(FILE)" --topic "$(TOPIC)" --confirm
+
+broadcast-status: $(SETUP) ## A broadcast's counts as JSON (ID=<id>): queued, sent, delivered, read, failed, unsubscribed
+	@if [ -z "$(ID)" ]; then echo "error: ID=<broadcast id> is required" >&2; exit 2; fi
+	@$(PY) -m bot.outreach status --id "$(ID)"
+
+outreach-worker: $(SETUP) ## Run broadcast jobs until Ctrl-C (more processes = more throughput; pause/resume/cancel: python -m bot.outreach --help)
+	$(PY) -m bot.outreach worker
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
 	@scripts/lock.sh

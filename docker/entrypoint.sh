@@ -14,6 +14,8 @@
 #   notifier   the staff notifier (python -m bot.staff notifier): posts new leads, agent applications and
 #              handoffs from the outbox to the staff group (STAFF_CHAT_ID), tells agents, daily reminder.
 #              It refuses to start without TELEGRAM_BOT_TOKEN and STAFF_CHAT_ID.
+#   outreach   the broadcast worker (python -m bot.outreach worker): runs broadcast jobs from PostgreSQL at each
+#              platform's limits; start more containers to scale out (docs/jobs.md)
 #   health     python -m rasa_plugins.health (exit 0 ok, 1 degraded, 2 down)
 #   anything else is run as a command, e.g. `python -m lingkar.store upgrade`.
 #
@@ -63,6 +65,9 @@ case "$role" in
     ;;
   notifier)
     exec python -m bot.staff notifier "$@"
+    ;;
+  outreach)
+    exec python -m bot.outreach worker "$@"
     ;;
   health)
     exec python -m rasa_plugins.health "$@"

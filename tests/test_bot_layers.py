@@ -21,6 +21,7 @@ ALLOWED = {
     "bot.staff": {"bot.core", "bot.telegram", "bot.plugins", "bot.agents"},
     "bot.dashboard": {"bot.staff", "bot.agents"},
     "bot.channels": {"bot.core"},     # channels are named by "module:function" strings, never imported
+    "bot.outreach": {"bot.core", "bot.telegram", "bot.whatsapp"},   # broadcasts: sends with both channels' clients
 }
 LEAVES = {"bot.cli", "bot.config"}
 

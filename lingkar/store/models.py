@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 
@@ -254,4 +255,50 @@ posted_cards = Table(
     Index("ix_posted_cards_lead", "lead_id"),
     Index("ix_posted_cards_handoff", "handoff_id"),
     Index("ix_posted_cards_agent", "agent_id"),
+)
+
+#: A broadcast's life: queued (rows and jobs written), running, paused / cancelled by staff, done.
+BROADCAST_STATUSES = ("queued", "running", "paused", "cancelled", "done")
+#: One recipient's: pending -> claimed (a worker holds it under a lease) -> sent (the platform took it, its message
+#: id recorded) -> delivered -> read; or failed, or skipped_unsubscribed (opted out before their turn).
+RECIPIENT_STATES = ("pending", "claimed", "sent", "delivered", "read", "failed", "skipped_unsubscribed")
+
+broadcasts = Table(
+    "broadcasts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),              # with {fact.key} placeholders, filled on the day of sending
+    Column("buttons", JSON, nullable=False),           # [{"title", "payload"}]
+    Column("topic", String(64), nullable=False),
+    Column("audience", JSON, nullable=False),          # how the audience was chosen (filters), for staff
+    Column("template", String(64), nullable=False),    # WhatsApp template key outside the 24-hour window
+    Column("status", String(16), nullable=False),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("created_by", String(64), nullable=False),
+    Column("approved_by", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("scheduled_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Index("ix_broadcasts_status", "status", "id"),
+)
+
+broadcast_recipients = Table(
+    "broadcast_recipients", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("broadcast_id", Integer, ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(128), nullable=False),  # chat id / WhatsApp number: personal data
+    Column("attributes", JSON, nullable=False),        # e.g. the name a template greets (personal data)
+    Column("state", String(24), nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("platform_message_id", String(128)),
+    Column("error", String(300)),
+    Column("sent_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("broadcast_id", "channel", "recipient", name="ux_broadcast_recipients"),
+    Index("ix_broadcast_recipients_state", "broadcast_id", "channel", "state"),
+    Index("ix_broadcast_recipients_message", "platform_message_id"),
+    Index("ix_broadcast_recipients_recipient", "channel", "recipient"),
 )

@@ -17,6 +17,7 @@ from lingkar.store.base import (
 )
 from lingkar.store.models import (
     agents,
+    broadcast_recipients,
     handoffs,
     lead_status_history,
     leads,
@@ -147,6 +148,9 @@ class PeopleRepository(Repository):
                     # after the UPDATE (which waits for a record_card holding the row): its card is seen here
                     counts["cards"] += self._redact_cards(conn, "owner", agent_ids=[agent.id])
                     counts["agent"] = 1
+            channel, _, recipient = str(sender_id).partition(":")
+            counts["broadcast_recipients"] = conn.execute(delete(broadcast_recipients).where(
+                broadcast_recipients.c.channel == channel, broadcast_recipients.c.recipient == recipient)).rowcount
             subject = self._subject(conn, sender_id, create=False)
             if subject:
                 counts["events_unlinked"] = conn.execute(

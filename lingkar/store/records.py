@@ -210,3 +210,34 @@ class FunnelRow(_Record):
     leads: int = 0        # worker leads created (enrolment + sponsorship requests)
     contacted: int = 0    # of those, reached by staff at least once
     registered: int = 0   # of those, registered (or registered through a sponsor)
+
+
+@dataclass(frozen=True)
+class Broadcast(_Record):
+    """A message to a topic's subscribers (lingkar/store/broadcasts.py). ``text`` has {fact.key} placeholders."""
+    id: int
+    text: str
+    buttons: List[Dict[str, str]]
+    topic: str
+    audience: Dict[str, Any]
+    template: str
+    status: str
+    total: int
+    created_by: str
+    approved_by: str | None
+    created_at: dt.datetime
+    scheduled_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class BroadcastRecipient(_Record):
+    """One recipient's row of a broadcast, as handed to the worker that claimed it."""
+    id: int
+    broadcast_id: int
+    channel: str
+    recipient: str
+    attributes: Dict[str, Any]
+    state: str
+    attempts: int
+    claimed_until: dt.datetime | None

@@ -15,6 +15,7 @@ Where a table lives (one repository module per concern, each a mixin over
 - audit.py: ``audit_log``;  metrics.py: ``metric_events`` (the funnel);  cards.py: ``posted_cards``
 - state.py: ``app_state``, ``anonymous_counters``;  retention.py: the retention job
 - pemda.py: ``pemda_estimates``, Pemda officers in ``staff_users``, one regency's aggregates (no personal data)
+- broadcasts.py: ``broadcasts``, ``broadcast_recipients`` (claimed under a lease by the broadcast jobs: bot/outreach/)
 
 Concurrency:
 - ``upsert_lead`` serialises requests for the same person: PostgreSQL takes transaction-scoped
@@ -46,6 +47,7 @@ from lingkar.store.base import (
     StoreError,
     _utcnow,
 )
+from lingkar.store.broadcasts import BroadcastRepository
 from lingkar.store.cards import CardRepository
 from lingkar.store.db import make_engine, normalize_url
 from lingkar.store.handoffs import HandoffRepository
@@ -68,7 +70,7 @@ __all__ = [
 
 class Store(LeadRepository, LeadListRepository, PeopleRepository, OutboxRepository, HandoffRepository,
             AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository, CardRepository,
-            RetentionRepository, PemdaRepository, Repository):
+            RetentionRepository, PemdaRepository, BroadcastRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,

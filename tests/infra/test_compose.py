@@ -32,9 +32,9 @@ SECRETS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_AUTH_TOKEN", "
 # Site settings compose refuses to start without (they have no sensible default in production).
 REQUIRED_SETTINGS = ("TELEGRAM_WEBHOOK_URL", "STAFF_CHAT_ID", "STAFF_ADMIN_TELEGRAM_ID", "TELEGRAM_BOT_USERNAME",
                      "DASHBOARD_BASE_URL")
-SERVICES = {"redis", "postgres", "rasa", "actions", "bot", "dashboard", "notifier"}
+SERVICES = {"redis", "postgres", "rasa", "actions", "bot", "dashboard", "notifier", "outreach-worker"}
 INTERNAL = {"redis", "postgres", "rasa", "actions"}
-STORE_USERS = ("actions", "bot", "dashboard", "notifier")
+STORE_USERS = ("actions", "bot", "dashboard", "notifier", "outreach-worker")
 
 
 def sample_env() -> Dict[str, str]:
@@ -108,9 +108,11 @@ def test_services_ports_and_networks(rendered):
     assert not cfg["networks"]["edge"].get("internal")
     for name in INTERNAL:
         assert _networks(services[name]) == {"backend"}, f"{name} must only be on the internal network"
-    for name in ("bot", "dashboard", "notifier"):
+    for name in ("bot", "dashboard", "notifier", "outreach-worker"):
         assert _networks(services[name]) == {"backend", "edge"}, name
-    assert "ports" not in services["notifier"] and "expose" not in services["notifier"]
+    for name in ("notifier", "outreach-worker"):
+        assert "ports" not in services[name] and "expose" not in services[name], name
+        assert "container_name" not in services[name], name      # the worker scales with --scale
 
 
 def test_publish_addresses_and_ports_come_from_env(tmp_path):
@@ -128,11 +130,12 @@ def test_roles_of_the_lingkar_services(rendered):
     cfg, _ = rendered
     roles = {name: s.get("command") for name, s in cfg["services"].items() if name not in ("redis", "postgres")}
     assert roles == {"rasa": ["rasa"], "actions": ["actions"], "bot": ["channels"], "dashboard": ["dashboard"],
-                     "notifier": ["notifier"]}
+                     "notifier": ["notifier"], "outreach-worker": ["outreach"]}
     entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
     assert re.search(r"^  dashboard\)\n    exec python -m bot\.dashboard ", entrypoint, re.M)
     assert re.search(r"^  channels\)\n    exec python -m bot\.channels ", entrypoint, re.M)
     assert re.search(r"^  notifier\)\n    exec python -m bot\.staff notifier ", entrypoint, re.M)
+    assert re.search(r"^  outreach\)\n    exec python -m bot\.outreach worker ", entrypoint, re.M)
     header = entrypoint.split("set -eu")[0]
     assert re.search(r"^#   dashboard ", header, re.M) and re.search(r"^#   notifier ", header, re.M)
     images = {s.get("image") for name, s in cfg["services"].items() if name in roles}
@@ -167,6 +170,7 @@ def test_health_checks_restart_policies_and_order(rendered):
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy", name
     assert services["dashboard"]["healthcheck"]["test"][-1] == "http://localhost:8081/health"
     assert services["notifier"]["healthcheck"]["test"][1:3] == ["python", "/app/docker/notifier_health.py"]
+    assert services["outreach-worker"]["healthcheck"]["test"][1:5] == ["python", "-m", "bot.outreach", "health"]
 
 
 def test_the_notifier_health_check_is_in_the_image():
@@ -202,7 +206,7 @@ def test_secrets_reach_the_right_services(rendered):
     assert s["rasa"]["ACTION_SERVER_TOKEN"] == s["actions"]["ACTION_SERVER_TOKEN"] == env["ACTION_SERVER_TOKEN"]
     # Inside the private network they listen on every interface; nothing publishes them.
     assert s["rasa"]["RASA_HOST"] == s["actions"]["ACTION_SERVER_HOST"] == "0.0.0.0"
-    for name in ("rasa", "bot", "actions"):
+    for name in ("rasa", "bot", "actions", "outreach-worker"):   # the worker reads WhatsApp's 24-hour window
         assert s[name]["REDIS_URL"] == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0", name
     for name in ("dashboard", "notifier"):  # they never use Redis: no Redis password for them
         assert not any(k.startswith("REDIS") for k in s[name]), name
@@ -212,8 +216,8 @@ def test_secrets_reach_the_right_services(rendered):
         assert s[name]["LINGKAR_TIMEZONE"] == "Asia/Makassar", name
     assert "DATABASE_URL" not in s["rasa"]
     # The bot token: the adapter and the notifier (both call the Bot API), never Rasa or the web dashboard.
-    assert sorted(name for name in s if "TELEGRAM_BOT_TOKEN" in s[name]) == ["bot", "notifier"]
-    for name in ("bot", "notifier"):
+    assert sorted(name for name in s if "TELEGRAM_BOT_TOKEN" in s[name]) == ["bot", "notifier", "outreach-worker"]
+    for name in ("bot", "notifier", "outreach-worker"):
         assert s[name]["TELEGRAM_BOT_TOKEN"] == env["TELEGRAM_BOT_TOKEN"], name
         assert s[name]["TELEGRAM_API_URL"] == "https://api.telegram.org/bot", name
     assert s["bot"]["TELEGRAM_MODE"] == "webhook"

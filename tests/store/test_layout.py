@@ -10,8 +10,8 @@ PACKAGES = ("lingkar", "actions", "bot", "rasa_plugins")
 #: The entry functions that create the process's lead store (see lingkar/store/provider.py).
 #: Where a process (or a channel's setup, which ``python -m bot.channels`` calls once) opens the lead store.
 ENTRY_POINTS = {"bot/action_server.py", "bot/staff/__main__.py", "bot/dashboard/__main__.py", "bot/staff/plugin.py",
-                "bot/agents/plugin.py", "bot/whatsapp/channel.py", "lingkar/store/__main__.py",
-                "lingkar/store/provider.py"}
+                "bot/agents/plugin.py", "bot/whatsapp/channel.py", "bot/outreach/__main__.py",
+                "lingkar/store/__main__.py", "lingkar/store/provider.py"}
 
 
 def _sources():

@@ -20,7 +20,7 @@ from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
-HEAD = "0006"
+HEAD = "0010"
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -56,7 +56,9 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
         with store.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={
                 "compare_type": True,
-                "include_name": lambda name, kind, parent: name != "sqlite_sequence"})  # SQLite's own table
+                # SQLite's own table; the job engine's (procrastinate, migration 0010) is not ours to model
+                "include_name": lambda name, kind, parent: name != "sqlite_sequence"
+                and not str(name).startswith("procrastinate_")})
             diffs = compare_metadata(ctx, metadata)
         assert diffs == []
         store.migrate()  # at head: nothing to do, nothing breaks
@@ -188,7 +190,8 @@ def test_command_line(empty_db_url):
     history = _cli("history", url=empty_db_url).stdout.splitlines()
     assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
     assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004")
-    assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 (head)")
+    assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 ")
+    assert history[6].startswith("0006 -> 0010 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",
