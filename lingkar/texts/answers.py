@@ -10,11 +10,11 @@ Usage::
     split = answers.render_split("ask_jkp")      # split.short: what fits a phone screen (+ "Lebih lengkap");
                                                  # split.rest: the rest, or None when the answer fits
 
-An answer longer than a phone screen and a quarter (:mod:`lingkar.texts.screen`) is sent in two parts: its leading
-paragraphs that fit one screen with the hint line and button of the snippet ``more_detail`` (or its explicit ``short:`` text,
-for an answer whose first paragraph does not fit or would cut badly), then, when the worker asks for it, the
-rest with the answer's usual buttons (after an explicit ``short:``, the whole text). No figure is lost: every
-paragraph is in one of the two parts.
+An answer longer than a phone screen and a quarter (:mod:`lingkar.texts.screen`) is sent in two parts: its
+leading paragraphs that fit one screen with the hint line and button of the snippet ``more_detail`` (or its
+explicit ``short:`` text, for an answer whose first paragraph does not fit or would cut badly), then, when the
+worker asks for it, the rest with the answer's usual buttons (after an explicit ``short:``, the whole text). No
+figure is lost: every paragraph is in one of the two parts.
 
 A button list may include the word ``menu`` (the main menu's buttons). A payload is ``/intent_name`` of an intent
 the bot answers. Everything is checked when the file is loaded (unknown fact keys, styles, conditions, payloads,
@@ -46,10 +46,11 @@ from lingkar.texts.screen import LONG_SCREENS, SHORT_SCREENS, fits
 from lingkar.texts.templates import DIGIT, Template, parse_notes, render_notes
 
 #: The snippet whose text (a hint line) and button (``/ask_more_detail``) end the first part of a long answer. The
-#: answer ``ask_more_detail`` is what the worker gets when they ask for more and there is nothing more (actions/more.py).
+#: answer ``ask_more_detail`` is what the worker gets when they ask for more and there is nothing more
+#: (actions/more.py).
 MORE_SNIPPET = "more_detail"
-#: Snippets the actions need (actions/answers.py, actions/more.py).
-REQUIRED_SNIPPETS = ("clarify_question", "clarify_help", "handoff_recorded", MORE_SNIPPET)
+#: Snippets the actions need (actions/answers.py). Without ``more_detail`` no answer is cut.
+REQUIRED_SNIPPETS = ("clarify_question", "clarify_help", "handoff_recorded")
 #: The first part of a long answer has at most this many buttons ("Lebih lengkap" and the answer's first ones):
 #: WhatsApp's reply buttons, so it never becomes a list there. The rest has all the answer's buttons.
 MAX_SHORT_BUTTONS = 3
@@ -103,7 +104,7 @@ class Answers:
         ``facts`` are every fact of the answer: after "lebih lengkap", "sumber?" names all its figures."""
         on = on or clock.today()
         full = self.render(intent, on)
-        if fits(full.text, LONG_SCREENS):
+        if fits(full.text, LONG_SCREENS) or MORE_SNIPPET not in self.snippets:
             return Split(full)
         answer = self.answers[intent]
         pieces = render_pieces(answer, self.facts, on)
