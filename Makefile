@@ -24,7 +24,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
-        clean services facts-report
+        clean services facts-report answer-lengths
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -94,6 +94,9 @@ export: $(SETUP) ## Print every lead as CSV (header row first) on standard outpu
 
 facts-report: $(SETUP) ## Every fact with its value on a date, source, status (DATE=YYYY-MM-DD, default today)
 	@$(PY) scripts/facts_report.py $(if $(DATE),--date $(DATE))
+
+answer-lengths: $(SETUP) ## Every answer and flow text on a phone screen, messages per turn (DATE=YYYY-MM-DD); reports/answers/lengths.md
+	@$(PY) scripts/answer_lengths.py $(if $(DATE),--date $(DATE))
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
 	@scripts/lock.sh
