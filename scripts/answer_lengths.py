@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-from lingkar import clock  # noqa: E402
+from lingkar import clock, settings  # noqa: E402
 from lingkar.texts import get_answers, get_flow_texts  # noqa: E402
 from lingkar.texts.screen import (  # noqa: E402
     CHARS_PER_LINE,
@@ -286,8 +286,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--date", type=dt.date.fromisoformat, help="the day to render (default: today)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "answers", help="output folder")
     args = parser.parse_args(argv)
-    if args.date:
-        os.environ["LINGKAR_TODAY"] = args.date.isoformat()  # the actions read "today" from lingkar.clock
+    if args.date:  # the actions read "today" from lingkar.clock, i.e. from the process's settings
+        settings.configure(settings.Settings.from_env({**os.environ, "LINGKAR_TODAY": args.date.isoformat()}))
     on = args.date or clock.today()
     report = build(on)
     args.out.mkdir(parents=True, exist_ok=True)
