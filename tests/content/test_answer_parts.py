@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback
 from actions.citations import ActionSources
@@ -21,7 +22,7 @@ from lingkar.texts.answers import MAX_SHORT_BUTTONS, MORE_SNIPPET
 from lingkar.texts.screen import LONG_SCREENS, SHORT_SCREENS, fits, is_more_detail, measure
 from tests.conftest import use_settings
 
-from .helpers import RENDER_DATES
+from .helpers import RENDER_DATES, ROOT
 from .test_actions import TODAY, WITH_REFERRAL, run, tracker
 from .test_citations import bot, user
 
@@ -106,6 +107,24 @@ def test_an_automatic_cut_is_between_paragraphs_of_the_answer():
         split = answers.render_split(intent, TODAY)
         first = split.short.text.rsplit("\n\n", 1)[0]                         # without the hint line
         assert whole.startswith(first + "\n\n") and whole.endswith(split.rest.text)
+
+
+def test_the_first_part_still_answers_the_known_questions():
+    """Each question of tests/answers/ (what the live check sends) whose answer is cut: the words a right answer must
+    contain are in the first part whenever the whole answer has them (the reply the worker sees without a tap)."""
+    answers = get_answers()
+    lost = []
+    for path in sorted((ROOT / "tests" / "answers").glob("*.yml")):
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            intents = q["intent"] if isinstance(q["intent"], list) else [q["intent"]]
+            for intent in (i for i in intents if i in answers.answers):
+                split = answers.render_split(intent, TODAY)
+                if split.rest is None:
+                    continue
+                whole = answers.render(intent, TODAY).text.lower()
+                lost += [(intent, w, q["text"]) for w in q["must_contain"]
+                         if w.lower() in whole and w.lower() not in split.short.text.lower()]
+    assert not lost
 
 
 # ------------------------------------------------------------------------------------------------ the phrases
