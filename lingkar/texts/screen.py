@@ -26,7 +26,7 @@ LINES_PER_SCREEN = 15
 #: Characters of running text on one screen.
 SCREEN_CHARS = CHARS_PER_LINE * LINES_PER_SCREEN
 #: An answer longer than this many screens is cut into a first part and the rest. Not 1.0: an answer a few lines
-#: over one screen would leave a rest of two or three lines behind a button (measured: 12 of the 48 answers were
+#: over one screen would leave a rest of two or three lines behind a button (measured: 12 of the 49 answers were
 #: between 1.0 and 1.25 screens on 24 Nov 2026; scripts/answer_lengths.py, reports/answers/lengths.md).
 LONG_SCREENS = 1.25
 #: The first part of a cut answer (with the hint line) fits in this many screens.
