@@ -24,7 +24,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
-        clean services facts-report broadcast broadcast-status outreach-worker
+        clean services facts-report broadcast broadcast-status outreach-worker answer-lengths
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -108,6 +108,9 @@ broadcast-status: $(SETUP) ## A broadcast's counts as JSON (ID=<id>): queued, se
 
 outreach-worker: $(SETUP) ## Run broadcast jobs until Ctrl-C (more processes = more throughput; pause/resume/cancel: python -m bot.outreach --help)
 	$(PY) -m bot.outreach worker
+
+answer-lengths: $(SETUP) ## Every answer and flow text on a phone screen, messages per turn (DATE=YYYY-MM-DD); reports/answers/lengths.md
+	@$(PY) scripts/answer_lengths.py $(if $(DATE),--date $(DATE))
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
 	@scripts/lock.sh

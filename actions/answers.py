@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
+from actions.more import MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
@@ -34,6 +35,7 @@ from lingkar.signals import Signals, read_signals
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
+from lingkar.texts.screen import is_more_detail
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ FALLBACK_INTENT = "nlu_fallback"
 
 
 def _send(dispatcher: CollectingDispatcher, rendered: Rendered) -> None:
-    dispatcher.utter_message(**rendered.as_message())
+    send(dispatcher, rendered)
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -136,10 +138,13 @@ def _family(intent: str | None) -> str | None:
 
 
 def earlier_intents(tracker: Tracker) -> Iterator[str]:
-    """The intents of the user turns before the latest one, newest first (turns without an intent skipped)."""
+    """The intents of the user turns before the latest one, newest first (turns without an intent skipped, and
+    "lebih lengkap" turns: they continue the answer before them, actions/more.py)."""
     users = (e for e in reversed(tracker.events or []) if e.get("event") == "user")
     next(users, None)  # the latest message itself
     for event in users:
+        if is_more_detail(event.get("text")):
+            continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if name:
             yield name
@@ -148,7 +153,7 @@ def earlier_intents(tracker: Tracker) -> Iterator[str]:
 def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     """The topic of the latest earlier user turn that had one (an answerable, non small-talk intent)."""
     return next((name for name in earlier_intents(tracker) if name in answers and name not in SMALL_TALK
-                 and name not in (FALLBACK_INTENT, "inform")), None)
+                 and name not in (FALLBACK_INTENT, "inform", MORE_INTENT)), None)
 
 
 def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
@@ -200,8 +205,9 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
                  signals: Signals | None = None) -> List[EventType]:
-    """The answer to ``intent`` for the latest message: the feeling first, the answer, what the worker said about
-    themselves kept silently, and the check offered (not started) when they described their work."""
+    """The answer to ``intent`` for the latest message: the feeling first, the answer (its first part when it is
+    longer than a phone screen: actions/more.py), what the worker said about themselves kept silently, and the check
+    offered (not started) when they described their work."""
     answers = get_answers()
     on = clock.today()
     text = (tracker.latest_message or {}).get("text") or ""
@@ -210,13 +216,18 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, answers.render_snippet("scam_warning", on))
         return []
     try:
-        rendered = answers.render(intent, on)
+        split = answers.render_split(intent, on)
     except Exception:  # a content error must not leave the worker without a reply
         logger.exception("action_answer: cannot render %r for %s", intent, on)
-        rendered = answers.render_snippet("clarify_help", on)
+        split = None
     if intent not in SMALL_TALK:
-        feeling_first(dispatcher, answers, signals, rendered, on)
-    _send(dispatcher, rendered)
+        feeling_first(dispatcher, answers, signals, split.short if split else None, on)
+    if split is None:
+        _send(dispatcher, answers.render_snippet("clarify_help", on))
+    elif intent in SMALL_TALK:
+        _send(dispatcher, split.short)
+    else:
+        send_answer(dispatcher, split, intent, on)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -319,6 +330,8 @@ class ActionAnswer(Action):
         answered = await answer_source(dispatcher, tracker)  # "dari teman" right after "Dari mana ...?"
         if answered is not None:
             return answered
+        if asks_for_more(tracker):  # "lebih lengkap": the rest of the last answer (actions/more.py)
+            return send_more(dispatcher, tracker)
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -343,6 +356,8 @@ class ActionClarify(Action):
         answered = await answer_source(dispatcher, tracker)
         if answered is not None:
             return answered
+        if asks_for_more(tracker):
+            return send_more(dispatcher, tracker)
         answers = get_answers()
         signals = read_signals((tracker.latest_message or {}).get("text") or "")
         if signals.scam:
@@ -368,6 +383,8 @@ class ActionDefaultFallback(Action):
         answered = await answer_source(dispatcher, tracker)
         if answered is not None:
             return answered
+        if asks_for_more(tracker):
+            return send_more(dispatcher, tracker) + [UserUtteranceReverted()]
         answers = get_answers()
         signals = read_signals((tracker.latest_message or {}).get("text") or "")
         if signals.scam:

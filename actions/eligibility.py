@@ -48,6 +48,7 @@ from actions.forms import (
     say,
     send,
 )
+from actions.more import asks_for_more, send_more
 from actions.source import answer_source
 from lingkar import calculator, clock
 from lingkar.eligibility import (
@@ -285,6 +286,8 @@ class ActionInform(Action):
         answered = await answer_source(dispatcher, tracker)  # a source button, or "dari teman" after the question
         if answered is not None:
             return answered
+        if asks_for_more(tracker):  # "lebih lengkap" read as a fact: the rest of the last answer
+            return send_more(dispatcher, tracker)
         signals = read_signals(latest_text(tracker))
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered

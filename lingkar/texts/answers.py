@@ -7,6 +7,14 @@ Usage::
     r = answers.render("ask_discount")           # for clock.today(); or on=date(2026, 11, 24)
     r.text, r.buttons                            # Indonesian text; [{"title": ..., "payload": "/ask_jkm"}, ...]
     answers.label("ask_jkm")                     # short button title of a topic ("maksudnya…?", menu)
+    split = answers.render_split("ask_jkp")      # split.short: what fits a phone screen (+ "Lebih lengkap");
+                                                 # split.rest: the rest, or None when the answer fits
+
+An answer longer than a phone screen and a quarter (:mod:`lingkar.texts.screen`) is sent in two parts: its
+leading paragraphs that fit one screen with the hint line and button of the snippet ``more_detail`` (or its
+explicit ``short:`` text, for an answer whose first paragraph does not fit or would cut badly), then, when the
+worker asks for it, the rest with the answer's usual buttons (after an explicit ``short:``, the whole text). No
+figure is lost: every paragraph is in one of the two parts.
 
 A button list may include the word ``menu`` (the main menu's buttons). A payload is ``/intent_name`` of an intent
 the bot answers. Everything is checked when the file is loaded (unknown fact keys, styles, conditions, payloads,
@@ -23,16 +31,42 @@ from typing import Any, Dict, List, Sequence, Tuple
 from lingkar import clock
 from lingkar.facts import Facts
 from lingkar.texts.conditions import AnswerError
-from lingkar.texts.engine import Button, Rendered, Text, parse_button, parse_paragraphs, render_buttons, render_text
-from lingkar.texts.templates import DIGIT, Template, parse_notes
+from lingkar.texts.engine import (
+    Button,
+    Piece,
+    Rendered,
+    Text,
+    parse_button,
+    parse_paragraphs,
+    render_buttons,
+    render_pieces,
+    render_text,
+)
+from lingkar.texts.screen import LONG_SCREENS, SHORT_SCREENS, fits
+from lingkar.texts.templates import DIGIT, Template, parse_notes, render_notes
 
-#: Snippets the actions need (actions/answers.py).
+#: The snippet whose text (a hint line) and button (``/ask_more_detail``) end the first part of a long answer. The
+#: answer ``ask_more_detail`` is what the worker gets when they ask for more and there is nothing more
+#: (actions/more.py).
+MORE_SNIPPET = "more_detail"
+#: Snippets the actions need (actions/answers.py). Without ``more_detail`` no answer is cut.
 REQUIRED_SNIPPETS = ("clarify_question", "clarify_help", "handoff_recorded")
+#: The first part of a long answer has at most this many buttons ("Lebih lengkap" and the answer's first ones):
+#: WhatsApp's reply buttons, so it never becomes a list there. The rest has all the answer's buttons.
+MAX_SHORT_BUTTONS = 3
 MAX_LABEL = 30
 _PAYLOAD = re.compile(r"^/[a-z_]+$")
 
 #: An answer: a :class:`~lingkar.texts.engine.Text` named after its intent, with a label.
 Answer = Text
+
+
+@dataclass(frozen=True)
+class Split:
+    """An answer as the worker gets it: ``short`` first and, for an answer longer than a phone screen, ``rest``
+    when they ask for more (None when the answer fits: ``short`` is then the whole answer)."""
+    short: Rendered
+    rest: Rendered | None = None
 
 
 @dataclass
@@ -64,6 +98,45 @@ class Answers:
         if intent not in self.answers:
             raise AnswerError(f"no answer for intent {intent!r}")
         return render_text(self.answers[intent], self.facts, self.notes, on or clock.today())
+
+    def render_split(self, intent: str, on: dt.date | None = None) -> Split:
+        """The answer to ``intent`` on ``on`` in the parts it is sent in (see the module docstring). The rest's
+        ``facts`` are every fact of the answer: after "lebih lengkap", "sumber?" names all its figures."""
+        on = on or clock.today()
+        full = self.render(intent, on)
+        if fits(full.text, LONG_SCREENS) or MORE_SNIPPET not in self.snippets:
+            return Split(full)
+        answer = self.answers[intent]
+        pieces = render_pieces(answer, self.facts, on)
+        if answer.short:
+            head, tail = render_pieces(Text(intent, answer.short, ()), self.facts, on), pieces
+        else:
+            cut = 1
+            while cut + 1 < len(pieces) and fits(self._first_part(answer, pieces[:cut + 1], on).text,
+                                                                 SHORT_SCREENS):
+                cut += 1
+            head, tail = pieces[:cut], pieces[cut:]
+        if not tail:  # one paragraph and no short: text (the content tests fail on this)
+            return Split(full)
+        rest = self._compose(intent, tail, on, list(full.buttons))
+        return Split(self._first_part(answer, head, on),
+                     Rendered(intent, rest.text, rest.buttons, full.facts, rest.flagged))
+
+    def _first_part(self, answer: Answer, head: Sequence[Piece], on: dt.date) -> Rendered:
+        offer = self.render_snippet(MORE_SNIPPET, on)
+        used: List[str] = []
+        buttons = self.render_buttons(answer.buttons, on, used, [])
+        buttons = [b for b in offer.buttons if b not in buttons] + buttons
+        return self._compose(answer.intent, [*head, Piece(offer.text, offer.facts, offer.flagged)], on,
+                             buttons[:MAX_SHORT_BUTTONS], used)
+
+    def _compose(self, intent: str, pieces: Sequence[Piece], on: dt.date, buttons: List[Dict[str, str]],
+                 button_facts: Sequence[str] = ()) -> Rendered:
+        """A message of ``pieces`` with the notes for their marked figures."""
+        used = [k for p in pieces for k in p.facts]
+        marks = list(dict.fromkeys(k for p in pieces for k in p.flagged))
+        text = "\n\n".join(p.text for p in pieces) + render_notes(self.facts, self.notes, on, marks, used)
+        return Rendered(intent, text, buttons, tuple(dict.fromkeys([*used, *button_facts])), tuple(marks))
 
     def render_snippet(self, name: str, on: dt.date | None = None) -> Rendered:
         if name not in self.snippets:
@@ -105,8 +178,8 @@ def _buttons(spec: Any, facts: Facts, where: str, menu: Tuple[Button, ...] | Non
 
 def _answer(intent: str, spec: Any, facts: Facts, menu: Tuple[Button, ...]) -> Answer:
     w = f"answers.{intent}"
-    if not isinstance(spec, dict) or set(spec) - {"label", "text", "buttons", "clarify"}:
-        raise AnswerError(f"{w}: expected label, text, buttons, clarify")
+    if not isinstance(spec, dict) or set(spec) - {"label", "text", "short", "buttons", "clarify"}:
+        raise AnswerError(f"{w}: expected label, text, short, buttons, clarify")
     label = spec.get("label")
     if not isinstance(label, str) or not label.strip():
         raise AnswerError(f"{w}: every answer needs a label (a button title, at most {MAX_LABEL} characters)")
@@ -114,7 +187,8 @@ def _answer(intent: str, spec: Any, facts: Facts, menu: Tuple[Button, ...]) -> A
         raise AnswerError(f"{w}: label {label!r} must be at most {MAX_LABEL} characters, without digits")
     return Answer(intent, parse_paragraphs(spec.get("text"), facts, f"{w}.text"),
                   _buttons(spec.get("buttons"), facts, f"{w}.buttons", menu), label.strip(),
-                  bool(spec.get("clarify", True)))
+                  bool(spec.get("clarify", True)),
+                  parse_paragraphs(spec["short"], facts, f"{w}.short") if "short" in spec else ())
 
 
 def _snippet(name: str, spec: Any, facts: Facts, menu: Tuple[Button, ...]) -> Answer:

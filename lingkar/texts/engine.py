@@ -68,6 +68,9 @@ class Text:
     label: str = ""
     #: Offer this topic as a "maksudnya…?" button when the NLU is unsure between it and others (answers).
     clarify: bool = False
+    #: An answer's explicit first part when it is longer than a phone screen (``short:``; else the leading
+    #: paragraphs are the first part: :meth:`lingkar.texts.answers.Answers.render_split`).
+    short: Tuple[Paragraph, ...] = ()
 
     @property
     def intent(self) -> str:
@@ -127,6 +130,36 @@ def render_buttons(buttons: Sequence[Button], facts: Facts, on: dt.date, used: L
     return out
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One paragraph of a text as it reads on a date, with the facts it shows (a long answer is cut between
+    pieces: :meth:`lingkar.texts.answers.Answers.render_split`)."""
+    text: str
+    facts: Tuple[str, ...] = ()
+    flagged: Tuple[str, ...] = ()
+
+
+def render_pieces(text: Text, facts: Facts, on: dt.date, variables: Dict[str, Any] | None = None) -> List[Piece]:
+    """The paragraphs of ``text`` whose conditions hold on ``on``, figures (then ``variables``) filled in; empty
+    paragraphs left out."""
+    values = None if variables is None else {k: "" if v is None else str(v) for k, v in variables.items()}
+    out: List[Piece] = []
+    for p in text.paragraphs:
+        if not all(c.holds(facts, on) for c in p.when):
+            continue
+        missing = [v for v in p.variables if values is None or v not in values]
+        if missing:
+            raise AnswerError(f"flows.{text.name}: variables {missing} were not given")
+        used: List[str] = []
+        marks: List[str] = []
+        written = p.template.render(facts, on, used, marks)
+        if values is not None:
+            written = VARIABLE.sub(lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), written)
+        if written.strip():
+            out.append(Piece(written.strip(), tuple(used), tuple(marks)))
+    return out
+
+
 def render_text(text: Text, facts: Facts, notes: Dict[str, Template], on: dt.date,
                 variables: Dict[str, Any] | None = None, flagged: Sequence[str] = (), with_notes: bool = True,
                 note_facts: bool = True) -> Rendered:
@@ -136,22 +169,14 @@ def render_text(text: Text, facts: Facts, notes: Dict[str, Template], on: dt.dat
     ``flagged`` names facts whose figures a variable shows with a mark: the text gets the same note as a marked
     placeholder. ``note_facts``: count the facts the notes show in :attr:`Rendered.facts`.
     """
-    values = None if variables is None else {k: "" if v is None else str(v) for k, v in variables.items()}
     used: List[str] = []
     marks: List[str] = list(flagged)
-    parts = []
-    for p in text.paragraphs:
-        if not all(c.holds(facts, on) for c in p.when):
-            continue
-        missing = [v for v in p.variables if values is None or v not in values]
-        if missing:
-            raise AnswerError(f"flows.{text.name}: variables {missing} were not given")
-        out = p.template.render(facts, on, used, marks)
-        if values is not None:
-            out = VARIABLE.sub(lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), out)
-        parts.append(out.strip())
+    parts = render_pieces(text, facts, on, variables)
+    for piece in parts:
+        used.extend(piece.facts)
+        marks.extend(piece.flagged)
     buttons = render_buttons(text.buttons, facts, on, used, marks)
-    body = "\n\n".join(p for p in parts if p)
+    body = "\n\n".join(piece.text for piece in parts)
     if with_notes:
         body += render_notes(facts, notes, on, marks, used if note_facts else [])
     return Rendered(text.name, body, buttons, tuple(dict.fromkeys(used)), tuple(dict.fromkeys(marks)))

@@ -67,7 +67,7 @@ def test_unconfirmed_fact_is_marked():
 
 async def test_answer_messages_carry_their_fact_keys():
     messages, _ = await run(ActionAnswer(), tracker("ask_contribution_bpu"))
-    expected = get_answers().render("ask_contribution_bpu", TODAY)
+    expected = get_answers().render_split("ask_contribution_bpu", TODAY).short  # the first part (actions/more.py)
     assert expected.facts and messages[0]["facts"] == list(expected.facts)
 
 
@@ -84,7 +84,7 @@ async def sources_after(intent: str) -> str:
 @pytest.mark.parametrize("intent", ["ask_contribution_bpu", "ask_jkm", "ask_jp"])
 async def test_sources_name_only_what_the_previous_answer_used(intent):
     text = await sources_after(intent)
-    used = list(dict.fromkeys(get_answers().render(intent, TODAY).facts))
+    used = list(dict.fromkeys(get_answers().render_split(intent, TODAY).short.facts))  # what the worker saw
     assert used, f"{intent} shows no figure: pick a topic that does"
     assert text.startswith("Sumber angka di jawaban tadi")
     bullets = [line for line in text.splitlines() if line.startswith("• ")]

@@ -78,7 +78,7 @@ async def test_a_self_description_with_a_question_gets_the_answer_and_keeps_the_
             "penghasilan?")
     msgs, events = await run(ActionInform(), tracker(user("inform", text, [("inform", 0.5), ("ask_jkk", 0.3)])))
     out = texts(msgs)
-    assert get_answers().render("ask_jkk", TODAY).text in out
+    assert get_answers().render_split("ask_jkk", TODAY).short.text in out
     assert "saya catat" not in out.lower()
     assert "prihatin" in out.lower()            # the accident is acknowledged first
     assert "Cek iuran saya" in out               # the check is offered, not started
@@ -112,7 +112,7 @@ async def test_grieving_worker_never_gets_the_fallback():
 async def test_distress_is_acknowledged_before_the_answer():
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkp", "sa baru kena phk, stres sekali, ada bantuan kah?")))
     assert "prihatin" in msgs[0]["text"].lower()
-    assert msgs[1]["text"] == get_answers().render("ask_jkp", TODAY).text
+    assert msgs[1]["text"] == get_answers().render_split("ask_jkp", TODAY).short.text
 
 
 async def test_scam_question_gets_the_warning_and_official_channels():
@@ -146,13 +146,13 @@ def test_follow_up_topic(previous, intent, text, expected):
 async def test_a_follow_up_is_answered_for_the_topic_under_discussion():
     earlier = [user("ask_claim_jht", "jht bisa cair kapan klo resign?")]
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_documents", "berkas apa aja yg hrs disiapkan?"), earlier))
-    assert msgs[0]["text"] == get_answers().render("ask_claim_jht", TODAY).text
+    assert msgs[0]["text"] == get_answers().render_split("ask_claim_jht", TODAY).short.text
 
 
 async def test_an_unclear_follow_up_is_answered_for_the_previous_topic():
     earlier = [user("ask_jkp", "jkp itu apa")]
     msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "dapatnya berapa lama?"), earlier))
-    assert msgs[0]["text"] == get_answers().render("ask_jkp", TODAY).text
+    assert msgs[0]["text"] == get_answers().render_split("ask_jkp", TODAY).short.text
 
 
 def test_a_general_question_in_the_first_person_is_not_a_feeling():

@@ -223,3 +223,23 @@ def test_sources_of_the_previous_answer_through_the_real_stack(stack):
     chat.say("saya nelayan di kendari umur 35 penghasilan 1 juta, berapa iurannya?")
     text = chat.text("dasar hukumnya apa?")
     assert text.startswith("Sumber angka di jawaban tadi") and "PP" in text, text
+
+
+def test_a_long_answer_in_two_parts_through_the_real_stack(stack):
+    """Issue 13: a long answer's first part with "Lebih lengkap"; the button or the typed words bring the rest of that
+    answer (its topic rides in the bot event's metadata, kept by Rasa's tracker); "sumber?" and a follow-up still work.
+    Rasa's REST channel cuts a text without buttons at its blank lines: texts are compared joined."""
+    from lingkar.texts import get_answers
+    split = get_answers().render_split("ask_jkp", today())
+    assert split.rest is not None
+    chat = Chat(stack)
+    first = chat.say("/ask_jkp")
+    assert split.short.text in "\n\n".join(m.get("text") or "" for m in first)
+    assert "/ask_more_detail" in [b.get("payload") for m in first for b in m.get("buttons") or []]
+    rest = chat.say("/ask_more_detail")
+    assert "\n\n".join(m.get("text") or "" for m in rest).startswith(split.rest.text)
+    assert chat.text("sumber?").startswith("Sumber angka di jawaban tadi")
+    # typed, in a conversation of its own
+    chat = Chat(stack)
+    chat.say("jkp itu apa ya")
+    assert chat.text("selengkapnya dong").startswith(split.rest.text)

@@ -1,0 +1,97 @@
+"""A long answer in two parts (issue 13): the first part fits a phone screen and ends with "Lebih lengkap"; the rest
+comes when the worker asks for it (:meth:`lingkar.texts.answers.Answers.render_split`, the rule in
+:mod:`lingkar.texts.screen`).
+
+- :func:`send_answer`: how ``answer_topic`` (actions/answers.py) sends a topic's answer. Every message of it carries
+  ``answer: {topic, on, part}`` in the bot event's metadata (``part`` is ``short`` for a first part, ``whole`` for an
+  answer that fits, ``rest``), besides the ``facts`` "sumber?" reads (actions/citations.py).
+- ``action_more_detail``: the button ``/ask_more_detail``, the intent ``ask_more_detail``, or a message that only
+  asks for more ("lebih lengkap", "selengkapnya", "detailnya?", "jelaskan lebih lanjut":
+  :func:`lingkar.texts.screen.is_more_detail`, read whatever intent the NLU gave it: ``action_answer``,
+  ``action_clarify`` and the fallback call :func:`send_more` first). It sends the rest of THE LAST answer (the
+  latest bot message with ``answer`` metadata), rendered for the day that answer was, with the answer's usual
+  buttons; when the last answer was whole or its rest was sent already, the ``ask_more_detail`` answer ("that was
+  all") with the menu.
+
+The rest's ``facts`` are every fact of the answer, so "sumber?" after "lebih lengkap" names the sources of the whole
+answer; a follow-up after it is answered for the answer's topic (``earlier_intents`` skips "lebih lengkap" turns).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from lingkar import clock
+from lingkar.texts import Rendered, get_answers
+from lingkar.texts.answers import Split
+from lingkar.texts.screen import is_more_detail
+
+logger = logging.getLogger(__name__)
+
+MORE_INTENT = "ask_more_detail"
+#: The metadata key of a topic answer's messages.
+ANSWER_KEY = "answer"
+
+
+def send(dispatcher: CollectingDispatcher, rendered: Rendered, **metadata: Any) -> None:
+    """``rendered`` as one message (its fact keys and ``metadata`` go to the bot event's metadata)."""
+    dispatcher.utter_message(**rendered.as_message(), **metadata)
+
+
+def send_answer(dispatcher: CollectingDispatcher, split: Split, topic: str, on: dt.date) -> None:
+    """The first part of a topic's answer (the whole answer when it fits a screen), marked for "lebih lengkap"."""
+    part = "short" if split.rest is not None else "whole"
+    send(dispatcher, split.short, **{ANSWER_KEY: {"topic": topic, "on": on.isoformat(), "part": part}})
+
+
+def asks_for_more(tracker: Tracker) -> bool:
+    """The latest message asks for more of the last answer: the button, the intent, or the words."""
+    latest = tracker.latest_message or {}
+    return ((latest.get("intent") or {}).get("name") == MORE_INTENT
+            or is_more_detail(latest.get("text") or ""))
+
+
+def last_answer(tracker: Tracker) -> Dict[str, Any] | None:
+    """The ``answer`` metadata of the latest topic answer the bot sent before the worker's latest message."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "bot":
+            meta = (event.get("metadata") or {}).get(ANSWER_KEY)
+            if isinstance(meta, dict) and meta.get("topic"):
+                return meta
+    return None
+
+
+def send_more(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The rest of the last answer, or "that was all" (see the module docstring)."""
+    answers = get_answers()
+    meta = last_answer(tracker)
+    topic = (meta or {}).get("topic")
+    if meta and meta.get("part") == "short" and topic in answers:
+        try:
+            on = dt.date.fromisoformat(str(meta.get("on")))
+        except ValueError:
+            on = clock.today()
+        try:
+            rest = answers.render_split(topic, on).rest
+        except Exception:  # a content error must not leave the worker without a reply
+            logger.exception("action_more_detail: cannot render the rest of %r for %s", topic, on)
+            rest = None
+        if rest is not None:
+            send(dispatcher, rest, **{ANSWER_KEY: {"topic": topic, "on": on.isoformat(), "part": "rest"}})
+            return []
+    send(dispatcher, answers.render(MORE_INTENT, clock.today()))
+    return []
+
+
+class ActionMoreDetail(Action):
+    def name(self) -> str:
+        return "action_more_detail"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        return send_more(dispatcher, tracker)
