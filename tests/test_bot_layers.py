@@ -19,7 +19,7 @@ ALLOWED = {
     "bot.plugins": {"bot.core", "bot.telegram"},
     "bot.agents": {"bot.core", "bot.telegram", "bot.plugins"},
     "bot.staff": {"bot.core", "bot.telegram", "bot.plugins", "bot.agents"},
-    "bot.dashboard": {"bot.staff", "bot.agents"},
+    "bot.dashboard": {"bot.staff", "bot.agents", "bot.outreach"},   # broadcasts: message rules, preview
     "bot.channels": {"bot.core"},     # channels are named by "module:function" strings, never imported
     "bot.outreach": {"bot.core", "bot.telegram", "bot.whatsapp"},   # broadcasts: sends with both channels' clients
 }

@@ -27,18 +27,20 @@ from lingkar.store import Store
 
 from ..config import StaffSettings
 from ..staff import auth
-from .keys import SECRET, SETTINGS, STORE, TEMPLATES
+from .keys import COMPOSER, SECRET, SETTINGS, STORE, TEMPLATES, Composer
 from .middlewares import require_staff, security_headers
 from .routes import setup_routes
 
 HERE = Path(__file__).resolve().parent
 
 
-def make_app(store: Store, settings: StaffSettings | None = None) -> web.Application:
+def make_app(store: Store, settings: StaffSettings | None = None, composer: Composer | None = None
+             ) -> web.Application:
     settings = settings or StaffSettings.from_env()
     app = web.Application(middlewares=[security_headers, require_staff], client_max_size=256 * 1024)
     app[STORE] = store
     app[SETTINGS] = settings
+    app[COMPOSER] = composer or Composer()
     app[SECRET] = auth.dashboard_secret(store, settings.dashboard_secret)
     app[TEMPLATES] = TemplateLookup(directories=[str(HERE / "templates")], default_filters=["h"],
                                     strict_undefined=True, input_encoding="utf-8")

@@ -115,4 +115,11 @@ FLASHES = {
     "staff": "Data petugas tersimpan.",
     "claimed": "Lead ini sudah ditangani petugas lain.",
     "estimate": "Perkiraan jumlah pekerja tersimpan.",
+    "bc_submitted": "Siaran diajukan. Petugas lain harus menyetujuinya sebelum dikirim.",
+    "bc_approved": "Siaran disetujui dan dijadwalkan.",
+    "bc_rejected": "Siaran ditolak.",
+    "bc_paused": "Siaran dijeda.",
+    "bc_running": "Siaran dilanjutkan.",
+    "bc_cancelled": "Siaran dibatalkan.",
+    "bc_state": "Status siaran sudah berubah; tindakan itu tidak berlaku lagi.",
 }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import pemda, signin, views
+from . import broadcasts, pemda, signin, views
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -31,6 +31,12 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/petugas", views.staff_page)
     r.add_post("/petugas", views.staff_add)
     r.add_post("/petugas/{tid:-?\\d{1,15}}/aktif", views.staff_active)
+    r.add_get("/siaran", broadcasts.broadcasts_page)
+    r.add_get("/siaran/baru", broadcasts.compose_page)
+    r.add_post("/siaran/baru", broadcasts.compose)
+    r.add_get("/siaran/{id:\\d{1,10}}", broadcasts.broadcast_page)
+    r.add_post("/siaran/{id:\\d{1,10}}/{what:setujui|tolak}", broadcasts.broadcast_review)
+    r.add_post("/siaran/{id:\\d{1,10}}/{what:jeda|lanjut|batal}", broadcasts.broadcast_action)
     r.add_get("/pemda", pemda.pemda_view)
     r.add_get("/pemda.csv", pemda.pemda_csv)
     r.add_post("/pemda/perkiraan", pemda.pemda_estimate)

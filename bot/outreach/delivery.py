@@ -66,17 +66,21 @@ class Outreach:
     # ------------------------------------------------------------------ queueing
     async def queue(self, message: BroadcastMessage, topic: str, created_by: str, *,
                     filters: Mapping[str, Any] | None = None, template: str = "info",
-                    scheduled_at: dt.datetime | None = None, jobs: Any = ()) -> Tuple[Broadcast, List[Dict]]:
+                    scheduled_at: dt.datetime | None = None, jobs: Any = (), review: bool = False
+                    ) -> Tuple[Broadcast, List[Dict]]:
         """Write the broadcast for the audience of ``topic`` (and ``filters``) with its first jobs; returns it and
-        the jobs the caller still has to defer (the in-memory mode). The text must read well today."""
+        the jobs the caller still has to defer (the in-memory mode). The text must read well today (and on the
+        day it is scheduled for). ``review``: it waits for a second staff member's approval (no job yet)."""
         message.render(self.today())          # MessageError now rather than for every recipient
+        if scheduled_at is not None:
+            message.render(scheduled_at.astimezone(clock.zone()).date())
         audience = {"topic": topic, "filters": dict(filters or {})}
 
         def create():
             return self.store.create_broadcast(
                 text=message.text, buttons=message.buttons, topic=topic, audience=audience, template=template,
                 recipients=self.audience.recipients(topic, dict(filters or {})), created_by=created_by,
-                scheduled_at=scheduled_at, jobs=jobs)
+                scheduled_at=scheduled_at, jobs=jobs, review=review)
         return await run_sync(create)
 
     # ------------------------------------------------------------------ one batch

@@ -84,3 +84,15 @@ async def open_runtime(core: CoreSettings, store: Store, *, audience: Audience |
     rt.outreach = Outreach(store, audience, senders, rates=rates, batch=settings.batch, lease=settings.lease)
     rt.jobs.outreach = rt.outreach
     return rt
+
+
+def composer_parts(core: CoreSettings, store: Store) -> Dict[str, Any]:
+    """What the dashboard's broadcast pages need (``bot.dashboard.keys.Composer``): the audience (none: broadcasts
+    are off), the first jobs written when a broadcast is approved (on PostgreSQL; else the worker's sweep finds it),
+    and the WhatsApp template outside the 24-hour window."""
+    settings = OutreachSettings.from_settings(core)
+    if settings.problems():
+        return {"template": settings.template}
+    jobs = Jobs(make_app(settings.database_url), accounts(core)) if settings.on_postgresql else None
+    return {"audience": load_audience(settings.audience, store, core), "jobs": jobs.specs if jobs else None,
+            "template": settings.template}

@@ -27,6 +27,8 @@ from bot.whatsapp.graph import GraphClient, GraphError
 from bot.whatsapp.render import with_buttons
 from bot.whatsapp.templates import Templates
 
+from .preview import template_values
+
 log = logging.getLogger("lingkar.outreach.senders")
 
 BROADCAST_TEMPLATE_CATEGORIES = ("marketing", "utility")
@@ -119,8 +121,7 @@ class WhatsAppBroadcaster:
         return self.graph.phone_number_id
 
     def _template_body(self, to: str, text: str, topic: str, attributes: Dict[str, Any]) -> Dict[str, Any]:
-        values = {"topik": topic, "pesan": " ".join(text.split()), **{k: v for k, v in attributes.items() if v}}
-        return self.templates.body(to, self.template, values)
+        return self.templates.body(to, self.template, template_values(text, topic, attributes))
 
     async def send(self, key: str, text: str, buttons: List[Dict[str, str]], topic: str,
                    attributes: Dict[str, Any]) -> Outcome:

@@ -6,6 +6,10 @@ conditional UPDATE everywhere, as :meth:`claim_outbox` does), sends, and marks t
 message id in one UPDATE that succeeds only while it still holds the row. A row already ``sent`` is never claimed
 again; a row claimed by a worker that died is claimed again once its lease has passed.
 
+Four eyes: a broadcast composed on the dashboard is written with ``status="review"`` (its rows, no job: nothing
+can be claimed); :meth:`BroadcastRepository.approve_broadcast` by a staff member other than its author makes it
+``queued`` and writes its first jobs in the same transaction, :meth:`reject_broadcast` ends it (``rejected``).
+
 The audience is given, not chosen here: :meth:`create_broadcast` takes an iterable of recipients (the
 subscriptions' audience query) and writes the rows, and on PostgreSQL the broadcast's first batch jobs
 (procrastinate's ``procrastinate_defer_jobs_v1``), in one transaction: they exist together or not at all.
@@ -19,7 +23,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 
-from lingkar.store.base import Repository, StoreError, _clean
+from lingkar.store.base import Repository, SelfDecisionError, StoreError, _clean
 from lingkar.store.models import BROADCAST_STATUSES, broadcast_recipients, broadcasts
 from lingkar.store.records import Broadcast, BroadcastRecipient
 
@@ -46,21 +50,27 @@ class BroadcastRepository(Repository):
     def create_broadcast(self, *, text: str, topic: str, recipients: Iterable[Recipient], created_by: str,
                          buttons: Sequence[Mapping[str, str]] = (), audience: Mapping[str, Any] | None = None,
                          template: str = "info", scheduled_at: dt.datetime | None = None,
-                         jobs: Sequence[Mapping[str, Any]] | Any = ()) -> Tuple[Broadcast, List[Dict[str, Any]]]:
+                         jobs: Sequence[Mapping[str, Any]] | Any = (), review: bool = False
+                         ) -> Tuple[Broadcast, List[Dict[str, Any]]]:
         """Write a broadcast, one row per distinct (channel, recipient), and its first jobs, in one transaction.
 
         ``jobs(broadcast_id, channels)`` (a callable) gives the job specs (``queue``, ``task``, ``lock``,
         ``queueing_lock``, ``args``, ``priority``, ``scheduled_at``) to start sending. On PostgreSQL they are
         inserted here through procrastinate's SQL API; elsewhere (SQLite: the in-process mode) they are returned
         for the caller to defer after the commit. Returns the broadcast and the jobs not yet deferred.
+
+        ``review=True``: the broadcast waits for a second staff member's approval (status ``review``, no job yet;
+        :meth:`approve_broadcast` writes them).
         """
         created_by = self._actor(created_by)
+        if review:
+            jobs = ()
         now = self.now()
         with self._tx() as conn:
             bid = self._insert_id(conn, broadcasts, dict(
                 text=text, buttons=[dict(b) for b in buttons], topic=str(topic)[:64], audience=dict(audience or {}),
-                template=template, status="queued", total=0, created_by=created_by, created_at=now,
-                scheduled_at=scheduled_at, updated_at=now))
+                template=template, status="review" if review else "queued", total=0, created_by=created_by,
+                created_at=now, scheduled_at=scheduled_at, updated_at=now))
             seen: set = set()
             channels: Dict[str, int] = {}
             batch: List[Dict[str, Any]] = []
@@ -78,7 +88,7 @@ class BroadcastRepository(Repository):
             if batch:
                 conn.execute(insert(broadcast_recipients), batch)
             conn.execute(update(broadcasts).where(broadcasts.c.id == bid).values(total=len(seen)))
-            self._audit(conn, created_by, "broadcast.created", "broadcast", bid,
+            self._audit(conn, created_by, "broadcast.submitted" if review else "broadcast.created", "broadcast", bid,
                         {"topic": topic, "total": len(seen), "channels": channels})
             specs = [dict(j) for j in (jobs(bid, sorted(channels)) if callable(jobs) else jobs)]
             if specs and self.dialect == "postgresql":
@@ -86,6 +96,52 @@ class BroadcastRepository(Repository):
                 specs = []
             row = conn.execute(select(broadcasts).where(broadcasts.c.id == bid)).first()
         return self._broadcast(row), specs
+
+    def approve_broadcast(self, broadcast_id: int, actor: str, jobs: Any = ()) -> Tuple[Broadcast, List[Dict]]:
+        """The second pair of eyes: a broadcast in ``review`` becomes ``queued`` with ``approved_by``, and its first
+        jobs (``jobs(broadcast_id, channels)``, as for :meth:`create_broadcast`, at its ``scheduled_at``) are
+        written in the same transaction on PostgreSQL (else returned). :class:`SelfDecisionError` when ``actor``
+        wrote it; :class:`BroadcastError` when it is not in review."""
+        actor = self._actor(actor)
+        with self._tx() as conn:
+            row = self._reviewable(conn, broadcast_id, actor, "approve")
+            now = self.now()
+            conn.execute(update(broadcasts).where(broadcasts.c.id == row.id).values(
+                status="queued", approved_by=actor, updated_at=now))
+            channels = sorted(conn.execute(select(broadcast_recipients.c.channel).distinct().where(
+                broadcast_recipients.c.broadcast_id == row.id)).scalars())
+            self._audit(conn, actor, "broadcast.approved", "broadcast", row.id,
+                        {"author": row.created_by, "total": row.total})
+            specs = [dict(j) for j in (jobs(row.id, channels) if callable(jobs) else jobs)]
+            if specs and self.dialect == "postgresql":
+                self._defer_jobs(conn, specs)
+                specs = []
+            row = conn.execute(select(broadcasts).where(broadcasts.c.id == row.id)).first()
+        return self._broadcast(row), specs
+
+    def reject_broadcast(self, broadcast_id: int, actor: str, note: str = "") -> Broadcast:
+        """Send a broadcast in ``review`` back (``rejected``, for good; the note is in the audit log). Its
+        recipient rows are deleted: nobody will get it. Same rules as :meth:`approve_broadcast`."""
+        actor = self._actor(actor)
+        with self._tx() as conn:
+            row = self._reviewable(conn, broadcast_id, actor, "reject")
+            conn.execute(update(broadcasts).where(broadcasts.c.id == row.id).values(
+                status="rejected", updated_at=self.now(), finished_at=self.now()))
+            conn.execute(broadcast_recipients.delete().where(broadcast_recipients.c.broadcast_id == row.id))
+            self._audit(conn, actor, "broadcast.rejected", "broadcast", row.id,
+                        {"author": row.created_by, "note": _clean(note, 500) or ""})
+            row = conn.execute(select(broadcasts).where(broadcasts.c.id == row.id)).first()
+        return self._broadcast(row)
+
+    def _reviewable(self, conn: Connection, broadcast_id: int, actor: str, what: str):
+        row = conn.execute(self._for_update(select(broadcasts).where(broadcasts.c.id == int(broadcast_id)))).first()
+        if row is None:
+            raise BroadcastError(f"no broadcast {broadcast_id}")
+        if row.created_by == actor:
+            raise SelfDecisionError(f"broadcast {broadcast_id}: its author cannot {what} it (four eyes)")
+        if row.status != "review":
+            raise BroadcastError(f"broadcast {broadcast_id} is {row.status}, not in review")
+        return row
 
     def _defer_jobs(self, conn: Connection, specs: Sequence[Mapping[str, Any]]) -> List[int]:
         """Insert procrastinate jobs in this transaction (its ``defer_jobs`` query, schema from migration 0010)."""
@@ -106,16 +162,29 @@ class BroadcastRepository(Repository):
             row = conn.execute(select(broadcasts).where(broadcasts.c.id == int(broadcast_id))).first()
         return self._broadcast(row) if row is not None else None
 
+    def list_broadcasts(self, limit: int = 50) -> List[Broadcast]:
+        """The newest broadcasts first."""
+        with self._ro() as conn:
+            rows = conn.execute(select(broadcasts).order_by(broadcasts.c.id.desc()).limit(int(limit))).all()
+        return [self._broadcast(r) for r in rows]
+
+    def broadcast_counts_many(self, ids: Sequence[int]) -> Dict[int, Dict[str, int]]:
+        """:meth:`broadcast_counts` of several broadcasts in one query."""
+        out = {int(i): dict.fromkeys(COUNT_KEYS, 0) for i in ids}
+        if not out:
+            return out
+        r = broadcast_recipients.c
+        with self._ro() as conn:
+            for bid, state, n in conn.execute(select(r.broadcast_id, r.state, func.count())
+                                              .where(r.broadcast_id.in_(list(out)))
+                                              .group_by(r.broadcast_id, r.state)):
+                out[bid][_COUNT_OF_STATE[state]] += n
+        return out
+
     def broadcast_counts(self, broadcast_id: int) -> Dict[str, int]:
         """How many recipients are in each of :data:`COUNT_KEYS` (``queued``: pending or claimed; they add up to
         the broadcast's total)."""
-        out = dict.fromkeys(COUNT_KEYS, 0)
-        with self._ro() as conn:
-            for state, n in conn.execute(select(broadcast_recipients.c.state, func.count())
-                                         .where(broadcast_recipients.c.broadcast_id == int(broadcast_id))
-                                         .group_by(broadcast_recipients.c.state)):
-                out[_COUNT_OF_STATE[state]] += n
-        return out
+        return self.broadcast_counts_many([broadcast_id])[int(broadcast_id)]
 
     def broadcasts_with_work(self) -> List[Tuple[int, str]]:
         """(broadcast id, channel) of every queued or running broadcast with rows not settled yet (the sweep)."""

@@ -257,8 +257,9 @@ posted_cards = Table(
     Index("ix_posted_cards_agent", "agent_id"),
 )
 
-#: A broadcast's life: queued (rows and jobs written), running, paused / cancelled by staff, done.
-BROADCAST_STATUSES = ("queued", "running", "paused", "cancelled", "done")
+#: A broadcast's life: queued (rows and jobs written), running, paused / cancelled by staff, done. One composed on the
+#: dashboard starts in review (rows written, no job) until a second staff member approves it (queued) or rejects it.
+BROADCAST_STATUSES = ("review", "rejected", "queued", "running", "paused", "cancelled", "done")
 #: One recipient's: pending -> claimed (a worker holds it under a lease) -> sent (the platform took it, its message
 #: id recorded) -> delivered -> read; or failed, or skipped_unsubscribed (opted out before their turn).
 RECIPIENT_STATES = ("pending", "claimed", "sent", "delivered", "read", "failed", "skipped_unsubscribed")
