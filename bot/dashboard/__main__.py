@@ -13,7 +13,9 @@ from ..config import ENV_HELP, StaffSettings
 DESCRIPTION = """Lingkar's staff dashboard (web, Indonesian, works on a phone): leads with filters, search and CSV
 export; a lead's details, history and status change; Agen Perisai (approve, reject, deactivate, results,
 link and QR code); GN Lingkaran matching; the funnel (chats -> eligibility checks -> leads -> contacted
--> registered) by week, regency, sector and agent against the Sultra figures; staff management for admins.
+-> registered) by week, regency, sector and agent against the Sultra figures; staff management for admins;
+broadcasts ("Siaran": compose with a preview on Telegram and WhatsApp and the exact recipient count, a second
+staff member approves, progress, pause / resume / cancel), with BROADCAST_AUDIENCE set.
 
 Staff sign in with a one-time link the bot sends them (/dasbor in a private chat with the bot), so the
 Telegram adapter must run with the staff plugin (TELEGRAM_PLUGINS=bot.staff.plugin:setup_all) and
@@ -26,8 +28,14 @@ DASHBOARD_KEYS = ("DASHBOARD_HOST", "DASHBOARD_PORT", "DASHBOARD_BASE_URL", "DAS
                   "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "LINGKAR_TIMEZONE")
 
 
+def _epilog_rows():
+    from ..outreach.config import ENV_HELP as OUTREACH_HELP
+    return [r for r in ENV_HELP if r[0] in DASHBOARD_KEYS] + [
+        r for r in OUTREACH_HELP if r[0] in ("BROADCAST_AUDIENCE", "BROADCAST_TEMPLATE")]
+
+
 def _epilog() -> str:
-    return env_epilog([r for r in ENV_HELP if r[0] in DASHBOARD_KEYS],
+    return env_epilog(_epilog_rows(),
                       "  (TELEGRAM_BOT_USERNAME, or the token to ask getMe, is needed for agents' links and QR codes)")
 
 
@@ -56,14 +64,17 @@ def main(argv: List[str] | None = None) -> int:
 
     from lingkar.store import open_store
 
+    from ..outreach.runtime import composer_parts
     from .app import make_app
+    from .keys import Composer
 
     store = open_store()
     if settings.admin_telegram_id is not None:
         store.ensure_admin(settings.admin_telegram_id)
+    composer = Composer(**composer_parts(core, store))
 
     async def serve() -> None:
-        runner = web.AppRunner(make_app(store, settings), access_log=None)
+        runner = web.AppRunner(make_app(store, settings, composer), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.dashboard_host, settings.dashboard_port)
         await site.start()

@@ -10,19 +10,20 @@ from aiohttp import web
 
 from bot.config import StaffSettings
 from bot.dashboard.app import make_app
+from bot.dashboard.keys import Composer
 from bot.staff import auth
 from lingkar.store import Store
 from tests.telegram.conftest import free_port
 
 
 @contextlib.asynccontextmanager
-async def running_dashboard(store: Store, **over) -> AsyncIterator[StaffSettings]:
+async def running_dashboard(store: Store, composer: Composer | None = None, **over) -> AsyncIterator[StaffSettings]:
     port = free_port()
     settings = StaffSettings(dashboard_host="127.0.0.1", dashboard_port=port,
                              dashboard_base_url=f"http://127.0.0.1:{port}", bot_username="lingkar_test_bot")
     for k, v in over.items():
         setattr(settings, k, v)
-    runner = web.AppRunner(make_app(store, settings), access_log=None)
+    runner = web.AppRunner(make_app(store, settings, composer), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:

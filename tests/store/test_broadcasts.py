@@ -88,3 +88,49 @@ def test_rows_and_jobs_are_written_together_or_not_at_all(store):
         assert store.broadcasts_with_work() == []
         bc, left = make(store, jobs=[{"task": "x", "args": {}, "queueing_lock": "once"}])
         assert left == [] and bc.total == 4
+
+
+def test_four_eyes_review_approve_reject(store):
+    from lingkar.store import SelfDecisionError
+
+    jobs = lambda bid, channels: [{"task": "four-eyes", "queue": "broadcasts", "args": {"b": bid, "c": ch}}  # noqa: E731
+                                  for ch in channels]
+    bc, left = store.create_broadcast(text="Halo {contact.call_centre}", topic="iuran", recipients=RECIPIENTS,
+                                      created_by="staff:ana", jobs=jobs, review=True)
+    assert bc.status == "review" and bc.total == 4 and left == []             # no job while in review
+    assert store.claim_recipients(bc.id, "telegram", "w1") == [] and store.broadcasts_with_work() == []
+    with pytest.raises(BroadcastError):
+        store.set_broadcast_status(bc.id, "paused", "staff:budi")              # not running: nothing to pause
+    with pytest.raises(SelfDecisionError):
+        store.approve_broadcast(bc.id, "staff:ana", jobs)
+    with pytest.raises(SelfDecisionError):
+        store.reject_broadcast(bc.id, "staff:ana", "mine")
+    assert store.get_broadcast(bc.id).status == "review"
+    def four_eyes_jobs() -> int:
+        from sqlalchemy import text
+        if store.dialect == "sqlite":
+            return 0
+        with store.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'four-eyes'")
+                                ).scalar_one()
+
+    before = four_eyes_jobs()
+    approved, left = store.approve_broadcast(bc.id, "staff:budi", jobs)
+    assert approved.status == "queued" and approved.approved_by == "staff:budi"
+    if store.dialect == "sqlite":
+        assert [j["args"]["c"] for j in left] == ["telegram", "whatsapp"]
+    else:                              # written in the approval's transaction
+        assert left == [] and four_eyes_jobs() - before == 2
+    assert [r.recipient for r in store.claim_recipients(bc.id, "telegram", "w1")] == ["101", "102", "103"]
+    with pytest.raises(BroadcastError):
+        store.approve_broadcast(bc.id, "staff:citra")                          # not in review any more
+    other, _ = store.create_broadcast(text="Halo", topic="iuran", recipients=RECIPIENTS, created_by="staff:ana",
+                                      review=True)
+    rejected = store.reject_broadcast(other.id, "staff:budi", "belum pasti")
+    assert rejected.status == "rejected" and sum(store.broadcast_counts(other.id).values()) == 0
+    with pytest.raises(BroadcastError):
+        store.approve_broadcast(other.id, "staff:citra")
+    notes = [a.details for a in store.audit_entries(target_type="broadcast", target_id=other.id)
+             if a.action == "broadcast.rejected"]
+    assert notes == [{"author": "staff:ana", "note": "belum pasti"}]
+    assert [b.id for b in store.list_broadcasts()] == [other.id, bc.id]
