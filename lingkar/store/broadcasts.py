@@ -24,7 +24,14 @@ from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from lingkar.store.base import Repository, SelfDecisionError, StoreError, _clean
-from lingkar.store.models import BROADCAST_STATUSES, broadcast_recipients, broadcasts
+from lingkar.store.models import (
+    BROADCAST_STATUSES,
+    WORKER_LEAD_TYPES,
+    broadcast_recipients,
+    broadcasts,
+    leads,
+    metric_events,
+)
 from lingkar.store.records import Broadcast, BroadcastRecipient
 
 #: (channel, recipient key, attributes): a chat id for Telegram, a WhatsApp number (wa_id) for WhatsApp.
@@ -34,6 +41,9 @@ COUNT_KEYS = ("queued", "sent", "delivered", "read", "failed", "unsubscribed")
 _COUNT_OF_STATE = {"pending": "queued", "claimed": "queued", "sent": "sent", "delivered": "delivered",
                    "read": "read", "failed": "failed", "skipped_unsubscribed": "unsubscribed"}
 _RANK = {"sent": 1, "delivered": 2, "read": 3}
+#: Audience filters beyond a subscription's own attributes (:meth:`BroadcastRepository.lead_filter`).
+LEAD_FILTERS = ("checked_no_lead", "lead_not_registered")
+_REGISTERED = ("registered", "sponsored")
 #: staff actions: status -> the statuses it may be set from
 _TRANSITIONS = {"paused": ("queued", "running"), "running": ("paused",), "cancelled": ("queued", "running", "paused")}
 INSERT_BATCH = 1000
@@ -142,6 +152,38 @@ class BroadcastRepository(Repository):
         if row.status != "review":
             raise BroadcastError(f"broadcast {broadcast_id} is {row.status}, not in review")
         return row
+
+    # ------------------------------------------------------------------ audience filters on leads and metrics
+    def lead_filter(self, sender_ids: Iterable[str], which: str) -> set:
+        """The owners among ``sender_ids`` that match ``which``: ``checked_no_lead`` (an eligibility check is
+        recorded for them, found by the keyed hash of ``metric_events``, and they have no worker lead) or
+        ``lead_not_registered`` (a worker lead, none of them registered or sponsored). Narrows an audience of
+        subscribers; it never adds anyone."""
+        if which not in LEAD_FILTERS:
+            raise ValueError(f"unknown audience filter {which!r}; one of {LEAD_FILTERS}")
+        ids = list(dict.fromkeys(str(s) for s in sender_ids))
+        out: set = set()
+        lc = leads.c
+        for start in range(0, len(ids), INSERT_BATCH):
+            chunk = ids[start:start + INSERT_BATCH]
+            with self._ro() as conn:
+                with_lead = set(conn.execute(select(lc.sender_id).distinct().where(
+                    lc.sender_id.in_(chunk), lc.type.in_(WORKER_LEAD_TYPES))).scalars())
+                if which == "lead_not_registered":
+                    registered = set(conn.execute(select(lc.sender_id).distinct().where(
+                        lc.sender_id.in_(chunk), lc.type.in_(WORKER_LEAD_TYPES),
+                        lc.status.in_(_REGISTERED))).scalars())
+                    out |= with_lead - registered
+                    continue
+                subjects = {self._subject(conn, sid, create=False): sid for sid in chunk if sid not in with_lead}
+                subjects.pop(None, None)
+                if not subjects:
+                    continue
+                checked = set(conn.execute(select(metric_events.c.subject).distinct().where(
+                    metric_events.c.kind == "eligibility_checked",
+                    metric_events.c.subject.in_(list(subjects)))).scalars())
+                out |= {subjects[h] for h in checked}
+        return out
 
     def _defer_jobs(self, conn: Connection, specs: Sequence[Mapping[str, Any]]) -> List[int]:
         """Insert procrastinate jobs in this transaction (its ``defer_jobs`` query, schema from migration 0010)."""

@@ -134,3 +134,22 @@ def test_four_eyes_review_approve_reject(store):
              if a.action == "broadcast.rejected"]
     assert notes == [{"author": "staff:ana", "note": "belum pasti"}]
     assert [b.id for b in store.list_broadcasts()] == [other.id, bc.id]
+
+
+def test_audience_filters_on_checks_and_leads(store):
+    from tests.staff.fixtures import lead_kwargs
+
+    people = [f"telegram:{5000 + i}" for i in range(6)]
+    # 0: checked, no lead; 1: checked, lead new; 2: lead registered; 3: lead new (no check recorded);
+    # 4: nothing; 5: checked twice, no lead
+    for i in (0, 1, 5, 5):
+        store.record_event("eligibility_checked", channel="telegram", sender_id=people[i])
+    store.upsert_lead(**lead_kwargs(sender_id=people[1]))
+    reg = store.upsert_lead(**lead_kwargs(sender_id=people[2])).lead
+    store.set_lead_status(reg.id, "registered", "staff:ana", force=True)
+    store.upsert_lead(**lead_kwargs(sender_id=people[3]))
+    assert store.lead_filter(people, "checked_no_lead") == {people[0], people[5]}
+    assert store.lead_filter(people, "lead_not_registered") == {people[1], people[3]}
+    assert store.lead_filter([people[4]], "checked_no_lead") == set()
+    with pytest.raises(ValueError):
+        store.lead_filter(people, "everyone")
