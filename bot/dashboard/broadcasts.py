@@ -20,6 +20,7 @@ from lingkar.store import SelfDecisionError
 from lingkar.store.aio import run_sync
 from lingkar.store.broadcasts import COUNT_KEYS, BroadcastError
 
+from ..outreach.audience import chosen
 from ..outreach.delivery import Outreach
 from ..outreach.message import MAX_BUTTONS, BroadcastMessage, MessageError
 from ..outreach.preview import preview
@@ -36,6 +37,9 @@ STATUS_LABELS = {"review": "Menunggu persetujuan", "rejected": "Ditolak", "queue
 COUNT_LABELS = {"queued": "Antre", "sent": "Terkirim", "delivered": "Diterima", "read": "Dibaca", "failed": "Gagal",
                 "unsubscribed": "Berhenti langganan"}
 #: staff action in the URL -> (status, the flash message key)
+#: the audience filter on what the person did (``lead``), as staff read it
+LEAD_CHOICES = (("", "Semua pelanggan"), ("checked_no_lead", "Sudah cek kelayakan, belum jadi lead"),
+                ("lead_not_registered", "Sudah jadi lead, belum terdaftar"))
 ACTIONS = {"jeda": "paused", "lanjut": "running", "batal": "cancelled"}
 TOPIC = re.compile(r"^[a-z0-9_.-]{1,64}$")
 LIVE = ("queued", "running")
@@ -55,6 +59,7 @@ def read_form(form) -> Tuple[Dict[str, Any], List[str]]:
         "regency": (form.get("regency") or "").strip()[:100],
         "sector": " ".join((form.get("sector") or "").split())[:100],
         "agent": re.sub(r"[^A-Za-z0-9]", "", form.get("agent") or "")[:16].upper(),
+        "lead": form.get("lead") or "",
         "at": (form.get("at") or "").strip()[:16],
         "buttons": [],
     }
@@ -71,13 +76,15 @@ def read_form(form) -> Tuple[Dict[str, Any], List[str]]:
         errors.append("Topik wajib diisi (huruf kecil, angka, titik, garis bawah).")
     if values["channel"] not in ("",) + tuple(stexts.CHANNEL_LABELS):
         values["channel"] = ""
+    if values["lead"] not in {k for k, _ in LEAD_CHOICES}:
+        values["lead"] = ""
     if values["regency"] and values["regency"] not in regency_names():
         errors.append("Kabupaten/kota tidak dikenal.")
     return values, errors
 
 
 def filters_of(values: Dict[str, Any]) -> Dict[str, str]:
-    return {k: values[k] for k in ("channel", "regency", "sector", "agent") if values.get(k)}
+    return {k: values[k] for k in ("channel", "regency", "sector", "agent", "lead") if values.get(k)}
 
 
 def scheduled(values: Dict[str, Any], now: dt.datetime, errors: List[str]) -> dt.datetime | None:
@@ -96,9 +103,9 @@ def scheduled(values: Dict[str, Any], now: dt.datetime, errors: List[str]) -> dt
     return at
 
 
-def _count(audience, topic: str, filters: Dict[str, str]) -> int:
+def _count(store, audience, topic: str, filters: Dict[str, str]) -> int:
     """The exact number of recipients: distinct (channel, recipient), as the broadcast's rows will be."""
-    return len({(str(c), str(k)) for c, k, _ in audience.recipients(topic, dict(filters))})
+    return len({(str(c), str(k)) for c, k, _ in chosen(store, audience, topic, filters)})
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -120,7 +127,7 @@ def _compose_page(request: web.Request, values: Dict[str, Any], errors: List[str
     composer = request.app[COMPOSER]
     return render(request, "broadcast_new.html", status=status, section="broadcasts", title="Buat siaran",
                   v=values, errors=errors, regencies=regency_names(), topics=_topics(composer),
-                  channels=list(stexts.CHANNEL_LABELS.items()), max_buttons=MAX_BUTTONS,
+                  channels=list(stexts.CHANNEL_LABELS.items()), max_buttons=MAX_BUTTONS, leads=LEAD_CHOICES,
                   off=composer.audience is None, pv=extra.get("pv"), count=extra.get("count"),
                   at_text=extra.get("at_text", ""))
 
@@ -155,7 +162,7 @@ async def compose(request: web.Request) -> web.StreamResponse:
         pv = preview(message, values["topic"], today_local(store), composer.template)
         if day != pv.day:
             message.render(day)
-        count = await run_sync(_count, composer.audience, values["topic"], filters)
+        count = await run_sync(_count, store, composer.audience, values["topic"], filters)
     except (MessageError, ValueError) as exc:
         return _compose_page(request, values, [f"Pesan: {exc}"], status=400)
     if form.get("action") != "submit":
@@ -201,7 +208,7 @@ async def broadcast_page(request: web.Request) -> web.Response:
                   staff_names=cards.staff_index(staff), actor_name=cards.actor_name, pv=pv, pv_error=pv_error,
                   rejected=rejected, settled=settled, is_author=bc.created_by == me,
                   refresh=5 if bc.status in LIVE else None,
-                  channel_labels=stexts.CHANNEL_LABELS)
+                  channel_labels={**stexts.CHANNEL_LABELS, **dict(LEAD_CHOICES)})
 
 
 async def broadcast_review(request: web.Request) -> web.StreamResponse:

@@ -10,6 +10,10 @@ The subscriptions (their own tables and repository) give three things, bundled a
 * ``unsubscribe(channel, key, reason)``: called when the platform says the person can no longer be reached
   (Telegram Forbidden: they blocked the bot; WhatsApp 131026 and kin).
 
+Staff may narrow an audience further by what the person did (the filter ``lead``: ``checked_no_lead``,
+``lead_not_registered``; :func:`chosen`, with :meth:`lingkar.store.Store.lead_filter`): it only ever removes
+subscribers, never adds anyone.
+
 ``BROADCAST_AUDIENCE="module:function"`` names a function ``(store, settings) -> Audience``; without it nothing can
 be queued or sent (consent: only subscribers get broadcasts).
 """
@@ -18,11 +22,13 @@ from __future__ import annotations
 import importlib
 import inspect
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Tuple
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Mapping, Tuple
 
 from lingkar.store.aio import run_sync
 
 Recipient = Tuple[str, str, Mapping[str, Any]]
+#: how many recipients :func:`chosen` checks against the leads at a time
+NARROW_BATCH = 1000
 
 
 @dataclass
@@ -52,3 +58,27 @@ def load_audience(spec: str, store: Any, settings: Any) -> Audience:
     if not isinstance(audience, Audience):
         raise TypeError(f"{spec} returned {type(audience).__name__}, not an Audience")
     return audience
+
+
+def chosen(store: Any, audience: Audience, topic: str, filters: Mapping[str, Any]) -> Iterator[Recipient]:
+    """The recipients of ``topic`` with ``filters``: the audience's own (channel, regency, sector, agent), then
+    ``lead`` (``checked_no_lead`` / ``lead_not_registered``) on the store's leads and eligibility checks, by the
+    owner ``<channel>:<key>``."""
+    lead = filters.get("lead")
+    rows = audience.recipients(topic, {k: v for k, v in filters.items() if k != "lead"})
+    if not lead:
+        yield from rows
+        return
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= NARROW_BATCH:
+            yield from _narrow(store, batch, lead)
+            batch = []
+    if batch:
+        yield from _narrow(store, batch, lead)
+
+
+def _narrow(store: Any, batch: list, lead: str) -> Iterator[Recipient]:
+    keep = store.lead_filter([f"{c}:{k}" for c, k, _ in batch], lead)
+    return (r for r in batch if f"{r[0]}:{r[1]}" in keep)

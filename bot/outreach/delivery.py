@@ -28,7 +28,7 @@ from lingkar.store import Store
 from lingkar.store.aio import run_sync
 from lingkar.store.records import Broadcast
 
-from .audience import Audience
+from .audience import Audience, chosen
 from .message import BroadcastMessage, MessageError
 
 log = logging.getLogger("lingkar.outreach")
@@ -79,7 +79,7 @@ class Outreach:
         def create():
             return self.store.create_broadcast(
                 text=message.text, buttons=message.buttons, topic=topic, audience=audience, template=template,
-                recipients=self.audience.recipients(topic, dict(filters or {})), created_by=created_by,
+                recipients=chosen(self.store, self.audience, topic, dict(filters or {})), created_by=created_by,
                 scheduled_at=scheduled_at, jobs=jobs, review=review)
         return await run_sync(create)
 

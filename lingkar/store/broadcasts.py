@@ -75,6 +75,9 @@ class BroadcastRepository(Repository):
         created_by = self._actor(created_by)
         if review:
             jobs = ()
+        if self.dialect != "postgresql":
+            # SQLite has one writer: an audience that reads the store must be read before the write begins
+            recipients = list(recipients)
         now = self.now()
         with self._tx() as conn:
             bid = self._insert_id(conn, broadcasts, dict(

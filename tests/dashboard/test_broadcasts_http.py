@@ -15,7 +15,7 @@ from bot.staff import auth
 from lingkar.parsing import regency_names
 from tests.outreach import audience as subs
 
-from ..staff.fixtures import ADMIN, STAFF
+from ..staff.fixtures import ADMIN, STAFF, lead_kwargs
 from .helpers import client, csrf_of, running_dashboard, sign_in
 
 PEMDA = 900050
@@ -65,6 +65,15 @@ async def test_preview_count_and_placeholders(store, staff, composer):
         assert "Cara daftar" in page.split('id="preview"')[1] and 'id="submit"' in page
         async with http.post(f"{s.base_url}/siaran/baru", data=form(csrf, channel="whatsapp")) as r:
             assert count_of(await r.text()) == 1
+        # "checked eligibility but no lead" / "lead not registered": narrows the subscribers, never adds anyone
+        for sid in ("telegram:1001", "telegram:1002", "telegram:1003", "whatsapp:6281200000002"):
+            store.record_event("eligibility_checked", channel=sid.partition(":")[0], sender_id=sid)
+        store.upsert_lead(**lead_kwargs(sender_id="telegram:1002"))
+        store.upsert_lead(**lead_kwargs(sender_id="telegram:1003"))          # subscribed to another topic only
+        async with http.post(f"{s.base_url}/siaran/baru", data=form(csrf, lead="checked_no_lead")) as r:
+            assert count_of(await r.text()) == 1                            # 1001 (6281200000002 stopped)
+        async with http.post(f"{s.base_url}/siaran/baru", data=form(csrf, lead="lead_not_registered")) as r:
+            assert count_of(await r.text()) == 1                            # 1002
         # a figure typed as digits, an unknown placeholder, half a button, a past schedule: refused, nothing written
         for bad, words in (({"text": "Iuran JKM kini Rp6.800 sebulan."}, "Pesan:"),
                            ({"text": "Iuran kini {bpu.tidak_ada}."}, "Pesan:"),
