@@ -174,7 +174,8 @@ def main(argv: List[str] | None = None) -> int:
     b.add_argument("--file", required=True, help="the message file (YAML: text, buttons; or plain text)")
     b.add_argument("--topic", required=True, help="the subscription topic (exact)")
     b.add_argument("--filter", action="append", metavar="KEY=VALUE",
-                   help="narrow the audience (channel, regency, sector, agent: as the subscriptions offer)")
+                   help="narrow the audience (channel, regency, sector, agent: as the subscriptions offer; "
+                        "lead=checked_no_lead or lead=lead_not_registered: by eligibility checks and leads)")
     b.add_argument("--at", help="send from this time (ISO 8601 with zone) instead of now")
     b.add_argument("--confirm", action="store_true", help="really queue it (required)")
     for name, text in (("status", "print the counts as JSON"), ("pause", "stop sending until resumed"),
