@@ -49,6 +49,7 @@ from actions.forms import (
     send,
 )
 from actions.source import answer_source
+from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.eligibility import (
     FACT_SLOTS,
@@ -259,7 +260,8 @@ class ActionEligibilityResult(Action):
             # The form always fills the occupation; this only happens if the flow was broken off.
             say(dispatcher, "ask_occupation")
             return []
-        return await show_result(dispatcher, tracker, slots, ask_regency=True)
+        events = await show_result(dispatcher, tracker, slots, ask_regency=True)
+        return events + (await offer_subscription(dispatcher, tracker) if events else [])
 
 
 async def note_regency(dispatcher: CollectingDispatcher, tracker: Tracker, regency: str) -> List[EventType]:
