@@ -357,34 +357,27 @@ class ActionCancelForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        return end_form(dispatcher, tracker)
-
-
-def end_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """End the active form as "batal" does: its cancellation text, and the events that drop unfinished answers."""
-    form = (tracker.active_loop or {}).get("name")
-    events: List[EventType] = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(FAILURES_SLOT, None)]
-    if form == "eligibility_form":
-        say(dispatcher, "eligibility_cancelled")
-        return events
-    say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
-    return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
+        form = (tracker.active_loop or {}).get("name")
+        events: List[EventType] = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(FAILURES_SLOT, None)]
+        if form == "eligibility_form":
+            say(dispatcher, "eligibility_cancelled")
+            return events
+        say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
+        return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
 
 
 class ActionUnsubscribe(Action):
     """"berhenti" / "stop" / "unsubscribe" / the button, in any state: every subscription ends at once
-    (``Store.unsubscribe``); inside a form the form ends too, as "batal" does. A short confirmation and how to
-    subscribe again."""
+    (``Store.unsubscribe``), with a short confirmation and how to subscribe again. Inside a form the rules run
+    ``action_cancel_form`` first (stories/subscriptions.yml): the form ends as with "batal", and nothing more is said
+    here when there was nothing to stop."""
 
     def name(self) -> str:
         return "action_unsubscribe"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        events: List[EventType] = []
-        if (tracker.active_loop or {}).get("name"):
-            events = end_form(dispatcher, tracker)
-        events += [SlotSet(SUBSCRIBE_PENDING_SLOT, False), SlotSet("delete_pending", False)]
+        events: List[EventType] = [SlotSet(SUBSCRIBE_PENDING_SLOT, False), SlotSet("delete_pending", False)]
         try:
             s = await run_sync(current)
             ended = await run_sync(s.unsubscribe, tracker.sender_id, None, "berhenti", channel=channel_of(tracker))
@@ -394,7 +387,7 @@ class ActionUnsubscribe(Action):
             return events
         if ended:
             say(dispatcher, "unsubscribed")
-        elif not (tracker.active_loop or {}).get("name"):  # inside a form "stop" meant the form: already said
+        elif tracker.latest_action_name != "action_cancel_form":  # after a form, "stop" meant the form: said
             say(dispatcher, "unsubscribed_nothing")
         return events + [SlotSet(SUBSCRIPTION_OFFERED_SLOT, True)]  # never offered again in this conversation
 

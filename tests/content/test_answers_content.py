@@ -106,7 +106,8 @@ ISSUE3 = {"check_eligibility", "request_contact", "cannot_afford", "sponsor_offe
 
 
 #: Topics answered by an action of their own (its fallback text is the topic's answer).
-OWN_ACTION = {"human_handoff": "action_human_handoff", "ask_source": "action_sources"}
+OWN_ACTION = {"human_handoff": "action_human_handoff", "ask_source": "action_sources",
+              "subscribe": "action_subscribe", "unsubscribe": "action_unsubscribe"}
 
 
 def test_every_faq_intent_has_a_rule_to_action_answer():
