@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable
 
+from bot.core.delivery import DeliveryReporter, lazy_store
 from bot.core.server import HttpHost
 from lingkar.store.aio import run_sync
 
@@ -12,19 +13,17 @@ from .config import WhatsAppSettings
 log = logging.getLogger("lingkar.whatsapp")
 
 
-def chat_started_recorder(database_url: str | None = None) -> Callable[[str, str | None], Awaitable[int | None]]:
+def chat_started_recorder(database_url: str | None = None, store: Callable[[], Any] | None = None
+                          ) -> Callable[[str, str | None], Awaitable[int | None]]:
     """``chat_started`` in the funnel for a WhatsApp worker's first message, with the agent code they came with
     (the Telegram side records it in the staff plugin). The lead store (DATABASE_URL, as the action server uses) is
-    opened on first use (``database_url`` overrides it); a failure is logged and costs the worker nothing."""
-    opened: Dict[str, Any] = {}
+    opened on first use (``database_url`` overrides it; ``store``: a :func:`bot.core.delivery.lazy_store` shared
+    with other users); a failure is logged and costs the worker nothing."""
+    store = store or lazy_store(database_url)
 
     def go(wa_id: str, referral: str | None) -> int:
-        if "store" not in opened:
-            from lingkar.store import open_store
-
-            opened["store"] = open_store(database_url)
-        return opened["store"].record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
-                                            agent_code=referral)
+        return store().record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
+                                    agent_code=referral)
 
     async def record(wa_id: str, referral: str | None) -> int | None:
         try:
@@ -49,4 +48,6 @@ def from_settings(settings: Any, host: HttpHost):
         raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
     from .app import WhatsAppAdapter
 
-    return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder())
+    store = lazy_store()
+    return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder(store=store),
+                           deliveries=DeliveryReporter("whatsapp", store))
