@@ -37,10 +37,12 @@ def main(argv: List[str] | None = None) -> int:
               f", Rasa at {settings.rasa_url}, API {settings.api_url}")
         return 0
     configure_logging(settings.log_level, quiet=["aiohttp.access"])
+    from bot.core.delivery import DeliveryReporter
+
     from .app import WhatsAppAdapter
 
     try:
-        return asyncio.run(WhatsAppAdapter(settings).run())
+        return asyncio.run(WhatsAppAdapter(settings, deliveries=DeliveryReporter("whatsapp")).run())
     except KeyboardInterrupt:
         return 0
 
