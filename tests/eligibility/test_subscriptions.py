@@ -145,7 +145,13 @@ def _offers(msgs):
 async def test_offer_after_a_result_once_per_conversation_and_never_to_a_subscriber(db):
     t = turn("x", slots=ELIGIBILITY_SLOTS, latest_action="eligibility_form")
     msgs, set_, _ = await run(ActionEligibilityResult(), t)
-    assert len(_offers(msgs)) == 1 and msgs[-1] is _offers(msgs)[0] and set_["subscription_offered"] is True
+    assert len(_offers(msgs)) == 1 and set_["subscription_offered"] is True
+    # after the result, before the optional regency question (which stays last: the next message answers it)
+    assert msgs.index(_offers(msgs)[0]) == len(msgs) - 2 and "kabupaten/kota mana" in msgs[-1]["text"]
+    with_regency = {**ELIGIBILITY_SLOTS, "regency": "Kota Kendari"}
+    msgs, _, _ = await run(ActionEligibilityResult(), turn("x", slots=with_regency, latest_action="eligibility_form",
+                                                           sender="telegram:4242"))
+    assert msgs[-1] is _offers(msgs)[0]
     # the same conversation again: not repeated
     t = turn("x", slots={**ELIGIBILITY_SLOTS, "subscription_offered": True}, latest_action="eligibility_form")
     msgs, set_, _ = await run(ActionEligibilityResult(), t)
