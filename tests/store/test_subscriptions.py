@@ -148,3 +148,15 @@ def test_pemda_counts_active_subscribers_per_topic(store):
     assert store.subscribers_in(KENDARI) == {"info": 5, "pengingat": 1}
     assert store.subscribers_in("kabupaten kolaka") == {"info": 1, "pengingat": 0}
     assert store.subscribers_in("Kabupaten Muna") == {"info": 0, "pengingat": 0}
+
+
+def test_retention_deletes_ended_subscriptions_only(store, clock):
+    _sub(store, 1), _sub(store, 2), _sub(store, 3, "pengingat")
+    store.unsubscribe("telegram:1")
+    clock.advance(days=400)
+    store.unsubscribe("telegram:3")  # ended recently: kept for now
+    counts = store.prune_retention(days=365)
+    assert counts["subscriptions"] == 1
+    assert store.subscriptions_of("telegram:1") == [] and store.is_subscribed("telegram:2")
+    assert [s.active for s in store.subscriptions_of("telegram:3")] == [False]
+    assert [e.kind for e in store.subscription_history("telegram:1")] == ["subscribe", "unsubscribe"]  # the log stays
