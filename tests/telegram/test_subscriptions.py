@@ -3,31 +3,14 @@ person who blocked the bot (403 Forbidden) loses every subscription at once; "ch
 failures end them; a delivered message after a failure starts the count again; other people are untouched."""
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 from telegram.error import BadRequest
 
 from bot.core.delivery import DeliveryReporter
-from lingkar.store import MAX_DELIVERY_FAILURES, Store
-from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url  # noqa: F401  (fixtures)
+from lingkar.store import MAX_DELIVERY_FAILURES
+from tests.conftest import eventually
 
 BLOCKER, OTHER, LOST = 7001, 7002, 7003
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    s = Store(fresh_db_url(request, tmp_path, "subs.db"))
-    yield s
-    s.dispose()
-
-
-async def _until(check, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert check()
 
 
 def _subscribe(store, uid):
@@ -35,13 +18,14 @@ def _subscribe(store, uid):
         store.subscribe(f"telegram:{uid}", "telegram", topic, consent_version="v1")
 
 
-async def test_a_person_who_blocked_the_bot_is_unsubscribed(fake_tg, fake_rasa, start_adapter, store):
+async def test_a_person_who_blocked_the_bot_is_unsubscribed(fake_tg, fake_rasa, start_adapter, any_store):
+    store = any_store
     adapter = await start_adapter()
     adapter.deliveries = DeliveryReporter("telegram", lambda: store)
     _subscribe(store, BLOCKER), _subscribe(store, OTHER)
     fake_tg.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
     await fake_tg.push(fake_tg.text(BLOCKER, "halo"))
-    await _until(lambda: not store.is_subscribed(f"telegram:{BLOCKER}"))
+    await eventually(lambda: not store.is_subscribed(f"telegram:{BLOCKER}"))
     history = store.subscription_history(f"telegram:{BLOCKER}")
     assert [(e.kind, e.reason, e.channel) for e in history[-2:]] == [("auto_unsubscribe", "blocked", "telegram")] * 2
     await fake_tg.push(fake_tg.text(OTHER, "halo"))
@@ -50,7 +34,8 @@ async def test_a_person_who_blocked_the_bot_is_unsubscribed(fake_tg, fake_rasa, 
     assert [s.sender_id for b in store.audience("info") for s in b] == [f"telegram:{OTHER}"]
 
 
-async def test_chat_not_found_is_counted_and_a_delivery_resets_the_count(fake_tg, fake_rasa, start_adapter, store):
+async def test_chat_not_found_is_counted_and_a_delivery_resets_the_count(fake_tg, fake_rasa, start_adapter, any_store):
+    store = any_store
     adapter = await start_adapter()
     adapter.deliveries = DeliveryReporter("telegram", lambda: store)
     _subscribe(store, LOST)

@@ -4,35 +4,14 @@ once; repeated failed deliveries end them too, a delivery in between starts the 
 or a body the API refuses is not the contact's failure."""
 from __future__ import annotations
 
-import asyncio
-import time
-
-import pytest
-
 from bot.core.delivery import DeliveryReporter
 from bot.whatsapp.render import text_body
 from lingkar.store import MAX_DELIVERY_FAILURES
-from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url  # noqa: F401  (fixtures)
+from tests.conftest import eventually
 
 from .conftest import settle
 
 WA, OTHER, THIRD = "6281200000101", "6281200000102", "6281200000103"
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    from lingkar.store import Store
-
-    s = Store(fresh_db_url(request, tmp_path, "subs.db"))
-    yield s
-    s.dispose()
-
-
-async def _until(check, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert check()
 
 
 def _subscribe(store, wa_id):
@@ -40,7 +19,8 @@ def _subscribe(store, wa_id):
         store.subscribe(f"whatsapp:{wa_id}", "whatsapp", topic, consent_version="v1")
 
 
-async def test_undeliverable_numbers_are_unsubscribed_automatically(start_wa, fake_graph, store):
+async def test_undeliverable_numbers_are_unsubscribed_automatically(start_wa, fake_graph, any_store):
+    store = any_store
     wa = await start_wa()
     wa.deliveries = DeliveryReporter("whatsapp", lambda: store)
     for n in (WA, OTHER, THIRD):
@@ -48,7 +28,7 @@ async def test_undeliverable_numbers_are_unsubscribed_automatically(start_wa, fa
     # accepted, then a "failed" status with 131026 (not on WhatsApp / blocked us)
     fake_graph.unreachable[WA] = 131026
     await fake_graph.deliver(fake_graph.text(WA, "halo"))
-    await _until(lambda: not store.is_subscribed(f"whatsapp:{WA}"))
+    await eventually(lambda: not store.is_subscribed(f"whatsapp:{WA}"))
     assert [(e.kind, e.topic, e.reason, e.channel) for e in store.subscription_history(f"whatsapp:{WA}")][-2:] == [
         ("auto_unsubscribe", "info", "whatsapp_131026", "whatsapp"),
         ("auto_unsubscribe", "pengingat", "whatsapp_131026", "whatsapp")]
@@ -56,13 +36,14 @@ async def test_undeliverable_numbers_are_unsubscribed_automatically(start_wa, fa
     fake_graph.fail_next((400, 131050), (400, 131050))     # the mark-as-read call, then the answer
     await fake_graph.deliver(fake_graph.text(OTHER, "halo"))
     await settle(wa)
-    await _until(lambda: not store.is_subscribed(f"whatsapp:{OTHER}"))
+    await eventually(lambda: not store.is_subscribed(f"whatsapp:{OTHER}"))
     # the third person got their answer: still subscribed, and nobody unsubscribed is in an audience
     assert store.is_subscribed(f"whatsapp:{THIRD}")
     assert [s.sender_id for b in store.audience("info") for s in b] == [f"whatsapp:{THIRD}"]
 
 
-async def test_repeated_failed_deliveries_unsubscribe_and_a_success_resets_the_count(start_wa, fake_graph, store):
+async def test_repeated_failed_deliveries_unsubscribe_and_a_success_resets_the_count(start_wa, fake_graph, any_store):
+    store = any_store
     wa = await start_wa()
     wa.deliveries = DeliveryReporter("whatsapp", lambda: store)
     _subscribe(store, WA)
@@ -77,19 +58,19 @@ async def test_repeated_failed_deliveries_unsubscribe_and_a_success_resets_the_c
 
     for n in range(MAX_DELIVERY_FAILURES - 1):
         await failed_delivery(n)
-    await _until(lambda: store.subscriptions_of(sender)[0].failures == MAX_DELIVERY_FAILURES - 1)
+    await eventually(lambda: store.subscriptions_of(sender)[0].failures == MAX_DELIVERY_FAILURES - 1)
     ok = await wa.deliver(WA, text_body(WA, "kabar ok"), "t:ok")   # delivered: the count starts again
     await fake_graph.deliver(fake_graph.status(ok["wamid"], WA, "delivered"))
-    await _until(lambda: store.subscriptions_of(sender)[0].failures == 0)
+    await eventually(lambda: store.subscriptions_of(sender)[0].failures == 0)
     # a closed window and a refused body are not the contact's failures
     await fake_graph.deliver(fake_graph.status(ok["wamid"], WA, "failed", code=131047))
     fake_graph.fail_next((400, 131009))
     assert (await wa.deliver(WA, text_body(WA, "x"), "t:bad"))["status"] == "refused"
     for n in range(MAX_DELIVERY_FAILURES - 1):
         await failed_delivery(10 + n)
-    await _until(lambda: store.subscriptions_of(sender)[0].failures == MAX_DELIVERY_FAILURES - 1)
+    await eventually(lambda: store.subscriptions_of(sender)[0].failures == MAX_DELIVERY_FAILURES - 1)
     assert store.is_subscribed(sender)
     await failed_delivery(99)
-    await _until(lambda: not store.is_subscribed(sender))
+    await eventually(lambda: not store.is_subscribed(sender))
     assert store.subscription_history(sender)[-1].reason == "failures"
     assert store.subscription_history(sender)[-1].kind == "auto_unsubscribe"
