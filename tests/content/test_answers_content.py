@@ -108,7 +108,8 @@ ISSUE3 = {"check_eligibility", "request_contact", "cannot_afford", "sponsor_offe
 #: Topics answered by an action of their own (its fallback text is the topic's answer).
 OWN_ACTION = {"human_handoff": "action_human_handoff", "ask_source": "action_sources",
               "ask_my_status": "action_my_status",
-              "ask_more_detail": "action_more_detail"}
+              "ask_more_detail": "action_more_detail",
+              "subscribe": "action_subscribe", "unsubscribe": "action_unsubscribe"}
 
 
 def test_every_faq_intent_has_a_rule_to_action_answer():
