@@ -9,8 +9,8 @@
 ``run`` is the main job: with TELEGRAM_BOT_TOKEN set it serves the real bot (Rasa, action server,
 the Telegram adapter with the staff and agent features, the staff dashboard, and — with STAFF_CHAT_ID
 set — the notifier that posts new leads to the staff group); with WHATSAPP_TOKEN set the WhatsApp channel
-too (the channels then run in one process, ``python -m bot.channels``, on BOT_PORT; docs/whatsapp.md); with
-BROADCAST_AUDIENCE set the broadcast worker (``python -m bot.outreach worker``, docs/jobs.md); without
+too (the channels then run in one process, ``python -m bot.channels``, on BOT_PORT; docs/whatsapp.md); and
+the broadcast worker (``python -m bot.outreach worker``, docs/jobs.md; not with BROADCAST_AUDIENCE=off); without
 either, it starts the action server and an interactive chat in the terminal (``rasa shell``), which needs a
 terminal: without one (cron, nohup, CI) it exits at once and says what to set. REDIS_URL and DATABASE_URL switch
 the stores; see README.
@@ -260,8 +260,8 @@ def _publish_token(env: Dict[str, str]) -> Path | None:
 
 def _start_channels(stack: Stack, env: Dict[str, str], telegram: bool = True, whatsapp: bool = False) -> bool:
     """The messenger channels (Telegram alone: ``python -m bot.telegram``; with WhatsApp: ``python -m bot.channels``,
-    every configured channel in one process on one BOT_PORT), the dashboard, with BROADCAST_AUDIENCE the broadcast
-    worker, and, with Telegram and STAFF_CHAT_ID, the notifier."""
+    every configured channel in one process on one BOT_PORT), the dashboard, the broadcast worker (unless
+    BROADCAST_AUDIENCE=off), and, with Telegram and STAFF_CHAT_ID, the notifier."""
     if not wait_http(f"{env['RASA_URL']}/", 180, stack.procs):
         print("error: Rasa did not come up; see its log above.", file=sys.stderr)
         return False
@@ -273,7 +273,7 @@ def _start_channels(stack: Stack, env: Dict[str, str], telegram: bool = True, wh
     else:
         stack.start([sys.executable, "-m", "bot.telegram"], name="Telegram adapter", restart=True)
     stack.start([sys.executable, "-m", "bot.dashboard"], name="dashboard", restart=True)
-    if env.get("BROADCAST_AUDIENCE"):
+    if env.get("BROADCAST_AUDIENCE", "").strip().lower() != "off":
         # broadcasts (docs/jobs.md): without PostgreSQL its jobs stay in this one worker's memory
         stack.start([sys.executable, "-m", "bot.outreach", "worker"], name="broadcast worker", restart=True)
     if not telegram:

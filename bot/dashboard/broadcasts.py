@@ -143,10 +143,13 @@ async def compose(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE]
     composer = request.app[COMPOSER]
     if composer.audience is None:
-        return _compose_page(request, read_form({})[0], ["Siaran belum aktif: BROADCAST_AUDIENCE belum diatur."],
+        return _compose_page(request, read_form({})[0], ["Siaran tidak aktif di server ini (BROADCAST_AUDIENCE=off)."],
                              status=409)
     form = await request.post()
     values, errors = read_form(form)
+    topics = _topics(composer)
+    if topics and values["topic"] and values["topic"] not in topics:
+        errors.append(f"Topik tidak dikenal: pilih salah satu dari {', '.join(topics)}.")
     at = scheduled(values, store.now(), errors)
     message = None
     if values["text"] or not errors:

@@ -14,21 +14,27 @@ Staff may narrow an audience further by what the person did (the filter ``lead``
 ``lead_not_registered``; :func:`chosen`, with :meth:`lingkar.store.Store.lead_filter`): it only ever removes
 subscribers, never adds anyone.
 
-``BROADCAST_AUDIENCE="module:function"`` names a function ``(store, settings) -> Audience``; without it nothing can
-be queued or sent (consent: only subscribers get broadcasts).
+The default (:func:`subscribers`, ``BROADCAST_AUDIENCE`` unset) is the subscriptions of the lead store
+(``lingkar/store/subscriptions.py``): only active subscribers of the topic, the filters exact, "still subscribed?"
+asked of the store right before each message, and an unreachable contact unsubscribed there (every topic, an
+``auto_unsubscribe`` event). ``BROADCAST_AUDIENCE="module:function"`` names another function
+``(store, settings) -> Audience`` (tests use one); ``BROADCAST_AUDIENCE=off`` switches broadcasts off.
 """
 from __future__ import annotations
 
 import importlib
 import inspect
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Iterator, Mapping, Tuple
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence, Tuple
 
+from lingkar.store import SUBSCRIPTION_TOPICS
 from lingkar.store.aio import run_sync
 
 Recipient = Tuple[str, str, Mapping[str, Any]]
 #: how many recipients :func:`chosen` checks against the leads at a time
 NARROW_BATCH = 1000
+#: BROADCAST_AUDIENCE's default: the subscriptions in the lead store
+DEFAULT_AUDIENCE = "bot.outreach.audience:subscribers"
 
 
 @dataclass
@@ -36,6 +42,8 @@ class Audience:
     recipients: Callable[[str, Mapping[str, Any]], Iterable[Recipient]]
     is_subscribed: Callable[[str, str, str], Awaitable[bool] | bool]
     unsubscribe: Callable[[str, str, str], Awaitable[None] | None] = lambda channel, key, reason: None
+    #: the topics one may subscribe to (empty: any topic is asked as it is)
+    topics: Sequence[str] = ()
 
     async def still_subscribed(self, channel: str, key: str, topic: str) -> bool:
         """``is_subscribed`` (a blocking one runs in a worker thread, off the event loop)."""
@@ -58,6 +66,27 @@ def load_audience(spec: str, store: Any, settings: Any) -> Audience:
     if not isinstance(audience, Audience):
         raise TypeError(f"{spec} returned {type(audience).__name__}, not an Audience")
     return audience
+
+
+def subscribers(store: Any, settings: Any = None) -> Audience:
+    """The default audience: the subscriptions of ``store`` (the owner ``<channel>:<key>`` is the sender id the
+    channels give: a Telegram chat id, a WhatsApp number)."""
+    def recipients(topic: str, filters: Mapping[str, Any]) -> Iterator[Recipient]:
+        for batch in store.audience(topic, channel=filters.get("channel") or None,
+                                    regency=filters.get("regency") or None, sector=filters.get("sector") or None,
+                                    agent_code=filters.get("agent") or None):
+            for sub in batch:
+                channel, sep, key = sub.sender_id.partition(":")
+                if sep and key:
+                    yield channel, key, {}
+
+    def is_subscribed(channel: str, key: str, topic: str) -> bool:
+        return store.is_subscribed(f"{channel}:{key}", topic)
+
+    def unsubscribe(channel: str, key: str, reason: str) -> None:
+        store.delivery_failed(f"{channel}:{key}", reason, permanent=True, channel=channel)
+
+    return Audience(recipients, is_subscribed, unsubscribe, topics=tuple(SUBSCRIPTION_TOPICS))
 
 
 def chosen(store: Any, audience: Audience, topic: str, filters: Mapping[str, Any]) -> Iterator[Recipient]:

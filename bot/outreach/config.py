@@ -7,11 +7,16 @@ from typing import Dict, Tuple
 
 from lingkar.settings import Settings as CoreSettings
 
+from .audience import DEFAULT_AUDIENCE
+
+OFF = "off"
+
 ENV_HELP = [
     ("DATABASE_URL", "SQLite under var/", "the lead store; on PostgreSQL the jobs live there too (procrastinate), "
                                           "else they run in the worker's memory (one process, nothing survives it)"),
-    ("BROADCAST_AUDIENCE", "", "\"module:function\" giving the audience, the still-subscribed check and the "
-                               "auto-unsubscribe (the subscriptions); unset: broadcasts cannot be queued or sent"),
+    ("BROADCAST_AUDIENCE", "the subscriptions", "\"module:function\" giving the audience, the still-subscribed "
+                                              "check and the auto-unsubscribe; unset: the subscriptions in the lead "
+                                              "store (bot.outreach.audience:subscribers); off: no broadcasts"),
     ("BROADCAST_TELEGRAM_RATE", "20/1", "broadcast messages per second for the bot (Telegram allows ~30/s: the "
                                         "rest is kept for replies to conversations)"),
     ("BROADCAST_WHATSAPP_RATE", "30/1", "broadcast messages per second for the WhatsApp number (replies keep "
@@ -38,7 +43,7 @@ def _rate(text: str, default: Tuple[int, float]) -> Tuple[int, float]:
 @dataclass
 class OutreachSettings:
     database_url: str = ""
-    audience: str = ""
+    audience: str = DEFAULT_AUDIENCE
     telegram_rate: Tuple[int, float] = (20, 1.0)
     whatsapp_rate: Tuple[int, float] = (30, 1.0)
     batch: int = 100
@@ -52,7 +57,7 @@ class OutreachSettings:
     def from_settings(cls, settings: CoreSettings) -> OutreachSettings:
         env = settings.env
         g = lambda k, d="": (env.get(k) or d).strip()  # noqa: E731
-        return cls(database_url=settings.database_url, audience=g("BROADCAST_AUDIENCE"),
+        return cls(database_url=settings.database_url, audience=g("BROADCAST_AUDIENCE", DEFAULT_AUDIENCE),
                    telegram_rate=_rate(g("BROADCAST_TELEGRAM_RATE", "20/1"), (20, 1.0)),
                    whatsapp_rate=_rate(g("BROADCAST_WHATSAPP_RATE", "30/1"), (30, 1.0)),
                    batch=max(1, int(g("BROADCAST_BATCH", "100"))), lease=max(10.0, float(g("BROADCAST_LEASE", "300"))),
@@ -65,9 +70,8 @@ class OutreachSettings:
         return self.database_url.startswith(("postgresql", "postgres:"))
 
     def problems(self) -> Dict[str, str]:
-        if not self.audience:
-            return {"BROADCAST_AUDIENCE": "is not set: nobody can be sent a broadcast without the subscriptions "
-                                          "(who subscribed, who stopped)"}
+        if self.audience.lower() == OFF:
+            return {"BROADCAST_AUDIENCE": "is off: broadcasts are switched off"}
         if ":" not in self.audience:
             return {"BROADCAST_AUDIENCE": "must be \"module:function\""}
         return {}

@@ -55,8 +55,10 @@ def test_settings():
                                                           "BROADCAST_WHATSAPP_RATE": "bad", "BROADCAST_BATCH": "7"}))
     assert (s.telegram_rate, s.whatsapp_rate, s.batch, s.lease, s.template) == ((25, 1.0), (30, 1.0), 7, 300.0,
                                                                                 "info")
-    assert "BROADCAST_AUDIENCE" in s.problems()
+    assert s.audience == "bot.outreach.audience:subscribers" and s.problems() == {}     # the subscriptions
     assert OutreachSettings.from_settings(Settings.from_env({"BROADCAST_AUDIENCE": "a.b:c"})).problems() == {}
+    assert "BROADCAST_AUDIENCE" in OutreachSettings.from_settings(Settings.from_env({"BROADCAST_AUDIENCE": "off"})
+                                                                  ).problems()
 
 
 def test_health_check_on_postgresql(db, capsys):
