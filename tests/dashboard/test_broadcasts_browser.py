@@ -18,7 +18,6 @@ from bot.outreach.runtime import composer_parts, open_runtime
 from bot.staff import auth
 from lingkar.store import Store
 from tests.conftest import use_settings
-from tests.outreach import audience as subs
 from tests.outreach.conftest import db, fake_graph, outreach_env  # noqa: F401  (fixtures)
 
 from ..staff.fixtures import ADMIN, STAFF
@@ -46,12 +45,16 @@ async def sign_in(page, base: str, store: Store, uid: int) -> None:
 
 async def test_compose_preview_submit_approve_deliver_progress(db_url, fake_tg, fake_graph,  # noqa: F811
                                                                browser_context, tmp_path):  # noqa: F811
-    core = use_settings(**outreach_env(tmp_path, db_url, fake_tg, fake_graph))
+    env = outreach_env(tmp_path, db_url, fake_tg, fake_graph)
+    del env["BROADCAST_AUDIENCE"]                       # the default: the subscriptions in the lead store
+    core = use_settings(**env)
     store = Store(db_url)
     store.ensure_admin(ADMIN, name="Bu Admin")
     store.add_staff(STAFF, "Rina Petugas", "staff", actor=f"telegram:{ADMIN}")
-    subs.create(store.engine, [("telegram", k, "info", True) for k in TG] + [("whatsapp", k, "info", True) for k in WA]
-                + [("telegram", "7999", "info", False), ("telegram", "7998", "lain", True)])
+    for sid in [f"telegram:{k}" for k in TG + ["7999"]] + [f"whatsapp:{k}" for k in WA] + ["telegram:7998"]:
+        store.subscribe(sid, sid.partition(":")[0], "pengingat" if sid.endswith("7998") else "info",
+                        consent_version="langganan-2026-11")
+    store.unsubscribe("telegram:7999", reason="berhenti")
     composer = Composer(**composer_parts(core, store))
     assert composer.audience is not None and composer.jobs is not None
     rt = await open_runtime(core, store)

@@ -11,9 +11,9 @@ import re
 import pytest
 
 from bot.dashboard.keys import Composer
+from bot.outreach.audience import subscribers
 from bot.staff import auth
 from lingkar.parsing import regency_names
-from tests.outreach import audience as subs
 
 from ..staff.fixtures import ADMIN, STAFF, lead_kwargs
 from .helpers import client, csrf_of, running_dashboard, sign_in
@@ -22,13 +22,17 @@ PEMDA = 900050
 TEXT = "Iuran JKM peserta BPU kini {bpu.jkm} sebulan. Tanya lewat {contact.call_centre}."
 SUBSCRIBERS = [("telegram", "1001", "info", True), ("telegram", "1002", "info", True),
                ("whatsapp", "6281200000001", "info", True), ("whatsapp", "6281200000002", "info", False),
-               ("telegram", "1003", "lain", True)]
+               ("telegram", "1003", "pengingat", True)]
 
 
 @pytest.fixture
 def composer(store):
-    subs.create(store.engine, SUBSCRIBERS)
-    return Composer(audience=subs.audience_for(store.engine))
+    """The default audience on the store's subscriptions."""
+    for channel, key, topic, active in SUBSCRIBERS:
+        store.subscribe(f"{channel}:{key}", channel, topic, consent_version="langganan-2026-11")
+        if not active:
+            store.unsubscribe(f"{channel}:{key}", topic, reason="berhenti")
+    return Composer(audience=subscribers(store))
 
 
 def form(csrf: str, **over) -> dict:
@@ -80,6 +84,7 @@ async def test_preview_count_and_placeholders(store, staff, composer):
                            ({"button_payload_1": ""}, "Tombol 1"),
                            ({"button_payload_1": "bukan-intent"}, "Pesan:"),
                            ({"topic": ""}, "Topik"),
+                           ({"topic": "lain"}, "Topik tidak dikenal"),
                            ({"at": "2020-01-01T09:00"}, "Jadwal sudah lewat")):
             for action in ("preview", "submit"):
                 async with http.post(f"{s.base_url}/siaran/baru", data=form(csrf, action=action, **bad)) as r:
