@@ -88,11 +88,17 @@ async def open_runtime(core: CoreSettings, store: Store, *, audience: Audience |
 
 def composer_parts(core: CoreSettings, store: Store) -> Dict[str, Any]:
     """What the dashboard's broadcast pages need (``bot.dashboard.keys.Composer``): the audience (none: broadcasts
-    are off), the first jobs written when a broadcast is approved (on PostgreSQL; else the worker's sweep finds it),
-    and the WhatsApp template outside the 24-hour window."""
+    are off), the first jobs written when a broadcast is approved, and the WhatsApp template outside the 24-hour
+    window. Jobs are written only for channels whose sending account this process knows (the per-account lock must
+    be the workers' own); the workers' sweep queues the others, and everything in the in-memory mode."""
     settings = OutreachSettings.from_settings(core)
     if settings.problems():
         return {"template": settings.template}
-    jobs = Jobs(make_app(settings.database_url), accounts(core)) if settings.on_postgresql else None
-    return {"audience": load_audience(settings.audience, store, core), "jobs": jobs.specs if jobs else None,
+    known = accounts(core)
+    jobs = Jobs(make_app(settings.database_url), known) if settings.on_postgresql else None
+
+    def specs(scheduled_at):
+        return lambda broadcast_id, channels: [jobs.spec(broadcast_id, ch, scheduled_at)
+                                               for ch in channels if ch in known]
+    return {"audience": load_audience(settings.audience, store, core), "jobs": specs if jobs else None,
             "template": settings.template}
