@@ -54,7 +54,7 @@ async def _queue(args, core, store) -> int:
     rt = await open_runtime(core, store, send=False)
     try:
         if rt.outreach is None:
-            print("error: BROADCAST_AUDIENCE is not set", file=sys.stderr)
+            print("error: broadcasts are off (BROADCAST_AUDIENCE=off)", file=sys.stderr)
             return 2
         at = dt.datetime.fromisoformat(args.at) if args.at else None
         if at is not None and at.tzinfo is None:
@@ -107,7 +107,7 @@ async def _worker(core, store) -> int:
     rt = await open_runtime(core, store)
     try:
         if rt.outreach is None or not rt.outreach.senders:
-            print("error: no channel to send on (TELEGRAM_BOT_TOKEN / WHATSAPP_TOKEN) or no BROADCAST_AUDIENCE",
+            print("error: no channel to send on (TELEGRAM_BOT_TOKEN / WHATSAPP_TOKEN) or BROADCAST_AUDIENCE=off",
                   file=sys.stderr)
             return 2
         logging.getLogger("lingkar.outreach").info(
@@ -201,7 +201,7 @@ def main(argv: List[str] | None = None) -> int:
     if args.command == "broadcast" and report_problems(problems):
         return 2
     if args.command == "worker" and problems:
-        # a deployment whose subscriptions are not wired yet: stay up and idle rather than restart in a loop
+        # broadcasts switched off (BROADCAST_AUDIENCE=off): stay up and idle rather than restart in a loop
         report_problems(problems)
         print("broadcasts are off: the worker idles until stopped", file=sys.stderr)
         return _idle()
