@@ -25,6 +25,7 @@ from lingkar.store.models import (
     DASHBOARD_ROLES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
+    LEAD_PURPOSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -64,7 +65,7 @@ from lingkar.store.store import (
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DASHBOARD_ROLES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES",
-    "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES",
+    "LEAD_PURPOSES", "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES",
     "Agent", "AuditEntry", "FunnelRow", "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError",
     "NotFound", "OutboxEvent", "PemdaEstimate", "StaffUser",
     "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",

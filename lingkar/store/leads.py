@@ -25,7 +25,9 @@ from lingkar.store.base import (
     _lock_key,
 )
 from lingkar.store.models import (
+    DEFAULT_PURPOSES,
     DONOR_KINDS,
+    LEAD_PURPOSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -58,7 +60,8 @@ class LeadRepository(Repository):
                     income: int | None = None, contact_time: str | None = None,
                     eligibility: Dict[str, Any] | None = None, sponsor_organisation: str | None = None,
                     sponsor_workers: int | None = None, sponsor_regency: str | None = None,
-                    donor_kind: str | None = None, note: str | None = None) -> UpsertResult:
+                    donor_kind: str | None = None, note: str | None = None,
+                    purpose: str | None = None) -> UpsertResult:
         """Create a lead, or update the sender's own open lead of the same type.
 
         A lead belongs to its owner, the sender who created it (``channel`` + ``sender_id``). Only the
@@ -72,14 +75,17 @@ class LeadRepository(Repository):
         transaction); an update writes ``lead.updated``. A new lead gets a random ``reference``.
 
         Raises :class:`LeadValidationError` (Indonesian ``message``) on a bad field. Consent is
-        required: there is no way to store a lead without ``consent_version``.
+        required: there is no way to store a lead without ``consent_version``. ``purpose`` is what the person
+        wants help with (``LEAD_PURPOSES``); None gives the type's default (``DEFAULT_PURPOSES``) to a new lead
+        and keeps the stored one on an update.
         """
         values = self._validated_lead(type=type, sender_id=sender_id, channel=channel, name=name, phone=phone,
                                       consent_version=consent_version, nik=nik, referral=referral,
                                       regency=regency, occupation=occupation, sector=sector, age=age,
                                       income=income, contact_time=contact_time, eligibility=eligibility,
                                       sponsor_organisation=sponsor_organisation, sponsor_workers=sponsor_workers,
-                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note)
+                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note,
+                                      purpose=purpose)
         now = self.now()
         consent_at = (consent_at or now).astimezone(dt.timezone.utc)
         with self._tx() as conn:
@@ -107,6 +113,8 @@ class LeadRepository(Repository):
         """Insert a new lead with its first status, audit entry, ``lead.created`` event and funnel event."""
         row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
                    updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
+        if row["purpose"] is None:
+            row["purpose"] = DEFAULT_PURPOSES.get(values["type"], "other")
         lead_id = self._insert_id(conn, leads, row)
         conn.execute(insert(lead_status_history).values(
             lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
@@ -114,7 +122,8 @@ class LeadRepository(Repository):
                     {"type": values["type"], "channel": values["channel"], "referral": values["referral"]})
         self._outbox(conn, "lead.created", {"lead_id": lead_id, "type": values["type"], "status": "new",
                                             "channel": values["channel"], "regency": values["regency"],
-                                            "referral": values["referral"]}, lead_id=lead_id)
+                                            "referral": values["referral"], "purpose": row["purpose"]},
+                     lead_id=lead_id)
         self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                     regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
                     lead_type=values["type"], lead_id=lead_id, status="new")
@@ -171,6 +180,10 @@ class LeadRepository(Repository):
         if kind is not None and kind not in DONOR_KINDS:
             raise LeadValidationError("donor_kind", f"Jenis donatur tidak dikenal: {kind!r}.")
         out["donor_kind"] = kind
+        purpose = v["purpose"]
+        if purpose is not None and purpose not in LEAD_PURPOSES:
+            raise LeadValidationError("purpose", f"Keperluan tidak dikenal: {purpose!r}.")
+        out["purpose"] = purpose
         if v["eligibility"] is not None and not isinstance(v["eligibility"], dict):
             raise LeadValidationError("eligibility", "eligibility must be a dict")
         out["eligibility"] = v["eligibility"]
@@ -254,7 +267,7 @@ class LeadRepository(Repository):
     def _lead_payload(lead: Lead) -> Dict[str, Any]:
         """What goes into the outbox: ids and categories only; consumers read the lead itself."""
         return {"lead_id": lead.id, "type": lead.type, "status": lead.status, "channel": lead.channel,
-                "regency": lead.regency, "referral": lead.referral}
+                "regency": lead.regency, "referral": lead.referral, "purpose": lead.purpose}
 
     def _load_lead(self, conn: Connection, lead_id: int, with_history: bool = False) -> Lead | None:
         row = conn.execute(select(leads).where(leads.c.id == lead_id)).first()

@@ -20,7 +20,7 @@ from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
-HEAD = "0006"
+HEAD = "0007"
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -145,6 +145,36 @@ def test_upgrade_from_0002_gives_every_lead_a_reference(empty_db_url):
         store.dispose()
 
 
+def test_upgrade_to_0007_gives_old_leads_a_purpose_and_downgrade_drops_it(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        store.migrate("0006")
+        _insert_0001_leads(store)
+        with store.engine.begin() as conn:  # a GN Lingkaran offer written by 0006-era code
+            conn.execute(text(
+                "INSERT INTO leads (type, status, sender_id, channel, name, phone, consent_at, consent_version, "
+                "created_at, updated_at, reference) VALUES ('sponsor_offer', 'new', 'telegram:3', 'telegram', "
+                "'PT Contoh', '+6281200000003', :t0, 'v0', :t0, :t0, 'LK-AAAAAA')"), {"t0": _ts(store, T0)})
+        store.migrate()
+        assert store.current_revision() == HEAD
+        assert [store.get_lead(i).purpose for i in (1, 2, 3)] == ["registration", "registration", "sponsorship"]
+        assert [x.id for x in store.list_leads(purpose="sponsorship")] == [3]
+        heir = store.upsert_lead(sender_id="telegram:8", channel="telegram", name="Wa Ode", phone="081298765432",
+                                 consent_version="v1", purpose="heir_claim").lead
+        assert store.get_lead(heir.id).purpose == "heir_claim"
+        m.downgrade(store.engine, "0006")
+        assert store.current_revision() == "0006"
+        columns = {c["name"] for c in inspect(store.engine).get_columns("leads")}
+        assert "purpose" not in columns and "reference" in columns
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM leads")).scalar_one() == 4
+        store.migrate()
+        assert store.get_lead(heir.id).purpose == "registration"  # the column came back with its default
+        assert store.get_lead(3).purpose == "sponsorship"
+    finally:
+        store.dispose()
+
+
 def test_processes_starting_together_migrate_once(empty_db_url):
     errors = []
     barrier = threading.Barrier(3)
@@ -188,7 +218,8 @@ def test_command_line(empty_db_url):
     history = _cli("history", url=empty_db_url).stdout.splitlines()
     assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
     assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004")
-    assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 (head)")
+    assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 ")
+    assert history[6].startswith("0006 -> 0007 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",
