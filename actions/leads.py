@@ -131,7 +131,7 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         if requested == PURPOSE_SLOT and not text.startswith("/") and (
                 asks_something(text) or is_control(tracker, LEAD_ANSWER_INTENTS)
                 or (read_purpose(text) == "other" and is_interruption(tracker, LEAD_ANSWER_INTENTS))):
-            return Turn()  # a question (or "batal") at "Perlu bantuan apa?": the rules answer it, then it is asked again
+            return Turn()  # a question (or "batal") at "Perlu bantuan apa?": the rules answer it, then it comes again
         turn = self.read_slot(requested, text, intent, confidence, slots)
         if turn.values:  # the asked slot, or "Nomor lain" to the offer of the WhatsApp number
             return turn
@@ -151,7 +151,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
     def default_failure(self, slot: str, text: str) -> Tuple[str, Dict[str, Any], List[Dict[str, str]]]:
         if slot in ("regency", "sponsor_regency"):
             return regency_problem(text)
-        return {PURPOSE_SLOT: "purpose_unclear", "consent": "consent_unclear", "name": "name_invalid", "phone": "phone_retry", "nik": "nik_retry",
+        return {PURPOSE_SLOT: "purpose_unclear", "consent": "consent_unclear", "name": "name_invalid",
+                "phone": "phone_retry", "nik": "nik_retry",
                 "contact_time": "contact_time_invalid", "donor_kind": "donor_kind_unknown",
                 "sponsor_organisation": "organisation_invalid",
                 "sponsor_workers": "workers_invalid"}.get(slot, "not_skippable"), {}, []

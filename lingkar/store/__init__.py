@@ -65,7 +65,8 @@ from lingkar.store.store import (
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DASHBOARD_ROLES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES",
-    "LEAD_PURPOSES", "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES",
+    "LEAD_PURPOSES", "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES",
+    "WORKER_LEAD_TYPES",
     "Agent", "AuditEntry", "FunnelRow", "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError",
     "NotFound", "OutboxEvent", "PemdaEstimate", "StaffUser",
     "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",

@@ -179,3 +179,11 @@ def test_flow_texts_for_every_enrolment_purpose():
     for purpose in LEAD_PURPOSES:
         if purpose not in ("registration", "sponsorship"):
             assert f"purpose_for_{purpose}" in texts, purpose
+
+
+def test_staff_have_a_label_and_words_for_every_purpose():
+    from bot.staff import texts as staff_texts
+
+    assert set(staff_texts.PURPOSE_LABELS) == set(LEAD_PURPOSES) == set(staff_texts.PURPOSE_WORDS)
+    assert all(w in {x for ws in staff_texts.PURPOSE_WORDS.values() for x in ws}
+               for w in staff_texts.PURPOSE_BARE_WORDS)
