@@ -157,7 +157,7 @@ def test_employer_not_registering_answer_uses_only_facts_and_offers_a_contact_re
     rendered = get_answers().render("ask_employer_not_registering", TODAY)
     facts = get_facts()
     used = set(rendered.facts)
-    assert {"reg.jkk_jkm", "reg.jp", "reg.bpjs", "reg.compliance", "pu.register_days", "pu.jht_rate_worker",
+    assert {"reg.jkk_jkm", "reg.jp", "reg.compliance", "pu.register_days", "pu.jht_rate_worker",
             "jp.rate_worker", "contact.call_centre"} <= used
     text = rendered.text
     for key in used:  # every figure and regulation named comes from content/facts.yml, for today
