@@ -507,6 +507,8 @@ def _lead_details(lead: Dict[str, Any]) -> str:
         if lead.get("sponsor_workers"):
             parts.append(f"{lead['sponsor_workers']} {get_flow_texts().labels['words']['workers']}")
     else:
+        if lead.get("purpose") and lead["purpose"] != "registration":
+            parts.append(get_flow_texts().label("lead_purpose", lead["purpose"]))
         for key in ("regency", "occupation", "contact_time"):
             if lead.get(key):
                 parts.append(str(lead[key]))

@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from actions.leads import ActionAskConsent, ActionAskLeadPurpose, ActionLeadStart, ActionSubmitLead, ValidateLeadForm
+from actions.leads import (
+    ActionAskConsent,
+    ActionAskLeadPurpose,
+    ActionLeadStart,
+    ActionMyData,
+    ActionSubmitLead,
+    ValidateLeadForm,
+)
 from lingkar.facts import get_facts
 from lingkar.leads import TOPIC_PURPOSES, purpose_from_conversation, read_purpose
 from lingkar.store import LEAD_PURPOSES
@@ -150,6 +157,8 @@ async def test_the_lead_is_stored_with_its_purpose(db, purpose, stored):
     assert lead.purpose == stored and "La Ode Rahman" in texts_of(msgs)
     assert set_["lead_purpose"] is None  # not carried into the next request
     assert [x.id for x in db.list_leads(purpose=stored)] == [lead.id]
+    mine, _, _ = await run(ActionMyData(), turn("data saya", "my_data"))
+    assert ("perusahaan tidak mendaftarkan" in texts_of(mine)) == (stored == "employer_not_registering")
 
 
 # ------------------------------------------------------------------------------------------------ the answer
@@ -176,6 +185,7 @@ def test_employer_not_registering_answer_uses_only_facts_and_offers_a_contact_re
 
 def test_flow_texts_for_every_enrolment_purpose():
     texts = get_flow_texts()
+    assert set(texts.labels["lead_purpose"]) == set(LEAD_PURPOSES)
     for purpose in LEAD_PURPOSES:
         if purpose not in ("registration", "sponsorship"):
             assert f"purpose_for_{purpose}" in texts, purpose
