@@ -46,6 +46,8 @@ _DONOR_KINDS: Tuple[Tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b(lainnya|lain|yayasan|lembaga|organisasi|komunitas|masjid|gereja|ormas|koperasi)\b", re.I),
      "other"),
 )
+#: Not an answer to any question: hesitation, a bare greeting or a word too short to mean anything.
+_FILLER = re.compile(r"^\s*(h+m+|e+h+|e+|a+h+|o+h+|ok|oke|hah|apa|halo|hai|p|\W*|\w{1,2})\s*[.!]*\s*$", re.I)
 _ALL_SULTRA = re.compile(r"\b(seluruh|semua|se-?sultra|mana saja|mana aja|di mana saja|dimana saja|bebas|"
                          r"sulawesi tenggara|sultra)\b", re.I)
 _NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
@@ -255,6 +257,6 @@ def read_purpose(text: str) -> str | None:
     for purpose, pattern in _PURPOSE_WORDS:
         if pattern.search(t):
             return purpose
-    if _YES.match(t) and len(t.split()) <= 2 or _NO.match(t) and len(t.split()) <= 2:
+    if (_YES.match(t) or _NO.match(t)) and len(t.split()) <= 2 or _FILLER.match(t):
         return None
     return "other" if re.search(r"[^\W\d_]{2,}", t) and len(t) <= 200 else None
