@@ -342,8 +342,17 @@ class ActionLeadStart(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
         kind = "enrolment" if intent == "request_contact" else lead_type_of(tracker)
-        purpose = "sponsorship" if kind != "enrolment" else purpose_from_conversation(user_turns(tracker, True))
+        purpose = "sponsorship" if kind != "enrolment" else lead_purpose_of(tracker)
         return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", kind), SlotSet(PURPOSE_SLOT, purpose)]
+
+
+def lead_purpose_of(tracker: Tracker) -> str | None:
+    """What "hubungi saya" is for: the worker's words or the topic before it; after an eligibility check (whose
+    first turns the bounded conversation may no longer hold) registration; None when unclear (the form asks)."""
+    purpose = purpose_from_conversation(user_turns(tracker, True))
+    if purpose is None and tracker.get_slot(RESULT_SLOT):
+        return "registration"
+    return purpose
 
 
 class ActionOfferSponsorship(Action):

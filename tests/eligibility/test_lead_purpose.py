@@ -197,3 +197,13 @@ def test_staff_have_a_label_and_words_for_every_purpose():
     assert set(staff_texts.PURPOSE_LABELS) == set(LEAD_PURPOSES) == set(staff_texts.PURPOSE_WORDS)
     assert all(w in {x for ws in staff_texts.PURPOSE_WORDS.values() for x in ws}
                for w in staff_texts.PURPOSE_BARE_WORDS)
+
+
+async def test_after_an_eligibility_check_whose_first_turns_are_gone_the_purpose_is_registration():
+    # the stored conversation keeps its last turns only: "cek kelayakan" may be gone, the result slot is not
+    before = [e for t, i in (("1,5jt", "inform"), ("konsel", "inform")) for e in said(t, i)]
+    _, slots, _ = await run(ActionLeadStart(), turn("/request_contact", "request_contact", before=before,
+                                                    slots={"eligibility": {"category": "BPU"}}))
+    assert slots["lead_purpose"] == "registration"
+    _, slots, _ = await run(ActionLeadStart(), turn("/request_contact", "request_contact", before=before))
+    assert slots["lead_purpose"] is None

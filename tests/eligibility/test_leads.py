@@ -60,7 +60,8 @@ async def fill_lead(slots, answers):
 
 
 def filled(**over):
-    slots = {"lead_type": "enrolment", "lead_purpose": "registration", "consent": "yes", "name": "Siti Aminah", "phone": "+6281234567890",
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti Aminah", "phone": "+6281234567890",
              "nik": NIK, "regency": "Kota Kendari", "contact_time": "sore", "eligibility": ELIGIBILITY,
              "occupation": "nelayan", "age": 36, "income": 1_000_000}
     slots.update(over)

@@ -80,7 +80,8 @@ async def test_an_unclear_answer_to_the_offer_says_what_to_do_and_a_question_is_
 
 
 async def test_a_whatsapp_lead_is_saved_with_its_channel_number_and_agent(db):
-    slots = {"lead_type": "enrolment", "lead_purpose": "registration", "consent": "yes", "name": "Siti Aminah", "phone": "+6281355550123",
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti Aminah", "phone": "+6281355550123",
              "nik": SKIPPED, "regency": "Kota Kendari", "contact_time": "sore"}
     await run(ActionSubmitLead(), turn("sore", slots=slots, latest_action="lead_form", sender=WA_SENDER,
                                        metadata=WA_META))
