@@ -43,7 +43,7 @@ AGE_CHOICES = (("", "Semua"), ("24", "Lebih dari 1 hari"), ("48", "Lebih dari 2 
 STATUS_CHOICES = (("open", "Terbuka (baru + dihubungi)"), ("all", "Semua status")) + tuple(
     (s, stexts.STATUS_LABELS[s]) for s in LEAD_STATUSES)
 GROUPS = (("week", "Minggu"), ("regency", "Kabupaten/kota"), ("sector", "Sektor"), ("agent", "Agen"),
-          ("channel", "Kanal"))
+          ("channel", "Kanal"), ("purpose", "Keperluan"))
 STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lead"), ("contacted", "Dihubungi"),
           ("registered", "Terdaftar"))
 AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
@@ -366,6 +366,8 @@ def _group_label(group: str, value: Any) -> str:
         return "(belum diketahui)" if group != "agent" else "(tanpa agen)"
     if group == "channel":
         return cards.channel_label(str(value))
+    if group == "purpose":
+        return cards.purpose_label(str(value))
     if group == "week" and isinstance(value, dt.date):
         end = value + dt.timedelta(days=6)
         return f"{value.day} {cards._MONTHS[value.month - 1]} – {end.day} {cards._MONTHS[end.month - 1]} {end.year}"

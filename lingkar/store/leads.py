@@ -126,7 +126,7 @@ class LeadRepository(Repository):
                      lead_id=lead_id)
         self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                     regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
-                    lead_type=values["type"], lead_id=lead_id, status="new")
+                    lead_type=values["type"], lead_id=lead_id, status="new", purpose=row["purpose"])
         return lead_id
 
     def _update_lead(self, conn: Connection, target: Dict[str, Any], values: Dict[str, Any], known: bool,

@@ -224,6 +224,7 @@ metric_events = Table(
     Column("status", String(32)),
     Column("subject", String(64)),  # keyed hash of the sender id, never the id itself
     Column("source", String(32)),   # source_answered: where the worker heard of Lingkar (SOURCES)
+    Column("purpose", String(32)),  # lead_created: what the lead is for (LEAD_PURPOSES; 0007)
     Index("ix_metric_events_kind_week", "kind", "week"),
     Index("ix_metric_events_agent", "agent_code", "kind"),
     Index("ix_metric_events_subject", "subject"),

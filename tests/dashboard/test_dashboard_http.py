@@ -228,6 +228,10 @@ async def test_the_purpose_on_the_dashboard_list_detail_filter_and_csv(store, st
         assert [(int(x["id"]), x["purpose"]) for x in rows] == [(heir.id, "heir_claim")]
         header = text.splitlines()[0].split(",")
         assert header[-1] == "purpose" and header[:3] == ["id", "type", "status"]  # added last, order kept
+        async with http.get(f"{s.base_url}/corong", params={"by": "purpose"}) as r:
+            funnel = await r.text()
+        row = re.search(r'<tr data-group="heir_claim">.*?</tr>', funnel, re.S).group(0)
+        assert "Klaim untuk ahli waris" in row and '<option value="purpose" selected' in funnel
 
 
 async def test_claim_take_over_only_by_admin(store, staff, make_lead):

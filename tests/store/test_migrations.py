@@ -155,6 +155,12 @@ def test_upgrade_to_0007_gives_old_leads_a_purpose_and_downgrade_drops_it(empty_
                 "INSERT INTO leads (type, status, sender_id, channel, name, phone, consent_at, consent_version, "
                 "created_at, updated_at, reference) VALUES ('sponsor_offer', 'new', 'telegram:3', 'telegram', "
                 "'PT Contoh', '+6281200000003', :t0, 'v0', :t0, :t0, 'LK-AAAAAA')"), {"t0": _ts(store, T0)})
+            for lead_id, lead_type in ((1, "enrolment"), (2, "enrolment"), (3, "sponsor_offer")):
+                conn.execute(text(
+                    "INSERT INTO metric_events (kind, occurred_at, day, week, lead_type, lead_id, status) VALUES "
+                    "('lead_created', :t0, :day, :week, :type, :id, 'new')"),
+                    {"t0": _ts(store, T0), "day": T0.date(), "week": T0.date() - dt.timedelta(days=T0.weekday()),
+                     "type": lead_type, "id": lead_id})
         store.migrate()
         assert store.current_revision() == HEAD
         assert [store.get_lead(i).purpose for i in (1, 2, 3)] == ["registration", "registration", "sponsorship"]
@@ -162,10 +168,13 @@ def test_upgrade_to_0007_gives_old_leads_a_purpose_and_downgrade_drops_it(empty_
         heir = store.upsert_lead(sender_id="telegram:8", channel="telegram", name="Wa Ode", phone="081298765432",
                                  consent_version="v1", purpose="heir_claim").lead
         assert store.get_lead(heir.id).purpose == "heir_claim"
+        # the funnel by purpose: old lead_created events backfilled from their type (sponsor offers are no workers)
+        assert {r.group: r.leads for r in store.funnel("purpose")} == {"registration": 2, "heir_claim": 1}
         m.downgrade(store.engine, "0006")
         assert store.current_revision() == "0006"
         columns = {c["name"] for c in inspect(store.engine).get_columns("leads")}
         assert "purpose" not in columns and "reference" in columns
+        assert "purpose" not in {c["name"] for c in inspect(store.engine).get_columns("metric_events")}
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM leads")).scalar_one() == 4
         store.migrate()
