@@ -37,12 +37,7 @@ from lingkar.store.models import (
     lead_status_history,
     leads,
 )
-from lingkar.store.records import (
-    Lead,
-    LeadLink,
-    StatusChange,
-    UpsertResult,
-)
+from lingkar.store.records import Lead, LeadLink, StatusChange, UpsertResult
 
 #: Lead types that may be the same person: a worker's two kinds of request, or two sponsor offers.
 _DUPLICATE_GROUPS = (WORKER_LEAD_TYPES, ("sponsor_offer",))
@@ -60,8 +55,7 @@ class LeadRepository(Repository):
                     income: int | None = None, contact_time: str | None = None,
                     eligibility: Dict[str, Any] | None = None, sponsor_organisation: str | None = None,
                     sponsor_workers: int | None = None, sponsor_regency: str | None = None,
-                    donor_kind: str | None = None, note: str | None = None,
-                    purpose: str | None = None) -> UpsertResult:
+                    donor_kind: str | None = None, note: str | None = None, purpose: str | None = None) -> UpsertResult:
         """Create a lead, or update the sender's own open lead of the same type.
 
         A lead belongs to its owner, the sender who created it (``channel`` + ``sender_id``). Only the
@@ -75,9 +69,8 @@ class LeadRepository(Repository):
         transaction); an update writes ``lead.updated``. A new lead gets a random ``reference``.
 
         Raises :class:`LeadValidationError` (Indonesian ``message``) on a bad field. Consent is
-        required: there is no way to store a lead without ``consent_version``. ``purpose`` is what the person
-        wants help with (``LEAD_PURPOSES``); None gives the type's default (``DEFAULT_PURPOSES``) to a new lead
-        and keeps the stored one on an update.
+        required: there is no way to store a lead without ``consent_version``. ``purpose``: LEAD_PURPOSES; None
+        keeps the stored one (a new lead gets its type's default, ``DEFAULT_PURPOSES``).
         """
         values = self._validated_lead(type=type, sender_id=sender_id, channel=channel, name=name, phone=phone,
                                       consent_version=consent_version, nik=nik, referral=referral,
@@ -113,8 +106,7 @@ class LeadRepository(Repository):
         """Insert a new lead with its first status, audit entry, ``lead.created`` event and funnel event."""
         row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
                    updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
-        if row["purpose"] is None:
-            row["purpose"] = DEFAULT_PURPOSES.get(values["type"], "other")
+        row["purpose"] = row["purpose"] or DEFAULT_PURPOSES.get(values["type"], "other")
         lead_id = self._insert_id(conn, leads, row)
         conn.execute(insert(lead_status_history).values(
             lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
@@ -122,8 +114,7 @@ class LeadRepository(Repository):
                     {"type": values["type"], "channel": values["channel"], "referral": values["referral"]})
         self._outbox(conn, "lead.created", {"lead_id": lead_id, "type": values["type"], "status": "new",
                                             "channel": values["channel"], "regency": values["regency"],
-                                            "referral": values["referral"], "purpose": row["purpose"]},
-                     lead_id=lead_id)
+                                            "referral": values["referral"]}, lead_id=lead_id)
         self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                     regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
                     lead_type=values["type"], lead_id=lead_id, status="new", purpose=row["purpose"])
@@ -176,14 +167,10 @@ class LeadRepository(Repository):
             if not check.ok:
                 raise LeadValidationError("nik", check.message)
             out["nik"] = check.nik
-        kind = v["donor_kind"]
-        if kind is not None and kind not in DONOR_KINDS:
-            raise LeadValidationError("donor_kind", f"Jenis donatur tidak dikenal: {kind!r}.")
-        out["donor_kind"] = kind
-        purpose = v["purpose"]
-        if purpose is not None and purpose not in LEAD_PURPOSES:
-            raise LeadValidationError("purpose", f"Keperluan tidak dikenal: {purpose!r}.")
-        out["purpose"] = purpose
+        for key, known, what in (("donor_kind", DONOR_KINDS, "Jenis donatur"), ("purpose", LEAD_PURPOSES, "Keperluan")):
+            if v[key] is not None and v[key] not in known:
+                raise LeadValidationError(key, f"{what} tidak dikenal: {v[key]!r}.")
+            out[key] = v[key]
         if v["eligibility"] is not None and not isinstance(v["eligibility"], dict):
             raise LeadValidationError("eligibility", "eligibility must be a dict")
         out["eligibility"] = v["eligibility"]
