@@ -193,7 +193,8 @@ _PURPOSE_WORDS: Tuple[Tuple[str, re.Pattern], ...] = (
         r"\b(tunggak\w*|nunggak|menunggak|nonaktif|non\s*aktif|tidak aktif|tdk aktif|gak aktif|ga aktif|"
         r"aktif(kan)?\s+(lagi|kembali)|telat\s+bayar|lama\s+(tidak|tdk|gak|ga|nggak|ndak|nda)\s+bayar|"
         r"berhenti\s+bayar|putus\s+bayar|(tidak|tdk|gak|ga|nggak|ndak|nda|belum)\s+bayar\s+lagi)\b", re.I)),
-    ("agent", re.compile(r"\b(jadi|menjadi|daftar|mendaftar)\s+(agen|perisai)\b|\bagen\s+perisai\b", re.I)),
+    ("agent", re.compile(r"\b(jadi|menjadi|daftar|mendaftar)\s+(agen|perisai)\b|\bagen\s+perisai\b|^\s*agen\s*$",
+                         re.I)),
     ("sponsorship", re.compile(r"\b(gn\s*lingkaran|lingkaran|dibayari|membayari|sponsor\w*|donatur|csr)\b", re.I)),
     ("registration", re.compile(r"\b(daftar\w*|mendaftar|pendaftaran|jadi peserta|ikut bpjs|ikut jadi)\b", re.I)),
     ("other", re.compile(r"^\s*(lain|lainnya|yang lain|lain-lain|lain lain)\s*[.!]*\s*$", re.I)),

@@ -115,6 +115,7 @@ async def purpose_answer(text, intent="inform", confidence=1.0):
     ("mau daftar bpu", "ask_register", "registration"),
     ("sy nunggak 4 bulan", "ask_late_payment", "reactivation"),
     ("soal kartu sy", "ask_card", "other"),
+    ("agen", "ask_agent", "agent"),
 ])
 async def test_a_button_or_free_text_answers_the_purpose(text, intent, purpose):
     msgs, slots, _ = await purpose_answer(text, intent, 0.9)
