@@ -25,7 +25,9 @@ from lingkar.store.base import (
     _lock_key,
 )
 from lingkar.store.models import (
+    DEFAULT_PURPOSES,
     DONOR_KINDS,
+    LEAD_PURPOSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     NOTICE_CHANNELS,
@@ -38,12 +40,7 @@ from lingkar.store.models import (
     leads,
 )
 from lingkar.store.outbox import NOTICE_PREFIX
-from lingkar.store.records import (
-    Lead,
-    LeadLink,
-    StatusChange,
-    UpsertResult,
-)
+from lingkar.store.records import Lead, LeadLink, StatusChange, UpsertResult
 
 #: Lead types that may be the same person: a worker's two kinds of request, or two sponsor offers.
 _DUPLICATE_GROUPS = (WORKER_LEAD_TYPES, ("sponsor_offer",))
@@ -61,7 +58,7 @@ class LeadRepository(Repository):
                     income: int | None = None, contact_time: str | None = None,
                     eligibility: Dict[str, Any] | None = None, sponsor_organisation: str | None = None,
                     sponsor_workers: int | None = None, sponsor_regency: str | None = None,
-                    donor_kind: str | None = None, note: str | None = None) -> UpsertResult:
+                    donor_kind: str | None = None, note: str | None = None, purpose: str | None = None) -> UpsertResult:
         """Create a lead, or update the sender's own open lead of the same type.
 
         A lead belongs to its owner, the sender who created it (``channel`` + ``sender_id``). Only the
@@ -75,14 +72,16 @@ class LeadRepository(Repository):
         transaction); an update writes ``lead.updated``. A new lead gets a random ``reference``.
 
         Raises :class:`LeadValidationError` (Indonesian ``message``) on a bad field. Consent is
-        required: there is no way to store a lead without ``consent_version``.
+        required: there is no way to store a lead without ``consent_version``. ``purpose``: LEAD_PURPOSES; None
+        keeps the stored one (a new lead gets its type's default, ``DEFAULT_PURPOSES``).
         """
         values = self._validated_lead(type=type, sender_id=sender_id, channel=channel, name=name, phone=phone,
                                       consent_version=consent_version, nik=nik, referral=referral,
                                       regency=regency, occupation=occupation, sector=sector, age=age,
                                       income=income, contact_time=contact_time, eligibility=eligibility,
                                       sponsor_organisation=sponsor_organisation, sponsor_workers=sponsor_workers,
-                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note)
+                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note,
+                                      purpose=purpose)
         now = self.now()
         consent_at = (consent_at or now).astimezone(dt.timezone.utc)
         with self._tx() as conn:
@@ -110,6 +109,7 @@ class LeadRepository(Repository):
         """Insert a new lead with its first status, audit entry, ``lead.created`` event and funnel event."""
         row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
                    updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
+        row["purpose"] = row["purpose"] or DEFAULT_PURPOSES.get(values["type"], "other")
         lead_id = self._insert_id(conn, leads, row)
         conn.execute(insert(lead_status_history).values(
             lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
@@ -120,7 +120,7 @@ class LeadRepository(Repository):
                                             "referral": values["referral"]}, lead_id=lead_id)
         self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                     regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
-                    lead_type=values["type"], lead_id=lead_id, status="new")
+                    lead_type=values["type"], lead_id=lead_id, status="new", purpose=row["purpose"])
         return lead_id
 
     def _update_lead(self, conn: Connection, target: Dict[str, Any], values: Dict[str, Any], known: bool,
@@ -170,10 +170,10 @@ class LeadRepository(Repository):
             if not check.ok:
                 raise LeadValidationError("nik", check.message)
             out["nik"] = check.nik
-        kind = v["donor_kind"]
-        if kind is not None and kind not in DONOR_KINDS:
-            raise LeadValidationError("donor_kind", f"Jenis donatur tidak dikenal: {kind!r}.")
-        out["donor_kind"] = kind
+        for key, known, what in (("donor_kind", DONOR_KINDS, "Jenis donatur"), ("purpose", LEAD_PURPOSES, "Keperluan")):
+            if v[key] is not None and v[key] not in known:
+                raise LeadValidationError(key, f"{what} tidak dikenal: {v[key]!r}.")
+            out[key] = v[key]
         if v["eligibility"] is not None and not isinstance(v["eligibility"], dict):
             raise LeadValidationError("eligibility", "eligibility must be a dict")
         out["eligibility"] = v["eligibility"]
@@ -257,7 +257,7 @@ class LeadRepository(Repository):
     def _lead_payload(lead: Lead) -> Dict[str, Any]:
         """What goes into the outbox: ids and categories only; consumers read the lead itself."""
         return {"lead_id": lead.id, "type": lead.type, "status": lead.status, "channel": lead.channel,
-                "regency": lead.regency, "referral": lead.referral}
+                "regency": lead.regency, "referral": lead.referral, "purpose": lead.purpose}
 
     def _load_lead(self, conn: Connection, lead_id: int, with_history: bool = False) -> Lead | None:
         row = conn.execute(select(leads).where(leads.c.id == lead_id)).first()
