@@ -115,6 +115,12 @@ async def test_compose_preview_submit_approve_deliver_progress(db_url, fake_tg, 
             await page.goto(f"{s.base_url}/siaran")
             assert "Selesai" in await page.inner_text(f'#broadcasts tr[data-broadcast="{bid}"]')
             await page.screenshot(path=str(SHOTS / "14-siaran-daftar.png"), full_page=True)
+            await page.set_viewport_size({"width": 390, "height": 844})       # a phone
+            for path, shot in ((f"/siaran/{bid}", "15-siaran-di-hp.png"), ("/siaran/baru", "16-buat-siaran-di-hp.png")):
+                await page.goto(s.base_url + path)
+                await page.screenshot(path=str(SHOTS / shot), full_page=True)
+                width = await page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
             assert errors == []
     finally:
         await rt.close()
