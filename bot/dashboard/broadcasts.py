@@ -178,7 +178,9 @@ async def compose(request: web.Request) -> web.StreamResponse:
         return _compose_page(request, values, [f"Pesan: {exc}"], status=400)
     log.info("broadcast %s submitted for review by staff %s: %d recipient(s)", bc.id,
              request["staff"].telegram_user_id, bc.total)
-    raise web.HTTPSeeOther(f"/siaran/{bc.id}?ok=bc_submitted")
+    # the subscribers may have changed since the preview: the page then says so (the reviewer sees the exact total)
+    changed = str(bc.total) != (form.get("previewed") or "")
+    raise web.HTTPSeeOther(f"/siaran/{bc.id}?ok=bc_submitted{'_changed' if changed else ''}")
 
 
 async def broadcast_page(request: web.Request) -> web.Response:

@@ -116,6 +116,8 @@ FLASHES = {
     "claimed": "Lead ini sudah ditangani petugas lain.",
     "estimate": "Perkiraan jumlah pekerja tersimpan.",
     "bc_submitted": "Siaran diajukan. Petugas lain harus menyetujuinya sebelum dikirim.",
+    "bc_submitted_changed": "Siaran diajukan, tetapi jumlah penerima berubah sejak pratinjau (ada yang baru "
+                            "berlangganan atau berhenti): jumlah di bawah ini yang berlaku.",
     "bc_approved": "Siaran disetujui dan dijadwalkan.",
     "bc_rejected": "Siaran ditolak.",
     "bc_paused": "Siaran dijeda.",

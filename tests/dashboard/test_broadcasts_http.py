@@ -101,8 +101,9 @@ async def test_four_eyes_author_cannot_approve_second_staff_approves(store, staf
         async with author.post(f"{s.base_url}/siaran/baru", data=form(csrf)) as r:
             previewed = count_of(await r.text())
         async with author.post(f"{s.base_url}/siaran/baru",
-                               data=form(csrf, action="submit", at="2026-11-25T09:00")) as r:
+                               data=form(csrf, action="submit", at="2026-11-25T09:00", previewed=str(previewed))) as r:
             assert r.status == 200 and re.search(r"/siaran/\d+$", r.url.path), r.url
+            assert r.url.query.get("ok") == "bc_submitted"                  # the count did not change
             page = await r.text()
         [bid] = broadcast_ids(store)
         bc = store.get_broadcast(bid)
@@ -149,9 +150,15 @@ async def test_reject_with_a_note(store, staff, composer):
         await sign_in(author, s, store, ADMIN)
         async with author.get(f"{s.base_url}/siaran/baru") as r:
             csrf = csrf_of(await r.text())
-        async with author.post(f"{s.base_url}/siaran/baru", data=form(csrf, action="submit")) as r:
-            assert r.status == 200
+        async with author.post(f"{s.base_url}/siaran/baru", data=form(csrf)) as r:
+            previewed = count_of(await r.text())
+        store.subscribe("telegram:1004", "telegram", "info", consent_version="langganan-2026-11")   # meanwhile
+        async with author.post(f"{s.base_url}/siaran/baru",
+                               data=form(csrf, action="submit", previewed=str(previewed))) as r:
+            assert r.status == 200 and r.url.query.get("ok") == "bc_submitted_changed"
+            assert "berubah sejak pratinjau" in await r.text()
         [bid] = broadcast_ids(store)
+        assert store.get_broadcast(bid).total == previewed + 1
         # an admin is no exception to four eyes
         async with author.post(f"{s.base_url}/siaran/{bid}/tolak", data={"csrf": csrf, "note": "x"}) as r:
             assert r.status == 403
