@@ -1,7 +1,8 @@
 """A person's own data: what the store holds about a sender ("data saya"), where their requests stand ("status
 pendaftaran saya") and erasing it ("hapus data").
 
-Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``) for one sender.
+Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``, ``broadcast_recipients``,
+``reminder_plans``, ``reminder_sends``) for one sender.
 """
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ class PeopleRepository(Repository):
                 agent = Agent(**dict(a._mapping)).to_dict() if a else None
                 s = conn.execute(select(staff_users).where(staff_users.c.telegram_user_id == tid)).first()
                 staff = StaffUser(**dict(s._mapping)).to_dict() if s else None
+            channel, _, recipient = str(sender_id).partition(":")
+            reminders = self._reminder_data(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
             n_events = 0
             if subject:
@@ -63,6 +66,7 @@ class PeopleRepository(Repository):
             "handoffs": [Handoff(**dict(r._mapping)).to_dict() for r in handoff_rows],
             "agent": agent,
             "staff": staff,
+            "reminders": reminders,
             "anonymous_events": n_events,
         }
 
@@ -151,6 +155,7 @@ class PeopleRepository(Repository):
             channel, _, recipient = str(sender_id).partition(":")
             counts["broadcast_recipients"] = conn.execute(delete(broadcast_recipients).where(
                 broadcast_recipients.c.channel == channel, broadcast_recipients.c.recipient == recipient)).rowcount
+            counts["reminders"] = self._delete_reminders(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
             if subject:
                 counts["events_unlinked"] = conn.execute(
