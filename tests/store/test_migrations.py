@@ -20,7 +20,7 @@ from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
-HEAD = "0010"
+HEAD = "0012"
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -191,7 +191,7 @@ def test_command_line(empty_db_url):
     assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
     assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004")
     assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 ")
-    assert history[6].startswith("0006 -> 0010 (head)")
+    assert history[6].startswith("0006 -> 0010 ") and history[7].startswith("0010 -> 0012 (head)")
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",
