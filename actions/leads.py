@@ -65,6 +65,7 @@ from actions.forms import (
     say,
     send,
 )
+from actions.reminders import REMINDER_SLOTS
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
@@ -364,6 +365,9 @@ class ActionCancelForm(Action):
         if form == "eligibility_form":
             say(dispatcher, "eligibility_cancelled")
             return events
+        if form == "reminder_form":
+            say(dispatcher, "reminder_cancelled")
+            return events + reset(REMINDER_SLOTS)
         say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
         return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
 
