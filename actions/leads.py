@@ -65,7 +65,7 @@ from actions.forms import (
     say,
     send,
 )
-from actions.reminders import REMINDER_SLOTS
+from actions.reminders import REMINDER_SLOTS, describe
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
@@ -512,7 +512,8 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
     texts, on = get_flow_texts(), clock.today()
     leads, handoffs, agent, staff = data.get("leads") or [], data.get("handoffs") or [], data.get("agent"), \
         data.get("staff")
-    if not (leads or handoffs or agent or staff):
+    plan = (data.get("reminders") or {}).get("plan")
+    if not (leads or handoffs or agent or staff or plan):
         out = [texts.render("my_data_none", on)]
         if session:
             out.insert(0, texts.render("my_data_session", on, details=session))
@@ -530,6 +531,10 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
                                 status=texts.label("agent_status", agent.get("status"))))
     if staff:
         lines.append(texts.text("my_data_staff", on))
+    if plan:
+        day, period = describe(int(plan["payment_day"]), int(plan["period_months"]))
+        lines.append(texts.text("my_data_reminders" if plan.get("active") else "my_data_reminders_stopped", on,
+                                day=day, period=period, count=len((data.get("reminders") or {}).get("sent") or [])))
     out = [Rendered("my_data", "\n".join(lines), [])]
     if session:
         out.append(texts.render("my_data_session", on, details=session))

@@ -110,3 +110,14 @@ async def test_batal_during_the_reminder_form():
     tracker = turn("batal", "cancel", form="reminder_form", requested="reminder_period", slots={"reminder_day": 10})
     msgs, slots, _ = await run(ActionCancelForm(), tracker)
     assert "tidak ada pengingat" in texts_of(msgs) and slots["reminder_day"] is None
+
+
+async def test_data_saya_shows_the_reminder_plan(db):
+    from actions.leads import ActionMyData
+
+    db.save_reminder_plan(SENDER, payment_day=31, period_months=1, first_month=dt.date(2026, 11, 1))
+    msgs, _, _ = await run(ActionMyData(), turn("data saya", "my_data"))
+    assert "Pengingat bayar iuran: tiap bulan, sebelum akhir bulan (sudah terkirim: 0)" in texts_of(msgs)
+    db.stop_reminders(SENDER)
+    msgs, _, _ = await run(ActionMyData(), turn("data saya", "my_data"))
+    assert "Pengingat bayar iuran (sudah dihentikan)" in texts_of(msgs)
