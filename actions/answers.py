@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import error_summary
 from actions.more import MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
+from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
 from lingkar.signals import Signals, read_signals
@@ -343,6 +344,8 @@ class ActionAnswer(Action):
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         intent = follow_up_topic(intent, text, previous_topic(tracker, answers), confidence) or intent
         events = answer_topic(dispatcher, tracker, intent)
+        if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
+            return events + await offer_subscription(dispatcher, tracker)
         # "Dari mana Anda tahu Lingkar?" once, after the first answer (actions/source.py)
         return events + ask_source_after_answer(dispatcher, tracker)
 

@@ -50,6 +50,7 @@ from actions.forms import (
 )
 from actions.more import asks_for_more, send_more
 from actions.source import answer_source
+from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.eligibility import (
     FACT_SLOTS,
@@ -226,9 +227,10 @@ def join_age_answer(tracker: Tracker, found: Reading) -> int | None:
 
 
 async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any],
-                      ask_regency: bool = False) -> List[EventType]:
-    """Compute, show and record the result for ``slots``; returns the events that keep it. ``ask_regency``: end
-    with the optional regency question when the regency is not known."""
+                      ask_regency: bool = False, offer: bool = False) -> List[EventType]:
+    """Compute, show and record the result for ``slots``; returns the events that keep it. ``offer``: then the
+    "Langganan info" offer when it is due (actions/subscriptions.py); ``ask_regency``: end with the optional regency
+    question when the regency is not known (last, so the next message answers it)."""
     on = clock.today()
     try:
         result = assess_slots(slots, on)
@@ -239,10 +241,11 @@ async def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, slots:
         return []
     for m in messages:
         send(dispatcher, m)
+    offered = await offer_subscription(dispatcher, tracker) if offer else []
     if ask_regency and not result.regency:
         say(dispatcher, "ask_regency_after_result")
     await record_event("eligibility_checked", tracker, regency=result.regency, sector=result.worker.sector)
-    return [SlotSet(RESULT_SLOT, result.to_dict()), SlotSet(FAILURES_SLOT, None)]
+    return [SlotSet(RESULT_SLOT, result.to_dict()), SlotSet(FAILURES_SLOT, None)] + offered
 
 
 class ActionEligibilityResult(Action):
@@ -260,7 +263,7 @@ class ActionEligibilityResult(Action):
             # The form always fills the occupation; this only happens if the flow was broken off.
             say(dispatcher, "ask_occupation")
             return []
-        return await show_result(dispatcher, tracker, slots, ask_regency=True)
+        return await show_result(dispatcher, tracker, slots, ask_regency=True, offer=True)
 
 
 async def note_regency(dispatcher: CollectingDispatcher, tracker: Tracker, regency: str) -> List[EventType]:

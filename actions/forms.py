@@ -50,7 +50,10 @@ LEFT = "left"
 MAX_FAILURES = 3
 #: Intents that end or leave the form whatever the form asked.
 CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_data", "menu", "request_contact",
-                             "sponsor_offer", "cannot_afford", "bot_challenge"})
+                             "sponsor_offer", "cannot_afford", "bot_challenge", "unsubscribe"})
+#: "berhenti" / "stop": never an answer to any question (the NLU gives it confidence 1 for a bare stop word,
+#: rasa_plugins/nlu/classifier.py); the form is rejected and the rules run action_unsubscribe.
+STOP_INTENT = "unsubscribe"
 #: Intents that are plain answers, never interruptions.
 ANSWER_INTENTS = frozenset({"inform", "check_eligibility", "affirm", "deny", "nlu_fallback", "out_of_scope",
                             "greet", "thank", "goodbye"})
@@ -284,6 +287,10 @@ class LingkarForm(FormValidationAction, abc.ABC):
         slots = dict(tracker.slots)
         events: List[EventType] = []
         if fresh_user_turn(tracker, form):
+            intent, confidence = latest_intent(tracker)
+            if active and requested and intent == STOP_INTENT and (confidence >= INTERRUPT_CONFIDENCE
+                                                                   or latest_text(tracker).startswith("/")):
+                return [SlotSet(REQUESTED_SLOT, requested)]  # rejected: the rules stop everything
             own = self.left_in_own_words(requested, tracker) if active else None
             if own == "leave":
                 return self.leave(dispatcher, tracker) + [

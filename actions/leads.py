@@ -66,6 +66,9 @@ from actions.forms import (
     send,
 )
 from actions.reminders import REMINDER_SLOTS, describe
+from actions.subscriptions import OFFERED_SLOT as SUBSCRIPTION_OFFERED_SLOT
+from actions.subscriptions import PENDING_SLOT as SUBSCRIBE_PENDING_SLOT
+from actions.subscriptions import offer_subscription
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
@@ -372,6 +375,34 @@ class ActionCancelForm(Action):
         return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
 
 
+class ActionUnsubscribe(Action):
+    """"berhenti" / "stop" / "unsubscribe" / the button, in any state: every subscription ends at once
+    (``Store.unsubscribe``; the payment reminders' plan too, ``Store.stop_reminders``), with a short confirmation
+    and how to subscribe again. Inside a form the rules run
+    ``action_cancel_form`` first (stories/subscriptions.yml): the form ends as with "batal", and nothing more is said
+    here when there was nothing to stop."""
+
+    def name(self) -> str:
+        return "action_unsubscribe"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        events: List[EventType] = [SlotSet(SUBSCRIBE_PENDING_SLOT, False), SlotSet("delete_pending", False)]
+        try:
+            s = await run_sync(current)
+            ended = await run_sync(s.unsubscribe, tracker.sender_id, None, "berhenti", channel=channel_of(tracker))
+            ended = await run_sync(s.stop_reminders, tracker.sender_id) or ended   # the payment reminders' plan
+        except Exception as e:
+            logger.error("unsubscribe failed (%s)", error_summary(e))
+            say(dispatcher, "subscription_failed")
+            return events
+        if ended:
+            say(dispatcher, "unsubscribed")
+        elif tracker.latest_action_name != "action_cancel_form":  # after a form, "stop" meant the form: said
+            say(dispatcher, "unsubscribed_nothing")
+        return events + [SlotSet(SUBSCRIPTION_OFFERED_SLOT, True)]  # never offered again in this conversation
+
+
 def erase_form_marker() -> EventType:
     """The form that just ended stored nothing: the tracker store erases the answers typed into it (the
     ``history_erased`` slot set to ``"form"``, honoured by rasa_plugins/stores.py; see docs/data-model.md)."""
@@ -464,7 +495,8 @@ class ActionSubmitLead(Action):
             say(dispatcher, "sponsor_saved", **variables)
         else:
             say(dispatcher, "lead_saved", **variables)
-        return reset(PERSONAL_SLOTS)
+        offer = await offer_subscription(dispatcher, tracker) if lead.type != "sponsor_offer" else []
+        return reset(PERSONAL_SLOTS) + offer
 
 
 # ------------------------------------------------------------------------------------------------ own data
@@ -512,8 +544,9 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
     texts, on = get_flow_texts(), clock.today()
     leads, handoffs, agent, staff = data.get("leads") or [], data.get("handoffs") or [], data.get("agent"), \
         data.get("staff")
+    subscriptions = [x for x in data.get("subscriptions") or [] if x.get("active")]
     plan = (data.get("reminders") or {}).get("plan")
-    if not (leads or handoffs or agent or staff or plan):
+    if not (leads or handoffs or agent or staff or subscriptions or plan):
         out = [texts.render("my_data_none", on)]
         if session:
             out.insert(0, texts.render("my_data_session", on, details=session))
@@ -531,6 +564,9 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
                                 status=texts.label("agent_status", agent.get("status"))))
     if staff:
         lines.append(texts.text("my_data_staff", on))
+    for sub in subscriptions:
+        lines.append(texts.text("my_data_subscription", on, topic=texts.label("subscription_topic", sub["topic"]),
+                                since=_local_date(sub.get("since"))))
     if plan:
         day, period = describe(int(plan["payment_day"]), int(plan["period_months"]))
         lines.append(texts.text("my_data_reminders" if plan.get("active") else "my_data_reminders_stopped", on,
@@ -623,7 +659,7 @@ class ActionMyStatus(Action):
         return []
 
 
-def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> str:
+def deletion_summary(leads: int, handoffs: int, agent: int, session: bool, subscriptions: int = 0) -> str:
     words = get_flow_texts().labels["words"]
     parts = []
     if leads:
@@ -632,6 +668,8 @@ def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> st
         parts.append(f"{handoffs} {words['handoff']}")
     if agent:
         parts.append(words["agent_record"])
+    if subscriptions:
+        parts.append(words["subscriptions"])
     if session:
         parts.append(words["conversation"])
     if len(parts) > 1:
@@ -639,7 +677,8 @@ def deletion_summary(leads: int, handoffs: int, agent: int, session: bool) -> st
     return parts[0] if parts else words["none"]
 
 
-ALL_CONVERSATION_SLOTS = SESSION_SLOTS + PERSONAL_SLOTS + ("lead_type", "delete_pending", FAILURES_SLOT)
+ALL_CONVERSATION_SLOTS = SESSION_SLOTS + PERSONAL_SLOTS + ("lead_type", "delete_pending", FAILURES_SLOT,
+                                                           SUBSCRIBE_PENDING_SLOT)
 
 
 def forget_in_adapter(dispatcher: CollectingDispatcher) -> None:
@@ -666,12 +705,13 @@ class ActionConfirmDelete(Action):
             return [SlotSet("delete_pending", False)]
         leads, handoffs = len(data.get("leads") or []), len(data.get("handoffs") or [])
         agent = 1 if data.get("agent") else 0
-        if not (leads or handoffs or agent):
+        subscriptions = len(data.get("subscriptions") or [])
+        if not (leads or handoffs or agent or subscriptions):
             say(dispatcher, "delete_nothing")  # nothing stored, but what was typed in the chat is erased all the same
             forget_in_adapter(dispatcher)
             return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]
         session = bool(_session_details(tracker))
-        say(dispatcher, "delete_confirm", summary=deletion_summary(leads, handoffs, agent, session))
+        say(dispatcher, "delete_confirm", summary=deletion_summary(leads, handoffs, agent, session, subscriptions))
         return [SlotSet("delete_pending", True)]
 
 
@@ -702,6 +742,7 @@ class ActionDeleteMyData(Action):
             return [SlotSet("delete_pending", False)]
         logger.info("personal data of a sender deleted: %s", {k: v for k, v in counts.items()})
         say(dispatcher, "deleted", summary=deletion_summary(counts.get("leads", 0), counts.get("handoffs", 0),
-                                                            counts.get("agent", 0), session))
+                                                            counts.get("agent", 0), session,
+                                                            counts.get("subscriptions", 0)))
         forget_in_adapter(dispatcher)
         return [erase_history_marker()] + reset(ALL_CONVERSATION_SLOTS) + [SlotSet("delete_pending", False)]

@@ -201,10 +201,8 @@ class ActionReminderSave(Action):
             await run_sync(lambda: s.save_reminder_plan(
                 tracker.sender_id, payment_day=day, period_months=period, first_month=first_month(day, on),
                 occupation=str(occupation or "BPU"), income=int(income) if isinstance(income, (int, float)) else None))
-            subscribe = getattr(s, "subscribe", None)      # the subscriptions (lingkar/store/subscriptions.py)
-            if subscribe is not None:
-                await run_sync(lambda: subscribe(tracker.sender_id, channel_of(tracker), TOPIC,
-                                                 consent_version=REMINDER_CONSENT_VERSION))
+            await run_sync(lambda: s.subscribe(tracker.sender_id, channel_of(tracker), TOPIC,
+                                               consent_version=REMINDER_CONSENT_VERSION))
         except Exception as e:  # the worker is told; nothing half-done is claimed
             logger.error("could not save the reminder plan (%s)", error_summary(e))
             say(dispatcher, "reminder_unavailable")

@@ -1,10 +1,13 @@
-"""Whether a message during a form ends it or declines an optional question, in the worker's own words
-(content/forms.yml). Pure text rules, no framework.
+"""Whether a message during a form ends it or declines an optional question, in the worker's own words, and whether
+a message is a bare "berhenti" / "stop" that ends every subscription (content/forms.yml). Pure text rules, no
+framework.
 
     leaving("sa bukan mau daftar. suami sa sudah meninggal", optional=False)  # "leave"
     leaving("tdk usah nik sa takut", optional=True)                          # "decline"
     leaving("tdk usah", optional=False)                                       # "leave"
     leaving("0812 3456 7890", optional=True)                                  # None: an answer
+    is_stop("Stop!")                                                          # True
+    is_stop("kalau saya berhenti bekerja JHT bisa cair?")                     # False: a JHT question
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ class _Lexicon:
     leave: FrozenSet[str]
     leave_unless_optional: FrozenSet[str]
     decline: FrozenSet[str]
+    stop: FrozenSet[str]
+    stop_filler: FrozenSet[str]
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -36,7 +41,8 @@ def _set(items: Iterable[str] | None) -> FrozenSet[str]:
 def _load(path: str) -> _Lexicon:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return _Lexicon(leave=_set(data.get("leave")), leave_unless_optional=_set(data.get("leave_unless_optional")),
-                    decline=_set(data.get("decline")))
+                    decline=_set(data.get("decline")), stop=_set(data.get("stop")),
+                    stop_filler=_set(data.get("stop_filler")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -70,4 +76,16 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
     return None
 
 
-__all__ = ["leaving", "lexicon_path"]
+def is_stop(text: str, content_dir: Path | None = None) -> bool:
+    """The whole message is a request to stop every subscription: a ``stop`` phrase, with nothing else but
+    ``stop_filler`` words around it ("stop", "BERHENTI!", "berhenti ya min", "unsubscribe", "/stop"). Anything
+    more is not ("berhenti kerja", "kalau saya berhenti bekerja JHT bisa cair?"), nor is a question."""
+    lex = _load(str(lexicon_path(content_dir)))
+    t = (text or "").strip().lower()
+    if not t or "?" in t or re.search(r"\d", t):
+        return False
+    words = [w for w in _WORD.findall(t.lstrip("/")) if w not in lex.stop_filler]
+    return bool(words) and " ".join(words) in lex.stop
+
+
+__all__ = ["is_stop", "leaving", "lexicon_path"]

@@ -5,10 +5,14 @@
   again), and :func:`use_settings` builds the settings from a dict (this environment plus ``overrides``), e.g. to
   move the clock: ``use_settings(LINGKAR_TODAY="2027-04-01")``.
 * No test leaves its lead store registered for the next one (:mod:`lingkar.store.provider`).
+* :func:`eventually`: wait for something another task does (a webhook the fake API posts) and assert it.
 """
 from __future__ import annotations
 
+import asyncio
 import os
+import time
+from typing import Any, Callable
 
 import pytest
 
@@ -40,3 +44,11 @@ def _no_provided_store():
 def use_settings(**overrides: str) -> lingkar_settings.Settings:
     """Make this environment plus ``overrides`` the process settings (for the rest of the test)."""
     return lingkar_settings.configure(lingkar_settings.Settings.from_env({**os.environ, **overrides}))
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> None:
+    """Wait until ``check()`` is true (something another task or process does), then assert it."""
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert check()

@@ -13,7 +13,7 @@ exists on this machine are they skipped, with a loud message.
 * :data:`BACKENDS`: the parameters of a fixture that runs a test on both (``sqlite``, ``postgres``);
   :func:`fresh_db_url` gives an empty database of the requested one.
 * ``clock``: a :class:`FakeClock` (2026-11-24 10:00 WITA, moved by hand); ``store``: a :class:`Store` on the
-  ``db_url`` fixture of the importing directory with that clock.
+  ``db_url`` fixture of the importing directory with that clock; ``any_store``: a store on each backend.
 """
 from __future__ import annotations
 
@@ -156,5 +156,14 @@ def clock() -> FakeClock:
 @pytest.fixture
 def store(db_url, clock) -> Iterator[Store]:
     s = Store(db_url, clock=clock)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request, tmp_path) -> Iterator[Store]:
+    """A migrated, empty store on each backend (``sqlite``, ``postgres``) with the real clock: for tests outside
+    tests/store that need one beside something else (a channel against its fake API)."""
+    s = Store(fresh_db_url(request, tmp_path, "any.db"))
     yield s
     s.dispose()

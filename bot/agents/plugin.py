@@ -3,8 +3,10 @@
 * ``/agen`` — apply to be an Agen Perisai: name, community/organisation, regency, phone (share-contact
   button or typed), then consent (UU PDP). Only after consent is anything stored (``store.apply_agent``);
   the application reaches the staff group through the outbox, where staff approve or reject it.
-  Typing *batal* (or /batal) stops at any step. The answers in progress are kept in the adapter's state
-  store (Redis or SQLite) for a day, so a restart does not lose them; nothing personal is logged.
+  Typing *batal* (or /batal) stops at any step; a bare "berhenti" / "stop" (``lingkar.form_words.is_stop``) stops it
+  and every subscription of the person too, as it does anywhere in the conversation. The answers in progress are
+  kept in the adapter's state store (Redis or SQLite) for a day, so a restart does not lose them; nothing
+  personal is logged.
   Someone rejected may apply again after a cool-down (``AGENT_REAPPLY_COOLDOWN_DAYS``, default 7 days) and is
   told from which date.
 * ``/tautan`` — an approved agent's personal link and QR code (PNG) again.
@@ -30,6 +32,7 @@ from bot.telegram.registry import PluginContext
 from bot.telegram.render import REMOVE_KEYBOARD, contact_keyboard
 from lingkar.clock import zone
 from lingkar.facts import format_date
+from lingkar.form_words import is_stop
 from lingkar.identity import check_phone
 from lingkar.parsing import match_regency, suggest_regencies
 from lingkar.store import AgentCooldownError, LeadValidationError, open_store
@@ -126,12 +129,23 @@ class AgentPlugin(StorePlugin):
         await self._send(msg.chat_id, await once("agen:step", step))
         raise ApplicationHandlerStop
 
+    async def _unsubscribe(self, user_id: int) -> List[Reply]:
+        try:
+            ended = await run_sync(self.store.unsubscribe, f"telegram:{user_id}", None, "berhenti", channel="telegram")
+        except Exception as exc:  # the cancellation stands; the worker can say "berhenti" again
+            log.warning("unsubscribe during the agent application failed: %s", type(exc).__name__)
+            return []
+        return [_say(texts.UNSUBSCRIBED)] if ended else []
+
     async def advance(self, user_id: int, state: Dict[str, Any], msg) -> List[Reply]:
         """One answer: validate it, store the answers so far, return what to say next."""
         text = " ".join((msg.text or "").split())
-        if text.lower().lstrip("/") in texts.CANCEL_WORDS:
+        if text.lower().lstrip("/") in texts.CANCEL_WORDS or is_stop(text):
             await self._save(user_id, None)
-            return [_say(texts.CANCELLED, REMOVE_KEYBOARD if state["step"] in ("phone", "consent") else None)]
+            replies = [_say(texts.CANCELLED, REMOVE_KEYBOARD if state["step"] in ("phone", "consent") else None)]
+            if is_stop(text):  # "berhenti" / "stop" stops every subscription too, in any state
+                replies += await self._unsubscribe(user_id)
+            return replies
         step = state["step"]
         if msg.contact is not None and step != "phone":
             return [_say(self._question(state))]

@@ -62,6 +62,7 @@ SUBMITTED = (
 )
 REFUSED = "Baik, lamaran dibatalkan dan data Anda tidak disimpan. Ketik /agen kalau berubah pikiran."
 CANCELLED = "Baik, pendaftaran agen dibatalkan. Tidak ada data yang disimpan."
+UNSUBSCRIBED = "Langganan kabar Lingkar Anda juga sudah dihentikan. Ketik \"langganan\" untuk berlangganan lagi."
 NOTHING_TO_CANCEL = "Tidak ada yang sedang berjalan untuk dibatalkan. Ketik /menu untuk melihat pilihan."
 ALREADY_AGENT = (
     "Anda sudah terdaftar sebagai Agen Perisai (kode {code}). 🛡️\n"

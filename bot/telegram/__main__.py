@@ -42,9 +42,11 @@ def main(argv: List[str] | None = None) -> int:
 
     # httpx logs every request URL, and the URL contains the bot token.
     configure_logging(settings.log_level, quiet=["httpx", "aiohttp.access"])
+    from bot.core.delivery import DeliveryReporter
+
     from .app import Adapter
 
-    return run(Adapter(settings).run())
+    return run(Adapter(settings, deliveries=DeliveryReporter("telegram")).run())
 
 
 if __name__ == "__main__":

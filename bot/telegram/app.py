@@ -14,9 +14,10 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.core.delivery import DeliveryReporter
 from bot.core.dispatcher import Dispatcher, Turn
 from bot.core.inbox import Entry, Inbox, make_inbox
-from bot.core.rasa import RasaClient
+from bot.core.rasa import RasaClient, sender_id
 from bot.core.server import PROXY_HEADERS, HttpHost, health_access  # noqa: F401  (health_access: old imports)
 
 from . import texts
@@ -59,8 +60,12 @@ class Adapter:
     name = "telegram"
 
     def __init__(self, settings: Settings, plugins: Sequence[Union[str, PluginSetup]] = (),
-                 store: Inbox | None = None, host: HttpHost | None = None):
+                 store: Inbox | None = None, host: HttpHost | None = None,
+                 deliveries: DeliveryReporter | None = None):
         self.settings = settings
+        #: Told when a person blocked the bot (their subscriptions end) or a chat cannot be found (counted), and
+        #: about a success after that (:class:`bot.core.delivery.DeliveryReporter`); None: nobody is told.
+        self.deliveries = deliveries
         self.store = store or make_inbox(settings, self.name)
         self.host = host
         self._own_host = host is None
@@ -246,11 +251,31 @@ class Adapter:
         bot = self.application.bot
         results = []
         for i, step in enumerate(plan.steps):
-            if turn is None:
-                results.append(await execute(bot, step))
-            else:
-                results.append(await turn.once(f"{prefix}:{i}", lambda step=step: execute(bot, step)))
+            try:
+                if turn is None:
+                    result = await execute(bot, step)
+                else:
+                    result = await turn.once(f"{prefix}:{i}", lambda step=step: execute(bot, step))
+            except BadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    await self._delivered(step, False, "chat_not_found")
+                raise
+            if step["method"].startswith("send"):
+                await self._delivered(step, result != "forbidden", "blocked")
+            results.append(result)
         return results
+
+    async def _delivered(self, step: Dict[str, Any], ok: bool, reason: str) -> None:
+        """Tell :attr:`deliveries` about a message to a person: ``Forbidden`` (blocked, deactivated) ends their
+        subscriptions at once, "chat not found" is counted, a success after a failure resets the count."""
+        chat_id = step.get("params", {}).get("chat_id")
+        if self.deliveries is None or not isinstance(chat_id, int) or chat_id <= 0:  # people only, not groups
+            return
+        sender = sender_id(self.name, chat_id)
+        if ok:
+            await self.deliveries.succeeded(sender)
+        else:
+            await self.deliveries.failed(sender, reason, permanent=reason == "blocked")
 
     async def send_text(self, chat_id: int, text: str, markup: Dict[str, Any] | None = None,
                         html: bool = False, key: str | None = None) -> int | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.delivery import DeliveryReporter
 from bot.core.server import HttpHost
 
 from .config import Settings
@@ -20,4 +21,4 @@ def from_settings(settings: Any, host: HttpHost):
         raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
     from .app import Adapter
 
-    return Adapter(tg, host=host)
+    return Adapter(tg, host=host, deliveries=DeliveryReporter("telegram"))

@@ -60,6 +60,8 @@ log = logging.getLogger("lingkar.telegram.handlers")
 REFERRAL = START_ARG
 MENU_PAYLOAD = "/menu"
 DELETE_PAYLOAD = "/delete_my_data"
+#: /berhenti and /stop: every subscription ends (Rasa's intent ``unsubscribe``, from any state).
+STOP_PAYLOAD = "/unsubscribe"
 EDIT_NOTE_TTL = 600
 CHOICE_TTL = 30 * 24 * 3600
 TYPING_AFTER = 0.5     # seconds Rasa may take before "typing…" is shown
@@ -110,6 +112,8 @@ class CoreHandlers:
         ctx.add_command("menu", self.on_menu, texts.COMMANDS["menu"])
         ctx.add_command("bantuan", self.on_help, texts.COMMANDS["bantuan"])
         ctx.add_command("hapusdata", self.on_delete, texts.COMMANDS["hapusdata"])
+        ctx.add_command("berhenti", self.on_stop, texts.COMMANDS["berhenti"])
+        ctx.add_command("stop", self.on_stop, menu=False)  # what Telegram users type to stop a bot
         ctx.add_callback(PREFIX_RASA[:-1], self.on_button)
         ctx.add_callback(PREFIX_MAPPED[:-1], self.on_button)
         reg = ctx.registry
@@ -164,6 +168,9 @@ class CoreHandlers:
 
     async def on_delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.to_rasa(update, DELETE_PAYLOAD)
+
+    async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.to_rasa(update, STOP_PAYLOAD)
 
     async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.a.send_text(update.effective_chat.id, texts.UNKNOWN_COMMAND, key="unknown")

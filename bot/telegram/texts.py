@@ -9,6 +9,7 @@ COMMANDS = {
     "menu": "Tampilkan menu utama",
     "bantuan": "Cara memakai Lingkar",
     "hapusdata": "Hapus data pribadi saya",
+    "berhenti": "Berhenti menerima kabar dari Lingkar",
 }
 
 HELP = (

@@ -37,11 +37,14 @@ def main(argv: List[str] | None = None) -> int:
               f", Rasa at {settings.rasa_url}, API {settings.api_url}")
         return 0
     configure_logging(settings.log_level, quiet=["aiohttp.access"])
+    from bot.core.delivery import DeliveryReporter, lazy_store
+
     from .app import WhatsAppAdapter
-    from .channel import lead_store_opener
 
     try:  # with the lead store (DATABASE_URL) it also tells workers of their lead's status changes
-        return asyncio.run(WhatsAppAdapter(settings, lead_store=lead_store_opener()).run())
+        store = lazy_store()
+        return asyncio.run(WhatsAppAdapter(settings, lead_store=store,
+                                           deliveries=DeliveryReporter("whatsapp", store)).run())
     except KeyboardInterrupt:
         return 0
 

@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 from lingkar.store.aio import run_sync
 
+from ..core.delivery import DeliveryReporter
 from ..core.dispatcher import Dispatcher, Turn
 from ..core.inbox import Entry, Inbox, make_inbox
 from ..core.notices import Notice, NoticeRetry, NoticeSender
@@ -32,7 +33,7 @@ from ..core.referral import from_text
 from ..core.server import HttpHost
 from . import texts
 from .config import WEBHOOK_PATH, WhatsAppSettings
-from .graph import GraphClient, GraphError
+from .graph import UNREACHABLE_CODES, WINDOW_CODES, GraphClient, GraphError
 from .inbound import READABLE, Inbound, parse
 from .render import Plan, build_plan, parse_id, text_body
 from .state import State, make_state
@@ -65,13 +66,17 @@ class WhatsAppAdapter:
     def __init__(self, settings: WhatsAppSettings, inbox: Inbox | None = None, state: State | None = None,
                  host: HttpHost | None = None,
                  first_contact: Callable[[str, str | None], Awaitable[Any]] | None = None,
-                 lead_store: Callable[[], Any] | None = None):
+                 lead_store: Callable[[], Any] | None = None,
+                 deliveries: DeliveryReporter | None = None):
         self.settings = settings
         #: Opens the lead store (blocking; called through run_sync): with it this channel sends the workers' status
         #: notices (:meth:`_notice`, bot/core/notices.py); without it (tests of the channel alone) it does not.
         self.lead_store = lead_store
         self.notices: NoticeSender | None = None
         self._notices_task: asyncio.Task | None = None
+        #: Told about failed deliveries (an unreachable number ends its subscriptions; repeated failures too) and
+        #: about a success after one (:class:`bot.core.delivery.DeliveryReporter`); None: nobody is told.
+        self.deliveries = deliveries
         #: Called once per person at their first message, with the wa_id and the agent code they came with (the
         #: funnel's ``chat_started``; :func:`bot.whatsapp.channel.chat_started_recorder`).
         self.first_contact = first_contact
@@ -189,6 +194,10 @@ class WhatsAppAdapter:
                             st.error_title)
                 if st.error_code in (131026, 131021, 131030, 131031):
                     await self.state.set_unreachable(st.recipient, st.error_code)
+                if st.error_code not in WINDOW_CODES:  # a closed window is ours to respect, not a failure
+                    await self._delivered(st.recipient, False, st.error_code)
+            elif st.status in ("delivered", "read"):
+                await self._delivered(st.recipient, True)
         now = time.time()
         for m in messages:
             if self.settings.phone_number_id and m.phone_number_id not in ("", self.settings.phone_number_id):
@@ -355,13 +364,27 @@ class WhatsAppAdapter:
                     self.counts["unreachable"] += 1
                     await self.state.set_unreachable(wa_id, exc.code)
                     log.info("%s is unreachable on WhatsApp (%s): marked", _mask(wa_id), exc.code)
+                    await self._delivered(wa_id, False, exc.code)
                     return {"status": "unreachable", "code": exc.code}
                 self.counts["refused"] += 1
                 log.error("the API refused a %s message to %s: %s", kind, _mask(wa_id), exc)
-                return {"status": "refused", "code": exc.code}
+                return {"status": "refused", "code": exc.code}  # our body was wrong: not the contact's doing
         await self.state.record_outgoing(wamid, wa_id, kind, "accepted")
-        self.counts["sent"] += 1
+        self.counts["sent"] += 1  # accepted, not yet delivered: the "delivered" status says so (accept())
         return {"status": "sent", "wamid": wamid}
+
+    async def _delivered(self, wa_id: str, ok: bool, code: int | None = None) -> None:
+        """Tell :attr:`deliveries`: a code of :data:`UNREACHABLE_CODES` (not on WhatsApp, blocked, stopped our
+        messages) ends the contact's subscriptions at once; another failed delivery (a "failed" status) is counted;
+        a success resets the count. A request the API refuses (our body was wrong) is not the contact's failure."""
+        if self.deliveries is None or not wa_id:
+            return
+        sender = f"whatsapp:{wa_id}"
+        if ok:
+            await self.deliveries.succeeded(sender)
+        else:
+            await self.deliveries.failed(sender, f"whatsapp_{code}" if code else "whatsapp_failed",
+                                         permanent=code in UNREACHABLE_CODES)
 
     async def send_template(self, wa_id: str, key: str, values: Dict[str, Any], ref: str,
                             retry_forever: bool = True) -> Dict[str, Any]:

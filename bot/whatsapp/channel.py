@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable
 
+from bot.core.delivery import DeliveryReporter, lazy_store
 from bot.core.server import HttpHost
 from lingkar.store.aio import run_sync
 
@@ -13,33 +13,17 @@ from .config import WhatsAppSettings
 log = logging.getLogger("lingkar.whatsapp")
 
 
-def lead_store_opener(database_url: str | None = None) -> Callable[[], Any]:
-    """The lead store (DATABASE_URL, as the action server uses; ``database_url`` overrides it), opened on the first
-    call of the returned function and kept (call it through ``run_sync``)."""
-    opened: Dict[str, Any] = {}
-    lock = threading.Lock()
-
-    def get() -> Any:
-        with lock:
-            if "store" not in opened:
-                from lingkar.store import open_store
-
-                opened["store"] = open_store(database_url)
-            return opened["store"]
-
-    return get
-
-
 def chat_started_recorder(database_url: str | None = None, store: Callable[[], Any] | None = None
                           ) -> Callable[[str, str | None], Awaitable[int | None]]:
     """``chat_started`` in the funnel for a WhatsApp worker's first message, with the agent code they came with
-    (the Telegram side records it in the staff plugin). The lead store (``store()``, default
-    :func:`lead_store_opener`) is opened on first use; a failure is logged and costs the worker nothing."""
-    get = store or lead_store_opener(database_url)
+    (the Telegram side records it in the staff plugin). The lead store (DATABASE_URL, as the action server uses) is
+    opened on first use (``database_url`` overrides it; ``store``: a :func:`bot.core.delivery.lazy_store` shared
+    with other users); a failure is logged and costs the worker nothing."""
+    store = store or lazy_store(database_url)
 
     def go(wa_id: str, referral: str | None) -> int:
-        return get().record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
-                                  agent_code=referral)
+        return store().record_event("chat_started", channel="whatsapp", sender_id=f"whatsapp:{wa_id}",
+                                    agent_code=referral)
 
     async def record(wa_id: str, referral: str | None) -> int | None:
         try:
@@ -64,5 +48,6 @@ def from_settings(settings: Any, host: HttpHost):
         raise ValueError("; ".join(f"{k} {v}" for k, v in problems.items()))
     from .app import WhatsAppAdapter
 
-    store = lead_store_opener()
-    return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder(store=store), lead_store=store)
+    store = lazy_store()
+    return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder(store=store), lead_store=store,
+                           deliveries=DeliveryReporter("whatsapp", store))

@@ -31,6 +31,7 @@ from lingkar.store.models import (
     PEMDA_ROLE,
     SOURCES,
     STAFF_ROLES,
+    SUBSCRIPTION_TOPICS,
     WORKER_LEAD_TYPES,
 )
 from lingkar.store.provider import current, database_url, open_store, provide
@@ -45,12 +46,15 @@ from lingkar.store.records import (
     PemdaEstimate,
     StaffUser,
     StatusChange,
+    Subscription,
+    SubscriptionEvent,
     UpsertResult,
 )
 from lingkar.store.store import (
     AGENT_REAPPLY_COOLDOWN,
     EVENT_KINDS,
     EXPORT_COLUMNS,
+    MAX_DELIVERY_FAILURES,
     AgentCooldownError,
     LeadClaimedError,
     LeadValidationError,
@@ -64,9 +68,11 @@ from lingkar.store.store import (
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DASHBOARD_ROLES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES",
-    "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "WORKER_LEAD_TYPES",
+    "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "SUBSCRIPTION_TOPICS",
+    "WORKER_LEAD_TYPES", "MAX_DELIVERY_FAILURES",
     "Agent", "AuditEntry", "FunnelRow", "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError",
     "NotFound", "OutboxEvent", "PemdaEstimate", "StaffUser",
-    "StatusChange", "Store", "StoreError", "UpsertResult", "current", "database_url", "normalize_reference",
+    "StatusChange", "Store", "StoreError", "Subscription", "SubscriptionEvent",
+    "UpsertResult", "current", "database_url", "normalize_reference",
     "open_store", "provide",
 ]

@@ -40,7 +40,7 @@ def main(argv=None) -> int:
     ex.add_argument("--full-nik", action="store_true", help="print NIKs unmasked (default: masked)")
     ex.add_argument("--as", dest="who", metavar="NAME",
                     help="who exports, for the audit log (default: the operating-system user)")
-    pr = sub.add_parser("prune", help="delete leads and handoffs closed longer than the retention period")
+    pr = sub.add_parser("prune", help="delete leads, handoffs, subscriptions closed longer than the retention period")
     pr.add_argument("--days", type=float, help="days a closed lead is kept (default: $LEAD_RETENTION_DAYS or 365)")
     args = parser.parse_args(argv)
     if args.command == "prune" and args.days is not None and not args.days > 0:
@@ -79,8 +79,9 @@ def main(argv=None) -> int:
             except ValueError as exc:
                 print(f"prune: {exc}", file=sys.stderr)
                 return 2
-            print(f"deleted {counts['leads']} closed lead(s) and {counts['handoffs']} closed handoff(s); "
-                  f"{counts['cards']} staff card(s) queued for editing")
+            print(f"deleted {counts['leads']} closed lead(s), {counts['handoffs']} closed handoff(s) and "
+                  f"{counts['subscriptions']} ended subscription(s); {counts['cards']} staff card(s) queued for "
+                  "editing")
     finally:
         store.dispose()
     return 0

@@ -50,6 +50,10 @@ DASHBOARD_ROLES = STAFF_ROLES + (PEMDA_ROLE,)
 HANDOFF_STATUSES = ("open", "done", "cancelled")
 #: Answers to "Dari mana Anda tahu Lingkar?" (metric_events.source of ``source_answered``).
 SOURCES = ("agent", "friend_family", "bpjs_office", "social_media", "other")
+#: Topics a worker can subscribe to: ``info`` (programme news and education), ``pengingat`` (reminders).
+SUBSCRIPTION_TOPICS = ("info", "pengingat")
+#: What a row of ``subscription_events`` records.
+SUBSCRIPTION_EVENT_KINDS = ("subscribe", "unsubscribe", "auto_unsubscribe")
 
 leads = Table(
     "leads", metadata,
@@ -301,6 +305,41 @@ broadcast_recipients = Table(
     Index("ix_broadcast_recipients_state", "broadcast_id", "channel", "state"),
     Index("ix_broadcast_recipients_message", "platform_message_id"),
     Index("ix_broadcast_recipients_recipient", "channel", "recipient"),
+)
+
+#: Who asked to receive what (0008): one row per owner (sender id, as leads use) and topic; "berhenti" sets
+#: ``active`` false on every topic, "hapus data saya" deletes the rows. Regency / sector / agent code: what the
+#: conversation knew when they subscribed (broadcast filters).
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("topic", String(32), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("since", UTCDateTime, nullable=False),   # the latest subscribe
+    Column("ended_at", UTCDateTime),                # the latest unsubscribe (NULL while active)
+    Column("consent_version", String(32)),
+    Column("regency", String(100)),
+    Column("sector", String(100)),
+    Column("agent_code", String(64)),
+    Column("failures", Integer, nullable=False, server_default="0"),  # consecutive failed deliveries
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("sender_id", "topic", name="ux_subscriptions_owner_topic"),
+    Index("ix_subscriptions_audience", "topic", "active", "id"),
+)
+
+#: Every subscription change (0008). The owner only as the keyed hash of ``metric_events`` (``subject``).
+subscription_events = Table(
+    "subscription_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # SUBSCRIPTION_EVENT_KINDS
+    Column("topic", String(32)),                 # NULL: every topic at once
+    Column("reason", String(64)),                # "berhenti", "blocked", "unreachable", "failures", "deleted", ...
+    Column("channel", String(32)),
+    Column("subject", String(64)),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Index("ix_subscription_events_subject", "subject"),
 )
 
 #: Payment reminders (issue 16): one plan per owner (channel + sender id), one row per reminder sent.

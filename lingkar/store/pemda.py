@@ -1,8 +1,9 @@
 """The local-government (Pemda) view: officers scoped to one regency, their own worker estimates, and the raw
 aggregates of one regency (no personal data leaves this module: only months, sectors and counts).
 
-Tables: ``staff_users`` (role ``pemda`` with ``regency``), ``pemda_estimates``; reads ``metric_events`` and
-``agents``. Suppression of small numbers and coverage are computed by :mod:`lingkar.pemda` (pure).
+Tables: ``staff_users`` (role ``pemda`` with ``regency``), ``pemda_estimates``; reads ``metric_events``,
+``agents`` and (counts only) ``subscriptions``. Suppression of small numbers and coverage are computed by
+:mod:`lingkar.pemda` (pure).
 
 Every stage is counted so that its units are *additive* (each unit counted once, in one month and one sector), so
 totals are exact sums of their parts and the suppression rule of :mod:`lingkar.pemda` can reason about them:
@@ -26,6 +27,7 @@ from lingkar.store.base import Repository, StoreError, _clean
 from lingkar.store.metrics import CONTACTED_STATUSES, REGISTERED_STATUSES
 from lingkar.store.models import (
     PEMDA_ROLE,
+    SUBSCRIPTION_TOPICS,
     WORKER_LEAD_TYPES,
     agents,
     metric_events,
@@ -36,8 +38,6 @@ from lingkar.store.records import PemdaEstimate, StaffUser
 
 #: The stages of the Pemda view, in order (the staff funnel's stages).
 PEMDA_STAGES = ("chats", "checks", "leads", "contacted", "registered")
-#: Topics a worker can subscribe to; the subscriptions table does not exist yet (issue 16 item 1 / broadcasts).
-SUBSCRIPTION_TOPICS = ("info", "pengingat")
 
 #: One unit of a stage: (first day of its month, sector or None).
 Cell = Tuple[dt.date, "str | None"]
@@ -162,9 +162,9 @@ class PemdaRepository(Repository):
             return int(conn.execute(stmt).scalar_one())
 
     def subscribers_in(self, regency: str) -> Dict[str, int | None]:
-        """Subscribers of each topic in the regency; None while subscriptions do not exist (shown as "belum
-        tersedia"). When the subscriptions table lands, count its active rows per topic here."""
-        return {topic: None for topic in SUBSCRIPTION_TOPICS}
+        """Active subscribers of each topic (``SUBSCRIPTION_TOPICS``) whose regency is this one
+        (:meth:`lingkar.store.subscriptions.SubscriptionRepository.subscriber_counts`)."""
+        return dict(self.subscriber_counts(regency))
 
 
 def pemda_user_or_none(user: StaffUser | None) -> StaffUser | None:

@@ -1,8 +1,8 @@
 """A person's own data: what the store holds about a sender ("data saya"), where their requests stand ("status
 pendaftaran saya") and erasing it ("hapus data").
 
-Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``, ``broadcast_recipients``,
-``reminder_plans``, ``reminder_sends``) for one sender.
+Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``, ``subscriptions``,
+``broadcast_recipients``, ``reminder_plans``, ``reminder_sends``) for one sender.
 """
 from __future__ import annotations
 
@@ -25,11 +25,13 @@ from lingkar.store.models import (
     metric_events,
     outbox,
     staff_users,
+    subscriptions,
 )
 from lingkar.store.records import (
     Agent,
     Handoff,
     StaffUser,
+    Subscription,
 )
 
 
@@ -53,6 +55,8 @@ class PeopleRepository(Repository):
                 agent = Agent(**dict(a._mapping)).to_dict() if a else None
                 s = conn.execute(select(staff_users).where(staff_users.c.telegram_user_id == tid)).first()
                 staff = StaffUser(**dict(s._mapping)).to_dict() if s else None
+            subs = conn.execute(select(subscriptions).where(subscriptions.c.sender_id == sender_id)
+                                .order_by(subscriptions.c.id)).all()
             channel, _, recipient = str(sender_id).partition(":")
             reminders = self._reminder_data(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
@@ -66,6 +70,7 @@ class PeopleRepository(Repository):
             "handoffs": [Handoff(**dict(r._mapping)).to_dict() for r in handoff_rows],
             "agent": agent,
             "staff": staff,
+            "subscriptions": [Subscription(**dict(r._mapping)).to_dict() for r in subs],
             "reminders": reminders,
             "anonymous_events": n_events,
         }
@@ -110,12 +115,13 @@ class PeopleRepository(Repository):
         return out
 
     def delete_sender_data(self, sender_id: str) -> Dict[str, int]:
-        """Delete the person's leads (with their history and pending notifications) and handoffs,
-        clear the personal fields of their agent record, and unlink their metric events.
+        """Delete the person's leads (with their history and pending notifications), handoffs and
+        subscriptions, clear the personal fields of their agent record, and unlink their metric and
+        subscription events.
 
         Metric events stay for the funnel, but their subject hash is replaced by a random value
-        (the same one for all of this person's events), so unique counts still add up while nothing
-        links them to the sender id any more. Returns what was deleted, by kind.
+        (the same one for all of this person's events and subscription changes), so unique counts still
+        add up while nothing links them to the sender id any more. Returns what was deleted, by kind.
         """
         now = self.now()
         with self._tx() as conn:
@@ -125,7 +131,7 @@ class PeopleRepository(Repository):
             handoff_ids = [r.id for r in conn.execute(self._for_update(
                 select(handoffs.c.id).where(handoffs.c.sender_id == sender_id)))]
             counts = {"leads": len(lead_ids), "handoffs": len(handoff_ids), "status_history": 0, "outbox": 0,
-                      "agent": 0, "events_unlinked": 0, "cards": 0}
+                      "agent": 0, "events_unlinked": 0, "cards": 0, "subscriptions": 0}
             if lead_ids:
                 counts["status_history"] = conn.execute(
                     delete(lead_status_history).where(lead_status_history.c.lead_id.in_(lead_ids))).rowcount
@@ -157,10 +163,13 @@ class PeopleRepository(Repository):
                 broadcast_recipients.c.channel == channel, broadcast_recipients.c.recipient == recipient)).rowcount
             counts["reminders"] = self._delete_reminders(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
+            unlinked = "x" + secrets.token_hex(15)
+            counts["subscriptions"] = self._delete_subscriptions(conn, sender_id, subject, unlinked)
+            subject = subject or self._subject(conn, sender_id, create=False)
             if subject:
                 counts["events_unlinked"] = conn.execute(
                     update(metric_events).where(metric_events.c.subject == subject)
-                    .values(subject="x" + secrets.token_hex(15))).rowcount
+                    .values(subject=unlinked)).rowcount
             bucket = now.astimezone(self._zone).strftime("%Y-%m")
             self._bump(conn, "data_deletions", bucket, 1)
             if lead_ids:

@@ -190,6 +190,38 @@ class PemdaEstimate(_Record):
 
 
 @dataclass(frozen=True)
+class Subscription(_Record):
+    """One owner's subscription to one topic (active, or ended by "berhenti" / automatically)."""
+
+    id: int
+    sender_id: str
+    channel: str
+    topic: str
+    active: bool
+    since: dt.datetime
+    ended_at: dt.datetime | None
+    consent_version: str | None
+    regency: str | None
+    sector: str | None
+    agent_code: str | None
+    failures: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SubscriptionEvent(_Record):
+    """A subscription change: ``subscribe``, ``unsubscribe`` or ``auto_unsubscribe`` (no personal data)."""
+
+    id: int
+    kind: str
+    topic: str | None
+    reason: str | None
+    channel: str | None
+    subject: str | None
+    occurred_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class AuditEntry(_Record):
     id: int
     actor: str

@@ -6,7 +6,8 @@
 A lead is *closed* when its status is no longer open (registered, unreachable, not_interested, sponsored);
 it is deleted ``LEAD_RETENTION_DAYS`` (default 365) after its last status change, with its status history,
 its outbox events and its staff cards (edited by the notifier to say the data expired). Handoffs that are
-done or cancelled go after the same period. The funnel does not change: it counts from ``metric_events``,
+done or cancelled go after the same period, and so do ended subscriptions (the owner's sender id; the change log
+in ``subscription_events`` keeps only a keyed hash). The funnel does not change: it counts from ``metric_events``,
 which hold no personal data and refer to the lead only by id, and an anonymous ``leads_expired`` counter
 records how many leads went, per month. See docs/data-model.md ("Retention").
 """
@@ -19,7 +20,7 @@ from sqlalchemy import delete, select
 
 from lingkar import settings
 from lingkar.store.base import Repository
-from lingkar.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox
+from lingkar.store.models import OPEN_STATUSES, handoffs, lead_status_history, leads, outbox, subscriptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from lingkar.store.store import Store
@@ -41,11 +42,12 @@ def lead_retention_days(env=None) -> float:
 
 
 def prune(store: Store, days: float | None = None) -> Dict[str, int]:
-    """Delete what was closed more than ``days`` ago. Returns {"leads": n, "handoffs": n, "cards": n}."""
+    """Delete what was closed more than ``days`` ago. Returns {"leads": n, "handoffs": n, "cards": n,
+    "subscriptions": n}."""
     days = lead_retention_days() if days is None else float(days)
     now = store.now()
     cutoff = now - dt.timedelta(days=days)
-    counts = {"leads": 0, "handoffs": 0, "cards": 0}
+    counts = {"leads": 0, "handoffs": 0, "cards": 0, "subscriptions": 0}
     while True:  # in batches: one short transaction each
         with store._tx() as conn:
             rows = conn.execute(store._for_update(
@@ -73,6 +75,8 @@ def prune(store: Store, days: float | None = None) -> Dict[str, int]:
             conn.execute(delete(handoffs).where(handoffs.c.id.in_(hids)))
             counts["cards"] += store._redact_cards(conn, "retention", handoff_ids=hids)
             counts["handoffs"] = len(hids)
+        s = subscriptions
+        counts["subscriptions"] = conn.execute(delete(s).where(s.c.active.is_(False), s.c.ended_at < cutoff)).rowcount
     return counts
 
 
@@ -80,6 +84,6 @@ class RetentionRepository(Repository):
     """The retention job (mixed into :class:`lingkar.store.Store`)."""
 
     def prune_retention(self, days: float | None = None) -> Dict[str, int]:
-        """Delete leads closed longer than ``days`` (default ``LEAD_RETENTION_DAYS``, 365) and closed
-        handoffs as old; see :mod:`lingkar.store.retention`. Funnel counts stay the same."""
+        """Delete leads closed longer than ``days`` (default ``LEAD_RETENTION_DAYS``, 365), closed
+        handoffs and ended subscriptions as old; see :mod:`lingkar.store.retention`. Funnel counts stay the same."""
         return prune(self, days)

@@ -17,6 +17,8 @@ Where a table lives (one repository module per concern, each a mixin over
 - pemda.py: ``pemda_estimates``, Pemda officers in ``staff_users``, one regency's aggregates (no personal data)
 - broadcasts.py: ``broadcasts``, ``broadcast_recipients`` (claimed under a lease by the broadcast jobs: bot/outreach/)
 - reminders.py: ``reminder_plans``, ``reminder_sends`` (payment reminders; claimed once per owner, month and kind)
+- subscriptions.py: ``subscriptions``, ``subscription_events`` (consent, "berhenti", automatic unsubscribes,
+  broadcast audiences in batches)
 
 Concurrency:
 - ``upsert_lead`` serialises requests for the same person: PostgreSQL takes transaction-scoped
@@ -62,17 +64,19 @@ from lingkar.store.reminders import ReminderRepository
 from lingkar.store.retention import RetentionRepository
 from lingkar.store.staff import StaffRepository
 from lingkar.store.state import StateRepository
+from lingkar.store.subscriptions import MAX_DELIVERY_FAILURES, SubscriptionRepository
 
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "EVENT_KINDS", "EXPORT_COLUMNS", "REFERENCE_LENGTH", "REFERENCE_PREFIX",
-    "AgentCooldownError", "LeadClaimedError", "LeadValidationError", "NotFound", "SelfDecisionError", "Store",
-    "StoreError", "normalize_reference",
+    "AgentCooldownError", "LeadClaimedError", "LeadValidationError", "MAX_DELIVERY_FAILURES", "NotFound",
+    "SelfDecisionError", "Store", "StoreError", "normalize_reference",
 ]
 
 
 class Store(LeadRepository, LeadListRepository, PeopleRepository, OutboxRepository, HandoffRepository,
             AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository, CardRepository,
-            RetentionRepository, PemdaRepository, BroadcastRepository, ReminderRepository, Repository):
+            RetentionRepository, PemdaRepository, BroadcastRepository,
+            SubscriptionRepository, ReminderRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,

@@ -19,6 +19,10 @@ the model, and a message in which not one word (normalised token) was ever seen 
 multiplied by ``unknown_words_factor``: the FallbackClassifier then catches it unless the character n-grams alone
 are very sure (a misspelling of a known word still gets through).
 
+A bare "berhenti" / "stop" / "unsubscribe" (the whole message, :func:`lingkar.form_words.is_stop`) is the intent
+``unsubscribe`` with confidence 1 whatever the model says: stopping every subscription must not depend on the
+model's confidence, in any state of the conversation. "berhenti kerja, JHT bisa cair?" is not such a message.
+
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
 from __future__ import annotations
@@ -38,6 +42,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
+
+from lingkar.form_words import is_stop
+
+#: The intent of a bare "berhenti" / "stop" (content/forms.yml ``stop``).
+STOP_INTENT = "unsubscribe"
 
 
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
@@ -108,11 +117,15 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         messages = super().process(messages)
         factor = float(self.config["unknown_words_factor"])
-        if factor == 1.0:
-            return messages
         for message in messages:
             ranking = message.get("intent_ranking")
-            if not ranking:
+            if is_stop(str(message.get(TEXT) or "")):
+                stop = {"name": STOP_INTENT, "confidence": 1.0}
+                rest = [dict(r, confidence=0.0) for r in ranking or [] if r.get("name") != STOP_INTENT]
+                message.set("intent", stop, add_to_output=True)
+                message.set("intent_ranking", [stop] + rest, add_to_output=True)
+                continue
+            if not ranking or factor == 1.0:
                 continue
             damped = damp_unknown(ranking, message_words(message), self.vocabulary, factor)
             if damped is not ranking:

@@ -158,6 +158,17 @@ async def test_no_consent_cancel_and_forged_buttons_store_nothing(store, bot, fa
     answer = await press(fake_tg, 123456, APPLICANT, msg["message_id"], "ag:y")
     assert answer.params["text"] == "Tombol ini sudah tidak berlaku."
     assert store.list_agents() == [] and store.audit_entries(target_type="agent") == []
+
+
+async def test_stop_during_the_application_cancels_it_and_ends_every_subscription(store, bot, fake_tg):
+    store.subscribe(f"telegram:{APPLICANT}", "telegram", "info", consent_version="v1")
+    await say(fake_tg, APPLICANT, "/agen")
+    await say(fake_tg, APPLICANT, "Budi")
+    await say(fake_tg, APPLICANT, "Berhenti ya min", answers=2)
+    cancelled, stopped = fake_tg.texts(APPLICANT)[-2:]
+    assert "dibatalkan" in cancelled and "Langganan kabar Lingkar Anda juga sudah dihentikan" in stopped
+    assert not store.is_subscribed(f"telegram:{APPLICANT}") and store.list_agents() == []
+    assert store.subscription_history(f"telegram:{APPLICANT}")[-1].reason == "berhenti"
     assert store.outbox_pending() == 0
 
 

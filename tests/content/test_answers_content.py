@@ -109,7 +109,8 @@ ISSUE3 = {"check_eligibility", "request_contact", "cannot_afford", "sponsor_offe
 OWN_ACTION = {"human_handoff": "action_human_handoff", "ask_source": "action_sources",
               "ask_my_status": "action_my_status",
               "ask_more_detail": "action_more_detail", "paid": "action_reminder_answer",
-              "snooze": "action_reminder_answer"}
+              "snooze": "action_reminder_answer",
+              "subscribe": "action_subscribe", "unsubscribe": "action_unsubscribe"}
 #: Intents that start a form (their rule's second step is the form, not an action).
 FORM_INTENTS = {"ask_reminder"}
 

@@ -72,7 +72,14 @@ def cell(html: str, table: str, row_attr: str, key: str, stage: str) -> str:
 async def test_pemda_sees_only_their_regency_with_small_numbers_suppressed(store, staff, make_lead, make_agent):
     leads, agent = seed(store, make_lead, make_agent)
     store.add_pemda(PEMDA, KOLAKA, "Disnaker Kolaka", actor=f"telegram:{ADMIN}")
-    secrets_ = personal_data(store, leads, agent)
+    # subscribers: 6 of info and 2 of pengingat in Kolaka, one who stopped, one in Kendari
+    for n in range(7):
+        store.subscribe(f"telegram:{9100 + n}", "telegram", "info", consent_version="v1", regency=KOLAKA)
+    store.unsubscribe("telegram:9106")
+    for n in range(2):
+        store.subscribe(f"whatsapp:62812{n}", "whatsapp", "pengingat", consent_version="v1", regency=KOLAKA)
+    store.subscribe("telegram:9200", "telegram", "info", consent_version="v1", regency=KENDARI)
+    secrets_ = personal_data(store, leads, agent) + ["telegram:9100", "whatsapp:628120"]
     async with running_dashboard(store) as s, client() as http:
         html = await pemda_sign_in(http, s, store)
         assert f"Cakupan pekerja: {KOLAKA}" in html and KENDARI not in html
@@ -83,7 +90,8 @@ async def test_pemda_sees_only_their_regency_with_small_numbers_suppressed(store
         assert cell(html, "pemda-sectors", "data-sector", "total", "checks") == "≥ 7"  # 6 + a "<5" part: a bound
         assert cell(html, "pemda-sectors", "data-sector", "total", "leads") == "≥ 7"
         assert cell(html, "pemda-months", "data-month", "2026-11", "checks") == "8"
-        assert 'data-n="agents">&lt;5<' in html and "belum tersedia" in html
+        assert 'data-n="agents">&lt;5<' in html and "belum tersedia" not in html
+        assert 'data-n="sub-info">6<' in html and 'data-n="sub-pengingat">&lt;5<' in html
         for secret in secrets_:
             assert secret not in html, secret
         # another regency by URL: still their own
@@ -100,7 +108,7 @@ async def test_pemda_sees_only_their_regency_with_small_numbers_suppressed(store
         by_key = {(r[0], r[1]): r for r in rows[2:]}
         assert by_key[("sektor", "perikanan")][4] == "6" and by_key[("sektor", "pertanian")][4] == "<5"
         assert by_key[("total", "total")][4] == "≥ 7" and by_key[("bulan", "2026-11")][4] == "8"
-        assert by_key[("pelanggan", "info")][3] == "belum tersedia"
+        assert by_key[("pelanggan", "info")][3] == "6" and by_key[("pelanggan", "pengingat")][3] == "<5"
         for secret in secrets_ + [KENDARI]:
             assert secret not in data, secret
         # the index leads to their page

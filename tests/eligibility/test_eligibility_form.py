@@ -400,7 +400,9 @@ async def test_the_result_ends_with_an_optional_regency_question_when_it_is_not_
     assert "kabupaten/kota mana" in msgs[-1]["text"] and "boleh dilewati" in msgs[-1]["text"]
     payloads = [b["payload"] for b in msgs[-1]["buttons"]]
     assert '/inform{"regency": "Kota Kendari"}' in payloads
-    assert "/request_contact" in [b["payload"] for b in msgs[-2]["buttons"]]  # the result's own buttons stay
+    # the "Langganan info" offer comes between (tests/eligibility/test_subscriptions.py)
+    assert [b["payload"] for b in msgs[-2]["buttons"]] == ["/subscribe"]
+    assert "/request_contact" in [b["payload"] for b in msgs[-3]["buttons"]]  # the result's own buttons stay
     assert set_["eligibility"]["regency"] is None
     assert sqlite_db.event_counts("eligibility_checked") == {"eligibility_checked": 1}
 

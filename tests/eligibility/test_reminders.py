@@ -121,3 +121,14 @@ async def test_data_saya_shows_the_reminder_plan(db):
     db.stop_reminders(SENDER)
     msgs, _, _ = await run(ActionMyData(), turn("data saya", "my_data"))
     assert "Pengingat bayar iuran (sudah dihentikan)" in texts_of(msgs)
+
+
+async def test_consent_subscribes_to_pengingat_and_berhenti_stops_the_plan(db):
+    from actions.leads import ActionUnsubscribe
+
+    slots = {"reminder_day": 10, "reminder_period": 1, "reminder_consent": "yes"}
+    await run(ActionReminderSave(), turn("ya", "affirm", slots=slots, latest_action="reminder_form"))
+    assert db.is_subscribed(SENDER, "pengingat") and db.reminder_plan(SENDER).active
+    msgs, _, _ = await run(ActionUnsubscribe(), turn("berhenti", "unsubscribe"))
+    assert not db.is_subscribed(SENDER, "pengingat") and db.reminder_plan(SENDER).active is False
+    assert db.active_reminder_plans() == []

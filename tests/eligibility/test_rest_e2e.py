@@ -243,3 +243,28 @@ def test_a_long_answer_in_two_parts_through_the_real_stack(stack):
     chat = Chat(stack)
     chat.say("jkp itu apa ya")
     assert chat.text("selengkapnya dong").startswith(split.rest.text)
+
+
+def test_subscribe_with_consent_then_stop_inside_a_form_and_a_jht_question_with_berhenti(stack):
+    chat = Chat(stack)
+    store = _store(stack)
+    consent = chat.say("langganan")
+    assert "paling banyak 4 pesan sebulan" in "\n".join(m.get("text") or "" for m in consent)
+    assert _payloads(consent) == ["/affirm", "/deny"]
+    assert "sudah berlangganan" in chat.text("/affirm")
+    assert store.is_subscribed(chat.sender, "info")
+    # "berhenti" in a JHT question is a JHT question: answered, still subscribed
+    answer = chat.text("kalau saya berhenti bekerja JHT bisa cair?")
+    assert "JHT" in answer and "langganan Anda sudah dihentikan" not in answer
+    assert store.is_subscribed(chat.sender, "info")
+    # a bare "stop" in the middle of the lead form: the form ends, every subscription ends
+    assert "setuju" in chat.text("hubungi saya").lower()
+    chat.text("/affirm")
+    stopped = chat.text("stop")
+    assert "dibatalkan" in stopped and "langganan Anda sudah dihentikan" in stopped
+    assert not store.is_subscribed(chat.sender)
+    assert [e.kind for e in store.subscription_history(chat.sender)] == ["subscribe", "unsubscribe"]
+    assert store.leads_for_sender(chat.sender) == []
+    # and "Ya" to nothing afterwards subscribes nobody
+    chat.text("/affirm")
+    assert not store.is_subscribed(chat.sender)

@@ -133,3 +133,20 @@ def test_the_project_pipeline_uses_this_classifier():
     assert "rasa_plugins.nlu.classifier.LingkarIntentClassifier" in names
     clf = next(c for c in config["pipeline"] if c["name"].endswith("LingkarIntentClassifier"))
     LingkarIntentClassifier.validate_config({**LingkarIntentClassifier.get_default_config(), **clf})
+
+
+@pytest.mark.parametrize("text", ["stop", "Berhenti!", "berhenti ya min", "UNSUBSCRIBE", "jangan kirim lagi"])
+def test_a_bare_stop_is_unsubscribe_with_full_confidence_whatever_the_model_says(trained, text):
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert m.get("intent") == {"name": "unsubscribe", "confidence": 1.0}
+    ranking = m.get("intent_ranking")
+    assert ranking[0] == {"name": "unsubscribe", "confidence": 1.0} and all(r["confidence"] == 0.0
+                                                                          for r in ranking[1:])
+    assert {r["name"] for r in ranking[1:]} == set(TRAIN)  # the model's own guesses stay visible, at 0
+
+
+@pytest.mark.parametrize("text", ["berhenti kerja jht bisa cair", "kalau saya berhenti bekerja JHT bisa cair?",
+                                  "stop?"])
+def test_berhenti_in_a_question_is_left_to_the_model(trained, text):
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert m.get("intent")["name"] != "unsubscribe"

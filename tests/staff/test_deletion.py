@@ -236,9 +236,9 @@ async def test_retention_deletes_leads_closed_too_long_ago_and_keeps_the_funnel(
         store.set_lead_status(recent.id, "not_interested", actor="telegram:1")
         funnel, weekly = store.funnel(), store.funnel("week")
         clock.advance(days=170)                # old: closed 370 days ago; recent: 170 days ago
-        assert store.prune_retention(days=1000) == {"leads": 0, "handoffs": 0, "cards": 0}
+        assert store.prune_retention(days=1000) == {"leads": 0, "handoffs": 0, "cards": 0, "subscriptions": 0}
         counts = await notifier.prune_if_due()                # the notifier runs it (LEAD_RETENTION_DAYS: 365)
-        assert counts == {"leads": 1, "handoffs": 0, "cards": 1}
+        assert counts == {"leads": 1, "handoffs": 0, "cards": 1, "subscriptions": 0}
         assert store.get_lead(old.id) is None and store.get_lead(recent.id) is not None
         assert store.get_lead(kept_open.id) is not None       # open leads are never expired
         assert store.funnel() == funnel and store.funnel("week") == weekly

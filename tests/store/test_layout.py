@@ -11,7 +11,10 @@ PACKAGES = ("lingkar", "actions", "bot", "rasa_plugins")
 #: Where a process (or a channel's setup, which ``python -m bot.channels`` calls once) opens the lead store.
 ENTRY_POINTS = {"bot/action_server.py", "bot/staff/__main__.py", "bot/dashboard/__main__.py", "bot/staff/plugin.py",
                 "bot/agents/plugin.py", "bot/whatsapp/channel.py", "bot/outreach/__main__.py",
-                "lingkar/store/__main__.py", "lingkar/store/provider.py"}
+                "lingkar/store/__main__.py", "lingkar/store/provider.py",
+                # lazy_store(): what the channels' setups (bot/*/channel.py, python -m bot.telegram / bot.whatsapp)
+                # use to open the store on first use, for chat_started and the delivery reports
+                "bot/core/delivery.py"}
 
 
 def _sources():

@@ -20,7 +20,9 @@ from lingkar.store.models import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
-HEAD = "0012"
+#: The revisions in order, oldest first (a new migration is appended here).
+CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0008", "0010", "0012")
+HEAD = CHAIN[-1]
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -188,10 +190,10 @@ def test_command_line(empty_db_url):
     assert f"revision {HEAD}" in up.stdout
     assert _cli("current", url=empty_db_url).stdout.strip() == f"{HEAD} (head)"
     history = _cli("history", url=empty_db_url).stdout.splitlines()
-    assert history[0].startswith("<base> -> 0001") and history[1].startswith("0001 -> 0002")
-    assert history[2].startswith("0002 -> 0003") and history[3].startswith("0003 -> 0004")
-    assert history[4].startswith("0004 -> 0005 ") and history[5].startswith("0005 -> 0006 ")
-    assert history[6].startswith("0006 -> 0010 ") and history[7].startswith("0010 -> 0012 (head)")
+    steps = list(zip(("<base>",) + CHAIN[:-1], CHAIN))
+    assert len(history) == len(steps)
+    for line, (down, up_rev) in zip(history, steps):
+        assert line.startswith(f"{down} -> {up_rev}" + (" (head)" if up_rev == HEAD else " ")), line
     s = Store(empty_db_url)
     try:
         s.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti", phone="081234567890",
@@ -203,3 +205,25 @@ def test_command_line(empty_db_url):
     assert export.returncode == 0 and lines[0].startswith("id,type,status") and len(lines) == 2
     assert "7401**********01" in lines[1] and "7401054507900001" not in lines[1]
     assert "7401054507900001" in _cli("export", "--full-nik", url=empty_db_url).stdout
+
+
+def test_subscriptions_up_and_down(empty_db_url):
+    """0008 creates the subscription tables; down to 0006 drops them and keeps everything else; up again works."""
+    store = Store(empty_db_url)
+    try:
+        store.migrate()
+        store.subscribe("telegram:1", "telegram", "info", consent_version="v1", regency="Kota Kendari")
+        assert store.is_subscribed("telegram:1")
+        lead = store.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti",
+                                 phone="081234567890", consent_version="v1").lead
+        m.downgrade(store.engine, "0006")
+        assert store.current_revision() == "0006"
+        tables = set(inspect(store.engine).get_table_names())
+        assert not {"subscriptions", "subscription_events"} & tables and "leads" in tables
+        store.migrate()
+        assert store.current_revision() == HEAD
+        assert store.subscriptions_of("telegram:1") == [] and store.get_lead(lead.id).name == "Siti"
+        store.subscribe("telegram:1", "telegram", "info", consent_version="v1")
+        assert store.audience_count("info") == 1
+    finally:
+        store.dispose()

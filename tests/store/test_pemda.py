@@ -96,7 +96,7 @@ def test_regency_cells_are_additive_and_scoped(store, clock):
     assert store.pemda_cells(KENDARI)["checks"] == [(nov, "jasa")]
     assert store.pemda_cells("Kabupaten Buton") == {s: [] for s, _ in pemda.STAGES}
     assert store.active_agents_in(KOLAKA) == 1 and store.active_agents_in(KENDARI) == 0
-    assert store.subscribers_in(KOLAKA) == {"info": None, "pengingat": None}
+    assert store.subscribers_in(KOLAKA) == {"info": 0, "pengingat": 0}  # tests/store/test_subscriptions.py
 
 
 # ---------------------------------------------------------------------------------------------- the rule (pure)

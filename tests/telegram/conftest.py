@@ -16,6 +16,7 @@ import pytest
 
 from bot.telegram.app import Adapter
 from bot.telegram.config import Settings
+from tests.fixtures_db import any_store, pg_databases, pg_url  # noqa: F401  (fixtures: a store on each backend)
 from tests.infra.conftest import free_port  # noqa: F401  (the test modules import it from here)
 
 from .fake_bot_api import TOKEN, FakeBotAPI

@@ -30,7 +30,7 @@ async def test_text_goes_to_rasa_with_metadata_and_answer_comes_back(fake_tg, fa
 async def test_commands_registered_in_indonesian(fake_tg, start_adapter):
     await start_adapter()
     names = [c["command"] for c in fake_tg.commands]
-    assert names == ["start", "menu", "bantuan", "hapusdata"]
+    assert names == ["start", "menu", "bantuan", "hapusdata", "berhenti"]  # /stop works too, not in the menu
     assert all(c["description"] for c in fake_tg.commands)
     assert "menu" in fake_tg.commands[1]["description"].lower()
 
@@ -40,8 +40,10 @@ async def test_start_never_reaches_rasa_as_text(fake_tg, fake_rasa, start_adapte
     await fake_tg.push(fake_tg.text(USER, "/start"))
     await fake_tg.push(fake_tg.text(USER, "/menu"))
     await fake_tg.push(fake_tg.text(USER, "/hapusdata"))
-    await fake_tg.wait_texts(USER, 3)
-    assert fake_rasa.messages() == ["/greet", "/menu", "/delete_my_data"]
+    await fake_tg.push(fake_tg.text(USER, "/berhenti"))
+    await fake_tg.push(fake_tg.text(USER, "/stop"))
+    await fake_tg.wait_texts(USER, 5)
+    assert fake_rasa.messages() == ["/greet", "/menu", "/delete_my_data", "/unsubscribe", "/unsubscribe"]
 
 
 async def test_help_unknown_command_and_slash_text_stay_local(fake_tg, fake_rasa, start_adapter):

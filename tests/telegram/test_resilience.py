@@ -142,7 +142,8 @@ async def boom_plugin(ctx):
 
 async def test_plugins_and_a_crashing_handler(fake_tg, fake_rasa, start_adapter):
     await start_adapter(plugins=[boom_plugin])
-    assert [c["command"] for c in fake_tg.commands] == ["start", "menu", "bantuan", "hapusdata", "halo"]
+    assert [c["command"] for c in fake_tg.commands] == ["start", "menu", "bantuan", "hapusdata", "berhenti",
+                                                          "halo"]
     await fake_tg.push(fake_tg.text(USER, "/boom"))
     await fake_tg.push(fake_tg.text(USER, "/halo"))
     await fake_tg.push(fake_tg.text(USER, "rahasia"))

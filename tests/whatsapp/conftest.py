@@ -13,6 +13,7 @@ import pytest
 
 from bot.whatsapp.app import WhatsAppAdapter
 from bot.whatsapp.config import WEBHOOK_PATH, WhatsAppSettings
+from tests.fixtures_db import any_store, pg_databases, pg_url  # noqa: F401  (fixtures: a store on each backend)
 from tests.infra.conftest import free_port
 from tests.telegram.conftest import redis_prefix
 from tests.telegram.fake_rasa import FakeRasa
