@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
@@ -138,17 +138,19 @@ def _family(intent: str | None) -> str | None:
     return next((f for f, members in TOPIC_FAMILIES.items() if intent in members), None)
 
 
+def user_turns(tracker: Tracker, latest: bool = False) -> Iterator[Tuple[str | None, str]]:
+    """``(intent, text)`` of the user turns, newest first; the latest message itself only with ``latest``."""
+    users = (e for e in reversed(tracker.events or []) if e.get("event") == "user")
+    if not latest:
+        next(users, None)
+    for event in users:
+        yield ((event.get("parse_data") or {}).get("intent") or {}).get("name"), str(event.get("text") or "")
+
+
 def earlier_intents(tracker: Tracker) -> Iterator[str]:
     """The intents of the user turns before the latest one, newest first (turns without an intent skipped, and
     "lebih lengkap" turns: they continue the answer before them, actions/more.py)."""
-    users = (e for e in reversed(tracker.events or []) if e.get("event") == "user")
-    next(users, None)  # the latest message itself
-    for event in users:
-        if is_more_detail(event.get("text")):
-            continue
-        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if name:
-            yield name
+    return (name for name, text in user_turns(tracker) if name and not is_more_detail(text))
 
 
 def previous_topic(tracker: Tracker, answers: Answers) -> str | None:

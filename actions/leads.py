@@ -2,7 +2,10 @@
 
 Flows (rules in stories/leads.yml):
 
-- "Hubungi saya" (``request_contact``) → ``action_lead_start`` → ``lead_form``: consent first, then name, phone
+- "Hubungi saya" (``request_contact``) → ``action_lead_start`` → ``lead_form``: what the request is for (its
+  purpose, ``lead_purpose``: taken from the topic the worker was asking about or their own words, and asked
+  "Perlu bantuan apa?" with buttons only when that is unclear; a typed answer counts too, a question is answered
+  and the form asks again), then consent, name, phone
   (normalised to +62…; on Telegram a share-contact keyboard), NIK (optional, checked structurally, "lewati"
   skips), regency (prefilled from the eligibility check) and a contact time → ``action_submit_lead`` saves it with
   ``Store.upsert_lead`` (channel and agent code from the message metadata, the eligibility result, status new).
@@ -40,6 +43,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from actions.answers import user_turns
 from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
@@ -76,6 +80,7 @@ from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
     looks_like_phone,
+    purpose_from_conversation,
     read_consent,
     read_contact_time,
     read_count,
@@ -83,10 +88,12 @@ from lingkar.leads import (
     read_name,
     read_nik,
     read_phone,
+    read_purpose,
     read_sponsor_regency,
     read_use_number,
 )
 from lingkar.status import staff_word, status_words
+from lingkar.store import LEAD_PURPOSES
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Rendered, get_answers, get_flow_texts
@@ -95,12 +102,15 @@ logger = logging.getLogger(__name__)
 
 #: Version of the consent text the worker agreed to (stored with the lead). Change it when ask_consent changes.
 CONSENT_VERSION = "2026-11-lead-v1"
-LEAD_SLOTS = ("consent", "name", "phone", "nik", "regency", "contact_time")
+#: What the contact request is for (lingkar.store.LEAD_PURPOSES); set by action_lead_start when the conversation
+#: says it, else asked first by the lead form ("Perlu bantuan apa?").
+PURPOSE_SLOT = "lead_purpose"
+LEAD_SLOTS = (PURPOSE_SLOT, "consent", "name", "phone", "nik", "regency", "contact_time")
 SPONSOR_SLOTS = ("donor_kind", "sponsor_organisation", "sponsor_workers", "sponsor_regency", "consent", "name",
                  "phone")
 #: Slots with personal data or answers of an unfinished lead: cleared after saving, cancelling or deleting.
 PERSONAL_SLOTS = ("consent", "name", "phone", "nik", "contact_time", "donor_kind", "sponsor_organisation",
-                  "sponsor_workers", "sponsor_regency", "lead_pending", "phone_offer")
+                  "sponsor_workers", "sponsor_regency", "lead_pending", "phone_offer", PURPOSE_SLOT)
 #: ``phone_offer`` is "declined" once a WhatsApp worker chose "Nomor lain": the phone is then asked as on Telegram.
 PHONE_OFFER_SLOT = "phone_offer"
 #: Key (not a slot) under which a form's read() passes the offered WhatsApp number to read_slot().
@@ -128,6 +138,10 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         intent, confidence = latest_intent(tracker)
         if requested in FREE_TEXT_SLOTS and is_control(tracker, LEAD_ANSWER_INTENTS):
             return Turn()
+        if requested == PURPOSE_SLOT and not text.startswith("/") and (
+                asks_something(text) or is_control(tracker, LEAD_ANSWER_INTENTS)
+                or (read_purpose(text) == "other" and is_interruption(tracker, LEAD_ANSWER_INTENTS))):
+            return Turn()  # a question (or "batal") at "Perlu bantuan apa?": the rules answer it, then it comes again
         turn = self.read_slot(requested, text, intent, confidence, slots)
         if turn.values:  # the asked slot, or "Nomor lain" to the offer of the WhatsApp number
             return turn
@@ -147,7 +161,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
     def default_failure(self, slot: str, text: str) -> Tuple[str, Dict[str, Any], List[Dict[str, str]]]:
         if slot in ("regency", "sponsor_regency"):
             return regency_problem(text)
-        return {"consent": "consent_unclear", "name": "name_invalid", "phone": "phone_retry", "nik": "nik_retry",
+        return {PURPOSE_SLOT: "purpose_unclear", "consent": "consent_unclear", "name": "name_invalid",
+                "phone": "phone_retry", "nik": "nik_retry",
                 "contact_time": "contact_time_invalid", "donor_kind": "donor_kind_unknown",
                 "sponsor_organisation": "organisation_invalid",
                 "sponsor_workers": "workers_invalid"}.get(slot, "not_skippable"), {}, []
@@ -157,6 +172,9 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         if slot == "consent":
             value = read_consent(text, intent, confidence)
             return Turn(values={"consent": value}) if value else Turn()
+        if slot == PURPOSE_SLOT:
+            purpose = read_purpose(text)
+            return Turn(values={PURPOSE_SLOT: purpose}) if purpose else Turn()
         if slot == "name":
             name, attempt = read_name(text)
             if name:
@@ -226,7 +244,7 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
 
 class ValidateLeadForm(_OneAnswerForm):
     slots = LEAD_SLOTS
-    skippable = frozenset({"nik", "regency", "contact_time"})
+    skippable = frozenset({PURPOSE_SLOT, "nik", "regency", "contact_time"})
 
     def name(self) -> str:
         return "validate_lead_form"
@@ -267,7 +285,10 @@ class ActionAskConsent(AskAction):
     def message(self, tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
         texts, on, kind = get_flow_texts(), clock.today(), lead_type_of(tracker)
         fields = "fields_sponsor_offer" if kind == "sponsor_offer" else "fields_enrolment"
-        return "ask_consent", {"purpose": texts.text(f"purpose_{kind}", on), "fields": texts.text(fields, on)}
+        purpose = f"purpose_{kind}"
+        if kind == "enrolment" and f"purpose_for_{real(tracker.get_slot(PURPOSE_SLOT))}" in texts:
+            purpose = f"purpose_for_{tracker.get_slot(PURPOSE_SLOT)}"  # "... membantu klaim untuk ahli waris"
+        return "ask_consent", {"purpose": texts.text(purpose, on), "fields": texts.text(fields, on)}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
@@ -311,6 +332,7 @@ class ActionAskPhone(AskAction):
         return {"request_contact": True}
 
 
+ActionAskLeadPurpose = ask_action(PURPOSE_SLOT)
 ActionAskNik = ask_action("nik")
 ActionAskContactTime = ask_action("contact_time")
 ActionAskDonorKind = ask_action("donor_kind")
@@ -330,7 +352,22 @@ class ActionLeadStart(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
         kind = "enrolment" if intent == "request_contact" else lead_type_of(tracker)
-        return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", kind)]
+        purpose = "sponsorship" if kind != "enrolment" else lead_purpose_of(tracker)
+        return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", kind), SlotSet(PURPOSE_SLOT, purpose)]
+
+
+def lead_purpose_of(tracker: Tracker) -> str | None:
+    """What "hubungi saya" is for: the button's own ``lead_purpose`` entity (the payment reminders' lapse warning:
+    reactivation), the worker's words or the topic before it; after an eligibility check (whose first turns the
+    bounded conversation may no longer hold) registration; None when unclear (the form asks)."""
+    given = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                  if e.get("entity") == "lead_purpose"), None)
+    if given in LEAD_PURPOSES:
+        return given
+    purpose = purpose_from_conversation(user_turns(tracker, True))
+    if purpose is None and tracker.get_slot(RESULT_SLOT):
+        return "registration"
+    return purpose
 
 
 class ActionOfferSponsorship(Action):
@@ -420,7 +457,8 @@ def lead_fields(tracker: Tracker) -> Dict[str, Any]:
         contact_time = get_flow_texts().label("contact_time", "anytime")
     fields: Dict[str, Any] = dict(sender_id=tracker.sender_id, channel=channel_of(tracker), type=kind,
                                   name=slots.get("name"), phone=slots.get("phone"), consent_version=CONSENT_VERSION,
-                                  referral=code, contact_time=contact_time if kind in WORKER_TYPES else None)
+                                  referral=code, contact_time=contact_time if kind in WORKER_TYPES else None,
+                                  purpose=real(slots.get(PURPOSE_SLOT)))
     if kind in WORKER_TYPES:
         fields["nik"] = real(slots.get("nik"))
         fields["regency"] = real(slots.get("regency"))
@@ -525,6 +563,8 @@ def _lead_details(lead: Dict[str, Any]) -> str:
         if lead.get("sponsor_workers"):
             parts.append(f"{lead['sponsor_workers']} {get_flow_texts().labels['words']['workers']}")
     else:
+        if lead.get("purpose") and lead["purpose"] != "registration":
+            parts.append(get_flow_texts().label("lead_purpose", lead["purpose"]))
         for key in ("regency", "occupation", "contact_time"):
             if lead.get(key):
                 parts.append(str(lead[key]))

@@ -1,12 +1,13 @@
 """Reading the answers to the lead and sponsor forms' questions, framework-free: yes/no (consent, "use this WhatsApp
-number"), a name, a phone number, a NIK, a contact time, a donor kind, a number of workers, a sponsor's regency.
+number"), a name, a phone number, a NIK, a contact time, a donor kind, a number of workers, a sponsor's regency,
+and what a contact request is for (its purpose: from the worker's words or the topic they were asking about).
 
 The rasa-sdk forms that ask these questions live in actions/leads.py.
 """
 from __future__ import annotations
 
 import re
-from typing import Tuple
+from typing import Iterable, Tuple
 
 from lingkar import clock
 from lingkar.eligibility import read_regency_answer
@@ -45,6 +46,8 @@ _DONOR_KINDS: Tuple[Tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b(lainnya|lain|yayasan|lembaga|organisasi|komunitas|masjid|gereja|ormas|koperasi)\b", re.I),
      "other"),
 )
+#: Not an answer to any question: hesitation, a bare greeting or a word too short to mean anything.
+_FILLER = re.compile(r"^\s*(h+m+|e+h+|e+|a+h+|o+h+|ok|oke|hah|apa|halo|hai|p|\W*|\w{1,2})\s*[.!]*\s*$", re.I)
 _ALL_SULTRA = re.compile(r"\b(seluruh|semua|se-?sultra|mana saja|mana aja|di mana saja|dimana saja|bebas|"
                          r"sulawesi tenggara|sultra)\b", re.I)
 _NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
@@ -172,3 +175,89 @@ def read_sponsor_regency(text: str) -> str | None:
     if _ALL_SULTRA.search(text or ""):
         return get_flow_texts().labels["words"][ALL_SULTRA]
     return None
+
+
+# ------------------------------------------------------------------------------------------------ purpose
+#: What the worker's own words say the request is for, checked in this order (lingkar.store.LEAD_PURPOSES).
+_PURPOSE_WORDS: Tuple[Tuple[str, re.Pattern], ...] = (
+    ("employer_not_registering", re.compile(
+        r"\b(perusahaan|kantor|pabrik|bos|boss|majikan|atasan|pemberi kerja|tempat kerja|toko|pt|cv)\b.{0,40}"
+        r"\b(tidak|tdk|tida|gak|ga|gk|nggak|ngga|ndak|nda|belum|blm|enggan|ogah)\b.{0,25}"
+        r"\b(daftar\w*|ikut\w*|bayar\w*|setor\w*|mendaftarkan)\b|"
+        r"\b(tidak|tdk|gak|ga|belum|blm|nggak|ndak|nda)\s+(di)?daftar(kan|in)?\s+(oleh|sama|sm|dari)\s+"
+        r"(perusahaan|kantor|pabrik|bos|majikan|atasan)\b|"
+        r"\bpotong\w*\s+gaji\b.{0,40}\b(tidak|tdk|gak|ga|belum)\b.{0,20}\b(bayar|setor|daftar)\w*", re.I)),
+    ("heir_claim", re.compile(
+        r"\b(meninggal|almarhum\w*|almh|alm|wafat|mendiang|ahli\s*waris|ahliwaris|kematian|berpulang)\b", re.I)),
+    ("reactivation", re.compile(
+        r"\b(tunggak\w*|nunggak|menunggak|nonaktif|non\s*aktif|tidak aktif|tdk aktif|gak aktif|ga aktif|"
+        r"aktif(kan)?\s+(lagi|kembali)|telat\s+bayar|lama\s+(tidak|tdk|gak|ga|nggak|ndak|nda)\s+bayar|"
+        r"berhenti\s+bayar|putus\s+bayar|(tidak|tdk|gak|ga|nggak|ndak|nda|belum)\s+bayar\s+lagi)\b", re.I)),
+    ("agent", re.compile(r"\b(jadi|menjadi|daftar|mendaftar)\s+(agen|perisai)\b|\bagen\s+perisai\b|^\s*agen\s*$",
+                         re.I)),
+    ("sponsorship", re.compile(r"\b(gn\s*lingkaran|lingkaran|dibayari|membayari|sponsor\w*|donatur|csr)\b", re.I)),
+    ("registration", re.compile(r"\b(daftar\w*|mendaftar|pendaftaran|jadi peserta|ikut bpjs|ikut jadi)\b", re.I)),
+    ("other", re.compile(r"^\s*(lain|lainnya|yang lain|lain-lain|lain lain)\s*[.!]*\s*$", re.I)),
+)
+#: The topic (intent) the worker was asking about before "hubungi saya" -> what the request is for. A topic not
+#: listed here says nothing clear: the lead form then asks (docs/intents.md).
+TOPIC_PURPOSES = {
+    "ask_claim_jkm": "heir_claim",
+    "ask_scholarship": "heir_claim",
+    "ask_late_payment": "reactivation",
+    "ask_employer_not_registering": "employer_not_registering",
+    "sponsor_offer": "sponsorship",
+    "ask_gn_lingkaran": "sponsorship",
+    "cannot_afford": "sponsorship",
+    "ask_agent": "agent",
+    **{t: "registration" for t in ("ask_register", "ask_who_can_join", "check_eligibility", "ask_documents",
+                                   "ask_contribution_bpu", "ask_contribution_pu", "ask_discount", "ask_programs",
+                                   "ask_payment", "ask_construction", "ask_migrant", "ask_jkk", "ask_jkk_commute",
+                                   "ask_jkm", "ask_jht", "ask_jp", "ask_jkp")},
+}
+#: Topics after which words of a death make the request a claim for heirs ("JHT suami saya yang meninggal").
+_CLAIM_TOPICS = frozenset({"ask_claim_jht", "ask_claim_jkm", "ask_claim_jkk", "ask_jht", "ask_jkm", "ask_jkk",
+                           "ask_scholarship", "ask_jp", "ask_balance", "request_contact"})
+#: Intents of turns that carry no topic of their own (small talk, form answers, the request itself).
+_NO_TOPIC = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge", "inform",
+                       "nlu_fallback", "out_of_scope", "request_contact", "human_handoff", "my_data",
+                       "delete_my_data", "ask_source", "ask_naming", "ask_contact"})
+
+
+def purpose_in_words(text: str) -> str | None:
+    """The purpose the worker's own words name ("bos saya tidak mau daftarkan", "klaim jkm almarhum bapak",
+    "sudah lama tidak bayar"), or None."""
+    for purpose, pattern in _PURPOSE_WORDS:
+        if purpose != "other" and pattern.search(text or ""):
+            return purpose
+    return None
+
+
+def purpose_from_conversation(turns: Iterable[Tuple[str | None, str]]) -> str | None:
+    """What a contact request is for, from the user turns newest first (``(intent, text)``; the request itself
+    first): the request's own words, else the newest earlier turn that has a topic (its words, then its intent).
+    None when that says nothing clear (the lead form asks)."""
+    for intent, text in turns:
+        words = purpose_in_words(text)
+        if words == "heir_claim" and intent not in _CLAIM_TOPICS and intent not in _NO_TOPIC:
+            words = None  # "kematian" in a question about something else is no claim of heirs
+        if words:
+            return words
+        if intent and intent not in _NO_TOPIC:
+            return TOPIC_PURPOSES.get(intent)
+    return None
+
+
+def read_purpose(text: str) -> str | None:
+    """The answer to "Perlu bantuan apa?": a button (its payload is its title) or the worker's own words; other
+    words of the worker's own ("mau tanya soal kartu") are ``other`` (staff ask on the call). A question is no
+    answer (it is answered, and the question asked again); a bare yes/no is unclear (None)."""
+    t = " ".join((text or "").split())
+    if not t or "?" in t or t.startswith("/") or _CONTROL_WORDS.match(t) or is_skip(t):
+        return None
+    for purpose, pattern in _PURPOSE_WORDS:
+        if pattern.search(t):
+            return purpose
+    if (_YES.match(t) or _NO.match(t)) and len(t.split()) <= 2 or _FILLER.match(t):
+        return None
+    return "other" if re.search(r"[^\W\d_]{2,}", t) and len(t) <= 200 else None

@@ -18,6 +18,7 @@ from lingkar.facts import FactError, format_number, get_facts
 from lingkar.parsing import regency_names
 from lingkar.store import (
     AGENT_STATUSES,
+    LEAD_PURPOSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -42,7 +43,7 @@ AGE_CHOICES = (("", "Semua"), ("24", "Lebih dari 1 hari"), ("48", "Lebih dari 2 
 STATUS_CHOICES = (("open", "Terbuka (baru + dihubungi)"), ("all", "Semua status")) + tuple(
     (s, stexts.STATUS_LABELS[s]) for s in LEAD_STATUSES)
 GROUPS = (("week", "Minggu"), ("regency", "Kabupaten/kota"), ("sector", "Sektor"), ("agent", "Agen"),
-          ("channel", "Kanal"))
+          ("channel", "Kanal"), ("purpose", "Keperluan"))
 STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lead"), ("contacted", "Dihubungi"),
           ("registered", "Terdaftar"))
 AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
@@ -65,6 +66,7 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
     form = {
         "status": query.get("status", "open"),
         "type": query.get("type", ""),
+        "purpose": query.get("purpose", ""),
         "regency": query.get("regency", "").strip()[:100],
         "agent": re.sub(r"[^A-Za-z0-9]", "", query.get("agent", ""))[:16].upper(),
         "channel": query.get("channel", ""),
@@ -85,6 +87,10 @@ def lead_filters(query, stale_hours: float = 48.0) -> Tuple[Dict[str, Any], Dict
         filters["type"] = form["type"]
     else:
         form["type"] = ""
+    if form["purpose"] in LEAD_PURPOSES:
+        filters["purpose"] = form["purpose"]
+    else:
+        form["purpose"] = ""
     if form["regency"]:
         filters["regency"] = form["regency"]
     if form["agent"]:
@@ -123,6 +129,8 @@ async def leads_page(request: web.Request) -> web.Response:
                   statuses=STATUS_CHOICES, types=[("", "Semua jenis")] + list(stexts.TYPE_LABELS.items()),
                   regencies=regency_names(), ages=AGE_CHOICES, labels=stexts.STATUS_LABELS,
                   channels=list(stexts.CHANNEL_LABELS.items()),
+                  purposes=[("", "Semua keperluan")] + list(stexts.PURPOSE_LABELS.items()),
+                  purpose_label=cards.purpose_label,
                   type_labels=stexts.TYPE_LABELS, staff_names=cards.staff_index(staff), actor_name=cards.actor_name,
                   when=cards.when, ago=cards.ago, now=store.now(), **DUPLICATE_WORDS)
 
@@ -158,6 +166,7 @@ async def lead_page(request: web.Request) -> web.Response:
     return render(request, "lead.html", section="leads", title=f"Lead #{lead.id}", lead=lead, agent=agent,
                   staff_names=cards.staff_index(staff), audit=audit, labels=stexts.STATUS_LABELS,
                   type_labels=stexts.TYPE_LABELS, donor_labels=stexts.DONOR_LABELS, actor_name=cards.actor_name,
+                  purpose_label=cards.purpose_label,
                   when=cards.when, eligibility=cards.eligibility_summary(lead.eligibility), fmt=format_number,
                   statuses=LEAD_STATUSES, wa=_wa_link(lead.phone), **DUPLICATE_WORDS)
 
@@ -357,6 +366,8 @@ def _group_label(group: str, value: Any) -> str:
         return "(belum diketahui)" if group != "agent" else "(tanpa agen)"
     if group == "channel":
         return cards.channel_label(str(value))
+    if group == "purpose":
+        return cards.purpose_label(str(value))
     if group == "week" and isinstance(value, dt.date):
         end = value + dt.timedelta(days=6)
         return f"{value.day} {cards._MONTHS[value.month - 1]} – {end.day} {cards._MONTHS[end.month - 1]} {end.year}"

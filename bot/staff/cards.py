@@ -170,6 +170,7 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
              f"<i>{e(texts.STATUS_LABELS.get(lead.status, lead.status))}</i>"]
     if lead.reference:
         lines.append(f"🔖 Nomor untuk pekerja: {e(lead.reference)}")
+    lines.append(f"🧭 Keperluan: {e(purpose_label(lead.purpose))}")
     lines += duplicate_lines(lead)
     if lead.type == "sponsor_offer":
         who = lead.sponsor_organisation or lead.name
@@ -234,6 +235,11 @@ def lead_card(lead: Lead, *, agent: Agent | None = None, staff: Mapping[int, Sta
     return _fit("\n".join(lines))
 
 
+def purpose_label(purpose: str | None) -> str:
+    """What the person wants help with, as staff read it (``texts.PURPOSE_LABELS``)."""
+    return texts.PURPOSE_LABELS.get(purpose or "", purpose or texts.PURPOSE_LABELS["other"])
+
+
 def duplicate_lines(lead: Lead) -> List[str]:
     """"Kemungkinan ganda" lines for a lead with other owners' leads of the same phone or NIK (HTML), or none."""
     links = lead.possible_duplicates
@@ -263,6 +269,8 @@ def lead_line(lead: Lead, now: dt.datetime) -> str:
     bits = [f"<b>#{lead.id}</b>", e(texts.STATUS_LABELS.get(lead.status, lead.status))]
     if lead.type != "enrolment":
         bits.append(e(texts.TYPE_LABELS.get(lead.type, lead.type)))
+    if lead.purpose not in ("registration", "sponsorship"):  # the usual purposes of the types go unsaid
+        bits.append(e(purpose_label(lead.purpose)))
     bits.append(e(lead.sponsor_organisation or lead.name))
     if lead.regency or lead.sponsor_regency:
         bits.append(e(lead.regency or lead.sponsor_regency))

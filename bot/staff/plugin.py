@@ -261,6 +261,7 @@ class StaffPlugin(StorePlugin):
         said: List[str] = []
         statuses: List[str] = []
         types: List[str] = []
+        purposes: List[str] = []
         rest: List[str] = []
         all_statuses = False
         for raw in args:
@@ -274,6 +275,15 @@ class StaffPlugin(StorePlugin):
                     raise ValueError(f"Kode agen \"{m.group(1)}\" tidak valid.")
                 out["agent"] = value.upper()
                 said.append(f"agen {out['agent']}")
+                continue
+            m = re.fullmatch(r"(?:perlu|keperluan|purpose)[:=](.*)", word)
+            if m or word in texts.PURPOSE_BARE_WORDS:
+                value = m.group(1) if m else word
+                pp = next((p for p, words in texts.PURPOSE_WORDS.items() if value in words), None)
+                if pp is None:
+                    raise ValueError(f"Keperluan \"{value}\" tidak dikenal.")
+                purposes.append(pp)
+                said.append(texts.PURPOSE_LABELS[pp].lower())
                 continue
             m = re.fullmatch(r"(\d{1,4})\s*(j|jam|h|hari|d)", word)
             if m:
@@ -315,6 +325,8 @@ class StaffPlugin(StorePlugin):
             said.insert(0, "terbuka")
         if types:
             out["type"] = types
+        if purposes:
+            out["purpose"] = purposes
         return out, ", ".join(said)
 
     async def cmd_lead(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,6 +30,28 @@ TYPE_WORDS = {
     "sponsorship_request": ("sponsorship_request", "minta", "mintasponsor", "permintaan"),
     "sponsor_offer": ("sponsor_offer", "tawaran", "donatur", "penawaran"),
 }
+#: What the person wants help with (``leads.purpose``; keys = lingkar.store.LEAD_PURPOSES).
+PURPOSE_LABELS = {
+    "registration": "Daftar jadi peserta",
+    "heir_claim": "Klaim untuk ahli waris",
+    "reactivation": "Aktifkan lagi (tunggakan)",
+    "employer_not_registering": "Perusahaan tidak mendaftarkan",
+    "sponsorship": "GN Lingkaran (sponsor iuran)",
+    "agent": "Jadi Agen Perisai",
+    "other": "Lainnya",
+}
+#: Words staff may type in /leads after "perlu:" for a purpose (the bare words need no prefix).
+PURPOSE_WORDS = {
+    "registration": ("registration", "daftar", "pendaftaran"),
+    "heir_claim": ("heir_claim", "ahliwaris", "waris", "klaim"),
+    "reactivation": ("reactivation", "tunggakan", "aktifkan", "aktif"),
+    "employer_not_registering": ("employer_not_registering", "perusahaan", "majikan", "pemberikerja"),
+    "sponsorship": ("sponsorship", "sponsor", "gn", "lingkaran"),
+    "agent": ("agent", "agen", "perisai"),
+    "other": ("other", "lain", "lainnya"),
+}
+#: Purpose words that need no "perlu:" prefix in /leads (they mean nothing else there).
+PURPOSE_BARE_WORDS = ("ahliwaris", "tunggakan", "pemberikerja")
 #: The channel a lead, request or chat came through (``leads.channel``: the owner's channel).
 CHANNEL_LABELS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 #: Words staff may type in /leads for a channel.
@@ -101,7 +123,8 @@ LEADS_USAGE = (
     "• /leads agen:K7M2QX — dari link agen\n"
     "• /leads wa — menurut kanal: wa (WhatsApp), tg (Telegram)\n"
     "• /leads 48j — dibuat lebih dari 48 jam lalu (juga 3h untuk 3 hari)\n"
-    "• /leads tawaran — jenis: daftar, minta (sponsor), tawaran (sponsor)"
+    "• /leads tawaran — jenis: daftar, minta (sponsor), tawaran (sponsor)\n"
+    "• /leads perlu:ahliwaris — keperluan: daftar, ahliwaris, tunggakan, perusahaan, sponsor, agen, lain"
 )
 LEADS_NONE = "Tidak ada lead yang cocok dengan filter itu."
 LEADS_HEADER = "{n} lead{filters}:"

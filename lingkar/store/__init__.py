@@ -25,6 +25,7 @@ from lingkar.store.models import (
     DASHBOARD_ROLES,
     DONOR_KINDS,
     HANDOFF_STATUSES,
+    LEAD_PURPOSES,
     LEAD_STATUSES,
     LEAD_TYPES,
     OPEN_STATUSES,
@@ -68,8 +69,8 @@ from lingkar.store.store import (
 __all__ = [
     "AGENT_REAPPLY_COOLDOWN", "AgentCooldownError", "SelfDecisionError",
     "AGENT_STATUSES", "DASHBOARD_ROLES", "DONOR_KINDS", "EVENT_KINDS", "EXPORT_COLUMNS", "HANDOFF_STATUSES",
-    "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES", "SUBSCRIPTION_TOPICS",
-    "WORKER_LEAD_TYPES", "MAX_DELIVERY_FAILURES",
+    "LEAD_PURPOSES", "LEAD_STATUSES", "LEAD_TYPES", "OPEN_STATUSES", "PEMDA_ROLE", "SOURCES", "STAFF_ROLES",
+    "SUBSCRIPTION_TOPICS", "WORKER_LEAD_TYPES", "MAX_DELIVERY_FAILURES",
     "Agent", "AuditEntry", "FunnelRow", "Handoff", "Lead", "LeadClaimedError", "LeadLink", "LeadValidationError",
     "NotFound", "OutboxEvent", "PemdaEstimate", "StaffUser",
     "StatusChange", "Store", "StoreError", "Subscription", "SubscriptionEvent",

@@ -29,6 +29,7 @@ EXPORT_COLUMNS = (
     "occupation", "sector", "age", "income", "contact_time", "channel", "referral", "referral_known",
     "sponsor_organisation", "sponsor_workers", "sponsor_regency", "donor_kind", "note", "claimed_by",
     "consent_at", "consent_version", "eligibility_category", "reference", "possible_duplicate_of",
+    "purpose",
 )
 
 
@@ -40,19 +41,22 @@ class LeadListRepository(Repository):
                    older_than_hours: float | None = None, untouched_hours: float | None = None,
                    created_from: dt.datetime | None = None, created_to: dt.datetime | None = None,
                    claimed_by: str | None = None, search: str | None = None, open_only: bool = False,
-                   channel: str | None = None, limit: int | None = 100, offset: int = 0,
+                   channel: str | None = None, purpose: Union[None, str, Iterable[str]] = None,
+                   limit: int | None = 100, offset: int = 0,
                    oldest_first: bool = False) -> List[Lead]:
         """Leads matching every filter given, newest first (``oldest_first`` for reminders).
 
         ``older_than_hours``: created at least that long ago. ``untouched_hours``: not updated for
         that long (a claim, a note or a status change touches a lead). ``agent``: referral code.
-        ``channel``: the owner's channel ("telegram", "whatsapp").
+        ``channel``: the owner's channel ("telegram", "whatsapp"). ``purpose``: what the person wants help
+        with (``LEAD_PURPOSES``).
         ``search``: part of the name (any case), of the phone number, or the lead id.
         """
         stmt = select(leads).where(*self._lead_filters(
             status=status, regency=regency, agent=agent, type=type, older_than_hours=older_than_hours,
             untouched_hours=untouched_hours, created_from=created_from, created_to=created_to,
-            claimed_by=claimed_by, search=search, open_only=open_only, channel=channel))
+            claimed_by=claimed_by, search=search, open_only=open_only, channel=channel,
+            purpose=purpose))
         order = leads.c.id.asc() if oldest_first else leads.c.id.desc()
         stmt = stmt.order_by(order).offset(offset)
         if limit is not None:
@@ -69,7 +73,7 @@ class LeadListRepository(Repository):
 
     def _lead_filters(self, *, status=None, regency=None, agent=None, type=None, older_than_hours=None,
                       untouched_hours=None, created_from=None, created_to=None, claimed_by=None, search=None,
-                      open_only=False, channel=None) -> list:
+                      open_only=False, channel=None, purpose=None) -> list:
         now = self.now()
         where = []
         if channel:
@@ -79,6 +83,9 @@ class LeadListRepository(Repository):
             where.append(leads.c.status.in_(statuses))
         if open_only:
             where.append(leads.c.status.in_(OPEN_STATUSES))
+        purposes = _as_list(purpose)
+        if purposes:
+            where.append(leads.c.purpose.in_(purposes))
         types = _as_list(type)
         if types:
             where.append(leads.c.type.in_(types))

@@ -1,4 +1,4 @@
-"""Leads: create or update a person's lead, duplicates, status changes, notes and claims.
+"""Leads: create or update a person's lead, duplicates, reading leads (staff follow-up: followup.py).
 
 Tables: ``leads``, ``lead_status_history``, ``lead_duplicates``. A new lead also writes an audit entry,
 an outbox event and a funnel event in the same transaction (see audit.py, outbox.py, metrics.py).
@@ -17,19 +17,16 @@ from lingkar.store.base import (
     _CODE_ALPHABET,
     REFERENCE_LENGTH,
     REFERENCE_PREFIX,
-    LeadClaimedError,
     LeadValidationError,
-    NotFound,
     Repository,
     _clean,
     _lock_key,
 )
 from lingkar.store.models import (
+    DEFAULT_PURPOSES,
     DONOR_KINDS,
-    LEAD_STATUSES,
+    LEAD_PURPOSES,
     LEAD_TYPES,
-    NOTICE_CHANNELS,
-    NOTICE_STATUSES,
     OPEN_STATUSES,
     WORKER_LEAD_TYPES,
     agents,
@@ -37,13 +34,7 @@ from lingkar.store.models import (
     lead_status_history,
     leads,
 )
-from lingkar.store.outbox import NOTICE_PREFIX
-from lingkar.store.records import (
-    Lead,
-    LeadLink,
-    StatusChange,
-    UpsertResult,
-)
+from lingkar.store.records import Lead, LeadLink, StatusChange, UpsertResult
 
 #: Lead types that may be the same person: a worker's two kinds of request, or two sponsor offers.
 _DUPLICATE_GROUPS = (WORKER_LEAD_TYPES, ("sponsor_offer",))
@@ -61,7 +52,7 @@ class LeadRepository(Repository):
                     income: int | None = None, contact_time: str | None = None,
                     eligibility: Dict[str, Any] | None = None, sponsor_organisation: str | None = None,
                     sponsor_workers: int | None = None, sponsor_regency: str | None = None,
-                    donor_kind: str | None = None, note: str | None = None) -> UpsertResult:
+                    donor_kind: str | None = None, note: str | None = None, purpose: str | None = None) -> UpsertResult:
         """Create a lead, or update the sender's own open lead of the same type.
 
         A lead belongs to its owner, the sender who created it (``channel`` + ``sender_id``). Only the
@@ -75,14 +66,16 @@ class LeadRepository(Repository):
         transaction); an update writes ``lead.updated``. A new lead gets a random ``reference``.
 
         Raises :class:`LeadValidationError` (Indonesian ``message``) on a bad field. Consent is
-        required: there is no way to store a lead without ``consent_version``.
+        required: there is no way to store a lead without ``consent_version``. ``purpose``: LEAD_PURPOSES; None
+        keeps the stored one (a new lead gets its type's default, ``DEFAULT_PURPOSES``).
         """
         values = self._validated_lead(type=type, sender_id=sender_id, channel=channel, name=name, phone=phone,
                                       consent_version=consent_version, nik=nik, referral=referral,
                                       regency=regency, occupation=occupation, sector=sector, age=age,
                                       income=income, contact_time=contact_time, eligibility=eligibility,
                                       sponsor_organisation=sponsor_organisation, sponsor_workers=sponsor_workers,
-                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note)
+                                      sponsor_regency=sponsor_regency, donor_kind=donor_kind, note=note,
+                                      purpose=purpose)
         now = self.now()
         consent_at = (consent_at or now).astimezone(dt.timezone.utc)
         with self._tx() as conn:
@@ -110,6 +103,7 @@ class LeadRepository(Repository):
         """Insert a new lead with its first status, audit entry, ``lead.created`` event and funnel event."""
         row = dict(values, status="new", referral_known=known, consent_at=consent_at, created_at=now,
                    updated_at=now, status_changed_at=now, reference=self._new_reference(conn))
+        row["purpose"] = row["purpose"] or DEFAULT_PURPOSES.get(values["type"], "other")
         lead_id = self._insert_id(conn, leads, row)
         conn.execute(insert(lead_status_history).values(
             lead_id=lead_id, from_status=None, to_status="new", actor="owner", note=None, created_at=now))
@@ -120,7 +114,7 @@ class LeadRepository(Repository):
                                             "referral": values["referral"]}, lead_id=lead_id)
         self._event(conn, "lead_created", now=now, channel=values["channel"], sender_id=values["sender_id"],
                     regency=values["regency"], sector=values["sector"], agent_code=values["referral"],
-                    lead_type=values["type"], lead_id=lead_id, status="new")
+                    lead_type=values["type"], lead_id=lead_id, status="new", purpose=row["purpose"])
         return lead_id
 
     def _update_lead(self, conn: Connection, target: Dict[str, Any], values: Dict[str, Any], known: bool,
@@ -170,10 +164,10 @@ class LeadRepository(Repository):
             if not check.ok:
                 raise LeadValidationError("nik", check.message)
             out["nik"] = check.nik
-        kind = v["donor_kind"]
-        if kind is not None and kind not in DONOR_KINDS:
-            raise LeadValidationError("donor_kind", f"Jenis donatur tidak dikenal: {kind!r}.")
-        out["donor_kind"] = kind
+        for key, known, what in (("donor_kind", DONOR_KINDS, "Jenis donatur"), ("purpose", LEAD_PURPOSES, "Keperluan")):
+            if v[key] is not None and v[key] not in known:
+                raise LeadValidationError(key, f"{what} tidak dikenal: {v[key]!r}.")
+            out[key] = v[key]
         if v["eligibility"] is not None and not isinstance(v["eligibility"], dict):
             raise LeadValidationError("eligibility", "eligibility must be a dict")
         out["eligibility"] = v["eligibility"]
@@ -257,7 +251,7 @@ class LeadRepository(Repository):
     def _lead_payload(lead: Lead) -> Dict[str, Any]:
         """What goes into the outbox: ids and categories only; consumers read the lead itself."""
         return {"lead_id": lead.id, "type": lead.type, "status": lead.status, "channel": lead.channel,
-                "regency": lead.regency, "referral": lead.referral}
+                "regency": lead.regency, "referral": lead.referral, "purpose": lead.purpose}
 
     def _load_lead(self, conn: Connection, lead_id: int, with_history: bool = False) -> Lead | None:
         row = conn.execute(select(leads).where(leads.c.id == lead_id)).first()
@@ -313,84 +307,6 @@ class LeadRepository(Repository):
             rows = conn.execute(select(leads).where(leads.c.sender_id == sender_id).order_by(leads.c.id)).all()
             history = self._history(conn, [r.id for r in rows])
             return [self._lead(r, history.get(r.id, [])) for r in rows]
-
-    def set_lead_status(self, lead_id: int, status: str, actor: str, note: str | None = None,
-                        force: bool = False) -> Lead:
-        """Change a lead's status (staff). Writes history, audit log and a funnel event, and for a worker-relevant
-        change (``NOTICE_STATUSES``) a ``notice.<channel>`` outbox event: the worker is told once.
-
-        A lead claimed by another staff member keeps its status (:class:`LeadClaimedError`) unless ``force``
-        (an admin's override, marked in the audit log)."""
-        if status not in LEAD_STATUSES:
-            raise ValueError(f"unknown lead status {status!r}; one of {LEAD_STATUSES}")
-        actor = self._actor(actor)
-        note = _clean(note, 2000)
-        now = self.now()
-        with self._tx() as conn:
-            row = conn.execute(self._for_update(select(leads).where(leads.c.id == int(lead_id)))).first()
-            if row is None:
-                raise NotFound(f"lead {lead_id} does not exist")
-            overrides = bool(row.claimed_by) and row.claimed_by != actor
-            if overrides and not force:
-                raise LeadClaimedError(row.id, row.claimed_by)
-            values = {"status": status, "updated_at": now}
-            if status != row.status:
-                values["status_changed_at"] = now
-            conn.execute(update(leads).where(leads.c.id == row.id).values(**values))
-            conn.execute(insert(lead_status_history).values(lead_id=row.id, from_status=row.status, to_status=status,
-                                                            actor=actor, note=note, created_at=now))
-            details = {"from": row.status, "to": status, "note": bool(note)}
-            if overrides:
-                details["override_of"] = row.claimed_by
-            self._audit(conn, actor, "lead.status", "lead", row.id, details)
-            if status != row.status:
-                self._event(conn, "lead_status_changed", now=now, channel=row.channel, sender_id=None,
-                            regency=row.regency, sector=row.sector, agent_code=row.referral, lead_type=row.type,
-                            lead_id=row.id, status=status)
-                if status in NOTICE_STATUSES and row.type in WORKER_LEAD_TYPES and row.channel in NOTICE_CHANNELS:
-                    # the worker is told once, on their own channel (bot/core/notices.py); deleting the lead
-                    # deletes this event with it
-                    self._outbox(conn, f"{NOTICE_PREFIX}{row.channel}", {"lead_id": row.id, "from": row.status,
-                                                                 "to": status}, lead_id=row.id)
-            return self._load_lead(conn, row.id, with_history=True)
-
-    def add_lead_note(self, lead_id: int, actor: str, note: str) -> Lead:
-        """A staff note (kept in the status history as a row from and to the current status).
-
-        Any active staff member may add one, claimed lead or not; it never writes the status (a status change
-        that lands meanwhile is kept) and counts as touching the lead (``updated_at``)."""
-        actor = self._actor(actor)
-        note = _clean(note, 2000)
-        if not note:
-            raise ValueError("a note needs text")
-        now = self.now()
-        with self._tx() as conn:
-            row = conn.execute(self._for_update(select(leads.c.id, leads.c.status)
-                                                .where(leads.c.id == int(lead_id)))).first()
-            if row is None:
-                raise NotFound(f"lead {lead_id} does not exist")
-            conn.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now))
-            conn.execute(insert(lead_status_history).values(lead_id=row.id, from_status=row.status,
-                                                            to_status=row.status, actor=actor, note=note,
-                                                            created_at=now))
-            self._audit(conn, actor, "lead.note", "lead", row.id, {"status": row.status})
-            return self._load_lead(conn, row.id, with_history=True)
-
-    def claim_lead(self, lead_id: int, actor: str, force: bool = False) -> Lead:
-        """Staff member ``actor`` takes the lead. Raises :class:`LeadClaimedError` if someone else has it."""
-        actor = self._actor(actor)
-        now = self.now()
-        with self._tx() as conn:
-            row = conn.execute(self._for_update(select(leads).where(leads.c.id == int(lead_id)))).first()
-            if row is None:
-                raise NotFound(f"lead {lead_id} does not exist")
-            if row.claimed_by and row.claimed_by != actor and not force:
-                raise LeadClaimedError(row.id, row.claimed_by)
-            if row.claimed_by != actor:
-                conn.execute(update(leads).where(leads.c.id == row.id)
-                             .values(claimed_by=actor, claimed_at=now, updated_at=now))
-                self._audit(conn, actor, "lead.claim", "lead", row.id, {"previous": row.claimed_by})
-            return self._load_lead(conn, row.id, with_history=True)
 
 
 def normalize_reference(text: str | None) -> str | None:

@@ -36,7 +36,7 @@ EVENT_KINDS = (
 CONTACTED_STATUSES = ("contacted", "registered", "not_interested", "sponsored")
 REGISTERED_STATUSES = ("registered", "sponsored")
 FUNNEL_GROUPS = {"week": "week", "day": "day", "regency": "regency", "sector": "sector", "agent": "agent_code",
-                 "channel": "channel"}
+                 "channel": "channel", "purpose": "purpose"}
 #: Columns of the CSV export, in order (header row = these names).
 
 
@@ -62,12 +62,12 @@ class MetricsRepository(Repository):
     def _event(self, conn: Connection, kind: str, *, now: dt.datetime, sender_id: str | None,
                channel: str | None = None, regency: str | None = None, sector: str | None = None,
                agent_code: str | None = None, lead_type: str | None = None, lead_id: int | None = None,
-               status: str | None = None, source: str | None = None) -> int:
+               status: str | None = None, source: str | None = None, purpose: str | None = None) -> int:
         day = now.astimezone(self._zone).date()
         row = {"kind": kind, "occurred_at": now, "day": day, "week": day - dt.timedelta(days=day.weekday()),
                "channel": _clean(channel, 32), "regency": _clean(regency, 100), "sector": _clean(sector, 100),
                "agent_code": agent_code.strip().upper()[:16] if agent_code else None, "lead_type": lead_type,
-               "lead_id": lead_id, "status": status, "source": source,
+               "lead_id": lead_id, "status": status, "source": source, "purpose": purpose,
                "subject": self._subject(conn, sender_id, create=True) if sender_id else None}
         return self._insert_id(conn, metric_events, row)
 
@@ -97,7 +97,8 @@ class MetricsRepository(Repository):
         """Chats → eligibility checks → leads → contacted → registered, from the metric events.
 
         ``group_by``: None (one total row), "week" (Monday's date), "day", "regency", "sector",
-        "agent" or "channel". ``since``/``until`` are local dates (inclusive). Chats and checks count
+        "agent", "channel" or "purpose" (what the lead is for: only leads and their stages have one;
+        chats and checks fall in the None row). ``since``/``until`` are local dates (inclusive). Chats and checks count
         distinct people; leads count worker leads created in the period (sponsor offers are not
         workers); contacted/registered count those leads that reached the stage — in any period, so
         a lead from last week registered today still counts for last week when grouping by week.

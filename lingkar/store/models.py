@@ -48,6 +48,12 @@ PEMDA_ROLE = "pemda"
 #: Every role a ``staff_users`` row may have (``STAFF_ROLES`` are the ones that work leads).
 DASHBOARD_ROLES = STAFF_ROLES + (PEMDA_ROLE,)
 HANDOFF_STATUSES = ("open", "done", "cancelled")
+#: What a contact request is for (``leads.purpose``, 0007): what the person wants help with, whatever the lead type.
+#: Staff labels: bot/staff/texts.py PURPOSE_LABELS; the worker's buttons: content/answers.yml ``ask_purpose``.
+LEAD_PURPOSES = ("registration", "heir_claim", "reactivation", "employer_not_registering", "sponsorship", "agent",
+                 "other")
+#: The purpose of a lead whose conversation says nothing more specific, by lead type (also the 0007 backfill).
+DEFAULT_PURPOSES = {"enrolment": "registration", "sponsorship_request": "sponsorship", "sponsor_offer": "sponsorship"}
 #: Answers to "Dari mana Anda tahu Lingkar?" (metric_events.source of ``source_answered``).
 SOURCES = ("agent", "friend_family", "bpjs_office", "social_media", "other")
 #: Topics a worker can subscribe to: ``info`` (programme news and education), ``pengingat`` (reminders).
@@ -88,12 +94,15 @@ leads = Table(
     Column("claimed_at", UTCDateTime),
     # what the worker is shown instead of the id (LK-7K2M9Q); set on every new lead, backfilled by 0003
     Column("reference", String(16)),
+    # what the person wants help with (LEAD_PURPOSES); added by 0007, older rows backfilled from the type
+    Column("purpose", String(32), nullable=False, server_default="registration"),
     Index("ix_leads_phone", "phone", "type", "status"),
     Index("ix_leads_nik", "nik", "type", "status"),
     Index("ix_leads_sender_id", "sender_id"),
     Index("ix_leads_status", "status", "updated_at"),
     Index("ix_leads_referral", "referral"),
     Index("ux_leads_reference", "reference", unique=True),
+    Index("ix_leads_purpose", "purpose", "status"),
     sqlite_autoincrement=True,  # never reuse the id of a deleted lead (metric events refer to it)
 )
 
@@ -226,6 +235,7 @@ metric_events = Table(
     Column("status", String(32)),
     Column("subject", String(64)),  # keyed hash of the sender id, never the id itself
     Column("source", String(32)),   # source_answered: where the worker heard of Lingkar (SOURCES)
+    Column("purpose", String(32)),  # lead_created: what the lead is for (LEAD_PURPOSES; 0007)
     Index("ix_metric_events_kind_week", "kind", "week"),
     Index("ix_metric_events_agent", "agent_code", "kind"),
     Index("ix_metric_events_subject", "subject"),

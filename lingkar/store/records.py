@@ -76,6 +76,7 @@ class Lead(_Record):
     claimed_by: str | None
     claimed_at: dt.datetime | None
     reference: str | None  # what the worker is shown (LK-7K2M9Q); never the id
+    purpose: str = "registration"  # what the person wants help with (LEAD_PURPOSES)
     history: List[StatusChange] = field(default_factory=list)
     #: Leads of other owners with the same phone or NIK (staff only: never shown to a worker).
     possible_duplicates: List[LeadLink] = field(default_factory=list)

@@ -8,7 +8,8 @@ async code through :func:`lingkar.store.aio.run_sync`; how a process obtains its
 Where a table lives (one repository module per concern, each a mixin over
 :class:`lingkar.store.base.Repository`):
 
-- leads.py: ``leads``, ``lead_status_history``, ``lead_duplicates`` (one lead: create, update, status, claim)
+- leads.py: ``leads``, ``lead_status_history``, ``lead_duplicates`` (one lead: create, update, read)
+- followup.py: ``leads``, ``lead_status_history`` (staff: status changes and the worker's notice, notes, claims)
 - lead_lists.py: the same tables read for staff (filters, counts, the CSV export)
 - people.py: a sender's personal data in every table (``data_for_sender``, ``delete_sender_data``)
 - outbox.py: ``outbox``;  handoffs.py: ``handoffs``;  agents.py: ``agents``;  staff.py: ``staff_users``
@@ -53,6 +54,7 @@ from lingkar.store.base import (
 from lingkar.store.broadcasts import BroadcastRepository
 from lingkar.store.cards import CardRepository
 from lingkar.store.db import make_engine, normalize_url
+from lingkar.store.followup import LeadFollowUpRepository
 from lingkar.store.handoffs import HandoffRepository
 from lingkar.store.lead_lists import EXPORT_COLUMNS, LeadListRepository
 from lingkar.store.leads import LeadRepository, normalize_reference
@@ -73,10 +75,10 @@ __all__ = [
 ]
 
 
-class Store(LeadRepository, LeadListRepository, PeopleRepository, OutboxRepository, HandoffRepository,
-            AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository, CardRepository,
-            RetentionRepository, PemdaRepository, BroadcastRepository,
-            SubscriptionRepository, ReminderRepository, Repository):
+class Store(LeadRepository, LeadFollowUpRepository, LeadListRepository, PeopleRepository, OutboxRepository,
+            HandoffRepository, AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository,
+            CardRepository, RetentionRepository, PemdaRepository, BroadcastRepository, SubscriptionRepository,
+            ReminderRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,

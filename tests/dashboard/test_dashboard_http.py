@@ -194,6 +194,46 @@ async def test_lead_pages_filters_search_csv_and_escaping(store, staff, make_lea
         assert [int(x["id"]) for x in rows] == [a.id] and rows[0]["nik"] == mask_nik(NIK)
 
 
+async def test_the_purpose_on_the_dashboard_list_detail_filter_and_csv(store, staff, make_lead):
+    heir = make_lead(name="Wa Ode Hasna", purpose="heir_claim")
+    plain = make_lead(name="La Ode Budi")
+    offer = make_lead(type="sponsor_offer", name="PT Tambang", sponsor_organisation="PT Tambang", donor_kind="csr",
+                      sponsor_workers=10, eligibility=None, regency=None, occupation=None, sector=None, age=None,
+                      income=None)
+
+    def ids(html: str) -> set:
+        return {int(x) for x in re.findall(r'data-lead="(\d+)"', html)}
+
+    async with running_dashboard(store) as s, client() as http:
+        html = await sign_in(http, s, store, STAFF)
+        assert ids(html) == {heir.id, plain.id, offer.id}
+        row = re.search(rf'<tr data-lead="{heir.id}">.*?</tr>', html, re.S).group(0)
+        assert '<td data-label="Keperluan">Klaim untuk ahli waris</td>' in row
+        assert 'name="purpose"' in html and '<option value="employer_not_registering"' in html
+
+        async def page(**q) -> str:
+            async with http.get(f"{s.base_url}/leads", params=q) as r:
+                assert r.status == 200
+                return await r.text()
+
+        assert ids(await page(purpose="heir_claim")) == {heir.id}
+        assert ids(await page(purpose="sponsorship")) == {offer.id}
+        assert ids(await page(purpose="registration")) == {plain.id}
+        assert ids(await page(purpose="<x>")) == {heir.id, plain.id, offer.id}  # unknown: no filter
+        async with http.get(f"{s.base_url}/leads/{heir.id}") as r:
+            assert '<dd id="purpose">Klaim untuk ahli waris</dd>' in await r.text()
+        async with http.get(f"{s.base_url}/leads.csv", params={"purpose": "heir_claim"}) as r:
+            text = (await r.read()).decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(int(x["id"]), x["purpose"]) for x in rows] == [(heir.id, "heir_claim")]
+        header = text.splitlines()[0].split(",")
+        assert header[-1] == "purpose" and header[:3] == ["id", "type", "status"]  # added last, order kept
+        async with http.get(f"{s.base_url}/corong", params={"by": "purpose"}) as r:
+            funnel = await r.text()
+        row = re.search(r'<tr data-group="heir_claim">.*?</tr>', funnel, re.S).group(0)
+        assert "Klaim untuk ahli waris" in row and '<option value="purpose" selected' in funnel
+
+
 async def test_claim_take_over_only_by_admin(store, staff, make_lead):
     lead = make_lead()
     store.claim_lead(lead.id, f"telegram:{ADMIN}")

@@ -54,7 +54,8 @@ def test_bukan_mau_daftar_ends_even_an_optional_question():
 # ------------------------------------------------------------------------------------------------ leaving a form
 @pytest.mark.parametrize("text", LEAVING)
 async def test_leaving_the_lead_form_in_own_words_keeps_nothing_personal(text, sqlite_db):
-    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
     # the phone question is required: "nanti saja" / "tdk usah" end the form there (they skip an optional one)
     msgs, set_, events = await run(LEAD, turn(text, "inform", 0.6, form="lead_form", requested="phone", slots=slots))
     assert deactivated(events) and set_["requested_slot"] is None
@@ -106,7 +107,8 @@ async def test_the_widow_leaves_the_check_and_gets_no_result():
 @pytest.mark.parametrize("text", ["tdk usah nik sa takut", "ga mau kasih nik", "nanti aja nik nya", "skip",
                                   "tidak punya ktp"])
 async def test_natural_refusals_skip_the_optional_nik(text):
-    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti", "phone": "+6281234567890"}
     msgs, set_, events = await run(LEAD, turn(text, "nlu_fallback", 0.3, form="lead_form", requested="nik",
                                               slots=slots))
     assert set_["nik"] == SKIPPED and set_["requested_slot"] == "regency" and not deactivated(events)
@@ -120,7 +122,8 @@ async def test_names_with_titles_and_abbreviations_are_kept_as_written(text):
     name, attempt = read_name(text)
     assert name == text.rstrip(".") and attempt
     _, set_, _ = await run(LEAD, turn(text, "inform", 0.5, form="lead_form", requested="name",
-                                      slots={"lead_type": "enrolment", "consent": "yes"}))
+                                      slots={"lead_type": "enrolment", "lead_purpose": "registration",
+                                             "consent": "yes"}))
     assert set_["name"] == text.rstrip(".") and set_["requested_slot"] == "phone"
 
 
@@ -129,7 +132,8 @@ async def test_a_phone_number_at_the_name_question_is_no_name_and_no_failure(tex
     assert looks_like_phone(text) and read_name(text) == (None, False)
     failures = {"slot": "name", "count": 2, "stuck": False}  # one more failure would give up on the question
     msgs, set_, events = await run(LEAD, turn(text, "inform", 0.9, form="lead_form", requested="name",
-                                              slots={"lead_type": "enrolment", "consent": "yes",
+                                              slots={"lead_type": "enrolment", "lead_purpose": "registration",
+                                                     "consent": "yes",
                                                      FAILURES_SLOT: failures}))
     assert "name" not in set_ and set_["requested_slot"] == "name" and set_[FAILURES_SLOT] == failures
     assert "nomor HP" in texts_of(msgs) and not deactivated(events)

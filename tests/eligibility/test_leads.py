@@ -39,12 +39,15 @@ SPONSOR = ValidateSponsorForm()
 
 
 async def lead_answer(text, requested, slots, intent="inform", confidence=1.0, **kw):
+    if requested != "lead_purpose":
+        slots = {"lead_purpose": "registration", **slots}  # known from the topic (action_lead_start)
     return await run(LEAD, turn(text, intent, confidence, form="lead_form", requested=requested, slots=slots, **kw))
 
 
 async def fill_lead(slots, answers):
-    """Answer the lead form's questions in turn; returns the final slots and every message."""
-    slots = dict(slots)
+    """Answer the lead form's questions in turn (the purpose known, as action_lead_start finds it after a topic);
+    returns the final slots and every message."""
+    slots = {"lead_purpose": "registration", **slots}
     messages = []
     requested = "consent"
     for text, intent in answers:
@@ -58,7 +61,8 @@ async def fill_lead(slots, answers):
 
 
 def filled(**over):
-    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti Aminah", "phone": "+6281234567890",
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti Aminah", "phone": "+6281234567890",
              "nik": NIK, "regency": "Kota Kendari", "contact_time": "sore", "eligibility": ELIGIBILITY,
              "occupation": "nelayan", "age": 36, "income": 1_000_000}
     slots.update(over)
@@ -80,7 +84,8 @@ async def test_request_contact_starts_a_clean_enrolment_lead():
 
 async def test_consent_comes_first_and_says_purpose_who_how_long_and_how_to_delete():
     _, slots, _ = await run(LEAD, turn("hubungi saya", "request_contact", form="lead_form", fresh=False,
-                                       slots={"lead_type": "enrolment", "regency": "Kota Kendari"}))
+                                       slots={"lead_type": "enrolment", "regency": "Kota Kendari",
+                                              "lead_purpose": "registration"}))
     assert slots == {"requested_slot": "consent"}  # "hubungi saya" is not read as an answer
     msgs, _, _ = await run(ActionAskConsent(), turn("x", form="lead_form", requested="consent",
                                                     slots={"lead_type": "enrolment"}))

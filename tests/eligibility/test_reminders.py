@@ -132,3 +132,18 @@ async def test_consent_subscribes_to_pengingat_and_berhenti_stops_the_plan(db):
     msgs, _, _ = await run(ActionUnsubscribe(), turn("berhenti", "unsubscribe"))
     assert not db.is_subscribed(SENDER, "pengingat") and db.reminder_plan(SENDER).active is False
     assert db.active_reminder_plans() == []
+
+
+async def test_the_lapse_warnings_button_starts_a_reactivation_lead():
+    from actions.leads import ActionLeadStart
+    from lingkar import reminders as schedule
+    from lingkar.store.records import ReminderPlan
+
+    now = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+    plan = ReminderPlan("telegram", "555001", 10, 1, dt.date(2026, 12, 1), "BPU", None, True, now, now)
+    button = [b for b in schedule.lapse_text(plan, dt.date(2026, 12, 1), dt.date(2027, 1, 11)).buttons
+              if b["title"] == "Minta bantuan petugas"][0]
+    assert button["payload"] == '/request_contact{"lead_purpose": "reactivation"}'
+    _, slots, _ = await run(ActionLeadStart(), turn(button["payload"], "request_contact",
+                                                    entities=[{"entity": "lead_purpose", "value": "reactivation"}]))
+    assert slots["lead_type"] == "enrolment" and slots["lead_purpose"] == "reactivation"

@@ -188,9 +188,37 @@ def test_multi_turn_correction_and_a_lead_with_consent(stack):
 
 def test_consent_refused_stores_nothing(stack):
     chat = Chat(stack)
-    chat.text("hubungi saya")
+    assert "Perlu bantuan apa?" in chat.text("hubungi saya")          # no topic before: the purpose is asked
+    assert "setuju" in chat.text("Aktifkan lagi (tunggakan)")
     assert "tidak ada data pribadi yang kami simpan" in chat.text("tidak setuju")
     assert _store(stack).leads_for_sender(chat.sender) == []
+
+
+def test_employer_not_registering_then_a_lead_with_that_purpose(stack):
+    chat = Chat(stack)
+    answer = chat.say("bos saya tidak mau daftarkan bpjs")
+    text = "\n".join(m.get("text") or "" for m in answer)
+    assert "PP 45/2015" in text and "175" in text and "/request_contact" in _payloads(answer)
+    consent = chat.text("/request_contact")                           # the purpose comes from that topic
+    assert "perusahaan yang belum mendaftarkan Anda" in consent and "Perlu bantuan apa?" not in consent
+    for answer_ in ("/affirm", "La Ode Rahman", "0812 3456 7001", "lewati", "kendari"):
+        chat.text(answer_)
+    assert "sudah kami catat" in chat.text("sore")
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    assert lead.purpose == "employer_not_registering"
+
+
+def test_the_purpose_asked_a_question_answered_then_typed(stack):
+    chat = Chat(stack)
+    assert "Perlu bantuan apa?" in chat.text("hubungi saya")
+    faq = chat.text("jkm itu apa?")
+    assert "JKM" in faq and "Perlu bantuan apa?" in faq               # answered, then asked again
+    assert "ahli waris" in chat.text("mau urus klaim jkm bapak sy yg sudah meninggal")  # the consent names it
+    for answer_ in ("/affirm", "Wa Ode Hasna", "0812 3456 7002", "lewati", "lewati"):
+        chat.text(answer_)
+    chat.text("pagi")
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    assert lead.purpose == "heir_claim"
 
 
 def test_cancel_and_a_question_in_the_middle(stack):

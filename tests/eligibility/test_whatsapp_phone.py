@@ -30,7 +30,7 @@ async def ask(sender: str, slots=None, metadata=None):
 
 
 async def answer(text, intent="inform", slots=None, sender=WA_SENDER, confidence=1.0):
-    base = {"lead_type": "enrolment", "consent": "yes", "name": "Siti Aminah"}
+    base = {"lead_type": "enrolment", "lead_purpose": "registration", "consent": "yes", "name": "Siti Aminah"}
     return await run(LEAD, turn(text, intent, confidence, form="lead_form", requested="phone", sender=sender,
                                 slots={**base, **(slots or {})}, metadata=WA_META))
 
@@ -80,7 +80,8 @@ async def test_an_unclear_answer_to_the_offer_says_what_to_do_and_a_question_is_
 
 
 async def test_a_whatsapp_lead_is_saved_with_its_channel_number_and_agent(db):
-    slots = {"lead_type": "enrolment", "consent": "yes", "name": "Siti Aminah", "phone": "+6281355550123",
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration",
+             "consent": "yes", "name": "Siti Aminah", "phone": "+6281355550123",
              "nik": SKIPPED, "regency": "Kota Kendari", "contact_time": "sore"}
     await run(ActionSubmitLead(), turn("sore", slots=slots, latest_action="lead_form", sender=WA_SENDER,
                                        metadata=WA_META))

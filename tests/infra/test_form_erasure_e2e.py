@@ -68,6 +68,7 @@ def said_values(raw: str) -> list:
 
 def fill_lead_form(stack, sender: str) -> None:
     say(stack, sender, "hubungi saya")
+    say(stack, sender, "Klaim untuk ahli waris")          # "Perlu bantuan apa?" (no topic before)
     say(stack, sender, "/affirm")                         # consent
     say(stack, sender, "Siti Aminah")
     say(stack, sender, "0812 3456 7890")

@@ -83,14 +83,14 @@ def test_generic_message_id_is_recognised_too(stack):
 
 def test_repeated_phone_in_the_lead_form_is_not_taken_as_the_nik(stack):
     sender = new_sender()
-    for n, text in enumerate(("hubungi saya", "/affirm", "Siti Aminah"), start=1):
+    for n, text in enumerate(("hubungi saya", "Daftar jadi peserta", "/affirm", "Siti Aminah"), start=1):
         post(stack, sender, text, update_id=n)
-    asked_nik = post(stack, sender, "0812 3456 7890", update_id=4)
+    asked_nik = post(stack, sender, "0812 3456 7890", update_id=5)
     assert "NIK" in texts(asked_nik)
-    repeat = post(stack, sender, "0812 3456 7890", update_id=4, attempt=2)
+    repeat = post(stack, sender, "0812 3456 7890", update_id=5, attempt=2)
     assert repeat == asked_nik                                        # not "NIK harus 16 angka …"
-    assert len(with_id(user_events(stack, sender), "update_id", 4)) == 1
-    after_nik = texts(post(stack, sender, "7401 0157 0890 0001", update_id=5))
+    assert len(with_id(user_events(stack, sender), "update_id", 5)) == 1
+    after_nik = texts(post(stack, sender, "7401 0157 0890 0001", update_id=6))
     assert "16 angka" not in after_nik and after_nik != texts(asked_nik)   # the form moved on to the next question
 
 

@@ -55,6 +55,7 @@ async def test_new_lead_card_masked_escaped_with_agent_and_eligibility(store, st
     assert card.params["parse_mode"] == "HTML"
     text = card.result["text"]
     assert text.startswith(f"🆕 Lead #{lead.id} · Pendaftaran · Baru")
+    assert "🧭 Keperluan: Daftar jadi peserta" in text
     assert 'Sitti <b>&amp; "Wa Ode"' in text            # shown literally: escaped, not interpreted as HTML
     assert not card.result.get("entities") or all(e["type"] == "italic" or e["type"] == "bold"
                                                   for e in card.result["entities"])
@@ -228,6 +229,38 @@ async def test_leads_filters_and_lead_detail(store, make_agent, make_lead, bot, 
     assert detail.startswith(f"✅ Lead #{done.id}") and "Riwayat" in detail and "sudah di JMO" in detail
     assert "Rina Petugas" in detail
     assert texts.NOT_FOUND in await ask("/lead 999999")
+
+
+async def test_the_purpose_on_the_card_lead_and_leads(store, staff, make_lead, bot, notifier, fake_tg):
+    drain_outbox(store)
+    heir = make_lead(purpose="heir_claim", name="Wa Ode Hasna")
+    boss = make_lead(purpose="employer_not_registering", name="La Ode Rahman")
+    plain = make_lead(name="Siti")
+    await notifier.step()
+    cards_ = {c.result["text"].split("\n")[0]: c.result["text"] for c in group_cards(fake_tg)}
+    card = next(t for first, t in cards_.items() if f"Lead #{heir.id} " in first)
+    assert "🧭 Keperluan: Klaim untuk ahli waris" in card
+
+    async def ask(cmd: str) -> str:
+        n = len(fake_tg.texts(STAFF))
+        await fake_tg.push(fake_tg.text(STAFF, cmd))
+        return (await fake_tg.wait_texts(STAFF, n + 1))[-1]
+
+    def ids(text: str) -> set:
+        return {int(x) for x in re.findall(r"^#(\d+)", text, re.M)}
+
+    listed = await ask("/leads")
+    assert ids(listed) == {heir.id, boss.id, plain.id}
+    line = next(x for x in listed.splitlines() if x.startswith(f"#{boss.id} "))
+    assert "Perusahaan tidak mendaftarkan" in line
+    assert "Daftar jadi peserta" not in listed  # the usual purpose of an enrolment goes unsaid in the list
+    assert ids(await ask("/leads perlu:ahliwaris")) == {heir.id}
+    assert ids(await ask("/leads perlu:perusahaan")) == {boss.id}
+    assert ids(await ask("/leads ahliwaris")) == {heir.id}
+    assert ids(await ask("/leads perlu:daftar")) == {plain.id}
+    assert "tidak dikenal" in await ask("/leads perlu:liburan")
+    assert "Keperluan: Perusahaan tidak mendaftarkan" in await ask(f"/lead {boss.id}")
+    assert "perlu:ahliwaris" in texts.LEADS_USAGE
 
 
 async def test_sponsor_overview_matches_offers_and_requests(store, make_lead, bot, fake_tg, notifier):

@@ -21,7 +21,7 @@ from lingkar.store.models import metadata
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
 #: The revisions in order, oldest first (a new migration is appended here).
-CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0008", "0010", "0012")
+CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0012")
 HEAD = CHAIN[-1]
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)
@@ -149,6 +149,45 @@ def test_upgrade_from_0002_gives_every_lead_a_reference(empty_db_url):
         store.dispose()
 
 
+def test_upgrade_to_0007_gives_old_leads_a_purpose_and_downgrade_drops_it(empty_db_url):
+    store = Store(empty_db_url)
+    try:
+        store.migrate("0006")
+        _insert_0001_leads(store)
+        with store.engine.begin() as conn:  # a GN Lingkaran offer written by 0006-era code
+            conn.execute(text(
+                "INSERT INTO leads (type, status, sender_id, channel, name, phone, consent_at, consent_version, "
+                "created_at, updated_at, reference) VALUES ('sponsor_offer', 'new', 'telegram:3', 'telegram', "
+                "'PT Contoh', '+6281200000003', :t0, 'v0', :t0, :t0, 'LK-AAAAAA')"), {"t0": _ts(store, T0)})
+            for lead_id, lead_type in ((1, "enrolment"), (2, "enrolment"), (3, "sponsor_offer")):
+                conn.execute(text(
+                    "INSERT INTO metric_events (kind, occurred_at, day, week, lead_type, lead_id, status) VALUES "
+                    "('lead_created', :t0, :day, :week, :type, :id, 'new')"),
+                    {"t0": _ts(store, T0), "day": T0.date(), "week": T0.date() - dt.timedelta(days=T0.weekday()),
+                     "type": lead_type, "id": lead_id})
+        store.migrate()
+        assert store.current_revision() == HEAD
+        assert [store.get_lead(i).purpose for i in (1, 2, 3)] == ["registration", "registration", "sponsorship"]
+        assert [x.id for x in store.list_leads(purpose="sponsorship")] == [3]
+        heir = store.upsert_lead(sender_id="telegram:8", channel="telegram", name="Wa Ode", phone="081298765432",
+                                 consent_version="v1", purpose="heir_claim").lead
+        assert store.get_lead(heir.id).purpose == "heir_claim"
+        # the funnel by purpose: old lead_created events backfilled from their type (sponsor offers are no workers)
+        assert {r.group: r.leads for r in store.funnel("purpose")} == {"registration": 2, "heir_claim": 1}
+        m.downgrade(store.engine, "0006")
+        assert store.current_revision() == "0006"
+        columns = {c["name"] for c in inspect(store.engine).get_columns("leads")}
+        assert "purpose" not in columns and "reference" in columns
+        assert "purpose" not in {c["name"] for c in inspect(store.engine).get_columns("metric_events")}
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM leads")).scalar_one() == 4
+        store.migrate()
+        assert store.get_lead(heir.id).purpose == "registration"  # the column came back with its default
+        assert store.get_lead(3).purpose == "sponsorship"
+    finally:
+        store.dispose()
+
+
 def test_processes_starting_together_migrate_once(empty_db_url):
     errors = []
     barrier = threading.Barrier(3)
@@ -208,7 +247,7 @@ def test_command_line(empty_db_url):
 
 
 def test_subscriptions_up_and_down(empty_db_url):
-    """0008 creates the subscription tables; down to 0006 drops them and keeps everything else; up again works."""
+    """0008 creates the subscription tables; down to 0007 drops them and keeps everything else; up again works."""
     store = Store(empty_db_url)
     try:
         store.migrate()
@@ -216,8 +255,8 @@ def test_subscriptions_up_and_down(empty_db_url):
         assert store.is_subscribed("telegram:1")
         lead = store.upsert_lead(sender_id="telegram:1", channel="telegram", name="Siti",
                                  phone="081234567890", consent_version="v1").lead
-        m.downgrade(store.engine, "0006")
-        assert store.current_revision() == "0006"
+        m.downgrade(store.engine, "0007")
+        assert store.current_revision() == "0007"
         tables = set(inspect(store.engine).get_table_names())
         assert not {"subscriptions", "subscription_events"} & tables and "leads" in tables
         store.migrate()

@@ -190,6 +190,7 @@ async def test_hapus_data_saya_reaches_the_staff_card_and_the_adapter(fake_tg, r
     worker = TelegramUser(fake_tg, adapter, uid)
     try:
         await worker.say("hubungi saya")
+        await worker.press("Daftar jadi peserta")  # no topic before: "Perlu bantuan apa?"
         await worker.press("Setuju")
         for answer in (NAME, "0812 4567 8901", "lewati"):
             await worker.say(answer)
