@@ -219,3 +219,33 @@ async def test_make_reminders_command_line_runs_a_day_once(db, fake_tg, tmp_path
     code, out, err = await cli(env, "reminders", "--date", "8/12")
     assert code == 2 and "YYYY-MM-DD" in err
     store.dispose()
+
+
+async def test_the_worker_runs_the_daily_task_once_per_day(db, fake_tg, tmp_path):
+    """The periodic task (hourly, deduplicated across workers) on the real job engine: run twice, one message."""
+    from bot.outreach.jobs import REMINDER_CRON, REMINDER_TASK
+
+    from .test_broadcast import run_worker, stop
+
+    core, store = setup(db, tmp_path, fake_tg, LINGKAR_TODAY="2026-12-08")
+    store.save_reminder_plan(f"telegram:{TG}", payment_day=10, period_months=1, first_month=dt.date(2026, 12, 1))
+    rt = await open_runtime(core, store)
+    try:
+        periodic = {p.periodic_id: p for p in rt.app.periodic_registry.periodic_tasks.values()}
+        assert periodic["payment-reminders"].task.name == REMINDER_TASK
+        assert periodic["payment-reminders"].cron == REMINDER_CRON
+        async with rt.app.open_async():
+            worker = await run_worker(rt, "w-reminders")
+            try:
+                for stamp in (1, 2):            # two ticks of the clock (the next hour, or a restarted worker)
+                    job_id = await rt.jobs.reminder_task.defer_async(timestamp=stamp)
+                    deadline = time.monotonic() + 30
+                    while (await rt.app.job_manager.get_job_status_async(job_id)).value != "succeeded":
+                        assert time.monotonic() < deadline
+                        await asyncio.sleep(0.2)
+            finally:
+                await stop(worker)
+    finally:
+        await rt.close()
+    assert len(texts(fake_tg)) == 1 and "Desember 2026" in texts(fake_tg)[0]
+    store.dispose()
