@@ -72,7 +72,11 @@ class Reminders:
                 continue
             sends = await run_sync(self.store.reminder_sends_for, plan.sender_id)
             for kind, month in self.due(plan, sends, on):
-                counts[await self._send(plan, kind, month, on)] += 1
+                try:
+                    counts[await self._send(plan, kind, month, on)] += 1
+                except Exception:  # noqa: BLE001  (one person's failure must not stop the others' reminders)
+                    log.exception("reminder %s %s on %s failed; the next run tries again", kind, month, plan.channel)
+                    counts["error"] += 1
         log.info("reminders for %s: %s", on.isoformat(), dict(counts))
         return dict(counts)
 
@@ -85,7 +89,7 @@ class Reminders:
             async with self.pacers[plan.channel].slot(plan.recipient):
                 outcome = await self.senders[plan.channel].send(
                     plan.recipient, text.text, list(text.buttons), TOPIC, {"bulan": text.month, "jumlah": text.amount})
-        except BaseException:
+        except BaseException:     # not sent: the next run may send it
             await run_sync(self.store.release_reminder, sender_id, month, kind, self.worker)
             raise
         if outcome.kind == "sent":

@@ -249,3 +249,34 @@ async def test_the_worker_runs_the_daily_task_once_per_day(db, fake_tg, tmp_path
         await rt.close()
     assert len(texts(fake_tg)) == 1 and "Desember 2026" in texts(fake_tg)[0]
     store.dispose()
+
+
+async def test_one_failing_send_does_not_stop_the_others_and_is_tried_again(tmp_path):
+    """Senders that raise (a network outage for one person) on SQLite: the others are reminded, the failed one is
+    released and sent by the next run."""
+    from bot.outreach.reminders import Reminders
+    from bot.outreach.senders import Outcome
+
+    class Flaky:
+        def __init__(self):
+            self.sent, self.broken = [], {"1"}
+
+        async def send(self, key, text, buttons, topic, attributes):
+            if key in self.broken:
+                raise RuntimeError("network down")
+            self.sent.append(key)
+            return Outcome.sent(f"m-{key}")
+
+    use_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'r.db'}", LINGKAR_TODAY="2026-12-07")
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    store.migrate()
+    for key in ("1", "2"):
+        store.save_reminder_plan(f"telegram:{key}", payment_day=10, period_months=1, first_month=dt.date(2026, 12, 1))
+    sender = Flaky()
+    reminders = Reminders(store, {"telegram": sender})
+    assert await reminders.run(dt.date(2026, 12, 7)) == {"error": 1, "sent_reminder": 1}
+    assert store.reminder_sends_for("telegram:1") == []               # released, not marked
+    sender.broken.clear()
+    assert await reminders.run(dt.date(2026, 12, 8)) == {"sent_reminder": 1, "already": 1}
+    assert sender.sent == ["2", "1"]
+    store.dispose()
