@@ -24,7 +24,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
 .PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
-        clean services facts-report broadcast broadcast-status outreach-worker answer-lengths
+        clean services facts-report broadcast broadcast-status outreach-worker reminders answer-lengths
 
 help: ## Show this help
 	@echo "Lingkar make targets:"
@@ -105,6 +105,10 @@ broadcast: $(SETUP) ## Queue a broadcast to a topic's subscribers (FILE=<message
 broadcast-status: $(SETUP) ## A broadcast's counts as JSON (ID=<id>): queued, sent, delivered, read, failed, unsubscribed
 	@if [ -z "$(ID)" ]; then echo "error: ID=<broadcast id> is required" >&2; exit 2; fi
 	@$(PY) -m bot.outreach status --id "$(ID)"
+
+reminders: $(SETUP) ## Send the payment reminders due on DATE=YYYY-MM-DD and not yet sent (exactly once; catching up after an outage)
+	@if [ -z "$(DATE)" ]; then echo "error: DATE=YYYY-MM-DD is required" >&2; exit 2; fi
+	@$(PY) -m bot.outreach reminders --date "$(DATE)"
 
 outreach-worker: $(SETUP) ## Run broadcast jobs until Ctrl-C (more processes = more throughput; pause/resume/cancel: python -m bot.outreach --help)
 	$(PY) -m bot.outreach worker

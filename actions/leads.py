@@ -69,6 +69,7 @@ from actions.forms import (
     say,
     send,
 )
+from actions.reminders import REMINDER_SLOTS, describe
 from actions.subscriptions import OFFERED_SLOT as SUBSCRIPTION_OFFERED_SLOT
 from actions.subscriptions import PENDING_SLOT as SUBSCRIBE_PENDING_SLOT
 from actions.subscriptions import offer_subscription
@@ -92,6 +93,7 @@ from lingkar.leads import (
     read_use_number,
 )
 from lingkar.status import staff_word, status_words
+from lingkar.store import LEAD_PURPOSES
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Rendered, get_answers, get_flow_texts
@@ -355,8 +357,13 @@ class ActionLeadStart(Action):
 
 
 def lead_purpose_of(tracker: Tracker) -> str | None:
-    """What "hubungi saya" is for: the worker's words or the topic before it; after an eligibility check (whose
-    first turns the bounded conversation may no longer hold) registration; None when unclear (the form asks)."""
+    """What "hubungi saya" is for: the button's own ``lead_purpose`` entity (the payment reminders' lapse warning:
+    reactivation), the worker's words or the topic before it; after an eligibility check (whose first turns the
+    bounded conversation may no longer hold) registration; None when unclear (the form asks)."""
+    given = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                  if e.get("entity") == "lead_purpose"), None)
+    if given in LEAD_PURPOSES:
+        return given
     purpose = purpose_from_conversation(user_turns(tracker, True))
     if purpose is None and tracker.get_slot(RESULT_SLOT):
         return "registration"
@@ -398,13 +405,17 @@ class ActionCancelForm(Action):
         if form == "eligibility_form":
             say(dispatcher, "eligibility_cancelled")
             return events
+        if form == "reminder_form":
+            say(dispatcher, "reminder_cancelled")
+            return events + reset(REMINDER_SLOTS)
         say(dispatcher, "sponsor_cancelled" if form == "sponsor_form" else "lead_cancelled")
         return events + reset(PERSONAL_SLOTS) + [erase_form_marker()]
 
 
 class ActionUnsubscribe(Action):
     """"berhenti" / "stop" / "unsubscribe" / the button, in any state: every subscription ends at once
-    (``Store.unsubscribe``), with a short confirmation and how to subscribe again. Inside a form the rules run
+    (``Store.unsubscribe``; the payment reminders' plan too, ``Store.stop_reminders``), with a short confirmation
+    and how to subscribe again. Inside a form the rules run
     ``action_cancel_form`` first (stories/subscriptions.yml): the form ends as with "batal", and nothing more is said
     here when there was nothing to stop."""
 
@@ -417,6 +428,7 @@ class ActionUnsubscribe(Action):
         try:
             s = await run_sync(current)
             ended = await run_sync(s.unsubscribe, tracker.sender_id, None, "berhenti", channel=channel_of(tracker))
+            ended = await run_sync(s.stop_reminders, tracker.sender_id) or ended   # the payment reminders' plan
         except Exception as e:
             logger.error("unsubscribe failed (%s)", error_summary(e))
             say(dispatcher, "subscription_failed")
@@ -573,7 +585,8 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
     leads, handoffs, agent, staff = data.get("leads") or [], data.get("handoffs") or [], data.get("agent"), \
         data.get("staff")
     subscriptions = [x for x in data.get("subscriptions") or [] if x.get("active")]
-    if not (leads or handoffs or agent or staff or subscriptions):
+    plan = (data.get("reminders") or {}).get("plan")
+    if not (leads or handoffs or agent or staff or subscriptions or plan):
         out = [texts.render("my_data_none", on)]
         if session:
             out.insert(0, texts.render("my_data_session", on, details=session))
@@ -594,6 +607,10 @@ def render_my_data(data: Dict[str, Any], session: str) -> List[Any]:
     for sub in subscriptions:
         lines.append(texts.text("my_data_subscription", on, topic=texts.label("subscription_topic", sub["topic"]),
                                 since=_local_date(sub.get("since"))))
+    if plan:
+        day, period = describe(int(plan["payment_day"]), int(plan["period_months"]))
+        lines.append(texts.text("my_data_reminders" if plan.get("active") else "my_data_reminders_stopped", on,
+                                day=day, period=period, count=len((data.get("reminders") or {}).get("sent") or [])))
     out = [Rendered("my_data", "\n".join(lines), [])]
     if session:
         out.append(texts.render("my_data_session", on, details=session))

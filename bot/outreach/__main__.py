@@ -3,6 +3,7 @@
     python -m bot.outreach broadcast --file MSG.yml --topic T --confirm [--filter regency=Kota Kendari] [--by NAME]
     python -m bot.outreach status --id N          # counts as JSON
     python -m bot.outreach pause|resume|cancel --id N [--by NAME]
+    python -m bot.outreach reminders --date YYYY-MM-DD  # payment reminders due that day and not yet sent (once)
     python -m bot.outreach worker                 # run the jobs until SIGTERM/Ctrl-C (start more to scale out)
     python -m bot.outreach health [--max-age 900] # the container's health check
 """
@@ -29,7 +30,9 @@ conversations keep the rest). Each recipient gets it once: a broadcast survives 
 where it was, and skips whoever unsubscribed in the meantime. The message file is YAML (text: with {fact.key}
 placeholders, filled in on the day of sending; buttons: up to 3 {title, payload}) or plain text. Jobs run on
 procrastinate in the lead store's PostgreSQL; without PostgreSQL the worker keeps them in its memory (one process).
-Details: docs/jobs.md."""
+The worker also sends the payment reminders (topic pengingat) every day; `reminders --date` runs that day's by
+hand (catching up after an outage, checks): only what is due and not sent yet, so running it twice sends nothing
+more. Details: docs/jobs.md."""
 
 
 def _filters(items: List[str]) -> Dict[str, str]:
@@ -124,6 +127,27 @@ async def _worker(core, store) -> int:
     return 0
 
 
+async def _reminders(args, core, store) -> int:
+    from .runtime import open_runtime
+
+    try:
+        on = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"error: --date takes YYYY-MM-DD, not {args.date!r}", file=sys.stderr)
+        return 2
+    rt = await open_runtime(core, store)
+    try:
+        if rt.reminders is None or not rt.reminders.senders:
+            print("error: no channel to send on (TELEGRAM_BOT_TOKEN / WHATSAPP_TOKEN) or no BROADCAST_AUDIENCE",
+                  file=sys.stderr)
+            return 2
+        counts = await rt.reminders.run(on)
+    finally:
+        await rt.close()
+    print(json.dumps({"date": on.isoformat(), **counts}, sort_keys=True))
+    return 0
+
+
 def _idle() -> int:
     from ..cli import run, stop_event
 
@@ -184,6 +208,8 @@ def main(argv: List[str] | None = None) -> int:
         p.add_argument("--id", type=int, required=True)
     for p in (b, sub.choices["pause"], sub.choices["resume"], sub.choices["cancel"]):
         p.add_argument("--by", default=getpass.getuser(), help="who does this (audit log; default: the login)")
+    r = sub.add_parser("reminders", help="send the payment reminders due on a day and not yet sent (exactly once)")
+    r.add_argument("--date", required=True, help="the day (YYYY-MM-DD, WITA) to run as")
     sub.add_parser("worker", help="run broadcast jobs until SIGTERM/Ctrl-C (start more processes to scale out)")
     h = sub.add_parser("health", help="exit 0 when the store answers and no broadcast job waits too long, else 1")
     h.add_argument("--max-age", type=float, default=900.0, help="seconds a due job may wait to start (900)")
@@ -198,7 +224,7 @@ def main(argv: List[str] | None = None) -> int:
         return 2
     from .config import OutreachSettings
     problems = OutreachSettings.from_settings(core).problems()
-    if args.command == "broadcast" and report_problems(problems):
+    if args.command in ("broadcast", "reminders") and report_problems(problems):
         return 2
     if args.command == "worker" and problems:
         # broadcasts switched off (BROADCAST_AUDIENCE=off): stay up and idle rather than restart in a loop
@@ -221,6 +247,8 @@ def main(argv: List[str] | None = None) -> int:
             return asyncio.run(_queue(args, core, store))
         if args.command in ("pause", "resume", "cancel"):
             return asyncio.run(_set_status(args, core, store))
+        if args.command == "reminders":
+            return asyncio.run(_reminders(args, core, store))
         try:
             return asyncio.run(_worker(core, store))
         except KeyboardInterrupt:

@@ -24,6 +24,8 @@ ENV_HELP = [
     ("BROADCAST_BATCH", "100", "recipients one job claims and sends before it queues the next"),
     ("BROADCAST_LEASE", "300", "seconds a claimed recipient is held; a dead worker's rows go to another after it"),
     ("BROADCAST_TEMPLATE", "info", "WhatsApp template (content/whatsapp_templates.yml) outside the 24-hour window"),
+    ("REMINDER_DAYS_BEFORE", "3", "payment reminders go out this many days (WITA) before the worker's payment day; "
+                                   "a run later in that window still sends what was not sent"),
     ("BROADCAST_WORKER_CONCURRENCY", "4", "jobs one worker process runs at a time (different channels/numbers)"),
     ("TELEGRAM_BOT_TOKEN", "", "the bot that sends, with TELEGRAM_API_URL (as for the adapter)"),
     ("WHATSAPP_TOKEN", "", "the number that sends, with WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_API_URL; the 24-hour "
@@ -50,6 +52,7 @@ class OutreachSettings:
     lease: float = 300.0
     template: str = "info"
     concurrency: int = 4
+    reminder_days_before: int = 3
     worker_name: str = field(default_factory=socket.gethostname)
     log_level: str = "INFO"
 
@@ -63,6 +66,7 @@ class OutreachSettings:
                    batch=max(1, int(g("BROADCAST_BATCH", "100"))), lease=max(10.0, float(g("BROADCAST_LEASE", "300"))),
                    template=g("BROADCAST_TEMPLATE", "info"),
                    concurrency=max(1, int(g("BROADCAST_WORKER_CONCURRENCY", "4"))),
+                   reminder_days_before=min(27, max(0, int(g("REMINDER_DAYS_BEFORE", "3")))),
                    worker_name=g("TELEGRAM_CONSUMER") or socket.gethostname(), log_level=settings.log_level)
 
     @property

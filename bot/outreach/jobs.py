@@ -7,6 +7,9 @@
   pacer, so the platform's rate holds. Its
   ``queueing_lock`` (``batch:<broadcast>:<channel>``) keeps at most one batch of a broadcast and channel waiting.
   An exception is retried with exponential back-off (a database or network outage).
+* ``lingkar.payment_reminders`` (periodic, every :data:`REMINDER_CRON`: hourly from 08:00 to 20:00 WITA, deduplicated
+  across workers, one at a time): :meth:`bot.outreach.reminders.Reminders.run` for today in the branch's time zone.
+  A run sends only what is due and not yet sent, so the hourly repeat costs nothing and catches up after an outage.
 * ``lingkar.broadcast_sweep`` (periodic, every :data:`SWEEP_CRON`): procrastinate's documented recipe for stalled
   jobs (a job whose worker stopped sending heartbeats, e.g. ``kill -9``, is retried: that frees its lock), then a
   batch job for every queued or running broadcast that still has rows to send and no waiting job (jobs lost with an
@@ -30,6 +33,7 @@ from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
 from procrastinate.testing import InMemoryConnector
 
+from lingkar import clock
 from lingkar.store.aio import run_sync
 
 from .delivery import Outreach
@@ -43,6 +47,8 @@ SWEEP_CRON = "* * * * * */15"            # every 15 seconds (croniter's sixth fi
 STALLED_AFTER = 60.0                     # seconds without a worker heartbeat before its jobs count as stalled
 RETRY = RetryStrategy(max_attempts=30, exponential_wait=2)
 JOB_SLICE = 30.0                         # seconds one job sends (batch after batch) before it queues the next
+REMINDER_TASK = "lingkar.payment_reminders"
+REMINDER_CRON = "0 0-12 * * *"           # hourly 00-12 UTC = 08:00-20:00 WITA (procrastinate's cron runs in UTC)
 POLL_INTERVAL = 1.0                      # a worker looks for runnable jobs this often besides LISTEN/NOTIFY
 
 
@@ -75,6 +81,7 @@ class Jobs:
                  stalled_after: float = STALLED_AFTER, sweep_cron: str = SWEEP_CRON):
         self.app, self.accounts, self.outreach = app, dict(accounts), outreach
         self.stalled_after = stalled_after
+        self.reminders: Any = None          # bot.outreach.reminders.Reminders, set by the runtime
 
         @app.task(name=BATCH_TASK, queue=QUEUE, pass_context=True, retry=RETRY)
         async def broadcast_batch(context, broadcast_id: int, channel: str) -> Dict[str, Any]:
@@ -85,7 +92,12 @@ class Jobs:
         async def broadcast_sweep(context, timestamp: int) -> Dict[str, int]:
             return await self.sweep()
 
-        self.batch_task, self.sweep_task = broadcast_batch, broadcast_sweep
+        @app.periodic(cron=REMINDER_CRON, periodic_id="payment-reminders")
+        @app.task(name=REMINDER_TASK, queue=QUEUE, queueing_lock=REMINDER_TASK, lock=REMINDER_TASK)
+        async def payment_reminders(timestamp: int) -> Dict[str, int]:
+            return await self.run_reminders(clock.today())
+
+        self.batch_task, self.sweep_task, self.reminder_task = broadcast_batch, broadcast_sweep, payment_reminders
 
     # ------------------------------------------------------------------ naming
     def spec(self, broadcast_id: int, channel: str, scheduled_at: dt.datetime | None = None) -> Dict[str, Any]:
@@ -135,6 +147,12 @@ class Jobs:
         if result.more:
             await self.defer_batch(broadcast_id, channel, result.delay)
         return {**totals, "more": result.more}
+
+    async def run_reminders(self, on: dt.date) -> Dict[str, int]:
+        """The payment reminders due on ``on`` (exactly once: the store's rows)."""
+        if self.reminders is None:
+            raise RuntimeError("this app only queues jobs; run them with `python -m bot.outreach worker`")
+        return await self.reminders.run(on)
 
     async def recover_stalled(self) -> int:
         """procrastinate's recipe: retry the jobs of workers that stopped sending heartbeats."""

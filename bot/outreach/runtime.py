@@ -1,5 +1,6 @@
 """Everything a broadcast process needs, built from the settings: the senders of the configured channels, the
-:class:`Outreach` over them, and the procrastinate app with its tasks (:class:`Runtime`)."""
+:class:`Outreach` over them, the payment :class:`Reminders` over the same channels (WhatsApp with the reminder
+template), and the procrastinate app with its tasks (:class:`Runtime`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from .audience import Audience, load_audience
 from .config import OutreachSettings
 from .delivery import Outreach
 from .jobs import Jobs, make_app
+from .reminders import TEMPLATE as REMINDER_TEMPLATE
+from .reminders import Reminders
 from .senders import TelegramBroadcaster, WhatsAppBroadcaster
 
 
@@ -40,6 +43,7 @@ class Runtime:
     store: Store
     jobs: Jobs
     outreach: Outreach | None = None
+    reminders: Reminders | None = None
     _closers: List[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
     @property
@@ -64,13 +68,15 @@ async def open_runtime(core: CoreSettings, store: Store, *, audience: Audience |
     if audience is None:
         return rt
     senders: Dict[str, Any] = {}
+    reminder_senders: Dict[str, Any] = {}
     if send:
         tg = TelegramSettings.from_settings(core)
         if tg.token:
             bot = Bot(tg.token, base_url=tg.api_url, base_file_url=tg.file_url)
             await bot.initialize()
             rt._closers.append(bot.shutdown)
-            senders["telegram"] = TelegramBroadcaster(bot, CallbackSigner(tg.callback_key))
+            senders["telegram"] = reminder_senders["telegram"] = TelegramBroadcaster(bot,
+                                                                                     CallbackSigner(tg.callback_key))
         wa = WhatsAppSettings.from_settings(core)
         if wa.configured:
             graph = GraphClient(wa.api_url, wa.phone_number_id, wa.token, retry_budget=wa.send_retry_budget)
@@ -78,11 +84,17 @@ async def open_runtime(core: CoreSettings, store: Store, *, audience: Audience |
             state = make_state(wa)
             await state.open()
             rt._closers.append(state.close)
-            senders["whatsapp"] = WhatsAppBroadcaster(graph, Templates.load(wa.templates_path), settings.template,
+            templates = Templates.load(wa.templates_path)
+            senders["whatsapp"] = WhatsAppBroadcaster(graph, templates, settings.template,
                                                       window_open=state.window_open)
+            reminder_senders["whatsapp"] = WhatsAppBroadcaster(graph, templates, REMINDER_TEMPLATE,
+                                                               window_open=state.window_open)
     rates = {"telegram": settings.telegram_rate, "whatsapp": settings.whatsapp_rate}
     rt.outreach = Outreach(store, audience, senders, rates=rates, batch=settings.batch, lease=settings.lease)
     rt.jobs.outreach = rt.outreach
+    rt.reminders = rt.jobs.reminders = Reminders(store, reminder_senders, audience=audience,
+                                                 days_before=settings.reminder_days_before, lease=settings.lease,
+                                                 worker=settings.worker_name, rates=rates)
     return rt
 
 

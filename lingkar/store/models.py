@@ -352,3 +352,49 @@ subscription_events = Table(
     Column("occurred_at", UTCDateTime, nullable=False),
     Index("ix_subscription_events_subject", "subject"),
 )
+
+#: Payment reminders (issue 16): one plan per owner (channel + sender id), one row per reminder sent.
+#: ``payment_day`` 1-31: the worker's usual day; a month without that day uses its last day (31 = "akhir bulan").
+REMINDER_PERIODS = (1, 3, 6, 12)
+#: reminder: before a payment day; snooze: the one re-send after "ingatkan besok"; lapse: the one warning after two
+#: reminded payments without "sudah bayar".
+REMINDER_KINDS = ("reminder", "snooze", "lapse")
+#: claimed (a run holds it under a lease, before sending) -> sent (platform message id recorded) | failed.
+REMINDER_STATES = ("claimed", "sent", "failed")
+
+reminder_plans = Table(
+    "reminder_plans", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(128), nullable=False),  # chat id / WhatsApp number: personal data
+    Column("payment_day", Integer, nullable=False),
+    Column("period_months", Integer, nullable=False),
+    Column("first_month", Date, nullable=False),       # the first contribution month reminded; cycles from there
+    Column("occupation", String(64), nullable=False),  # the calculator's worker (occupation key or "BPU")
+    Column("income", BigInteger),                      # declared monthly income (None: lowest bracket)
+    Column("active", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "recipient", name="ux_reminder_plans_owner"),
+)
+
+reminder_sends = Table(
+    "reminder_sends", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(128), nullable=False),  # personal data
+    Column("month", Date, nullable=False),             # first contribution month the reminder is for
+    Column("kind", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UTCDateTime),
+    Column("platform_message_id", String(128)),
+    Column("error", String(300)),
+    Column("sent_at", UTCDateTime),
+    Column("answer", String(16)),                      # "paid" ("sudah bayar"), "snooze" ("ingatkan besok")
+    Column("answered_at", UTCDateTime),
+    Column("snooze_until", Date),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "recipient", "month", "kind", name="ux_reminder_sends_once"),
+    Index("ix_reminder_sends_owner", "channel", "recipient", "month"),
+)

@@ -1,8 +1,8 @@
 """A person's own data: what the store holds about a sender ("data saya"), where their requests stand ("status
 pendaftaran saya") and erasing it ("hapus data").
 
-Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``, ``subscriptions``)
-for one sender.
+Tables: all personal ones (``leads``, ``handoffs``, ``agents``, ``outbox``, ``posted_cards``, ``subscriptions``,
+``broadcast_recipients``, ``reminder_plans``, ``reminder_sends``) for one sender.
 """
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ class PeopleRepository(Repository):
                 staff = StaffUser(**dict(s._mapping)).to_dict() if s else None
             subs = conn.execute(select(subscriptions).where(subscriptions.c.sender_id == sender_id)
                                 .order_by(subscriptions.c.id)).all()
+            channel, _, recipient = str(sender_id).partition(":")
+            reminders = self._reminder_data(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
             n_events = 0
             if subject:
@@ -69,6 +71,7 @@ class PeopleRepository(Repository):
             "agent": agent,
             "staff": staff,
             "subscriptions": [Subscription(**dict(r._mapping)).to_dict() for r in subs],
+            "reminders": reminders,
             "anonymous_events": n_events,
         }
 
@@ -158,6 +161,7 @@ class PeopleRepository(Repository):
             channel, _, recipient = str(sender_id).partition(":")
             counts["broadcast_recipients"] = conn.execute(delete(broadcast_recipients).where(
                 broadcast_recipients.c.channel == channel, broadcast_recipients.c.recipient == recipient)).rowcount
+            counts["reminders"] = self._delete_reminders(conn, channel, recipient)
             subject = self._subject(conn, sender_id, create=False)
             unlinked = "x" + secrets.token_hex(15)
             counts["subscriptions"] = self._delete_subscriptions(conn, sender_id, subject, unlinked)

@@ -274,3 +274,35 @@ class BroadcastRecipient(_Record):
     state: str
     attempts: int
     claimed_until: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ReminderPlan(_Record):
+    """A worker's payment reminders (lingkar/store/reminders.py): when they pay and what the amount is based on."""
+    channel: str
+    recipient: str
+    payment_day: int
+    period_months: int
+    first_month: dt.date
+    occupation: str
+    income: int | None
+    active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def sender_id(self) -> str:
+        return f"{self.channel}:{self.recipient}"
+
+
+@dataclass(frozen=True)
+class ReminderSend(_Record):
+    """One reminder (or "besok" re-send, or lapse warning) for one contribution month, and the worker's answer."""
+    month: dt.date
+    kind: str
+    state: str
+    platform_message_id: str | None
+    sent_at: dt.datetime | None
+    answer: str | None
+    answered_at: dt.datetime | None
+    snooze_until: dt.date | None

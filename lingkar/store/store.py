@@ -17,6 +17,7 @@ Where a table lives (one repository module per concern, each a mixin over
 - state.py: ``app_state``, ``anonymous_counters``;  retention.py: the retention job
 - pemda.py: ``pemda_estimates``, Pemda officers in ``staff_users``, one regency's aggregates (no personal data)
 - broadcasts.py: ``broadcasts``, ``broadcast_recipients`` (claimed under a lease by the broadcast jobs: bot/outreach/)
+- reminders.py: ``reminder_plans``, ``reminder_sends`` (payment reminders; claimed once per owner, month and kind)
 - subscriptions.py: ``subscriptions``, ``subscription_events`` (consent, "berhenti", automatic unsubscribes,
   broadcast audiences in batches)
 
@@ -61,6 +62,7 @@ from lingkar.store.metrics import EVENT_KINDS, MetricsRepository
 from lingkar.store.outbox import OutboxRepository
 from lingkar.store.pemda import PemdaRepository
 from lingkar.store.people import PeopleRepository
+from lingkar.store.reminders import ReminderRepository
 from lingkar.store.retention import RetentionRepository
 from lingkar.store.staff import StaffRepository
 from lingkar.store.state import StateRepository
@@ -76,7 +78,7 @@ __all__ = [
 class Store(LeadRepository, LeadFollowUpRepository, LeadListRepository, PeopleRepository, OutboxRepository,
             HandoffRepository, AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository,
             CardRepository, RetentionRepository, PemdaRepository, BroadcastRepository, SubscriptionRepository,
-            Repository):
+            ReminderRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,
