@@ -4,8 +4,8 @@
 
 For each model: load it with Rasa's Agent, parse ``--warmup`` messages untimed, then ``--n`` other messages one at a
 time, and print the p50/p95/mean milliseconds per message as JSON. Each message is different, so a featurizer's
-per-text cache does not help. Models are timed one after another in this process; run it on a quiet machine and
-compare models from the same run (docs/nlu-pipeline.md, round 4).
+per-text cache does not help (it is emptied before each model). Models are timed one after another in this process;
+run it on a quiet machine and compare models from the same run (docs/nlu-pipeline.md, round 4).
 """
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ async def time_model(model: Path, texts, warmup: int):
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    from rasa_plugins.nlu import dense
+
     configure_structlog(logging.WARNING)
+    dense.clear_cache()  # the previous model's parses must not make this one look fast
     started = time.perf_counter()
     agent = Agent.load(str(model))
     load_s = time.perf_counter() - started
