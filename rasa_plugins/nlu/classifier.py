@@ -49,6 +49,8 @@ from sklearn.preprocessing import normalize
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
     """The feature matrix as the classifier sees it: counts damped by a logarithm and rows of unit length."""
     X = csr_matrix(X, dtype=np.float64, copy=True)
+    if not X.shape[1]:
+        return X  # no sparse featurizer in the pipeline
     if sublinear_tf:
         positive = X.data > 0
         X.data[positive] = 1.0 + np.log(X.data[positive])

@@ -144,6 +144,8 @@ def test_combined_features_keep_the_sparse_part_as_before_and_add_the_weighted_d
     assert np.allclose(both[:, :3], alone.toarray())
     assert np.allclose(both[0, 3:], [1.2, 1.6]) and np.allclose(both[1, 3:], [0.0, 2.0])  # unit length × 2
     assert np.allclose(combine_features(sparse, dense_rows, True, True, 0.0).toarray()[:, 3:], 0.0)
+    only_dense = combine_features(csr_matrix((2, 0)), dense_rows, True, True, 1.0).toarray()  # no sparse featurizer
+    assert np.allclose(only_dense, [[0.6, 0.8], [0.0, 1.0]])
 
 
 def test_sentence_matrix_gives_a_message_without_features_a_row_of_zeros():
