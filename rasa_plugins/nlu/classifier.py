@@ -19,6 +19,11 @@ the model, and a message in which not one word (normalised token) was ever seen 
 multiplied by ``unknown_words_factor``: the FallbackClassifier then catches it unless the character n-grams alone
 are very sure (a misspelling of a known word still gets through).
 
+Dense sentence features (``rasa_plugins.nlu.dense.LingkarSentenceEmbedder``), when the pipeline has them, are not
+mixed into that scaling: the sparse part is scaled as above, the dense vector is scaled to length 1 and multiplied
+by ``dense_weight``, and the two are put side by side. Without a dense featurizer the features are exactly the
+sparse ones, as before.
+
 A bare "berhenti" / "stop" / "unsubscribe" (the whole message, :func:`lingkar.form_words.is_stop`) is the intent
 ``unsubscribe`` with confidence 1 whatever the model says: stopping every subscription must not depend on the
 model's confidence, in any state of the conversation. "berhenti kerja, JHT bisa cair?" is not such a message.
@@ -38,9 +43,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 from lingkar.form_words import is_stop
@@ -52,12 +58,35 @@ STOP_INTENT = "unsubscribe"
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
     """The feature matrix as the classifier sees it: counts damped by a logarithm and rows of unit length."""
     X = csr_matrix(X, dtype=np.float64, copy=True)
+    if not X.shape[1]:
+        return X  # no sparse featurizer in the pipeline
     if sublinear_tf:
         positive = X.data > 0
         X.data[positive] = 1.0 + np.log(X.data[positive])
     if l2_normalise:
         X = normalize(X, norm="l2", copy=False)
     return X
+
+
+def sentence_matrix(features: List[Features | None]) -> csr_matrix:
+    """One row per message from its sentence features (a message without any gets a row of zeros)."""
+    dims = {f.features.shape[-1] for f in features if f is not None}
+    if len(dims) > 1:
+        raise ValueError(f"sentence features of different sizes {sorted(dims)}")
+    dim = dims.pop() if dims else 0
+    if not dim:
+        return csr_matrix((len(features), 0), dtype=np.float64)
+    return vstack([csr_matrix(f.features if f is not None else (1, dim), dtype=np.float64) for f in features],
+                  format="csr")
+
+
+def combine_features(sparse: csr_matrix, dense: csr_matrix, sublinear_tf: bool, l2_normalise: bool,
+                     dense_weight: float) -> csr_matrix:
+    """The scaled sparse features, then (if there are any) the unit-length dense ones times ``dense_weight``."""
+    X = scale_features(sparse, sublinear_tf, l2_normalise)
+    if not dense.shape[1]:
+        return X
+    return hstack([X, normalize(dense, norm="l2") * float(dense_weight)], format="csr")
 
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -83,7 +112,9 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(),
-                "C": 1.0, "sublinear_tf": True, "l2_normalise": True, "unknown_words_factor": 1.0}
+                "C": 1.0, "sublinear_tf": True, "l2_normalise": True, "unknown_words_factor": 1.0,
+                # weight of the dense sentence vector (length 1) beside the sparse one (length 1)
+                "dense_weight": 1.0}
 
     def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage,
                  resource: Resource) -> None:
@@ -134,8 +165,10 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
         return messages
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        return scale_features(super()._create_X(messages), bool(self.config["sublinear_tf"]),
-                              bool(self.config["l2_normalise"]))
+        sparse = sentence_matrix([m.get_sparse_features(attribute=TEXT)[1] for m in messages])
+        dense = sentence_matrix([m.get_dense_features(attribute=TEXT)[1] for m in messages])
+        return combine_features(sparse, dense, bool(self.config["sublinear_tf"]), bool(self.config["l2_normalise"]),
+                                float(self.config["dense_weight"]))
 
     @classmethod
     def validate_config(cls, config: Dict[str, Any]) -> None:
@@ -144,3 +177,5 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
         if not 0 < float(config.get("unknown_words_factor", 1.0)) <= 1:
             raise ValueError(f"{cls.__name__}: unknown_words_factor must be in (0, 1], "
                              f"not {config.get('unknown_words_factor')}")
+        if float(config.get("dense_weight", 1.0)) < 0:
+            raise ValueError(f"{cls.__name__}: dense_weight must not be negative, not {config.get('dense_weight')}")
