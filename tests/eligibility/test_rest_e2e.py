@@ -286,7 +286,8 @@ def test_subscribe_with_consent_then_stop_inside_a_form_and_a_jht_question_with_
     assert "JHT" in answer and "langganan Anda sudah dihentikan" not in answer
     assert store.is_subscribed(chat.sender, "info")
     # a bare "stop" in the middle of the lead form: the form ends, every subscription ends
-    assert "setuju" in chat.text("hubungi saya").lower()
+    assert "perlu bantuan apa" in chat.text("hubungi saya").lower()   # the purpose first (issue 12)
+    assert "setuju" in chat.text("Daftar jadi peserta").lower()
     chat.text("/affirm")
     stopped = chat.text("stop")
     assert "dibatalkan" in stopped and "langganan Anda sudah dihentikan" in stopped

@@ -67,8 +67,9 @@ async def test_greet_and_menu_through_real_rasa(fake_tg, real_rasa, redis_url, s
     await user.say("/menu")
     on = today()
     menu = get_answers().render("menu", on)
-    assert user.texts() == [shown(menu.text)]
-    assert user.buttons() == [b["title"] for b in menu.buttons] and len(menu.buttons) >= 3
+    offer = get_flow_texts().render("subscribe_offer", on)  # once per conversation, after the menu (issue 15)
+    assert user.texts() == [shown(menu.text), shown(offer.text)]
+    assert user.buttons() == [b["title"] for b in menu.buttons + offer.buttons] and len(menu.buttons) >= 3
     # pressing the first menu button gets that topic's answer from the assistant
     first = menu.buttons[0]
     await user.press(first["title"])

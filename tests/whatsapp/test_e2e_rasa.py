@@ -78,8 +78,10 @@ async def test_worker_asks_about_contributions_presses_a_button_and_a_list_row(
     await worker.press(title, reply_id[2:])          # the id is "p:<payload>": Rasa gets the payload
 
     await worker.say("menu")
-    menu = worker.turn[-1]
-    assert menu.body["interactive"]["type"] == "list" and len(menu.options()) == 8
+    # the menu (a list), then once per conversation the "Langganan info" offer (issue 15)
+    menu = next(s for s in worker.turn if s.type == "interactive" and s.body["interactive"]["type"] == "list")
+    assert len(menu.options()) == 8
+    assert "kabar program" in worker.turn[-1].text.lower()
     row_title, row_id = menu.options()[1]
     await worker.press(row_title, row_id[2:])
 
