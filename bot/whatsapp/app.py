@@ -198,6 +198,7 @@ class WhatsAppAdapter:
                     await self._delivered(st.recipient, False, st.error_code)
             elif st.status in ("delivered", "read"):
                 await self._delivered(st.recipient, True)
+                await self._broadcast_receipt(st.wamid, st.status)
         now = time.time()
         for m in messages:
             if self.settings.phone_number_id and m.phone_number_id not in ("", self.settings.phone_number_id):
@@ -372,6 +373,17 @@ class WhatsAppAdapter:
         await self.state.record_outgoing(wamid, wa_id, kind, "accepted")
         self.counts["sent"] += 1  # accepted, not yet delivered: the "delivered" status says so (accept())
         return {"status": "sent", "wamid": wamid}
+
+    async def _broadcast_receipt(self, wamid: str, status: str) -> None:
+        """A broadcast's message delivered / read (``broadcast_recipients``, bot/outreach): its counts on the dashboard
+        move on. Only with the lead store; a store failure is logged and costs the intake nothing (a receipt is not
+        worth Meta's retry of the whole post)."""
+        if self.lead_store is None or not wamid:
+            return
+        try:
+            await run_sync(lambda: self.lead_store().record_broadcast_status("whatsapp", wamid, status))
+        except Exception as exc:
+            log.warning("broadcast receipt %s not recorded: %s", status, type(exc).__name__)
 
     async def _delivered(self, wa_id: str, ok: bool, code: int | None = None) -> None:
         """Tell :attr:`deliveries`: a code of :data:`UNREACHABLE_CODES` (not on WhatsApp, blocked, stopped our

@@ -74,3 +74,31 @@ async def test_repeated_failed_deliveries_unsubscribe_and_a_success_resets_the_c
     await eventually(lambda: not store.is_subscribed(sender))
     assert store.subscription_history(sender)[-1].reason == "failures"
     assert store.subscription_history(sender)[-1].kind == "auto_unsubscribe"
+
+
+async def test_delivery_and_read_receipts_move_a_broadcasts_counts(start_wa, fake_graph, any_store):
+    """Issue 15: a broadcast's message delivered, then read (WhatsApp's statuses) shows on its counts; a status of a
+    message that no broadcast sent changes nothing, and a failing store never fails the intake."""
+    store = any_store
+    wa = await start_wa()
+    wa.lead_store = lambda: store
+    bc, _ = store.create_broadcast(text="Halo {contact.call_centre}", topic="info", created_by="staff:ana",
+                                   recipients=[("whatsapp", WA, {})])
+    [row] = store.claim_recipients(bc.id, "whatsapp", "w1")
+    assert store.mark_recipient_sent(row.id, "w1", "wamid.BC1")
+    await fake_graph.deliver(fake_graph.status("wamid.BC1", WA, "delivered"))
+    await eventually(lambda: store.broadcast_counts(bc.id)["delivered"] == 1)
+    await fake_graph.deliver(fake_graph.status("wamid.BC1", WA, "read"))
+    await eventually(lambda: store.broadcast_counts(bc.id)["read"] == 1)
+    assert store.broadcast_counts(bc.id)["delivered"] == 0          # read is past delivered: counted once
+    await fake_graph.deliver(fake_graph.status("wamid.OTHER", WA, "delivered"))
+
+    def broken():
+        raise RuntimeError("database down")
+
+    wa.lead_store = broken
+    await fake_graph.deliver(fake_graph.status("wamid.BC1", WA, "delivered"))
+    await fake_graph.deliver(fake_graph.text(WA, "halo"))           # the intake goes on
+    await settle(wa)
+    assert store.broadcast_counts(bc.id) == {"queued": 0, "sent": 0, "delivered": 0, "read": 1, "failed": 0,
+                                             "unsubscribed": 0}
