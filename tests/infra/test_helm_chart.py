@@ -29,7 +29,7 @@ _spec.loader.exec_module(helm_check)
 
 CHART = ROOT / "deploy" / "helm" / "lingkar"
 COMPOSE_TO_CHART = {"rasa": "rasa", "actions": "actions", "bot": "adapter", "notifier": "notifier",
-                    "dashboard": "dashboard"}
+                    "dashboard": "dashboard", "outreach-worker": "outreach-worker"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,8 @@ def test_chart_lints_renders_and_validates(checked):
     kinds = {o["kind"] for o in checked["rendered"]["default"]}
     assert kinds == {"Deployment", "StatefulSet", "Service", "Ingress", "NetworkPolicy", "HorizontalPodAutoscaler",
                      "PodDisruptionBudget", "Job"}
-    assert set(workloads(checked["rendered"]["default"])) == {"rasa", "actions", "adapter", "notifier", "dashboard"}
+    assert set(workloads(checked["rendered"]["default"])) == {"rasa", "actions", "adapter", "notifier", "dashboard",
+                                                                   "outreach-worker"}
 
 
 def test_rasa_and_the_action_server_are_never_published(checked):
@@ -225,10 +226,11 @@ def test_probes_autoscaling_disruption_budgets_and_migrations(checked):
     fixed = checked["rendered"]["fixed-replicas"]
     assert "HorizontalPodAutoscaler" not in {o["kind"] for o in fixed} and "Job" not in {o["kind"] for o in fixed}
     assert {c: w["spec"]["replicas"] for c, w in workloads(fixed).items()} == {
-        "rasa": 2, "actions": 1, "adapter": 1, "notifier": 1, "dashboard": 1}
+        "rasa": 2, "actions": 1, "adapter": 1, "notifier": 1, "dashboard": 1, "outreach-worker": 1}
     assert set(by_kind(fixed, "PodDisruptionBudget")) == {"lingkar-rasa"}   # none on a single replica
     prod = checked["rendered"]["production"]
-    assert set(by_kind(prod, "PodDisruptionBudget")) == {f"lingkar-{c}" for c in COMPOSE_TO_CHART.values()}
+    assert set(by_kind(prod, "PodDisruptionBudget")) == {f"lingkar-{c}" for c in COMPOSE_TO_CHART.values()
+                                                          if c != "outreach-worker"}   # a queue worker: jobs retry
 
 
 def test_the_policy_check_catches_what_it_guards_against(checked):
