@@ -110,7 +110,7 @@ reminders: $(SETUP) ## Send the payment reminders due on DATE=YYYY-MM-DD and not
 	@if [ -z "$(DATE)" ]; then echo "error: DATE=YYYY-MM-DD is required" >&2; exit 2; fi
 	@$(PY) -m bot.outreach reminders --date "$(DATE)"
 
-outreach-worker: $(SETUP) ## Run broadcast jobs until Ctrl-C (more processes = more throughput; pause/resume/cancel: python -m bot.outreach --help)
+outreach-worker: $(SETUP) ## Run broadcast and payment-reminder jobs until Ctrl-C (more processes = more throughput; pause/resume/cancel: python -m bot.outreach --help)
 	$(PY) -m bot.outreach worker
 
 answer-lengths: $(SETUP) ## Every answer and flow text on a phone screen, messages per turn (DATE=YYYY-MM-DD); reports/answers/lengths.md
