@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from lingkar.facts import FactError, format_number, get_facts
 from lingkar.parsing import regency_names
+from lingkar.pemda import OUTREACH_STAGES
 from lingkar.store import (
     AGENT_STATUSES,
     LEAD_PURPOSES,
@@ -47,12 +48,6 @@ GROUPS = (("week", "Minggu"), ("regency", "Kabupaten/kota"), ("sector", "Sektor"
           ("channel", "Kanal"), ("purpose", "Keperluan"))
 STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lead"), ("contacted", "Dihubungi"),
           ("registered", "Terdaftar"))
-#: The outreach funnels (lingkar/store/outreach.py): kind -> (title, stages); grouped by the funnel's group when the
-#: outreach funnel knows it (regency, sector, agent, channel), else totals only.
-OUTREACH = (("broadcast", "Siaran", (("sent", "Siaran terkirim"), ("replied", "Membalas"), ("checked", "Cek kelayakan"),
-                                     ("leads", "Lead"), ("registered", "Terdaftar"))),
-            ("reminder", "Pengingat bayar", (("sent", "Pengingat terkirim"), ("paid", "Sudah bayar"),
-                                             ("leads", "Lead aktifkan lagi"))))
 AGENT_ACTIONS = {"approve": ("approved", ("applied", "rejected", "inactive")),
                  "reject": ("rejected", ("applied",)),
                  "deactivate": ("inactive", ("approved",))}
@@ -358,7 +353,7 @@ async def funnel_page(request: web.Request) -> web.Response:
     def query():
         outreach = [(kind, title, stages, store.outreach_funnel(kind, since=since, until=until)[0],
                      store.outreach_funnel(kind, outreach_group, since=since, until=until) if outreach_group else [])
-                    for kind, title, stages in OUTREACH]
+                    for kind, title, stages in OUTREACH_STAGES]
         return (store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until),
                 store.sources(since=since, until=until), outreach)
 
