@@ -49,24 +49,33 @@ class OutreachRepository(Repository):
         """A worker sent a message: ``broadcast_replied`` (copying the send's channel, regency, sector, agent) when
         a broadcast was sent to them within :data:`REPLY_WINDOW` and they had not replied to it yet. Returns the
         event's id, None when the message is no reply. One indexed read for people no broadcast reached."""
-        me = metric_events.c
         now = self.now()
+        with self._ro() as conn:  # most messages are no reply: read only, no write lock (SQLite)
+            sent = self._unanswered_broadcast(conn, sender_id, now)
+        if sent is None:
+            return None
         with self._tx() as conn:
-            subject = self._subject(conn, sender_id, create=False)
-            if subject is None:
-                return None
-            sent = conn.execute(select(metric_events).where(
-                me.kind == "broadcast_sent", me.subject == subject, me.occurred_at >= now - REPLY_WINDOW)
-                .order_by(me.occurred_at.desc(), me.id.desc()).limit(1)).first()
-            if sent is None:
-                return None
-            done = conn.execute(select(me.id).where(me.kind == "broadcast_replied", me.subject == subject,
-                                                    me.broadcast_id == sent.broadcast_id).limit(1)).first()
-            if done is not None:
+            if self._unanswered_broadcast(conn, sender_id, now) is None:
                 return None
             return self._event(conn, "broadcast_replied", now=now, sender_id=sender_id, channel=sent.channel,
                                regency=sent.regency, sector=sent.sector, agent_code=sent.agent_code,
                                broadcast_id=sent.broadcast_id)
+
+    def _unanswered_broadcast(self, conn: Connection, sender_id: str, now: dt.datetime):
+        """The latest ``broadcast_sent`` event for ``sender_id`` within :data:`REPLY_WINDOW`, unless they replied
+        to that broadcast already; else None."""
+        me = metric_events.c
+        subject = self._subject(conn, sender_id, create=False)
+        if subject is None:
+            return None
+        sent = conn.execute(select(metric_events).where(
+            me.kind == "broadcast_sent", me.subject == subject, me.occurred_at >= now - REPLY_WINDOW)
+            .order_by(me.occurred_at.desc(), me.id.desc()).limit(1)).first()
+        if sent is None:
+            return None
+        done = conn.execute(select(me.id).where(me.kind == "broadcast_replied", me.subject == subject,
+                                                me.broadcast_id == sent.broadcast_id).limit(1)).first()
+        return None if done is not None else sent
 
     def outreach_funnel(self, kind: str = "broadcast", group_by: str | None = None, *,
                         since: dt.date | None = None, until: dt.date | None = None) -> List[OutreachRow]:
