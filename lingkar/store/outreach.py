@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Dict, Iterable, List, Set
+from typing import Dict, List, Set
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection
 
 from lingkar.store.base import Repository
@@ -95,31 +95,29 @@ class OutreachRepository(Repository):
         first, second = ("broadcast_sent", "broadcast_replied") if kind == "broadcast" else ("reminder_sent",
                                                                                            "reminder_paid")
         people: Dict[str, Dict[object, Set[str]]] = defaultdict(lambda: defaultdict(set))
+        counted: Dict[str, Dict[object, int]] = {}
+        me = metric_events.c
         with self._ro() as conn:
-            outreach = self._outreach_rows(conn, (first, second), since, until)
-            for e in outreach:
-                people["sent" if e.kind == first else ("replied" if kind == "broadcast" else "paid")][
-                    e._mapping[col] if col else None].add(e.subject)
+            # the first two steps in SQL (a broadcast reaches thousands); only the people who went on are loaded
+            for stage, event in (("sent", first), ("replied" if kind == "broadcast" else "paid", second)):
+                group = me[col] if col else text("NULL")
+                stmt = select(group, func.count(func.distinct(me.subject))).where(*_outreach_where(event, since, until))
+                counted[stage] = dict(conn.execute(stmt.group_by(group) if col else stmt).all())
             if kind == "broadcast":
-                starts = [e for e in outreach if e.kind == second]
+                starts = conn.execute(select(metric_events).where(*_outreach_where(second, since, until))).all()
                 self._follow(conn, starts, col, people, REPLY_WINDOW)
             else:
-                starts = [e for e in outreach if e.kind == first]
+                went_on = select(me.subject).where(me.kind == "lead_created", me.purpose == "reactivation")
+                starts = conn.execute(select(metric_events).where(*_outreach_where(first, since, until),
+                                                                  me.subject.in_(went_on))).all()
                 self._follow(conn, starts, col, people, REMINDER_WINDOW, purpose="reactivation")
-        groups = {g for stage in people.values() for g in stage}
-        out = [OutreachRow(group=g, **{stage: len(people[stage].get(g, ())) for stage in people}) for g in groups]
+        for stage, sets in people.items():
+            counted[stage] = {g: len(v) for g, v in sets.items()}
+        groups = {g for stage in counted.values() for g in stage}
+        out = [OutreachRow(group=g, **{stage: n.get(g, 0) for stage, n in counted.items()}) for g in groups]
         if group_by is None:
             return out or [OutreachRow(group=None)]
         return sorted(out, key=lambda r: (r.group is None, str(r.group)))
-
-    def _outreach_rows(self, conn: Connection, kinds: Iterable[str], since: dt.date | None, until: dt.date | None):
-        me = metric_events.c
-        where = [me.kind.in_(list(kinds)), me.subject.is_not(None)]
-        if since:
-            where.append(me.day >= since)
-        if until:
-            where.append(me.day <= until)
-        return conn.execute(select(metric_events).where(*where).order_by(me.occurred_at, me.id)).all()
 
     def _follow(self, conn: Connection, starts, col: str | None, people, window: dt.timedelta,
                 purpose: str | None = None) -> None:
@@ -157,3 +155,14 @@ class OutreachRepository(Repository):
                     people["leads"][group].add(start.subject)
                     if e.lead_id in registered and not purpose:
                         people["registered"][group].add(start.subject)
+
+
+def _outreach_where(kind: str, since: dt.date | None, until: dt.date | None) -> list:
+    """One outreach event kind in the period (local dates, inclusive)."""
+    me = metric_events.c
+    where = [me.kind == kind, me.subject.is_not(None)]
+    if since:
+        where.append(me.day >= since)
+    if until:
+        where.append(me.day <= until)
+    return where
