@@ -34,6 +34,12 @@ SMALL = 5
 SUPPRESSED = "<5"
 STAGES = (("chats", "Chat dimulai"), ("checks", "Cek kelayakan"), ("leads", "Lead"), ("contacted", "Dihubungi"),
           ("registered", "Terdaftar"))
+#: The outreach funnels (:meth:`lingkar.store.Store.outreach_funnel`; also the staff funnel page): kind, title, stages.
+OUTREACH_STAGES = (("broadcast", "Siaran", (("sent", "Siaran terkirim"), ("replied", "Membalas"),
+                                            ("checked", "Cek kelayakan"), ("leads", "Lead"),
+                                            ("registered", "Terdaftar"))),
+                   ("reminder", "Pengingat bayar", (("sent", "Pengingat terkirim"), ("paid", "Sudah bayar"),
+                                                    ("leads", "Lead aktifkan lagi"))))
 #: The sector a Pemda gives for the whole regency when they know only the total.
 ALL_SECTORS = "semua"
 SECTOR_LABELS = {"pertanian": "Pertanian", "perikanan": "Perikanan", "perdagangan": "Perdagangan",
@@ -63,6 +69,14 @@ def month_label(month: dt.date) -> str:
 def shown(n: int) -> str:
     """Rule 1: a count as published."""
     return SUPPRESSED if 0 < n < SMALL else format_number(n)
+
+
+def outreach_shown(rows: Mapping[str, object]) -> List[Tuple[str, str, List[Tuple[str, str, str]]]]:
+    """Rule 1 on the regency's outreach funnels: ``rows`` maps a kind of :data:`OUTREACH_STAGES` to the regency's
+    row of ``Store.outreach_funnel(kind, "regency")`` (or None: nobody); returns (kind, title, [(stage, label,
+    text)]). Each step is a count of people on its own (no total of parts), so rule 1 is enough."""
+    return [(kind, title, [(stage, label, shown(getattr(rows.get(kind), stage, 0))) for stage, label in stages])
+            for kind, title, stages in OUTREACH_STAGES]
 
 
 def is_suppressed(n: int) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Dict, List, Set
+from typing import Any, Awaitable, Callable, Dict, List, Set
 
 from lingkar.store.aio import run_sync
 
@@ -38,6 +38,23 @@ def lazy_store(database_url: str | None = None) -> Callable[[], Any]:
             return opened["store"]
 
     return get
+
+
+def broadcast_reply_recorder(store: Callable[[], Any]) -> Callable[[str], Awaitable[int | None]]:
+    """``note(sender_id)``: a worker's message counts as a reply to a broadcast sent to them within
+    :data:`lingkar.store.outreach.REPLY_WINDOW` (``broadcast_replied`` in the outreach funnel, once per broadcast and
+    person; :meth:`lingkar.store.Store.note_broadcast_reply`). The channels call it for each message of a returning
+    person (Telegram: the staff plugin's ``pre_metrics``; WhatsApp: the adapter); a failure is logged and costs the
+    worker nothing."""
+
+    async def note(sender_id: str) -> int | None:
+        try:
+            return await run_sync(lambda: store().note_broadcast_reply(sender_id))
+        except Exception as exc:  # a metric must never cost the worker their answer
+            log.warning("broadcast reply not recorded: %s", type(exc).__name__)
+            return None
+
+    return note
 
 
 class DeliveryReporter:

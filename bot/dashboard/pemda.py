@@ -76,12 +76,21 @@ async def pemda_page(request: web.Request, form: Dict[str, str] | None = None, e
         return render(request, "not_found.html", status=404, title="Tidak ditemukan")
     report = await report_for(request, regency)
     today = today_local(request.app[STORE])
+    outreach = await run_sync(outreach_in, request.app[STORE], regency)
     user = request["staff"]
     return render(request, "pemda.html", status=status, section="pemda", title=f"Pemda · {regency}", report=report,
                   stages=pemda.STAGES, can_record=user.is_pemda, form=form or _form_defaults(today),
                   errors=errors or {}, sector_choices=[(pemda.ALL_SECTORS, pemda.sector_label(pemda.ALL_SECTORS))]
                   + [(s, pemda.sector_label(s)) for s in pemda.sectors()],
-                  regencies=regency_names() if not user.is_pemda else [], today=today.isoformat())
+                  regencies=regency_names() if not user.is_pemda else [], today=today.isoformat(),
+                  outreach=pemda.outreach_shown(outreach))
+
+
+def outreach_in(store: Any, regency: str) -> Dict[str, Any]:
+    """The regency's row of each outreach funnel (all time; the regency as known when the person subscribed)."""
+    want = regency.strip().lower()
+    return {kind: next((r for r in store.outreach_funnel(kind, "regency") if str(r.group or "").lower() == want), None)
+            for kind, _title, _stages in pemda.OUTREACH_STAGES}
 
 
 async def pemda_view(request: web.Request) -> web.Response:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from lingkar.facts import FactError, format_number, get_facts
 from lingkar.parsing import regency_names
+from lingkar.pemda import OUTREACH_STAGES
 from lingkar.store import (
     AGENT_STATUSES,
     LEAD_PURPOSES,
@@ -28,6 +29,7 @@ from lingkar.store import (
     SelfDecisionError,
 )
 from lingkar.store.aio import run_sync
+from lingkar.store.outreach import OUTREACH_GROUPS, REMINDER_WINDOW, REPLY_WINDOW
 
 from ..agents.links import agent_link, qr_png, whatsapp_link
 from ..agents.poster import poster_pdf
@@ -346,11 +348,16 @@ async def funnel_page(request: web.Request) -> web.Response:
     group = group if group in dict(GROUPS) else "week"
     since, until = _date(request.query.get("since")), _date(request.query.get("until"))
 
-    def query():
-        return (store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until),
-                store.sources(since=since, until=until))
+    outreach_group = group if group in OUTREACH_GROUPS else None
 
-    total, rows, sources = await run_sync(query)
+    def query():
+        outreach = [(kind, title, stages, store.outreach_funnel(kind, since=since, until=until)[0],
+                     store.outreach_funnel(kind, outreach_group, since=since, until=until) if outreach_group else [])
+                    for kind, title, stages in OUTREACH_STAGES]
+        return (store.funnel(since=since, until=until)[0], store.funnel(group_by=group, since=since, until=until),
+                store.sources(since=since, until=until), outreach)
+
+    total, rows, sources, outreach = await run_sync(query)
     if group == "week":
         rows = sorted(rows, key=lambda r: (r.group is None, str(r.group)), reverse=True)
     peak = max([getattr(r, s) for r in rows for s, _ in STAGES] + [1])
@@ -358,7 +365,9 @@ async def funnel_page(request: web.Request) -> web.Response:
                   groups=GROUPS, stages=STAGES, since=since.isoformat() if since else "",
                   until=until.isoformat() if until else "", peak=peak, chart=funnel_svg(total),
                   sultra=sultra_facts(today_local(store), total), fmt=format_number, group_label=_group_label,
-                  sources=[(key, stexts.SOURCE_LABELS[key], n) for key, n in sources.items()])
+                  sources=[(key, stexts.SOURCE_LABELS[key], n) for key, n in sources.items()],
+                  outreach=outreach, outreach_group=outreach_group,
+                  reply_hours=int(REPLY_WINDOW.total_seconds() // 3600), reminder_days=REMINDER_WINDOW.days)
 
 
 def _group_label(group: str, value: Any) -> str:

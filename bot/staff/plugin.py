@@ -36,6 +36,7 @@ from telegram import ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Messa
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
+from bot.core.delivery import broadcast_reply_recorder
 from bot.core.dispatcher import Turn
 from bot.telegram import texts as adapter_texts
 from bot.telegram.registry import PluginContext
@@ -218,10 +219,16 @@ class StaffPlugin(StorePlugin):
     # ---- metrics ----------------------------------------------------------------------------------
     async def pre_metrics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``chat_started`` once per person: at their first contact, with the agent code of their link
-        (not for staff or agents: they are not the workers the funnel counts)."""
+        (not for staff or agents: they are not the workers the funnel counts). A returning person's message in
+        the private chat may be a reply to a broadcast (``broadcast_replied``, :func:`broadcast_reply_recorder`)."""
         turn = Turn.current()
         user = update.effective_user
         touched = turn.extra.get("user") if turn is not None else None
+        if touched and not touched.get("new") and user is not None and update.effective_chat is not None \
+                and update.effective_chat.type == "private":
+            note = broadcast_reply_recorder(lambda: self.store)
+            await once("metric:broadcast_replied", lambda: note(f"telegram:{user.id}"))
+            return
         if not touched or not touched.get("new") or user is None:
             return
 

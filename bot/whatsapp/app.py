@@ -67,7 +67,8 @@ class WhatsAppAdapter:
                  host: HttpHost | None = None,
                  first_contact: Callable[[str, str | None], Awaitable[Any]] | None = None,
                  lead_store: Callable[[], Any] | None = None,
-                 deliveries: DeliveryReporter | None = None):
+                 deliveries: DeliveryReporter | None = None,
+                 replies: Callable[[str], Awaitable[Any]] | None = None):
         self.settings = settings
         #: Opens the lead store (blocking; called through run_sync): with it this channel sends the workers' status
         #: notices (:meth:`_notice`, bot/core/notices.py); without it (tests of the channel alone) it does not.
@@ -80,6 +81,9 @@ class WhatsAppAdapter:
         #: Called once per person at their first message, with the wa_id and the agent code they came with (the
         #: funnel's ``chat_started``; :func:`bot.whatsapp.channel.chat_started_recorder`).
         self.first_contact = first_contact
+        #: Called for each message of a returning person with their sender id: a reply to a broadcast counts in the
+        #: outreach funnel (:func:`bot.core.delivery.broadcast_reply_recorder`); None: not counted.
+        self.replies = replies
         self.inbox = inbox or channel_inbox(settings)
         self.state = state or make_state(settings)
         self.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_retry_budget)
@@ -276,6 +280,8 @@ class WhatsAppAdapter:
         if touched.get("new") and self.first_contact is not None:
             await turn.once("metric:chat_started",
                             lambda: self.first_contact(rec.wa_id, touched.get("referral")))
+        elif not touched.get("new") and self.replies is not None:
+            await turn.once("metric:broadcast_replied", lambda: self.replies(f"whatsapp:{rec.wa_id}"))
         meta = {"channel": "whatsapp", "wa_id": rec.wa_id, "message_id": rec.wamid,
                 "referral": touched.get("referral"), "first_contact": touched.get("new", False)}
         if rec.referral:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable
 
-from bot.core.delivery import DeliveryReporter, lazy_store
+from bot.core.delivery import DeliveryReporter, broadcast_reply_recorder, lazy_store
 from bot.core.server import HttpHost
 from lingkar.store.aio import run_sync
 
@@ -50,4 +50,4 @@ def from_settings(settings: Any, host: HttpHost):
 
     store = lazy_store()
     return WhatsAppAdapter(wa, host=host, first_contact=chat_started_recorder(store=store), lead_store=store,
-                           deliveries=DeliveryReporter("whatsapp", store))
+                           deliveries=DeliveryReporter("whatsapp", store), replies=broadcast_reply_recorder(store))

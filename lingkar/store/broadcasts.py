@@ -311,11 +311,16 @@ class BroadcastRepository(Repository):
             res = conn.execute(update(broadcast_recipients).where(
                 r.id == int(row_id), r.state == "claimed", r.claimed_by == worker[:64])
                 .values(claimed_until=None, updated_at=self.now(), **values))
+            if res.rowcount == 1 and values.get("state") == "sent":  # the outreach funnel (lingkar/store/outreach.py)
+                row = conn.execute(select(r.broadcast_id, r.channel, r.recipient).where(r.id == int(row_id))).one()
+                self._outreach_event(conn, "broadcast_sent", f"{row.channel}:{row.recipient}", row.channel,
+                                     broadcast_id=row.broadcast_id)
             return res.rowcount == 1
 
     def mark_recipient_sent(self, row_id: int, worker: str, message_id: str) -> bool:
-        """The platform accepted the message: record its id and ``sent`` (one UPDATE). False when ``worker`` no
-        longer holds the row (its lease passed and another worker took it)."""
+        """The platform accepted the message: record its id and ``sent`` (one UPDATE) and the ``broadcast_sent``
+        event, in one transaction. False when ``worker`` no longer holds the row (its lease passed and another
+        worker took it)."""
         return self._settle(row_id, worker, state="sent", platform_message_id=str(message_id)[:128],
                             sent_at=self.now(), error=None)
 

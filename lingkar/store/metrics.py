@@ -31,6 +31,8 @@ EVENT_KINDS = (
     "chat_started", "eligibility_checked", "consent_given", "consent_refused", "lead_created",
     "lead_status_changed", "handoff_requested", "agent_applied", "agent_status_changed", "data_viewed",
     "data_deleted", "source_answered",
+    # the outreach funnel (lingkar/store/outreach.py): broadcast_* carry ``broadcast_id``
+    "broadcast_sent", "broadcast_replied", "reminder_sent", "reminder_paid",
 )
 #: Statuses that mean staff reached the person / the person got covered (funnel stages).
 CONTACTED_STATUSES = ("contacted", "registered", "not_interested", "sponsored")
@@ -62,12 +64,13 @@ class MetricsRepository(Repository):
     def _event(self, conn: Connection, kind: str, *, now: dt.datetime, sender_id: str | None,
                channel: str | None = None, regency: str | None = None, sector: str | None = None,
                agent_code: str | None = None, lead_type: str | None = None, lead_id: int | None = None,
-               status: str | None = None, source: str | None = None, purpose: str | None = None) -> int:
+               status: str | None = None, source: str | None = None, purpose: str | None = None,
+               broadcast_id: int | None = None) -> int:
         day = now.astimezone(self._zone).date()
         row = {"kind": kind, "occurred_at": now, "day": day, "week": day - dt.timedelta(days=day.weekday()),
                "channel": _clean(channel, 32), "regency": _clean(regency, 100), "sector": _clean(sector, 100),
                "agent_code": agent_code.strip().upper()[:16] if agent_code else None, "lead_type": lead_type,
-               "lead_id": lead_id, "status": status, "source": source, "purpose": purpose,
+               "lead_id": lead_id, "status": status, "source": source, "purpose": purpose, "broadcast_id": broadcast_id,
                "subject": self._subject(conn, sender_id, create=True) if sender_id else None}
         return self._insert_id(conn, metric_events, row)
 

@@ -226,19 +226,17 @@ metric_events = Table(
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("day", Date, nullable=False),   # local date at the branch (WITA)
     Column("week", Date, nullable=False),  # Monday of that ISO week
-    Column("channel", String(32)),
-    Column("regency", String(100)),
-    Column("sector", String(100)),
-    Column("agent_code", String(16)),
-    Column("lead_type", String(32)),
+    Column("channel", String(32)), Column("regency", String(100)), Column("sector", String(100)),
+    Column("agent_code", String(16)), Column("lead_type", String(32)),
     Column("lead_id", Integer),  # no foreign key: the lead may be deleted, the count stays
     Column("status", String(32)),
     Column("subject", String(64)),  # keyed hash of the sender id, never the id itself
     Column("source", String(32)),   # source_answered: where the worker heard of Lingkar (SOURCES)
     Column("purpose", String(32)),  # lead_created: what the lead is for (LEAD_PURPOSES; 0007)
+    Column("broadcast_id", Integer),  # broadcast_sent / broadcast_replied: which broadcast (0013; no foreign key)
     Index("ix_metric_events_kind_week", "kind", "week"),
     Index("ix_metric_events_agent", "agent_code", "kind"),
-    Index("ix_metric_events_subject", "subject"),
+    Index("ix_metric_events_subject", "subject"), Index("ix_metric_events_kind_subject", "kind", "subject"),
 )
 
 anonymous_counters = Table(

@@ -246,6 +246,19 @@ class FunnelRow(_Record):
 
 
 @dataclass(frozen=True)
+class OutreachRow(_Record):
+    """One group of an outreach funnel (lingkar/store/outreach.py): distinct people at each step."""
+
+    group: Any
+    sent: int = 0         # a broadcast / payment reminder reached them
+    replied: int = 0      # broadcast: they wrote within REPLY_WINDOW after it
+    checked: int = 0      # broadcast: eligibility checked after the reply
+    leads: int = 0        # broadcast: a worker lead after the reply; reminder: a reactivation lead
+    registered: int = 0   # broadcast: that lead registered
+    paid: int = 0         # reminder: "sudah bayar"
+
+
+@dataclass(frozen=True)
 class Broadcast(_Record):
     """A message to a topic's subscribers (lingkar/store/broadcasts.py). ``text`` has {fact.key} placeholders."""
     id: int

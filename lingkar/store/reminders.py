@@ -130,6 +130,8 @@ class ReminderRepository(Repository):
                     values["snooze_until"] = snooze_until
             if values:
                 conn.execute(update(reminder_sends).where(s.id == row.id).values(**values))
+            if answer == "paid" and row.answer != "paid":  # the outreach funnel (lingkar/store/outreach.py)
+                self._outreach_event(conn, "reminder_paid", sender_id, channel)
             row = conn.execute(select(reminder_sends).where(s.id == row.id)).first()
         return _send(row)
 
@@ -162,9 +164,12 @@ class ReminderRepository(Repository):
         channel, recipient = _owner(sender_id)
         s = reminder_sends.c
         with self._tx() as conn:
-            return conn.execute(update(reminder_sends).where(
+            done = conn.execute(update(reminder_sends).where(
                 s.channel == channel, s.recipient == recipient, s.month == month, s.kind == kind,
                 s.state == "claimed", s.claimed_by == worker[:64]).values(claimed_until=None, **values)).rowcount == 1
+            if done and values.get("state") == "sent":  # the outreach funnel (lingkar/store/outreach.py)
+                self._outreach_event(conn, "reminder_sent", sender_id, channel)
+            return done
 
     def mark_reminder_sent(self, sender_id: str, month: dt.date, kind: str, worker: str, message_id: str) -> bool:
         """The platform took it: ``sent`` with its message id (only while ``worker`` holds the claim)."""

@@ -18,6 +18,7 @@ Where a table lives (one repository module per concern, each a mixin over
 - pemda.py: ``pemda_estimates``, Pemda officers in ``staff_users``, one regency's aggregates (no personal data)
 - broadcasts.py: ``broadcasts``, ``broadcast_recipients`` (claimed under a lease by the broadcast jobs: bot/outreach/)
 - reminders.py: ``reminder_plans``, ``reminder_sends`` (payment reminders; claimed once per owner, month and kind)
+- outreach.py: the outreach funnel (broadcast and reminder events in ``metric_events``, replies to a broadcast)
 - subscriptions.py: ``subscriptions``, ``subscription_events`` (consent, "berhenti", automatic unsubscribes,
   broadcast audiences in batches)
 
@@ -60,6 +61,7 @@ from lingkar.store.lead_lists import EXPORT_COLUMNS, LeadListRepository
 from lingkar.store.leads import LeadRepository, normalize_reference
 from lingkar.store.metrics import EVENT_KINDS, MetricsRepository
 from lingkar.store.outbox import OutboxRepository
+from lingkar.store.outreach import OutreachRepository
 from lingkar.store.pemda import PemdaRepository
 from lingkar.store.people import PeopleRepository
 from lingkar.store.reminders import ReminderRepository
@@ -78,7 +80,7 @@ __all__ = [
 class Store(LeadRepository, LeadFollowUpRepository, LeadListRepository, PeopleRepository, OutboxRepository,
             HandoffRepository, AgentRepository, StaffRepository, AuditRepository, MetricsRepository, StateRepository,
             CardRepository, RetentionRepository, PemdaRepository, BroadcastRepository, SubscriptionRepository,
-            ReminderRepository, Repository):
+            ReminderRepository, OutreachRepository, Repository):
     """One database. Thread-safe: every call uses its own connection and transaction."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], dt.datetime] | None = None,

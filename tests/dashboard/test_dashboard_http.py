@@ -339,3 +339,40 @@ async def test_funnel_page_matches_the_database(store, staff, make_agent, make_l
             assert got == want, by
         assert "1,2 juta" in html and "227 ribu" in html and "103 ribu" in html  # the Sultra figures, from facts
     assert total.chats == 4 and total.checks == 3 and total.leads == 3 and total.registered == 1
+
+
+async def test_funnel_page_shows_the_outreach_funnels(store, staff, make_lead, clock):
+    for sender, regency in (("telegram:201", "Kota Kendari"), ("telegram:202", "Kabupaten Muna")):
+        store.subscribe(sender, "telegram", "info", consent_version="pdp-2026-11", regency=regency)
+    bc, _ = store.create_broadcast(text="Halo", topic="info", created_by="staff:ana",
+                                   recipients=[("telegram", "201", {}), ("telegram", "202", {})])
+    for row in store.claim_recipients(bc.id, "telegram", "w1"):
+        store.mark_recipient_sent(row.id, "w1", f"m-{row.id}")
+    clock.advance(hours=2)
+    store.note_broadcast_reply("telegram:201")
+    store.record_event("eligibility_checked", channel="telegram", sender_id="telegram:201")
+    make_lead(sender_id="telegram:201", regency="Kota Kendari")
+    store.claim_reminder("telegram:202", clock().date(), "reminder", "w")
+    store.mark_reminder_sent("telegram:202", clock().date(), "reminder", "w", "m")
+    store.record_reminder_answer("telegram:202", "paid")
+
+    def table(html: str, kind: str):
+        block = re.search(rf'id="outreach-{kind}">(.*?)</table>', html, re.S).group(1)
+        return {g: {k: int(v) for k, v in re.findall(r'data-stage="(\w+)">(\d+)<', cells)}
+                for g, cells in re.findall(r'<tr[^>]*data-outreach-group="([^"]*)">(.*?)</tr>', block, re.S)}
+
+    async with running_dashboard(store) as s, client() as http:
+        await sign_in(http, s, store, STAFF)
+        async with http.get(f"{s.base_url}/corong", params={"by": "regency"}) as r:
+            html = await r.text()
+        assert table(html, "broadcast") == {
+            "Kabupaten Muna": {"sent": 1, "replied": 0, "checked": 0, "leads": 0, "registered": 0},
+            "Kota Kendari": {"sent": 1, "replied": 1, "checked": 1, "leads": 1, "registered": 0},
+            "total": {"sent": 2, "replied": 1, "checked": 1, "leads": 1, "registered": 0}}
+        assert table(html, "reminder") == {"Kabupaten Muna": {"sent": 1, "paid": 1, "leads": 0},
+                                           "total": {"sent": 1, "paid": 1, "leads": 0}}
+        async with http.get(f"{s.base_url}/corong", params={"by": "week"}) as r:   # no outreach groups: totals
+            html = await r.text()
+        assert table(html, "broadcast") == {"total": {"sent": 2, "replied": 1, "checked": 1, "leads": 1,
+                                                      "registered": 0}}
+        assert "72 jam" in html

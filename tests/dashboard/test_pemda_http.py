@@ -218,3 +218,22 @@ async def test_admin_gives_the_role_in_telegram_and_the_officer_signs_in(store, 
     assert (await fake_tg.wait_texts(PEMDA, 2))[-1] == adapter_texts.UNKNOWN_COMMAND
     await fake_tg.push(fake_tg.text(ADMIN, "/staf"))
     assert f"{PEMDA} · pemda · {KOLAKA}" in (await fake_tg.wait_texts(ADMIN, 4))[-1]
+
+
+async def test_pemda_sees_their_regencys_outreach_funnels_with_small_numbers_suppressed(store, staff, clock):
+    store.add_pemda(PEMDA, KOLAKA, "Disnaker Kolaka", actor=f"telegram:{ADMIN}")
+    people = [(f"telegram:{9300 + n}", KOLAKA if n < 6 else KENDARI) for n in range(8)]
+    for sender, regency in people:
+        store.subscribe(sender, "telegram", "info", consent_version="v1", regency=regency)
+    bc, _ = store.create_broadcast(text="Halo", topic="info", created_by="staff:ana",
+                                   recipients=[("telegram", sender.split(":")[1], {}) for sender, _ in people])
+    for row in store.claim_recipients(bc.id, "telegram", "w1", limit=50):
+        store.mark_recipient_sent(row.id, "w1", f"m-{row.id}")
+    clock.advance(hours=1)
+    for sender, _ in people[:2] + people[6:]:                  # two in Kolaka, both in Kendari reply
+        store.note_broadcast_reply(sender)
+    async with running_dashboard(store) as s, client() as http:
+        html = await pemda_sign_in(http, s, store)
+    assert 'data-n="broadcast-sent">6<' in html and 'data-n="broadcast-replied">&lt;5<' in html
+    assert 'data-n="broadcast-checked">0<' in html and 'data-n="reminder-sent">0<' in html
+    assert "telegram:93" not in html and KENDARI not in html

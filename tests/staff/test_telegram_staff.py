@@ -332,3 +332,19 @@ async def test_chat_started_recorded_once_with_the_agents_code(store, make_agent
     # the adapter now knows the agent's code (sent to Rasa as a known referral)
     meta = [c["metadata"] for c in fake_rasa.calls if c["sender"] == "telegram:4711"]
     assert meta and all(m["referral"] == agent.code and m["referral_known"] is True for m in meta)
+
+
+async def test_a_message_after_a_broadcast_counts_as_its_reply_once(store, bot, fake_tg, fake_rasa):
+    await fake_tg.push(fake_tg.text(4713, "halo"))                        # first contact: no broadcast yet
+    await fake_tg.wait_texts(4713, 1)
+    store.subscribe("telegram:4713", "telegram", "info", consent_version="pdp-2026-11", regency="Kota Kendari")
+    bc, _ = store.create_broadcast(text="Halo", topic="info", created_by="staff:ana",
+                                   recipients=[("telegram", "4713", {})])
+    (row,) = store.claim_recipients(bc.id, "telegram", "w1")
+    assert store.mark_recipient_sent(row.id, "w1", "m-1")
+    for n, text in enumerate(("iuran berapa?", "oke makasih"), start=2):
+        await fake_tg.push(fake_tg.text(4713, text))
+        await fake_tg.wait_texts(4713, n)
+    assert store.event_counts("broadcast_replied") == {"broadcast_replied": 1}
+    (total,) = store.outreach_funnel("broadcast", "regency")
+    assert (total.group, total.sent, total.replied) == ("Kota Kendari", 1, 1)

@@ -21,7 +21,7 @@ from lingkar.store.models import metadata
 ROOT = Path(__file__).resolve().parents[2]
 #: The newest revision (the tests below check upgrades land there, whatever it is called).
 #: The revisions in order, oldest first (a new migration is appended here).
-CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0012")
+CHAIN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0012", "0013")
 HEAD = CHAIN[-1]
 T0 = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.timezone.utc)

@@ -303,3 +303,24 @@ async def test_delete_my_data_forgets_the_person_in_the_channel_too(start_wa, fa
     assert fake_graph.to(WA)[1].text == "Data Anda sudah dihapus."
     assert await wa.inbox.user(WA) is None
     assert await wa.state.outgoing(first) is None and await wa.state.last_inbound(WA) is None
+
+
+async def test_a_returning_persons_messages_are_offered_as_broadcast_replies(start_wa, fake_graph, fake_rasa,
+                                                                               backend):
+    wa = await start_wa(**backend)
+    noted = []
+
+    async def replies(sender: str) -> int:
+        noted.append(sender)
+        return len(noted)
+
+    wa.replies = replies
+    await fake_graph.deliver(fake_graph.text(WA, "halo"))                 # first contact: chat_started, no reply
+    await fake_graph.wait_for(lambda g: g.to(WA))
+    await settle(wa)
+    assert noted == []
+    for n, text in enumerate(("iuran berapa?", "oke"), start=2):
+        await fake_graph.deliver(fake_graph.text(WA, text))
+        await fake_graph.wait_for(lambda g, n=n: len(g.to(WA)) == n)
+        await settle(wa)
+    assert noted == [f"whatsapp:{WA}"] * 2       # once per message (the store counts a broadcast's reply once)
