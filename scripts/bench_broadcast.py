@@ -32,9 +32,10 @@ from typing import Any, Dict, List, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
+from bench import rss_mb  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench import rss_mb  # noqa: E402
+from bot.outreach.audience import DEFAULT_AUDIENCE  # noqa: E402
 from bot.outreach.config import OutreachSettings  # noqa: E402
 from bot.outreach.message import BroadcastMessage  # noqa: E402
 from bot.outreach.runtime import open_runtime  # noqa: E402
@@ -161,7 +162,7 @@ async def run(args: argparse.Namespace) -> Dict[str, Any]:
                               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     try:
         url = migrated(dbs.create())
-        env = outreach_env(Path(tmp.name), url, fake_tg, fake_graph, BROADCAST_AUDIENCE="bot.outreach.audience:subscribers",
+        env = outreach_env(Path(tmp.name), url, fake_tg, fake_graph, BROADCAST_AUDIENCE=DEFAULT_AUDIENCE,
                            BROADCAST_TELEGRAM_RATE=f"{tg_rate}/1", BROADCAST_WHATSAPP_RATE=f"{wa_rate}/1",
                            BROADCAST_BATCH=str(args.batch), BROADCAST_LEASE="300", LOG_LEVEL="WARNING")
         core = use_settings(**env)
@@ -259,7 +260,8 @@ def markdown(r: Dict[str, Any], command: str) -> str:
                   for pid, m in r["memory"].items()]
         lines.append("")
     if once:
-        lines += ["| channel | expected | received | twice or more | missing | unexpected |", "|---|---|---|---|---|---|"]
+        lines += ["| channel | expected | received | twice or more | missing | unexpected |",
+                  "|---|---|---|---|---|---|"]
         lines += [f"| {ch} | {once[ch]['expected']} | {once[ch]['received']} | {once[ch]['twice_or_more']} | "
                   f"{once[ch]['missing']} | {once[ch]['unexpected']} |" for ch in ("telegram", "whatsapp")]
         lines += ["", f"WhatsApp templates: {once['whatsapp']['templates']} (exactly the closed windows: "
