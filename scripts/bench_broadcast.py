@@ -22,6 +22,7 @@ import asyncio
 import collections
 import datetime as dt
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,15 @@ async def open_windows(core, graph: FakeGraph, numbers: List[str]) -> None:
         await state.touch_inbound(k, at)
         graph.last_inbound[k] = at
     await state.close()
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process used so far (from /proc; 0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def send_times(tg: FakeBotAPI, graph: FakeGraph) -> Dict[str, List[float]]:
@@ -197,6 +207,9 @@ async def run(args: argparse.Namespace) -> Dict[str, Any]:
             if len(samples) % 15 == 0:
                 print(f"{samples[-1]['t']:7.1f} s  {processed}/{bc.total} sent  rss {samples[-1]['rss']}", flush=True)
             if store.get_broadcast(bc.id).status == "done":
+                cpu = {str(w.proc.pid): round(cpu_s(w.proc.pid), 1) for w in workers}
+                result["worker_cpu_s"] = cpu
+                result["worker_cpu_ms_per_message"] = round(sum(cpu.values()) * 1000 / max(1, bc.total), 2)
                 break
             dead = [w for w in workers if w.proc.returncode is not None]
             if dead or time.monotonic() > deadline:
@@ -244,6 +257,8 @@ def markdown(r: Dict[str, Any], command: str) -> str:
               f"| first message after the workers started | {r.get('first_message_after_workers_start_s')} s |",
               f"| sending (workers' start to done) | {r.get('send_s')} s |",
               f"| total (queue call to done) | {r.get('total_s')} s |",
+              f"| workers' CPU (all, incl. start-up) | {r.get('worker_cpu_s')} s, "
+              f"{r.get('worker_cpu_ms_per_message')} ms per message |",
               f"| exactly once | {'yes' if once.get('ok') else 'NO'} |", ""]
     if "rate" in r:
         lines += ["| channel | cap /s | max 10-s window /s | median /s | mean over the run /s | full windows |",

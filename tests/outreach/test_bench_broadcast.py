@@ -24,6 +24,7 @@ def test_benchmark_runs_at_a_tiny_size_and_reports_exactly_once(tmp_path):
     assert r["counts"]["sent"] == 201 and r["counts"]["queued"] == 0
     assert 0 < r["first_message_after_workers_start_s"] < r["first_message_after_queue_s"] <= r["total_s"]
     assert r["rate"]["telegram"]["cap"] == 100 and r["rate"]["telegram"]["mean"] > 0
+    assert r["worker_cpu_ms_per_message"] > 0 and len(r["worker_cpu_s"]) == 2
     assert len(r["memory"]) == 2 and all(m["peak_mb"] > 20 for m in r["memory"].values())
     assert all(s["processed"] <= 201 for s in r["rss_samples"])
     md = (tmp_path / "broadcast.md").read_text()
