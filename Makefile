@@ -23,7 +23,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml -not -name signals.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock \
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock bench-broadcast \
         clean services facts-report broadcast broadcast-status outreach-worker reminders answer-lengths
 
 help: ## Show this help
@@ -87,6 +87,9 @@ helm-check: ## Lint, render (default + ci/ values) and schema-validate the Helm 
 
 bench: $(SETUP) $(MODEL) services ## Benchmarks (training, startup, memory, latency); results in reports/bench/
 	$(PY) scripts/bench.py
+
+bench-broadcast: $(SETUP) services ## A broadcast to N=100000 fake subscribers (WORKERS=2 SCALE=1: rate caps x SCALE; ~42 min at 1); reports/bench/broadcast.md
+	$(PY) scripts/bench_broadcast.py $(if $(N),--subscribers $(N)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCALE),--rate-scale $(SCALE))
 
 export: $(SETUP) ## Print every lead as CSV (header row first) on standard output (NIK masked)
 	@$(PY) -m lingkar.store upgrade >&2
