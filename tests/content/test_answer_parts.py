@@ -25,6 +25,7 @@ from tests.conftest import use_settings
 
 from .helpers import RENDER_DATES, ROOT
 from .test_actions import TODAY, WITH_REFERRAL, run, tracker
+from .test_citations import bot, user
 
 #: The threshold the first-part mechanism is tested at. Production sends answers whole up to
 #: lingkar.texts.screen.LONG_SCREENS (2.0: cutting at 1.25 cost the blind set 10.7 points, docs/architecture.md
@@ -35,7 +36,7 @@ CUT_AT = 1.25
 @pytest.fixture(autouse=True)
 def _cut_at(monkeypatch):
     monkeypatch.setattr("lingkar.texts.answers.LONG_SCREENS", CUT_AT)
-from .test_citations import bot, user
+
 
 MORE = "/ask_more_detail"
 #: A figure as the bot writes it: a run with at least one digit ("Rp16.800", "50%", "24", "4/2023").
