@@ -23,7 +23,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml -not -name signals.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval bench load helm-check chaos chaos-short export lock bench-broadcast \
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval dev-eval bench load helm-check chaos chaos-short export lock bench-broadcast \
         clean services facts-report broadcast broadcast-status outreach-worker reminders answer-lengths
 
 help: ## Show this help
@@ -73,6 +73,9 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
+
+dev-eval: $(SETUP) $(MODEL) ## The tuning set (tests/dev/: blind-written, but read and tuned on) through the live bot; reports/dev/blind.md
+	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 

@@ -197,7 +197,7 @@ def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any
 
 def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: Signals, rendered: Rendered | None,
                   on) -> None:
-    """One short sentence for a loss, an accident or distress, before the answer (not twice: an answer that
+    """One short sentence for a loss, an accident, distress or anger, before the answer (not twice: an answer that
     already offers condolences keeps its own)."""
     if not signals.feeling:
         return

@@ -16,14 +16,15 @@ import yaml
 
 from lingkar import config
 
-#: The order in which feelings are acknowledged when a message has several: a death outweighs an accident.
-FEELINGS = ("grief", "accident", "distress")
+#: The order in which feelings are acknowledged when a message has several: a death outweighs an accident, and
+#: worry or hardship outweighs anger.
+FEELINGS = ("grief", "accident", "distress", "anger")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
 class Signals:
-    #: "grief", "accident", "distress" or None
+    #: "grief", "accident", "distress", "anger" or None
     feeling: str | None
     #: the message asks about a request for money / a PIN / a too-good offer
     scam: bool

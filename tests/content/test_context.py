@@ -53,6 +53,7 @@ def texts(messages) -> str:
     ("bapak saya sudah wafat, jkm nya gimana", "grief"),
     ("sy kecelakaan kerja kemarin tangan patah", "accident"),
     ("sa baru kena phk, bingung mau bagaimana", "distress"),
+    ("sy kesal skali, jht sy baru bisa diambil umur 56 kah?", "anger"),
     ("kalau peserta meninggal dapat berapa?", None),     # about nobody
     ("kalau sy kecelakaan di jalan ditanggung?", None),   # only "what if"
     ("iuran bpu brp", None),
@@ -113,6 +114,13 @@ async def test_distress_is_acknowledged_before_the_answer():
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkp", "sa baru kena phk, stres sekali, ada bantuan kah?")))
     assert "prihatin" in msgs[0]["text"].lower()
     assert msgs[1]["text"] == get_answers().render_split("ask_jkp", TODAY).short.text
+
+
+async def test_anger_is_acknowledged_before_the_answer():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jht", "sy kesal skali, itu uang sy sendiri. betul kah jht "
+                                                                      "baru bisa diambil umur 56?")))
+    assert "kesal" in msgs[0]["text"].lower() and "wajar" in msgs[0]["text"].lower()
+    assert "jht" in texts(msgs[1:]).lower()
 
 
 async def test_scam_question_gets_the_warning_and_official_channels():
