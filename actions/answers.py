@@ -37,6 +37,7 @@ from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 from lingkar.texts.screen import is_more_detail
+from lingkar.wage_figures import WAGE_TOPICS, wage_line
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,32 @@ def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any
     return values
 
 
+def wage_in(text: str) -> int | None:
+    """The wage in a message that names one beside an income word ("gaji sy 3 juta"), else None."""
+    if not text or text.startswith("/") or not _INCOME_WORDS.search(text):
+        return None
+    try:
+        return read_facts(text, {}, None, clock.today()).values.get("income")
+    except Exception:  # reading is best effort: the answer matters more
+        logger.exception("wage_in: cannot read the wage")
+        return None
+
+
+def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: int | None) -> bool:
+    """The figures of ``topic`` for ``wage`` (lingkar/wage_figures.py), when it has any; True when sent."""
+    line = wage_line(topic, wage, clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+def wage_topic_before(tracker: Tracker) -> str | None:
+    """The topic of the turns before this one when it has wage figures ("jkp dapat brp?", then "kalau gaji sy 3
+    juta?" or a correction "eh salah, 4,5 juta"): earlier wage answers and corrections are looked through."""
+    topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
+    return topic if topic in WAGE_TOPICS else None
+
+
 def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: Signals, rendered: Rendered | None,
                   on) -> None:
     """One short sentence for a loss, an accident, distress or anger, before the answer (not twice: an answer that
@@ -231,6 +258,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, split.short)
     else:
         send_answer(dispatcher, split, intent, on)
+        send_wage_line(dispatcher, intent, wage_in(text))
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)

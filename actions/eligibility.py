@@ -26,7 +26,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_topic, question_topic, topic_over_check
+from actions.answers import answer_topic, question_topic, send_wage_line, topic_over_check, wage_topic_before
 from actions.forms import (
     FAILURES_SLOT,
     LEFT,
@@ -319,6 +319,8 @@ class ActionInform(Action):
         slots.update(found.values)
         events = [SlotSet(k, v) for k, v in found.values.items()]
         changes = ", ".join(describe(k, v) for k, v in found.values.items())
+        if "income" in found.values and send_wage_line(dispatcher, wage_topic_before(tracker), found.values["income"]):
+            return events  # a wage after a question with wage figures ("jkp brp?" then "gaji sy 3 jt"): its figures
         if tracker.get_slot(RESULT_SLOT) and calculator.is_known_occupation(slots.get("occupation")):
             if set(found.values) == {"regency"}:
                 return events + await note_regency(dispatcher, tracker, found.values["regency"])

@@ -1,0 +1,76 @@
+"""Figures for one wage, beside the general answer: "gaji sy 3 juta, jkp dapat brp?" gets the general JKP answer
+and then "Dengan upah Rp3.000.000: ... Rp1.800.000 per bulan ...". Every rate, cap and multiple comes from
+content/facts.yml for the given date; a topic without wage-dependent figures gets None.
+
+    wage_line("ask_jkp", 3_000_000, date(2026, 12, 3))   # "Dengan upah Rp3.000.000: JKP 60% ... Rp1.800.000 ..."
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Dict
+
+from lingkar.calculator import percent_of, pu_quote
+from lingkar.facts import Facts, format_number, format_rupiah, get_facts
+
+
+def _pct(rate: float) -> str:
+    return format_number(rate, 2 if rate * 100 % 10 else 1).rstrip("0").rstrip(",") + "%"
+
+
+def _jkp(wage: int, on: dt.date, facts: Facts) -> str:
+    pct, months = float(facts.value("jkp.benefit_pct", on)), int(facts.value("jkp.benefit_months", on))
+    cap = int(facts.value("jkp.wage_cap", on))
+    base = min(wage, cap)
+    monthly = percent_of(base, pct)
+    capped = f" (upah dihitung maks. {format_rupiah(cap)})" if wage > cap else ""
+    return (f"Dengan upah {format_rupiah(wage)}{capped}: JKP {_pct(pct)} x {format_rupiah(base)} = "
+            f"{format_rupiah(monthly)} per bulan, paling lama {months} bulan (total paling banyak "
+            f"{format_rupiah(monthly * months)}).")
+
+
+def _contribution(wage: int, on: dt.date, facts: Facts) -> str:
+    q = pu_quote(wage, on, facts)
+    cap = f" (JP dihitung dari batas upah {format_rupiah(q.jp_cap)})" if q.jp_cap_applied else ""
+    employer = q.employer_jht + q.employer_jp + q.employer_jkm
+    return (f"Dengan gaji {format_rupiah(wage)}{cap}: dipotong dari gaji JHT {_pct(q.worker_jht_rate)} "
+            f"{format_rupiah(q.worker_jht)} + JP {_pct(q.worker_jp_rate)} {format_rupiah(q.worker_jp)} = "
+            f"{format_rupiah(q.worker_total)} per bulan. Bagian perusahaan: JHT {_pct(q.employer_jht_rate)} "
+            f"{format_rupiah(q.employer_jht)}, JP {_pct(q.employer_jp_rate)} {format_rupiah(q.employer_jp)}, JKM "
+            f"{_pct(q.jkm_rate)} {format_rupiah(q.employer_jkm)} (jumlah {format_rupiah(employer)}), ditambah JKK "
+            f"{_pct(q.jkk_rate_min)}–{_pct(q.jkk_rate_max)} sesuai risiko kerja "
+            f"({format_rupiah(percent_of(wage, q.jkk_rate_min))}–{format_rupiah(percent_of(wage, q.jkk_rate_max))}).")
+
+
+def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
+    death = int(facts.value("jkk.death_multiplier", on))
+    total = int(facts.value("jkk.total_disability_multiplier", on))
+    partial = int(facts.value("jkk.partial_disability_multiplier", on))
+    full_pct, full_months = float(facts.value("jkk.stmb_full_pct", on)), int(facts.value("jkk.stmb_full_months", on))
+    after = float(facts.value("jkk.stmb_after_pct", on))
+    stmb, later = format_rupiah(percent_of(wage, full_pct)), format_rupiah(percent_of(wage, after))
+    return (f"Dengan upah {format_rupiah(wage)}: ganti upah selama tidak bisa bekerja {stmb} per bulan "
+            f"({_pct(full_pct)}) untuk {full_months} bulan pertama, lalu {later} ({_pct(after)}); meninggal karena "
+            f"kecelakaan kerja {death} x upah = {format_rupiah(wage * death)}; cacat total tetap {total} x upah = "
+            f"{format_rupiah(wage * total)}; cacat sebagian: persentase cacat (tabel) x {partial} x upah = "
+            f"persentase x {format_rupiah(wage * partial)}.")
+
+
+_LINES: Dict[str, Callable[[int, dt.date, Facts], str]] = {
+    "ask_jkp": _jkp, "ask_contribution_pu": _contribution, "ask_jkk": _jkk, "ask_claim_jkk": _jkk,
+}
+#: The topics whose answer has figures that depend on the worker's wage.
+WAGE_TOPICS = frozenset(_LINES)
+
+
+def wage_line(topic: str | None, wage: int | None, on: dt.date, facts: Facts | None = None) -> str | None:
+    """The figures of ``topic`` for ``wage`` on ``on``, or None (no wage, a topic without wage figures, a fact
+    missing)."""
+    if topic not in _LINES or not wage or wage <= 0:
+        return None
+    try:
+        return _LINES[topic](int(wage), on, facts or get_facts())
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+
+
+__all__ = ["WAGE_TOPICS", "wage_line"]

@@ -1,0 +1,79 @@
+"""A wage beside a question with wage-dependent figures (JKP, a wage earner's contribution, JKK) gets those figures
+computed from content/facts.yml, in the same message or as the next one ("kalau gaji sy 3 juta?"); a wage after
+any other topic is only noted. Real facts, real actions on Tracker fixtures."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import ActionAnswer
+from actions.eligibility import ActionInform
+from lingkar.facts import format_rupiah, get_facts
+from lingkar.wage_figures import WAGE_TOPICS, wage_line
+from tests.content.test_context import run, texts, tracker, user
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+def fact(key):
+    return get_facts().value(key, TODAY)
+
+
+@pytest.mark.parametrize("wage", [3_000_000, 5_000_000, 6_000_000])
+def test_jkp_is_the_benefit_share_of_the_capped_wage(wage):
+    base = min(wage, fact("jkp.wage_cap"))
+    monthly = base * fact("jkp.benefit_pct") // 100
+    line = wage_line("ask_jkp", wage, TODAY)
+    assert format_rupiah(monthly) + " per bulan" in line
+    assert format_rupiah(monthly * fact("jkp.benefit_months")) in line
+    assert ("upah dihitung maks." in line) == (wage > fact("jkp.wage_cap"))
+
+
+def test_a_wage_earners_shares_cap_jp_but_not_jht():
+    wage = 12_000_000
+    cap = fact("jp.wage_cap")
+    line = wage_line("ask_contribution_pu", wage, TODAY)
+    assert format_rupiah(round(wage * fact("pu.jht_rate_worker") / 100)) in line
+    assert format_rupiah(round(cap * fact("jp.rate_worker") / 100)) in line
+    assert format_rupiah(cap) in line
+
+
+def test_jkk_multiples_of_the_wage():
+    line = wage_line("ask_jkk", 2_800_000, TODAY)
+    assert format_rupiah(2_800_000 * fact("jkk.death_multiplier")) in line
+    assert format_rupiah(2_800_000 * fact("jkk.total_disability_multiplier")) in line
+
+
+@pytest.mark.parametrize("topic,wage", [("ask_jht", 3_000_000), ("ask_jkp", None), ("ask_jkp", 0), (None, 1)])
+def test_no_line_without_a_wage_or_for_other_topics(topic, wage):
+    assert topic not in WAGE_TOPICS or not wage
+    assert wage_line(topic, wage, TODAY) is None
+
+
+async def test_a_question_with_the_wage_gets_the_general_answer_and_the_figures():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkp", "gaji sy 3 juta, kalau kena phk jkp dapat brp?")))
+    out = texts(msgs)
+    assert "JKP" in out and format_rupiah(1_800_000) in out
+
+
+async def test_a_wage_as_the_next_message_gets_the_figures_of_the_topic_before():
+    earlier = [user("ask_jkp", "jkp dapat brp kalau kena phk?")]
+    msgs, events = await run(ActionInform(), tracker(user("inform", "kalau gaji sy 3 juta?"), earlier))
+    assert format_rupiah(1_800_000) in texts(msgs) and "saya catat" not in texts(msgs)
+    assert {"event": "slot", "name": "income", "value": 3_000_000} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+    # a correction after that: the figures again, for the new wage
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "eh salah, gaji sy 4,5 juta"),
+                                                earlier + [user("inform", "kalau gaji sy 3 juta?")]))
+    assert format_rupiah(4_500_000 * fact("jkp.benefit_pct") // 100) in texts(msgs)
+
+
+async def test_a_wage_after_another_topic_is_only_noted():
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "gaji sy 3 juta"), [user("ask_jht", "jht kapan cair?")]))
+    assert "saya catat" in texts(msgs) and format_rupiah(1_800_000) not in texts(msgs)
