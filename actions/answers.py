@@ -252,6 +252,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         split = None
     if intent not in SMALL_TALK:
         feeling_first(dispatcher, answers, signals, split.short if split else None, on)
+        if signals.referral:
+            _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}", on))
     if split is None:
         _send(dispatcher, answers.render_snippet("clarify_help", on))
     elif intent in SMALL_TALK:
@@ -427,6 +429,8 @@ class ActionDefaultFallback(Action):
             topic = "ask_claim_jkm" if signals.feeling == "grief" else "ask_claim_jkk"
             answer_topic(dispatcher, tracker, topic, signals)
             return [UserUtteranceReverted()]
+        if signals.referral:  # another office's question: that office, and what the bot can help with
+            _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
         _send(dispatcher, answers.render_snippet("clarify_help"))
         return [UserUtteranceReverted()]
 

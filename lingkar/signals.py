@@ -32,6 +32,8 @@ class Signals:
     personal: bool
     #: a question mark or a question word
     question: bool
+    #: a question for another office (content/signals.yml, referrals): "loan", "medicine", ... or None
+    referral: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class _Lexicon:
     scam_strong: FrozenSet[str]
     scam_money: FrozenSet[str]
     scam_contact: FrozenSet[str]
+    referrals: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -59,7 +62,8 @@ def _load(path: str) -> _Lexicon:
                     person=_set(data.get("person")), family=_set(data.get("family")),
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
                     inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
-                    scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")))
+                    scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")),
+                    referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -104,7 +108,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     scam = _has(words, joined, lex.scam_strong) or (
         _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
-    return Signals(feeling=feeling, scam=scam, personal=personal, question=question)
+    referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
+    return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral)
 
 
 __all__ = ["Signals", "read_signals", "FEELINGS", "lexicon_path"]

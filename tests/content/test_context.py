@@ -176,3 +176,22 @@ def test_a_general_question_in_the_first_person_is_not_a_feeling():
 ])
 def test_feelings_without_a_pronoun(text, feeling):
     assert read_signals(text).feeling == feeling
+
+
+@pytest.mark.parametrize("text,referral", [
+    ("sa mau pinjam uang 10 juta buat modal, bisa di bpjs tk?", "loan"),
+    ("anak sa demam, obat apa yg bagus?", "medicine"),
+    ("sy pns, pensiun sy diurus bpjs tk jg kah?", "taspen"),
+    ("bos tida bayar thr, lapor kemana?", "labour_office"),
+    ("iuran bpu brp sebulan?", None),
+    ("jht sy bisa cair kapan?", None),
+])
+def test_questions_for_another_office_are_read(text, referral):
+    assert read_signals(text).referral == referral
+
+
+async def test_another_offices_question_gets_that_office_first_whatever_the_topic():
+    for action, intent in ((ActionAnswer(), "out_of_scope"), (ActionAnswer(), "ask_register"),
+                           (ActionDefaultFallback(), "nlu_fallback")):
+        msgs, _ = await run(action, tracker(user(intent, "mau pinjam uang 5 juta di bpjs tk bisa?")))
+        assert "bukan lembaga pinjaman" in msgs[0]["text"].lower()
