@@ -47,6 +47,8 @@ class _Lexicon:
     scam_strong: FrozenSet[str]
     scam_money: FrozenSet[str]
     scam_contact: FrozenSet[str]
+    scam_loan: FrozenSet[str] = frozenset()
+    scam_offer: FrozenSet[str] = frozenset()
     referrals: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
 
 
@@ -63,6 +65,7 @@ def _load(path: str) -> _Lexicon:
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
                     inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
                     scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")),
+                    scam_loan=_set(scam.get("loan")), scam_offer=_set(scam.get("offer")),
                     referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()))
 
 
@@ -106,7 +109,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     if about_someone and not hypothetical:
         feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
     scam = _has(words, joined, lex.scam_strong) or (
-        _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact))
+        _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact)) or (
+        _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral)

@@ -67,6 +67,9 @@ def test_feelings_are_read_only_when_they_happened_to_the_worker_or_family(text,
     ("ada yang telpon ngaku petugas bpjs minta kode otp", True),
     ("bsu cair tapi disuruh bayar biaya admin dulu, betul?", True),
     ("bayar iuran bisa transfer?", False),
+    ("ada org tawarin pinjaman 5 juta, bpjs tk kah itu?", True),
+    ("tetangga berobat pake uang pinjaman, katanya ada diskon iuran, brp?", False),
+    ("katanya diskon ojol itu hoax, betul kah?", False),
     ("nomor wa admin bpjs tk berapa", False),
 ])
 def test_scam_questions(text, scam):
