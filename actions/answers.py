@@ -32,7 +32,8 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
-from lingkar.signals import Signals, read_signals
+from lingkar.parsing.occupation import match_occupation
+from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
@@ -180,6 +181,19 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     return previous if mapped == PREVIOUS else mapped
 
 
+def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: str | None,
+                     confidence: float = 1.0) -> str | None:
+    """The previous topic, when a short message the NLU read as a general topic or was unsure of asks one of that
+    topic's details ("brp bulan batasnya?" after late payment, "kalau lebih?" after the JMO claim)."""
+    if not previous or (text or "").startswith("/") or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    if intent not in _SAME_TOPIC and confidence >= FOLLOW_UP_TRUST:
+        return None
+    if not any(previous in d.topics for d in answers.details_for(previous, text)):
+        return None
+    return previous
+
+
 def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any]:
     """What the worker said about themselves in a question ("sy petani di konsel umur 44, ..."): kept for a later
     check or form without being said back. Amounts count as income only beside an income word."""
@@ -233,15 +247,69 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
     _send(dispatcher, answers.render_snippet(f"feeling_{signals.feeling}", on))
 
 
+#: Occupations of workers with no employer to register them: a topic's required words (content/signals.yml
+#: ``requires``) are asked of their messages only.
+NOT_EMPLOYEES = frozenset({"BPU", "JAKON", "PMI"})
+
+
+def _not_an_employee(text: str) -> bool:
+    """The message names the worker's occupation, and it is self-employed, construction or migrant work."""
+    try:
+        occupation = match_occupation(text)
+    except Exception:  # reading is best effort: the answer matters more
+        logger.exception("settle_topic: cannot read the occupation")
+        return False
+    return occupation is not None and occupation.category in NOT_EMPLOYEES
+
+
+def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
+    """The topic to answer for ``intent``: a topic the message names by its own words over a general one
+    ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
+    lacks when the worker names self-employed, construction or migrant work (content/signals.yml ``named``,
+    ``requires``): a fisher's long story is not about an employer who will not register their staff."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    named = named_topic(intent, text)
+    if named in answers:
+        return named
+    if topic_allowed(intent, text) or not _not_an_employee(text):
+        return intent
+    ranking = sorted(latest.get("intent_ranking") or [], key=lambda r: -float(r.get("confidence") or 0.0))
+    return next((r["name"] for r in ranking if r.get("name") not in (intent, FALLBACK_INTENT, "inform")
+                 and answers.clarifiable(r.get("name") or "") and topic_allowed(r.get("name"), text)), intent)
+
+
+def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str | None, text: str, on,
+                 sent: Tuple[str, ...] = ()) -> bool:
+    """The specific facts the message asks about beyond ``topic``'s answer (content/answers.yml ``details``), each
+    one unless every figure of it was already in the answer (``sent``: its fact keys). True when one was sent."""
+    count = 0
+    for detail in answers.details_for(topic, text):
+        try:
+            rendered = answers.render_detail(detail, on)
+        except Exception:  # a detail is extra: a content error must not cost the answer
+            logger.exception("details: cannot render %r for %s", detail.name, on)
+            continue
+        if rendered.facts and set(rendered.facts) <= set(sent):
+            continue
+        _send(dispatcher, rendered)
+        count += 1
+    return count > 0
+
+
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
-                 signals: Signals | None = None) -> List[EventType]:
+                 signals: Signals | None = None, follow_up: bool = False) -> List[EventType]:
     """The answer to ``intent`` for the latest message: the feeling first, the answer (its first part when it is
-    longer than a phone screen: actions/more.py), what the worker said about themselves kept silently, and the check
-    offered (not started) when they described their work."""
+    longer than a phone screen: actions/more.py) and the details it asks about, what the worker said about themselves
+    kept silently, and the check offered (not started) when they described their work. A ``follow_up`` of the topic
+    under discussion that asks one of its details ("brp bulan batasnya?") gets that detail alone."""
     answers = get_answers()
     on = clock.today()
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or read_signals(text)
+    intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
+    if follow_up and not signals.scam and send_details(dispatcher, answers, intent, text, on):
+        return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         _send(dispatcher, answers.render_snippet("scam_warning", on))
         return []
@@ -261,6 +329,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     else:
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text))
+        send_details(dispatcher, answers, intent, text, on, split.short.facts)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -374,8 +443,10 @@ class ActionAnswer(Action):
             return []
         text = (tracker.latest_message or {}).get("text") or ""
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
-        intent = follow_up_topic(intent, text, previous_topic(tracker, answers), confidence) or intent
-        events = answer_topic(dispatcher, tracker, intent)
+        previous = previous_topic(tracker, answers)
+        followed = follow_up_topic(intent, text, previous, confidence) \
+            or detail_follow_up(answers, intent, text, previous, confidence)
+        events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
         # "Dari mana Anda tahu Lingkar?" once, after the first answer (actions/source.py)
@@ -398,9 +469,14 @@ class ActionClarify(Action):
         if signals.scam:
             _send(dispatcher, answers.render_snippet("scam_warning"))
             return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
+        if followed:
+            return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
         topic = topic_for_unclear(tracker, answers, signals) or long_message_topic(tracker, answers, signals)
         if topic:
-            return answer_topic(dispatcher, tracker, topic, signals)
+            return answer_topic(dispatcher, tracker, topic, signals,
+                                follow_up=topic == previous_topic(tracker, answers))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         feeling_first(dispatcher, answers, signals, None, clock.today())
         _send(dispatcher, clarify_message(ranking, answers))
@@ -424,6 +500,11 @@ class ActionDefaultFallback(Action):
         signals = read_signals((tracker.latest_message or {}).get("text") or "")
         if signals.scam:
             _send(dispatcher, answers.render_snippet("scam_warning"))
+            return [UserUtteranceReverted()]
+        followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
+                                    previous_topic(tracker, answers))
+        if followed:  # "brp bulan batasnya?" after late payment: that detail
+            answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
             return [UserUtteranceReverted()]
         if signals.feeling in ("grief", "accident"):
             topic = "ask_claim_jkm" if signals.feeling == "grief" else "ask_claim_jkk"

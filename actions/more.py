@@ -15,6 +15,8 @@ comes when the worker asks for it (:meth:`lingkar.texts.answers.Answers.render_s
 
 The rest's ``facts`` are every fact of the answer, so "sumber?" after "lebih lengkap" names the sources of the whole
 answer; a follow-up after it is answered for the answer's topic (``earlier_intents`` skips "lebih lengkap" turns).
+A message read as asking for more that asks one of the last answer's details ("kalau lebih?" after the JMO claim:
+content/answers.yml ``details``) gets that detail when nothing more of the answer is left.
 """
 from __future__ import annotations
 
@@ -84,6 +86,12 @@ def send_more(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventT
         if rest is not None:
             send(dispatcher, rest, **{ANSWER_KEY: {"topic": topic, "on": on.isoformat(), "part": "rest"}})
             return []
+    text = (tracker.latest_message or {}).get("text") or ""
+    details = [d for d in answers.details_for(topic, text) if topic in d.topics] if topic in answers else []
+    if details:  # "kalau lebih?" after the JMO claim: that detail of the last answer, not "that was all"
+        for detail in details:
+            send(dispatcher, answers.render_detail(detail, clock.today()))
+        return []
     send(dispatcher, answers.render(MORE_INTENT, clock.today()))
     return []
 

@@ -7,7 +7,7 @@ question, and whether the message is about the worker. Pure text rules, no frame
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Tuple
@@ -50,6 +50,10 @@ class _Lexicon:
     scam_loan: FrozenSet[str] = frozenset()
     scam_offer: FrozenSet[str] = frozenset()
     referrals: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
+    named: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
+    named_over: FrozenSet[str] = frozenset()
+    other_agency: FrozenSet[str] = frozenset()
+    requires: Dict[str, Tuple[FrozenSet[str], ...]] = field(default_factory=dict)
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -66,7 +70,10 @@ def _load(path: str) -> _Lexicon:
                     inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
                     scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")),
                     scam_loan=_set(scam.get("loan")), scam_offer=_set(scam.get("offer")),
-                    referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()))
+                    referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()),
+                    named=tuple((k, _set(v)) for k, v in (data.get("named") or {}).items()),
+                    named_over=_set(data.get("named_over")), other_agency=_set(data.get("other_agency")),
+                    requires={k: tuple(_set(g) for g in v) for k, v in (data.get("requires") or {}).items()})
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -77,14 +84,24 @@ def _words(text: str) -> Tuple[str, ...]:
     return tuple(_WORD.findall((text or "").lower()))
 
 
-def _has(words: Tuple[str, ...], joined: str, entries: FrozenSet[str]) -> bool:
+def _has(words: Tuple[str, ...], joined: str, entries: Iterable[str]) -> bool:
     for e in entries:
-        if " " in e:
+        if e.endswith("*"):  # a prefix: "keberat*" is keberatan, keberatannya
+            if any(w.startswith(e[:-1]) for w in words) or (" " in e and f" {e[:-1]}" in joined):
+                return True
+        elif " " in e:
             if f" {e} " in joined:
                 return True
         elif e in words:
             return True
     return False
+
+
+def mentions(text: str, entries: Iterable[str]) -> bool:
+    """True when ``text`` has one of ``entries``: whole words, lower-cased; an entry with a space is a phrase, one
+    ending in ``*`` a prefix ("batas*" is batas, batasnya)."""
+    words = _words(text)
+    return _has(words, f" {' '.join(words)} ", entries)
 
 
 _QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", "brp", "kapan", "kenapa", "mengapa",
@@ -116,4 +133,40 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral)
 
 
-__all__ = ["Signals", "read_signals", "FEELINGS", "lexicon_path"]
+def named_topic(intent: str | None, text: str, content_dir: Path | None = None) -> str | None:
+    """The topic ``text`` names by its own words (content/signals.yml ``named``) when it should replace ``intent``:
+    ``intent`` is a general one, or a named topic whose words the message lacks; exactly one topic named."""
+    lex = _load(str(lexicon_path(content_dir)))
+    if not text or text.startswith("/"):
+        return None
+    words = _words(text)
+    joined = f" {' '.join(words)} "
+    if _has(words, joined, lex.other_agency):
+        return None
+    found = [name for name, entries in lex.named if _has(words, joined, entries)]
+    if len(found) != 1 or found[0] == intent:
+        return None
+    own = dict(lex.named).get(intent or "")
+    if intent in lex.named_over or (own is not None and not _has(words, joined, own)):
+        return found[0]
+    return None
+
+
+def about_other_agency(text: str, content_dir: Path | None = None) -> bool:
+    """The message names another agency's programme (BPJS Kesehatan, Taspen, Prakerja: ``other_agency``)."""
+    return mentions(text, _load(str(lexicon_path(content_dir))).other_agency)
+
+
+def topic_allowed(topic: str | None, text: str, content_dir: Path | None = None) -> bool:
+    """False when ``topic`` needs words ``text`` lacks (content/signals.yml ``requires``)."""
+    lex = _load(str(lexicon_path(content_dir)))
+    groups = lex.requires.get(topic or "")
+    if not groups or not text or text.startswith("/"):
+        return True
+    words = _words(text)
+    joined = f" {' '.join(words)} "
+    return all(_has(words, joined, g) for g in groups)
+
+
+__all__ = ["Signals", "read_signals", "mentions", "named_topic", "topic_allowed", "about_other_agency", "FEELINGS",
+           "lexicon_path"]

@@ -26,10 +26,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Sequence, Tuple
 
 from lingkar import clock
 from lingkar.facts import Facts
+from lingkar.signals import about_other_agency, mentions
 from lingkar.texts.conditions import AnswerError
 from lingkar.texts.engine import (
     Button,
@@ -55,6 +56,8 @@ REQUIRED_SNIPPETS = ("clarify_question", "clarify_help", "handoff_recorded")
 #: WhatsApp's reply buttons, so it never becomes a list there. The rest has all the answer's buttons.
 MAX_SHORT_BUTTONS = 3
 MAX_LABEL = 30
+#: At most this many details follow an answer.
+MAX_DETAILS = 2
 _PAYLOAD = re.compile(r"^/[a-z_]+$")
 
 #: An answer: a :class:`~lingkar.texts.engine.Text` named after its intent, with a label.
@@ -69,6 +72,26 @@ class Split:
     rest: Rendered | None = None
 
 
+@dataclass(frozen=True)
+class Detail:
+    """One fact a topic's general answer leaves out, sent after it when the message asks about it (``details:``):
+    after an answer to one of ``topics`` when the message has one of ``words``; after any answer when it also has
+    one of ``also`` (it names the subject itself: "pensiun" + "meninggal" for the JP survivors)."""
+    text: Answer
+    topics: FrozenSet[str]
+    words: Tuple[str, ...]
+    also: Tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.text.name
+
+    def applies(self, topic: str | None, message: str, by_subject: bool = True) -> bool:
+        if not mentions(message, self.words):
+            return False
+        return topic in self.topics or bool(by_subject and self.also and mentions(message, self.also))
+
+
 @dataclass
 class Answers:
     facts: Facts
@@ -78,6 +101,8 @@ class Answers:
     path: Path | None = None
     #: Texts the actions compose with (e.g. the "maksudnya…?" question), rendered like answers.
     snippets: Dict[str, Answer] = field(default_factory=dict)
+    #: Specific facts sent after a topic's answer when the message asks for them (:class:`Detail`), in file order.
+    details: Tuple[Detail, ...] = ()
 
     # ------------------------------------------------------------------ queries
     def intents(self) -> List[str]:
@@ -143,6 +168,16 @@ class Answers:
             raise AnswerError(f"no snippet {name!r}")
         return render_text(self.snippets[name], self.facts, self.notes, on or clock.today())
 
+    def details_for(self, topic: str | None, message: str, limit: int = MAX_DETAILS) -> List[Detail]:
+        """The details ``message`` asks about when it is answered with ``topic`` (at most ``limit``)."""
+        if not message or message.startswith("/"):
+            return []
+        by_subject = not about_other_agency(message)  # "kartu KIS brp lama jadinya?" is not about our card
+        return [d for d in self.details if d.applies(topic, message, by_subject)][:limit]
+
+    def render_detail(self, detail: Detail, on: dt.date | None = None) -> Rendered:
+        return render_text(detail.text, self.facts, self.notes, on or clock.today())
+
     def render_buttons(self, buttons: Sequence[Button], on: dt.date, used: List[str] | None = None,
                        flagged: List[str] | None = None) -> List[Dict[str, str]]:
         return render_buttons(buttons, self.facts, on, [] if used is None else used,
@@ -199,6 +234,27 @@ def _snippet(name: str, spec: Any, facts: Facts, menu: Tuple[Button, ...]) -> An
                   _buttons(spec.get("buttons"), facts, f"{w}.buttons", menu), name, False)
 
 
+def _words(spec: Any, where: str) -> Tuple[str, ...]:
+    items = [spec] if isinstance(spec, str) else spec
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise AnswerError(f"{where}: a list of words or phrases")
+    return tuple(str(i).lower().strip() for i in items)
+
+
+def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detail:
+    w = f"details.{name}"
+    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text"} \
+            or not {"topics", "words", "text"} <= set(spec):
+        raise AnswerError(f"{w}: expected topics, words, text and optionally also")
+    topics = frozenset(_words(spec["topics"], f"{w}.topics"))
+    unknown = sorted(topics - set(intents))
+    if unknown:
+        raise AnswerError(f"{w}: topics without an answer: {unknown}")
+    text = Answer(name, parse_paragraphs(spec["text"], facts, f"{w}.text"), (), name, False)
+    return Detail(text, topics, _words(spec["words"], f"{w}.words"),
+                  _words(spec["also"], f"{w}.also") if "also" in spec else ())
+
+
 def _check_targets(answers: Dict[str, Answer], snippets: Dict[str, Answer], menu: Tuple[Button, ...],
                    known_intents: Sequence[str] | None) -> None:
     """Every button leads somewhere the bot can answer; every answer is for an intent the domain knows."""
@@ -227,4 +283,5 @@ def parse_answers(data: Dict[str, Any], facts: Facts, known_intents: Sequence[st
     if missing:
         raise AnswerError(f"answers.yml: snippets {missing} are missing")
     _check_targets(answers, snippets, menu, known_intents)
-    return Answers(facts, answers, menu, notes, path, snippets)
+    details = tuple(_detail(name, spec, facts, list(answers)) for name, spec in (data.get("details") or {}).items())
+    return Answers(facts, answers, menu, notes, path, snippets, details)

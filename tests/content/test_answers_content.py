@@ -39,6 +39,8 @@ def rendered(answers):
             out[(intent, on)] = answers.render(intent, on)
         for name in answers.snippets:
             out[(f"snippet:{name}", on)] = answers.render_snippet(name, on)
+        for detail in answers.details:
+            out[(f"detail:{detail.name}", on)] = answers.render_detail(detail, on)
     return out
 
 
@@ -81,7 +83,8 @@ def test_the_figure_check_catches_a_typed_or_expired_figure(facts):
 
 
 def test_answers_render_on_every_date(rendered, answers):
-    assert len(rendered) == len(RENDER_DATES) * (len(answers.intents()) + len(answers.snippets))
+    assert len(rendered) == len(RENDER_DATES) * (len(answers.intents()) + len(answers.snippets) + len(answers.details))
+    assert answers.details, "content/answers.yml has details"
 
 
 # ------------------------------------------------------------------------------ coverage
@@ -139,7 +142,7 @@ def test_answers_fit_a_phone_screen(rendered):
 
 def test_answers_end_with_a_next_step(rendered):
     for (intent, on), r in rendered.items():
-        if intent.startswith("snippet:") or intent in NO_BUTTONS:
+        if intent.startswith(("snippet:", "detail:")) or intent in NO_BUTTONS:
             continue
         assert 1 <= len(r.buttons) <= 10, (intent, on)
 

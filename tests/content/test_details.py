@@ -1,0 +1,154 @@
+"""Issue 12: the specific fact a question asks beyond its topic's general answer (content/answers.yml ``details``),
+the topic a message names by its own words over a general one, and a topic that needs words the message lacks
+(content/signals.yml ``named``, ``requires``). Real content files, real actions on Tracker fixtures."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import ActionAnswer, ActionClarify, detail_follow_up, settle_topic
+from actions.more import ActionMoreDetail
+from lingkar.facts import load_facts
+from lingkar.signals import about_other_agency, named_topic, topic_allowed
+from lingkar.texts import AnswerError, get_answers
+from lingkar.texts.answers import parse_answers
+
+from .helpers import ROOT
+from .test_context import run, texts, tracker, user
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+def names(topic, text):
+    return [d.name for d in get_answers().details_for(topic, text)]
+
+
+def fact(key: str) -> str:
+    return load_facts(ROOT / "content" / "facts.yml").entry(key, TODAY).text()
+
+
+# ------------------------------------------------------------------------------ which details a message asks
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_jkk", "kalau belum pasti kecelakaan kerja, tetap ditanggung dulu? brp lama penetapannya", "jkk_suspected"),
+    ("ask_claim_jkk", "kalau korban dibawa pulang pake pesawat ongkosnya diganti?", "jkk_transport"),
+    ("ask_jkk", "selama tdk bisa kerja gaji sy dibayar?", "jkk_wage"),
+    ("ask_contribution_pu", "iuran jkk risiko sedang brp persen?", "pu_jkk_risk"),
+    ("ask_late_payment", "brp bulan batasnya?", "late_limit"),
+    ("ask_claim_jht", "kalau saldo lebih dari batas jmo bagaimana?", "jmo_limit"),
+])
+def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
+    assert detail in names(topic, text)
+
+
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_late_payment", "masa iuran jp kurang dari ketentuan, bagaimana?", "jp_lump_sum"),   # NLU read it wrong
+    ("ask_claim_jkm", "siapa yg berhak menerima jaminan pensiun kalau peserta meninggal?", "jp_survivors"),
+    ("ask_documents", "apa saja syarat jadi peserta jaminan kehilangan pekerjaan?", "jkp_conditions"),
+    ("ask_programs", "di perusahaan sy ada tka dari cina, wajib didaftarkan juga?", "foreign_workers"),
+])
+def test_a_message_that_names_the_subject_gets_the_detail_after_any_topic(topic, text, detail):
+    assert detail in names(topic, text)
+
+
+def test_no_detail_without_its_words_or_its_topic():
+    assert names("ask_jkk", "jkk itu apa?") == []
+    assert names("ask_jkm", "brp bulan batasnya?") == []          # late_limit is the late-payment topic's
+    assert names("ask_late_payment", "/ask_late_payment") == []   # a button
+    assert len(names("ask_jkk", "kalau belum pasti, ongkos ambulans dan home care, gaji selama tdk bisa kerja")) == 2
+
+
+def test_another_agencys_card_never_gets_our_card_detail():
+    assert about_other_agency("kartu KIS sy hilang, berapa lama buat baru?")
+    assert names("ask_health", "kartu KIS sy hilang, berapa lama buat baru?") == []
+    assert names("ask_register", "kartu bpjs tk kapan jadi?") == ["card_days"]
+
+
+def test_details_say_the_facts_figures():
+    answers = get_answers()
+    by_name = {d.name: answers.render_detail(d, TODAY).text for d in answers.details}
+    assert fact("jkk.suspected_decision_days") in by_name["jkk_suspected"]
+    assert fact("jkk.transport_air_max") in by_name["jkk_transport"]
+    assert fact("jp.min_contrib_years") in by_name["jp_lump_sum"] and "sekaligus" in by_name["jp_lump_sum"]
+    assert fact("pu.jkk_rate.medium") in by_name["pu_jkk_risk"]
+    assert fact("jmo.jht_claim_limit") in by_name["jmo_limit"]
+    assert "belum bisa kami pastikan" in by_name["agent_fee"]     # unconfirmed figures say where to check
+
+
+def test_a_broken_detail_fails_at_load():
+    facts = load_facts(ROOT / "content" / "facts.yml")
+    base = {"menu": [{"title": "Menu", "payload": "/menu"}],
+            "snippets": {k: {"text": "x"} for k in ("clarify_question", "clarify_help", "handoff_recorded")},
+            "answers": {"menu": {"label": "Menu", "text": "Menu."}},
+            "notes": {"stale": "{labels}", "unconfirmed": "{labels}"}}
+    with pytest.raises(AnswerError, match="topics without an answer"):
+        parse_answers({**base, "details": {"d": {"topics": ["ask_nothing"], "words": ["x"], "text": "y"}}}, facts)
+    with pytest.raises(AnswerError, match="expected topics, words, text"):
+        parse_answers({**base, "details": {"d": {"topics": ["menu"], "text": "y"}}}, facts)
+    ok = parse_answers({**base, "details": {"d": {"topics": ["menu"], "words": ["batas*"], "text": "y"}}}, facts)
+    assert [d.name for d in ok.details_for("menu", "batasnya?")] == ["d"]
+
+
+# ------------------------------------------------------------------------------ in the actions
+async def test_the_detail_follows_the_answer_and_is_not_repeated_when_the_answer_has_it():
+    # the NLU read a JP question as late payment: the answer, then the JP fact asked
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_late_payment", "masa iuran jp kurang dari ketentuan?")))
+    said = texts(msgs)
+    assert said.count("akumulasi iuran") == 1 and said.index("telat bayar") < said.index("akumulasi iuran")
+    # the JP answer says it already (its figure is in the answer): no repeat
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jp", "jp kalau masa iuran kurang dari ketentuan?")))
+    assert "akumulasi iuran" not in texts(msgs) and "sekaligus" in texts(msgs)
+    # the claim answer already says the 30-day decision: the detail is not sent again
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_claim_jkk", "belum pasti kecelakaan kerja, ditanggung?")))
+    assert texts(msgs).count(fact("jkk.suspected_decision_days")) == 1
+
+
+async def test_a_short_follow_up_gets_the_detail_alone():
+    earlier = [user("ask_late_payment", "sy telat bayar iuran bpu 2 bulan, gimana?")]
+    latest = user("nlu_fallback", "brp bulan batasnya?", [("nlu_fallback", 0.4), ("ask_balance", 0.2)])
+    assert detail_follow_up(get_answers(), "nlu_fallback", latest["text"], "ask_late_payment") == "ask_late_payment"
+    msgs, _ = await run(ActionClarify(), tracker(latest, earlier))
+    said = texts(msgs)
+    assert said.startswith("Batasnya " + fact("bpu.lapse_months")) and "tidak kena denda" not in said
+
+
+async def test_more_after_a_whole_answer_gives_the_detail_it_asks():
+    earlier = [user("ask_claim_jht", "cara klaim jht lewat jmo?")]
+    t = tracker(user("ask_more_detail", "kalau lebih?"), earlier)
+    t.events.insert(1, {"event": "bot", "text": "…", "metadata": {"answer": {"topic": "ask_claim_jht",
+                                                                            "on": TODAY.isoformat(),
+                                                                            "part": "whole"}}})
+    msgs, _ = await run(ActionMoreDetail(), t)
+    assert fact("jmo.jht_claim_limit") in texts(msgs)
+
+
+# ------------------------------------------------------------------------------ named topics and required words
+@pytest.mark.parametrize("intent,text,topic", [
+    ("ask_documents", "Apa saja syarat untuk menjadi peserta Jaminan Kehilangan Pekerjaan?", "ask_jkp"),
+    ("ask_contribution_pu", "calon pekerja migran kontrak 12 bulan lewat perusahaan penempatan, iurannya?",
+     "ask_migrant"),
+    ("ask_migrant", "perorangan bisa jadi donatur iuran utk asisten rumah tangga?", "ask_gn_lingkaran"),
+    ("ask_programs", "lewat saluran apa sy bisa menyampaikan pengaduan?", "ask_contact"),
+    ("ask_jkp", "syarat jkp apa saja?", None),                          # already that topic
+    ("ask_claim_jht", "klaim jht kalau kena phk, jkp jg dapat?", None),  # a specific topic stays
+    ("ask_programs", "nomor pengaduan bpjs kesehatan brp?", None),       # another agency
+    ("ask_programs", "jkp dan pmi itu apa?", None),                      # two named: no guess
+])
+def test_a_named_topic_replaces_a_general_one(intent, text, topic):
+    assert named_topic(intent, text) == topic
+
+
+def test_the_employer_topic_needs_an_employer_who_does_not_register():
+    assert topic_allowed("ask_employer_not_registering", "bos sy tdk mau daftarkan sy ke bpjs tk")
+    assert not topic_allowed("ask_employer_not_registering",
+                             "sy nelayan di wakatobi, penghasilan tdk tentu, klo ambil jkk jkm jht total brp?")
+    assert topic_allowed("ask_jkm", "sy nelayan")   # topics without a requirement are always allowed
+    story = user("ask_employer_not_registering",
+                 "sy nelayan di wakatobi, penghasilan tdk tentu, klo ambil jkk jkm jht total brp sebulan?",
+                 [("ask_employer_not_registering", 0.5), ("ask_contribution_bpu", 0.3), ("ask_jkm", 0.1)])
+    assert settle_topic(tracker(story), get_answers(), "ask_employer_not_registering") == "ask_contribution_bpu"
