@@ -20,13 +20,23 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_topic, question_topic, send_wage_line, topic_over_check, wage_topic_before
+from actions.answers import (
+    answer_topic,
+    feeling_first,
+    follow_up_topic,
+    previous_topic,
+    question_topic,
+    send_wage_line,
+    topic_over_check,
+    wage_topic_before,
+)
 from actions.forms import (
     FAILURES_SLOT,
     LEFT,
@@ -34,6 +44,7 @@ from actions.forms import (
     AskAction,
     LingkarForm,
     Turn,
+    activated_this_turn,
     ask_action,
     asks_something,
     clean_answer,
@@ -68,6 +79,8 @@ from lingkar.signals import read_signals
 from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
+#: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
+_ASKS = re.compile(r"\?|^\s*(kalau|kalo|klo|kl|klu|jika|bila|gimana kalau|gmn kalau|bagaimana kalau)\b", re.I)
 
 FORM = "eligibility_form"
 #: What the eligibility form asks, in order (the regency is taken when stated, never asked: it does not change the
@@ -127,12 +140,26 @@ class ValidateEligibilityForm(LingkarForm):
         penghasilan?") answers that question instead; the facts are kept and the check is offered, not started.
         The form ends at once, and :class:`ActionEligibilityResult` sees the mark and stays silent."""
         starting = (tracker.active_loop or {}).get("name") != self.form_name()
-        if starting and fresh_user_turn(tracker, self.form_name()):
-            topic = topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
+        fresh = fresh_user_turn(tracker, self.form_name())
+        first = fresh and (starting or activated_this_turn(tracker, self.form_name()))
+        followed = None
+        if first:
+            # a short question about the topic under discussion ("umur sy 56, msh bisa?" or "kalau gaji sy 3 juta?"
+            # after JKP) is answered for that topic, with the figures for the wage it names; the check is not started
+            text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
+            if _ASKS.search(text):
+                followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
+        if followed or (starting and fresh):
+            topic = followed or topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
             if topic:
-                events = answer_topic(dispatcher, tracker, topic)
+                events = answer_topic(dispatcher, tracker, topic, follow_up=bool(followed))
                 return events + [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: topic}), SlotSet("requested_slot", None),
                                  ActiveLoop(None)]
+        # the check starts: a feeling in the message first ("sy was2 skali, ..."), once: Rasa validates facts known
+        # before the check on activation (``starting``) and again after it, a check from nothing only after it
+        known = any(tracker.get_slot(s) is not None for s in ("occupation", "age", "income"))
+        if first and (starting or not known):
+            feeling_first(dispatcher, get_answers(), read_signals(latest_text(tracker)), None, clock.today())
         return await super().run(dispatcher, tracker, domain)
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
@@ -163,6 +190,11 @@ class ValidateEligibilityForm(LingkarForm):
             else:
                 turn.failed = "not_skippable"
             return turn
+        if turn.values and (intent or "").startswith("ask_") and is_interruption(tracker):
+            # a question about another topic that also names a place or an amount ("ada agen kah yg bisa datang ke
+            # kampung? bank cuma di andoolo"): answered by the rules (the answer keeps what it says of the worker),
+            # then the form asks its question again
+            return Turn()
         if turn.values:
             return turn  # other facts were given: take them and ask the question again, without a complaint
         if is_interruption(tracker) or asks_something(text):
@@ -295,6 +327,7 @@ class ActionInform(Action):
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
+        feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
         if not found.values and _asked_join_age(tracker):
             # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question

@@ -133,6 +133,18 @@ def fresh_user_turn(tracker: Tracker, form_name: str) -> bool:
     return False
 
 
+def activated_this_turn(tracker: Tracker, form_name: str) -> bool:
+    """True when ``form_name`` was activated by the latest user message (its ``active_loop`` event comes after it):
+    the form's first validation, whether or not facts were known before."""
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "active_loop" and event.get("name") == form_name:
+            return True
+    return False
+
+
 _QUESTION_WORDS = re.compile(r"\b(apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|kenapa|mengapa|knp|bisa|bisakah|"
                              r"boleh|bolehkah|dimana|di mana|mana|siapa|cara|caranya|gak sih|kah)\b", re.I)
 

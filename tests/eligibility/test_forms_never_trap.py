@@ -153,3 +153,23 @@ async def test_a_question_inside_the_check_is_not_a_failed_answer():
                                                      "nlu_fallback", 0.3, form="eligibility_form",
                                                      requested="occupation"))
     assert "occupation" not in set_ and msgs == [] and not deactivated(events)
+
+
+async def test_a_question_inside_the_check_that_names_a_place_is_left_to_the_rules():
+    # "andoolo" is a regency seat, but the message asks about paying: no value is taken, so Rasa's rules answer it
+    text = "pale bgmn caranya bayar, bank cuma ada di andoolo. ada agen kah yg bisa datang ke kampung?"
+    msgs, set_, events = await run(ELIGIBILITY, turn(text, "ask_payment", 0.8, form="eligibility_form",
+                                                     requested="age", slots={"occupation": "petani"}))
+    assert set(set_) <= {"requested_slot"} and msgs == [] and not deactivated(events)
+    # the answer to the question asked still counts: the age is taken with the place
+    msgs, set_, _ = await run(ELIGIBILITY, turn("umur sy 44, di andoolo. bisa bayar di agen?", "ask_payment", 0.8,
+                                                form="eligibility_form", requested="age",
+                                                slots={"occupation": "petani"}))
+    assert set_.get("age") == 44
+
+
+async def test_thinking_it_over_ends_the_check():
+    msgs, set_, events = await run(ELIGIBILITY, turn("sip, makasih banyak. nanti sa pikir2 dulu sama istri", "thank",
+                                                     0.7, form="eligibility_form", requested="age",
+                                                     slots={"occupation": "petani"}))
+    assert deactivated(events) and set_[FAILURES_SLOT] == {LEFT: "eligibility_form"}

@@ -1,0 +1,67 @@
+"""A short question right after a topic answer that the NLU reads as "check my eligibility" ("kalau gaji sy 3 juta?" or
+"umur sy 56, msh bisa?" after JKP) is a follow-up of that topic: answered for it, and the check is not started.
+With rasa_sdk trackers as the action server sees the form's first validation."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+
+from actions.eligibility import ValidateEligibilityForm
+from actions.forms import FAILURES_SLOT, activated_this_turn
+
+from .conftest import parse_data, run, texts_of, turn
+
+FORM = "eligibility_form"
+JKP = {"event": "user", "text": "jkp dapat brp kalau kena phk?",
+       "parse_data": parse_data("jkp dapat brp kalau kena phk?", "ask_jkp", 0.99, None, {})}
+
+
+def activated(text: str, intent: str = "check_eligibility", earlier: List[Dict[str, Any]] = (JKP,)) -> Tracker:
+    """The tracker when the latest message has just activated the form: its active_loop event after the message."""
+    latest = parse_data(text, intent, 0.8, None, {})
+    events = [*earlier, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}, {"event": "active_loop", "name": FORM},
+              {"event": "slot", "name": "requested_slot", "value": None}, {"event": "action", "name": FORM}]
+    return Tracker.from_dict({"sender_id": "t", "slots": {}, "latest_message": latest, "events": events,
+                              "paused": False, "followup_action": None, "active_loop": {"name": FORM},
+                              "latest_action_name": FORM})
+
+
+def ended(events) -> bool:
+    return any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+def test_activation_is_read_from_the_events():
+    assert activated_this_turn(activated("kalau gaji sy 3 juta?"), FORM)
+    assert not activated_this_turn(turn("nelayan", form=FORM, requested="occupation"), FORM)
+
+
+async def test_a_wage_after_jkp_gets_the_jkp_figures_not_the_check():
+    msgs, set_, events = await run(ValidateEligibilityForm(), activated("kalau gaji sy 3 juta?"))
+    said = texts_of(msgs)
+    assert "Rp1.800.000" in said and "6 bulan" in said
+    assert "Apa pekerjaan" not in said and ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_jkp"}
+
+
+async def test_an_age_question_after_jkp_gets_the_jkp_answer():
+    msgs, _, events = await run(ValidateEligibilityForm(), activated("umur sy 56, msh bisa?"))
+    assert "54 tahun" in texts_of(msgs) and ended(events)
+
+
+async def test_a_plain_request_for_the_check_still_starts_it():
+    # no question and no "kalau": the worker asks for the check itself
+    msgs, _, events = await run(ValidateEligibilityForm(), activated("cek kelayakan sy dong"))
+    assert not ended(events)
+    # and without a topic under discussion, a question starts it too
+    msgs, _, events = await run(ValidateEligibilityForm(), activated("kalau gaji sy 3 juta?", earlier=()))
+    assert not ended(events)
+
+
+async def test_a_feeling_comes_first_once_when_the_check_starts():
+    msgs, _, events = await run(ValidateEligibilityForm(), activated("sy was2 skali, cek iuran sy dong", earlier=()))
+    said = texts_of(msgs)
+    assert said.count("prihatin") == 1 and not ended(events)
+    # the form's later turns do not repeat it
+    msgs, _, _ = await run(ValidateEligibilityForm(), turn("sy was2, nelayan", form=FORM, requested="occupation"))
+    assert "prihatin" not in texts_of(msgs)
