@@ -32,7 +32,6 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
-from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -247,32 +246,17 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
     _send(dispatcher, answers.render_snippet(f"feeling_{signals.feeling}", on))
 
 
-#: Occupations of workers with no employer to register them: a topic's required words (content/signals.yml
-#: ``requires``) are asked of their messages only.
-NOT_EMPLOYEES = frozenset({"BPU", "JAKON", "PMI"})
-
-
-def _not_an_employee(text: str) -> bool:
-    """The message names the worker's occupation, and it is self-employed, construction or migrant work."""
-    try:
-        occupation = match_occupation(text)
-    except Exception:  # reading is best effort: the answer matters more
-        logger.exception("settle_topic: cannot read the occupation")
-        return False
-    return occupation is not None and occupation.category in NOT_EMPLOYEES
-
-
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
-    lacks when the worker names self-employed, construction or migrant work (content/signals.yml ``named``,
-    ``requires``): a fisher's long story is not about an employer who will not register their staff."""
+    lacks (content/signals.yml ``named``, ``requires``): a fisher's long story is not about an employer who will not
+    register their staff."""
     latest = tracker.latest_message or {}
     text = latest.get("text") or ""
     named = named_topic(intent, text)
     if named in answers:
         return named
-    if topic_allowed(intent, text) or not _not_an_employee(text):
+    if topic_allowed(intent, text):
         return intent
     ranking = sorted(latest.get("intent_ranking") or [], key=lambda r: -float(r.get("confidence") or 0.0))
     return next((r["name"] for r in ranking if r.get("name") not in (intent, FALLBACK_INTENT, "inform")
@@ -290,7 +274,7 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
         except Exception:  # a detail is extra: a content error must not cost the answer
             logger.exception("details: cannot render %r for %s", detail.name, on)
             continue
-        if rendered.facts and set(rendered.facts) <= set(sent):
+        if rendered.facts and set(rendered.facts) <= set(sent) and not detail.repeat:
             continue
         _send(dispatcher, rendered)
         count += 1
@@ -302,16 +286,20 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     """The answer to ``intent`` for the latest message: the feeling first, the answer (its first part when it is
     longer than a phone screen: actions/more.py) and the details it asks about, what the worker said about themselves
     kept silently, and the check offered (not started) when they described their work. A ``follow_up`` of the topic
-    under discussion that asks one of its details ("brp bulan batasnya?") gets that detail alone."""
+    under discussion that asks one of its details ("brp bulan batasnya?") gets that detail alone, and one that names a
+    wage ("kalau gaji sy 3 juta?" after JKP) the topic's figures for it alone."""
     answers = get_answers()
     on = clock.today()
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or read_signals(text)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
-    if follow_up and not signals.scam and send_details(dispatcher, answers, intent, text, on):
+    if follow_up and not signals.scam and (send_details(dispatcher, answers, intent, text, on)
+                                           or send_wage_line(dispatcher, intent, wage_in(text))):
         return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
+        feeling_first(dispatcher, answers, signals, None, on)
         _send(dispatcher, answers.render_snippet("scam_warning", on))
+        send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
         return []
     try:
         split = answers.render_split(intent, on)
@@ -467,6 +455,7 @@ class ActionClarify(Action):
         answers = get_answers()
         signals = read_signals((tracker.latest_message or {}).get("text") or "")
         if signals.scam:
+            feeling_first(dispatcher, answers, signals, None, clock.today())
             _send(dispatcher, answers.render_snippet("scam_warning"))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
@@ -499,6 +488,7 @@ class ActionDefaultFallback(Action):
         answers = get_answers()
         signals = read_signals((tracker.latest_message or {}).get("text") or "")
         if signals.scam:
+            feeling_first(dispatcher, answers, signals, None, clock.today())
             _send(dispatcher, answers.render_snippet("scam_warning"))
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",

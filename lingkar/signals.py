@@ -50,6 +50,7 @@ class _Lexicon:
     scam_loan: FrozenSet[str] = frozenset()
     scam_offer: FrozenSet[str] = frozenset()
     referrals: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
+    scam_not: Tuple[str, ...] = ()
     named: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_over: FrozenSet[str] = frozenset()
     other_agency: FrozenSet[str] = frozenset()
@@ -70,6 +71,7 @@ def _load(path: str) -> _Lexicon:
                     inquiry=_set(data.get("inquiry")), scam_strong=_set(scam.get("strong")),
                     scam_money=_set(scam.get("money")), scam_contact=_set(scam.get("contact")),
                     scam_loan=_set(scam.get("loan")), scam_offer=_set(scam.get("offer")),
+                    scam_not=tuple(sorted(_set(scam.get("not")), key=len, reverse=True)),
                     referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()),
                     named=tuple((k, _set(v)) for k, v in (data.get("named") or {}).items()),
                     named_over=_set(data.get("named_over")), other_agency=_set(data.get("other_agency")),
@@ -122,9 +124,18 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         about_someone = True
     else:  # no family word: it must say it happened, and not read as a question about the rules in general
         about_someone = happened and not inquiry
+    if not about_someone:  # "sy capek skali ... cuma mau tanya": the worker's own feeling, said of themselves
+        about_someone = any(_has(words[i + 1:i + 4], f" {' '.join(words[i + 1:i + 4])} ", entries)
+                            for i, w in enumerate(words) if w in lex.person
+                            for f, entries in lex.feelings.items() if f in ("distress", "anger"))
     feeling = None
     if about_someone and not hypothetical:
         feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
+    if lex.scam_not:  # a feeling ("merasa ditipu sama perusahaan") is not a scam question
+        kept = joined
+        for phrase in lex.scam_not:
+            kept = kept.replace(f" {phrase} ", " ")
+        words, joined = tuple(kept.split()), kept
     scam = _has(words, joined, lex.scam_strong) or (
         _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact)) or (
         _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))

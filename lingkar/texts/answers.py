@@ -81,6 +81,8 @@ class Detail:
     topics: FrozenSet[str]
     words: Tuple[str, ...]
     also: Tuple[str, ...] = ()
+    #: Sent even when the answer gave its figures: it answers the question directly ("masih bisa klaim?").
+    repeat: bool = False
 
     @property
     def name(self) -> str:
@@ -243,16 +245,16 @@ def _words(spec: Any, where: str) -> Tuple[str, ...]:
 
 def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detail:
     w = f"details.{name}"
-    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text"} \
+    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text", "repeat"} \
             or not {"topics", "words", "text"} <= set(spec):
-        raise AnswerError(f"{w}: expected topics, words, text and optionally also")
+        raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat")
     topics = frozenset(_words(spec["topics"], f"{w}.topics"))
     unknown = sorted(topics - set(intents))
     if unknown:
         raise AnswerError(f"{w}: topics without an answer: {unknown}")
     text = Answer(name, parse_paragraphs(spec["text"], facts, f"{w}.text"), (), name, False)
     return Detail(text, topics, _words(spec["words"], f"{w}.words"),
-                  _words(spec["also"], f"{w}.also") if "also" in spec else ())
+                  _words(spec["also"], f"{w}.also") if "also" in spec else (), bool(spec.get("repeat", False)))
 
 
 def _check_targets(answers: Dict[str, Answer], snippets: Dict[str, Answer], menu: Tuple[Button, ...],

@@ -62,6 +62,16 @@ def test_feelings_are_read_only_when_they_happened_to_the_worker_or_family(text,
     assert read_signals(text).feeling == feeling
 
 
+@pytest.mark.parametrize("text,feeling", [
+    ("sy capek skali, dari tomia ke kendari cuma mau tanya soal kartu. tdk bisa dr hp saja?", "anger"),
+    ("sy merasa ditipu sama perusahaan. brp potongan jht per bulan?", "anger"),
+    ("sa panik, mau tanya: kartu hilang bagaimana?", "distress"),
+    ("Saya ingin menanyakan apakah korban kecelakaan kerja ditanggung?", None),   # a question about the rules
+])
+def test_a_feeling_said_of_oneself_counts_beside_a_question(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
 @pytest.mark.parametrize("text,scam", [
     ("ada org wa tawarin pinjaman 5 juta asal transfer admin 300rb, benar kah?", True),
     ("ada yang telpon ngaku petugas bpjs minta kode otp", True),
@@ -71,6 +81,8 @@ def test_feelings_are_read_only_when_they_happened_to_the_worker_or_family(text,
     ("tetangga berobat pake uang pinjaman, katanya ada diskon iuran, brp?", False),
     ("katanya diskon ojol itu hoax, betul kah?", False),
     ("nomor wa admin bpjs tk berapa", False),
+    ("sy merasa ditipu sama perusahaan, saldo jht sy cuma belasan juta. brp potongan jht?", False),  # a feeling
+    ("sy ditipu org ngaku petugas bpjs minta transfer", True),
 ])
 def test_scam_questions(text, scam):
     assert read_signals(text).scam is scam
@@ -117,6 +129,18 @@ async def test_distress_is_acknowledged_before_the_answer():
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkp", "sa baru kena phk, stres sekali, ada bantuan kah?")))
     assert "prihatin" in msgs[0]["text"].lower()
     assert msgs[1]["text"] == get_answers().render_split("ask_jkp", TODAY).short.text
+
+
+async def test_a_scam_victims_feeling_comes_before_the_warning():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_agent", "sy kesal skali, ada org ngaku agen minta transfer "
+                                                                        "biaya admin 300rb, sy sdh kirim")))
+    assert "kesal" in msgs[0]["text"].lower() and "penipuan" in msgs[1]["text"].lower()
+
+
+async def test_a_feeling_in_facts_outside_a_form_comes_first():
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "sy was2 skali, sy petani di konsel")))
+    assert "khawatir" in texts(msgs[:1]).lower() or "prihatin" in texts(msgs[:1]).lower()
+    assert "petani" in texts(msgs[1:]).lower()
 
 
 async def test_anger_is_acknowledged_before_the_answer():
