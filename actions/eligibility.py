@@ -28,6 +28,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
+    CHECK_LIKE,
     answer_topic,
     feeling_first,
     follow_up_topic,
@@ -102,6 +103,48 @@ def _entities(tracker: Tracker) -> Dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ the form
+#: Words of the check itself: a question with one of them may well ask for the check ("brp iuran sy?").
+_CHECK_WORDS = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*|cek|hitung\w*|daftar\w*|dftr\w*|ikut\w*|masuk|termasuk|"
+                          r"layak|kelayakan|golongan|kategori|syarat\w*|peserta)\b", re.I)
+#: An alternative topic the NLU ranked at least this high is answered instead of a check nobody asked for.
+QUESTION_NOT_CHECK_MIN = 0.1
+
+
+def question_not_check(tracker: Tracker, text: str) -> str | None:
+    """A question the NLU read as "check my eligibility" that says nothing about the worker and nothing of the check
+    ("apa sj yg dijamin klo sy disana?" after PMI): the best other topic it ranked, else the topic under discussion;
+    None when the check may be what is asked."""
+    if text.startswith("/") or not asks_something(text) or _CHECK_WORDS.search(text):
+        return None
+    try:
+        if read_facts(text, {}, None, clock.today()).values:
+            return None  # the worker describes themselves: the check is what they want
+    except Exception:  # reading is best effort
+        logger.exception("question_not_check: cannot read facts")
+        return None
+    answers = get_answers()
+    ranking = sorted((tracker.latest_message or {}).get("intent_ranking") or [],
+                     key=lambda r: -float(r.get("confidence") or 0.0))
+    for r in ranking:
+        name = r.get("name") or ""
+        if name not in CHECK_LIKE and answers.clarifiable(name) and \
+                float(r.get("confidence") or 0.0) >= QUESTION_NOT_CHECK_MIN:
+            return name
+    previous = previous_topic(tracker, answers)
+    return previous if previous not in CHECK_LIKE else None
+
+
+#: Thanks or goodbye this sure, with no digit (an age or an amount is an answer), closes the check.
+CLOSING_CONFIDENCE = 0.6
+
+
+def _closing(tracker: Tracker, requested: str | None) -> bool:
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    return bool(requested) and intent in ("thank", "goodbye") and confidence >= CLOSING_CONFIDENCE \
+        and not any(c.isdigit() for c in text) and not text.startswith("/")
+
+
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -134,6 +177,20 @@ class ValidateEligibilityForm(LingkarForm):
     def stuck_text(self, slot: str) -> str:
         return "stuck_occupation" if slot == "occupation" else super().stuck_text(slot)
 
+    def left_in_own_words(self, requested: str | None, tracker: Tracker) -> str | None:
+        """Also thanks or goodbye at a question ("makasih kak, doakan sy lancar"): the worker is done; the check
+        ends with the thanks answered, not "belum menangkap umurnya"."""
+        if _closing(tracker, requested):
+            return "leave"
+        return super().left_in_own_words(requested, tracker)
+
+    def leave(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        intent, _ = latest_intent(tracker)
+        if _closing(tracker, tracker.get_slot("requested_slot")):
+            send(dispatcher, get_answers().render(intent, clock.today()))
+            return []
+        return super().leave(dispatcher, tracker)
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         """A check that would start from a message asking something else ("sy petani umur 44 ... ada uang pengganti
@@ -149,6 +206,7 @@ class ValidateEligibilityForm(LingkarForm):
             text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
+            followed = followed or question_not_check(tracker, text)
         if followed or (starting and fresh):
             topic = followed or topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
             if topic:

@@ -65,3 +65,30 @@ async def test_a_feeling_comes_first_once_when_the_check_starts():
     # the form's later turns do not repeat it
     msgs, _, _ = await run(ValidateEligibilityForm(), turn("sy was2, nelayan", form=FORM, requested="occupation"))
     assert "prihatin" not in texts_of(msgs)
+
+
+async def test_a_question_that_is_no_check_gets_its_topic():
+    # read as check_eligibility, but it names nothing of the worker or the check: the topic it ranked next
+    t = activated("apa sj yg dijamin klo sy disana? jujur sy takut")
+    t.latest_message["intent_ranking"] = [{"name": "check_eligibility", "confidence": 0.6},
+                                          {"name": "ask_migrant", "confidence": 0.2}]
+    msgs, _, events = await run(ValidateEligibilityForm(), t)
+    assert "Pekerja Migran" in texts_of(msgs) and ended(events)
+    # a question about the worker's own contribution is the check
+    t = activated("brp iuran sy sebulan?")
+    t.latest_message["intent_ranking"] = [{"name": "check_eligibility", "confidence": 0.6},
+                                          {"name": "ask_migrant", "confidence": 0.2}]
+    _, _, events = await run(ValidateEligibilityForm(), t)
+    assert not ended(events)
+
+
+async def test_thanks_at_a_question_close_the_check_with_the_thanks_answered():
+    msgs, set_, events = await run(ValidateEligibilityForm(),
+                                   turn("makasih kak, doakan sy lancar disana", "thank", 0.9, form=FORM,
+                                        requested="age", slots={"occupation": "pmi"}))
+    assert ended(events) and "Sama-sama" in texts_of(msgs) and "umur" not in texts_of(msgs).lower()
+    # an age with the thanks is an answer
+    _, set_, events = await run(ValidateEligibilityForm(),
+                                turn("makasih, umur sy 24", "thank", 0.9, form=FORM, requested="age",
+                                     slots={"occupation": "pmi"}))
+    assert set_.get("age") == 24 and not ended(events)
