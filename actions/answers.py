@@ -335,11 +335,21 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
     topic = follow_up_topic(FALLBACK_INTENT, text, previous_topic(tracker, answers))
     if topic:
         return topic
-    if signals.feeling == "grief":
-        return "ask_claim_jkm"
-    if signals.feeling == "accident":
-        return "ask_claim_jkk"
-    return None
+    return claim_for_feeling(signals, text)
+
+
+#: A question about what the worker pays ("jadi brp mi yg sy harus bayar utk iuran"): a story that also mentions a
+#: neighbour's accident asks about the contribution, not about a claim.
+_COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*)\b|"
+                            r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
+
+
+def claim_for_feeling(signals: Signals, text: str) -> str | None:
+    """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
+    what they would pay."""
+    if _COST_QUESTION.search(text or ""):
+        return None
+    return {"grief": "ask_claim_jkm", "accident": "ask_claim_jkk"}.get(signals.feeling or "")
 
 
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
@@ -387,11 +397,7 @@ def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> st
         if float(r.get("confidence") or 0.0) >= CHECK_TOPIC_MIN:
             return name
         break
-    if signals.feeling == "grief":
-        return "ask_claim_jkm"
-    if signals.feeling == "accident":
-        return "ask_claim_jkk"
-    return None
+    return claim_for_feeling(signals, latest.get("text") or "")
 
 
 def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
@@ -462,7 +468,9 @@ class ActionClarify(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
-        topic = topic_for_unclear(tracker, answers, signals) or long_message_topic(tracker, answers, signals)
+        named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
+        topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
+            or long_message_topic(tracker, answers, signals)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))

@@ -152,3 +152,29 @@ def test_the_employer_topic_needs_an_employer_who_does_not_register():
                  "sy nelayan di wakatobi, penghasilan tdk tentu, klo ambil jkk jkm jht total brp sebulan?",
                  [("ask_employer_not_registering", 0.5), ("ask_contribution_bpu", 0.3), ("ask_jkm", 0.1)])
     assert settle_topic(tracker(story), get_answers(), "ask_employer_not_registering") == "ask_contribution_bpu"
+
+
+async def test_a_message_the_nlu_could_not_place_that_names_one_topic_gets_it():
+    latest = user("nlu_fallback", "sdh 4 bulan tdk bayar krn modal habis. bisa langsung bayar yg 4 bulan itu?",
+                  [("nlu_fallback", 0.4), ("ask_payment", 0.2)])
+    msgs, _ = await run(ActionClarify(), tracker(latest))
+    assert "tidak kena denda" in texts(msgs) and "Maksudnya" not in texts(msgs)
+    assert named_topic("nlu_fallback", "jmo itu singkatannya apa?") == "ask_naming"
+
+
+def test_a_neighbours_accident_in_a_question_about_the_contribution_is_no_claim():
+    from actions.answers import claim_for_feeling
+    from lingkar.signals import read_signals
+    story = ("sy petani rumput laut. minggu lalu tetangga sy jatuh dr perahu, kakinya robek. jadi brp mi yg sy harus "
+             "bayar utk iuran?")
+    assert read_signals(story).feeling == "accident"
+    assert claim_for_feeling(read_signals(story), story) is None
+    injured = "sy jatuh dr perahu kemarin, kaki sy robek. bisa diklaim?"
+    assert claim_for_feeling(read_signals(injured), injured) == "ask_claim_jkk"
+
+
+def test_the_covid_relief_is_said_to_have_ended():
+    assert names("ask_discount", "dulu waktu korona ada potongan 99%, masih ada?") == ["covid_relief_ended"]
+    text = get_answers().render_detail(next(d for d in get_answers().details if d.name == "covid_relief_ended"),
+                                       TODAY).text
+    assert "sudah berakhir" in text and fact("reg.covid_relief") in text
