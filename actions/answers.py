@@ -186,8 +186,8 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
     topic's details ("brp bulan batasnya?" after late payment, "kalau lebih?" after the JMO claim)."""
     if not previous or (text or "").startswith("/") or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if intent not in _SAME_TOPIC and confidence >= FOLLOW_UP_TRUST:
-        return None
+    if intent not in _SAME_TOPIC and intent not in ("affirm", "deny") and confidence >= FOLLOW_UP_TRUST:
+        return None  # ("klo ga punya email?" after registration reads as "deny")
     if not any(previous in d.topics for d in answers.details_for(previous, text)):
         return None
     return previous
@@ -264,11 +264,14 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
 
 
 def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str | None, text: str, on,
-                 sent: Tuple[str, ...] = ()) -> bool:
+                 sent: Tuple[str, ...] = (), own_topic_only: bool = False) -> bool:
     """The specific facts the message asks about beyond ``topic``'s answer (content/answers.yml ``details``), each
-    one unless every figure of it was already in the answer (``sent``: its fact keys). True when one was sent."""
+    one unless every figure of it was already in the answer (``sent``: its fact keys); with ``own_topic_only`` only
+    the details of ``topic`` itself, not those any answer may carry. True when one was sent."""
     count = 0
     for detail in answers.details_for(topic, text):
+        if own_topic_only and topic not in detail.topics:
+            continue
         try:
             rendered = answers.render_detail(detail, on)
         except Exception:  # a detail is extra: a content error must not cost the answer
@@ -317,7 +320,11 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     else:
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text))
-        send_details(dispatcher, answers, intent, text, on, split.short.facts)
+        sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
+        previous = previous_topic(tracker, answers)
+        if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
+            # a short question after another topic ("kalau sy meninggal, istri dpt?" after JP): its detail too
+            send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)

@@ -178,3 +178,20 @@ def test_the_covid_relief_is_said_to_have_ended():
     text = get_answers().render_detail(next(d for d in get_answers().details if d.name == "covid_relief_ended"),
                                        TODAY).text
     assert "sudah berakhir" in text and fact("reg.covid_relief") in text
+
+
+async def test_a_short_question_after_another_topic_also_gets_that_topics_detail():
+    earlier = [user("ask_jp", "jp itu apa?")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkm", "kalau sy meninggal, istri dpt?"), earlier))
+    said = texts(msgs)
+    assert "Jaminan Kematian" in said and "janda/duda" in said and said.index("Jaminan Kematian") < said.index("janda")
+    # a long message is a new question: no detail of the topic before it
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkm", "kalau sy meninggal karena sakit biasa di rumah, istri "
+                                                                  "dan anak sy dapat apa saja dari bpjs tk?"), earlier))
+    assert "janda/duda" not in texts(msgs)
+
+
+async def test_a_follow_up_read_as_no_gets_the_detail_it_asks():
+    earlier = [user("ask_register", "cara daftar bpu gmn?")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("deny", "klo ga punya email?"), earlier))
+    assert "kantor cabang" in texts(msgs) and "Agen Perisai" in texts(msgs)
