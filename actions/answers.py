@@ -128,8 +128,8 @@ _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dg
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
-_INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|penghasilan|pendapatan|upah|omset|omzet|income|hasil|dapat sebulan)\b",
-                           re.I)
+_INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
+                           r"pndptn|upah|omset|omzet|income|hasil|untung bersih|dapat sebulan|dpt sebulan)\b", re.I)
 #: Topics after which the check is never offered (they are about something else than joining).
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
                             "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Dict
 
-from lingkar.calculator import percent_of, pu_quote
+from lingkar.calculator import bpu_quote, percent_of, pu_quote, worker_for
 from lingkar.facts import Facts, format_number, format_rupiah, get_facts
 
 
@@ -55,8 +55,30 @@ def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
             f"persentase x {format_rupiah(wage * partial)}.")
 
 
-_LINES: Dict[str, Callable[[int, dt.date, Facts], str]] = {
+def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
+    """A self-employed worker's bracket for a declared income (only the brackets the facts confirm); the discounted
+    figure when every self-employed worker has the discount on the date (transport or not)."""
+    other, transport = (bpu_quote(worker_for(o), income, on, facts) for o in ("petani", "ojol"))
+    if not other.exact or other.jkk is None:
+        return None
+    floor = f" (dihitung dari yang terendah, {format_rupiah(int(facts.value('bpu.min_income', on)))})" \
+        if other.below_minimum else ""
+    line = (f"Dengan penghasilan {format_rupiah(income)}{floor}: JKK {format_rupiah(other.jkk)} + JKM "
+            f"{format_rupiah(other.jkm)} = {format_rupiah(other.jkk_jkm)} per bulan")
+    if other.jht is not None:
+        guess = "" if other.jht_confirmed else " (perkiraan; cek di JMO)"
+        line += f"; dengan JHT {format_rupiah(other.jht)}{guess} jadi {format_rupiah(other.jkk_jkm + other.jht)}"
+    line += "."
+    if other.discount.active and transport.discount.active and other.jkk_jkm_pay == transport.jkk_jkm_pay:
+        line += (f" Selama diskon {_pct(other.discount.pct)} JKK+JKM: {format_rupiah(other.jkk_jkm_pay)}"
+                 + (f", dengan JHT {format_rupiah(other.jkk_jkm_pay + other.jht)}" if other.jht is not None else "")
+                 + ".")
+    return line
+
+
+_LINES: Dict[str, Callable[[int, dt.date, Facts], str | None]] = {
     "ask_jkp": _jkp, "ask_contribution_pu": _contribution, "ask_jkk": _jkk, "ask_claim_jkk": _jkk,
+    "ask_contribution_bpu": _bpu,
 }
 #: The topics whose answer has figures that depend on the worker's wage.
 WAGE_TOPICS = frozenset(_LINES)

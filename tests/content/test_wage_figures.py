@@ -50,6 +50,17 @@ def test_jkk_multiples_of_the_wage():
     assert format_rupiah(2_800_000 * fact("jkk.total_disability_multiplier")) in line
 
 
+def test_a_self_employed_bracket_for_the_declared_income():
+    line = wage_line("ask_contribution_bpu", 1_200_000, TODAY)
+    jkk, jkm = fact("bpu.bracket2.jkk"), fact("bpu.jkm")
+    assert format_rupiah(jkk) in line and format_rupiah(jkk + jkm) in line
+    assert format_rupiah(fact("bpu.discount.bracket2.jkk") + fact("bpu.discount.jkm")) in line  # the discount now
+    below = wage_line("ask_contribution_bpu", 800_000, TODAY)
+    assert format_rupiah(fact("bpu.min_income")) in below and format_rupiah(fact("bpu.bracket1.jkk_jkm")) in below
+    # a bracket the facts do not confirm gets no figure of ours (the answer says where to check)
+    assert wage_line("ask_contribution_bpu", 2_500_000, TODAY) is None
+
+
 @pytest.mark.parametrize("topic,wage", [("ask_jht", 3_000_000), ("ask_jkp", None), ("ask_jkp", 0), (None, 1)])
 def test_no_line_without_a_wage_or_for_other_topics(topic, wage):
     assert topic not in WAGE_TOPICS or not wage
