@@ -23,7 +23,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.
                   -not -name answers.yml -not -name signals.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
-.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval dev-eval bench load helm-check chaos chaos-short export lock bench-broadcast \
+.PHONY: help setup run serve train test lint validate unit nlu-eval stories blind-eval blind-floor dev-eval bench load helm-check chaos chaos-short export lock bench-broadcast \
         clean services facts-report broadcast broadcast-status outreach-worker reminders answer-lengths
 
 help: ## Show this help
@@ -49,7 +49,7 @@ run: $(SETUP) $(MODEL) ## Chat in the terminal, or serve Telegram (TELEGRAM_BOT_
 serve: $(SETUP) $(MODEL) ## Rasa (REST + HTTP API, token) on 127.0.0.1:5005 and the action server on :5055, supervised
 	@$(PY) -m bot.stack serve
 
-test: $(SETUP) $(MODEL) lint validate unit nlu-eval stories ## Everything: lint, data validation, unit+integration tests, NLU evaluation, test stories
+test: $(SETUP) $(MODEL) lint validate unit nlu-eval stories blind-floor ## Everything: lint, data validation, unit+integration tests, NLU evaluation, test stories, the blind set's floor
 	@echo ">> make test: all checks passed"
 
 lint: $(SETUP) ## ruff over the Python code
@@ -73,6 +73,12 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
+
+# The blind set may not fall below this share of messages (the level reached on 3 Dec 2026; issue 12's bar, 0.90, is
+# not met yet). Raise it as the figure rises.
+BLIND_MIN ?= 0.72
+blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.72); reports/answers/
+	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
 dev-eval: $(SETUP) $(MODEL) ## The tuning set (tests/dev/: blind-written, but read and tuned on) through the live bot; reports/dev/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
