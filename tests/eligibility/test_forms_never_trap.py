@@ -161,6 +161,11 @@ async def test_a_question_inside_the_check_that_names_a_place_is_left_to_the_rul
     msgs, set_, events = await run(ELIGIBILITY, turn(text, "ask_payment", 0.8, form="eligibility_form",
                                                      requested="age", slots={"occupation": "petani"}))
     assert set(set_) <= {"requested_slot"} and msgs == [] and not deactivated(events)
+    # also when the NLU is unsure of the topic: a question with an amount is not an answer to "umur?"
+    msgs, set_, events = await run(ELIGIBILITY, turn("trus klo bln dpn penghasilan naik jd 2,5 jt, iurannya brp?",
+                                                     "ask_contribution_bpu", 0.3, form="eligibility_form",
+                                                     requested="age", slots={"occupation": "pedagang"}))
+    assert set(set_) <= {"requested_slot"} and msgs == [] and not deactivated(events)
     # the answer to the question asked still counts: the age is taken with the place
     msgs, set_, _ = await run(ELIGIBILITY, turn("umur sy 44, di andoolo. bisa bayar di agen?", "ask_payment", 0.8,
                                                 form="eligibility_form", requested="age",
