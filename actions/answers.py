@@ -424,6 +424,10 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
     return ranking[0].get("name")
 
 
+#: Between these and the check alone, the NLU's doubt is no question worth asking: the contribution answer is given.
+COST_OVER_CHECK = ("ask_contribution_bpu", "ask_contribution_pu")
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -482,6 +486,11 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        close = {r["name"] for r in close_topics(ranking, answers)}
+        cost = next((t for t in COST_OVER_CHECK if t in close), None)
+        if cost and "check_eligibility" in close and len(close) == 2:
+            # "the check" or "the contribution": both say what the worker pays; the answer offers the check
+            return answer_topic(dispatcher, tracker, cost, signals)
         feeling_first(dispatcher, answers, signals, None, clock.today())
         _send(dispatcher, clarify_message(ranking, answers))
         return []

@@ -54,6 +54,7 @@ class _Lexicon:
     named: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_over: FrozenSet[str] = frozenset()
     other_agency: FrozenSet[str] = frozenset()
+    health: FrozenSet[str] = frozenset()
     requires: Dict[str, Tuple[FrozenSet[str], ...]] = field(default_factory=dict)
 
 
@@ -75,6 +76,7 @@ def _load(path: str) -> _Lexicon:
                     referrals=tuple((k, _set(v)) for k, v in (data.get("referrals") or {}).items()),
                     named=tuple((k, _set(v)) for k, v in (data.get("named") or {}).items()),
                     named_over=_set(data.get("named_over")), other_agency=_set(data.get("other_agency")),
+                    health=_set(data.get("health")),
                     requires={k: tuple(_set(g) for g in v) for k, v in (data.get("requires") or {}).items()})
 
 
@@ -152,8 +154,8 @@ def named_topic(intent: str | None, text: str, content_dir: Path | None = None) 
         return None
     words = _words(text)
     joined = f" {' '.join(words)} "
-    if _has(words, joined, lex.other_agency):
-        return None
+    if _has(words, joined, lex.other_agency):  # another agency: BPJS Kesehatan's answer over a general topic
+        return "ask_health" if intent in lex.named_over and _has(words, joined, lex.health) else None
     found = [name for name, entries in lex.named if _has(words, joined, entries)]
     if len(found) != 1 or found[0] == intent:
         return None

@@ -83,6 +83,8 @@ def test_a_feeling_said_of_oneself_counts_beside_a_question(text, feeling):
     ("nomor wa admin bpjs tk berapa", False),
     ("sy merasa ditipu sama perusahaan, saldo jht sy cuma belasan juta. brp potongan jht?", False),  # a feeling
     ("sy ditipu org ngaku petugas bpjs minta transfer", True),
+    ("ada orang tawarkan bantu cairkan jht sa cepat, minta fee 10% dan foto ktp. aman kah?", True),   # a "calo"
+    ("kirim foto ktp ke agen perisai utk daftar bisa?", False),
 ])
 def test_scam_questions(text, scam):
     assert read_signals(text).scam is scam

@@ -136,7 +136,10 @@ async def test_more_after_a_whole_answer_gives_the_detail_it_asks():
     ("ask_programs", "lewat saluran apa sy bisa menyampaikan pengaduan?", "ask_contact"),
     ("ask_jkp", "syarat jkp apa saja?", None),                          # already that topic
     ("ask_claim_jht", "klaim jht kalau kena phk, jkp jg dapat?", None),  # a specific topic stays
-    ("ask_programs", "nomor pengaduan bpjs kesehatan brp?", None),       # another agency
+    ("ask_programs", "nomor pengaduan bpjs kesehatan brp?", "ask_health"),   # another agency: theirs
+    ("ask_register", "anak baru lahir mau didaftarkan bpjs kesehatan", "ask_health"),
+    ("ask_jkk", "kartu kis sy hilang, berapa lama?", None),           # a specific topic stays
+    ("ask_balance", "bs pake saldo jht buat lunasin utang?", "ask_claim_jht"),
     ("ask_programs", "jkp dan pmi itu apa?", None),                      # two named: no guess
 ])
 def test_a_named_topic_replaces_a_general_one(intent, text, topic):
@@ -195,3 +198,11 @@ async def test_a_follow_up_read_as_no_gets_the_detail_it_asks():
     earlier = [user("ask_register", "cara daftar bpu gmn?")]
     msgs, _ = await run(ActionAnswer(), tracker(user("deny", "klo ga punya email?"), earlier))
     assert "kantor cabang" in texts(msgs) and "Agen Perisai" in texts(msgs)
+
+
+async def test_between_the_check_and_the_contribution_the_contribution_is_answered():
+    latest = user("nlu_fallback", "Penghasilan saya sekitar Rp1.200.000 per bulan. Berapa iuran JKK dan JKM saya?",
+                  [("nlu_fallback", 0.4), ("check_eligibility", 0.35), ("ask_contribution_bpu", 0.3)])
+    msgs, _ = await run(ActionClarify(), tracker(latest))
+    said = texts(msgs)
+    assert "Maksudnya" not in said and "Rp18.800" in said and "Iuran pekerja mandiri" in said
