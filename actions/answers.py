@@ -32,6 +32,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
+from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -351,6 +352,19 @@ _COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*
                             r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
 
 
+def cost_topic(text: str) -> str | None:
+    """What a worker pays, for a message the NLU could not place that asks it ("berapami sebulan bayarnya?"): the
+    contribution of a wage earner when the message names such work, else the self-employed contribution."""
+    if not _COST_QUESTION.search(text or ""):
+        return None
+    try:
+        occupation = match_occupation(text)
+    except Exception:  # reading is best effort
+        logger.exception("cost_topic: cannot read the occupation")
+        occupation = None
+    return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" else "ask_contribution_bpu"
+
+
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
     """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
     what they would pay."""
@@ -481,7 +495,7 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
-            or long_message_topic(tracker, answers, signals)
+            or long_message_topic(tracker, answers, signals) or cost_topic(text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))
@@ -492,6 +506,8 @@ class ActionClarify(Action):
             # "the check" or "the contribution": both say what the worker pays; the answer offers the check
             return answer_topic(dispatcher, tracker, cost, signals)
         feeling_first(dispatcher, answers, signals, None, clock.today())
+        if not close and send_details(dispatcher, answers, None, text, clock.today()):
+            return []  # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?": the fact it names, not "belum paham"
         _send(dispatcher, clarify_message(ranking, answers))
         return []
 

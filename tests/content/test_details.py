@@ -206,3 +206,28 @@ async def test_between_the_check_and_the_contribution_the_contribution_is_answer
     msgs, _ = await run(ActionClarify(), tracker(latest))
     said = texts(msgs)
     assert "Maksudnya" not in said and "Rp18.800" in said and "Iuran pekerja mandiri" in said
+
+
+async def test_an_unplaced_question_about_what_one_pays_gets_the_contribution():
+    from actions.answers import cost_topic
+    story = ("assalamualaikum. sa petani rumput laut di tinanggea, istriku bilang ada bpjs utk petani2 begini, "
+             "berapami sebulan bayarnya?")
+    assert cost_topic(story) == "ask_contribution_bpu"
+    assert cost_topic("sy staf admin kantor, brp iuran yg dipotong dr gaji?") == "ask_contribution_pu"
+    assert cost_topic("jkm itu apa?") is None
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", story, [("nlu_fallback", 0.4),
+                                                                               ("ask_jkm", 0.1)])))
+    assert "Iuran pekerja mandiri" in texts(msgs) and "belum paham" not in texts(msgs)
+
+
+async def test_an_unplaced_message_that_names_a_detail_gets_it_alone():
+    text = "ada jg teknisi dr Tiongkok bantu sy pasang mesin, kontraknya 8 bln. dia wajib jg?"
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4),
+                                                                              ("ask_jkm", 0.1)])))
+    assert fact("pu.foreign_worker_months") in texts(msgs) and "belum paham" not in texts(msgs)
+
+
+def test_small_injuries_are_accidents_but_a_torn_card_is_not():
+    from lingkar.signals import read_signals
+    assert read_signals("tangan sy kena gunting besar, dijahit 5 jahitan. bisa diklaim?").feeling == "accident"
+    assert read_signals("kartu bpjs sy robek, bisa ganti?").feeling is None
