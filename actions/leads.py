@@ -80,6 +80,7 @@ from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
     looks_like_phone,
+    plain_yes_or_no,
     purpose_from_conversation,
     read_consent,
     read_contact_time,
@@ -170,6 +171,10 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
     def read_slot(self, slot: str, text: str, intent: str | None, confidence: float,
                   slots: Dict[str, Any]) -> Turn:
         if slot == "consent":
+            if intent in ("affirm", "deny") and asks_something(text) and not plain_yes_or_no(text):
+                # "sebelum sy setuju, data ini dipakai utk apa sj? ndak dijual kan": a question, not a refusal; the
+                # consent text (what, why, who sees it) is the answer, so it is asked again
+                return Turn(again=True)
             value = read_consent(text, intent, confidence)
             return Turn(values={"consent": value}) if value else Turn()
         if slot == PURPOSE_SLOT:

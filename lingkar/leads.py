@@ -62,6 +62,11 @@ def read_consent(text: str, intent: str | None, confidence: float) -> str | None
     return None
 
 
+def plain_yes_or_no(text: str) -> bool:
+    """The message starts with a yes or a no word ("ya", "tidak setuju"), rather than only reading like one."""
+    return bool(_YES.match(text or "") or _NO.match(text or ""))
+
+
 def read_use_number(text: str, intent: str | None, confidence: float) -> str | None:
     """The answer to "Pakai nomor WhatsApp ini?": "yes", "no" or None (the buttons, or ya/tidak typed)."""
     t = (text or "").strip()

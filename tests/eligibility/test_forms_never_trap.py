@@ -178,3 +178,14 @@ async def test_thinking_it_over_ends_the_check():
                                                      0.7, form="eligibility_form", requested="age",
                                                      slots={"occupation": "petani"}))
     assert deactivated(events) and set_[FAILURES_SLOT] == {LEFT: "eligibility_form"}
+
+
+async def test_a_question_about_the_data_at_the_consent_step_is_no_refusal(sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
+    t = turn("sebelum sy setuju, data ini dipakai utk apa sj? ndak dijual kan", "deny", 0.9, form="lead_form",
+             requested="consent", slots=slots)
+    msgs, set_, events = await run(LEAD, t)
+    assert set_.get("consent") is None and set_["requested_slot"] == "consent" and not deactivated(events)
+    # a plain "tidak" is still a refusal
+    _, set_, _ = await run(LEAD, turn("tidak", "deny", 0.9, form="lead_form", requested="consent", slots=slots))
+    assert set_.get("consent") == "no"
