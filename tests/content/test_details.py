@@ -231,3 +231,9 @@ def test_small_injuries_are_accidents_but_a_torn_card_is_not():
     from lingkar.signals import read_signals
     assert read_signals("tangan sy kena gunting besar, dijahit 5 jahitan. bisa diklaim?").feeling == "accident"
     assert read_signals("kartu bpjs sy robek, bisa ganti?").feeling is None
+
+
+def test_the_call_centres_hours_follow_any_answer_that_is_asked_them():
+    assert names("ask_jkk", "175 itu bisa ditelpon jam brp? sy kerja sampai sore") == ["contact_hours"]
+    hours = get_answers().render_detail(next(d for d in get_answers().details if d.name == "contact_hours"), TODAY)
+    assert fact("contact.hours") in hours.text
