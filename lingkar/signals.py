@@ -1,8 +1,11 @@
 """What a worker's message says besides its topic (content/signals.yml): a feeling to acknowledge first, a scam
-question, and whether the message is about the worker. Pure text rules, no framework.
+question, whether the message is about the worker, a question for another office; and, for choosing the topic, the
+topic a message names by its own words (``named_topic``) and the words a topic needs (``topic_allowed``). Pure text
+rules, no framework.
 
     read_signals("suami sa baru meninggal bulan lalu, bisa klaim apa?")  # Signals(feeling="grief", scam=False, ...)
     read_signals("kalau peserta meninggal dapat berapa?").feeling        # None: a "what if", about nobody
+    named_topic("ask_documents", "syarat jkp apa saja?")                 # "ask_jkp"
 """
 from __future__ import annotations
 
