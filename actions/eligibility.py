@@ -172,6 +172,10 @@ class ValidateEligibilityForm(LingkarForm):
         new = "occupation" in turn.values and turn.values["occupation"] != tracker.get_slot("occupation")
         if new or starting:
             send(dispatcher, acknowledgement(slots))
+        if "income" in turn.values and calculator.worker_for(occupation).category == "BPU":
+            # a self-employed worker's income (or its correction, "eh salah, 1,2 jt") gets its bracket now, not only
+            # after the remaining questions
+            send_wage_line(dispatcher, "ask_contribution_bpu", real(slots.get("income")))
         return []
 
     def stuck_text(self, slot: str) -> str:

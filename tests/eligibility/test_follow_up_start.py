@@ -92,3 +92,16 @@ async def test_thanks_at_a_question_close_the_check_with_the_thanks_answered():
                                 turn("makasih, umur sy 24", "thank", 0.9, form=FORM, requested="age",
                                      slots={"occupation": "pmi"}))
     assert set_.get("age") == 24 and not ended(events)
+
+
+async def test_a_self_employed_income_inside_the_check_gets_its_bracket_at_once():
+    msgs, set_, _ = await run(ValidateEligibilityForm(),
+                              turn("eh salah sy, sebulan kira2 1,2 jt lah", "inform", 0.9, form=FORM,
+                                   requested="age", slots={"occupation": "pedagang", "income": 1_000_000}))
+    said = texts_of(msgs)
+    assert set_.get("income") == 1_200_000 and "Rp18.800" in said and set_["requested_slot"] == "age"
+    # an employee's wage gets no self-employed bracket
+    msgs, _, _ = await run(ValidateEligibilityForm(),
+                           turn("gaji sy 1,2 jt", "inform", 0.9, form=FORM, requested="age",
+                                slots={"occupation": "karyawan"}))
+    assert "Rp18.800" not in texts_of(msgs)
