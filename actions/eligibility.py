@@ -34,7 +34,9 @@ from actions.answers import (
     follow_up_topic,
     previous_topic,
     question_topic,
+    send_sponsor_line,
     send_wage_line,
+    sponsor_topic_before,
     topic_over_check,
     wage_topic_before,
 )
@@ -386,6 +388,8 @@ class ActionInform(Action):
         if asks_for_more(tracker):  # "lebih lengkap" read as a fact: the rest of the last answer
             return send_more(dispatcher, tracker)
         signals = read_signals(latest_text(tracker))
+        if sponsor_topic_before(tracker) and send_sponsor_line(dispatcher, latest_text(tracker)):
+            return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)

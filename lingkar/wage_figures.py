@@ -7,6 +7,7 @@ content/facts.yml for the given date; a topic without wage-dependent figures get
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Callable, Dict
 
 from lingkar.calculator import bpu_quote, percent_of, pu_quote, worker_for
@@ -95,4 +96,38 @@ def wage_line(topic: str | None, wage: int | None, on: dt.date, facts: Facts | N
         return None
 
 
-__all__ = ["WAGE_TOPICS", "wage_line"]
+#: "60 orang", "250 nelayan", "100 pekerja": how many workers a sponsor pays for.
+_PEOPLE = re.compile(r"\b(\d{1,5})\s*(?:orang|org|pekerja|peserta|nelayan|petani|warga|buruh|pedagang|ojek|"
+                     r"tukang|karyawan)\b", re.I)
+_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln)\b", re.I)
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun)\b", re.I)
+
+
+def sponsor_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """What paying for N workers costs (GN Lingkaran / SERTAKAN, facts ``gn.cost``): per month and, when the message
+    names a period ("12 bulan", "1 tahun", "setahun"), for the whole period; None without a number of workers."""
+    people = _PEOPLE.search(text or "")
+    if not people:
+        return None
+    facts = facts or get_facts()
+    try:
+        cost = int(facts.value("gn.cost", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    count = int(people.group(1))
+    if count <= 0:
+        return None
+    months = None
+    m, y = _MONTHS.search(text), _YEARS.search(text)
+    if m:
+        months = int(m.group(1))
+    elif y:
+        months = 12 * (int(y.group(1)) if y.group(1) else 1)
+    line = (f"Untuk {count} orang: {count} x {format_rupiah(cost)} = {format_rupiah(count * cost)} per bulan "
+            f"(JKK dan JKM, tarif normal)")
+    if months and months > 0:
+        line += f"; {months} bulan: {format_rupiah(count * cost * months)}"
+    return line + "."
+
+
+__all__ = ["WAGE_TOPICS", "sponsor_line", "wage_line"]

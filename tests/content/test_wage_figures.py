@@ -88,3 +88,20 @@ async def test_a_wage_as_the_next_message_gets_the_figures_of_the_topic_before()
 async def test_a_wage_after_another_topic_is_only_noted():
     msgs, _ = await run(ActionInform(), tracker(user("inform", "gaji sy 3 juta"), [user("ask_jht", "jht kapan cair?")]))
     assert "saya catat" in texts(msgs) and format_rupiah(1_800_000) not in texts(msgs)
+
+
+def test_what_paying_for_workers_costs_for_a_period():
+    from lingkar.wage_figures import sponsor_line
+    cost = fact("gn.cost")
+    line = sponsor_line("rencananya 60 orang untuk 12 bulan, total brp?", TODAY)
+    assert format_rupiah(60 * cost) in line and format_rupiah(60 * cost * 12) in line
+    assert format_rupiah(250 * cost * 12) in sponsor_line("250 nelayan selama 1 tahun", TODAY)
+    assert sponsor_line("berapa biayanya per orang?", TODAY) is None
+
+
+async def test_a_count_of_workers_after_gn_lingkaran_gets_the_sum():
+    earlier = [user("ask_gn_lingkaran", "perusahaan kami mau bantu bayarkan iuran nelayan lewat CSR")]
+    msgs, events = await run(ActionInform(), tracker(user("inform", "Kami rencanakan 250 nelayan selama 1 tahun."),
+                                                     earlier))
+    assert format_rupiah(250 * fact("gn.cost") * 12) in texts(msgs) and "saya catat" not in texts(msgs)
+    assert events == []
