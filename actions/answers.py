@@ -38,7 +38,7 @@ from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 from lingkar.texts.screen import is_more_detail
-from lingkar.wage_figures import WAGE_TOPICS, sponsor_line, wage_line
+from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, wage_line
 
 logger = logging.getLogger(__name__)
 
@@ -229,22 +229,20 @@ def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: in
     return bool(line)
 
 
-#: Topics about paying other workers' contributions: "60 orang 12 bulan, total brp?" gets the sum.
-SPONSOR_TOPICS = frozenset({"ask_gn_lingkaran", "sponsor_offer"})
-
-
-def send_sponsor_line(dispatcher: CollectingDispatcher, text: str) -> bool:
-    """What paying for the workers the message counts costs (lingkar/wage_figures.py); True when sent."""
-    line = sponsor_line(text, clock.today())
+def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: str) -> bool:
+    """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission:
+    lingkar/wage_figures.py); True when sent."""
+    line = count_line(topic, text, clock.today())
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
 
 
-def sponsor_topic_before(tracker: Tracker) -> str | None:
-    """The topic before this turn when it is about paying for other workers."""
+def count_topic_before(tracker: Tracker) -> str | None:
+    """The topic before this turn when it has figures for a number of workers ("60 orang 12 bulan?" after GN
+    Lingkaran, "klo sy ajak 100 org?" after the agent answer)."""
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
-    return topic if topic in SPONSOR_TOPICS else None
+    return topic if topic in COUNT_LINES else None
 
 
 def wage_topic_before(tracker: Tracker) -> str | None:
@@ -315,9 +313,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or read_signals(text)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
-    if follow_up and not signals.scam and (send_details(dispatcher, answers, intent, text, on)
-                                           or send_wage_line(dispatcher, intent, wage_in(text))
-                                           or (intent in SPONSOR_TOPICS and send_sponsor_line(dispatcher, text))):
+    if follow_up and not signals.scam and (send_count_line(dispatcher, intent, text)
+                                           or send_details(dispatcher, answers, intent, text, on)
+                                           or send_wage_line(dispatcher, intent, wage_in(text))):
         return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
@@ -340,8 +338,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     else:
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text))
-        if intent in SPONSOR_TOPICS:
-            send_sponsor_line(dispatcher, text)
+        send_count_line(dispatcher, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
@@ -514,7 +511,7 @@ class ActionClarify(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
-        if sponsor_topic_before(tracker) and send_sponsor_line(dispatcher, text):
+        if send_count_line(dispatcher, count_topic_before(tracker), text):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \

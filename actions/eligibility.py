@@ -30,13 +30,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import (
     CHECK_LIKE,
     answer_topic,
+    count_topic_before,
     feeling_first,
     follow_up_topic,
     previous_topic,
     question_topic,
-    send_sponsor_line,
+    send_count_line,
     send_wage_line,
-    sponsor_topic_before,
     topic_over_check,
     wage_topic_before,
 )
@@ -80,6 +80,7 @@ from lingkar.eligibility import (
 )
 from lingkar.signals import read_signals
 from lingkar.texts import get_answers, get_flow_texts
+from lingkar.wage_figures import count_line
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -213,6 +214,9 @@ class ValidateEligibilityForm(LingkarForm):
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
             followed = followed or question_not_check(tracker, text)
+            before = count_topic_before(tracker)  # "klo sy ajak 100 org, sy dpt brp?" after the agent answer
+            if not followed and before and count_line(before, text, clock.today()):
+                followed = before
         if followed or (starting and fresh):
             topic = followed or topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
             if topic:
@@ -388,7 +392,7 @@ class ActionInform(Action):
         if asks_for_more(tracker):  # "lebih lengkap" read as a fact: the rest of the last answer
             return send_more(dispatcher, tracker)
         signals = read_signals(latest_text(tracker))
-        if sponsor_topic_before(tracker) and send_sponsor_line(dispatcher, latest_text(tracker)):
+        if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker)):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered

@@ -130,4 +130,37 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
     return line + "."
 
 
-__all__ = ["WAGE_TOPICS", "sponsor_line", "wage_line"]
+def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """An Agen Perisai's commission on the contributions of the workers the message counts ("klo sy ajak 100 org"):
+    the fee (``perisai.fee_pct``) of the lowest JKK+JKM contribution, per month, said as unconfirmed when it is."""
+    people = _PEOPLE.search(text or "")
+    if not people or int(people.group(1)) <= 0:
+        return None
+    facts = facts or get_facts()
+    try:
+        fee = facts.entry("perisai.fee_pct", on)
+        contribution = int(facts.value("bpu.bracket1.jkk_jkm", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    count = int(people.group(1))
+    amount = percent_of(count * contribution, float(fee.value))
+    line = (f"Kira-kira: {fee.text()} x {count} x {format_rupiah(contribution)} = {format_rupiah(amount)} per bulan, "
+            f"bila semuanya membayar iuran terendah.")
+    if not fee.confirmed:
+        line += (f" Besar komisi sekarang belum bisa kami pastikan: cek ke call center "
+                 f"{facts.value('contact.call_centre', on)} atau kantor cabang.")
+    return line
+
+
+#: Topics whose answer has figures for a number of workers the message counts: a sponsor's sum, an agent's commission.
+COUNT_LINES: Dict[str, Callable[[str, dt.date], str | None]] = {
+    "ask_gn_lingkaran": sponsor_line, "sponsor_offer": sponsor_line, "ask_agent": agent_line,
+}
+
+
+def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
+    """The figures of ``topic`` for the workers ``text`` counts, or None."""
+    return COUNT_LINES[topic](text, on) if topic in COUNT_LINES else None
+
+
+__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "count_line", "sponsor_line", "wage_line"]

@@ -105,3 +105,12 @@ async def test_a_self_employed_income_inside_the_check_gets_its_bracket_at_once(
                            turn("gaji sy 1,2 jt", "inform", 0.9, form=FORM, requested="age",
                                 slots={"occupation": "karyawan"}))
     assert "Rp18.800" not in texts_of(msgs)
+
+
+async def test_a_count_of_workers_after_the_agent_answer_gets_the_commission_not_the_check():
+    agent = {"event": "user", "text": "cara jadi agen perisai?",
+             "parse_data": parse_data("cara jadi agen perisai?", "ask_agent", 0.99, None, {})}
+    msgs, _, events = await run(ValidateEligibilityForm(),
+                                activated("klo sy ajak 100 org yg iurannya 16.800, sy dpt brp?", earlier=(agent,)))
+    said = texts_of(msgs)
+    assert "Rp126.000" in said and "belum bisa kami pastikan" in said and ended(events)
