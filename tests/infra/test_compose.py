@@ -365,7 +365,7 @@ def test_notifier_health_follows_the_outbox(db_url):  # noqa: F811
     done = notifier_health(db_url)      # default limit 900 s; the lead has waited an hour
     assert done.returncode == 1, done.stdout + done.stderr
     assert "1 outbox event(s) undelivered" in done.stdout
-    assert "Wa Ode" not in done.stdout + done.stderr and "0812" not in done.stdout + done.stderr
+    assert "Wa Ode" not in done.stdout + done.stderr and "08123456" not in done.stdout + done.stderr
     assert notifier_health(db_url, "--max-age", "7200").returncode == 0   # within a longer limit
 
     store = Store(db_url)
