@@ -129,13 +129,15 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         about_someone = True
     else:  # no family word: it must say it happened, and not read as a question about the rules in general
         about_someone = happened and not inquiry
-    if not about_someone:  # "sy capek skali ... cuma mau tanya": the worker's own feeling, said of themselves
-        about_someone = any(_has(words[i + 1:i + 4], f" {' '.join(words[i + 1:i + 4])} ", entries)
-                            for i, w in enumerate(words) if w in lex.person
-                            for f, entries in lex.feelings.items() if f in ("distress", "anger"))
+    # "sy capek skali ... cuma mau tanya", "sy takut pak ... nanti sy dipecat": the worker's own distress or anger,
+    # said of themselves (a person word, then the feeling within three words), is felt now, whatever "what if" follows
+    own = next((f for f in ("distress", "anger") for i, w in enumerate(words) if w in lex.person
+                and _has(words[i + 1:i + 4], f" {' '.join(words[i + 1:i + 4])} ", lex.feelings.get(f, frozenset()))),
+               None)
     feeling = None
     if about_someone and not hypothetical:
         feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
+    feeling = feeling or own
     if lex.scam_not:  # a feeling ("merasa ditipu sama perusahaan") is not a scam question
         kept = joined
         for phrase in lex.scam_not:

@@ -67,6 +67,11 @@ def test_feelings_are_read_only_when_they_happened_to_the_worker_or_family(text,
     ("sy merasa ditipu sama perusahaan. brp potongan jht per bulan?", "anger"),
     ("sa panik, mau tanya: kartu hilang bagaimana?", "distress"),
     ("Saya ingin menanyakan apakah korban kecelakaan kerja ditanggung?", None),   # a question about the rules
+    # fear of what may come is felt now: the "what if" after it does not cancel it
+    ("sy takut pak, tangan sy terjepit mesin tp mandor bilang nanti sy dipecat. sy hrs bagaimana?", "distress"),
+    ("sy cemas dengar diskonnya mau habis. nanti jadi brp?", "distress"),
+    ("sy sering kepikiran klo sy kenapa2 anak2 sy bagaimana", "distress"),
+    ("klo sy meninggal nanti istri dpt brp?", None),       # a "what if" with no feeling said
 ])
 def test_a_feeling_said_of_oneself_counts_beside_a_question(text, feeling):
     assert read_signals(text).feeling == feeling

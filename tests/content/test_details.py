@@ -41,6 +41,12 @@ def fact(key: str) -> str:
     ("ask_contribution_pu", "iuran jkk risiko sedang brp persen?", "pu_jkk_risk"),
     ("ask_late_payment", "brp bulan batasnya?", "late_limit"),
     ("ask_claim_jht", "kalau saldo lebih dari batas jmo bagaimana?", "jmo_limit"),
+    ("ask_jkk", "paru2 sy rusak krn debu di tempat kerja, ditanggung?", "occupational_disease"),
+    ("ask_claim_jkk", "suami sy lumpuh total krn jatuh di proyek, ada santunan?", "jkk_disability"),
+    ("ask_scholarship", "suami sy meninggal, anak2 dapat beasiswa? santunannya brp?", "jkm_amount"),
+    ("ask_construction", "proyek hrs didaftarkan brp hari stlh SPK?", "jakon_deadline"),
+    ("ask_who_can_join", "umur sy 62, apa ada batas umur utk daftar bpu?", "bpu_age_limit"),
+    ("ask_jkp", "berapa besar iuran jkp dan siapa yang menanggung?", "jkp_rate"),
 ])
 def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     assert detail in names(topic, text)

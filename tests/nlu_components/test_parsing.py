@@ -131,6 +131,7 @@ AGE = [
     ("umur 35", 35),
     ("umur sy 35 thn", 35),
     ("umur saya 35", 35),
+    ("tabe, klo umur sa 60 mi, masih bisa pi daftar bpu?", 60),   # Kendari "sa" for saya
     ("umurku 27", 27),
     ("umur kira2 40", 40),
     ("usia saya 47 tahun", 47),
