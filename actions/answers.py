@@ -27,7 +27,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary
-from actions.more import MORE_INTENT, asks_for_more, send, send_answer, send_more
+from actions.more import ANSWER_KEY, MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
@@ -126,6 +126,13 @@ FOLLOW_UP_MAX_WORDS = 7
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|iuran|saldo|kartu|kesehatan|agen|lingkaran)\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
+#: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
+#: unless it names another subject than the family's own words.
+_COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset(), "construction": frozenset()}
+_COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu", "ask_payment")
+_HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total|semua\w*|smua)\b", re.I)
+_SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
+                            r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
@@ -155,10 +162,32 @@ def earlier_intents(tracker: Tracker) -> Iterator[str]:
     return (name for name, text in user_turns(tracker) if name and not is_more_detail(text))
 
 
+def _is_topic(name: Any, answers: Answers) -> bool:
+    return isinstance(name, str) and name in answers and name not in SMALL_TALK \
+        and name not in (FALLBACK_INTENT, "inform", MORE_INTENT)
+
+
 def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
-    """The topic of the latest earlier user turn that had one (an answerable, non small-talk intent)."""
-    return next((name for name in earlier_intents(tracker) if name in answers and name not in SMALL_TALK
-                 and name not in (FALLBACK_INTENT, "inform", MORE_INTENT)), None)
+    """The topic under discussion before the latest message: of the newest earlier turn that had one, the topic the
+    bot answered (it may have read that message as a follow-up: "dia peserta bpu sdh 5 thn" after JKM is still about
+    JKM), else the topic of the worker's message (an answerable, non small-talk intent)."""
+    passed_latest = False
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            if not passed_latest:
+                passed_latest = True
+                continue
+            if is_more_detail(str(event.get("text") or "")):
+                continue  # "lebih lengkap" continues the answer before it (actions/more.py)
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if _is_topic(name, answers):
+                return name
+        elif kind == "bot" and passed_latest:
+            meta = (event.get("metadata") or {}).get(ANSWER_KEY)
+            if isinstance(meta, dict) and _is_topic(meta.get("topic"), answers):
+                return meta["topic"]
+    return None
 
 
 def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
@@ -169,7 +198,15 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", FALLBACK_INTENT) \
             and _ADD_JHT.search(text or ""):
         return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
-    if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text or ""):
+    if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    if family in _COST_FOLLOW_UPS and (intent in _COST_INTENTS[:2] or _COST_QUESTION.search(text or "")
+                                       or (intent in _COST_INTENTS and _HOW_MUCH.search(text or ""))) \
+            and set(_SUBJECT_WORDS.findall((text or "").lower())) <= _COST_FOLLOW_UPS[family]:
+        return previous  # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project
+    if previous in WAGE_TOPICS and not _TOPIC_WORDS.search(text or "") and wage_in(text):
+        return previous  # "klo penghasilan sy 1,2 jt?" after the BPU contribution: its figures for that wage
+    if _TOPIC_WORDS.search(text or ""):
         return None
     if intent in TOPIC_FAMILIES[family]:
         return None  # the NLU already reads it as the same topic
@@ -526,8 +563,10 @@ class ActionClarify(Action):
             # "the check" or "the contribution": both say what the worker pays; the answer offers the check
             return answer_topic(dispatcher, tracker, cost, signals)
         feeling_first(dispatcher, answers, signals, None, clock.today())
-        if not close and send_details(dispatcher, answers, None, text, clock.today()):
-            return []  # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?": the fact it names, not "belum paham"
+        if send_details(dispatcher, answers, None, text, clock.today()):
+            # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?", "sdh sy kasih kodenya, gmn ini?": a detail needs both
+            # its words and its subject's, so the fact it names is answered rather than "belum paham" or a guess
+            return []
         _send(dispatcher, clarify_message(ranking, answers))
         return []
 
@@ -553,8 +592,10 @@ class ActionDefaultFallback(Action):
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))
-        if followed:  # "brp bulan batasnya?" after late payment: that detail
-            answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
+        followed = followed or topic_for_unclear(tracker, answers, signals)
+        if followed:  # "brp bulan batasnya?" after late payment: that detail; "biaya rs nya?" after JKK: JKK
+            answer_topic(dispatcher, tracker, followed, signals,
+                         follow_up=followed == previous_topic(tracker, answers))
             return [UserUtteranceReverted()]
         if signals.feeling in ("grief", "accident"):
             topic = "ask_claim_jkm" if signals.feeling == "grief" else "ask_claim_jkk"

@@ -185,6 +185,45 @@ def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected
 
 
+@pytest.mark.parametrize("previous,intent,text,expected", [
+    ("ask_migrant", "ask_payment", "total byr brp?", "ask_migrant"),              # what the PMI answer says
+    ("ask_construction", "ask_contribution_bpu", "iuran bpjs tk nya brp?", "ask_construction"),
+    ("ask_migrant", "ask_payment", "cara bayar gmn?", None),                      # how to pay is its own topic
+    ("ask_migrant", "ask_contribution_bpu", "iuran jht nya brp?", None),          # names another subject
+    ("ask_contribution_bpu", "check_eligibility", "klo penghasilan sy 1,2 jt?", "ask_contribution_bpu"),
+    ("ask_jkp", "check_eligibility", "klo penghasilan sy 4 jt?", "ask_jkp"),      # the JKP figures for that wage
+    ("ask_discount", "check_eligibility", "klo penghasilan sy 4 jt?", None),      # no wage figures there: the check
+])
+def test_cost_and_wage_follow_ups_stay_on_the_topic(previous, intent, text, expected):
+    assert follow_up_topic(intent, text, previous, 0.8) == expected
+
+
+def bot_answer(topic: str) -> dict:
+    return {"event": "bot", "text": "…", "metadata": {"answer": {"topic": topic, "on": TODAY.isoformat(),
+                                                                 "part": "whole"}}}
+
+
+async def test_the_topic_under_discussion_is_the_one_the_bot_answered():
+    """"kemarin kecelakaan di tempat kerja" was answered with the JKK claim though the NLU could not place it; the
+    short question after it is about that claim, not a fallback."""
+    first = user("nlu_fallback", "kemarin kecelakaan di tempat kerja, tangan patah")
+    latest = user("nlu_fallback", "biaya rs nya siapa yg tanggung?", [("nlu_fallback", 0.4), ("ask_jkk", 0.18)])
+    t = tracker(latest)
+    t.events[:0] = [{"event": "user", "text": first["text"], "parse_data": first}, bot_answer("ask_claim_jkk")]
+    msgs, _ = await run(ActionClarify(), t)
+    assert "JKK" in texts(msgs) and "belum paham" not in texts(msgs)
+    # the same message with nothing answered before it is not guessed
+    msgs, _ = await run(ActionClarify(), tracker(latest))
+    assert "JKK menanggung" not in texts(msgs)
+
+
+async def test_what_a_scam_victim_does_after_giving_the_code():
+    latest = user("nlu_fallback", "sdh sy kasih kodenya, gmn ini?", [("nlu_fallback", 0.4), ("paid", 0.31),
+                                                                     ("ask_my_status", 0.29)])
+    msgs, _ = await run(ActionClarify(), tracker(latest))
+    assert "terlanjur" in texts(msgs) and "175" in texts(msgs) and "Maksudnya" not in texts(msgs)
+
+
 async def test_a_follow_up_is_answered_for_the_topic_under_discussion():
     earlier = [user("ask_claim_jht", "jht bisa cair kapan klo resign?")]
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_documents", "berkas apa aja yg hrs disiapkan?"), earlier))
