@@ -128,8 +128,15 @@ _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kece
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
-_COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset(), "construction": frozenset()}
-_COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu", "ask_payment")
+_COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset()}
+_COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu")
+#: A question about what was just said, which the NLU reads as "yes" ("bnr kah?", "msh bisa kah?").
+_YES_NO_QUESTION = re.compile(r"\?|\w*kah\b|\b(bnr|benar|betul|btl|bener)\b", re.I)
+#: What a benefit pays ("dpt brp?"), after a benefit's answer.
+_BENEFIT_FAMILIES = frozenset({"jht", "jkm", "jkk", "jp", "jkp"})
+_BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w*|santunan\w*)\b.*"
+                               r"\b(brp|berapa\w*|brapa\w*)\b|\b(brp|berapa\w*|brapa\w*)\b.*"
+                               r"\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total|semua\w*|smua)\b", re.I)
 _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
                             r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
@@ -171,12 +178,15 @@ def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     """The topic under discussion before the latest message: of the newest earlier turn that had one, the topic the
     bot answered (it may have read that message as a follow-up: "dia peserta bpu sdh 5 thn" after JKM is still about
     JKM), else the topic of the worker's message (an answerable, non small-talk intent)."""
-    passed_latest = False
+    passed_latest = statement = False
     for event in reversed(tracker.events or []):
         kind = event.get("event")
         if kind == "user":
             if not passed_latest:
                 passed_latest = True
+                continue
+            if statement:  # the bot took it as a statement ("beliau ikut bpu sejak 2021": "Terima kasih infonya")
+                statement = False
                 continue
             if is_more_detail(str(event.get("text") or "")):
                 continue  # "lebih lengkap" continues the answer before it (actions/more.py)
@@ -185,8 +195,10 @@ def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
                 return name
         elif kind == "bot" and passed_latest:
             meta = (event.get("metadata") or {}).get(ANSWER_KEY)
-            if isinstance(meta, dict) and _is_topic(meta.get("topic"), answers):
-                return meta["topic"]
+            if isinstance(meta, dict) and meta.get("topic"):
+                if _is_topic(meta["topic"], answers):
+                    return meta["topic"]
+                statement = True
     return None
 
 
@@ -194,14 +206,21 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     """The topic a short follow-up asks about, given the previous topic; None when the message stands alone."""
     if not previous or (text or "").startswith("/"):
         return None
+    words = len((text or "").split())
+    if intent in ("affirm", "deny") and words <= FOLLOW_UP_MAX_WORDS and _YES_NO_QUESTION.search(text or "") \
+            and not _TOPIC_WORDS.search(text or ""):
+        return previous  # "bnr kah?", "msh bisa kah?": a question about what was just said, not a yes
     family = _family(previous)
-    if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", FALLBACK_INTENT) \
+    if family in _BENEFIT_FAMILIES and words <= FOLLOW_UP_MAX_WORDS and _BENEFIT_QUESTION.search(text or "") \
+            and not _SUBJECT_WORDS.search((text or "").lower()):
+        return previous  # "dpt brp kira2?" after the death benefit: that benefit, not a contribution
+    if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount",
+                                      FALLBACK_INTENT) \
             and _ADD_JHT.search(text or ""):
         return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if family in _COST_FOLLOW_UPS and (intent in _COST_INTENTS[:2] or _COST_QUESTION.search(text or "")
-                                       or (intent in _COST_INTENTS and _HOW_MUCH.search(text or ""))) \
+    if family in _COST_FOLLOW_UPS and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "")) \
             and set(_SUBJECT_WORDS.findall((text or "").lower())) <= _COST_FOLLOW_UPS[family]:
         return previous  # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project
     if previous in WAGE_TOPICS and not _TOPIC_WORDS.search(text or "") and wage_in(text):

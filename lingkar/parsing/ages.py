@@ -47,7 +47,8 @@ _DURATION_AFTER = {"lalu", "yg", "yang", "silam", "lagi", "kerja", "bekerja", "j
                    "masa", "iuran", "kepesertaan", "nunggak", "menunggak", "belakangan", "terakhir", "ini", "depan",
                    "kedepan", "kemudian", "berturut", "berturut-turut", "dagang", "jualan", "melaut", "bertani",
                    "usaha", "bayar", "lamanya", "tinggal", "kontrak", "sebagai", "sdh", "sudah"}
-_AGE_FILLERS = {"saya", "sy", "sa", "aq", "saia", "aku", "ak", "gue", "gw", "sya", "ku", "skrg", "sekarang", "skrng", "sudah", "udah",
+_AGE_FILLERS = {"saya", "sy", "sa", "aq", "saia", "aku", "ak", "gue", "gw", "sya", "ku", "skrg", "sekarang", "skrng",
+                "sudah", "udah",
                 "sdh", "udh", "dah", "baru", "masih", "msh", "kurang", "lebih", "sekitar", "sktr", "kira", "kira2",
                 "kira-kira", "hampir", "mau", "mo", "jalan", "tahun", "thn", "ini", "ya", "pak", "bu", "kak", "min",
                 "ji", "mi", "ki", "itu", "sih", "kan", "tuh", "nih", "yg", "yang", "pas", "tepat", "genap", "menuju",

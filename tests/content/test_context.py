@@ -77,6 +77,17 @@ def test_a_feeling_said_of_oneself_counts_beside_a_question(text, feeling):
     assert read_signals(text).feeling == feeling
 
 
+@pytest.mark.parametrize("intent,text,previous,expected", [
+    ("affirm", "bnr kah?", "ask_jp", "ask_jp"),                        # a question about what was just said
+    ("affirm", "msh bisa kah?", "ask_jkp", "ask_jkp"),
+    ("affirm", "iya", "ask_jp", None),                                 # a plain yes
+    ("ask_contribution_bpu", "dpt brp kira2?", "ask_claim_jkm", "ask_claim_jkm"),   # what the benefit pays
+    ("ask_jht", "jht nya dpt brp?", "ask_claim_jkm", None),           # names another subject
+])
+def test_yes_no_and_benefit_follow_ups(intent, text, previous, expected):
+    assert follow_up_topic(intent, text, previous, 0.8) == expected
+
+
 @pytest.mark.parametrize("text,scam", [
     ("ada org wa tawarin pinjaman 5 juta asal transfer admin 300rb, benar kah?", True),
     ("ada yang telpon ngaku petugas bpjs minta kode otp", True),
@@ -189,7 +200,8 @@ def test_follow_up_topic(previous, intent, text, expected):
     ("ask_migrant", "ask_payment", "total byr brp?", "ask_migrant"),              # what the PMI answer says
     ("ask_construction", "ask_contribution_bpu", "iuran bpjs tk nya brp?", "ask_construction"),
     ("ask_migrant", "ask_payment", "cara bayar gmn?", None),                      # how to pay is its own topic
-    ("ask_migrant", "ask_contribution_bpu", "iuran jht nya brp?", None),          # names another subject
+    ("ask_migrant", "ask_jht", "klo mau ikut jht jg brp?", "ask_migrant"),       # the PMI answer has its JHT
+    ("ask_migrant", "ask_contribution_bpu", "iuran jkp nya brp?", None),          # names another subject
     ("ask_contribution_bpu", "check_eligibility", "klo penghasilan sy 1,2 jt?", "ask_contribution_bpu"),
     ("ask_jkp", "check_eligibility", "klo penghasilan sy 4 jt?", "ask_jkp"),      # the JKP figures for that wage
     ("ask_discount", "check_eligibility", "klo penghasilan sy 4 jt?", None),      # no wage figures there: the check

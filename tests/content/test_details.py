@@ -57,6 +57,12 @@ def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     ("ask_claim_jkm", "siapa yg berhak menerima jaminan pensiun kalau peserta meninggal?", "jp_survivors"),
     ("ask_documents", "apa saja syarat jadi peserta jaminan kehilangan pekerjaan?", "jkp_conditions"),
     ("ask_programs", "di perusahaan sy ada tka dari cina, wajib didaftarkan juga?", "foreign_workers"),
+    ("ask_employer_not_registering", "pulang kerja sy jatuh dr motor, bos bilang bukan kecelakaan kerja krn bukan "
+                                     "di bengkel", "jkk_commute"),
+    ("ask_employer_not_registering", "kaki sy terjepit, selama sy tdk kerja sy msh dpt gaji kah?", "jkk_wage"),
+    ("ask_card", "sy sdh 4 bln tdk bayar, msh aktif kah kartu sy?", "card_active"),
+    ("ask_claim_jkm", "anak sy msh kecil blm sekolah, beasiswanya kapan mulai?", "scholarship_start"),
+    (None, "sdh sy kasih kodenya, gmn ini?", "scam_victim"),
 ])
 def test_a_message_that_names_the_subject_gets_the_detail_after_any_topic(topic, text, detail):
     assert detail in names(topic, text)
