@@ -124,12 +124,14 @@ FOLLOW_UP_TRUST = 0.5
 FOLLOW_UP_MAX_WORDS = 7
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
-                          r"beasiswa|bsu|diskon|daftar|iuran|saldo|kartu|kesehatan|agen|lingkaran)\b", re.I)
+                          r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|lingkaran)\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset()}
 _COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu")
+_THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
+                     r"thx|tengkyu)\b", re.I)
 #: A question about what was just said, which the NLU reads as "yes" ("bnr kah?", "msh bisa kah?").
 _YES_NO_QUESTION = re.compile(r"\?|\w*kah\b|\b(bnr|benar|betul|btl|bener)\b", re.I)
 #: What a benefit pays ("dpt brp?"), after a benefit's answer.
@@ -143,8 +145,9 @@ _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|ke
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
-_INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
-                           r"pndptn|upah|omset|omzet|income|hasil|untung bersih|dapat sebulan|dpt sebulan)\b", re.I)
+INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
+                          r"pndptn|upah|omset|omzet|income|hasil|untung bersih|bersihnya|dapat sebulan|dpt sebulan|"
+                          r"gajinya|upahnya|penghasilannya|pendapatannya)\b", re.I)
 #: Topics after which the check is never offered (they are about something else than joining).
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
                             "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})
@@ -261,14 +264,14 @@ def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any
         logger.exception("silent_facts: cannot read facts")
         return {}
     values = {k: v for k, v in found.values.items() if k in FACT_SLOTS and tracker.get_slot(k) in (None, v)}
-    if "income" in values and not _INCOME_WORDS.search(text):
+    if "income" in values and not INCOME_WORDS.search(text):
         values.pop("income")
     return values
 
 
 def wage_in(text: str) -> int | None:
     """The wage in a message that names one beside an income word ("gaji sy 3 juta"), else None."""
-    if not text or text.startswith("/") or not _INCOME_WORDS.search(text):
+    if not text or text.startswith("/") or not INCOME_WORDS.search(text):
         return None
     try:
         return read_facts(text, {}, None, clock.today()).values.get("income")
@@ -535,6 +538,8 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
+        if intent not in SMALL_TALK and _THANKS.search(text) and not read_signals(text).question:
+            intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         followed = follow_up_topic(intent, text, previous, confidence) \

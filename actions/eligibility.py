@@ -29,7 +29,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
     CHECK_LIKE,
+    INCOME_WORDS,
     answer_topic,
+    claim_for_feeling,
     count_topic_before,
     feeling_first,
     follow_up_topic,
@@ -217,8 +219,12 @@ class ValidateEligibilityForm(LingkarForm):
             before = count_topic_before(tracker)  # "klo sy ajak 100 org, sy dpt brp?" after the agent answer
             if not followed and before and count_line(before, text, clock.today()):
                 followed = before
-        if followed or (starting and fresh):
-            topic = followed or topic_over_check(tracker, get_answers(), read_signals(latest_text(tracker)))
+        if followed or first:
+            signals = read_signals(latest_text(tracker))
+            # a loss or an injury told at the start is about the claim ("suami sy meninggal ... gaji 4 jt ... sy blm
+            # tau harus mulai dr mana"), never a check of the widow's own contribution that would trap her answers
+            topic = followed or (topic_over_check(tracker, get_answers(), signals) if starting and fresh
+                                 else claim_for_feeling(signals, latest_text(tracker)))
             if topic:
                 events = answer_topic(dispatcher, tracker, topic, follow_up=bool(followed))
                 return events + [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: topic}), SlotSet("requested_slot", None),
@@ -378,6 +384,19 @@ async def note_regency(dispatcher: CollectingDispatcher, tracker: Tracker, regen
     return [SlotSet(RESULT_SLOT, result)]
 
 
+#: A correction of what was said before ("eh salah, 1,2 jt"): a bare amount then still corrects the income.
+_CORRECTION = re.compile(r"\b(salah|ralat|koreksi|maksud\w*|bukan|bkn|eh)\b", re.I)
+
+
+def income_said(text: str, tracker: Tracker) -> bool:
+    """The amount in a message outside the check is the worker's income: it stands beside an income word, or it
+    corrects an income already given ("eh salah, 1,2 jt")."""
+    if INCOME_WORDS.search(text or ""):
+        return True
+    return tracker.get_slot("income") is not None and bool(_CORRECTION.search(text or "")) \
+        and not re.search(r"\b(dpt|dapat|dapet|terima|diterima|cair|santunan)\b", text or "", re.I)
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -399,6 +418,9 @@ class ActionInform(Action):
             return answer_topic(dispatcher, tracker, topic, signals)
         feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts
         found = read_facts(latest_text(tracker), _entities(tracker), None, clock.today())
+        if "income" in found.values and not income_said(latest_text(tracker), tracker):
+            # "bkn 42 juta kah? tetangga sy dpt 42 jt": an amount with no income word is not the worker's income
+            found.values.pop("income")
         if not found.values and _asked_join_age(tracker):
             # a bare "40" answers the result's "umur berapa waktu mulai ikut?" question
             found = read_facts(latest_text(tracker), _entities(tracker), "age", clock.today())

@@ -280,3 +280,29 @@ async def test_another_offices_question_gets_that_office_first_whatever_the_topi
                            (ActionDefaultFallback(), "nlu_fallback")):
         msgs, _ = await run(action, tracker(user(intent, "mau pinjam uang 5 juta di bpjs tk bisa?")))
         assert "bukan lembaga pinjaman" in msgs[0]["text"].lower()
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("oke makasih pak, nanti sy daftar sendiri lwt hp", "ask_register"),
+    ("trima kasih, nnt sy ke kantor bpjs tk di Baubau", "ask_contact"),
+])
+async def test_thanks_with_a_plan_is_thanks(text, intent):
+    msgs, _ = await run(ActionAnswer(), tracker(user(intent, text)))
+    assert msgs[0]["text"] == get_answers().render_split("thank", TODAY).short.text
+
+
+async def test_thanks_beside_a_question_is_the_question():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_register", "makasih, cara daftar lwt hp bagaimana?")))
+    assert msgs[0]["text"] != get_answers().render_split("thank", TODAY).short.text
+
+
+async def test_an_amount_without_an_income_word_is_not_the_workers_income():
+    """The widow's "tetangga sy dpt 42 jt" is a benefit someone received, not her monthly income."""
+    _, events = await run(ActionInform(), tracker(user("inform", "bkn 42 juta kah? tetangga sy dpt 42 jt")))
+    assert not any(e.get("name") == "income" for e in events)
+    _, events = await run(ActionInform(), tracker(user("inform", "gaji sy 3 jt sebulan")))
+    assert {"event": "slot", "name": "income", "value": 3_000_000} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+    # a correction of an income already given still corrects it
+    _, events = await run(ActionInform(), tracker(user("inform", "eh salah, 1,2 jt"), slots={"income": 1_000_000}))
+    assert any(e.get("name") == "income" and e.get("value") == 1_200_000 for e in events)

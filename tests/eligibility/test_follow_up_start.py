@@ -114,3 +114,13 @@ async def test_a_count_of_workers_after_the_agent_answer_gets_the_commission_not
                                 activated("klo sy ajak 100 org yg iurannya 16.800, sy dpt brp?", earlier=(agent,)))
     said = texts_of(msgs)
     assert "Rp126.000" in said and "belum bisa kami pastikan" in said and ended(events)
+
+
+async def test_a_loss_told_at_the_start_is_about_the_claim_not_a_check():
+    """A widow's story read as check_eligibility ("... gaji 4 jt ...") must not start a check that then takes her
+    answers as an occupation or "42 juta" as her income: the claim is answered and the form ends."""
+    t = activated("Suami sy meninggal 3 minggu lalu, ditabrak truk waktu berangkat kerja. Dia sales, gaji 4 jt, ikut "
+                  "bpjs tk dr kantor 2 thn. Sy blm tau harus mulai dr mana.", earlier=())
+    msgs, _, events = await run(ValidateEligibilityForm(), t)
+    assert "JKM" in texts_of(msgs) and "48 kali" in texts_of(msgs) and ended(events)
+    assert "Apa pekerjaan Anda" not in texts_of(msgs)
