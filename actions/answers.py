@@ -124,7 +124,8 @@ FOLLOW_UP_TRUST = 0.5
 FOLLOW_UP_MAX_WORDS = 7
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
-                          r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|lingkaran)\b", re.I)
+                          r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
+                          r"lingkaran)\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
@@ -445,9 +446,15 @@ def cost_topic(text: str) -> str | None:
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
     """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
     what they would pay."""
-    if _COST_QUESTION.search(text or ""):
+    if _COST_QUESTION.search(text or "") or _SPONSOR_QUESTION.search(text or ""):
         return None
     return {"grief": "ask_claim_jkm", "accident": "ask_claim_jkk"}.get(signals.feeling or "")
+
+
+#: Someone paying the contributions ("ada program yg bisa bantu bayarkan iuran utk orang2 seperti kami?"): a story of a
+#: friend's death before it asks about sponsors, not about a claim.
+_SPONSOR_QUESTION = re.compile(r"\b(bayarkan|bayarin|dibayarkan|dibayarin|dibayari|membayari|membayarkan|"
+                               r"bantu bayar\w*|tanggung iuran|menanggung iuran)\b", re.I)
 
 
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.

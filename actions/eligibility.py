@@ -80,7 +80,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
-from lingkar.signals import read_signals
+from lingkar.signals import named_topic, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import count_line
 
@@ -222,9 +222,13 @@ class ValidateEligibilityForm(LingkarForm):
         if followed or first:
             signals = read_signals(latest_text(tracker))
             # a loss or an injury told at the start is about the claim ("suami sy meninggal ... gaji 4 jt ... sy blm
-            # tau harus mulai dr mana"), never a check of the widow's own contribution that would trap her answers
-            topic = followed or (topic_over_check(tracker, get_answers(), signals) if starting and fresh
-                                 else claim_for_feeling(signals, latest_text(tracker)))
+            # tau harus mulai dr mana"), never a check of the widow's own contribution that would trap her answers;
+            # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
+            # answered rather than a check nobody asked for
+            named = named_topic("check_eligibility", latest_text(tracker)) if first else None
+            topic = followed or (named if named in get_answers() else None) or (
+                topic_over_check(tracker, get_answers(), signals) if starting and fresh
+                else claim_for_feeling(signals, latest_text(tracker)))
             if topic:
                 events = answer_topic(dispatcher, tracker, topic, follow_up=bool(followed))
                 return events + [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: topic}), SlotSet("requested_slot", None),

@@ -306,3 +306,12 @@ async def test_an_amount_without_an_income_word_is_not_the_workers_income():
     # a correction of an income already given still corrects it
     _, events = await run(ActionInform(), tracker(user("inform", "eh salah, 1,2 jt"), slots={"income": 1_000_000}))
     assert any(e.get("name") == "income" and e.get("value") == 1_200_000 for e in events)
+
+
+def test_a_friends_death_before_a_question_about_sponsors_is_no_claim():
+    from actions.answers import claim_for_feeling
+    text = ("teman sy tertimbun sampah longsor, meninggal. ada kah program yg bisa bantu bayarkan iuran utk orang2 "
+            "seperti kami?")
+    assert claim_for_feeling(read_signals(text), text) is None
+    assert claim_for_feeling(read_signals("suami sy meninggal kemarin, sy harus bagaimana?"),
+                             "suami sy meninggal kemarin, sy harus bagaimana?") == "ask_claim_jkm"

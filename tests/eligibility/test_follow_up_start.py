@@ -124,3 +124,10 @@ async def test_a_loss_told_at_the_start_is_about_the_claim_not_a_check():
     msgs, _, events = await run(ValidateEligibilityForm(), t)
     assert "JKM" in texts_of(msgs) and "48 kali" in texts_of(msgs) and ended(events)
     assert "Apa pekerjaan Anda" not in texts_of(msgs)
+
+
+async def test_a_topic_the_message_names_is_answered_instead_of_a_check():
+    t = activated("sy sdh jadi agen perisai lewat koperasi dr thn 2020. dulu kami dpt 7 persen dr iuran peserta. skrg "
+                  "yg berlaku brp?", earlier=())
+    msgs, _, events = await run(ValidateEligibilityForm(), t)
+    assert "Agen Perisai" in texts_of(msgs) and ended(events) and "Apa pekerjaan Anda" not in texts_of(msgs)
