@@ -224,9 +224,12 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if family in _COST_FOLLOW_UPS and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "")) \
-            and set(_SUBJECT_WORDS.findall((text or "").lower())) <= _COST_FOLLOW_UPS[family]:
-        return previous  # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project
+    subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))
+    if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
+            and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects):
+        # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project, "klo JHT wajib jg?"
+        # after PMI (its answer has the PMI's own JHT)
+        return previous
     if previous in WAGE_TOPICS and not _TOPIC_WORDS.search(text or "") and wage_in(text):
         return previous  # "klo penghasilan sy 1,2 jt?" after the BPU contribution: its figures for that wage
     if _TOPIC_WORDS.search(text or ""):
@@ -354,7 +357,8 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
         except Exception:  # a detail is extra: a content error must not cost the answer
             logger.exception("details: cannot render %r for %s", detail.name, on)
             continue
-        if rendered.facts and set(rendered.facts) <= set(sent) and not detail.repeat:
+        figures = {f for f in rendered.facts if not f.startswith("contact.")}  # 175 is where to ask, not the answer
+        if figures and figures <= set(sent) and not detail.repeat:
             continue
         _send(dispatcher, rendered)
         count += 1

@@ -201,6 +201,7 @@ def test_follow_up_topic(previous, intent, text, expected):
     ("ask_construction", "ask_contribution_bpu", "iuran bpjs tk nya brp?", "ask_construction"),
     ("ask_migrant", "ask_payment", "cara bayar gmn?", None),                      # how to pay is its own topic
     ("ask_migrant", "ask_jht", "klo mau ikut jht jg brp?", "ask_migrant"),       # the PMI answer has its JHT
+    ("ask_migrant", "ask_jht", "klo JHT wajib jg?", "ask_migrant"),
     ("ask_migrant", "ask_contribution_bpu", "iuran jkp nya brp?", None),          # names another subject
     ("ask_contribution_bpu", "check_eligibility", "klo penghasilan sy 1,2 jt?", "ask_contribution_bpu"),
     ("ask_jkp", "check_eligibility", "klo penghasilan sy 4 jt?", "ask_jkp"),      # the JKP figures for that wage

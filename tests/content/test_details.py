@@ -250,3 +250,10 @@ def test_the_call_centres_hours_follow_any_answer_that_is_asked_them():
     assert names("ask_jkk", "175 itu bisa ditelpon jam brp? sy kerja sampai sore") == ["contact_hours"]
     hours = get_answers().render_detail(next(d for d in get_answers().details if d.name == "contact_hours"), TODAY)
     assert fact("contact.hours") in hours.text
+
+
+async def test_a_detail_that_only_points_to_175_is_sent_even_when_the_answer_names_175():
+    """The balance answer names the call centre; the refusal to look up an in-law's balance must still be said."""
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_balance", "sy mau cek saldo jht iparku, dia lg di kapal. "
+                                                                    "brp saldonya?")))
+    assert "tidak bisa melihat saldo" in texts(msgs)
