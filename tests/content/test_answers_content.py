@@ -190,7 +190,7 @@ def test_jp_age_is_not_the_jht_age(answers):
 
 def test_no_fine_for_late_bpu_payment_and_three_months(answers):
     t = text(answers, "ask_late_payment")
-    assert "tidak kena denda" in t and "3 bulan berturut-turut" in t
+    assert "tidak dikenakan denda" in t and "3 bulan berturut-turut" in t
     assert "2 bulan" not in t
 
 

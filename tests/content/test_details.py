@@ -127,7 +127,7 @@ async def test_a_short_follow_up_gets_the_detail_alone():
     assert detail_follow_up(get_answers(), "nlu_fallback", latest["text"], "ask_late_payment") == "ask_late_payment"
     msgs, _ = await run(ActionClarify(), tracker(latest, earlier))
     said = texts(msgs)
-    assert said.startswith("Batasnya " + fact("bpu.lapse_months")) and "tidak kena denda" not in said
+    assert said.startswith("Batasnya " + fact("bpu.lapse_months")) and "tidak dikenakan denda" not in said
 
 
 async def test_more_after_a_whole_answer_gives_the_detail_it_asks():
@@ -174,7 +174,7 @@ async def test_a_message_the_nlu_could_not_place_that_names_one_topic_gets_it():
     latest = user("nlu_fallback", "sdh 4 bulan tdk bayar krn modal habis. bisa langsung bayar yg 4 bulan itu?",
                   [("nlu_fallback", 0.4), ("ask_payment", 0.2)])
     msgs, _ = await run(ActionClarify(), tracker(latest))
-    assert "tidak kena denda" in texts(msgs) and "Maksudnya" not in texts(msgs)
+    assert "tidak dikenakan denda" in texts(msgs) and "Maksudnya" not in texts(msgs)
     assert named_topic("nlu_fallback", "jmo itu singkatannya apa?") == "ask_naming"
 
 
