@@ -63,6 +63,8 @@ def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     ("ask_card", "sy sdh 4 bln tdk bayar, msh aktif kah kartu sy?", "card_active"),
     ("ask_claim_jkm", "anak sy msh kecil blm sekolah, beasiswanya kapan mulai?", "scholarship_start"),
     (None, "sdh sy kasih kodenya, gmn ini?", "scam_victim"),
+    ("ask_programs", "JP wajib kah utk usaha kecil kyk sy?", "jp_small_business"),
+    ("ask_discount", "di mana sy bisa baca info resmi soal diskon?", "official_source"),
     (None, "brp persen pekerja di sultra yg sdh terdaftar aktif? dosen minta data resmi", "sultra_coverage"),
 ])
 def test_a_message_that_names_the_subject_gets_the_detail_after_any_topic(topic, text, detail):
