@@ -26,8 +26,8 @@ _KEYWORDS: Tuple[Tuple[str, re.Pattern], ...] = (
     ("friend_family", re.compile(r"\b(teman|temen|tmn|kawan|kwn|sahabat|keluarga|saudara|sodara|tetangga|istri|"
                                  r"suami|anak|ortu|orang tua|bapak saya|ibu saya|kakak|adik|om|tante|paman|bibi|"
                                  r"rekan|teman kerja)\b", re.I)),
-    ("bpjs_office", re.compile(r"\b(kantor bpjs|kantor cabang|petugas|bpjs|bpjamsostek|jamsostek|loket|"
-                               r"sosialisasi|penyuluhan)\b", re.I)),
+    ("bpjs_office", re.compile(r"\b(kantor bpjs|kantor cabang|petugas|dari bpjs\w*|dr bpjs\w*|orang bpjs\w*|"
+                               r"di bpjs\w*|loket|sosialisasi|penyuluhan)\b", re.I)),
     ("social_media", re.compile(r"\b(medsos|media sosial|sosmed|facebook|fb|instagram|ig|tiktok|tik tok|youtube|yt|"
                                 r"twitter|internet|google|online|iklan|grup wa|grup whatsapp|group wa|status wa|"
                                 r"website|web)\b", re.I)),
@@ -36,6 +36,9 @@ _KEYWORDS: Tuple[Tuple[str, re.Pattern], ...] = (
 )
 _QUESTION = re.compile(r"\?|\b(apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|kenapa|mengapa|bisakah|"
                        r"bolehkah|siapa|cara|caranya|syarat)\b", re.I)
+#: Words of a statement about membership or a loss, not of where the worker heard of Lingkar ("beliau ikut bpjs tk
+#: mandiri sejak 2021" after the question is still about the late father).
+_STATEMENT = re.compile(r"\b(ikut|peserta|terdaftar|iuran\w*|meninggal|sejak|gaji\w*|umur)\b", re.I)
 #: An answer is short: a longer message is a question or a story, not a pick from the list.
 MAX_WORDS = 8
 
@@ -56,7 +59,7 @@ def read_source(text: str) -> Tuple[str | None, str | None]:
     code = read_code(t)
     if code:
         return "agent", code
-    if not t or t.startswith("/") or _QUESTION.search(t) or len(t.split()) > MAX_WORDS:
+    if not t or t.startswith("/") or _QUESTION.search(t) or len(t.split()) > MAX_WORDS or _STATEMENT.search(t):
         return None, None
     for source, pattern in _KEYWORDS:
         if pattern.search(t):

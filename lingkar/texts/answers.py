@@ -57,7 +57,7 @@ REQUIRED_SNIPPETS = ("clarify_question", "clarify_help", "handoff_recorded")
 MAX_SHORT_BUTTONS = 3
 MAX_LABEL = 30
 #: At most this many details follow an answer.
-MAX_DETAILS = 2
+MAX_DETAILS = 3
 _PAYLOAD = re.compile(r"^/[a-z_]+$")
 
 #: An answer: a :class:`~lingkar.texts.engine.Text` named after its intent, with a label.

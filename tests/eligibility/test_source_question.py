@@ -38,6 +38,8 @@ def after_question(text, intent="inform", confidence=1.0, entities=None, slots=N
     ("Halo Lingkar, kode agen K7M2QX", ("agent", "K7M2QX")), ("lainnya", ("other", None)),
     ("berapa iuran jkk?", (None, None)), ("apa itu agen perisai", (None, None)), ("saya nelayan", (None, None)),
     ("", (None, None)), ("/menu", (None, None)),
+    ("beliau ikut bpjs tk mandiri sejak 2021", (None, None)),   # a statement that names BPJS is no answer
+    ("dari petugas bpjs", ("bpjs_office", None)),
 ])
 def test_read_source(text, expected):
     assert read_source(text) == expected
