@@ -18,6 +18,7 @@ with topic titles from the answers file instead of a CSV.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from typing import Any, Dict, Iterator, List, Tuple
@@ -55,6 +56,46 @@ FALLBACK_INTENT = "nlu_fallback"
 
 def _send(dispatcher: CollectingDispatcher, rendered: Rendered) -> None:
     send(dispatcher, rendered)
+
+
+#: Bot event metadata marking the scam warning, so that "aman kah?" right after it is read as about the scam.
+SCAM_KEY = "scam_warning"
+
+
+def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on) -> None:
+    send(dispatcher, answers.render_snippet("scam_warning", on), **{SCAM_KEY: True})
+
+
+def scam_follow_up(tracker: Tracker) -> bool:
+    """The previous reply was the scam warning and the latest message is a short question about it ("aman kah?",
+    "jd jgn dikasih?"), not a question of its own."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/") or len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text) \
+            or not (_YES_NO_QUESTION.search(text) or read_signals(text).question):
+        return False
+    passed_latest = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            if passed_latest:
+                return False  # the turn before had no scam warning
+            passed_latest = True
+        elif event.get("event") == "bot" and passed_latest and (event.get("metadata") or {}).get(SCAM_KEY):
+            return True
+    return False
+
+
+def turn_signals(tracker: Tracker) -> Signals:
+    """The signals of the latest message; a scam told over two messages ("sy dpt WA katanya jht bisa cair cepat",
+    then "hrs transfer 500 rb dulu ke rek pribadi") counts in the second."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    signals = read_signals(text)
+    if signals.scam or signals.question or text.startswith("/"):
+        return signals  # a question of its own ("syaratnya apa?" after "bisa bayar pakai transfer?") is no scam story
+    before = next((t for _, t in user_turns(tracker)), None)
+    if before and not before.startswith("/") and not read_signals(before).scam \
+            and read_signals(f"{before} {text}").scam:
+        return dataclasses.replace(signals, scam=True)
+    return signals
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -375,7 +416,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     answers = get_answers()
     on = clock.today()
     text = (tracker.latest_message or {}).get("text") or ""
-    signals = signals or read_signals(text)
+    signals = signals or turn_signals(tracker)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
     if follow_up and not signals.scam and (send_count_line(dispatcher, intent, text)
                                            or send_details(dispatcher, answers, intent, text, on)
@@ -383,7 +424,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
-        _send(dispatcher, answers.render_snippet("scam_warning", on))
+        send_scam_warning(dispatcher, answers, on)
         send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
         return []
     try:
@@ -544,6 +585,9 @@ class ActionAnswer(Action):
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
+        if scam_follow_up(tracker):  # "aman kah?" right after the warning: the warning again, not a topic
+            send_scam_warning(dispatcher, answers, on)
+            return []
         if intent not in answers:
             logger.warning("action_answer: no answer for intent %r; showing the help text", intent)
             _send(dispatcher, answers.render_snippet("clarify_help", on))
@@ -574,10 +618,10 @@ class ActionClarify(Action):
         if asks_for_more(tracker):
             return send_more(dispatcher, tracker)
         answers = get_answers()
-        signals = read_signals((tracker.latest_message or {}).get("text") or "")
-        if signals.scam:
+        signals = turn_signals(tracker)
+        if signals.scam or scam_follow_up(tracker):
             feeling_first(dispatcher, answers, signals, None, clock.today())
-            _send(dispatcher, answers.render_snippet("scam_warning"))
+            send_scam_warning(dispatcher, answers, clock.today())
             return []
         text = (tracker.latest_message or {}).get("text") or ""
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
@@ -620,10 +664,10 @@ class ActionDefaultFallback(Action):
         if asks_for_more(tracker):
             return send_more(dispatcher, tracker) + [UserUtteranceReverted()]
         answers = get_answers()
-        signals = read_signals((tracker.latest_message or {}).get("text") or "")
+        signals = turn_signals(tracker)
         if signals.scam:
             feeling_first(dispatcher, answers, signals, None, clock.today())
-            _send(dispatcher, answers.render_snippet("scam_warning"))
+            send_scam_warning(dispatcher, answers, clock.today())
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))

@@ -38,8 +38,10 @@ from actions.answers import (
     previous_topic,
     question_topic,
     send_count_line,
+    send_scam_warning,
     send_wage_line,
     topic_over_check,
+    turn_signals,
     wage_topic_before,
 )
 from actions.forms import (
@@ -414,7 +416,11 @@ class ActionInform(Action):
             return answered
         if asks_for_more(tracker):  # "lebih lengkap" read as a fact: the rest of the last answer
             return send_more(dispatcher, tracker)
-        signals = read_signals(latest_text(tracker))
+        signals = turn_signals(tracker)
+        if signals.scam:  # "hrs transfer 500 rb dulu ke rek pribadi" after "sy dpt WA katanya jht bisa cair cepat"
+            feeling_first(dispatcher, get_answers(), signals, None, clock.today())
+            send_scam_warning(dispatcher, get_answers(), clock.today())
+            return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker)):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
         topic = question_topic(tracker, get_answers(), signals)

@@ -316,3 +316,29 @@ def test_a_friends_death_before_a_question_about_sponsors_is_no_claim():
     assert claim_for_feeling(read_signals(text), text) is None
     assert claim_for_feeling(read_signals("suami sy meninggal kemarin, sy harus bagaimana?"),
                              "suami sy meninggal kemarin, sy harus bagaimana?") == "ask_claim_jkm"
+
+
+async def test_a_short_question_right_after_the_scam_warning_is_about_the_scam():
+    first = user("nlu_fallback", "sy dpt WA hrs transfer 500 rb dulu ke rek pribadi spy jht cair")
+    latest = user("affirm", "aman kah?")
+    t = tracker(latest)
+    t.events[:0] = [{"event": "user", "text": first["text"], "parse_data": first},
+                    {"event": "bot", "text": "Hati-hati ...", "metadata": {"scam_warning": True}}]
+    msgs, _ = await run(ActionAnswer(), t)
+    assert "penipuan" in texts(msgs) and "175" in texts(msgs)
+    # the same words after any other answer are the usual follow-up
+    t = tracker(latest)
+    t.events[:0] = [{"event": "user", "text": "jkp itu apa", "parse_data": user("ask_jkp", "jkp itu apa")},
+                    bot_answer("ask_jkp")]
+    msgs, _ = await run(ActionAnswer(), t)
+    assert "penipuan" not in texts(msgs) and "JKP" in texts(msgs)
+
+
+def test_a_scam_told_over_two_messages_counts_in_the_second():
+    from actions.answers import turn_signals
+    first = user("ask_claim_jht", "sy dpt WA katanya jht sy bisa cair cepat")
+    t = tracker(user("inform", "hrs transfer 500 rb dulu ke rek pribadi"), [first])
+    assert turn_signals(t).scam
+    # a question of its own after a payment question is no scam story
+    t = tracker(user("ask_documents", "syaratnya apa?"), [user("ask_payment", "bisa bayar iuran pakai transfer?")])
+    assert not turn_signals(t).scam
