@@ -174,6 +174,8 @@ _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "constr
 _COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu")
 _THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
                      r"thx|tengkyu)\b", re.I)
+#: A plan for later beside the thanks ("nanti sy daftar sendiri"): the message closes the conversation.
+_PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
 #: A question about what was just said, which the NLU reads as "yes" ("bnr kah?", "msh bisa kah?").
 _YES_NO_QUESTION = re.compile(r"\?|\w*kah\b|\b(bnr|benar|betul|btl|bener)\b", re.I)
 #: What a benefit pays ("dpt brp?"), after a benefit's answer.
@@ -593,7 +595,7 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
-        if intent not in SMALL_TALK and _THANKS.search(text) and not read_signals(text).question:
+        if intent not in SMALL_TALK and _THANKS.search(text) and _PLAN.search(text) and not read_signals(text).question:
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)

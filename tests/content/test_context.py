@@ -292,8 +292,12 @@ async def test_thanks_with_a_plan_is_thanks(text, intent):
     assert msgs[0]["text"] == get_answers().render_split("thank", TODAY).short.text
 
 
-async def test_thanks_beside_a_question_is_the_question():
-    msgs, _ = await run(ActionAnswer(), tracker(user("ask_register", "makasih, cara daftar lwt hp bagaimana?")))
+@pytest.mark.parametrize("text,intent", [
+    ("makasih, cara daftar lwt hp bagaimana?", "ask_register"),       # a question
+    ("makasih infonya, sy mau daftar lewat jmo", "ask_register"),     # no plan for later: still the topic
+])
+async def test_thanks_beside_a_question_or_a_request_is_the_topic(text, intent):
+    msgs, _ = await run(ActionAnswer(), tracker(user(intent, text)))
     assert msgs[0]["text"] != get_answers().render_split("thank", TODAY).short.text
 
 
