@@ -176,13 +176,21 @@ _THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasi
                      r"thx|tengkyu)\b", re.I)
 #: A plan for later beside the thanks ("nanti sy daftar sendiri"): the message closes the conversation.
 _PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
+#: A short follow-up about getting the money ("brp lama cairnya?") is about the claim of the family's benefit.
+_CASH_WORDS = re.compile(r"\b(klaim\w*|cair\w*|dicairkan|pencairan|ambil|diambil|ngambil|mengambil)\b", re.I)
+_CLAIM_OF = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_jkk", "jp": "ask_claim_jp"}
+#: The words of a request for the menu: a one-word question the NLU reads as "menu" without them ("biayanya?") is a
+#: follow-up of the topic under discussion.
+_MENU_WORDS = re.compile(r"\b(menu\w*|bantu\w*|tolong|mulai|start|help|pilih\w*|topik|kembali|balik|awal|lihat|"
+                         r"apa aja|apa saja)\b|^/", re.I)
 #: A question about what was just said, which the NLU reads as "yes" ("bnr kah?", "msh bisa kah?").
 _YES_NO_QUESTION = re.compile(r"\?|\w*kah\b|\b(bnr|benar|betul|btl|bener)\b", re.I)
 #: What a benefit pays ("dpt brp?"), after a benefit's answer.
 _BENEFIT_FAMILIES = frozenset({"jht", "jkm", "jkk", "jp", "jkp"})
 _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w*|santunan\w*)\b.*"
-                               r"\b(brp|berapa\w*|brapa\w*)\b|\b(brp|berapa\w*|brapa\w*)\b.*"
-                               r"\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
+                               r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))|"
+                               r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))"
+                               r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total|semua\w*|smua)\b", re.I)
 _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
                             r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
@@ -284,6 +292,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         mapped = FOLLOW_UPS.get(family, {}).get(FALLBACK_INTENT)
     if mapped is None:
         return None
+    if mapped == PREVIOUS and _CASH_WORDS.search(text or "") and family in _CLAIM_OF:
+        return _CLAIM_OF[family]  # "brp lama cairnya?" after the JHT balance: the claim
     return previous if mapped == PREVIOUS else mapped
 
 
@@ -504,6 +514,30 @@ _SPONSOR_QUESTION = re.compile(r"\b(bayarkan|bayarin|dibayarkan|dibayarin|dibaya
                                r"bantu bayar\w*|tanggung iuran|menanggung iuran)\b", re.I)
 
 
+#: A claim is what the message asks about only when it says so ("sy sbg pemilik bisa ikut JP?" is about JP itself).
+_CLAIM_WORDS = re.compile(r"\b(klaim\w*|cair\w*|dicairkan|pencairan|ambil|diambil|ngambil|mengambil|urus\w*|"
+                          r"ahli waris|berkas\w*|syarat\w*)\b", re.I)
+
+
+def clarify_by_context(close: List[str], previous: str | None, text: str) -> str | None:
+    """The topic among ``close`` (the NLU's contest, best first) that needs no question: the one of the topic under
+    discussion's family ("saldo sy sktr 7 jt, lwt apa?" after the JHT claim), or, when every candidate is a side of
+    one topic (JP and its claim), the side the message asks about. None when the worker must choose."""
+    if len(close) < 2:
+        return None
+    family = _family(previous)
+    sides = [name for name in close if family and _family(name) == family]
+    if not sides:
+        families = {_family(name) for name in close}
+        if len(families) != 1 or None in families:
+            return None
+        sides = close
+    claims = [name for name in sides if name.startswith("ask_claim_")]
+    if _CLAIM_WORDS.search(text or ""):
+        return claims[0] if claims else sides[0]
+    return next((name for name in sides if name not in claims), sides[0])
+
+
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
 QUESTION_TOPIC_MIN = 0.1
 #: Ranked below check_eligibility, a topic question needs at least this confidence to be answered instead of the
@@ -599,8 +633,9 @@ class ActionAnswer(Action):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
-        followed = follow_up_topic(intent, text, previous, confidence) \
-            or detail_follow_up(answers, intent, text, previous, confidence)
+        asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
+        followed = follow_up_topic(asked, text, previous, confidence) \
+            or detail_follow_up(answers, asked, text, previous, confidence)
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
@@ -638,6 +673,10 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        previous = previous_topic(tracker, answers)
+        chosen = clarify_by_context([r["name"] for r in close_topics(ranking, answers)], previous, text)
+        if chosen:  # the doubt is settled by the topic under discussion, or it is between two sides of one topic
+            return answer_topic(dispatcher, tracker, chosen, signals, follow_up=chosen == previous)
         close = {r["name"] for r in close_topics(ranking, answers)}
         cost = next((t for t in COST_OVER_CHECK if t in close), None)
         if cost and "check_eligibility" in close and len(close) == 2:

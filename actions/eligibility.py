@@ -38,6 +38,7 @@ from actions.answers import (
     previous_topic,
     question_topic,
     send_count_line,
+    send_details,
     send_scam_warning,
     send_wage_line,
     topic_over_check,
@@ -403,6 +404,21 @@ def income_said(text: str, tracker: Tracker) -> bool:
         and not re.search(r"\b(dpt|dapat|dapet|terima|diterima|cair|santunan)\b", text or "", re.I)
 
 
+def statement_details(dispatcher: CollectingDispatcher, tracker: Tracker, values: Dict[str, Any]) -> bool:
+    """A statement after a topic's answer says what it means for the worker ("saldo sy kira2 9 jt" after the JHT
+    claim, "anak sy 2, yg kecil msh TK" after JKM): the details of that topic it asks about, instead of "noted".
+    A correction of a result or a wage after a topic with wage figures keeps its own reply. True when sent."""
+    if tracker.get_slot(RESULT_SLOT) and values:
+        return False
+    if "income" in values and wage_topic_before(tracker):
+        return False
+    answers = get_answers()
+    previous = previous_topic(tracker, answers)
+    if not previous:
+        return False
+    return send_details(dispatcher, answers, previous, latest_text(tracker), clock.today())
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -442,6 +458,8 @@ class ActionInform(Action):
             slots[RESULT_SLOT] = {**tracker.get_slot(RESULT_SLOT), "join_age": joined}
             say(dispatcher, "join_age_noted", join_age=joined)
             return await show_result(dispatcher, tracker, slots)
+        if statement_details(dispatcher, tracker, found.values):
+            return [SlotSet(k, v) for k, v in found.values.items()]
         for name, variables in found.notes:
             send(dispatcher, texts.render(name, on, **variables))
         for name, variables in found.problems.values():

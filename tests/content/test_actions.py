@@ -91,9 +91,9 @@ async def test_action_answer_without_an_answer_shows_the_help_and_menu():
 
 
 # ------------------------------------------------------------------------------ action_clarify
-CLOSE = [("nlu_fallback", 0.4), ("ask_jht", 0.33), ("ask_claim_jht", 0.3), ("ask_balance", 0.2),
+CLOSE = [("nlu_fallback", 0.4), ("ask_jht", 0.33), ("ask_jp", 0.3), ("ask_balance", 0.2),
          ("greet", 0.05)]
-TWO_CLOSE = [("nlu_fallback", 0.4), ("ask_jkm", 0.38), ("ask_claim_jkm", 0.36), ("ask_jkk", 0.05)]
+TWO_CLOSE = [("nlu_fallback", 0.4), ("ask_jkm", 0.38), ("ask_jkk", 0.36), ("ask_jp", 0.05)]
 FAR = [("nlu_fallback", 0.4), ("ask_jht", 0.3), ("ask_jkm", 0.05), ("ask_jp", 0.04)]
 SMALL_TALK = [("nlu_fallback", 0.4), ("thank", 0.35), ("greet", 0.33), ("ask_jkm", 0.02)]
 NOISE = [("nlu_fallback", 0.4), ("ask_jht", 0.12), ("ask_jkm", 0.11), ("ask_jp", 0.1)]
@@ -105,14 +105,14 @@ async def test_clarify_offers_the_close_topics_and_bukan_itu():
     assert messages[0]["text"].startswith("Maaf, saya kurang yakin") and "Maksudnya" in messages[0]["text"]
     assert messages[0]["buttons"] == [
         {"title": answers.label("ask_jht"), "payload": "/ask_jht"},
-        {"title": answers.label("ask_claim_jht"), "payload": "/ask_claim_jht"},
+        {"title": answers.label("ask_jp"), "payload": "/ask_jp"},
         {"title": answers.label("ask_balance"), "payload": "/ask_balance"},
         {"title": "Bukan itu", "payload": "/out_of_scope"}]
 
 
 async def test_clarify_with_two_close_topics():
     messages, _ = await run(ActionClarify(), tracker("nlu_fallback", TWO_CLOSE))
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_jkm", "/ask_claim_jkm", "/out_of_scope"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_jkm", "/ask_jkk", "/out_of_scope"]
 
 
 @pytest.mark.parametrize("ranking", [FAR, SMALL_TALK, NOISE, [("nlu_fallback", 1.0)]],

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback, follow_up_topic
+from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback, clarify_by_context, follow_up_topic
 from actions.eligibility import ActionInform
 from lingkar.signals import read_signals
 from lingkar.texts import get_answers
@@ -346,3 +346,38 @@ def test_a_scam_told_over_two_messages_counts_in_the_second():
     # a question of its own after a payment question is no scam story
     t = tracker(user("ask_documents", "syaratnya apa?"), [user("ask_payment", "bisa bayar iuran pakai transfer?")])
     assert not turn_signals(t).scam
+
+
+# ------------------------------------------------------------------------------ the doubt settled by context
+@pytest.mark.parametrize("close,previous,text,expected", [
+    (["check_eligibility", "ask_balance"], "ask_claim_jht", "saldo sy sktr 7 jt, lwt apa?", "ask_balance"),
+    (["ask_claim_jp", "ask_jp"], None, "sy sbg pemilik bisa ikut JP?", "ask_jp"),          # one topic, its side
+    (["ask_jp", "ask_claim_jp"], None, "cara cairkan jp gmn?", "ask_claim_jp"),
+    (["ask_jkm", "ask_jkk"], None, "kalau meninggal gmn", None),                           # two topics: ask
+    (["ask_jkm", "ask_jkk"], "ask_contribution_bpu", "kalau meninggal gmn", None),
+    (["ask_jkm"], "ask_jkm", "gmn", None),                                                 # no contest
+])
+def test_clarify_by_context(close, previous, text, expected):
+    assert clarify_by_context(close, previous, text) == expected
+
+
+def test_a_short_question_about_getting_the_money_follows_up_with_the_claim():
+    assert follow_up_topic("nlu_fallback", "brp lama cairnya?", "ask_balance", 0.4) == "ask_claim_jht"
+    assert follow_up_topic("nlu_fallback", "dpt brp?", "ask_jkm", 0.4) == "ask_jkm"   # what it pays, not the claim
+
+
+async def test_a_one_word_question_read_as_menu_follows_the_topic():
+    earlier = [user("ask_jkk", "tertusuk jarum waktu kerja, termasuk kecelakaan kerja kah?")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("menu", "biayanya?", [("menu", 0.72)]), earlier))
+    assert get_answers().render_split("ask_jkk", TODAY).short.text in texts(msgs)
+    msgs, _ = await run(ActionAnswer(), tracker(user("menu", "menu utama", [("menu", 0.95)]), earlier))
+    assert get_answers().render_split("ask_jkk", TODAY).short.text not in texts(msgs)
+
+
+async def test_a_statement_after_a_topic_gets_the_detail_it_asks_about():
+    earlier = [user("ask_jkm", "suami sy meninggal krn sakit, dpt apa?")]
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "anak sy 1 msh balita"), earlier))
+    out = texts(msgs)
+    assert "masuk sekolah" in out and "Terima kasih infonya" not in out
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "anak sy 1 msh balita")))   # no topic before
+    assert "Terima kasih infonya" in texts(msgs)
