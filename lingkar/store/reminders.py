@@ -38,6 +38,11 @@ def _owner(sender_id: str) -> Tuple[str, str]:
     return channel, recipient
 
 
+def _is_owner(sender_id: str) -> bool:
+    channel, sep, recipient = str(sender_id).partition(":")
+    return bool(sep and channel and recipient)
+
+
 class ReminderRepository(Repository):
     """Reminder plans and the reminders sent (mixed into :class:`lingkar.store.Store`)."""
 
@@ -72,6 +77,8 @@ class ReminderRepository(Repository):
         return _plan(row)
 
     def reminder_plan(self, sender_id: str) -> ReminderPlan | None:
+        if not _is_owner(sender_id):
+            return None  # a sender of the REST channel ("blind-1a2b"): no channel to remind on, so never a plan
         channel, recipient = _owner(sender_id)
         p = reminder_plans.c
         with self._ro() as conn:
@@ -80,6 +87,8 @@ class ReminderRepository(Repository):
 
     def stop_reminders(self, sender_id: str) -> bool:
         """No more reminders for the owner ("berhenti"); True when an active plan was stopped."""
+        if not _is_owner(sender_id):
+            return False  # "stop" from a REST sender: nothing to stop here, and no error for the worker
         channel, recipient = _owner(sender_id)
         p = reminder_plans.c
         with self._tx() as conn:

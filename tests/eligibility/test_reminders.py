@@ -147,3 +147,12 @@ async def test_the_lapse_warnings_button_starts_a_reactivation_lead():
     _, slots, _ = await run(ActionLeadStart(), turn(button["payload"], "request_contact",
                                                     entities=[{"entity": "lead_purpose", "value": "reactivation"}]))
     assert slots["lead_type"] == "enrolment" and slots["lead_purpose"] == "reactivation"
+
+
+async def test_berhenti_from_a_rest_sender_is_answered_not_an_error(db):
+    # the REST channel's sender ids carry no "channel:" prefix ("blind-1a2b"): nothing to stop, and no "gangguan"
+    from actions.leads import ActionUnsubscribe
+
+    msgs, _, _ = await run(ActionUnsubscribe(), turn("stop. jgn kirim lagi", "unsubscribe", sender="web-1a2b"))
+    assert "tidak sedang berlangganan" in texts_of(msgs) and "gangguan" not in texts_of(msgs)
+    assert db.reminder_plan("web-1a2b") is None and db.stop_reminders("web-1a2b") is False
