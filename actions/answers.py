@@ -33,6 +33,8 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
+from lingkar.form_words import PLAN as _PLAN
+from lingkar.form_words import THANKS as _THANKS
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.store.aio import run_sync
@@ -172,10 +174,6 @@ _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dg
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset()}
 _COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu")
-_THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
-                     r"thx|tengkyu)\b", re.I)
-#: A plan for later beside the thanks ("nanti sy daftar sendiri"): the message closes the conversation.
-_PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
 #: A short follow-up about getting the money ("brp lama cairnya?") is about the claim of the family's benefit.
 _CASH_WORDS = re.compile(r"\b(klaim\w*|cair\w*|dicairkan|pencairan|ambil|diambil|ngambil|mengambil)\b", re.I)
 _CLAIM_OF = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_jkk", "jp": "ask_claim_jp"}

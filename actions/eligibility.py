@@ -56,6 +56,7 @@ from actions.forms import (
     ask_action,
     asks_something,
     clean_answer,
+    closing,
     fresh_user_turn,
     is_interruption,
     is_skip,
@@ -142,17 +143,6 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
     return previous if previous not in CHECK_LIKE else None
 
 
-#: Thanks or goodbye this sure, with no digit (an age or an amount is an answer), closes the check.
-CLOSING_CONFIDENCE = 0.6
-
-
-def _closing(tracker: Tracker, requested: str | None) -> bool:
-    intent, confidence = latest_intent(tracker)
-    text = latest_text(tracker)
-    return bool(requested) and intent in ("thank", "goodbye") and confidence >= CLOSING_CONFIDENCE \
-        and not any(c.isdigit() for c in text) and not text.startswith("/")
-
-
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -189,18 +179,9 @@ class ValidateEligibilityForm(LingkarForm):
     def stuck_text(self, slot: str) -> str:
         return "stuck_occupation" if slot == "occupation" else super().stuck_text(slot)
 
-    def left_in_own_words(self, requested: str | None, tracker: Tracker) -> str | None:
-        """Also thanks or goodbye at a question ("makasih kak, doakan sy lancar"): the worker is done; the check
-        ends with the thanks answered, not "belum menangkap umurnya"."""
-        if _closing(tracker, requested):
-            return "leave"
-        return super().left_in_own_words(requested, tracker)
-
     def leave(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        intent, _ = latest_intent(tracker)
-        if _closing(tracker, tracker.get_slot("requested_slot")):
-            send(dispatcher, get_answers().render(intent, clock.today()))
-            return []
+        if closing(tracker, tracker.get_slot("requested_slot")):
+            return []  # "makasih kak, doakan sy lancar": the thanks answered (LingkarForm.run), nothing more to say
         return super().leave(dispatcher, tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

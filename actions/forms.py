@@ -34,11 +34,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from lingkar import clock
-from lingkar.form_words import leaving
+from lingkar.form_words import is_closing, leaving
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
-from lingkar.texts import FlowTexts, Rendered, get_flow_texts
+from lingkar.texts import FlowTexts, Rendered, get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +175,19 @@ def is_control(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS, con
         and intent != "bot_challenge" and confidence >= confidence_at_least
 
 
+#: At a form's question, "thank" or "goodbye" this sure ends the form (with no digits: "makasih, 0812…" answers).
+CLOSING_CONFIDENCE = 0.6
+
+
+def closing(tracker: Tracker, requested: str | None) -> bool:
+    """The message at a form's question ``requested`` closes the conversation: thanks or goodbye, no answer in it."""
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    if not requested or text.startswith("/") or any(c.isdigit() for c in text):
+        return False
+    return (intent in ("thank", "goodbye") and confidence >= CLOSING_CONFIDENCE) or is_closing(text)
+
+
 def is_interruption(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS) -> bool:
     """The latest message is clearly not an answer: a control intent (cancel, a person, "data saya", ...) or a
     question about another topic. A short answer the NLU happens to give a topic ("jakarta" as ask_card) is not
@@ -281,9 +294,13 @@ class LingkarForm(FormValidationAction, abc.ABC):
         return []
 
     def left_in_own_words(self, requested: str | None, tracker: Tracker) -> str | None:
-        """"leave", "decline" (an optional question) or None, from content/forms.yml (lingkar/form_words.py)."""
+        """"leave", "decline" (an optional question) or None, from content/forms.yml (lingkar/form_words.py). Thanks
+        or goodbye at a question ("baik, terima kasih", "ok sy diskusikan dulu. mksh") leave too: the worker is
+        done, and the form must not go on asking."""
         if not requested or latest_text(tracker).startswith("/"):
             return None
+        if closing(tracker, requested):
+            return "leave"
         return leaving(latest_text(tracker), optional=requested in self.skippable)
 
     # --- the algorithm ----------------------------------------------------------------------------------
@@ -305,6 +322,9 @@ class LingkarForm(FormValidationAction, abc.ABC):
                 return [SlotSet(REQUESTED_SLOT, requested)]  # rejected: the rules stop everything
             own = self.left_in_own_words(requested, tracker) if active else None
             if own == "leave":
+                if closing(tracker, requested):  # the thanks answered first, then what the form's end means
+                    intent, _ = latest_intent(tracker)
+                    send(dispatcher, get_answers().render(intent if intent == "goodbye" else "thank", clock.today()))
                 return self.leave(dispatcher, tracker) + [
                     SlotSet(FAILURES_SLOT, {LEFT: form}), SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
             if own == "decline":

@@ -76,6 +76,22 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
     return None
 
 
+#: Thanks ("makasih", "mksh", "terima kasih").
+THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
+                    r"thx|tengkyu)\b", re.I)
+#: A plan for later beside the thanks ("nanti sy daftar sendiri", "sy diskusikan dulu dgn kepsek").
+PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
+
+
+def is_closing(text: str) -> bool:
+    """Thanks that close the conversation, not an answer: no digits, no question, and a plan for later or nothing
+    much else ("baik, terima kasih", "ok sy diskusikan dulu dgn kepsek. mksh ya")."""
+    t = (text or "").strip()
+    if not t or t.startswith("/") or "?" in t or re.search(r"\d", t) or not THANKS.search(t):
+        return False
+    return bool(PLAN.search(t)) or len(_WORD.findall(t.lower())) <= 4
+
+
 def is_stop(text: str, content_dir: Path | None = None) -> bool:
     """The whole message is a request to stop every subscription: a ``stop`` phrase, with nothing else but
     ``stop_filler`` words around it ("stop", "BERHENTI!", "berhenti ya min", "unsubscribe", "/stop"). Anything

@@ -9,7 +9,7 @@ import pytest
 from actions.eligibility import ActionEligibilityResult, ValidateEligibilityForm
 from actions.forms import FAILURES_SLOT, LEFT, SKIPPED
 from actions.leads import ActionSubmitLead, ValidateLeadForm, ValidateSponsorForm
-from lingkar.form_words import leaving
+from lingkar.form_words import is_closing, leaving
 from lingkar.leads import looks_like_phone, read_name
 from lingkar.store import current
 
@@ -90,6 +90,32 @@ async def test_leaving_the_sponsor_form_says_the_sponsor_text(sqlite_db):
     msgs, set_, events = await run(SPONSOR, t)
     assert deactivated(events) and set_["name"] is None and set_[FAILURES_SLOT] == {LEFT: "sponsor_form"}
     assert msgs
+
+
+@pytest.mark.parametrize("text,closes", [
+    ("baik, terima kasih", True), ("ok sy diskusikan dulu dgn kepsek. mksh ya", True),
+    ("ok nanti sy lapor ke pak desa. mksh", True), ("makasih", True),
+    ("makasih, brp iurannya?", False),                  # a question: answered, the form goes on
+    ("makasih, 0812 3456 7890", False),                 # an answer with thanks
+    ("terima kasih atas penjelasannya, sy mau tanya lagi soal jht untuk istri sy", False),   # no plan, more to say
+    ("Siti Aminah", False),
+])
+def test_thanks_that_close_the_conversation(text, closes):
+    assert is_closing(text) is closes
+
+
+@pytest.mark.parametrize("form,requested,slots", [
+    (SPONSOR, "sponsor_workers", {"lead_type": "sponsor_offer", "donor_kind": "government"}),
+    (LEAD, "name", {"lead_type": "enrolment", "lead_purpose": "registration", "consent": "yes"}),
+])
+async def test_thanks_at_a_question_end_the_form_with_the_thanks_answered(form, requested, slots, sqlite_db):
+    name = "sponsor_form" if form is SPONSOR else "lead_form"
+    msgs, set_, events = await run(form, turn("baik, terima kasih", "inform", 0.6, form=name, requested=requested,
+                                              slots=slots))
+    assert deactivated(events) and set_[FAILURES_SLOT] == {LEFT: name}
+    out = texts_of(msgs)
+    assert out.startswith("Sama-sama") and "Tidak ada data" in out
+    assert current().count_leads() == 0
 
 
 async def test_the_widow_leaves_the_check_and_gets_no_result():
