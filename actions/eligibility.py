@@ -86,7 +86,7 @@ from lingkar.eligibility import (
 )
 from lingkar.signals import named_topic, read_signals
 from lingkar.texts import get_answers, get_flow_texts
-from lingkar.wage_figures import count_line
+from lingkar.wage_figures import count_line, occupation_line
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -461,6 +461,11 @@ class ActionInform(Action):
             say(dispatcher, "recomputed", changes=changes)
             return events + await show_result(dispatcher, tracker, slots)
         say(dispatcher, "facts_noted", changes=changes)
+        if {"occupation", "income"} & set(found.values):
+            # "sa tukang parkir di pasar mandonga": what such a worker pays, not only "noted"
+            line = occupation_line(slots.get("occupation"), real(slots.get("income")), clock.today())
+            if line:
+                dispatcher.utter_message(text=line)
         return events
 
 

@@ -11,7 +11,7 @@ import re
 from typing import Callable, Dict
 
 from lingkar.calculator import bpu_quote, percent_of, pu_quote, worker_for
-from lingkar.facts import Facts, format_number, format_rupiah, get_facts
+from lingkar.facts import Facts, format_month, format_number, format_rupiah, get_facts
 
 
 def _pct(rate: float) -> str:
@@ -94,6 +94,46 @@ def wage_line(topic: str | None, wage: int | None, on: dt.date, facts: Facts | N
         return _LINES[topic](int(wage), on, facts or get_facts())
     except (KeyError, LookupError, TypeError, ValueError):
         return None
+
+
+def occupation_line(occupation: str | None, income: int | None, on: dt.date, facts: Facts | None = None) -> str | None:
+    """What a worker who just said their work ("sa tukang parkir", "sy penjahit, sebulan 1 juta") pays: for the
+    self-employed the contribution of their bracket (the lowest when the income is unknown or its bracket
+    unconfirmed) with the discount their group has on ``on``; for an employee who registers them and what the wage
+    loses. None for an occupation the calculator does not know, or a fact missing."""
+    facts = facts or get_facts()
+    try:
+        worker = worker_for(str(occupation))
+        if worker.category == "PU":
+            if income:
+                return "Sebagai karyawan (penerima upah), Anda didaftarkan oleh pemberi kerja. " + \
+                    _contribution(int(income), on, facts)
+            q = pu_quote(None, on, facts)
+            return (f"Sebagai karyawan (penerima upah), Anda didaftarkan oleh pemberi kerja; dari gaji hanya "
+                    f"dipotong JHT {_pct(q.worker_jht_rate)} dan JP {_pct(q.worker_jp_rate)}, sisanya dibayar "
+                    f"pemberi kerja.")
+        if worker.category != "BPU":
+            return None
+        q = bpu_quote(worker, int(income) if income else None, on, facts)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    if q.exact and q.jkk_jkm is not None:
+        normal, pay, jht = q.jkk_jkm, q.jkk_jkm_pay, q.jht
+        line = (f"Sebagai pekerja mandiri (BPU), dengan penghasilan {format_rupiah(int(income))}: JKK "
+                f"{format_rupiah(q.jkk)} + JKM {format_rupiah(q.jkm)} = {format_rupiah(normal)} per bulan")
+    else:
+        normal, pay, jht = q.lowest_jkk_jkm, q.lowest_jkk_jkm_pay, q.lowest_jht
+        line = f"Sebagai pekerja mandiri (BPU), iuran wajib JKK+JKM paling rendah {format_rupiah(normal)} per bulan"
+    if q.discount.active and pay is not None and q.discount.until:
+        line += (f"; dengan diskon {_pct(q.discount.pct)} sampai iuran {format_month(q.discount.until)}: "
+                 f"{format_rupiah(pay)}")
+    line += "."
+    if jht:
+        guess = " (perkiraan; cek di JMO)" if q.exact and not q.jht_confirmed else ""
+        line += f" JHT boleh ditambah (pilihan): {format_rupiah(jht)} per bulan{guess}."
+    if income and not q.exact:
+        line += f" Untuk penghasilan {format_rupiah(int(income))}, angka pastinya cek di JMO atau call center 175."
+    return line
 
 
 #: "60 orang", "250 nelayan", "100 pekerja": how many workers a sponsor pays for.

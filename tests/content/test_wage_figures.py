@@ -105,3 +105,35 @@ async def test_a_count_of_workers_after_gn_lingkaran_gets_the_sum():
                                                      earlier))
     assert format_rupiah(250 * fact("gn.cost") * 12) in texts(msgs) and "saya catat" not in texts(msgs)
     assert events == []
+
+
+# ------------------------------------------------------------------------------ what a worker who says their work pays
+def test_a_self_employed_worker_hears_the_lowest_contribution_with_their_groups_discount():
+    from lingkar.calculator import discount_for, worker_for
+    from lingkar.facts import format_month
+    from lingkar.wage_figures import occupation_line
+
+    for occupation in ("petani", "ojol"):
+        line = occupation_line(occupation, None, TODAY)
+        until = discount_for(worker_for(occupation), TODAY).until
+        assert "pekerja mandiri (BPU)" in line and format_rupiah(fact("bpu.bracket1.jkk_jkm")) in line
+        assert format_month(until) in line and format_rupiah(fact("bpu.bracket1.jht")) in line
+    assert format_month(discount_for(worker_for("ojol"), TODAY).until) != \
+        format_month(discount_for(worker_for("petani"), TODAY).until)   # two windows (PP 50/2025)
+
+
+def test_an_income_in_a_confirmed_bracket_gets_its_own_figures_and_an_unconfirmed_one_where_to_check():
+    from lingkar.wage_figures import occupation_line
+
+    own = occupation_line("petani", 1_200_000, TODAY)
+    assert format_rupiah(fact("bpu.bracket2.jkk") + fact("bpu.jkm")) in own
+    high = occupation_line("petani", 2_500_000, TODAY)
+    assert format_rupiah(fact("bpu.bracket1.jkk_jkm")) in high and "JMO" in high
+    assert "didaftarkan oleh pemberi kerja" in occupation_line("karyawan", None, TODAY)
+    assert occupation_line("bukan pekerjaan", None, TODAY) is None
+
+
+async def test_saying_ones_work_gets_what_it_pays():
+    msgs, events = await run(ActionInform(), tracker(user("inform", "sa tukang parkir di pasar mandonga")))
+    out = texts(msgs)
+    assert "saya catat" in out and "pekerja mandiri (BPU)" in out and format_rupiah(fact("bpu.bracket1.jkk_jkm")) in out
