@@ -62,6 +62,7 @@ def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     ("ask_employer_not_registering", "kaki sy terjepit, selama sy tdk kerja sy msh dpt gaji kah?", "jkk_wage"),
     ("ask_card", "sy sdh 4 bln tdk bayar, msh aktif kah kartu sy?", "card_active"),
     ("ask_claim_jkm", "anak sy msh kecil blm sekolah, beasiswanya kapan mulai?", "scholarship_start"),
+    ("ask_jht", "klo sa ikut jht brp tambahannya", "jht_bpu_amount"),
     (None, "sdh sy kasih kodenya, gmn ini?", "scam_victim"),
     ("ask_programs", "JP wajib kah utk usaha kecil kyk sy?", "jp_small_business"),
     ("ask_discount", "di mana sy bisa baca info resmi soal diskon?", "official_source"),
