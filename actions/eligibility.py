@@ -143,6 +143,16 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
     return previous if previous not in CHECK_LIKE else None
 
 
+def said_this_turn(tracker: Tracker, text: str) -> bool:
+    """The bot already sent ``text`` after the latest user message (Rasa may validate a form twice in one turn)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("text") or "") == text:
+            return True
+    return False
+
+
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -222,6 +232,13 @@ class ValidateEligibilityForm(LingkarForm):
         known = any(tracker.get_slot(s) is not None for s in ("occupation", "age", "income"))
         if first and (starting or not known):
             feeling_first(dispatcher, get_answers(), read_signals(latest_text(tracker)), None, clock.today())
+        if first and not starting and calculator.is_known_occupation(tracker.get_slot("occupation")) \
+                and not read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values:
+            # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then the
+            # questions for the exact figure (on activation, and for a message with facts, after() says it), once
+            ack = acknowledgement(dict(tracker.slots))
+            if not said_this_turn(tracker, ack.text):
+                send(dispatcher, ack)
         return await super().run(dispatcher, tracker, domain)
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:

@@ -131,3 +131,18 @@ async def test_a_topic_the_message_names_is_answered_instead_of_a_check():
                   "yg berlaku brp?", earlier=())
     msgs, _, events = await run(ValidateEligibilityForm(), t)
     assert "Agen Perisai" in texts_of(msgs) and ended(events) and "Apa pekerjaan Anda" not in texts_of(msgs)
+
+
+async def test_a_check_asked_for_after_the_work_was_said_first_says_what_that_work_pays():
+    # as Rasa activates the check when the occupation is already known: the active_loop event after the message
+    base = turn("brp iurannya utk sy?", "check_eligibility", 0.8, form="eligibility_form", slots={"occupation": "ojol"})
+    state = base.current_state()
+    state["events"] = state["events"] + [{"event": "active_loop", "name": "eligibility_form"}]
+    state["active_loop"] = {"name": "eligibility_form"}
+    msgs, slots, _ = await run(ValidateEligibilityForm(), Tracker.from_dict(state))
+    out = texts_of(msgs)
+    assert out.count("pekerja mandiri") == 1 and "Rp8.400" in out and slots.get("requested_slot") == "age"
+    # said already in this turn (Rasa validated twice): not again
+    state["events"].append({"event": "bot", "text": msgs[0]["text"]})
+    again, _, _ = await run(ValidateEligibilityForm(), Tracker.from_dict(state))
+    assert "pekerja mandiri" not in texts_of(again)
