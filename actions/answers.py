@@ -41,7 +41,7 @@ from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 from lingkar.texts.screen import is_more_detail
-from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, wage_line
+from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, occupation_line, wage_line
 
 logger = logging.getLogger(__name__)
 
@@ -462,6 +462,10 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
+    if intent in OCCUPATION_TOPICS and facts.get("occupation"):  # "sy nelayan ..., bs ikut?": what a fisher pays
+        line = occupation_line(facts["occupation"], facts.get("income"), on)
+        if line:
+            dispatcher.utter_message(text=line)
     if facts.get("occupation") and intent not in NO_CHECK_OFFER and not tracker.get_slot(RESULT_SLOT) \
             and not tracker.active_loop_name:
         _send(dispatcher, answers.render_snippet("check_offer", on))
@@ -534,6 +538,27 @@ def clarify_by_context(close: List[str], previous: str | None, text: str) -> str
     if _CLAIM_WORDS.search(text or ""):
         return claims[0] if claims else sides[0]
     return next((name for name in sides if name not in claims), sides[0])
+
+
+#: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
+_JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)\b[^?.!]{0,40}?"
+                            r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
+                            r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b", re.I)
+#: Topics whose answer is followed by what the work the message names pays (lingkar/wage_figures.occupation_line).
+OCCUPATION_TOPICS = frozenset({"ask_who_can_join"})
+
+
+def join_topic(text: str) -> str | None:
+    """Who may join, for a message the NLU could not place that names the worker's work and asks whether such a
+    worker may or must join ("sy nelayan pake perahu sendiri ... apa org kyk sy bs dilindungi?")."""
+    if not _JOIN_QUESTION.search(text or ""):
+        return None
+    try:
+        occupation = match_occupation(text)
+    except Exception:  # reading is best effort
+        logger.exception("join_topic: cannot read the occupation")
+        return None
+    return "ask_who_can_join" if occupation is not None else None
 
 
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
@@ -666,7 +691,7 @@ class ActionClarify(Action):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
-            or long_message_topic(tracker, answers, signals) or cost_topic(text)
+            or long_message_topic(tracker, answers, signals) or cost_topic(text) or join_topic(text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))
@@ -710,7 +735,8 @@ class ActionDefaultFallback(Action):
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))
-        followed = followed or topic_for_unclear(tracker, answers, signals)
+        followed = followed or topic_for_unclear(tracker, answers, signals) \
+            or join_topic((tracker.latest_message or {}).get("text") or "")
         if followed:  # "brp bulan batasnya?" after late payment: that detail; "biaya rs nya?" after JKK: JKK
             answer_topic(dispatcher, tracker, followed, signals,
                          follow_up=followed == previous_topic(tracker, answers))

@@ -9,7 +9,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback, clarify_by_context, follow_up_topic
+from actions.answers import (
+    ActionAnswer,
+    ActionClarify,
+    ActionDefaultFallback,
+    clarify_by_context,
+    follow_up_topic,
+    join_topic,
+)
 from actions.eligibility import ActionInform
 from lingkar.signals import read_signals
 from lingkar.texts import get_answers
@@ -381,3 +388,32 @@ async def test_a_statement_after_a_topic_gets_the_detail_it_asks_about():
     assert "masuk sekolah" in out and "Terima kasih infonya" not in out
     msgs, _ = await run(ActionInform(), tracker(user("inform", "anak sy 1 msh balita")))   # no topic before
     assert "Terima kasih infonya" in texts(msgs)
+
+
+# ------------------------------------------------------------------------------ "can someone like me join?"
+@pytest.mark.parametrize("text,topic", [
+    ("sy takut tiap melaut. sy nelayan pake perahu sendiri. apa org kyk sy bs dilindungi bpjs tk?", "ask_who_can_join"),
+    ("sa jualan baju online dr rumah. sa perlu daftar juga kah?", "ask_who_can_join"),
+    ("apa org kyk sy bs dilindungi bpjs tk?", None),          # no work named: nothing to go on
+    ("sy nelayan di wakatobi", None),                         # no question
+])
+def test_join_topic(text, topic):
+    assert join_topic(text) == topic
+
+
+async def test_a_join_question_the_nlu_could_not_place_gets_who_may_join_and_what_that_work_pays():
+    text = "sy takut tiap melaut, istri sy nangis. sy nelayan pake perahu sendiri. apa org kyk sy bs dilindungi?"
+    msgs, _ = await run(ActionDefaultFallback(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4),
+                                                                                     ("ask_jkk", 0.1)])))
+    out = texts(msgs)
+    assert get_answers().render_split("ask_who_can_join", TODAY).short.text in out
+    assert "Sebagai pekerja mandiri (BPU)" in out and "Maaf, saya belum paham" not in out
+
+
+@pytest.mark.parametrize("text,feeling,scam", [
+    ("gaji sy dipotong tiap bulan tp saldo jht ga nambah!! perusahaan tipu kami kah??", "anger", False),
+    ("sy sdh bayar desember tp ga dapat potongan. tipu2 ini", "anger", False),
+])
+def test_a_company_cheating_is_anger_not_a_scam(text, feeling, scam):
+    s = read_signals(text)
+    assert (s.feeling, s.scam) == (feeling, scam)
