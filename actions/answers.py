@@ -37,6 +37,7 @@ from lingkar.form_words import PLAN as _PLAN
 from lingkar.form_words import THANKS as _THANKS
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
+from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
@@ -148,6 +149,7 @@ TOPIC_FAMILIES: Dict[str, frozenset] = {
     "pu": frozenset({"ask_contribution_pu"}),
     "migrant": frozenset({"ask_migrant"}),
     "construction": frozenset({"ask_construction"}),
+    "gn": frozenset({"ask_gn_lingkaran", "sponsor_offer"}),
 }
 #: The generic intents a short follow-up is often read as ("berkas apa?" → ask_documents), and what they mean for
 #: the topic under discussion: family → {intent: the answer to give}; PREVIOUS = the previous topic itself.
@@ -172,7 +174,8 @@ _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kece
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
-_COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset()}
+_COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset(),
+                                          "gn": frozenset()}
 _COST_INTENTS = ("ask_contribution_bpu", "ask_contribution_pu")
 #: A short follow-up about getting the money ("brp lama cairnya?") is about the claim of the family's benefit.
 _CASH_WORDS = re.compile(r"\b(klaim\w*|cair\w*|dicairkan|pencairan|ambil|diambil|ngambil|mengambil)\b", re.I)
@@ -189,6 +192,8 @@ _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))|"
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))"
                                r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
+_BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",
+                            re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total|semua\w*|smua)\b", re.I)
 _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
                             r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
@@ -275,10 +280,12 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         return None
     subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))
     if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
-            and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects):
+            and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects) \
+            and (family != "gn" or _HOW_MUCH.search(text or "")):
         # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project, "klo JHT wajib jg?"
-        # after PMI (its answer has the PMI's own JHT)
-        return previous
+        # after PMI (its answer has the PMI's own JHT); "brp per orang?" after GN Lingkaran or a sponsor's offer is
+        # what sponsoring costs (never the sponsor's form again)
+        return "ask_gn_lingkaran" if family == "gn" else previous
     if previous in WAGE_TOPICS and not _TOPIC_WORDS.search(text or "") and wage_in(text):
         return previous  # "klo penghasilan sy 1,2 jt?" after the BPU contribution: its figures for that wage
     if _TOPIC_WORDS.search(text or ""):
@@ -540,6 +547,31 @@ def clarify_by_context(close: List[str], previous: str | None, text: str) -> str
     return next((name for name in sides if name not in claims), sides[0])
 
 
+def cost_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, close: List[str]) -> bool:
+    """A short "how much?" with no subject ("jadi brp?", "brp skrg sebulan?") that the NLU could not place: what the
+    worker's own work pays when the conversation knows it (lingkar/wage_figures.occupation_line), else the
+    contribution the NLU hesitated over. True when answered."""
+    t = (text or "").lower()
+    if not _HOW_MUCH.search(t) or len(t.split()) > FOLLOW_UP_MAX_WORDS or _SUBJECT_WORDS.search(t) \
+            or re.search(r"\d", t) or _BENEFIT_QUESTION.search(t) or _BENEFIT_WORDS.search(t):
+        return False  # "dpt santunan cacat brp?" asks what is paid out, not what is paid in
+    line = occupation_line(tracker.get_slot("occupation"), real(tracker.get_slot("income")), clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+        return True
+    cost = next((name for name in close if name in COST_OVER_CHECK), None)
+    if cost:
+        answer_topic(dispatcher, tracker, cost)
+        return True
+    return False
+
+
+def described_only(tracker: Tracker, text: str, signals: Signals) -> bool:
+    """A message the NLU could not place that only tells the worker's work ("sa nelayan bagan di bungkutoko. istri sa
+    suruh daftar bpjs tk"): it is a statement to note (action_inform), never "belum paham"."""
+    return not signals.question and bool(silent_facts(tracker, text, signals).get("occupation"))
+
+
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
 _JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)\b[^?.!]{0,40}?"
                             r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
@@ -666,6 +698,12 @@ class ActionAnswer(Action):
         return events + ask_source_after_answer(dispatcher, tracker)
 
 
+async def inform(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    """action_inform's reply (actions/eligibility.py imports this module, hence the late import)."""
+    from actions.eligibility import ActionInform
+    return await ActionInform().run(dispatcher, tracker, domain)
+
+
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
@@ -700,6 +738,10 @@ class ActionClarify(Action):
         chosen = clarify_by_context([r["name"] for r in close_topics(ranking, answers)], previous, text)
         if chosen:  # the doubt is settled by the topic under discussion, or it is between two sides of one topic
             return answer_topic(dispatcher, tracker, chosen, signals, follow_up=chosen == previous)
+        if cost_follow_up(dispatcher, tracker, text, [r["name"] for r in close_topics(ranking, answers)]):
+            return []
+        if described_only(tracker, text, signals):
+            return await inform(dispatcher, tracker, domain)
         close = {r["name"] for r in close_topics(ranking, answers)}
         cost = next((t for t in COST_OVER_CHECK if t in close), None)
         if cost and "check_eligibility" in close and len(close) == 2:
@@ -745,6 +787,12 @@ class ActionDefaultFallback(Action):
             topic = "ask_claim_jkm" if signals.feeling == "grief" else "ask_claim_jkk"
             answer_topic(dispatcher, tracker, topic, signals)
             return [UserUtteranceReverted()]
+        text = (tracker.latest_message or {}).get("text") or ""
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        if cost_follow_up(dispatcher, tracker, text, [r["name"] for r in close_topics(ranking, answers)]):
+            return [UserUtteranceReverted()]
+        if described_only(tracker, text, signals):  # the facts it tells are kept: the turn is not reverted
+            return await inform(dispatcher, tracker, domain)
         if signals.referral:  # another office's question: that office, and what the bot can help with
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
         _send(dispatcher, answers.render_snippet("clarify_help"))

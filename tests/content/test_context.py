@@ -417,3 +417,38 @@ async def test_a_join_question_the_nlu_could_not_place_gets_who_may_join_and_wha
 def test_a_company_cheating_is_anger_not_a_scam(text, feeling, scam):
     s = read_signals(text)
     assert (s.feeling, s.scam) == (feeling, scam)
+
+
+# ------------------------------------------------------------------------------ "jadi brp?", a work told, GN follow-ups
+async def test_a_short_how_much_gets_what_the_known_work_pays():
+    latest = user("nlu_fallback", "jadi brp?", [("nlu_fallback", 0.4)])
+    msgs, events = await run(ActionDefaultFallback(), tracker(latest, slots={"occupation": "nelayan"}))
+    out = texts(msgs)
+    assert "Sebagai pekerja mandiri (BPU)" in out and "belum paham" not in out
+    assert events == [{"event": "rewind", "timestamp": None}]
+    # no work known: the contribution the NLU hesitated over
+    ranking = [("nlu_fallback", 0.4), ("ask_contribution_bpu", 0.3), ("ask_jkm", 0.28)]
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "brp skrg sebulan?", ranking)))
+    assert get_answers().render_split("ask_contribution_bpu", TODAY).short.text in texts(msgs)
+    # a question with its own subject is not this follow-up
+    msgs, _ = await run(ActionDefaultFallback(), tracker(user("nlu_fallback", "jht nya brp?", [("nlu_fallback", 0.4)]),
+                                                         slots={"occupation": "nelayan"}))
+    assert "Sebagai pekerja mandiri" not in texts(msgs)
+    latest = user("nlu_fallback", "dpt santunan cacat brp?", [("nlu_fallback", 0.4)])
+    msgs, _ = await run(ActionDefaultFallback(), tracker(latest, slots={"occupation": "karyawan"}))
+    assert "Sebagai karyawan" not in texts(msgs)   # what is paid out, not what is paid in
+
+
+async def test_a_work_told_without_a_question_is_noted_not_misunderstood():
+    text = "sa nelayan bagan di bungkutoko. istri sa suruh daftar bpjs tk"
+    msgs, events = await run(ActionDefaultFallback(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4)])))
+    out = texts(msgs)
+    assert "saya catat" in out and "belum paham" not in out and "Sebagai pekerja mandiri (BPU)" in out
+    assert {"event": "slot", "timestamp": None, "name": "occupation", "value": "nelayan"} in events
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "ask_contribution_bpu"])
+def test_a_cost_question_after_gn_lingkaran_is_about_sponsoring(intent):
+    assert follow_up_topic(intent, "brp per orang per bulan?", "ask_gn_lingkaran", 0.4) == "ask_gn_lingkaran"
+    assert follow_up_topic(intent, "brp per orang per bulan?", "sponsor_offer", 0.4) == "ask_gn_lingkaran"
+    assert follow_up_topic(intent, "yg ojek beda kah?", "ask_gn_lingkaran", 0.4) != "ask_gn_lingkaran"
