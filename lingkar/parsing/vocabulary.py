@@ -26,4 +26,5 @@ _NOT_MONEY_UNITS = {"bulan", "bln", "hari", "hr", "minggu", "orang", "org", "kal
                     "pekerja", "karyawan", "tenaga", "kepala", "jiwa", "bh", "pcs", "lantai", "desa", "kk", "digit",
                     "angka", "nomor", "no", "tanggal", "tgl", "juni", "juli", "mei", "april", "maret", "agustus",
                     "september", "oktober", "november", "desember", "januari", "februari", "pagi", "siang", "sore",
-                    "malam", "wita", "wib"}
+                    "malam", "wita", "wib", "program", "prog", "jenis", "macam", "golongan", "kelas", "tahap",
+                    "periode", "gelombang", "cabang", "kantor", "sekolah", "rumah", "perahu", "kapal", "motor"}

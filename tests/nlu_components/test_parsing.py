@@ -397,3 +397,12 @@ def test_extract_all_nothing_in_small_talk():
 def test_extract_all_at_most_one_per_type():
     ents = P.extract_all("umur 35 eh 36 gaji 2 juta eh 3 juta", today=TODAY)
     assert [(e["entity"], e["value"]) for e in ents] == [("age", 36), ("income", 3_000_000)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("penghasilan rata-rata delapan juta rupiah per bulan. kalau ikut tiga program, brp iurannya?", 8_000_000),
+    ("penghasilan sy 2 jt, punya 2 motor", 2_000_000),
+    ("gaji sy tiga juta", 3_000_000),
+])
+def test_a_count_of_things_beside_an_income_is_not_money(text, expected):
+    assert P.parse_income(text) == expected
