@@ -748,6 +748,8 @@ class ActionClarify(Action):
             # "the check" or "the contribution": both say what the worker pays; the answer offers the check
             return answer_topic(dispatcher, tracker, cost, signals)
         feeling_first(dispatcher, answers, signals, None, clock.today())
+        if signals.referral:  # another office's question ("sy blm urus paspor, bs dibantu?"): that office first
+            _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
         if send_details(dispatcher, answers, None, text, clock.today()):
             # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?", "sdh sy kasih kodenya, gmn ini?": a detail needs both
             # its words and its subject's, so the fact it names is answered rather than "belum paham" or a guess

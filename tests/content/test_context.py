@@ -452,3 +452,9 @@ def test_a_cost_question_after_gn_lingkaran_is_about_sponsoring(intent):
     assert follow_up_topic(intent, "brp per orang per bulan?", "ask_gn_lingkaran", 0.4) == "ask_gn_lingkaran"
     assert follow_up_topic(intent, "brp per orang per bulan?", "sponsor_offer", 0.4) == "ask_gn_lingkaran"
     assert follow_up_topic(intent, "yg ojek beda kah?", "ask_gn_lingkaran", 0.4) != "ask_gn_lingkaran"
+
+
+async def test_another_offices_question_the_nlu_could_not_place_names_that_office():
+    text = "sekalian, sy blm urus paspor sm visa kerja, bs dibantu uruskan kah?"
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4), ("greet", 0.1)])))
+    assert "Imigrasi" in texts(msgs)
