@@ -203,6 +203,11 @@ SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
                           r"pndptn|upah|omset|omzet|income|hasil|untung bersih|bersihnya|dapat sebulan|dpt sebulan|"
                           r"gajinya|upahnya|penghasilannya|pendapatannya)\b", re.I)
+#: The worker's own staff ("5 mekanik gaji masing2 2,5 juta", "karyawan sy 3 org"): an employer asking.
+STAFF = re.compile(r"\b(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|pelayan|kasir)\s*(sa|sy|saya|kami|ku|"
+                   r"sya)\b|\b(\d{1,4}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s*(org|orang)?\s*"
+                   r"(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|pelayan|kasir)\b|"
+                   r"\b(punya|ada|gaji\w*|daftarkan)\s+(karyawan|pegawai|mekanik|anak buah)\b", re.I)
 #: Topics after which the check is never offered (they are about something else than joining).
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
                             "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})
@@ -326,8 +331,8 @@ def silent_facts(tracker: Tracker, text: str, signals: Signals) -> Dict[str, Any
         logger.exception("silent_facts: cannot read facts")
         return {}
     values = {k: v for k, v in found.values.items() if k in FACT_SLOTS and tracker.get_slot(k) in (None, v)}
-    if "income" in values and not INCOME_WORDS.search(text):
-        values.pop("income")
+    if "income" in values and (not INCOME_WORDS.search(text) or STAFF.search(text)):
+        values.pop("income")  # "tetangga dpt 42 jt", "5 mekanik gaji masing2 2,5 juta": not the worker's income
     return values
 
 

@@ -30,6 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import (
     CHECK_LIKE,
     INCOME_WORDS,
+    STAFF,
     answer_topic,
     claim_for_feeling,
     count_topic_before,
@@ -143,6 +144,15 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
     return previous if previous not in CHECK_LIKE else None
 
 
+def employer_topic(text: str) -> str | None:
+    """An employer's question read as a check of their own ("sa punya bengkel, ada 5 mekanik gaji masing2 2,5 juta.
+    brp sebulan utk jht?"): the wage earners' contribution, with its figures for the wage named, not the owner's
+    own check."""
+    if not STAFF.search(text or "") or not asks_something(text or ""):
+        return None
+    return "ask_contribution_pu"
+
+
 def said_this_turn(tracker: Tracker, text: str) -> bool:
     """The bot already sent ``text`` after the latest user message (Rasa may validate a form twice in one turn)."""
     for event in reversed(tracker.events or []):
@@ -219,7 +229,8 @@ class ValidateEligibilityForm(LingkarForm):
             # tau harus mulai dr mana"), never a check of the widow's own contribution that would trap her answers;
             # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
             # answered rather than a check nobody asked for
-            named = named_topic("check_eligibility", latest_text(tracker)) if first else None
+            named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))) \
+                if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
                 else claim_for_feeling(signals, latest_text(tracker)))

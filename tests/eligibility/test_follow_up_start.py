@@ -146,3 +146,17 @@ async def test_a_check_asked_for_after_the_work_was_said_first_says_what_that_wo
     state["events"].append({"event": "bot", "text": msgs[0]["text"]})
     again, _, _ = await run(ValidateEligibilityForm(), Tracker.from_dict(state))
     assert "pekerja mandiri" not in texts_of(again)
+
+
+async def test_an_employer_asking_about_staff_gets_the_wage_earners_contribution_not_a_check_of_their_own():
+    from actions.answers import silent_facts
+    from lingkar.signals import read_signals
+
+    text = ("sa punya bengkel motor di anduonohu, ada 5 mekanik gaji masing2 2,5 juta. sa mau daftarkan mrk semua. "
+            "kira2 sa hrs setor brp sebulan utk jht?")
+    msgs, slots, _ = await run(ValidateEligibilityForm(), turn(text, "check_eligibility", 0.8, form="eligibility_form"))
+    out = texts_of(msgs)
+    assert "Iuran karyawan" in out and "Rp92.500" in out          # 3,7% of the staff's 2,5 juta
+    assert slots.get("requested_slot") is None and "income" not in slots
+    t = turn(text, "check_eligibility", 0.8)
+    assert "income" not in silent_facts(t, text, read_signals(text))   # the staff's wage is not the owner's income
