@@ -67,6 +67,7 @@ def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     ("ask_documents", "usaha sy baru buka, brp lama batas waktu daftarkan karyawan?", "employer_deadline"),
     ("ask_claim_jp", "sy dokter gigi praktik mandiri, bisa ikut JP?", "jp_not_bpu"),
     ("ask_gn_lingkaran", "dasar hukumnya apa utk pemda? daerah lain di sultra sdh ada yg jalan?", "pemda_basis"),
+    ("ask_contribution_bpu", "brp mi sebulan? trus klo sa jatuh dr bagan ditanggung kah rs nya?", "jkk_covered"),
     (None, "sdh sy kasih kodenya, gmn ini?", "scam_victim"),
     ("ask_programs", "JP wajib kah utk usaha kecil kyk sy?", "jp_small_business"),
     ("ask_discount", "di mana sy bisa baca info resmi soal diskon?", "official_source"),
