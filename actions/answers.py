@@ -537,6 +537,8 @@ def clarify_by_context(close: List[str], previous: str | None, text: str) -> str
     """The topic among ``close`` (the NLU's contest, best first) that needs no question: the one of the topic under
     discussion's family ("saldo sy sktr 7 jt, lwt apa?" after the JHT claim), or, when every candidate is a side of
     one topic (JP and its claim), the side the message asks about. None when the worker must choose."""
+    if len(close) >= 2 and len([n for n in close if n != "menu"]) == 1:
+        return next(n for n in close if n != "menu")  # "caranya?": the topic or the menu, which is always there
     if len(close) < 2:
         return None
     family = _family(previous)

@@ -363,6 +363,7 @@ def test_a_scam_told_over_two_messages_counts_in_the_second():
     (["ask_jkm", "ask_jkk"], None, "kalau meninggal gmn", None),                           # two topics: ask
     (["ask_jkm", "ask_jkk"], "ask_contribution_bpu", "kalau meninggal gmn", None),
     (["ask_jkm"], "ask_jkm", "gmn", None),                                                 # no contest
+    (["ask_register", "menu"], None, "caranya?", "ask_register"),                          # the menu is always there
 ])
 def test_clarify_by_context(close, previous, text, expected):
     assert clarify_by_context(close, previous, text) == expected
