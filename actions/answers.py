@@ -506,12 +506,17 @@ def cost_topic(text: str) -> str | None:
     contribution of a wage earner when the message names such work, else the self-employed contribution."""
     if not _COST_QUESTION.search(text or ""):
         return None
-    try:
-        occupation = match_occupation(text)
-    except Exception:  # reading is best effort
-        logger.exception("cost_topic: cannot read the occupation")
-        occupation = None
+    occupation = occupation_in(text)
     return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" else "ask_contribution_bpu"
+
+
+def occupation_in(text: str):
+    """The occupation a message names (lingkar/parsing/occupation.py), or None; reading is best effort."""
+    try:
+        return match_occupation(text)
+    except Exception:  # the answer matters more than the reading
+        logger.exception("cannot read the occupation")
+        return None
 
 
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
@@ -592,12 +597,7 @@ def join_topic(text: str) -> str | None:
     worker may or must join ("sy nelayan pake perahu sendiri ... apa org kyk sy bs dilindungi?")."""
     if not _JOIN_QUESTION.search(text or ""):
         return None
-    try:
-        occupation = match_occupation(text)
-    except Exception:  # reading is best effort
-        logger.exception("join_topic: cannot read the occupation")
-        return None
-    return "ask_who_can_join" if occupation is not None else None
+    return "ask_who_can_join" if occupation_in(text) is not None else None
 
 
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
