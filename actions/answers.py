@@ -27,12 +27,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import error_summary
+from actions.forms import error_summary, say
 from actions.more import ANSWER_KEY, MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
-from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, read_facts
+from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.form_words import PLAN as _PLAN
 from lingkar.form_words import THANKS as _THANKS
 from lingkar.parsing.occupation import match_occupation
@@ -578,10 +578,19 @@ def cost_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     return False
 
 
-def described_only(tracker: Tracker, text: str, signals: Signals) -> bool:
+def note_work(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+              signals: Signals) -> List[EventType] | None:
     """A message the NLU could not place that only tells the worker's work ("sa nelayan bagan di bungkutoko. istri sa
-    suruh daftar bpjs tk"): it is a statement to note (action_inform), never "belum paham"."""
-    return not signals.question and bool(silent_facts(tracker, text, signals).get("occupation"))
+    suruh daftar bpjs tk"): noted as action_inform notes a statement, with what that work pays, never "belum paham".
+    None for any other message."""
+    facts = silent_facts(tracker, text, signals) if not signals.question else {}
+    if not facts.get("occupation"):
+        return None
+    say(dispatcher, "facts_noted", changes=", ".join(describe(k, v) for k, v in facts.items()))
+    line = occupation_line(facts["occupation"], facts.get("income"), clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+    return [SlotSet(k, v) for k, v in facts.items()]
 
 
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
@@ -705,12 +714,6 @@ class ActionAnswer(Action):
         return events + ask_source_after_answer(dispatcher, tracker)
 
 
-async def inform(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-    """action_inform's reply (actions/eligibility.py imports this module, hence the late import)."""
-    from actions.eligibility import ActionInform
-    return await ActionInform().run(dispatcher, tracker, domain)
-
-
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
@@ -747,8 +750,9 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, chosen, signals, follow_up=chosen == previous)
         if cost_follow_up(dispatcher, tracker, text, [r["name"] for r in close_topics(ranking, answers)]):
             return []
-        if described_only(tracker, text, signals):
-            return await inform(dispatcher, tracker, domain)
+        noted = note_work(dispatcher, tracker, text, signals)
+        if noted is not None:
+            return noted
         close = {r["name"] for r in close_topics(ranking, answers)}
         cost = next((t for t in COST_OVER_CHECK if t in close), None)
         if cost and "check_eligibility" in close and len(close) == 2:
@@ -800,8 +804,9 @@ class ActionDefaultFallback(Action):
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         if cost_follow_up(dispatcher, tracker, text, [r["name"] for r in close_topics(ranking, answers)]):
             return [UserUtteranceReverted()]
-        if described_only(tracker, text, signals):  # the facts it tells are kept: the turn is not reverted
-            return await inform(dispatcher, tracker, domain)
+        noted = note_work(dispatcher, tracker, text, signals)
+        if noted is not None:  # the facts it tells are kept: the turn is not reverted
+            return noted
         if signals.referral:  # another office's question: that office, and what the bot can help with
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
         _send(dispatcher, answers.render_snippet("clarify_help"))

@@ -77,8 +77,6 @@ class ReminderRepository(Repository):
         return _plan(row)
 
     def reminder_plan(self, sender_id: str) -> ReminderPlan | None:
-        if not _is_owner(sender_id):
-            return None  # a sender of the REST channel ("blind-1a2b"): no channel to remind on, so never a plan
         channel, recipient = _owner(sender_id)
         p = reminder_plans.c
         with self._ro() as conn:
@@ -88,7 +86,7 @@ class ReminderRepository(Repository):
     def stop_reminders(self, sender_id: str) -> bool:
         """No more reminders for the owner ("berhenti"); True when an active plan was stopped."""
         if not _is_owner(sender_id):
-            return False  # "stop" from a REST sender: nothing to stop here, and no error for the worker
+            return False  # "stop" from a REST sender ("blind-1a2b"): no channel to remind on, so never a plan
         channel, recipient = _owner(sender_id)
         p = reminder_plans.c
         with self._tx() as conn:

@@ -440,9 +440,10 @@ async def test_a_short_how_much_gets_what_the_known_work_pays():
     assert "Sebagai karyawan" not in texts(msgs)   # what is paid out, not what is paid in
 
 
-async def test_a_work_told_without_a_question_is_noted_not_misunderstood():
+@pytest.mark.parametrize("action", [ActionDefaultFallback(), ActionClarify()])
+async def test_a_work_told_without_a_question_is_noted_not_misunderstood(action):
     text = "sa nelayan bagan di bungkutoko. istri sa suruh daftar bpjs tk"
-    msgs, events = await run(ActionDefaultFallback(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4)])))
+    msgs, events = await run(action, tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4)])))
     out = texts(msgs)
     assert "saya catat" in out and "belum paham" not in out and "Sebagai pekerja mandiri (BPU)" in out
     assert {"event": "slot", "timestamp": None, "name": "occupation", "value": "nelayan"} in events

@@ -155,4 +155,4 @@ async def test_berhenti_from_a_rest_sender_is_answered_not_an_error(db):
 
     msgs, _, _ = await run(ActionUnsubscribe(), turn("stop. jgn kirim lagi", "unsubscribe", sender="web-1a2b"))
     assert "tidak sedang berlangganan" in texts_of(msgs) and "gangguan" not in texts_of(msgs)
-    assert db.reminder_plan("web-1a2b") is None and db.stop_reminders("web-1a2b") is False
+    assert db.stop_reminders("web-1a2b") is False
