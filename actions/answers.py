@@ -33,8 +33,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
-from lingkar.form_words import PLAN as _PLAN
-from lingkar.form_words import THANKS as _THANKS
+from lingkar.form_words import thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.slots import real
@@ -700,7 +699,7 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
-        if intent not in SMALL_TALK and _THANKS.search(text) and _PLAN.search(text) and not read_signals(text).question:
+        if intent not in SMALL_TALK and thanks_and_plan(text):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)

@@ -85,6 +85,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
+from lingkar.leads import offered_name
 from lingkar.signals import named_topic, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import count_line, occupation_line
@@ -448,6 +449,9 @@ class ActionInform(Action):
             return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker)):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
+        named = offered_name(latest_text(tracker)) and not tracker.active_loop_name
+        if named:  # "nama sa Amir, umur 47": a name is kept only in a lead, after consent; the other facts are noted
+            say(dispatcher, "name_offered")
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
@@ -474,7 +478,7 @@ class ActionInform(Action):
         for name, variables in found.problems.values():
             send(dispatcher, texts.render(name, on, **variables))
         if not found.values:
-            if not found.problems:
+            if not found.problems and not named:
                 send(dispatcher, get_answers().render("inform", on))
             return []
         slots = dict(tracker.slots)

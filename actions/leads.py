@@ -43,7 +43,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.answers import user_turns
+from actions.answers import feeling_first, user_turns
 from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
@@ -93,6 +93,7 @@ from lingkar.leads import (
     read_sponsor_regency,
     read_use_number,
 )
+from lingkar.signals import read_signals
 from lingkar.status import staff_word, status_words
 from lingkar.store import LEAD_PURPOSES
 from lingkar.store.aio import run_sync
@@ -640,6 +641,11 @@ class ActionMyData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        signals = read_signals(latest_text(tracker))
+        if signals.privacy:  # "nomor hp? buat apa?": what it is for, not the list
+            feeling_first(dispatcher, get_answers(), signals, None, clock.today())
+            say(dispatcher, "privacy_answer")
+            return []
         data = await _sender_data(tracker, "data saya")
         if data is None:
             say(dispatcher, "data_unavailable")

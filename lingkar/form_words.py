@@ -83,6 +83,26 @@ THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih
 PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
 
 
+#: An acknowledgement that opens a closing message ("ok sa daftar bulan ini aja ... makasih").
+ACKNOWLEDGED = re.compile(r"^\W*(ok|oke|okay|okey|okelah|baik|baiklah|siap|iye|iya|sip|mantap|alhamdulillah|oh)\b",
+                          re.I)
+
+
+#: A question word that asks (not "bisa" / "dapat", which also state a plan: "biar dpt diskon").
+ASKS = re.compile(r"\?|\b(apa|apakah|bagaimana|bgmn|gimana|gmn|berapa\w*|brp|kapan|kenapa|mengapa|knp|dimana|di mana|"
+                  r"siapa|kah|ka)\b", re.I)
+
+
+def thanks_and_plan(text: str) -> bool:
+    """Thanks beside a plan for later or after an acknowledgement, asking nothing ("oke makasih pak, nanti sy daftar
+    sendiri", "ok sa daftar bulan ini aja biar dpt diskon desember. makasih"): the worker is closing, whatever topic
+    words the message has."""
+    t = (text or "").strip()
+    if not t or t.startswith("/") or not THANKS.search(t) or ASKS.search(t):
+        return False
+    return bool(PLAN.search(t) or ACKNOWLEDGED.search(t))
+
+
 def is_closing(text: str) -> bool:
     """Thanks that close the conversation, not an answer: no digits, no question, and a plan for later or nothing
     much else ("baik, terima kasih", "ok sy diskusikan dulu dgn kepsek. mksh ya")."""

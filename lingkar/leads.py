@@ -107,6 +107,23 @@ def read_name(text: str) -> Tuple[str | None, bool]:
     return t, True
 
 
+#: "nama sa Amir", "nama lengkap saya Wa Ode Fitriani", "nama sy: Hendra": a name offered in a sentence.
+_OFFERED_NAME = re.compile(r"\bnama\s*(lengkap\s*)?(saya|sy|sa|ku|aku|gue|gw)\s*(adalah|:|-)?\s*"
+                           r"([^\W\d_][^\W\d_'’.\-]*)", re.I)
+
+
+def offered_name(text: str) -> bool:
+    """The message offers the worker's own name ("nama sa Amir, umur 47") rather than asking about names ("nama
+    sy salah di kartu, gmn?" asks; so does any question)."""
+    t = text or ""
+    m = _OFFERED_NAME.search(t)
+    if not m or "?" in t:
+        return False
+    word = m.group(4).lower()
+    return word not in {"salah", "beda", "berbeda", "keliru", "tidak", "tdk", "ndak", "nda", "gak", "ga", "belum",
+                        "blm", "sudah", "sdh", "di", "dan", "sama", "tertulis", "ada", "kok", "yang", "yg", "ganti"}
+
+
 def read_phone(text: str) -> Tuple[str | None, str | None]:
     """(+62… number, None) or (None, Indonesian message) or (None, None) when there is no number at all."""
     if not re.search(r"\d", text or ""):

@@ -37,6 +37,8 @@ class Signals:
     question: bool
     #: a question for another office (content/signals.yml, referrals): "loan", "medicine", ... or None
     referral: str | None = None
+    #: a worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya"), not a scam question
+    privacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class _Lexicon:
     other_agency: FrozenSet[str] = frozenset()
     health: FrozenSet[str] = frozenset()
     requires: Dict[str, Tuple[FrozenSet[str], ...]] = field(default_factory=dict)
+    privacy_strong: FrozenSet[str] = frozenset()
+    privacy_data: FrozenSet[str] = frozenset()
+    privacy_concern: FrozenSet[str] = frozenset()
+    privacy_elsewhere: FrozenSet[str] = frozenset()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -69,6 +75,7 @@ def _set(items: Iterable[str] | None) -> FrozenSet[str]:
 def _load(path: str) -> _Lexicon:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     scam = data.get("scam") or {}
+    privacy = data.get("privacy") or {}
     return _Lexicon(feelings={k: _set(v) for k, v in (data.get("feelings") or {}).items()},
                     person=_set(data.get("person")), family=_set(data.get("family")),
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
@@ -80,7 +87,9 @@ def _load(path: str) -> _Lexicon:
                     named=tuple((k, _set(v)) for k, v in (data.get("named") or {}).items()),
                     named_over=_set(data.get("named_over")), other_agency=_set(data.get("other_agency")),
                     health=_set(data.get("health")),
-                    requires={k: tuple(_set(g) for g in v) for k, v in (data.get("requires") or {}).items()})
+                    requires={k: tuple(_set(g) for g in v) for k, v in (data.get("requires") or {}).items()},
+                    privacy_strong=_set(privacy.get("strong")), privacy_data=_set(privacy.get("data")),
+                    privacy_concern=_set(privacy.get("concern")), privacy_elsewhere=_set(privacy.get("elsewhere")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -148,7 +157,11 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
-    return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral)
+    privacy = not scam and not _has(words, joined, lex.privacy_elsewhere) and (
+        _has(words, joined, lex.privacy_strong) or (
+            _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern)))
+    return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
+                   privacy=privacy)
 
 
 def named_topic(intent: str | None, text: str, content_dir: Path | None = None) -> str | None:

@@ -60,6 +60,29 @@ _RELATIVES = {"anak", "anaknya", "anakku", "adik", "adek", "istri", "istriku", "
               "orang", "tua", "almarhum", "alm", "peserta", "pensiun", "pensiunnya"}
 
 
+#: Work told earlier in the same clause makes "N tahun" how long, not how old ("bapak dulu kerja di perusahaan
+#: distributor semen 20 thn").
+_WORK_VERBS = {"kerja", "bekerja", "kerjanya", "mengajar", "ngajar", "melaut", "bertani", "berdagang", "merantau",
+               "mengabdi", "honor", "honorer"}
+_WORK_CLAUSE_WORDS = 8
+
+
+def _work_before_in_clause(toks: List[_Tok], i: int) -> bool:
+    j, seen = i - 1, 0
+    while j >= 0 and seen < _WORK_CLAUSE_WORDS:
+        t = toks[j]
+        if t.kind == "sym" and t.text in ",.;!?":
+            return False
+        if t.kind == "word":
+            if t.text in _WORK_VERBS:
+                return True
+            if t.text in ("umur", "usia"):
+                return False
+            seen += 1
+        j -= 1
+    return False
+
+
 def _today() -> dt.date:
     try:
         from lingkar import clock
@@ -237,6 +260,8 @@ def _age_candidates(text: str, bare_ok: bool, today: dt.date | None) -> List[Age
                                                                                window=2):
             continue
         if k < n and toks[k].kind == "word" and toks[k].text in _DURATION_AFTER:
+            continue
+        if _work_before_in_clause(toks, i):
             continue
         if i > 0 and toks[i - 1].text in ("ke", "-", "/"):
             continue

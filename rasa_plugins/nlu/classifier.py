@@ -28,6 +28,11 @@ A bare "berhenti" / "stop" / "unsubscribe" (the whole message, :func:`lingkar.fo
 ``unsubscribe`` with confidence 1 whatever the model says: stopping every subscription must not depend on the
 model's confidence, in any state of the conversation. "berhenti kerja, JHT bisa cair?" is not such a message.
 
+A worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya", "data sy aman kah?":
+:attr:`lingkar.signals.Signals.privacy`) is the intent ``my_data`` with confidence 1, so it is answered with what the
+data is for, who sees it and how to delete it, outside a form and at any form's question alike; unless the model read a
+decision about the data (delete it, agree, refuse, cancel, a person, be contacted), which stands.
+
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
 from __future__ import annotations
@@ -50,9 +55,13 @@ from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 from lingkar.form_words import is_stop
+from lingkar.signals import read_signals
 
 #: The intent of a bare "berhenti" / "stop" (content/forms.yml ``stop``).
 STOP_INTENT = "unsubscribe"
+#: The intent of a worry about one's own personal data, and the model's readings that stand over that worry.
+PRIVACY_INTENT = "my_data"
+DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
@@ -156,12 +165,18 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                 message.set("intent", stop, add_to_output=True)
                 message.set("intent_ranking", [stop] + rest, add_to_output=True)
                 continue
-            if not ranking or factor == 1.0:
-                continue
-            damped = damp_unknown(ranking, message_words(message), self.vocabulary, factor)
-            if damped is not ranking:
-                message.set("intent", damped[0], add_to_output=True)
-                message.set("intent_ranking", damped, add_to_output=True)
+            if ranking and factor != 1.0:
+                damped = damp_unknown(ranking, message_words(message), self.vocabulary, factor)
+                if damped is not ranking:
+                    message.set("intent", damped[0], add_to_output=True)
+                    message.set("intent_ranking", damped, add_to_output=True)
+                    ranking = damped
+            if ranking and ranking[0].get("name") not in DECISIONS \
+                    and read_signals(str(message.get(TEXT) or "")).privacy:
+                mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
+                rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != PRIVACY_INTENT]
+                message.set("intent", mine, add_to_output=True)
+                message.set("intent_ranking", [mine] + rest, add_to_output=True)
         return messages
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:

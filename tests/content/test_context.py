@@ -460,3 +460,33 @@ async def test_another_offices_question_the_nlu_could_not_place_names_that_offic
     text = "sekalian, sy blm urus paspor sm visa kerja, bs dibantu uruskan kah?"
     msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4), ("greet", 0.1)])))
     assert "Imigrasi" in texts(msgs)
+
+
+# ------------------------------------------------------------------------------ one's own data, one's own name
+@pytest.mark.parametrize("text", ["nomor hp? buat apa?", "ok tp jgn disebar ya", "data sy aman kah?",
+                                  "sebelum sy setuju, data ini dipakai utk apa sj? ndak dijual kan",
+                                  "nik sy buat apa?", "sy takut data sy disebar"])
+def test_a_worry_about_ones_own_data_is_read(text):
+    assert read_signals(text).privacy
+
+
+@pytest.mark.parametrize("text", [
+    "sy takut daftar online, nnt data ktp sy disalahgunakan org. apa aman daftar lwt jmo?",  # JMO's own question
+    "ada org minta foto ktp, katanya petugas bpjs, aman kah?",                            # a scam question
+    "nomor kpj sy brp", "nomor call center brp", "iuran aman kah klo telat", "data apa saja utk daftar"])
+def test_other_questions_about_numbers_and_data_are_not_a_privacy_worry(text):
+    assert not read_signals(text).privacy
+
+
+async def test_a_name_told_outside_a_form_is_not_kept_and_the_other_facts_are(monkeypatch):
+    msgs, events = await run(ActionInform(), tracker(user("inform", "nama sa Amir, umur 47")))
+    out = texts(msgs)
+    assert "belum ada yang saya simpan" in out and "umur 47" in out
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"} == {"age": 47}
+
+
+async def test_a_name_alone_gets_no_generic_thanks_for_the_information():
+    msgs, events = await run(ActionInform(), tracker(user("inform", "nama lengkap sy Wa Ode Fitriani")))
+    out = texts(msgs)
+    assert "belum ada yang saya simpan" in out and "Fitriani" not in out and not events
+    assert get_answers().render("inform", TODAY).text not in out

@@ -9,7 +9,7 @@ import pytest
 from actions.eligibility import ActionEligibilityResult, ValidateEligibilityForm
 from actions.forms import FAILURES_SLOT, LEFT, SKIPPED
 from actions.leads import ActionSubmitLead, ValidateLeadForm, ValidateSponsorForm
-from lingkar.form_words import is_closing, leaving
+from lingkar.form_words import is_closing, leaving, thanks_and_plan
 from lingkar.leads import looks_like_phone, read_name
 from lingkar.store import current
 
@@ -215,3 +215,15 @@ async def test_a_question_about_the_data_at_the_consent_step_is_no_refusal(sqlit
     # a plain "tidak" is still a refusal
     _, set_, _ = await run(LEAD, turn("tidak", "deny", 0.9, form="lead_form", requested="consent", slots=slots))
     assert set_.get("consent") == "no"
+
+
+@pytest.mark.parametrize("text,closing", [
+    ("ok sa daftar bulan ini aja biar dpt diskon desember. makasih", True),   # an acknowledgement and thanks
+    ("oke makasih pak, nanti sy daftar sendiri lwt hp", True),                 # thanks and a plan
+    ("iye makasih nak, nanti sy minta tolong anakku yg sulung telpon", True),
+    ("makasih, iurannya brp?", False),                                         # a question after the thanks
+    ("ok makasih, klo jkp brp", False),
+    ("sy mau daftar diskon desember", False),                                  # no thanks
+])
+def test_thanks_with_a_plan_or_an_acknowledgement_close(text, closing):
+    assert thanks_and_plan(text) is closing

@@ -230,6 +230,33 @@ def test_cancel_and_a_question_in_the_middle(stack):
     assert "dibatalkan" in chat.text("batal")
 
 
+def test_a_worry_about_the_data_is_answered_inside_and_outside_the_lead_form(stack):
+    chat = Chat(stack)
+    outside = chat.text("nomor hp? buat apa?")
+    assert "tidak disebarkan" in outside and "hapus data saya" in outside
+    assert "Perlu bantuan apa?" in chat.text("hubungi saya")
+    chat.text("Daftar jadi peserta")
+    chat.text("/affirm")
+    chat.text("La Ode Amir")
+    inside = chat.text("nomor hp sy buat apa? jgn disebar ya")     # at the phone question: answered, asked again
+    assert "tidak disebarkan" in inside and "Nomor HP" in inside.split("tidak disebarkan")[-1]
+    for answer_ in ("0812 3456 7003", "lewati", "kendari"):
+        chat.text(answer_)
+    assert "sudah kami catat" in chat.text("sore")
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    assert lead.name == "La Ode Amir"
+
+
+def test_a_name_told_outside_the_lead_form_is_not_kept_and_the_lead_is_offered(stack):
+    chat = Chat(stack)
+    answer = chat.say("nama sa Amir, umur 47")
+    text = "\n".join(m.get("text") or "" for m in answer)
+    assert "belum ada yang saya simpan" in text and "umur 47" in text
+    assert "/request_contact" in _payloads(answer)
+    assert _store(stack).leads_for_sender(chat.sender) == []
+    assert "Amir" not in json.dumps(_tracker(stack, chat.sender).get("slots"))
+
+
 def test_sponsor_offer(stack):
     chat = Chat(stack, metadata={"channel": "rest"})
     chat.text("saya mau membayari iuran pekerja")

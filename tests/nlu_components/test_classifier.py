@@ -150,3 +150,18 @@ def test_a_bare_stop_is_unsubscribe_with_full_confidence_whatever_the_model_says
 def test_berhenti_in_a_question_is_left_to_the_model(trained, text):
     [m] = trained["clf"].process(trained["featurise"]([text]))
     assert m.get("intent")["name"] != "unsubscribe"
+
+
+@pytest.mark.parametrize("text", ["nomor hp? buat apa?", "ok tp jgn disebar ya", "data sy aman kah?",
+                                  "nik sy dipakai untuk apa?"])
+def test_a_worry_about_ones_own_data_is_my_data_with_full_confidence(trained, text):
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert m.get("intent") == {"name": "my_data", "confidence": 1.0}
+    assert all(r["confidence"] == 0.0 for r in m.get("intent_ranking")[1:])
+
+
+@pytest.mark.parametrize("text", ["sy takut daftar online, data ktp sy disalahgunakan. aman daftar lwt jmo?",
+                                  "ada org minta foto ktp dan transfer admin, aman kah?", "nomor kpj sy brp"])
+def test_data_given_elsewhere_or_a_scam_is_left_to_the_model(trained, text):
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert m.get("intent")["confidence"] < 1.0 or m.get("intent")["name"] != "my_data"

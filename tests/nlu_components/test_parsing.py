@@ -158,6 +158,8 @@ AGE = [
     ("sy umur 52 mau daftar jp bs?", 52),
     ("umur saya 40 punya anak 2", 40),
     ("umur 35 thn, kerja 2 tahun", 35),
+    ("sy kerja di kendari, 30 thn", 30),  # the work is another clause
+    ("sy kerja di hotel umur 35 thn", 35),
     # corrections
     ("eh umur saya 36 bukan 35", 36),
     ("umur 35 eh 36", 36),
@@ -179,6 +181,8 @@ NOT_AGE = [
     "umur anak saya 10",
     "anak sy 10 thn",
     "sy baru 8 tahun bisa ambil 10 persen?",
+    "bapak dulu kerja di perusahaan distributor semen 20 thn",  # work earlier in the clause: how long
+    "sy guru honorer di SD di Pasarwajo Buton, sdh 6 thn",
     "gaji 2 juta",
     "35",  # bare number: only with bare_ok
     "halo",
@@ -334,6 +338,8 @@ OCCUPATION = [
     ("kerja di smelter", "buruh_pabrik", "PU", False),
     ("tki", "pmi", "PMI", False),
     ("kerja di malaysia", "pmi", "PMI", False),
+    ("sy baru pulang dr sarawak malaysia, 2 thn kerja di ladang sawit", "pmi", "PMI", False),
+    ("sy mantan tki", "pmi", "PMI", False),
     ("sy penjahit", "tukang", "BPU", False),
     ("serabutan", "pekerja_lepas", "BPU", False),
     ("pembantu rumah tangga", "art", "BPU", False),
