@@ -41,7 +41,7 @@ from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 from lingkar.texts.screen import is_more_detail
-from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, occupation_line, wage_line
+from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, occupation_line, prepay_line, wage_line
 
 logger = logging.getLogger(__name__)
 
@@ -285,7 +285,10 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))
     if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
             and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects) \
-            and (family != "gn" or _HOW_MUCH.search(text or "")):
+            and (family != "gn" or _HOW_MUCH.search(text or "")) \
+            and not (family == "construction" and wage_in(text)):
+        # ("brp iurannya? penghasilan ndak tentu, rata2 sejuta" after a project is the worker's own contribution: a
+        # project's is counted on its contract value, never on a wage)
         # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project, "klo JHT wajib jg?"
         # after PMI (its answer has the PMI's own JHT); "brp per orang?" after GN Lingkaran or a sponsor's offer is
         # what sponsoring costs (never the sponsor's form again)
@@ -358,6 +361,21 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
     """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission:
     lingkar/wage_figures.py); True when sent."""
     line = count_line(topic, text, clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+#: Topics whose answer gets the total of several months paid at once when the message asks it (prepay_line).
+PREPAY_TOPICS = frozenset({"ask_payment", "ask_contribution_bpu", "ask_discount", "cannot_afford"})
+
+
+def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None, text: str) -> bool:
+    """"kalau bayar 3 bulan sekaligus?": the months and their total for the worker's own group, each contribution month
+    priced for itself (lingkar/wage_figures.prepay_line). True when sent."""
+    if topic not in PREPAY_TOPICS:
+        return False
+    line = prepay_line(tracker.get_slot("occupation"), real(tracker.get_slot("income")), text, clock.today())
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -439,7 +457,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or turn_signals(tracker)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
-    if follow_up and not signals.scam and (send_count_line(dispatcher, intent, text)
+    if follow_up and not signals.scam and (send_prepay_line(dispatcher, tracker, intent, text)
+                                           or send_count_line(dispatcher, intent, text)
                                            or send_details(dispatcher, answers, intent, text, on)
                                            or send_wage_line(dispatcher, intent, wage_in(text))):
         return []
@@ -465,6 +484,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text))
         send_count_line(dispatcher, intent, text)
+        send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:

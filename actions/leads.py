@@ -43,7 +43,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.answers import feeling_first, user_turns
+from actions.answers import feeling_first, send_details, send_prepay_line, user_turns
 from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
@@ -384,6 +384,9 @@ class ActionOfferSponsorship(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        # what the message asks beyond it first ("ndak turun sebulan. bisa bayar skaligus kah?": paying ahead)
+        if not send_prepay_line(dispatcher, tracker, "cannot_afford", latest_text(tracker)):
+            send_details(dispatcher, get_answers(), "cannot_afford", latest_text(tracker), clock.today())
         send(dispatcher, get_answers().render("cannot_afford", clock.today()))
         return [SlotSet("lead_type", "sponsorship_request")]
 

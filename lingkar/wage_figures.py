@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Callable, Dict
 
-from lingkar.calculator import bpu_quote, percent_of, pu_quote, worker_for
+from lingkar.calculator import bpu_quote, month_amounts, percent_of, prepay_options, pu_quote, worker_for
 from lingkar.facts import Facts, format_month, format_number, format_rupiah, get_facts
 
 
@@ -192,6 +192,57 @@ def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     return line
 
 
+#: Paying several months at once ("bayar 3 bulan sekaligus", "lunasi sekalian 6 bln", "bayar di muka 12 bulan").
+_PREPAY = re.compile(r"\b(sekaligus|skaligus|sekalian|di ?muka|lunasi|lunas\w*|borong)\b", re.I)
+_PREPAY_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln|bl)\b|\b(setahun|satu tahun|1 tahun|1 thn)\b", re.I)
+#: The occupation a prepayment is priced for when the conversation does not know the worker's: self-employed outside
+#: the transport group (their discount window is the shorter one), with the transport group said beside it.
+_PREPAY_DEFAULT, _PREPAY_TRANSPORT = "petani", "ojol"
+
+
+def _plan_text(worker, income: int | None, months: int, on: dt.date, facts: Facts) -> str:
+    plan = month_amounts(worker, income, on, months, facts)
+    parts = []
+    for run in plan.runs:
+        span = format_month(run.first) if run.months == 1 else \
+            f"{format_month(run.first)}–{format_month(run.last)}"
+        parts.append(f"{span}: {run.months} x {format_rupiah(run.amount)}")
+    return f"{'; '.join(parts)}; total {format_rupiah(plan.total)}"
+
+
+def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.date,
+                facts: Facts | None = None) -> str | None:
+    """What paying N contribution months at once from this month costs ("kalau bayar 3 bulan sekaligus?"), each month
+    priced for itself (a discount window that ends inside the period is counted): for the worker's own group when the
+    conversation knows it, else for the self-employed outside and inside the transport group. JKK+JKM only; None
+    without a number of months and a word of paying at once, or for more months than can be prepaid."""
+    t = text or ""
+    m = _PREPAY_MONTHS.search(t)
+    if not m or not _PREPAY.search(t):
+        return None
+    months = int(m.group(1)) if m.group(1) else 12
+    facts = facts or get_facts()
+    try:
+        if not 1 < months <= max(prepay_options(on, facts) or (12,)):
+            return None
+        known = occupation is not None and worker_for(str(occupation)).category == "BPU"
+        worker = worker_for(str(occupation) if known else _PREPAY_DEFAULT)
+        exact = bool(income) and bpu_quote(worker, int(income), on, facts).exact
+        line = f"Bayar {months} bulan sekaligus mulai iuran {format_month(on)} (JKK+JKM"
+        line += f", penghasilan {format_rupiah(int(income))}): " if exact else "): "
+        line += _plan_text(worker, income, months, on, facts)
+        if income and not exact:
+            line += (f" (golongan terendah; untuk penghasilan {format_rupiah(int(income))} angka pastinya cek di JMO "
+                     f"atau call center {facts.value('contact.call_centre', on)})")
+        if not known:
+            line = line.replace("(JKK+JKM", "(JKK+JKM pekerja mandiri", 1)
+            transport = _plan_text(worker_for(_PREPAY_TRANSPORT), income, months, on, facts)
+            line += f". Untuk ojol, ojek pangkalan, sopir, dan kurir: {transport}"
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return line + ". JHT (pilihan) dibayar penuh di luar itu."
+
+
 #: Topics whose answer has figures for a number of workers the message counts: a sponsor's sum, an agent's commission.
 COUNT_LINES: Dict[str, Callable[[str, dt.date], str | None]] = {
     "ask_gn_lingkaran": sponsor_line, "sponsor_offer": sponsor_line, "ask_agent": agent_line,
@@ -203,4 +254,4 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
     return COUNT_LINES[topic](text, on) if topic in COUNT_LINES else None
 
 
-__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "count_line", "sponsor_line", "wage_line"]
+__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "count_line", "prepay_line", "sponsor_line", "wage_line"]

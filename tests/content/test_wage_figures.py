@@ -137,3 +137,35 @@ async def test_saying_ones_work_gets_what_it_pays():
     msgs, events = await run(ActionInform(), tracker(user("inform", "sa tukang parkir di pasar mandonga")))
     out = texts(msgs)
     assert "saya catat" in out and "pekerja mandiri (BPU)" in out and format_rupiah(fact("bpu.bracket1.jkk_jkm")) in out
+
+
+# ------------------------------------------------------------------------------ several months paid at once
+def test_a_prepayment_is_priced_month_by_month_across_the_end_of_the_discount():
+    from lingkar.calculator import month_amounts, worker_for
+    from lingkar.wage_figures import prepay_line
+
+    on = dt.date(2026, 12, 3)  # the last discounted month for farmers; ojol keep the discount to March 2027
+    line = prepay_line(None, None, "kalau bayar 3 bulan sekaligus?", on)
+    farmer = month_amounts(worker_for("petani"), None, on, 3)
+    ojol = month_amounts(worker_for("ojol"), None, on, 3)
+    assert farmer.crosses_window_end and not ojol.crosses_window_end
+    assert f"total {format_rupiah(farmer.total)}" in line and f"total {format_rupiah(ojol.total)}" in line
+    own = prepay_line("opang", None, "sa mau lunasi sekalian 3 bulan", on)
+    assert f"total {format_rupiah(ojol.total)}" in own and format_rupiah(farmer.total) not in own
+
+
+@pytest.mark.parametrize("text", ["sy nunggak 3 bulan", "bayar sekaligus bisa?", "bayar 24 bulan sekaligus",
+                                  "santunan berkala 24 bulan dibayar sekaligus"])
+def test_no_prepayment_total_without_a_number_of_months_that_can_be_prepaid(text):
+    from lingkar.wage_figures import prepay_line
+
+    assert prepay_line(None, None, text, dt.date(2026, 12, 3)) is None
+
+
+async def test_a_prepayment_follow_up_gets_the_total_for_the_known_work(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", "2026-12-03")
+    t = tracker(user("ask_payment", "kalau bayar 6 bulan sekaligus?"),
+                earlier=[user("ask_contribution_bpu", "brp iuran sebulan")], slots={"occupation": "petani"})
+    msgs, _ = await run(ActionAnswer(), t)
+    out = texts(msgs)
+    assert "6 bulan sekaligus" in out and "Ojol" not in out and "total" in out
