@@ -23,6 +23,8 @@ from lingkar import config
 #: worry or hardship outweighs anger.
 FEELINGS = ("grief", "accident", "distress", "anger")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+#: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only).
+_CLAUSE = re.compile(r"[.?!;\n]+")
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,13 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
                None)
     feeling = None
     if about_someone and not hypothetical:
-        feeling = next((f for f in FEELINGS if _has(words, joined, lex.feelings.get(f, frozenset()))), None)
+        # each feeling in a clause that is not itself a "what if" ("tahun lalu tetangga digigit ular ... Kalau nanti
+        # sa meninggal karena sakit biasa, istri dapat berapa?" offers no condolences)
+        clauses = [_words(c) for c in _CLAUSE.split((text or "").lower())]
+        felt = [c for c in clauses if not (_has(c, f" {' '.join(c)} ", lex.hypothetical)
+                                           and not _has(c, f" {' '.join(c)} ", lex.happened))]
+        feeling = next((f for f in FEELINGS for c in felt
+                        if _has(c, f" {' '.join(c)} ", lex.feelings.get(f, frozenset()))), None)
     feeling = feeling or own
     if lex.scam_not:  # a feeling ("merasa ditipu sama perusahaan") is not a scam question
         kept = joined
@@ -164,6 +172,12 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
                    privacy=privacy)
 
 
+def question_part(text: str) -> str:
+    """The sentences of ``text`` that ask (those ending in "?"), or the whole text when none does."""
+    asked = [m.group(0) for m in re.finditer(r"[^.?!\n]*\?", text or "")]
+    return " ".join(asked) if asked else (text or "")
+
+
 def named_topic(intent: str | None, text: str, content_dir: Path | None = None) -> str | None:
     """The topic ``text`` names by its own words (content/signals.yml ``named``) when it should replace ``intent``:
     ``intent`` is a general one, or a named topic whose words the message lacks; exactly one topic named."""
@@ -172,7 +186,9 @@ def named_topic(intent: str | None, text: str, content_dir: Path | None = None) 
         return None
     words = _words(text)
     joined = f" {' '.join(words)} "
-    if _has(words, joined, lex.other_agency):  # another agency: BPJS Kesehatan's answer over a general topic
+    asked = _words(question_part(text))
+    if _has(asked, f" {' '.join(asked)} ", lex.other_agency):  # another agency: BPJS Kesehatan's answer over a
+        # general topic, when the question names it ("habis banyak uang di puskesmas ... Berapa iuran kami?" does not)
         return "ask_health" if intent in lex.named_over and _has(words, joined, lex.health) else None
     found = [name for name, entries in lex.named if _has(words, joined, entries)]
     if len(found) != 1 or found[0] == intent:

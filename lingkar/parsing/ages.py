@@ -336,6 +336,9 @@ def parse_age_detail(text: str, bare_ok: bool = False, today: dt.date | None = N
         return None
     text = text[:PARSE_MAX_CHARS]
     cands = _age_candidates(text, bare_ok, today)
+    if any(c.source in ("keyword", "birth") for c in cands):
+        # "sudah 20 tahun, sekarang umur 45": an age said as an age over a bare "N tahun"
+        cands = [c for c in cands if c.source != "unit"]
     if not cands:
         return None
     low = _lower_same_length(text)

@@ -490,3 +490,22 @@ async def test_a_name_alone_gets_no_generic_thanks_for_the_information():
     out = texts(msgs)
     assert "belum ada yang saya simpan" in out and "Fitriani" not in out and not events
     assert get_answers().render("inform", TODAY).text not in out
+
+
+@pytest.mark.parametrize("text,feeling", [
+    # the death is a "what if" in its own sentence; the "tahun lalu" of another sentence does not make it happen
+    ("Di kebun banyak ular, tahun lalu tetangga digigit waktu panen. Kalau nanti sa meninggal karena sakit biasa, "
+     "istri dapat berapa?", None),
+    ("suami sy sudah meninggal, kalau mau klaim gmn?", "grief"),   # it happened, in the same sentence as the "what if"
+])
+def test_a_what_if_counts_in_its_own_sentence(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+def test_a_clinic_told_in_the_story_does_not_make_the_question_about_bpjs_kesehatan():
+    from lingkar.signals import named_topic
+
+    story = ("Minggu lalu tetangga jatuh, habis banyak uang di puskesmas dan rumah sakit. Sa mau daftar BPJS TK. "
+             "Berapa iuran kami berdua sebulan?")
+    assert named_topic("ask_contribution_bpu", story) != "ask_health"
+    assert named_topic("ask_register", "anak baru lahir mau didaftarkan bpjs kesehatan?") == "ask_health"

@@ -160,6 +160,7 @@ AGE = [
     ("umur 35 thn, kerja 2 tahun", 35),
     ("sy kerja di kendari, 30 thn", 30),  # the work is another clause
     ("sy kerja di hotel umur 35 thn", 35),
+    ("Sa jual ikan asap di pasar sudah 20 tahun, sekarang umur 45.", 45),  # an age said as one wins
     # corrections
     ("eh umur saya 36 bukan 35", 36),
     ("umur 35 eh 36", 36),
