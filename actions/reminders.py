@@ -23,6 +23,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import answer_topic, previous_topic
 from actions.forms import (
     AskAction,
     LingkarForm,
@@ -43,10 +44,13 @@ from lingkar.leads import read_consent
 from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
+from lingkar.texts import get_answers
 
 logger = logging.getLogger(__name__)
 
 REMINDER_SLOTS = ("reminder_day", "reminder_period", "reminder_consent")
+#: "sudah bayar" as a reply to a reminder is short; a question this long is about the topic under discussion.
+QUESTION_MIN_WORDS = 5
 #: The consent text's version (content/answers.yml ``ask_reminder_consent``), stored with the subscription.
 REMINDER_CONSENT_VERSION = "pengingat-v1"
 TOPIC = "pengingat"
@@ -221,6 +225,13 @@ class ActionReminderAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
+        text = latest_text(tracker)
+        if asks_something(text) and len(text.split()) > QUESTION_MIN_WORDS:
+            # "ternyata dia sudah bayar sejak Oktober 2023, berarti sudah 3 tahun toh?": a question about the topic
+            # under discussion, not an answer to a reminder
+            topic = previous_topic(tracker, get_answers())
+            if topic:
+                return answer_topic(dispatcher, tracker, topic, follow_up=True)
         answer = "snooze" if intent == "snooze" else "paid"
         tomorrow = clock.today() + dt.timedelta(days=1)
         try:

@@ -509,3 +509,19 @@ def test_a_clinic_told_in_the_story_does_not_make_the_question_about_bpjs_keseha
              "Berapa iuran kami berdua sebulan?")
     assert named_topic("ask_contribution_bpu", story) != "ask_health"
     assert named_topic("ask_register", "anak baru lahir mau didaftarkan bpjs kesehatan?") == "ask_health"
+
+
+async def test_a_question_read_as_paid_is_answered_for_the_topic_under_discussion():
+    from actions.reminders import ActionReminderAnswer
+
+    earlier = [user("ask_scholarship", "syarat beasiswa anak apa?")]
+    t = tracker(user("paid", "eh sa salah. ternyata dia sudah bayar sejak Oktober 2023, berarti sudah 3 tahun toh?"),
+                earlier=earlier)
+    msgs, _ = await run(ActionReminderAnswer(), t)
+    out = texts(msgs)
+    assert "easiswa" in out and "pengingat" not in out.lower()
+
+
+def test_a_balance_in_millions_with_jmo_gets_the_jmo_limit():
+    names = [d.name for d in get_answers().details_for("ask_balance", "saldo jht sy 17 jt, bs lwt jmo?")]
+    assert "jmo_limit" in names
