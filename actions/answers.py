@@ -201,7 +201,8 @@ SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
                           r"pndptn|upah|omset|omzet|income|hasil|untung bersih|bersihnya|dapat sebulan|dpt sebulan|"
-                          r"gajinya|upahnya|penghasilannya|pendapatannya|bergaji|berpenghasilan|berupah|digaji)\b", re.I)
+                          r"gajinya|upahnya|penghasilannya|pendapatannya|bergaji|berpenghasilan|berupah|digaji)\b",
+                          re.I)
 #: The worker's own staff ("5 mekanik gaji masing2 2,5 juta", "karyawan sy 3 org"): an employer asking.
 STAFF = re.compile(r"\b(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|pelayan|kasir)\s*(sa|sy|saya|kami|ku|"
                    r"sya)\b|\b(\d{1,4}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s*(org|orang)?\s*"
