@@ -86,6 +86,15 @@ def _store(stack) -> Store:
     return Store(stack["db_url"])
 
 
+def _finish_lead(stack, chat, answers, last: str):
+    """Answers the lead form's remaining questions; the last one stores the lead, which is returned."""
+    for answer_ in answers:
+        chat.text(answer_)
+    assert "sudah kami catat" in chat.text(last)
+    [lead] = _store(stack).leads_for_sender(chat.sender)
+    return lead
+
+
 def _payloads(messages) -> List[str]:
     return [b["payload"] for m in messages for b in (m.get("buttons") or [])]
 
@@ -201,10 +210,7 @@ def test_employer_not_registering_then_a_lead_with_that_purpose(stack):
     assert "PP 45/2015" in text and "175" in text and "/request_contact" in _payloads(answer)
     consent = chat.text("/request_contact")                           # the purpose comes from that topic
     assert "perusahaan yang belum mendaftarkan Anda" in consent and "Perlu bantuan apa?" not in consent
-    for answer_ in ("/affirm", "La Ode Rahman", "0812 3456 7001", "lewati", "kendari"):
-        chat.text(answer_)
-    assert "sudah kami catat" in chat.text("sore")
-    [lead] = _store(stack).leads_for_sender(chat.sender)
+    lead = _finish_lead(stack, chat, ("/affirm", "La Ode Rahman", "0812 3456 7001", "lewati", "kendari"), "sore")
     assert lead.purpose == "employer_not_registering"
 
 
@@ -240,10 +246,7 @@ def test_a_worry_about_the_data_is_answered_inside_and_outside_the_lead_form(sta
     chat.text("La Ode Amir")
     inside = chat.text("nomor hp sy buat apa? jgn disebar ya")     # at the phone question: answered, asked again
     assert "tidak disebarkan" in inside and "Nomor HP" in inside.split("tidak disebarkan")[-1]
-    for answer_ in ("0812 3456 7003", "lewati", "kendari"):
-        chat.text(answer_)
-    assert "sudah kami catat" in chat.text("sore")
-    [lead] = _store(stack).leads_for_sender(chat.sender)
+    lead = _finish_lead(stack, chat, ("0812 3456 7003", "lewati", "kendari"), "sore")
     assert lead.name == "La Ode Amir"
 
 
