@@ -446,6 +446,66 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
     return count > 0
 
 
+#: A further question of a message that asks several ("bisa ikut pensiun bulanan kah? Dan kalau ikut JHT, umur berapa
+#: sa bisa ambil uangnya?") is answered when the NLU's reading of that question alone is at least this sure
+#: (``questions`` in the parse data, rasa_plugins/nlu/classifier.py); at most this many besides the main one.
+OTHER_QUESTION_MIN = 0.4
+OTHER_QUESTIONS_MAX = 1
+#: Readings of a question that are no answer of their own.
+NOT_A_QUESTION_TOPIC = frozenset({"check_eligibility", "inform", FALLBACK_INTENT, MORE_INTENT})
+#: A further question has its own subject ("Dan kalau ikut JHT, umur berapa ...?", "ada santunan cacat kah?"); one
+#: without ("brp bayarnya sebulan?", "atau sa hrs telpon ke mana?") is about the first question's subject.
+_OWN_SUBJECT = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
+                          r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|lingkaran|"
+                          r"santunan|cacat|klaim\w*|cair\w*|meninggal|berobat|rumah sakit|rs|jmo|bpu|perisai|"
+                          r"kontraktor|proyek|pmi|denda|tunggakan|nunggak|kis|jkn)\b", re.I)
+
+
+def question_topics(tracker: Tracker, answers: Answers) -> List[Tuple[str, str]]:
+    """(topic, question) for each question of the latest message read surely enough on its own, in order, one per
+    topic family; a question naming a topic by its own words gets that topic."""
+    out: List[Tuple[str, str]] = []
+    for q in (tracker.latest_message or {}).get("questions") or []:
+        name, text = str(q.get("intent") or ""), str(q.get("text") or "")
+        if float(q.get("confidence") or 0.0) < OTHER_QUESTION_MIN:
+            continue
+        named = named_topic(name, text)
+        name = named if named in answers else name
+        if name == "check_eligibility":  # "klo sa daftar bpjs tk brp mi sebulan?": what the worker would pay
+            name = cost_topic(text) or ("ask_contribution_bpu" if _HOW_MUCH.search(text) else name)
+        if name in SMALL_TALK or name in NOT_A_QUESTION_TOPIC or not answers.clarifiable(name) \
+                or not topic_allowed(name, text) or not _OWN_SUBJECT.search(text):
+            continue
+        out.append((name, text))
+    return out
+
+
+def send_other_questions(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, answered: str,
+                         on) -> None:
+    """The answers to the latest message's other questions, after ``answered`` (a topic of another family each)."""
+    seen = {answered, _family(answered)} - {None}
+    sent = 0
+    for topic, question in question_topics(tracker, answers):
+        family = _family(topic)
+        if topic in seen or (family and family in seen) or sent >= OTHER_QUESTIONS_MAX:
+            continue
+        seen |= {topic, family} - {None}
+        try:
+            split = answers.render_split(topic, on)
+        except Exception:  # a further answer is extra: a content error must not cost the first
+            logger.exception("other question: cannot render %r for %s", topic, on)
+            continue
+        send_answer(dispatcher, split, topic, on)
+        send_details(dispatcher, answers, topic, question, on, split.short.facts, own_topic_only=True)
+        sent += 1
+
+
+def first_question_topic(tracker: Tracker, answers: Answers) -> str | None:
+    """The topic of the first question read surely enough on its own, for a message the NLU could not place whole."""
+    found = question_topics(tracker, answers)
+    return found[0][0] if found else None
+
+
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
                  signals: Signals | None = None, follow_up: bool = False) -> List[EventType]:
     """The answer to ``intent`` for the latest message: the feeling first, the answer (its first part when it is
@@ -491,6 +551,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
             # a short question after another topic ("kalau sy meninggal, istri dpt?" after JP): its detail too
             send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
+        send_other_questions(dispatcher, tracker, answers, intent, on)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -759,7 +820,8 @@ class ActionClarify(Action):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
-            or long_message_topic(tracker, answers, signals) or cost_topic(text) or join_topic(text)
+            or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers) \
+            or cost_topic(text) or join_topic(text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))

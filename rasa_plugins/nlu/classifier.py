@@ -38,7 +38,8 @@ Everything else (training, the intent ranking, persistence with skops) is Rasa's
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Set
+import re
+from typing import Any, Dict, Iterable, List, Set, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext
@@ -62,6 +63,17 @@ STOP_INTENT = "unsubscribe"
 #: The intent of a worry about one's own personal data, and the model's readings that stand over that worry.
 PRIVACY_INTENT = "my_data"
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
+
+
+#: The parse data's list of the questions of a message that asks several, each with its own intent.
+QUESTIONS_KEY = "questions"
+_QUESTION_SPAN = re.compile(r"[^.?!\n]*\?")
+
+
+def question_spans(text: str) -> List[Tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` that ends in "?" ("... Berapa iuran kami? Terus kalau mulai
+    Januari, masih dapat potongan kah?" has two)."""
+    return [(m.start(), m.end()) for m in _QUESTION_SPAN.finditer(text or "") if re.search(r"\w", m.group(0))]
 
 
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:
@@ -171,6 +183,9 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                     message.set("intent", damped[0], add_to_output=True)
                     message.set("intent_ranking", damped, add_to_output=True)
                     ranking = damped
+            questions = self.sub_questions(message)
+            if questions:
+                message.set(QUESTIONS_KEY, questions, add_to_output=True)
             if ranking and ranking[0].get("name") not in DECISIONS \
                     and read_signals(str(message.get(TEXT) or "")).privacy:
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
@@ -178,6 +193,35 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                 message.set("intent", mine, add_to_output=True)
                 message.set("intent_ranking", [mine] + rest, add_to_output=True)
         return messages
+
+    def sub_questions(self, message: Message) -> List[Dict[str, Any]]:
+        """Each question of a message that asks two or more ("Bisa ikut pensiun bulanan juga kah? Dan kalau ikut JHT,
+        umur berapa sa bisa ambil uangnya?"), classified by the same model on the features of its own tokens: the
+        message's token rows summed over the question's span, scaled like a whole message. Word bigrams that cross
+        tokens are not in those rows, so a question is read on its words and their letters. Empty for a message
+        with fewer than two questions, or when the pipeline has dense features (they exist per message only)."""
+        text = str(message.get(TEXT) or "")
+        spans = question_spans(text)
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        sequence = message.get_sparse_features(attribute=TEXT)[0]
+        dense = message.get_dense_features(attribute=TEXT)[1]
+        if len(spans) < 2 or sequence is None or dense is not None or not hasattr(self.clf, "classes_"):
+            return []
+        rows = csr_matrix(sequence.features, dtype=np.float64)
+        if rows.shape[0] != len(tokens):
+            return []
+        out = []
+        for start, end in spans:
+            picked = [i for i, t in enumerate(tokens) if t.start >= start and t.end <= end]
+            if not picked:
+                continue
+            X = scale_features(csr_matrix(rows[picked].sum(axis=0)), bool(self.config["sublinear_tf"]),
+                               bool(self.config["l2_normalise"]))
+            probas = self.clf.predict_proba(X)[0]
+            best = int(np.argmax(probas))
+            out.append({"text": text[start:end].strip(), "intent": str(self.clf.classes_[best]),
+                        "confidence": float(probas[best])})
+        return out
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         sparse = sentence_matrix([m.get_sparse_features(attribute=TEXT)[1] for m in messages])

@@ -525,3 +525,33 @@ async def test_a_question_read_as_paid_is_answered_for_the_topic_under_discussio
 def test_a_balance_in_millions_with_jmo_gets_the_jmo_limit():
     names = [d.name for d in get_answers().details_for("ask_balance", "saldo jht sy 17 jt, bs lwt jmo?")]
     assert "jmo_limit" in names
+
+
+# ------------------------------------------------------------------------------ a message that asks two things
+def asking_two(intent: str, text: str, questions) -> dict:
+    parse = user(intent, text, [(intent, 0.8)])
+    parse["questions"] = [{"text": q, "intent": i, "confidence": c} for q, i, c in questions]
+    return parse
+
+
+async def test_each_question_of_a_story_is_answered():
+    text = ("Sa jual ikan asap di pasar sudah 20 tahun. Kalau sa daftar BPU, bisa ikut pensiun bulanan juga kah? "
+            "Dan kalau ikut JHT, umur berapa sa bisa ambil uangnya?")
+    latest = asking_two("ask_jp", text, [("Kalau sa daftar BPU, bisa ikut pensiun bulanan juga kah?", "ask_jp", 0.5),
+                                         ("Dan kalau ikut JHT, umur berapa sa bisa ambil uangnya?", "ask_jht", 0.6)])
+    msgs, _ = await run(ActionAnswer(), tracker(latest))
+    out = texts(msgs)
+    assert "JP (Jaminan Pensiun)" in out and "JHT (Jaminan Hari Tua)" in out
+
+
+@pytest.mark.parametrize("second,conf", [
+    ("brp bayarnya sebulan?", 0.9),                  # no subject of its own: it is about the first question's
+    ("Dan kalau ikut JHT, umur berapa?", 0.3),       # not sure enough on its own
+])
+async def test_a_further_question_without_its_own_subject_or_unsure_is_not_answered_apart(second, conf):
+    latest = asking_two("ask_health", f"sy mau naik kelas bpjs kesehatan? {second}",
+                        [("sy mau naik kelas bpjs kesehatan?", "ask_health", 0.9),
+                         (second, "ask_contribution_bpu" if "bayar" in second else "ask_jht", conf)])
+    msgs, _ = await run(ActionAnswer(), tracker(latest))
+    out = texts(msgs)
+    assert "BPJS Kesehatan" in out and "16.800" not in out and "JHT (Jaminan Hari Tua)" not in out

@@ -260,6 +260,12 @@ def test_a_name_told_outside_the_lead_form_is_not_kept_and_the_lead_is_offered(s
     assert "Amir" not in json.dumps(_tracker(stack, chat.sender).get("slots"))
 
 
+def test_a_message_with_two_questions_gets_both_answers(stack):
+    chat = Chat(stack)
+    text = chat.text("iuran bpu sebulan brp? trus sekalian bpjs kesehatan kelas 3 brp juga?")
+    assert "Rp16.800" in text and "BPJS Kesehatan" in text               # ours, then the other office's
+
+
 def test_sponsor_offer(stack):
     chat = Chat(stack, metadata={"channel": "rest"})
     chat.text("saya mau membayari iuran pekerja")

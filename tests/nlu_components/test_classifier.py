@@ -165,3 +165,23 @@ def test_a_worry_about_ones_own_data_is_my_data_with_full_confidence(trained, te
 def test_data_given_elsewhere_or_a_scam_is_left_to_the_model(trained, text):
     [m] = trained["clf"].process(trained["featurise"]([text]))
     assert m.get("intent")["confidence"] < 1.0 or m.get("intent")["name"] != "my_data"
+
+
+def test_each_question_of_a_message_that_asks_two_is_read_on_its_own(trained):
+    from rasa_plugins.nlu.classifier import QUESTIONS_KEY, question_spans
+
+    text = "halo, sy mau tanya. apa itu jht? terus bayar iuran di mana?"
+    assert [text[a:b].strip() for a, b in question_spans(text)] == ["apa itu jht?", "terus bayar iuran di mana?"]
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    questions = m.get(QUESTIONS_KEY)
+    assert [q["intent"] for q in questions] == ["ask_jht", "ask_payment"]
+    assert [q["text"] for q in questions] == ["apa itu jht?", "terus bayar iuran di mana?"]
+    assert all(0.0 < q["confidence"] <= 1.0 for q in questions)
+
+
+@pytest.mark.parametrize("text", ["apa itu jht?", "apa itu jht? ?", "jht itu apa. bayar di mana"])
+def test_a_message_with_one_question_has_no_questions_list(trained, text):
+    from rasa_plugins.nlu.classifier import QUESTIONS_KEY
+
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert not m.get(QUESTIONS_KEY)
