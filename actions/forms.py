@@ -293,6 +293,20 @@ class LingkarForm(FormValidationAction, abc.ABC):
         say(dispatcher, "eligibility_cancelled")
         return []
 
+    #: Optional questions still to come that a worker may refuse before they are asked ("sa tida mau kasih NIK lewat
+    #: WA" at the consent question), each with the words that name it.
+    named_ahead: Dict[str, "re.Pattern[str]"] = {}
+
+    def declined_ahead(self, requested: str | None, tracker: Tracker) -> str | None:
+        """The optional question still to come that the message refuses ("NIK nanti dulu, sa tida mau kasih NIK"),
+        or None: that one is skipped and the question asked now is asked again, instead of the whole form ending."""
+        text = latest_text(tracker)
+        if not requested or text.startswith("/") or leaving(text, optional=True) != "decline":
+            return None
+        return next((slot for slot, words in self.named_ahead.items()
+                     if slot != requested and slot in self.skippable and tracker.get_slot(slot) is None
+                     and words.search(text)), None)
+
     def left_in_own_words(self, requested: str | None, tracker: Tracker) -> str | None:
         """"leave", "decline" (an optional question) or None, from content/forms.yml (lingkar/form_words.py). Thanks
         or goodbye at a question ("baik, terima kasih", "ok sy diskusikan dulu. mksh") leave too: the worker is
@@ -320,6 +334,10 @@ class LingkarForm(FormValidationAction, abc.ABC):
             if active and requested and intent == STOP_INTENT and (confidence >= INTERRUPT_CONFIDENCE
                                                                    or latest_text(tracker).startswith("/")):
                 return [SlotSet(REQUESTED_SLOT, requested)]  # rejected: the rules stop everything
+            ahead = self.declined_ahead(requested, tracker) if active else None
+            if ahead:  # "NIK nanti dulu, sa tida mau kasih NIK lewat WA": that question is skipped, this one stays
+                send(dispatcher, get_flow_texts().render(f"skipped_{ahead}_ahead", clock.today()))
+                return [SlotSet(ahead, SKIPPED), SlotSet(REQUESTED_SLOT, requested)]
             own = self.left_in_own_words(requested, tracker) if active else None
             if own == "leave":
                 if closing(tracker, requested):  # the thanks answered first, then what the form's end means

@@ -251,6 +251,7 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
 class ValidateLeadForm(_OneAnswerForm):
     slots = LEAD_SLOTS
     skippable = frozenset({PURPOSE_SLOT, "nik", "regency", "contact_time"})
+    named_ahead = {"nik": re.compile(r"\b(nik|ktp)\b", re.I)}
 
     def name(self) -> str:
         return "validate_lead_form"

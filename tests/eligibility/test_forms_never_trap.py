@@ -227,3 +227,17 @@ async def test_a_question_about_the_data_at_the_consent_step_is_no_refusal(sqlit
 ])
 def test_thanks_with_a_plan_or_an_acknowledgement_close(text, closing):
     assert thanks_and_plan(text) is closing
+
+
+@pytest.mark.parametrize("text", ["NIK nanti dulu di, sa tida mau kasih NIK lewat WA", "ktp sy tdk mau kasih, takut"])
+async def test_refusing_the_nik_before_it_is_asked_skips_it_and_keeps_the_form(text, sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
+    msgs, set_, events = await run(LEAD, turn(text, "deny", 0.6, form="lead_form", requested="consent", slots=slots))
+    assert set_.get("nik") == SKIPPED and "consent" not in set_ and not deactivated(events)
+    assert "NIK tidak wajib" in texts_of(msgs)
+
+
+async def test_leaving_words_without_the_nik_still_end_the_form(sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
+    _, _, events = await run(LEAD, turn("nanti saja", "deny", 0.6, form="lead_form", requested="consent", slots=slots))
+    assert deactivated(events)
