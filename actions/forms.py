@@ -295,7 +295,7 @@ class LingkarForm(FormValidationAction, abc.ABC):
 
     #: Optional questions still to come that a worker may refuse before they are asked ("sa tida mau kasih NIK lewat
     #: WA" at the consent question), each with the words that name it.
-    named_ahead: Dict[str, "re.Pattern[str]"] = {}
+    named_ahead: Dict[str, re.Pattern[str]] = {}
 
     def declined_ahead(self, requested: str | None, tracker: Tracker) -> str | None:
         """The optional question still to come that the message refuses ("NIK nanti dulu, sa tida mau kasih NIK"),

@@ -47,6 +47,12 @@ def fact(key: str) -> str:
     ("ask_construction", "proyek hrs didaftarkan brp hari stlh SPK?", "jakon_deadline"),
     ("ask_who_can_join", "umur sy 62, apa ada batas umur utk daftar bpu?", "bpu_age_limit"),
     ("ask_jkp", "berapa besar iuran jkp dan siapa yang menanggung?", "jkp_rate"),
+    ("ask_jkp", "Apakah dengan adanya program JKP perusahaan dikenakan tambahan iuran?", "jkp_rate"),
+    ("ask_jkk", "berapa jenis penyakit yang dijamin JKK dan apa dasar hukumnya?", "occupational_disease"),
+    ("ask_construction", "Dia jatuh dari perancah dan meninggal di tempat. Proyeknya sdh didaftarkan.", "jkk_death"),
+    ("ask_payment", "bisa kah sy bayar sekaligus 6 bln pas habis panen?", "prepay"),
+    (None, "Instruksi Presiden apa yang jadi dasar optimalisasi jaminan sosial ketenagakerjaan?", "compliance"),
+    ("ask_employer_not_registering", "katanya ada kejaksaan jg yg urus ginian? benar ji?", "compliance"),
 ])
 def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     assert detail in names(topic, text)
