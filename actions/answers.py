@@ -506,6 +506,11 @@ def first_question_topic(tracker: Tracker, answers: Answers) -> str | None:
     return found[0][0] if found else None
 
 
+#: Topics a scam question is also answered on after the warning: a broker (calo) who says a migrant worker needs no
+#: BPJS is answered with what a migrant worker must have.
+SCAM_THEN_ANSWER = frozenset({"ask_migrant"})
+
+
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
                  signals: Signals | None = None, follow_up: bool = False) -> List[EventType]:
     """The answer to ``intent`` for the latest message: the feeling first, the answer (its first part when it is
@@ -526,8 +531,10 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
         send_scam_warning(dispatcher, answers, on)
-        send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
-        return []
+        if intent not in SCAM_THEN_ANSWER:
+            send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
+            return []
+        signals = dataclasses.replace(signals, feeling=None)  # acknowledged once, before the warning
     try:
         split = answers.render_split(intent, on)
     except Exception:  # a content error must not leave the worker without a reply

@@ -555,3 +555,16 @@ async def test_a_further_question_without_its_own_subject_or_unsure_is_not_answe
     msgs, _ = await run(ActionAnswer(), tracker(latest))
     out = texts(msgs)
     assert "BPJS Kesehatan" in out and "16.800" not in out and "JHT (Jaminan Hari Tua)" not in out
+
+
+def test_feeling_cheated_by_ones_boss_is_anger_not_a_scam_question():
+    s = read_signals("Bos sy potong gaji utk BPJS TK tiap bulan, tp iurannya tdk masuk. Sy marah, rasanya ditipu.")
+    assert s.feeling == "anger" and not s.scam
+
+
+async def test_a_broker_who_says_a_migrant_needs_no_bpjs_gets_the_warning_and_the_migrant_answer():
+    text = "Sy cemas, anak sy mau berangkat kerja ke Malaysia lewat calo, katanya tdk perlu BPJS. Betul kah?"
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_migrant", text)))
+    out = texts(msgs)
+    warning = get_answers().render_snippet("scam_warning", TODAY).text
+    assert warning.split(".")[0] in out and "PMI" in out
