@@ -19,6 +19,7 @@ with topic titles from the answers file instead of a CSV.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import re
 from typing import Any, Dict, Iterator, List, Tuple
@@ -28,7 +29,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary, say
-from actions.more import ANSWER_KEY, MORE_INTENT, asks_for_more, send, send_answer, send_more
+from actions.more import ANSWER_KEY, FOLLOW_UP_PART, MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import clock
@@ -41,7 +42,15 @@ from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
 from lingkar.texts import Answers, Rendered, get_answers
 from lingkar.texts.screen import is_more_detail
-from lingkar.wage_figures import COUNT_LINES, WAGE_TOPICS, count_line, occupation_line, prepay_line, wage_line
+from lingkar.wage_figures import (
+    COUNT_LINES,
+    WAGE_TOPICS,
+    contract_value,
+    count_line,
+    occupation_line,
+    prepay_line,
+    wage_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -358,13 +367,29 @@ def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: in
     return bool(line)
 
 
-def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: str) -> bool:
-    """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission:
-    lingkar/wage_figures.py); True when sent."""
+#: How many earlier user turns are searched for a project's contract value ("iurannya brp?" after "SPK 800 juta").
+CONTRACT_LOOKBACK = 4
+
+
+def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: str,
+                    tracker: Tracker | None = None) -> bool:
+    """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission) or the
+    project's contract value it names (lingkar/wage_figures.py); for a project, a value said in an earlier turn
+    counts too. True when sent."""
     line = count_line(topic, text, clock.today())
+    if not line and topic == "ask_construction" and tracker is not None:
+        earlier = [t for _, t in itertools.islice(user_turns(tracker), CONTRACT_LOOKBACK) if contract_value(t)]
+        line = count_line(topic, earlier[0], clock.today()) if earlier else None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+def keep_topic(dispatcher: CollectingDispatcher, topic: str, on) -> None:
+    """Mark the last message sent (a follow-up's figures or detail, no answer of its own) as part of ``topic``'s
+    answer, so the topic under discussion stays ``topic`` ("jd totalnya brp rupiah?" after a project's figures)."""
+    if dispatcher.messages and ANSWER_KEY not in dispatcher.messages[-1]:
+        dispatcher.messages[-1][ANSWER_KEY] = {"topic": topic, "on": on.isoformat(), "part": FOLLOW_UP_PART}
 
 
 #: Topics whose answer gets the total of several months paid at once when the message asks it (prepay_line).
@@ -524,9 +549,10 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     signals = signals or turn_signals(tracker)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
     if follow_up and not signals.scam and (send_prepay_line(dispatcher, tracker, intent, text)
-                                           or send_count_line(dispatcher, intent, text)
+                                           or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details(dispatcher, answers, intent, text, on)
                                            or send_wage_line(dispatcher, intent, wage_in(text))):
+        keep_topic(dispatcher, intent, on)
         return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
@@ -551,7 +577,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     else:
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text))
-        send_count_line(dispatcher, intent, text)
+        send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)

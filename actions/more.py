@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 MORE_INTENT = "ask_more_detail"
 #: The metadata key of a topic answer's messages.
 ANSWER_KEY = "answer"
+#: The ``part`` of a follow-up's figures or detail sent alone: it keeps the topic under discussion, and "lebih
+#: lengkap" still continues the answer before it.
+FOLLOW_UP_PART = "follow_up"
 
 
 def send(dispatcher: CollectingDispatcher, rendered: Rendered, **metadata: Any) -> None:
@@ -63,8 +66,8 @@ def last_answer(tracker: Tracker) -> Dict[str, Any] | None:
     for event in reversed(tracker.events or []):
         if event.get("event") == "bot":
             meta = (event.get("metadata") or {}).get(ANSWER_KEY)
-            if isinstance(meta, dict) and meta.get("topic"):
-                return meta
+            if isinstance(meta, dict) and meta.get("topic") and meta.get("part") != FOLLOW_UP_PART:
+                return meta  # a follow-up's figures (FOLLOW_UP_PART) keep the topic but are not an answer to continue
     return None
 
 

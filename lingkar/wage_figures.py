@@ -243,9 +243,55 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
     return line + ". JHT (pilihan) dibayar penuh di luar itu."
 
 
+#: A project's contract value ("nilai kontrak 800 juta", "SPK 1,2 miliar", "Rp 750.000.000").
+_CONTRACT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(miliar|milyar|m|juta|jt)\b|rp\.?\s*(\d{1,3}(?:\.\d{3}){2,})", re.I)
+_CONTRACT_WORDS = re.compile(r"\b(kontrak\w*|proyek\w*|spk|nilai|pagu|anggaran|tender|pekerjaan)\b", re.I)
+_TIERS = 5
+
+
+def contract_value(text: str) -> int | None:
+    """The contract value a message names beside a word of contracts, in rupiah, or None."""
+    m = _CONTRACT.search(text or "")
+    if not m:
+        return None
+    if not _CONTRACT_WORDS.search(text):
+        return None  # "gaji 2 juta" after a project is a wage
+    if m.group(3):
+        return int(m.group(3).replace(".", ""))
+    raw = m.group(1)
+    separators = raw.count(".") + raw.count(",")
+    number = float(raw.replace(",", ".")) if separators == 1 else float(raw.replace(".", "").replace(",", ""))
+    unit = m.group(2).lower()
+    return int(round(number * (1_000_000_000 if unit in ("miliar", "milyar", "m") else 1_000_000)))
+
+
+def project_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """A construction project's JKK and JKM for the contract value the message names: the rates of its value's tier
+    (``jakon.*``); above the first tier, whether the rates apply tier by tier is unconfirmed and said so. None without
+    a contract value."""
+    value = contract_value(text)
+    if not value or value <= 0:
+        return None
+    facts = facts or get_facts()
+    try:
+        tier = next((i for i in range(1, _TIERS) if value <= int(facts.value(f"jakon.tier{i}_max", on))), _TIERS)
+        jkk, jkm = float(facts.value(f"jakon.jkk.tier{tier}", on)), float(facts.value(f"jakon.jkm.tier{tier}", on))
+        centre = facts.value("contact.call_centre", on)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    a, b = percent_of(value, jkk), percent_of(value, jkm)
+    line = (f"Untuk nilai kontrak {format_rupiah(value)}: JKK {_pct(jkk)} = {format_rupiah(a)}, JKM {_pct(jkm)} = "
+            f"{format_rupiah(b)}; total {format_rupiah(a + b)}, dibayar kontraktor untuk seluruh pekerja proyek.")
+    if tier > 1:
+        line += (f" Ini dengan tarif golongan nilai itu untuk seluruh nilai kontrak; apakah dihitung bertingkat per "
+                 f"golongan belum bisa kami pastikan: cek ke call center {centre} atau kantor cabang.")
+    return line
+
+
 #: Topics whose answer has figures for a number of workers the message counts: a sponsor's sum, an agent's commission.
 COUNT_LINES: Dict[str, Callable[[str, dt.date], str | None]] = {
     "ask_gn_lingkaran": sponsor_line, "sponsor_offer": sponsor_line, "ask_agent": agent_line,
+    "ask_construction": project_line,
 }
 
 
@@ -254,4 +300,5 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
     return COUNT_LINES[topic](text, on) if topic in COUNT_LINES else None
 
 
-__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "count_line", "prepay_line", "sponsor_line", "wage_line"]
+__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "prepay_line", "project_line",
+           "sponsor_line", "wage_line"]

@@ -169,3 +169,59 @@ async def test_a_prepayment_follow_up_gets_the_total_for_the_known_work(monkeypa
     msgs, _ = await run(ActionAnswer(), t)
     out = texts(msgs)
     assert "6 bulan sekaligus" in out and "Ojol" not in out and "total" in out
+
+
+# ------------------------------------------------------------------------------ a construction project's contribution
+@pytest.mark.parametrize("text,value", [("nilai kontraknya 60 juta", 60_000_000), ("SPK proyek 800 jt", 800_000_000),
+                                        ("proyek 1,2 miliar", 1_200_000_000), ("kontrak Rp 750.000.000", 750_000_000),
+                                        ("gaji sy 2 juta", None), ("nilai kontrak blm tau", None)])
+def test_the_contract_value_is_read_only_beside_a_word_of_contracts(text, value):
+    from lingkar.wage_figures import contract_value
+
+    assert contract_value(text) == value
+
+
+def test_a_project_is_priced_at_its_tier_and_above_the_first_the_tier_by_tier_question_is_left_open():
+    from lingkar.calculator import percent_of
+    from lingkar.wage_figures import project_line
+
+    small = project_line("nilai kontrak 60 juta", TODAY)
+    jkk, jkm = fact("jakon.jkk.tier1"), fact("jakon.jkm.tier1")
+    assert f"total {format_rupiah(percent_of(60_000_000, jkk) + percent_of(60_000_000, jkm))}" in small
+    assert "bertingkat" not in small
+    big = project_line("SPK 800 juta", TODAY)
+    total = percent_of(800_000_000, fact("jakon.jkk.tier3")) + percent_of(800_000_000, fact("jakon.jkm.tier3"))
+    assert f"total {format_rupiah(total)}" in big and "bertingkat" in big and "175" in big
+
+
+async def test_the_contract_value_of_an_earlier_turn_prices_a_later_how_much():
+    earlier = [user("ask_construction", "sy kontraktor, dapat SPK rehab sekolah nilai kontrak 800 juta")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_contribution_pu", "iurannya brp?"), earlier=earlier))
+    assert "Untuk nilai kontrak Rp800.000.000" in texts(msgs)
+
+
+async def test_a_follow_ups_figures_keep_the_topic_under_discussion():
+    from actions.answers import previous_topic
+    from actions.more import ANSWER_KEY
+    from lingkar.texts import get_answers
+
+    earlier = [user("ask_construction", "sy kontraktor, dapat SPK rehab sekolah nilai kontrak 800 juta")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_contribution_pu", "iurannya brp?"), earlier=earlier))
+    line = next(m for m in msgs if "nilai kontrak" in (m.get("text") or ""))
+    assert line[ANSWER_KEY]["topic"] == "ask_construction"
+    bot = {"event": "bot", "text": line["text"], "metadata": {ANSWER_KEY: line[ANSWER_KEY]}}
+    t = tracker(user("ask_contribution_bpu", "jd totalnya brp rupiah?"),
+                earlier=earlier + [user("ask_contribution_pu", "iurannya brp?")])
+    t.events.insert(-1, bot)
+    assert previous_topic(t, get_answers()) == "ask_construction"
+
+
+def test_lebih_lengkap_after_a_follow_ups_figures_continues_the_answer_before_them():
+    from actions.more import ANSWER_KEY, FOLLOW_UP_PART, last_answer
+
+    short = {"topic": "ask_construction", "on": "2026-11-24", "part": "short"}
+    follow = {"topic": "ask_construction", "on": "2026-11-24", "part": FOLLOW_UP_PART}
+    t = tracker(user("ask_more_detail", "lebih lengkap"))
+    t.events[:0] = [{"event": "bot", "text": "a", "metadata": {ANSWER_KEY: short}},
+                    {"event": "bot", "text": "b", "metadata": {ANSWER_KEY: follow}}]
+    assert last_answer(t) == short
