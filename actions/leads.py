@@ -132,6 +132,8 @@ FREE_TEXT_SLOTS = ("name", "sponsor_organisation", "contact_time")
 class _OneAnswerForm(LingkarForm, abc.ABC):
     """A form whose questions each take one answer (no facts on the side)."""
 
+    any_words = frozenset({"name", "sponsor_organisation"})
+
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         if requested is None:
             return Turn()

@@ -241,3 +241,12 @@ async def test_leaving_words_without_the_nik_still_end_the_form(sqlite_db):
     slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
     _, _, events = await run(LEAD, turn("nanti saja", "deny", 0.6, form="lead_form", requested="consent", slots=slots))
     assert deactivated(events)
+
+
+@pytest.mark.parametrize("text", ["nanti sore aja ya, makasih", "besok pagi saja, terima kasih"])
+async def test_an_answer_with_thanks_at_the_last_question_is_an_answer_not_a_goodbye(text, sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration", "consent": "yes", "name": "Siti",
+             "phone": "+6281234567890", "nik": SKIPPED, "regency": "Kota Kendari"}
+    msgs, set_, events = await run(LEAD, turn(text, "thank", 0.7, form="lead_form", requested="contact_time",
+                                              slots=slots))
+    assert not deactivated(events) and set_.get("contact_time") and set_.get(FAILURES_SLOT) != {LEFT: "lead_form"}
