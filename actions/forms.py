@@ -293,8 +293,9 @@ class LingkarForm(FormValidationAction, abc.ABC):
         say(dispatcher, "eligibility_cancelled")
         return []
 
-    #: Questions whose answer may be any words (a name): thanks there are never read as the answer.
-    any_words: frozenset = frozenset()
+    #: Questions where closing thanks are never read as the answer: a name (any words are one), consent (the "ok" of
+    #: "ok sy diskusikan dulu dgn kepsek. mksh ya" is no agreement).
+    closing_wins: frozenset = frozenset()
     #: Optional questions still to come that a worker may refuse before they are asked ("sa tida mau kasih NIK lewat
     #: WA" at the consent question), each with the words that name it.
     named_ahead: Dict[str, re.Pattern[str]] = {}
@@ -315,7 +316,7 @@ class LingkarForm(FormValidationAction, abc.ABC):
         done, and the form must not go on asking."""
         if not requested or latest_text(tracker).startswith("/"):
             return None
-        if closing(tracker, requested) and (requested in self.any_words or requested not in self.read(
+        if closing(tracker, requested) and (requested in self.closing_wins or requested not in self.read(
                 requested, tracker, dict(tracker.slots)).values):
             return "leave"  # ("nanti sore aja ya, makasih" at "kapan dihubungi?" answers it, thanks and all)
         return leaving(latest_text(tracker), optional=requested in self.skippable)

@@ -132,7 +132,7 @@ FREE_TEXT_SLOTS = ("name", "sponsor_organisation", "contact_time")
 class _OneAnswerForm(LingkarForm, abc.ABC):
     """A form whose questions each take one answer (no facts on the side)."""
 
-    any_words = frozenset({"name", "sponsor_organisation"})
+    closing_wins = frozenset({"name", "sponsor_organisation", "consent"})
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         if requested is None:

@@ -250,3 +250,10 @@ async def test_an_answer_with_thanks_at_the_last_question_is_an_answer_not_a_goo
     msgs, set_, events = await run(LEAD, turn(text, "thank", 0.7, form="lead_form", requested="contact_time",
                                               slots=slots))
     assert not deactivated(events) and set_.get("contact_time") and set_.get(FAILURES_SLOT) != {LEFT: "lead_form"}
+
+
+async def test_ok_with_closing_thanks_at_the_consent_question_is_no_agreement(sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
+    msgs, set_, events = await run(LEAD, turn("ok sy diskusikan dulu dgn kepsek. mksh ya", "affirm", 0.6,
+                                              form="lead_form", requested="consent", slots=slots))
+    assert deactivated(events) and set_.get("consent") != "yes"
