@@ -202,10 +202,12 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
         with fewer than two questions, or when the pipeline has dense features (they exist per message only)."""
         text = str(message.get(TEXT) or "")
         spans = question_spans(text)
+        if len(spans) < 2:  # most messages: no feature work at all
+            return []
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
         sequence = message.get_sparse_features(attribute=TEXT)[0]
         dense = message.get_dense_features(attribute=TEXT)[1]
-        if len(spans) < 2 or sequence is None or dense is not None or not hasattr(self.clf, "classes_"):
+        if sequence is None or dense is not None or not hasattr(self.clf, "classes_"):
             return []
         rows = csr_matrix(sequence.features, dtype=np.float64)
         if rows.shape[0] != len(tokens):
