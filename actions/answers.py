@@ -25,16 +25,16 @@ import re
 from typing import Any, Dict, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary, say
 from actions.more import ANSWER_KEY, FOLLOW_UP_PART, MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
-from lingkar import clock
+from lingkar import calculator, clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
-from lingkar.form_words import thanks_and_plan
+from lingkar.form_words import postpones, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.slots import real
@@ -209,7 +209,7 @@ _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|ke
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
-                          r"pndptn|upah|omset|omzet|income|hasil|untung bersih|bersihnya|dapat sebulan|dpt sebulan|"
+                          r"pndptn|upah|omset|omzet|income|hasil|bersih|bersihnya|dapat sebulan|dpt sebulan|"
                           r"gajinya|upahnya|penghasilannya|pendapatannya|bergaji|berpenghasilan|berupah|digaji)\b",
                           re.I)
 #: The worker's own staff ("5 mekanik gaji masing2 2,5 juta", "karyawan sy 3 org"): an employer asking.
@@ -419,6 +419,46 @@ def wage_topic_before(tracker: Tracker) -> str | None:
     juta?" or a correction "eh salah, 4,5 juta"): earlier wage answers and corrections are looked through."""
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
     return topic if topic in WAGE_TOPICS else None
+
+
+#: How many earlier user turns are searched for a benefit with wage figures ("gaji sy 2,8 jt, dpt brp?" a few turns
+#: after JKP, with another question between).
+WAGE_LOOKBACK = 4
+#: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
+_WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk")
+#: Someone else's staff named without a number ("gaji mereka 1,5 juta" after "ada 3 karyawan").
+_THEIR_STAFF = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|pekerja\s*(sa|sy|saya|kami)|staf\w*)\b", re.I)
+#: Earlier topics that make "mereka" an employer's staff.
+_EMPLOYER_TOPICS = frozenset({"ask_contribution_pu", "ask_employer_not_registering"})
+
+
+def recent_topics(tracker: Tracker) -> List[str]:
+    """The intents of the last :data:`WAGE_LOOKBACK` earlier user turns, facts given ("inform") left out."""
+    return [name for name in itertools.islice(earlier_intents(tracker), WAGE_LOOKBACK) if name != "inform"]
+
+
+def wage_question_topic(tracker: Tracker, text: str) -> str | None:
+    """A question that names a wage and asks how much ("penghasilan sa 3 juta, jadi iurannya berapa?", "gaji sy 2,8
+    jt, dpt brp?"), read as "check my eligibility": the answer it asks for, with that wage's figures, rather than a
+    check that would first ask the worker's age. What a wage-dependent benefit discussed a few turns before pays;
+    an employer's staff's contribution; the worker's own contribution when the conversation knows their work. None
+    when the check is the way to the answer (the work unknown)."""
+    wage = wage_in(text)
+    if wage is None or not (_HOW_MUCH.search(text) or _COST_QUESTION.search(text)):
+        return None
+    earlier = recent_topics(tracker)
+    costs = bool(_COST_QUESTION.search(text)) or bool(re.search(r"\b(iuran\w*|potong\w*|dipotong)\b", text, re.I))
+    if _BENEFIT_QUESTION.search(text) and not costs:
+        return next((name for name in earlier if name in _WAGE_BENEFITS), None)
+    if STAFF.search(text) or (_THEIR_STAFF.search(text) and (
+            any(name in _EMPLOYER_TOPICS for name in earlier)
+            or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):
+        return "ask_contribution_pu"
+    occupation = tracker.get_slot("occupation")
+    if not costs or not calculator.is_known_occupation(occupation):
+        return None
+    category = calculator.worker_for(str(occupation)).category
+    return {"BPU": "ask_contribution_bpu", "PU": "ask_contribution_pu"}.get(category)
 
 
 def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: Signals, rendered: Rendered | None,
@@ -792,6 +832,49 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
 COST_OVER_CHECK = ("ask_contribution_bpu", "ask_contribution_pu")
 
 
+#: Offers a plain "yes" accepts ("Mau saya cek juga ...?" → "iya"): the payload of the offer's first button.
+ACCEPTABLE_OFFERS = frozenset({"/check_eligibility", "/request_contact", "/human_handoff"})
+#: A "yes" that accepts an offer is short ("iya boleh", "ya cek"); a longer one says more than yes.
+ACCEPT_MAX_WORDS = 5
+
+
+def accepted_offer(tracker: Tracker) -> str | None:
+    """The payload of the offer a worker says yes to: the bot's last message asked a question whose first button is
+    one of :data:`ACCEPTABLE_OFFERS` ("Mau saya cek juga program dan iuran ...? [Cek iuran saya]") in its last turn,
+    and the worker answered with a short "yes". None otherwise (no such offer in that turn, or the yes asks)."""
+    latest = tracker.latest_message or {}
+    text = str(latest.get("text") or "")
+    if _latest_intent(tracker) != "affirm" or len(text.split()) > ACCEPT_MAX_WORDS or "?" in text:
+        return None
+    passed_latest = False
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            if passed_latest:
+                return None
+            passed_latest = True
+        elif kind == "bot" and passed_latest:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            payload = str(buttons[0].get("payload") or "") if buttons else ""
+            if "?" in str(event.get("text") or "") and payload in ACCEPTABLE_OFFERS:
+                return payload  # the latest offer of the bot's last turn ("dari mana Anda tahu?" may follow it)
+    return None
+
+
+def as_pressed(tracker: Tracker, payload: str) -> List[EventType]:
+    """The latest message replaced by the button ``payload`` ("iya" → "/check_eligibility"), so that the rules run
+    as if the worker had pressed it."""
+    intent = payload.lstrip("/")
+    parse = {"text": payload, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
+             "intent_ranking": [{"name": intent, "confidence": 1.0}]}
+    event = UserUttered(payload, parse, input_channel=tracker.get_latest_input_channel())
+    meta = (tracker.latest_message or {}).get("metadata")
+    if meta:
+        event["metadata"] = meta
+    # the revert also removes the listen before the message (rasa's two-stage fallback does the same)
+    return [UserUtteranceReverted(), ActionExecuted("action_listen"), event]
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -803,6 +886,9 @@ class ActionAnswer(Action):
             return answered
         if asks_for_more(tracker):  # "lebih lengkap": the rest of the last answer (actions/more.py)
             return send_more(dispatcher, tracker)
+        accepted = accepted_offer(tracker)
+        if accepted:  # "iya" to "Mau saya cek juga ...? [Cek iuran saya]": as if the button was pressed
+            return as_pressed(tracker, accepted)
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -816,6 +902,8 @@ class ActionAnswer(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if intent not in SMALL_TALK and thanks_and_plan(text):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
+        elif intent not in SMALL_TALK and postpones(text):
+            intent = "deny"  # "nanti saja dulu, bukan mau daftar skrg, tanya2 dulu ji": no offence taken
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
@@ -902,6 +990,10 @@ class ActionDefaultFallback(Action):
         if signals.scam:
             feeling_first(dispatcher, answers, signals, None, clock.today())
             send_scam_warning(dispatcher, answers, clock.today())
+            return [UserUtteranceReverted()]
+        if postpones((tracker.latest_message or {}).get("text") or ""):
+            # "nanti saja dulu deh, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, nothing to clarify
+            _send(dispatcher, answers.render_split("deny", clock.today()).short)
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))

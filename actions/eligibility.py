@@ -38,12 +38,15 @@ from actions.answers import (
     follow_up_topic,
     previous_topic,
     question_topic,
+    recent_topics,
     send_count_line,
     send_details,
     send_scam_warning,
     send_wage_line,
     topic_over_check,
     turn_signals,
+    wage_in,
+    wage_question_topic,
     wage_topic_before,
 )
 from actions.forms import (
@@ -85,10 +88,10 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
-from lingkar.leads import offered_name
+from lingkar.leads import offered_name, offered_phone
 from lingkar.signals import named_topic, read_signals
 from lingkar.texts import get_answers, get_flow_texts
-from lingkar.wage_figures import count_line, occupation_line
+from lingkar.wage_figures import count_line, occupation_line, wage_line
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -164,6 +167,29 @@ def said_this_turn(tracker: Tracker, text: str) -> bool:
     return False
 
 
+def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, text: str) -> List[EventType]:
+    """After the answer to a wage question that would have started the check (:func:`wage_question_topic`): the
+    worker's own work's figures when the answer had none for that wage (a self-employed bracket the facts do not
+    confirm), the wage kept as the worker's income, and the check offered."""
+    wage = wage_in(text)
+    own = not STAFF.search(text) and topic != "ask_contribution_pu" or \
+        calculator.is_known_occupation(tracker.get_slot("occupation")) and \
+        calculator.worker_for(str(tracker.get_slot("occupation"))).category == "PU" and not _THEIRS.search(text)
+    if not own or wage is None:
+        return []
+    if topic == "ask_contribution_bpu" and not wage_line(topic, wage, clock.today()):
+        line = occupation_line(tracker.get_slot("occupation"), wage, clock.today())
+        if line:
+            dispatcher.utter_message(text=line)
+    if topic in ("ask_contribution_bpu", "ask_contribution_pu") and not tracker.get_slot(RESULT_SLOT):
+        send(dispatcher, get_answers().render_snippet("check_offer", clock.today()))
+    return [SlotSet("income", wage)]
+
+
+#: Other people's wages ("gaji mereka 1,5 juta").
+_THEIRS = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|staf\w*)\b", re.I)
+
+
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -220,7 +246,8 @@ class ValidateEligibilityForm(LingkarForm):
             text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
-            followed = followed or question_not_check(tracker, text)
+            wage_topic = None if followed else wage_question_topic(tracker, text)
+            followed = followed or wage_topic or question_not_check(tracker, text)
             before = count_topic_before(tracker)  # "klo sy ajak 100 org, sy dpt brp?" after the agent answer
             if not followed and before and count_line(before, text, clock.today()):
                 followed = before
@@ -236,7 +263,11 @@ class ValidateEligibilityForm(LingkarForm):
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
                 else claim_for_feeling(signals, latest_text(tracker)))
             if topic:
-                events = answer_topic(dispatcher, tracker, topic, follow_up=bool(followed))
+                # a wage question is a follow-up of a topic under discussion, not of one it names itself
+                follow_up = bool(followed) and (topic != wage_topic or topic in recent_topics(tracker))
+                events = answer_topic(dispatcher, tracker, topic, follow_up=follow_up)
+                if topic == wage_topic:
+                    events += wage_answer_rest(dispatcher, tracker, topic, text)
                 return events + [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: topic}), SlotSet("requested_slot", None),
                                  ActiveLoop(None)]
         # the check starts: a feeling in the message first ("sy was2 skali, ..."), once: Rasa validates facts known
@@ -449,8 +480,9 @@ class ActionInform(Action):
             return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker)):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
-        named = offered_name(latest_text(tracker)) and not tracker.active_loop_name
-        if named:  # "nama sa Amir, umur 47": a name is kept only in a lead, after consent; the other facts are noted
+        named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \
+            and not tracker.active_loop_name
+        if named:  # "nama sa Amir, umur 47", "no wa sy 0853…": kept only in a lead, after consent; other facts noted
             say(dispatcher, "name_offered")
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered

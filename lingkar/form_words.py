@@ -103,6 +103,15 @@ def thanks_and_plan(text: str) -> bool:
     return bool(PLAN.search(t) or ACKNOWLEDGED.search(t))
 
 
+def postpones(text: str, content_dir: Path | None = None) -> bool:
+    """Outside a form, the worker puts joining off and asks nothing ("hmm nanti saja dulu deh, sy bicarakan sm kakak
+    sy. bukan mau daftar skrg, tanya2 dulu ji"): the words that end a form at any question, no question."""
+    t = (text or "").strip()
+    if not t or t.startswith("/") or ASKS.search(t):
+        return False
+    return leaving(t, False, content_dir) == "leave"
+
+
 def is_closing(text: str) -> bool:
     """Thanks that close the conversation, not an answer: no digits, no question, and a plan for later or nothing
     much else ("baik, terima kasih", "ok sy diskusikan dulu dgn kepsek. mksh ya")."""
@@ -124,4 +133,4 @@ def is_stop(text: str, content_dir: Path | None = None) -> bool:
     return bool(words) and " ".join(words) in lex.stop
 
 
-__all__ = ["is_stop", "leaving", "lexicon_path"]
+__all__ = ["is_stop", "leaving", "lexicon_path", "postpones"]

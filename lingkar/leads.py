@@ -124,6 +124,12 @@ def offered_name(text: str) -> bool:
                         "blm", "sudah", "sdh", "di", "dan", "sama", "tertulis", "ada", "kok", "yang", "yg", "ganti"}
 
 
+def offered_phone(text: str) -> bool:
+    """The message gives a mobile number ("no wa sy 0853-4210-7789") rather than asking about one."""
+    t = text or ""
+    return "?" not in t and read_phone(t)[0] is not None
+
+
 def read_phone(text: str) -> Tuple[str | None, str | None]:
     """(+62… number, None) or (None, Indonesian message) or (None, None) when there is no number at all."""
     if not re.search(r"\d", text or ""):

@@ -1,0 +1,135 @@
+"""A plain "yes" to the bot's offer presses the offer's button; a question with a wage gets that wage's figures rather
+than a check that first asks the worker's age; a phone number told outside a form is not stored; putting joining off
+("nanti saja dulu, tanya2 dulu ji") is no question to clarify. With rasa_sdk trackers as the action server sees them.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from actions.answers import ActionAnswer, ActionDefaultFallback, accepted_offer
+from actions.eligibility import ActionInform, ValidateEligibilityForm
+from actions.forms import FAILURES_SLOT
+from lingkar.form_words import postpones
+from lingkar.leads import offered_phone
+
+from .conftest import parse_data, run, texts_of, turn
+from .test_follow_up_start import activated, ended
+
+CHECK_OFFER = {"event": "bot", "text": "Mau saya cek juga program dan iuran yang cocok untuk pekerjaan Anda?",
+               "data": {"buttons": [{"title": "Cek iuran saya", "payload": "/check_eligibility"},
+                                    {"title": "Menu utama", "payload": "/menu"}]}}
+PLAIN_ANSWER = {"event": "bot", "text": "Iuran pekerja mandiri mulai Rp16.800 per bulan.", "data": {}}
+
+
+def user(text: str, intent: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": parse_data(text, intent, 0.9)}
+
+
+def asked_then(bot: List[Dict[str, Any]], text: str = "iya cek", intent: str = "affirm"):
+    """The tracker after the worker's question, the bot's reply ``bot`` and the worker's ``text``."""
+    before = [{"event": "action", "name": "action_listen"}, user("iuran nelayan brp?", "ask_contribution_bpu"),
+              {"event": "action", "name": "action_answer"}, *bot]
+    return turn(text, intent, 0.8, before=before)
+
+
+def pressed(events) -> List[Dict[str, Any]]:
+    return [e for e in events if e.get("event") == "user"]
+
+
+async def test_a_yes_to_an_offer_is_its_button_pressed():
+    msgs, _, events = await run(ActionAnswer(), asked_then([PLAIN_ANSWER, CHECK_OFFER]))
+    [again] = pressed(events)
+    assert events[0]["event"] == "rewind" and again["text"] == "/check_eligibility"
+    assert again["parse_data"]["intent"]["name"] == "check_eligibility" and not msgs
+    # the channel's metadata goes with it (the agent credited, the channel known)
+    assert again["metadata"]["channel"] == "telegram"
+
+
+@pytest.mark.parametrize("bot,text", [
+    ([PLAIN_ANSWER], "iya"),                                       # no offer in the last turn
+    ([CHECK_OFFER], "iya, tapi brp iurannya kalau nelayan?"),      # a yes that asks more
+    ([CHECK_OFFER], "iya sy sdh paham, nanti sy pikir2 dulu sama istri sy"),  # more than a yes
+])
+async def test_a_yes_that_accepts_nothing_is_answered_as_usual(bot, text):
+    tracker = asked_then(bot, text)
+    assert accepted_offer(tracker) is None
+    _, _, events = await run(ActionAnswer(), tracker)
+    assert not pressed(events)
+
+
+def test_an_offer_answered_before_is_not_accepted_again():
+    before = [user("iuran nelayan brp?", "ask_contribution_bpu"), CHECK_OFFER, user("jkm itu apa?", "ask_jkm"),
+              PLAIN_ANSWER]
+    assert accepted_offer(turn("iya", "affirm", 0.9, before=before)) is None
+
+
+async def test_wage_questions_of_an_employer_get_the_staff_figures_not_the_check():
+    # the staff in the message itself: the whole contribution answer with that wage's shares
+    text = "sa punya bengkel, 5 mekanik gaji masing2 2,5 juta. kira2 sa hrs setor brp sebulan utk jht?"
+    msgs, set_, events = await run(ValidateEligibilityForm(), activated(text, earlier=()))
+    said = texts_of(msgs)
+    assert "3,7%" in said and "Rp92.500" in said and "Apa pekerjaan" not in said
+    assert ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_contribution_pu"}
+    assert "income" not in set_  # the staff's wage is not the employer's income
+    # "mereka" after an employer's question: that wage's figures
+    earlier = (user("sy punya toko, ada 3 karyawan. iuran bpjs nya brp?", "ask_contribution_pu"),)
+    msgs, _, events = await run(ValidateEligibilityForm(),
+                                activated("berapa iurannya kalau gaji mereka 1,5 juta?", earlier=earlier))
+    assert "Rp1.500.000" in texts_of(msgs) and ended(events)
+
+
+async def test_a_wage_question_a_few_turns_after_a_benefit_gets_its_figures():
+    earlier = (user("jkp dapat brp kalau kena phk?", "ask_jkp"), user("syaratnya apa saja?", "ask_jkp_conditions"))
+    msgs, set_, events = await run(ValidateEligibilityForm(), activated("gaji sy 2,8 jt, dpt brp?", earlier=earlier))
+    said = texts_of(msgs)
+    assert "Rp1.680.000" in said and "Apa pekerjaan" not in said and ended(events)
+    # without a benefit before, "dpt brp?" with a wage is the check's question: it starts
+    _, _, events = await run(ValidateEligibilityForm(), activated("gaji sy 2,8 jt, dpt brp?", earlier=()))
+    assert not ended(events)
+
+
+async def test_an_own_wage_question_with_the_work_known_answers_and_keeps_the_wage():
+    tracker = activated("penghasilan sa 3 juta sebulan, jadi iurannya berapa?", earlier=())
+    tracker.slots["occupation"] = "nelayan"
+    msgs, set_, events = await run(ValidateEligibilityForm(), tracker)
+    said = texts_of(msgs)
+    assert ended(events) and set_["income"] == 3_000_000 and "Apa pekerjaan" not in said
+    assert "Mau saya cek" in said  # the check offered, not started
+
+
+@pytest.mark.parametrize("text,phone", [
+    ("no wa sy 0853-4210-7789", True),
+    ("ini nomor sy 081234567890 tlg dihubungi", True),
+    ("nomor telpon bpjs brp?", False),
+    ("0853-4210-7789 ini nomor siapa?", False),   # asks about a number
+    ("gaji sy 2,5 juta", False),
+])
+def test_a_phone_number_offered(text, phone):
+    assert offered_phone(text) is phone
+
+
+async def test_a_phone_number_told_outside_a_form_is_not_kept_and_contact_is_offered():
+    msgs, set_, _ = await run(ActionInform(), turn("no wa sy 0853-4210-7789", "inform", 0.8))
+    assert "belum ada yang saya simpan" in texts_of(msgs) and "phone" not in set_
+
+
+@pytest.mark.parametrize("text,puts_off", [
+    ("hmm nanti saja dulu deh, bukan mau daftar skrg, tanya2 dulu ji", True),
+    ("nanti saja", True),
+    ("nanti kalau sy daftar iurannya brp?", False),   # a question
+    ("/deny", False),
+    ("sy nelayan di kendari", False),
+])
+def test_putting_joining_off(text, puts_off):
+    assert postpones(text) is puts_off
+
+
+async def test_putting_off_is_taken_kindly_not_clarified():
+    text = "hmm nanti saja dulu deh, bukan mau daftar skrg, tanya2 dulu ji"
+    msgs, _, _ = await run(ActionDefaultFallback(), turn(text, "nlu_fallback", 0.3))
+    said = texts_of(msgs)
+    assert "tidak apa-apa" in said and "kurang yakin" not in said
+    msgs, _, _ = await run(ActionAnswer(), turn(text, "ask_register", 0.5))
+    assert "tidak apa-apa" in texts_of(msgs)
