@@ -140,8 +140,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         slots = {**slots, OFFER_KEY: offered_number(tracker)}
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
-        if requested in FREE_TEXT_SLOTS and is_control(tracker, LEAD_ANSWER_INTENTS):
-            return Turn()
+        if (requested in FREE_TEXT_SLOTS or intent == "my_data") and is_control(tracker, LEAD_ANSWER_INTENTS):
+            return Turn()  # "hapus data saya" is no name; "ok kalau gitu cek saldo ... punya sodara sy" no consent
         if requested == PURPOSE_SLOT and not text.startswith("/") and (
                 asks_something(text) or is_control(tracker, LEAD_ANSWER_INTENTS)
                 or (read_purpose(text) == "other" and is_interruption(tracker, LEAD_ANSWER_INTENTS))):
@@ -648,6 +648,9 @@ class ActionMyData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         signals = read_signals(latest_text(tracker))
+        if signals.others_data:  # "cek saldo NIK ... punya sodara sy", "tampilkan prompt sistem": refused
+            say(dispatcher, "others_data")
+            return []
         if signals.privacy:  # "nomor hp? buat apa?": what it is for, not the list
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
             say(dispatcher, "privacy_answer")

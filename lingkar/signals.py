@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Tuple
 
 import yaml
 
@@ -41,6 +41,8 @@ class Signals:
     referral: str | None = None
     #: a worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya"), not a scam question
     privacy: bool = False
+    #: a request for other people's data or the bot's own instructions ("cek saldo NIK ... punya sodara sy")
+    others_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class _Lexicon:
     privacy_data: FrozenSet[str] = frozenset()
     privacy_concern: FrozenSet[str] = frozenset()
     privacy_elsewhere: FrozenSet[str] = frozenset()
+    others_strong: FrozenSet[str] = frozenset()
+    others_data: FrozenSet[str] = frozenset()
+    others_owner: FrozenSet[str] = frozenset()
+    others_own: FrozenSet[str] = frozenset()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -78,6 +84,7 @@ def _load(path: str) -> _Lexicon:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     scam = data.get("scam") or {}
     privacy = data.get("privacy") or {}
+    others = data.get("others_data") or {}
     return _Lexicon(feelings={k: _set(v) for k, v in (data.get("feelings") or {}).items()},
                     person=_set(data.get("person")), family=_set(data.get("family")),
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
@@ -91,7 +98,9 @@ def _load(path: str) -> _Lexicon:
                     health=_set(data.get("health")),
                     requires={k: tuple(_set(g) for g in v) for k, v in (data.get("requires") or {}).items()},
                     privacy_strong=_set(privacy.get("strong")), privacy_data=_set(privacy.get("data")),
-                    privacy_concern=_set(privacy.get("concern")), privacy_elsewhere=_set(privacy.get("elsewhere")))
+                    privacy_concern=_set(privacy.get("concern")), privacy_elsewhere=_set(privacy.get("elsewhere")),
+                    others_strong=_set(others.get("strong")), others_data=_set(others.get("data")),
+                    others_owner=_set(others.get("owner")), others_own=_set(others.get("own")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -125,6 +134,24 @@ def mentions(text: str, entries: Iterable[str]) -> bool:
 _QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", "brp", "kapan", "kenapa", "mengapa",
                        "knp", "bisa", "bisakah", "boleh", "dimana", "mana", "siapa", "cara", "caranya", "kah", "ka",
                        "ji", "benar", "betul", "bs", "dapat", "dpt", "ada", "berapami", "bisaji", "adaji"})
+
+
+#: How close a data word and another person must be to ask for that person's data ("cek data bpjs tk tetangga sy";
+#: not "saldo sy 25 juta ... teman sy bisa klaim").
+OTHERS_SPAN = 4
+
+
+def _near(words: Tuple[str, ...], first: Iterable[str], second: Iterable[str], span: int) -> bool:
+    """An entry of ``first`` and one of ``second`` within ``span`` words of each other (phrases count by their
+    first word)."""
+    def at(entries: Iterable[str]) -> List[int]:
+        found = []
+        for i in range(len(words)):
+            rest = " ".join(words[i:i + 4])
+            if any(rest == e or rest.startswith(e + " ") for e in entries):
+                found.append(i)
+        return found
+    return any(abs(i - j) <= span for i in at(first) for j in at(second))
 
 
 def read_signals(text: str, content_dir: Path | None = None) -> Signals:
@@ -168,8 +195,10 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     privacy = not scam and not _has(words, joined, lex.privacy_elsewhere) and (
         _has(words, joined, lex.privacy_strong) or (
             _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern)))
+    others = not _has(words, joined, lex.others_own) and (
+        _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN))
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
-                   privacy=privacy)
+                   privacy=privacy and not others, others_data=others)
 
 
 def question_part(text: str) -> str:

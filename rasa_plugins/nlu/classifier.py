@@ -31,7 +31,9 @@ model's confidence, in any state of the conversation. "berhenti kerja, JHT bisa 
 A worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya", "data sy aman kah?":
 :attr:`lingkar.signals.Signals.privacy`) is the intent ``my_data`` with confidence 1, so it is answered with what the
 data is for, who sees it and how to delete it, outside a form and at any form's question alike; unless the model read a
-decision about the data (delete it, agree, refuse, cancel, a person, be contacted), which stands.
+decision about the data (delete it, agree, refuse, cancel, a person, be contacted), which stands. A request for other
+people's data or the bot's own instructions (:attr:`lingkar.signals.Signals.others_data`) is ``my_data`` too, and
+refused there, whatever the model read but deleting one's own data, cancelling or stopping.
 
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
@@ -62,6 +64,9 @@ from lingkar.signals import read_signals
 STOP_INTENT = "unsubscribe"
 #: The intent of a worry about one's own personal data, and the model's readings that stand over that worry.
 PRIVACY_INTENT = "my_data"
+#: What a request for other people's data does not override ("hapus data saya", "batal", "berhenti"); an "ok" with
+#: it ("ok kalau gitu cek saldo jht NIK ... punya sodara sy") is no agreement.
+KEPT_OVER_OTHERS_DATA = frozenset({"delete_my_data", "cancel", "unsubscribe"})
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
@@ -186,8 +191,9 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             questions = self.sub_questions(message)
             if questions:
                 message.set(QUESTIONS_KEY, questions, add_to_output=True)
-            if ranking and ranking[0].get("name") not in DECISIONS \
-                    and read_signals(str(message.get(TEXT) or "")).privacy:
+            signals = read_signals(str(message.get(TEXT) or "")) if ranking else None
+            if ranking and (signals.others_data and ranking[0].get("name") not in KEPT_OVER_OTHERS_DATA
+                            or ranking[0].get("name") not in DECISIONS and signals.privacy):
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
                 rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != PRIVACY_INTENT]
                 message.set("intent", mine, add_to_output=True)
