@@ -186,6 +186,11 @@ def test_jp_age_is_not_the_jht_age(answers):
     t = text(answers, "ask_jp")
     assert "Usia pensiun JP sekarang 59 tahun" in t and "usia JHT 56 tahun" in t
     assert "Usia pensiun JP sekarang 60 tahun" in text(answers, "ask_jp", dt.date(2028, 1, 1))
+    # and when it rises next (a father of 56 in 2026 reaches 59 in 2029, when it is 60): the detail on ages
+    [schedule] = [d for d in answers.details_for("ask_jp", "kata temannya jp baru bisa umur 59?")
+                  if d.name == "jp_age_schedule"]
+    assert "59 tahun sampai 2027, lalu 60 tahun" in answers.render_detail(schedule, TODAY).text
+    assert "60 tahun sampai 2030, lalu 61 tahun" in answers.render_detail(schedule, dt.date(2028, 1, 1)).text
 
 
 def test_no_fine_for_late_bpu_payment_and_three_months(answers):
