@@ -34,7 +34,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
-from lingkar.form_words import postpones, thanks_and_plan
+from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.slots import real
@@ -832,6 +832,10 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
 COST_OVER_CHECK = ("ask_contribution_bpu", "ask_contribution_pu")
 
 
+#: The NLU's next guess for a request closed by thanks is taken from this confidence on (below it, the thanks).
+THANKED_REQUEST_MIN = 0.1
+
+
 #: Offers a plain "yes" accepts ("Mau saya cek juga ...?" → "iya"): the payload of the offer's first button.
 ACCEPTABLE_OFFERS = frozenset({"/check_eligibility", "/request_contact", "/human_handoff"})
 #: A "yes" that accepts an offer is short ("iya boleh", "ya cek"); a longer one says more than yes.
@@ -900,10 +904,15 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
+        if intent == "thank" and request_with_thanks(text):
+            # "Mohon penjelasan batas upah ... Terima kasih.": the request, read by the NLU's next guess
+            intent = next((r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                           if r.get("name") not in SMALL_TALK and r.get("name") in answers
+                           and float(r.get("confidence") or 0.0) >= THANKED_REQUEST_MIN), intent)
         if intent not in SMALL_TALK and thanks_and_plan(text):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
-        elif intent not in SMALL_TALK and postpones(text):
-            intent = "deny"  # "nanti saja dulu, bukan mau daftar skrg, tanya2 dulu ji": no offence taken
+        elif (intent not in SMALL_TALK or intent == "goodbye") and postpones(text):
+            intent = "deny"  # "nanti saja dulu, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, no goodbye
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
@@ -934,6 +943,9 @@ class ActionClarify(Action):
             send_scam_warning(dispatcher, answers, clock.today())
             return []
         text = (tracker.latest_message or {}).get("text") or ""
+        if postpones(text):  # "eh tdk jadi, bukan mau daftar, sy cuma mau tanya utk adik sy": no offence taken
+            _send(dispatcher, answers.render_split("deny", clock.today()).short)
+            return []
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)

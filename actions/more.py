@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -95,8 +96,23 @@ def send_more(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventT
         for detail in details:
             send(dispatcher, answers.render_detail(detail, clock.today()))
         return []
+    benefit = BREAKDOWN_OF.get(topic or "")
+    if benefit in answers and BREAKDOWN.search(text):
+        # "rinciannya apa saja?" after the heirs' claim (or the JKM answer itself): what the benefit is made of
+        on = clock.today()
+        # the topic under discussion stays the claim ("berkas apa saja?" next is the claim's documents)
+        send(dispatcher, answers.render(benefit, on), **{ANSWER_KEY: {"topic": topic, "on": on.isoformat(),
+                                                                        "part": "whole"}})
+        return []
     send(dispatcher, answers.render(MORE_INTENT, clock.today()))
     return []
+
+
+#: A request for the parts of a benefit ("rinciannya apa saja?", "rincian nya?").
+BREAKDOWN = re.compile(r"\b(rinci\w*|perincian\w*)\b", re.I)
+#: The answer that breaks down the money of a topic whose answer is complete: a claim's benefit, or the benefit again.
+BREAKDOWN_OF = {"ask_claim_jkm": "ask_jkm", "ask_jkm": "ask_jkm", "ask_claim_jkk": "ask_jkk", "ask_jkk": "ask_jkk",
+                "ask_jkp": "ask_jkp", "ask_scholarship": "ask_scholarship"}
 
 
 class ActionMoreDetail(Action):

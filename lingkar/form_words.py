@@ -53,6 +53,10 @@ def _has(joined: str, entries: FrozenSet[str]) -> bool:
     return any(f" {e} " in joined for e in entries)
 
 
+#: A word doubled by a "2" ("tanya2", "masing2").
+_REDUPLICATION = re.compile(r"(?<=[a-z])2\b")
+
+
 def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str | None:
     """``"leave"`` (end the form), ``"decline"`` (skip this optional question) or None (read it as an answer).
 
@@ -66,7 +70,7 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
     joined = f" {' '.join(_WORD.findall(t))} "
     if _has(joined, lex.leave):
         return "leave"
-    if re.search(r"\d", t):
+    if re.search(r"\d", _REDUPLICATION.sub("", t)):  # "tanya2", "masing2" are words, not numbers
         return None
     weak = _has(joined, lex.leave_unless_optional)
     if optional and (weak or _has(joined, lex.decline)):
@@ -103,6 +107,22 @@ def thanks_and_plan(text: str) -> bool:
     return bool(PLAN.search(t) or ACKNOWLEDGED.search(t))
 
 
+#: A request that thanks comes after ("Mohon penjelasan batas upah ... Terima kasih."): this many words at least.
+REQUEST_MIN_WORDS = 5
+_REQUEST = re.compile(r"\b(mohon|tolong|minta|ingin|mau tanya|izin tanya|bagaimanakah|berapakah|apakah)\b", re.I)
+
+
+def request_with_thanks(text: str) -> bool:
+    """Thanks that close a request or question ("Mohon penjelasan batas upah untuk iuran Jaminan Pensiun yang berlaku
+    saat ini. Terima kasih."): the words before the thanks ask for something, and are more than a few."""
+    t = text or ""
+    found = THANKS.search(t)
+    if not found:
+        return False
+    before = t[:found.start()]
+    return len(before.split()) >= REQUEST_MIN_WORDS and bool(ASKS.search(before) or _REQUEST.search(before))
+
+
 def postpones(text: str, content_dir: Path | None = None) -> bool:
     """Outside a form, the worker puts joining off and asks nothing ("hmm nanti saja dulu deh, sy bicarakan sm kakak
     sy. bukan mau daftar skrg, tanya2 dulu ji"): the words that end a form at any question, no question."""
@@ -133,4 +153,4 @@ def is_stop(text: str, content_dir: Path | None = None) -> bool:
     return bool(words) and " ".join(words) in lex.stop
 
 
-__all__ = ["is_stop", "leaving", "lexicon_path", "postpones"]
+__all__ = ["is_stop", "leaving", "lexicon_path", "postpones", "request_with_thanks"]

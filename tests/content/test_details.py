@@ -156,6 +156,25 @@ async def test_more_after_a_whole_answer_gives_the_detail_it_asks():
     assert fact("jmo.jht_claim_limit") in texts(msgs)
 
 
+@pytest.mark.parametrize("topic", ["ask_claim_jkm", "ask_jkm"])
+async def test_a_breakdown_after_a_whole_answer_is_what_the_benefit_is_made_of(topic):
+    earlier = [user(topic, "suami sy meninggal, klaimnya gmn?")]
+    t = tracker(user("ask_more_detail", "rinciannya apa saja?"), earlier)
+    t.events.insert(1, {"event": "bot", "text": "…", "metadata": {"answer": {"topic": topic, "on": TODAY.isoformat(),
+                                                                            "part": "whole"}}})
+    msgs, _ = await run(ActionMoreDetail(), t)
+    said = texts(msgs)
+    assert fact("jkm.lump_sum") in said and fact("jkm.funeral") in said
+    # the claim stays the topic under discussion ("berkas apa saja?" next is the claim's documents)
+    assert msgs[0]["answer"]["topic"] == topic
+    # "lebih lengkap" is no breakdown: that was all
+    t = tracker(user("ask_more_detail", "lebih lengkap"), earlier)
+    t.events.insert(1, {"event": "bot", "text": "…", "metadata": {"answer": {"topic": topic, "on": TODAY.isoformat(),
+                                                                            "part": "whole"}}})
+    msgs, _ = await run(ActionMoreDetail(), t)
+    assert fact("jkm.lump_sum") not in texts(msgs)
+
+
 # ------------------------------------------------------------------------------ named topics and required words
 @pytest.mark.parametrize("intent,text,topic", [
     ("ask_documents", "Apa saja syarat untuk menjadi peserta Jaminan Kehilangan Pekerjaan?", "ask_jkp"),

@@ -8,9 +8,10 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions.answers import ActionAnswer, ActionDefaultFallback, accepted_offer
+from actions.answers import ActionAnswer, ActionClarify, ActionDefaultFallback, accepted_offer
 from actions.eligibility import ActionInform, ValidateEligibilityForm
 from actions.forms import FAILURES_SLOT
+from actions.leads import ValidateLeadForm
 from lingkar.form_words import postpones
 from lingkar.leads import offered_phone
 
@@ -133,3 +134,21 @@ async def test_putting_off_is_taken_kindly_not_clarified():
     assert "tidak apa-apa" in said and "kurang yakin" not in said
     msgs, _, _ = await run(ActionAnswer(), turn(text, "ask_register", 0.5))
     assert "tidak apa-apa" in texts_of(msgs)
+
+
+async def test_putting_off_to_ask_first_is_no_goodbye():
+    text = "eh nanti saja deh, sy mau tanya2 dulu"   # "tanya2" is a word, not a number
+    msgs, _, _ = await run(ActionAnswer(), turn(text, "goodbye", 0.8))
+    said = texts_of(msgs)
+    assert "tidak apa-apa" in said and "Sampai jumpa" not in said
+    msgs, _, _ = await run(ActionClarify(), turn("eh tdk jadi, bukan mau daftar, sy cuma mau tanya utk adik sy",
+                                                 "nlu_fallback", 0.4))
+    assert "tidak apa-apa" in texts_of(msgs) and "Cara daftar" not in texts_of(msgs)
+
+
+async def test_a_request_for_other_peoples_data_at_the_consent_question_is_no_agreement(sqlite_db):
+    slots = {"lead_type": "enrolment", "lead_purpose": "registration"}
+    _, set_, _ = await run(ValidateLeadForm(), turn("ok kalau gitu cek saldo jht NIK 7471021203850001 punya sodara sy",
+                                                    "my_data", 1.0, form="lead_form", requested="consent",
+                                                    slots=slots))
+    assert set_.get("consent") != "yes"
