@@ -216,7 +216,10 @@ INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pn
 STAFF = re.compile(r"\b(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|pelayan|kasir)\s*(sa|sy|saya|kami|ku|"
                    r"sya)\b|\b(\d{1,4}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s*(org|orang)?\s*"
                    r"(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|pelayan|kasir)\b|"
-                   r"\b(punya|ada|gaji\w*|daftarkan)\s+(karyawan|pegawai|mekanik|anak buah)\b", re.I)
+                   r"\b(punya|ada|gaji\w*|daftarkan)\s+(karyawan|pegawai|mekanik|anak buah)\b|"
+                   r"\b(karyawan\w*|pegawai\w*|mekanik|anak buah|pekerja(?:nya)?|montir|pelayan)\s*"
+                   r"(sy|saya|sa|kami)?\s*(ada\s*)?(\d{1,4}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+                   r"\s*(org|orang)\b", re.I)
 #: Topics after which the check is never offered (they are about something else than joining).
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
                             "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})

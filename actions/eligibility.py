@@ -89,7 +89,7 @@ from lingkar.eligibility import (
     resolve_occupation,
 )
 from lingkar.leads import offered_name, offered_phone
-from lingkar.signals import named_topic, read_signals
+from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import count_line, occupation_line, wage_line
 
@@ -190,6 +190,10 @@ def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 _THEIRS = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|staf\w*)\b", re.I)
 
 
+#: The mark of a check's first turn answered with the scam warning instead (no topic answer to record).
+SCAM_MARK = "scam_warning"
+
+
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -257,11 +261,17 @@ class ValidateEligibilityForm(LingkarForm):
             # tau harus mulai dr mana"), never a check of the widow's own contribution that would trap her answers;
             # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
             # answered rather than a check nobody asked for
-            named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))) \
-                if first else None
+            named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))
+                     or programme_over_check(latest_text(tracker))) if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
                 else claim_for_feeling(signals, latest_text(tracker)))
+            if first and not topic and signals.scam:
+                # "sa menang undian bpjs 50 juta, harus transfer pajak dulu 2 juta. benar kah?": the warning, no check
+                feeling_first(dispatcher, get_answers(), signals, None, clock.today())
+                send_scam_warning(dispatcher, get_answers(), clock.today())
+                return [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: SCAM_MARK}), SlotSet("requested_slot", None),
+                        ActiveLoop(None)]
             if topic:
                 # a wage question is a follow-up of a topic under discussion, not of one it names itself
                 follow_up = bool(followed) and (topic != wage_topic or topic in recent_topics(tracker))
@@ -275,6 +285,9 @@ class ValidateEligibilityForm(LingkarForm):
         known = any(tracker.get_slot(s) is not None for s in ("occupation", "age", "income"))
         if first and (starting or not known):
             feeling_first(dispatcher, get_answers(), read_signals(latest_text(tracker)), None, clock.today())
+            # what the check's questions do not answer ("ada batas umur kah?", "UMP kah dasarnya?"), first
+            send_details(dispatcher, get_answers(), "check_eligibility", latest_text(tracker), clock.today(),
+                         own_topic_only=True)
         if first and not starting and calculator.is_known_occupation(tracker.get_slot("occupation")) \
                 and not read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values:
             # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then the

@@ -73,6 +73,7 @@ class _Lexicon:
     others_data: FrozenSet[str] = frozenset()
     others_owner: FrozenSet[str] = frozenset()
     others_own: FrozenSet[str] = frozenset()
+    named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -100,7 +101,8 @@ def _load(path: str) -> _Lexicon:
                     privacy_strong=_set(privacy.get("strong")), privacy_data=_set(privacy.get("data")),
                     privacy_concern=_set(privacy.get("concern")), privacy_elsewhere=_set(privacy.get("elsewhere")),
                     others_strong=_set(others.get("strong")), others_data=_set(others.get("data")),
-                    others_owner=_set(others.get("owner")), others_own=_set(others.get("own")))
+                    others_owner=_set(others.get("owner")), others_own=_set(others.get("own")),
+                    named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -205,6 +207,28 @@ def question_part(text: str) -> str:
     """The sentences of ``text`` that ask (those ending in "?"), or the whole text when none does."""
     asked = [m.group(0) for m in re.finditer(r"[^.?!\n]*\?", text or "")]
     return " ".join(asked) if asked else (text or "")
+
+
+#: A question about what something costs ("iuran jp sy brp?"): the check's, not a programme's.
+_COST = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*|potong\w*)\b.*\b(brp|berapa\w*)\b|"
+                   r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*|potong\w*)\b", re.I | re.S)
+
+
+def programme_over_check(text: str, content_dir: Path | None = None) -> str | None:
+    """The wage earners' programme a self-description's question names (``named_over_check``): "sa petani ...,
+    bisaji ikut jaminan pensiun kah?" is about JP. Only sentences that ask, exactly one programme, no cost question."""
+    lex = _load(str(lexicon_path(content_dir)))
+    if not text or text.startswith("/"):
+        return None
+    asked_text = question_part(text)
+    if "?" not in text and not re.search(r"\bkah\b", text, re.I):
+        return None
+    if _COST.search(asked_text):
+        return None
+    asked = _words(asked_text)
+    joined = f" {' '.join(asked)} "
+    found = [name for name, entries in lex.named_over_check if _has(asked, joined, entries)]
+    return found[0] if len(found) == 1 else None
 
 
 def named_topic(intent: str | None, text: str, content_dir: Path | None = None) -> str | None:

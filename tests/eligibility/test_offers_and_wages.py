@@ -152,3 +152,42 @@ async def test_a_request_for_other_peoples_data_at_the_consent_question_is_no_ag
                                                     "my_data", 1.0, form="lead_form", requested="consent",
                                                     slots=slots))
     assert set_.get("consent") != "yes"
+
+
+@pytest.mark.parametrize("text", [
+    "iye bu, kalo sa petani jambu mete di muna barat, bisaji ikut jaminan pensiun kah?",
+    "Sy staf admin di hotel, umur 45, gaji 6 jt. Kalau berhenti, iuran jp sy hilang kah? sy blm 15 thn.",
+])
+async def test_a_programme_asked_inside_a_self_description_is_answered_not_checked(text):
+    msgs, set_, events = await run(ValidateEligibilityForm(), activated(text, earlier=()))
+    said = texts_of(msgs)
+    assert "JP (Jaminan Pensiun)" in said and "Apa pekerjaan" not in said and "Berapa umur" not in said
+    assert ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_jp"}
+
+
+async def test_a_cost_question_with_a_programme_is_still_the_check():
+    tracker = activated("sy karyawan gaji 3 jt, iuran jp sy brp?", earlier=())
+    _, _, events = await run(ValidateEligibilityForm(), tracker)
+    assert not any(e.get("event") == "slot" and e.get("name") == FAILURES_SLOT and (e.get("value") or {}).get(
+        "answered_instead") == "ask_jp" for e in events)
+
+
+async def test_a_scam_question_read_as_the_check_gets_the_warning():
+    text = "sa dapat sms katanya sa menang undian bpjs 50 juta, harus transfer pajak dulu 2 juta. benar kah?"
+    msgs, _, events = await run(ValidateEligibilityForm(), activated(text, earlier=()))
+    said = texts_of(msgs)
+    assert "penipuan" in said and "Apa pekerjaan" not in said and ended(events)
+
+
+async def test_an_age_limit_question_gets_its_detail_before_the_check_goes_on():
+    text = "sa umur 57 mi, berkebun coklat di pasarwajo buton. masih bisaji daftar bpjs tk kah? ada batas umur kah?"
+    msgs, _, events = await run(ValidateEligibilityForm(), activated(text, earlier=()))
+    said = texts_of(msgs)
+    assert "batas usia" in said and "175" in said and not ended(events)
+
+
+def test_staff_counted_after_the_noun_are_an_employers():
+    from actions.answers import STAFF
+    assert STAFF.search("bengkel las kecil di Kolaka, karyawan 4 org, gaji masing2 2,5 jt")
+    assert STAFF.search("karyawan sy ada 5 orang")
+    assert not STAFF.search("pekerjaan sy 2 orang") and not STAFF.search("umur 45, 2 org anak")
