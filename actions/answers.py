@@ -611,7 +611,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         split = None
     if intent not in SMALL_TALK:
         feeling_first(dispatcher, answers, signals, split.short if split else None, on)
-        if signals.referral:
+        if signals.referral and not (signals.referral == "health" and intent == "ask_health"):
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}", on))
     if split is None:
         _send(dispatcher, answers.render_snippet("clarify_help", on))

@@ -607,3 +607,13 @@ async def test_a_broker_who_says_a_migrant_needs_no_bpjs_gets_the_warning_and_th
     out = texts(msgs)
     warning = get_answers().render_snippet("scam_warning", TODAY).text
     assert warning.split(".")[0] in out and "PMI" in out
+
+
+async def test_everyday_illness_or_the_kis_card_is_referred_to_bpjs_kesehatan_first():
+    text = "Sy kerja jd ART, gaji 1,5 jt sebulan. Kalau sy sakit biasa ditanggung kah?"
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_contribution_bpu", text)))
+    said = texts(msgs)
+    assert said.index("BPJS Kesehatan") < said.index("Rp")  # the other office first, then the answer
+    # BPJS Kesehatan's own answer does not say it twice
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_health", "kartu kis sy hilang, gmn?")))
+    assert texts(msgs).count("Mobile JKN") == 1
