@@ -173,6 +173,9 @@ FOLLOW_UPS: Dict[str, Dict[str, str]] = {
 }
 #: Below this confidence a short follow-up's own topic is not trusted: the topic under discussion is answered.
 FOLLOW_UP_TRUST = 0.5
+#: A message this short that asks one of the previous topic's details is that topic's, however sure the NLU is of
+#: another ("yg bayar siapa aja?" after JP, "kalau diperpanjang?" after PMI).
+DETAIL_OVER_NLU_WORDS = 4
 #: A follow-up is short; a longer message is a new question and keeps its own topic.
 FOLLOW_UP_MAX_WORDS = 7
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
@@ -328,7 +331,10 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
     topic's details ("brp bulan batasnya?" after late payment, "kalau lebih?" after the JMO claim)."""
     if not previous or (text or "").startswith("/") or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if intent not in _SAME_TOPIC and intent not in ("affirm", "deny") and confidence >= FOLLOW_UP_TRUST:
+    if intent not in _SAME_TOPIC and intent not in ("affirm", "deny") and confidence >= FOLLOW_UP_TRUST and (
+            len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")):
+        # a sure reading keeps its topic, unless the message is a few words naming no topic and asking one of the
+        # previous topic's details ("dapat gaji kah?" after the agent answer is no BSU question)
         return None  # ("klo ga punya email?" after registration reads as "deny")
     if not any(previous in d.topics for d in answers.details_for(previous, text)):
         return None

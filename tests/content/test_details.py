@@ -292,3 +292,23 @@ async def test_a_detail_that_only_points_to_175_is_sent_even_when_the_answer_nam
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_balance", "sy mau cek saldo jht iparku, dia lg di kapal. "
                                                                     "brp saldonya?")))
     assert "tidak bisa melihat saldo" in texts(msgs)
+
+
+@pytest.mark.parametrize("earlier,intent,text,wanted", [
+    (("ask_jp", "brp iuran jp?"), "ask_payment", "yg bayar siapa aja?", "1% pekerja"),
+    (("ask_agent", "sy mau jadi agen perisai"), "ask_bsu", "dapat gaji kah?", "tidak digaji"),
+    (("ask_migrant", "sy pmi di malaysia kontrak 2 thn, iuran brp?"), "ask_contribution_bpu", "kalau diperpanjang?",
+     "13.500"),
+])
+async def test_a_few_words_asking_a_detail_of_the_previous_topic_get_it_over_a_sure_reading(earlier, intent, text,
+                                                                                              wanted):
+    msgs, _ = await run(ActionAnswer(), tracker(user(intent, text, [(intent, 0.9)]), [user(*earlier)]))
+    said = texts(msgs)
+    assert wanted in said
+    assert get_answers().render(intent, TODAY).text.split("\n")[0] not in said  # not the NLU's topic's answer
+
+
+async def test_a_longer_message_or_one_naming_a_topic_keeps_the_nlus_reading():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_bsu", "bsu dapat gaji kah?", [("ask_bsu", 0.9)]),
+                                                [user("ask_agent", "sy mau jadi agen perisai")]))
+    assert "BSU" in texts(msgs)
