@@ -701,6 +701,10 @@ _CLAIM_WORDS = re.compile(r"\b(klaim\w*|cair\w*|dicairkan|pencairan|ambil|diambi
                           r"ahli waris|berkas\w*|syarat\w*)\b", re.I)
 
 
+#: Joining alone or with a person's help: the way to join answers both (its button asks for the help).
+JOINING_SIDES = frozenset({"ask_register", "request_contact"})
+
+
 def clarify_by_context(close: List[str], previous: str | None, text: str) -> str | None:
     """The topic among ``close`` (the NLU's contest, best first) that needs no question: the one of the topic under
     discussion's family ("saldo sy sktr 7 jt, lwt apa?" after the JHT claim), or, when every candidate is a side of
@@ -709,6 +713,8 @@ def clarify_by_context(close: List[str], previous: str | None, text: str) -> str
         return next(n for n in close if n != "menu")  # "caranya?": the topic or the menu, which is always there
     if len(close) < 2:
         return None
+    if set(close) == JOINING_SIDES:  # "Saya guru ..., ingin mendaftar": how to join, with "Minta dibantu daftar"
+        return "ask_register"
     family = _family(previous)
     sides = [name for name in close if family and _family(name) == family]
     if not sides:

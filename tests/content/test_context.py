@@ -365,6 +365,8 @@ def test_a_scam_told_over_two_messages_counts_in_the_second():
     (["ask_jkm", "ask_jkk"], "ask_contribution_bpu", "kalau meninggal gmn", None),
     (["ask_jkm"], "ask_jkm", "gmn", None),                                                 # no contest
     (["ask_register", "menu"], None, "caranya?", "ask_register"),                          # the menu is always there
+    (["request_contact", "ask_register"], None, "Saya guru di SMP swasta, ingin mendaftar", "ask_register"),  # its
+    # answer offers the help
 ])
 def test_clarify_by_context(close, previous, text, expected):
     assert clarify_by_context(close, previous, text) == expected
