@@ -597,11 +597,18 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or turn_signals(tracker)
     intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
+    if intent == "ask_migrant" and not signals.scam and migrant_context(tracker) and MIGRANT_RISK.search(text):
+        # "klo majikan phk sy sepihak?" after the PMI answer: what PMI cover adds for it, not the answer again
+        feeling_first(dispatcher, answers, signals, None, on)
+        send_migrant_risks(dispatcher, tracker, answers, text, on)
+        keep_topic(dispatcher, intent, on)
+        return []
     if follow_up and not signals.scam and (send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details(dispatcher, answers, intent, text, on)
                                            or send_wage_line(dispatcher, intent, wage_in(text))):
         keep_topic(dispatcher, intent, on)
+        send_migrant_risks(dispatcher, tracker, answers, text, on)
         return []
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
@@ -634,6 +641,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             # a short question after another topic ("kalau sy meninggal, istri dpt?" after JP): its detail too
             send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
         send_other_questions(dispatcher, tracker, answers, intent, on)
+        send_migrant_risks(dispatcher, tracker, answers, text, on)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -647,6 +655,36 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     return [SlotSet(k, v) for k, v in facts.items()]
 
 
+#: A risk a migrant worker asks about abroad: an accident, care, violence, a one-sided dismissal, a claim.
+MIGRANT_RISK = re.compile(r"\b(kecelakaan|celaka|sakit|dirawat|rawat|rumah sakit|berobat|pukul\w*|dipukul|siksa\w*|"
+                          r"disiksa|kekerasan|perkosa\w*|diperkosa|phk|dipecat|pecat|sepihak|klaim\w*|meninggal|"
+                          r"cacat|dipulangkan|tidak sesuai)\b", re.I)
+
+
+def migrant_context(tracker: Tracker) -> bool:
+    """The conversation is about a migrant worker: PMI was asked or answered in the last few turns."""
+    if "ask_migrant" in recent_topics(tracker):
+        return True
+    turns = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            turns += 1
+            if turns > WAGE_LOOKBACK + 1:
+                return False
+        elif event.get("event") == "bot" and turns >= 1:
+            meta = ((event.get("metadata") or {}).get(ANSWER_KEY) or {})
+            if isinstance(meta, dict) and meta.get("topic") == "ask_migrant":
+                return True
+    return False
+
+
+def send_migrant_risks(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, text: str, on) -> None:
+    """In a migrant worker's conversation, a risk asked about ("kalau di sana majikan pukul sa?", "klaimnya dari
+    Taiwan bagaimana?"): what PMI cover adds abroad (care up to its limit, violence, dismissal) and where PMI claim."""
+    if migrant_context(tracker) and MIGRANT_RISK.search(text or ""):
+        _send(dispatcher, answers.render_snippet("pmi_risks", on))
+
+
 def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
     """A topic for a message the NLU could not place: a follow-up of the previous topic, or the claim a grieving
     or injured worker is asking about (a fallback is never the reply to them)."""
@@ -655,6 +693,8 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
     topic = follow_up_topic(FALLBACK_INTENT, text, previous_topic(tracker, answers))
     if topic:
         return topic
+    if migrant_context(tracker) and MIGRANT_RISK.search(text):
+        return "ask_migrant"  # "klo majikan phk sy sepihak?" a turn after PMI: what PMI cover pays for it
     return claim_for_feeling(signals, text)
 
 

@@ -619,3 +619,26 @@ async def test_everyday_illness_or_the_kis_card_is_referred_to_bpjs_kesehatan_fi
     # BPJS Kesehatan's own answer does not say it twice
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_health", "kartu kis sy hilang, gmn?")))
     assert texts(msgs).count("Mobile JKN") == 1
+
+
+def _after_pmi(intent: str, text: str):
+    first = user("ask_contribution_bpu", "sy mau kerja ke malaysia lewat perusahaan penempatan, iuran brp?")
+    t = tracker(user(intent, text, [(intent, 0.6), ("nlu_fallback", 0.3)]), [first])
+    t.events.insert(1, {"event": "bot", "text": "…", "metadata": {"answer": {"topic": "ask_migrant",
+                                                                            "on": TODAY.isoformat(), "part": "short"}}})
+    return t
+
+
+async def test_a_risk_asked_in_a_migrant_workers_conversation_gets_what_pmi_cover_adds():
+    msgs, _ = await run(ActionAnswer(), _after_pmi("ask_jkk", "klo sy kecelakaan kerja di sana, dirawat ditanggung?"))
+    said = texts(msgs)
+    assert "JKK" in said and "50 juta" in said and "eklaim-pmi" in said
+    # a risk the NLU could not place: that cover alone, not the whole PMI answer again
+    msgs, _ = await run(ActionClarify(), _after_pmi("nlu_fallback", "klo majikan phk sy sepihak?"))
+    said = texts(msgs)
+    assert "PHK sepihak" in said and "Rp37.500" not in said
+
+
+async def test_without_a_migrant_before_an_accident_question_gets_no_pmi_cover():
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkk", "klo sy kecelakaan kerja, dirawat ditanggung?")))
+    assert "eklaim-pmi" not in texts(msgs)
