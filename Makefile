@@ -80,13 +80,14 @@ BLIND_MIN ?= 0.75
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.75); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev6/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev7/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
 	$(PY) scripts/blind_eval.py --set tests/dev4 --out reports/dev4
 	$(PY) scripts/blind_eval.py --set tests/dev5 --out reports/dev5
 	$(PY) scripts/blind_eval.py --set tests/dev6 --out reports/dev6
+	$(PY) scripts/blind_eval.py --set tests/dev7 --out reports/dev7
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
