@@ -1001,6 +1001,9 @@ class ActionClarify(Action):
         if postpones(text):  # "eh tdk jadi, bukan mau daftar, sy cuma mau tanya utk adik sy": no offence taken
             _send(dispatcher, answers.render_split("deny", clock.today()).short)
             return []
+        if thanks_and_plan(text):  # "ok nanti sy lapor ke pak desa. mksh": thanks and a plan, not a question
+            _send(dispatcher, answers.render_split("thank", clock.today()).short)
+            return []
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)

@@ -400,6 +400,9 @@ class ActionSponsorStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        # what the offer asks first ("Apakah Dana Desa dapat digunakan untuk membayar iuran ...?")
+        send_details(dispatcher, get_answers(), "sponsor_offer", latest_text(tracker), clock.today(),
+                     own_topic_only=True)
         say(dispatcher, "sponsor_intro")
         return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", "sponsor_offer")]
 

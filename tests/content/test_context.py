@@ -642,3 +642,11 @@ async def test_a_risk_asked_in_a_migrant_workers_conversation_gets_what_pmi_cove
 async def test_without_a_migrant_before_an_accident_question_gets_no_pmi_cover():
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_jkk", "klo sy kecelakaan kerja, dirawat ditanggung?")))
     assert "eklaim-pmi" not in texts(msgs)
+
+
+@pytest.mark.parametrize("text,scam", [
+    ("ada org di desa ngaku agen perisai minta iuran 3 bln sekaligus. gmn sy tau dia asli?", True),
+    ("agen perisai bisa minta iuran?", False),
+])
+def test_someone_collecting_contributions_in_the_agents_name_is_a_scam_question(text, scam):
+    assert read_signals(text).scam is scam

@@ -312,3 +312,14 @@ async def test_a_longer_message_or_one_naming_a_topic_keeps_the_nlus_reading():
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_bsu", "bsu dapat gaji kah?", [("ask_bsu", 0.9)]),
                                                 [user("ask_agent", "sy mau jadi agen perisai")]))
     assert "BSU" in texts(msgs)
+
+
+def test_the_jht_already_paid_is_not_lost_when_payments_stop():
+    text = "tdk sanggup bayar iuran lagi. kalau berhenti bayar, uang yg sdh sy setor hilang?"
+    assert "jht_kept" in names("ask_late_payment", text)
+    assert "jht_kept" not in names("ask_late_payment", "kalau telat bayar 2 bulan gmn?")
+
+
+def test_a_village_funds_question_gets_its_detail():
+    assert "village_funds" in names("sponsor_offer", "Apakah Dana Desa dapat digunakan untuk membayar iuran?")
+    assert "village_funds" not in names("sponsor_offer", "sy mau bayarin iuran 10 nelayan")

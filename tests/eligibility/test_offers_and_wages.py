@@ -191,3 +191,20 @@ def test_staff_counted_after_the_noun_are_an_employers():
     assert STAFF.search("bengkel las kecil di Kolaka, karyawan 4 org, gaji masing2 2,5 jt")
     assert STAFF.search("karyawan sy ada 5 orang")
     assert not STAFF.search("pekerjaan sy 2 orang") and not STAFF.search("umur 45, 2 org anak")
+
+
+async def test_an_offer_that_asks_about_village_funds_is_answered_before_the_form_asks(sqlite_db):
+    from actions.leads import ActionSponsorStart
+    text = "Saya Kepala Desa di Konawe. Apakah Dana Desa dapat digunakan untuk membayar iuran pekerja rentan?"
+    msgs, _, _ = await run(ActionSponsorStart(), turn(text, "sponsor_offer", 0.5))
+    said = texts_of(msgs)
+    assert said.index("Dana Desa") < said.index("Terima kasih atas niat baiknya")
+    assert "diskon" in said  # contributions paid from a government budget get no PP 50/2025 discount
+    msgs, _, _ = await run(ActionSponsorStart(), turn("sy mau bayarin iuran 10 nelayan", "sponsor_offer", 0.9))
+    assert "Dana Desa" not in texts_of(msgs)
+
+
+async def test_thanks_with_a_plan_the_nlu_could_not_place_are_thanks():
+    msgs, _, _ = await run(ActionClarify(), turn("ok nanti sy lapor ke pak desa. mksh", "nlu_fallback", 0.4))
+    said = texts_of(msgs)
+    assert "Sama-sama" in said and "kurang yakin" not in said
