@@ -368,6 +368,20 @@ def wage_in(text: str) -> int | None:
         return None
 
 
+#: Wage earners' topics whose figures follow the wage told earlier ("gaji 15 juta" ... "potongan JP sy brp?").
+OWN_WAGE_TOPICS = ("ask_jp", "ask_contribution_pu", "ask_jkp")
+_OWN = re.compile(r"\b(sy|saya|sa|aku|ku|gue)\b", re.I)
+
+
+def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
+    """The wage the worker gave earlier in the conversation (kept as their income), when the message asks how much
+    of a wage earners' topic for themselves with no wage of its own ("potongan JP sy brp sebulan?")."""
+    if topic not in OWN_WAGE_TOPICS or not _HOW_MUCH.search(text or "") or not _OWN.search(text or ""):
+        return None
+    income = real(tracker.get_slot("income"))
+    return int(income) if isinstance(income, (int, float)) and income > 0 else None
+
+
 def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: int | None) -> bool:
     """The figures of ``topic`` for ``wage`` (lingkar/wage_figures.py), when it has any; True when sent."""
     line = wage_line(topic, wage, clock.today())
@@ -463,6 +477,8 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
             any(name in _EMPLOYER_TOPICS for name in earlier)
             or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):
         return "ask_contribution_pu"
+    if costs and re.search(r"\b(jp|jaminan pensiun)\b", text, re.I):
+        return "ask_jp"  # "gaji sy 12 jt, potongan jp sy brp?": a wage earner's JP share, whatever their work
     occupation = tracker.get_slot("occupation")
     if not costs or not calculator.is_known_occupation(occupation):
         return None
@@ -632,7 +648,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, split.short)
     else:
         send_answer(dispatcher, split, intent, on)
-        send_wage_line(dispatcher, intent, wage_in(text))
+        send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
@@ -683,6 +699,14 @@ def send_migrant_risks(dispatcher: CollectingDispatcher, tracker: Tracker, answe
     Taiwan bagaimana?"): what PMI cover adds abroad (care up to its limit, violence, dismissal) and where PMI claim."""
     if migrant_context(tracker) and MIGRANT_RISK.search(text or ""):
         _send(dispatcher, answers.render_snippet("pmi_risks", on))
+
+
+def migrant_cost(tracker: Tracker, topic: str | None, text: str) -> str | None:
+    """A contribution question in a migrant worker's conversation ("totalnya brp yg hrs dibyr utk bpjs tk?" after
+    "sy mau kerja ke taiwan", "kontrak 2 thn") is about the PMI contribution, unless it names other work."""
+    if topic in COST_OVER_CHECK and migrant_context(tracker) and not match_occupation(text or ""):
+        return "ask_migrant"
+    return topic
 
 
 def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
@@ -968,6 +992,7 @@ class ActionAnswer(Action):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         elif (intent not in SMALL_TALK or intent == "goodbye") and postpones(text):
             intent = "deny"  # "nanti saja dulu, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, no goodbye
+        intent = migrant_cost(tracker, intent, text)
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
@@ -1013,6 +1038,7 @@ class ActionClarify(Action):
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers) \
             or cost_topic(text) or join_topic(text)
+        topic = migrant_cost(tracker, topic, text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))

@@ -621,9 +621,9 @@ async def test_everyday_illness_or_the_kis_card_is_referred_to_bpjs_kesehatan_fi
     assert texts(msgs).count("Mobile JKN") == 1
 
 
-def _after_pmi(intent: str, text: str):
+def _after_pmi(intent: str, text: str, ranking=None):
     first = user("ask_contribution_bpu", "sy mau kerja ke malaysia lewat perusahaan penempatan, iuran brp?")
-    t = tracker(user(intent, text, [(intent, 0.6), ("nlu_fallback", 0.3)]), [first])
+    t = tracker(user(intent, text, ranking or [(intent, 0.6), ("nlu_fallback", 0.3)]), [first])
     t.events.insert(1, {"event": "bot", "text": "…", "metadata": {"answer": {"topic": "ask_migrant",
                                                                             "on": TODAY.isoformat(), "part": "short"}}})
     return t
@@ -650,3 +650,23 @@ async def test_without_a_migrant_before_an_accident_question_gets_no_pmi_cover()
 ])
 def test_someone_collecting_contributions_in_the_agents_name_is_a_scam_question(text, scam):
     assert read_signals(text).scam is scam
+
+
+async def test_a_wage_earner_asking_their_share_gets_it_for_the_wage_told_earlier():
+    t = tracker(user("ask_jp", "potongan JP sy brp sebulan?"), [user("inform", "sy kerja di tambang, gaji 15 juta")],
+                slots={"income": 15_000_000})
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "Rp110.863" in said and "Rp11.086.300" in said   # the capped JP share
+    # without a first-person question, or without a wage told, no figures
+    t = tracker(user("ask_jp", "potongan JP brp?"), slots={"income": 15_000_000})
+    assert "Rp110.863" not in texts((await run(ActionAnswer(), t))[0])
+
+
+async def test_a_cost_question_after_pmi_is_the_pmi_contribution():
+    msgs, _ = await run(ActionClarify(), _after_pmi("nlu_fallback", "totalnya brp yg hrs dibayar utk bpjs tk?",
+                                                    [("nlu_fallback", 0.4), ("ask_contribution_bpu", 0.35)]))
+    assert "370.000" in texts(msgs)
+    # without PMI before, the same question is the self-employed contribution
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "totalnya brp yg hrs dibayar utk bpjs tk?",
+                                                      [("nlu_fallback", 0.4), ("ask_contribution_bpu", 0.35)])))
+    assert "370.000" not in texts(msgs) and "16.800" in texts(msgs)

@@ -323,3 +323,9 @@ def test_the_jht_already_paid_is_not_lost_when_payments_stop():
 def test_a_village_funds_question_gets_its_detail():
     assert "village_funds" in names("sponsor_offer", "Apakah Dana Desa dapat digunakan untuk membayar iuran?")
     assert "village_funds" not in names("sponsor_offer", "sy mau bayarin iuran 10 nelayan")
+
+
+def test_the_employer_topic_accepts_a_workplace_told_as_where_one_works():
+    assert topic_allowed("ask_employer_not_registering",
+                         "sy kerja di gudang distributor di kendari 2 thn, blm didaftarkan bpjs tk. wajib kah?")
+    assert not topic_allowed("ask_employer_not_registering", "wajib kah ikut bpjs tk?")

@@ -14,6 +14,7 @@ from actions.forms import FAILURES_SLOT
 from actions.leads import ValidateLeadForm
 from lingkar.form_words import postpones
 from lingkar.leads import offered_phone
+from lingkar.signals import programme_over_check
 
 from .conftest import parse_data, run, texts_of, turn
 from .test_follow_up_start import activated, ended
@@ -165,11 +166,11 @@ async def test_a_programme_asked_inside_a_self_description_is_answered_not_check
     assert ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_jp"}
 
 
-async def test_a_cost_question_with_a_programme_is_still_the_check():
+async def test_a_cost_question_with_a_programme_is_no_programme_question_but_gets_its_figures():
+    assert programme_over_check("sy karyawan gaji 3 jt, iuran jp sy brp?") is None
     tracker = activated("sy karyawan gaji 3 jt, iuran jp sy brp?", earlier=())
-    _, _, events = await run(ValidateEligibilityForm(), tracker)
-    assert not any(e.get("event") == "slot" and e.get("name") == FAILURES_SLOT and (e.get("value") or {}).get(
-        "answered_instead") == "ask_jp" for e in events)
+    msgs, _, _ = await run(ValidateEligibilityForm(), tracker)
+    assert "JP 1% Rp30.000" in texts_of(msgs)   # the wage's share (wage_question_topic), not a check
 
 
 async def test_a_scam_question_read_as_the_check_gets_the_warning():
@@ -208,3 +209,9 @@ async def test_thanks_with_a_plan_the_nlu_could_not_place_are_thanks():
     msgs, _, _ = await run(ActionClarify(), turn("ok nanti sy lapor ke pak desa. mksh", "nlu_fallback", 0.4))
     said = texts_of(msgs)
     assert "Sama-sama" in said and "kurang yakin" not in said
+
+
+async def test_a_wage_and_a_jp_share_question_is_the_jp_share_not_the_check():
+    msgs, _, events = await run(ValidateEligibilityForm(), activated("gaji sy 12 jt, potongan jp sy brp?", earlier=()))
+    said = texts_of(msgs)
+    assert "Rp110.863" in said and "Apa pekerjaan" not in said and ended(events)
