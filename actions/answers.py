@@ -416,6 +416,18 @@ def keep_topic(dispatcher: CollectingDispatcher, topic: str, on) -> None:
 
 
 #: Topics whose answer gets the total of several months paid at once when the message asks it (prepay_line).
+#: Words of a payment that is late (arrears), not ahead.
+_LATE = re.compile(r"\b(telat|terlambat|tunggak\w*|nunggak|menunggak|belum bayar|blm bayar|tidak bayar|tdk bayar|"
+                   r"lupa bayar|nonaktif|tidak aktif|tdk aktif|berhenti)\b", re.I)
+def paying_ahead(topic: str | None, text: str) -> str | None:
+    """Arrears read for a question about paying months ahead ("bayar 6 bln sekaligus skrg, brp semua?", "bayar iuran
+    langsung setahun? berapa semua?") that says nothing is late: the payment answer, with the months' total."""
+    if topic in ("ask_late_payment", None) and not _LATE.search(text or "") \
+            and prepay_line(None, None, text, clock.today()):
+        return "ask_payment"
+    return topic
+
+
 PREPAY_TOPICS = frozenset({"ask_payment", "ask_contribution_bpu", "ask_discount", "cannot_afford"})
 
 
@@ -992,7 +1004,7 @@ class ActionAnswer(Action):
             intent = "thank"  # "oke makasih pak, nanti sy daftar sendiri lwt hp": thanks and a plan, not a question
         elif (intent not in SMALL_TALK or intent == "goodbye") and postpones(text):
             intent = "deny"  # "nanti saja dulu, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, no goodbye
-        intent = migrant_cost(tracker, intent, text)
+        intent = paying_ahead(migrant_cost(tracker, intent, text), text)
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
@@ -1038,7 +1050,7 @@ class ActionClarify(Action):
         topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers) \
             or cost_topic(text) or join_topic(text)
-        topic = migrant_cost(tracker, topic, text)
+        topic = paying_ahead(migrant_cost(tracker, topic, text), text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
                                 follow_up=topic == previous_topic(tracker, answers))

@@ -194,7 +194,7 @@ def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
 
 
 #: Paying several months at once ("bayar 3 bulan sekaligus", "lunasi sekalian 6 bln", "bayar di muka 12 bulan").
-_PREPAY = re.compile(r"\b(sekaligus|skaligus|sekalian|di ?muka|lunasi|lunas\w*|borong)\b", re.I)
+_PREPAY = re.compile(r"\b(sekaligus|skaligus|sekalian|di ?muka|lunasi|lunas\w*|borong|langsung)\b", re.I)
 _PREPAY_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln|bl)\b|\b(setahun|satu tahun|1 tahun|1 thn)\b", re.I)
 #: The occupation a prepayment is priced for when the conversation does not know the worker's: self-employed outside
 #: the transport group (their discount window is the shorter one), with the transport group said beside it.

@@ -670,3 +670,15 @@ async def test_a_cost_question_after_pmi_is_the_pmi_contribution():
     msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "totalnya brp yg hrs dibayar utk bpjs tk?",
                                                       [("nlu_fallback", 0.4), ("ask_contribution_bpu", 0.35)])))
     assert "370.000" not in texts(msgs) and "16.800" in texts(msgs)
+
+
+async def test_paying_months_ahead_read_as_arrears_gets_the_months_total():
+    text = "klo sy bayar 6 bln sekaligus skrg, brp semua?"
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_late_payment", text)))
+    assert "Bayar 6 bulan sekaligus" in texts(msgs)
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", "bisa bayar iuran langsung setahun? brp semua?",
+                                                      [("nlu_fallback", 0.4), ("ask_late_payment", 0.3)])))
+    assert "Bayar 12 bulan sekaligus" in texts(msgs)
+    # arrears paid at once are arrears
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_late_payment", "sy nunggak 3 bulan, bayar sekaligus bisa?")))
+    assert "Bayar 3 bulan sekaligus" not in texts(msgs) and "Tunggakan" in texts(msgs)
