@@ -182,7 +182,8 @@ FOLLOW_UP_MAX_WORDS = 7
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
                           r"lingkaran)\b", re.I)
-_ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|termasuk|dengan|dgn|sama|pake|pakai)\b.*\bjht\b", re.I)
+_ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
+                      r"\b(jht|hari tua)\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset(),
@@ -292,10 +293,12 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if family in _BENEFIT_FAMILIES and words <= FOLLOW_UP_MAX_WORDS and _BENEFIT_QUESTION.search(text or "") \
             and not _SUBJECT_WORDS.search((text or "").lower()):
         return previous  # "dpt brp kira2?" after the death benefit: that benefit, not a contribution
-    if family == "bpu" and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount",
-                                      FALLBACK_INTENT) \
+    if (family in ("bpu", "gn") or previous == "check_eligibility") \
+            and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount", "inform",
+                           FALLBACK_INTENT) \
             and _ADD_JHT.search(text or ""):
-        return "ask_contribution_bpu"  # "kalau tambah jht jadi brp?" after the BPU contribution
+        # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result
+        return "ask_contribution_bpu"
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
     subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))

@@ -199,6 +199,11 @@ async def test_scam_question_gets_the_warning_and_official_channels():
     ("ask_jp", "ask_who_can_join", "syaratnya?", "ask_jp"),
     ("ask_jkm", "ask_late_payment", "kalau telat bayar?", None),      # a question of its own
     ("ask_jkp", "thank", "oke makasih", None),
+    # adding JHT after a check's result or a sponsor's offer: the self-employed contribution, with its JHT share
+    ("check_eligibility", "nlu_fallback", "itu udh sama JHT?", "ask_contribution_bpu"),
+    ("ask_discount", "nlu_fallback", "Kalau saya mau sekalian nabung hari tua?", "ask_contribution_bpu"),
+    ("sponsor_offer", "inform", "Saya sekalian mau ikutkan JHT-nya biar dia punya tabungan", "ask_contribution_bpu"),
+    ("ask_jkm", "nlu_fallback", "itu udh sama JHT?", None),
 ])
 def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected
