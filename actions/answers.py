@@ -289,6 +289,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if intent in ("affirm", "deny") and words <= FOLLOW_UP_MAX_WORDS and _YES_NO_QUESTION.search(text or "") \
             and not _TOPIC_WORDS.search(text or ""):
         return previous  # "bnr kah?", "msh bisa kah?": a question about what was just said, not a yes
+    if _COST_QUESTION.search(text or "") and match_occupation(text or ""):
+        return None  # "sa ojek pangkalan di baubau, iurannya berapa?": the worker's own cost, a question of its own
     family = _family(previous)
     if family in _BENEFIT_FAMILIES and words <= FOLLOW_UP_MAX_WORDS and _BENEFIT_QUESTION.search(text or "") \
             and not _SUBJECT_WORDS.search((text or "").lower()):
@@ -464,6 +466,8 @@ def wage_topic_before(tracker: Tracker) -> str | None:
 WAGE_LOOKBACK = 4
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
 _WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk")
+#: After a death, the part that follows the wage is the work accident's (48 times the wage, JKK); JKM is a fixed sum.
+DEATH_BY_WAGE = {"ask_claim_jkm": "ask_claim_jkk", "ask_jkm": "ask_claim_jkk"}
 #: Someone else's staff named without a number ("gaji mereka 1,5 juta" after "ada 3 karyawan").
 _THEIR_STAFF = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|pekerja\s*(sa|sy|saya|kami)|staf\w*)\b", re.I)
 #: Earlier topics that make "mereka" an employer's staff.
@@ -486,8 +490,11 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
         return None
     earlier = recent_topics(tracker)
     costs = bool(_COST_QUESTION.search(text)) or bool(re.search(r"\b(iuran\w*|potong\w*|dipotong)\b", text, re.I))
-    if _BENEFIT_QUESTION.search(text) and not costs:
-        return next((name for name in earlier if name in _WAGE_BENEFITS), None)
+    if not costs:  # "gaji suami saya 6 juta. Jadi berapa kira-kira?" after a work accident: what it pays
+        benefit = next((DEATH_BY_WAGE.get(name, name) for name in earlier
+                        if name in _WAGE_BENEFITS or name in DEATH_BY_WAGE), None)
+        if benefit or _BENEFIT_QUESTION.search(text):
+            return benefit
     if STAFF.search(text) or (_THEIR_STAFF.search(text) and (
             any(name in _EMPLOYER_TOPICS for name in earlier)
             or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):

@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
     CHECK_LIKE,
+    DEATH_BY_WAGE,
     INCOME_WORDS,
     STAFF,
     answer_topic,
@@ -274,7 +275,8 @@ class ValidateEligibilityForm(LingkarForm):
                         ActiveLoop(None)]
             if topic:
                 # a wage question is a follow-up of a topic under discussion, not of one it names itself
-                follow_up = bool(followed) and (topic != wage_topic or topic in recent_topics(tracker))
+                follow_up = bool(followed) and (topic != wage_topic or topic in recent_topics(tracker)
+                                                or any(name in DEATH_BY_WAGE for name in recent_topics(tracker)))
                 events = answer_topic(dispatcher, tracker, topic, follow_up=follow_up)
                 if topic == wage_topic:
                     events += wage_answer_rest(dispatcher, tracker, topic, text)

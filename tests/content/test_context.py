@@ -204,6 +204,8 @@ async def test_scam_question_gets_the_warning_and_official_channels():
     ("ask_discount", "nlu_fallback", "Kalau saya mau sekalian nabung hari tua?", "ask_contribution_bpu"),
     ("sponsor_offer", "inform", "Saya sekalian mau ikutkan JHT-nya biar dia punya tabungan", "ask_contribution_bpu"),
     ("ask_jkm", "nlu_fallback", "itu udh sama JHT?", None),
+    # the worker's own work and cost after an accident answer: a question of its own
+    ("ask_jkk_commute", "check_eligibility", "sa ojek pangkalan di baubau, iurannya berapa?", None),
 ])
 def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected

@@ -215,3 +215,12 @@ async def test_a_wage_and_a_jp_share_question_is_the_jp_share_not_the_check():
     msgs, _, events = await run(ValidateEligibilityForm(), activated("gaji sy 12 jt, potongan jp sy brp?", earlier=()))
     said = texts_of(msgs)
     assert "Rp110.863" in said and "Apa pekerjaan" not in said and ended(events)
+
+
+async def test_a_wage_after_a_death_gets_what_the_work_accident_pays_for_it():
+    earlier = (user("Suami saya meninggal tertimbun longsor di tambang tempat dia kerja", "ask_claim_jkm"),)
+    msgs, _, events = await run(ValidateEligibilityForm(),
+                                activated("Gaji suami saya 6 juta sebulan. Jadi berapa kira-kira?", earlier=earlier))
+    said = texts_of(msgs)
+    assert "Rp288.000.000" in said and "Apa pekerjaan" not in said and ended(events)
+    assert "utamakan berobat" not in said   # the figures alone, not an injured worker's claim answer
