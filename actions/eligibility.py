@@ -327,7 +327,10 @@ class ValidateEligibilityForm(LingkarForm):
             else:
                 turn.failed = "not_skippable"
             return turn
-        if turn.values and (intent or "").startswith("ask_") and (is_interruption(tracker) or asks_something(text)):
+        place_only = set(turn.values) <= {"regency"} and "?" in text  # "di wangi-wangi tida ada kantor, bayar di
+        # kantor pos bisa?": a question that says where the worker is
+        if turn.values and ((intent or "").startswith("ask_") or place_only) \
+                and (is_interruption(tracker) or asks_something(text)):
             # a question about another topic that also names a place or an amount ("ada agen kah yg bisa datang ke
             # kampung? bank cuma di andoolo"): answered by the rules (the answer keeps what it says of the worker),
             # then the form asks its question again

@@ -189,6 +189,7 @@ async def test_a_breakdown_after_a_whole_answer_is_what_the_benefit_is_made_of(t
     ("ask_jkk", "kartu kis sy hilang, berapa lama?", None),           # a specific topic stays
     ("ask_balance", "bs pake saldo jht buat lunasin utang?", "ask_claim_jht"),
     ("ask_programs", "jkp dan pmi itu apa?", None),                      # two named: no guess
+    ("ask_contact", "di wangi-wangi tida ada kantor bpjs, bayar di kantor pos bisa?", "ask_payment"),
 ])
 def test_a_named_topic_replaces_a_general_one(intent, text, topic):
     assert named_topic(intent, text) == topic

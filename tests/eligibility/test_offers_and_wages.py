@@ -224,3 +224,13 @@ async def test_a_wage_after_a_death_gets_what_the_work_accident_pays_for_it():
     said = texts_of(msgs)
     assert "Rp288.000.000" in said and "Apa pekerjaan" not in said and ended(events)
     assert "utamakan berobat" not in said   # the figures alone, not an injured worker's claim answer
+
+
+async def test_a_question_that_says_where_the_worker_is_is_answered_not_taken_as_the_answer():
+    slots = {"occupation": "nelayan", "age": 30}
+    tracker = turn("di wangi-wangi tida ada kantor bpjs, bayar di kantor pos bisa?", "nlu_fallback", 0.4,
+                   form="eligibility_form", requested="income", slots=slots,
+                   entities=[{"entity": "regency", "value": "Kabupaten Wakatobi"}])
+    msgs, set_, events = await run(ValidateEligibilityForm(), tracker)
+    # no value taken: Rasa's rules answer it, then the form asks its question again
+    assert set(set_) <= {"requested_slot"} and msgs == [] and not ended(events)
