@@ -21,7 +21,9 @@ _AGE_WORDS = {"umur", "umr", "usia", "usiaku", "umurku", "umurnya", "usianya", "
               "berumur", "berusia", "usiaa", "umurr", "age"}
 _AGE_UNITS = {"thn", "tahun", "th", "taun", "thun", "tahunan", "thnan", "years", "yo", "y.o", "yrs", "tahunn",
               "thnn", "tn"}
-_NOT_MONEY_UNITS = {"bulan", "bln", "hari", "hr", "minggu", "orang", "org", "kali", "x", "anak", "persen", "jam",
+# "omset setahun 1,8 M": billions are a business's turnover, never a worker's income
+_NOT_MONEY_UNITS = {"m", "miliar", "milyar", "triliun",
+                    "bulan", "bln", "hari", "hr", "minggu", "orang", "org", "kali", "x", "anak", "persen", "jam",
                     "kg", "km", "meter", "ekor", "buah", "hektar", "ha", "cm", "menit", "detik", "lembar", "unit",
                     "pekerja", "karyawan", "tenaga", "kepala", "jiwa", "bh", "pcs", "lantai", "desa", "kk", "digit",
                     "angka", "nomor", "no", "tanggal", "tgl", "juni", "juli", "mei", "april", "maret", "agustus",

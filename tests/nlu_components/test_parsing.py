@@ -76,6 +76,8 @@ INCOME = [
 ]
 
 NOT_INCOME = [
+    "omset setahun sekitar 1,8 M",          # billions: a business's turnover, not a wage
+    "omzet 2 miliar setahun",
     "umur 35",
     "35 tahun",
     "sy 35 thn",
