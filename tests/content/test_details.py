@@ -330,3 +330,8 @@ def test_the_employer_topic_accepts_a_workplace_told_as_where_one_works():
     assert topic_allowed("ask_employer_not_registering",
                          "sy kerja di gudang distributor di kendari 2 thn, blm didaftarkan bpjs tk. wajib kah?")
     assert not topic_allowed("ask_employer_not_registering", "wajib kah ikut bpjs tk?")
+
+
+def test_an_owner_asking_for_themselves_is_told_they_join_as_self_employed():
+    assert "owner_bpu" in names("ask_contribution_pu", "sy sendiri sbg pemilik bisa ikut juga?")
+    assert "owner_bpu" not in names("ask_contribution_pu", "pemilik wajib daftarkan karyawan?")
