@@ -335,3 +335,7 @@ def test_the_employer_topic_accepts_a_workplace_told_as_where_one_works():
 def test_an_owner_asking_for_themselves_is_told_they_join_as_self_employed():
     assert "owner_bpu" in names("ask_contribution_pu", "sy sendiri sbg pemilik bisa ikut juga?")
     assert "owner_bpu" not in names("ask_contribution_pu", "pemilik wajib daftarkan karyawan?")
+
+
+def test_a_colloquial_age_limit_question_gets_its_detail():
+    assert "bpu_age_limit" in names("check_eligibility", "mamaku umurnya 62 mi. masih bisaji dia daftar bpu?")
