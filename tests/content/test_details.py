@@ -339,3 +339,8 @@ def test_an_owner_asking_for_themselves_is_told_they_join_as_self_employed():
 
 def test_a_colloquial_age_limit_question_gets_its_detail():
     assert "bpu_age_limit" in names("check_eligibility", "mamaku umurnya 62 mi. masih bisaji dia daftar bpu?")
+
+
+def test_a_wage_earner_asking_for_the_discount_is_told_it_is_not_theirs():
+    assert "discount_not_pu" in names("ask_discount", "sy sopir dump truck di PT tambang, digaji bulanan. dpt diskon?")
+    assert "discount_not_pu" not in names("ask_discount", "sy ojol, diskonnya sampai kapan?")
