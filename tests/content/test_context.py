@@ -516,8 +516,12 @@ def test_own_data_family_claims_and_other_questions_are_not_others_data(text):
     ("sy tim sukses caleg di kolaka. bisa kah lingkar bantu kami sebar info", "politics"),
     ("sy mau investasi crypto pake uang JHT yg baru cair. koin apa yg bagus?", "investment"),
     ("sy mau cairkan jht, paklaring sy hilang", None),
+    ("Perpanjang SIM di Kendari di mana? brp biayanya?", "driving_licence"),
+    ("Gimana cara daftar CPNS 2027? syaratnya apa aja?", "civil_service"),
+    ("Mending sy ikut asuransi jiwa swasta atau BPJS TK? mana yg lebih untung?", "private_insurance"),
 ])
 def test_forgery_politics_and_investment_are_refused_first(text, referral):
+    # (other offices as well: tests/content/test_context.py test_questions_for_another_office_are_read)
     assert read_signals(text).referral == referral
 
 
@@ -666,6 +670,9 @@ async def test_without_a_migrant_before_an_accident_question_gets_no_pmi_cover()
 @pytest.mark.parametrize("text,scam", [
     ("ada org di desa ngaku agen perisai minta iuran 3 bln sekaligus. gmn sy tau dia asli?", True),
     ("agen perisai bisa minta iuran?", False),
+    ("Ada lotre BPJS TK hadiah mobil, daftarnya di link bit.ly/bpjs-hadiah. bener gk?", True),
+    ("Aplikasi pinjol katanya kerja sama dgn BPJS TK, bisa cairkan JHT duluan. Betul kah?", True),
+    ("sy terjerat pinjol, utang udh 8 jt. bs pake saldo jht buat lunasin?", False),
 ])
 def test_someone_collecting_contributions_in_the_agents_name_is_a_scam_question(text, scam):
     assert read_signals(text).scam is scam
