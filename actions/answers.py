@@ -28,7 +28,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import error_summary, say
+from actions.forms import error_summary, last_turn_bot_events, say
 from actions.more import ANSWER_KEY, FOLLOW_UP_PART, MORE_INTENT, asks_for_more, send, send_answer, send_more
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
@@ -951,18 +951,11 @@ def accepted_offer(tracker: Tracker) -> str | None:
     text = str(latest.get("text") or "")
     if _latest_intent(tracker) != "affirm" or len(text.split()) > ACCEPT_MAX_WORDS or "?" in text:
         return None
-    passed_latest = False
-    for event in reversed(tracker.events or []):
-        kind = event.get("event")
-        if kind == "user":
-            if passed_latest:
-                return None
-            passed_latest = True
-        elif kind == "bot" and passed_latest:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            payload = str(buttons[0].get("payload") or "") if buttons else ""
-            if "?" in str(event.get("text") or "") and payload in ACCEPTABLE_OFFERS:
-                return payload  # the latest offer of the bot's last turn ("dari mana Anda tahu?" may follow it)
+    for event in last_turn_bot_events(tracker):
+        buttons = (event.get("data") or {}).get("buttons") or []
+        payload = str(buttons[0].get("payload") or "") if buttons else ""
+        if "?" in str(event.get("text") or "") and payload in ACCEPTABLE_OFFERS:
+            return payload  # the latest offer of the bot's last turn ("dari mana Anda tahu?" may follow it)
     return None
 
 

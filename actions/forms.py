@@ -26,7 +26,7 @@ import abc
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -63,6 +63,19 @@ ANSWER_INTENTS = frozenset({"inform", "check_eligibility", "affirm", "deny", "nl
 # ------------------------------------------------------------------------------------------------ tracker helpers
 def latest_text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def last_turn_bot_events(tracker: Tracker) -> Iterator[Dict[str, Any]]:
+    """The bot's messages of its last turn (between the worker's latest message and the one before), newest first."""
+    seen_user = False
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return
+            seen_user = True
+        elif kind == "bot" and seen_user:
+            yield event
 
 
 def latest_intent(tracker: Tracker) -> Tuple[str | None, float]:

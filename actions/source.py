@@ -24,7 +24,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import agent_code_known, latest_intent, latest_text, record_event, referral_of, say
+from actions.forms import (
+    agent_code_known,
+    last_turn_bot_events,
+    latest_intent,
+    latest_text,
+    record_event,
+    referral_of,
+    say,
+)
 from lingkar.sources import normalise_source, read_code, read_source
 
 logger = logging.getLogger(__name__)
@@ -46,17 +54,9 @@ def _entity(tracker: Tracker) -> str | None:
 
 def question_pending(tracker: Tracker) -> bool:
     """True when the bot's last message before the worker's latest one was the source question."""
-    seen_user = False
-    for event in reversed(tracker.events or []):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif kind == "bot" and seen_user:
-            buttons = ((event.get("data") or {}).get("buttons") or [])
-            return any(f'"{ENTITY}"' in str(b.get("payload") or "") for b in buttons)
-    return False
+    event = next(last_turn_bot_events(tracker), None)
+    buttons = ((event or {}).get("data") or {}).get("buttons") or []
+    return any(f'"{ENTITY}"' in str(b.get("payload") or "") for b in buttons)
 
 
 def should_ask(tracker: Tracker) -> bool:
