@@ -344,3 +344,8 @@ def test_a_colloquial_age_limit_question_gets_its_detail():
 def test_a_wage_earner_asking_for_the_discount_is_told_it_is_not_theirs():
     assert "discount_not_pu" in names("ask_discount", "sy sopir dump truck di PT tambang, digaji bulanan. dpt diskon?")
     assert "discount_not_pu" not in names("ask_discount", "sy ojol, diskonnya sampai kapan?")
+
+
+def test_a_child_at_school_after_a_death_gets_the_scholarship():
+    assert "jkm_scholarship" in names("ask_claim_jkm", "anak sy 2, yg besar SD kelas 3, yg kecil msh TK")
+    assert "jkm_scholarship" not in names("ask_claim_jkm", "berkas apa saja yg hrs sy bawa?")
