@@ -469,7 +469,7 @@ _WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk")
 #: After a death, the part that follows the wage is the work accident's (48 times the wage, JKK); JKM is a fixed sum.
 DEATH_BY_WAGE = {"ask_claim_jkm": "ask_claim_jkk", "ask_jkm": "ask_claim_jkk"}
 #: Someone else's staff named without a number ("gaji mereka 1,5 juta" after "ada 3 karyawan").
-_THEIR_STAFF = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|pekerja\s*(sa|sy|saya|kami)|staf\w*)\b", re.I)
+THEIR_STAFF = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|pekerja\s*(sa|sy|saya|kami)|staf\w*)\b", re.I)
 #: Earlier topics that make "mereka" an employer's staff.
 _EMPLOYER_TOPICS = frozenset({"ask_contribution_pu", "ask_employer_not_registering"})
 
@@ -495,7 +495,7 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
                         if name in _WAGE_BENEFITS or name in DEATH_BY_WAGE), None)
         if benefit or _BENEFIT_QUESTION.search(text):
             return benefit
-    if STAFF.search(text) or (_THEIR_STAFF.search(text) and (
+    if STAFF.search(text) or (THEIR_STAFF.search(text) and (
             any(name in _EMPLOYER_TOPICS for name in earlier)
             or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):
         return "ask_contribution_pu"

@@ -32,6 +32,7 @@ from actions.answers import (
     DEATH_BY_WAGE,
     INCOME_WORDS,
     STAFF,
+    THEIR_STAFF,
     answer_topic,
     claim_for_feeling,
     count_topic_before,
@@ -175,7 +176,7 @@ def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     wage = wage_in(text)
     own = not STAFF.search(text) and topic != "ask_contribution_pu" or \
         calculator.is_known_occupation(tracker.get_slot("occupation")) and \
-        calculator.worker_for(str(tracker.get_slot("occupation"))).category == "PU" and not _THEIRS.search(text)
+        calculator.worker_for(str(tracker.get_slot("occupation"))).category == "PU" and not THEIR_STAFF.search(text)
     if not own or wage is None:
         return []
     if topic == "ask_contribution_bpu" and not wage_line(topic, wage, clock.today()):
@@ -185,10 +186,6 @@ def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     if topic in ("ask_contribution_bpu", "ask_contribution_pu") and not tracker.get_slot(RESULT_SLOT):
         send(dispatcher, get_answers().render_snippet("check_offer", clock.today()))
     return [SlotSet("income", wage)]
-
-
-#: Other people's wages ("gaji mereka 1,5 juta").
-_THEIRS = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|staf\w*)\b", re.I)
 
 
 #: The mark of a check's first turn answered with the scam warning instead (no topic answer to record).
