@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 COLUMNS = ("messages", "answered", "late", "apologies", "diverged", "lost", "lost_in_redis_wipe", "duplicated",
-           "missing_parts", "unexpected", "rasa_repeats", "rasa_repeat_wrong_answers")
+           "resent_after_adapter_kill", "missing_parts", "unexpected", "rasa_repeats", "rasa_repeat_wrong_answers")
 
 
 def _table(per: Dict[str, Dict[str, int]]) -> List[str]:
@@ -32,7 +32,8 @@ def render(r: Dict[str, Any]) -> str:
                 f"({m.get('late', 0)} late), {m.get('apologies', 0)} apologies (answered after a resend), "
                 f"{m.get('diverged', 0)} diverged, **{m.get('lost', 0)} lost**, "
                 f"{m.get('lost_in_redis_wipe', 0)} lost with the emptied Redis, **{m.get('duplicated', 0)} "
-                f"duplicated**; Rasa processed {m.get('rasa_repeats', 0)} message(s) twice "
+                f"duplicated** ({m.get('resent_after_adapter_kill', 0)} more sent again because the adapter was "
+                "killed between sending and recording); Rasa processed {m.get('rasa_repeats', 0)} message(s) twice "
                 f"({m.get('rasa_repeat_wrong_answers', 0)} of them visibly: a wrong or doubled answer).", ""]
         out += _table(r.get("per_fault", {})) + [""]
     if r.get("leads"):

@@ -1,0 +1,57 @@
+"""The chaos suite's accounting of one worker message (``judge_message``): a text sent twice is a duplicate, except
+the adapter's one documented window, a kill right after Telegram accepted the message and before the step was
+recorded, which the restarted adapter sends again (docs/chaos.md, docs/telegram.md "Delivery guarantee")."""
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+
+from tests.chaos.crowd import Identity, Journey, Sent
+from tests.chaos.run import KILL_WINDOW_S, judge_message
+from tests.telegram.fake_bot_api import Call
+
+WHO = Identity(uid=930_001, name="Ani Lestari", phone="081234567890", nik="7401015708900001")
+REF = [["Halo"], ["Sebelum saya mencatat data pribadi Anda", "Setuju?"]]
+
+
+class Calls:
+    """What judge_message reads of the fake Bot API: the successful sendMessage calls to a chat."""
+
+    def __init__(self, sent: List[tuple]):
+        self.calls = [Call("sendMessage", {"chat_id": WHO.uid, "text": t}, at, ok=True) for t, at in sent]
+
+    def successful(self, method, chat_id=None):
+        return [c for c in self.calls if c.method == method and c.params["chat_id"] == chat_id]
+
+
+def judge(sent: List[tuple], kills=()):
+    journey = Journey(who=WHO)
+    s = Sent(uid=WHO.uid, step=1, kind="press", text="Hubungi saya", pushed_at=99.0, start=0, outcome="answered")
+    return judge_message(Calls(sent), journey, s, REF, kills)
+
+
+def test_an_answer_sent_once_is_neither_duplicated_nor_resent():
+    v = judge([("Sebelum saya mencatat data pribadi Anda", 100.0), ("Setuju?", 100.1)], kills=[100.05])
+    assert (v["duplicated"], v["resent_after_adapter_kill"], v["missing_parts"]) == (0, 0, 0)
+
+
+def test_a_copy_after_an_adapter_kill_right_after_the_first_is_counted_apart():
+    v = judge([("Sebelum saya mencatat data pribadi Anda", 100.0), ("Sebelum saya mencatat data pribadi Anda", 103.0),
+               ("Setuju?", 103.1)], kills=[100.3])
+    assert (v["duplicated"], v["resent_after_adapter_kill"]) == (0, 1)
+
+
+@pytest.mark.parametrize("kills", [[], [100.0 + KILL_WINDOW_S + 0.5], [99.0], [104.0]],
+                         ids=["no kill", "kill long after the first copy", "kill before the first copy",
+                              "kill after the second copy"])
+def test_any_other_second_copy_is_a_duplicate(kills):
+    v = judge([("Sebelum saya mencatat data pribadi Anda", 100.0), ("Sebelum saya mencatat data pribadi Anda", 103.0),
+               ("Setuju?", 103.1)], kills=kills)
+    assert (v["duplicated"], v["resent_after_adapter_kill"]) == (1, 0)
+
+
+def test_one_kill_explains_one_copy_not_two():
+    text = "Sebelum saya mencatat data pribadi Anda"
+    v = judge([(text, 100.0), (text, 100.5), (text, 103.0), ("Setuju?", 103.1)], kills=[100.2])
+    assert (v["duplicated"], v["resent_after_adapter_kill"]) == (1, 1)
