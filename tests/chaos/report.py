@@ -33,7 +33,7 @@ def render(r: Dict[str, Any]) -> str:
                 f"{m.get('diverged', 0)} diverged, **{m.get('lost', 0)} lost**, "
                 f"{m.get('lost_in_redis_wipe', 0)} lost with the emptied Redis, **{m.get('duplicated', 0)} "
                 f"duplicated** ({m.get('resent_after_adapter_kill', 0)} more sent again because the adapter was "
-                "killed between sending and recording); Rasa processed {m.get('rasa_repeats', 0)} message(s) twice "
+                f"killed between sending and recording); Rasa processed {m.get('rasa_repeats', 0)} message(s) twice "
                 f"({m.get('rasa_repeat_wrong_answers', 0)} of them visibly: a wrong or doubled answer).", ""]
         out += _table(r.get("per_fault", {})) + [""]
     if r.get("leads"):

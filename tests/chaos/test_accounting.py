@@ -55,3 +55,13 @@ def test_one_kill_explains_one_copy_not_two():
     text = "Sebelum saya mencatat data pribadi Anda"
     v = judge([(text, 100.0), (text, 100.5), (text, 103.0), ("Setuju?", 103.1)], kills=[100.2])
     assert (v["duplicated"], v["resent_after_adapter_kill"]) == (1, 1)
+
+
+def test_the_report_shows_copies_sent_again_apart_from_duplicates():
+    from tests.chaos.report import render
+
+    text = render({"profile": "short", "seed": 9, "workers": 3, "ok": True,
+                   "messages": {"messages": 5, "answered": 5, "duplicated": 0, "resent_after_adapter_kill": 1},
+                   "per_fault": {"adapter": {"messages": 5, "resent_after_adapter_kill": 1}}})
+    assert "**0 duplicated** (1 more sent again because the adapter was killed" in text
+    assert "| adapter | 5 |" in text and "| 1 |" in text
