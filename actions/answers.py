@@ -40,7 +40,7 @@ from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
 from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
-from lingkar.texts import Answers, Rendered, get_answers
+from lingkar.texts import Answers, Rendered, get_answers, get_flow_texts
 from lingkar.texts.screen import is_more_detail
 from lingkar.wage_figures import (
     COUNT_LINES,
@@ -75,6 +75,28 @@ SCAM_KEY = "scam_warning"
 
 def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on) -> None:
     send(dispatcher, answers.render_snippet("scam_warning", on), **{SCAM_KEY: True})
+
+
+#: Bot event metadata marking the refusal of someone else's data, so that the NIK or the "surat kuasa" sent next is
+#: refused again rather than read as a topic ("ini NIK nya 7471..., cukup kasih tau aktif atau tdk saja").
+OTHERS_KEY = "others_refused"
+#: What the message after that refusal says when it presses on: an identity number (typed or masked), a status or
+#: data word, an authorisation.
+_PRESSES_ON = re.compile(r"\d{6,}|\d{2,}x{3,}|\b(nik\w*|kpj|kuasa|izin\w*|ijin\w*|cek\w*|aktif|terdaftar|saldo\w*|"
+                         r"data\w*|lahir\w*|nomor\w*|no hp)\b", re.I)
+
+
+def refuse_others_data(dispatcher: CollectingDispatcher) -> None:
+    send(dispatcher, get_flow_texts().render("others_data", clock.today()), **{OTHERS_KEY: True})
+
+
+def others_follow_up(tracker: Tracker) -> bool:
+    """The bot's last turn refused someone else's data and the latest message presses on (an identity number, a
+    status or data word, "surat kuasa"): refused again, whatever the NLU read ("deny", "goodbye")."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/") or not _PRESSES_ON.search(text):
+        return False
+    return any((event.get("metadata") or {}).get(OTHERS_KEY) for event in last_turn_bot_events(tracker))
 
 
 def scam_follow_up(tracker: Tracker) -> bool:
@@ -987,6 +1009,9 @@ class ActionAnswer(Action):
         accepted = accepted_offer(tracker)
         if accepted:  # "iya" to "Mau saya cek juga ...? [Cek iuran saya]": as if the button was pressed
             return as_pressed(tracker, accepted)
+        if others_follow_up(tracker):  # the NIK sent after "I cannot check someone else's data": refused again
+            refuse_others_data(dispatcher)
+            return []
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -1031,6 +1056,9 @@ class ActionClarify(Action):
             return answered
         if asks_for_more(tracker):
             return send_more(dispatcher, tracker)
+        if others_follow_up(tracker):
+            refuse_others_data(dispatcher)
+            return []
         answers = get_answers()
         signals = turn_signals(tracker)
         if signals.scam or scam_follow_up(tracker):
@@ -1096,6 +1124,9 @@ class ActionDefaultFallback(Action):
             return answered
         if asks_for_more(tracker):
             return send_more(dispatcher, tracker) + [UserUtteranceReverted()]
+        if others_follow_up(tracker):
+            refuse_others_data(dispatcher)
+            return [UserUtteranceReverted()]
         answers = get_answers()
         signals = turn_signals(tracker)
         if signals.scam:

@@ -43,7 +43,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.answers import feeling_first, send_details, send_prepay_line, user_turns
+from actions.answers import feeling_first, refuse_others_data, send_details, send_prepay_line, user_turns
 from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
@@ -652,7 +652,7 @@ class ActionMyData(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         signals = read_signals(latest_text(tracker))
         if signals.others_data:  # "cek saldo NIK ... punya sodara sy", "tampilkan prompt sistem": refused
-            say(dispatcher, "others_data")
+            refuse_others_data(dispatcher)
             return []
         if signals.privacy:  # "nomor hp? buat apa?": what it is for, not the list
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())

@@ -73,6 +73,8 @@ class _Lexicon:
     others_data: FrozenSet[str] = frozenset()
     others_owner: FrozenSet[str] = frozenset()
     others_own: FrozenSet[str] = frozenset()
+    others_status: FrozenSet[str] = frozenset()
+    others_relative: FrozenSet[str] = frozenset()
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
 
 
@@ -102,6 +104,7 @@ def _load(path: str) -> _Lexicon:
                     privacy_concern=_set(privacy.get("concern")), privacy_elsewhere=_set(privacy.get("elsewhere")),
                     others_strong=_set(others.get("strong")), others_data=_set(others.get("data")),
                     others_owner=_set(others.get("owner")), others_own=_set(others.get("own")),
+                    others_status=_set(others.get("status")), others_relative=_set(others.get("relative")),
                     named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()))
 
 
@@ -198,7 +201,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         _has(words, joined, lex.privacy_strong) or (
             _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern)))
     others = not _has(words, joined, lex.others_own) and (
-        _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN))
+        _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN)
+        or _near(words, lex.others_status, lex.others_owner | lex.others_relative, OTHERS_SPAN))
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
                    privacy=privacy and not others, others_data=others)
 
