@@ -311,6 +311,9 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if intent in ("affirm", "deny") and words <= FOLLOW_UP_MAX_WORDS and _YES_NO_QUESTION.search(text or "") \
             and not _TOPIC_WORDS.search(text or ""):
         return previous  # "bnr kah?", "msh bisa kah?": a question about what was just said, not a yes
+    if intent == "goodbye" and words <= FOLLOW_UP_MAX_WORDS and read_signals(text).question \
+            and not _TOPIC_WORDS.search(text or ""):
+        return previous  # "itu smp kpn?" ("sampai" as in "sampai jumpa"): a question about what was just said
     if _COST_QUESTION.search(text or "") and match_occupation(text or ""):
         return None  # "sa ojek pangkalan di baubau, iurannya berapa?": the worker's own cost, a question of its own
     family = _family(previous)

@@ -206,6 +206,9 @@ async def test_scam_question_gets_the_warning_and_official_channels():
     ("ask_jkm", "nlu_fallback", "itu udh sama JHT?", None),
     # the worker's own work and cost after an accident answer: a question of its own
     ("ask_jkk_commute", "check_eligibility", "sa ojek pangkalan di baubau, iurannya berapa?", None),
+    # "sampai" as in "sampai jumpa": a question is no goodbye; a goodbye is
+    ("ask_discount", "goodbye", "itu smp kpn?", "ask_discount"),
+    ("ask_discount", "goodbye", "ok makasih, sampai jumpa", None),
 ])
 def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected
