@@ -80,10 +80,10 @@ def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on) ->
 #: Bot event metadata marking the refusal of someone else's data, so that the NIK or the "surat kuasa" sent next is
 #: refused again rather than read as a topic ("ini NIK nya 7471..., cukup kasih tau aktif atau tdk saja").
 OTHERS_KEY = "others_refused"
-#: What the message after that refusal says when it presses on: an identity number (typed or masked), a status or
-#: data word, an authorisation.
-_PRESSES_ON = re.compile(r"\d{6,}|\d{2,}x{3,}|\b(nik\w*|kpj|kuasa|izin\w*|ijin\w*|cek\w*|aktif|terdaftar|saldo\w*|"
-                         r"data\w*|lahir\w*|nomor\w*|no hp)\b", re.I)
+#: What the message after that refusal says when it presses on: an identity number (typed or masked) or an
+#: authorisation, or, in a message that does not ask a question of its own, a status or data word.
+_PRESSES_ON = re.compile(r"\d{6,}|\d{2,}x{3,}|\b(kuasa|izin\w*|ijin\w*)\b", re.I)
+_PRESSES_ON_TOLD = re.compile(r"\b(nik\w*|kpj|cek\w*|aktif|terdaftar|saldo\w*|data\w*|lahir\w*|nomor\w*|no hp)\b", re.I)
 
 
 def refuse_others_data(dispatcher: CollectingDispatcher) -> None:
@@ -94,8 +94,9 @@ def others_follow_up(tracker: Tracker) -> bool:
     """The bot's last turn refused someone else's data and the latest message presses on (an identity number, a
     status or data word, "surat kuasa"): refused again, whatever the NLU read ("deny", "goodbye")."""
     text = (tracker.latest_message or {}).get("text") or ""
-    if text.startswith("/") or not _PRESSES_ON.search(text):
-        return False
+    if text.startswith("/") or not (_PRESSES_ON.search(text) or _PRESSES_ON_TOLD.search(text)
+                                    and not read_signals(text).question):
+        return False  # "Bagaimana cara cek apakah iuran saya masuk?": a question of the worker's own
     return any((event.get("metadata") or {}).get(OTHERS_KEY) for event in last_turn_bot_events(tracker))
 
 

@@ -567,6 +567,11 @@ async def test_a_new_question_after_a_refusal_or_a_nik_without_one_is_not_refuse
     assert "tidak bisa memberikan, memeriksa" not in texts(msgs) and "16.800" in texts(msgs)
     msgs, _ = await run(ActionAnswer(), after_refusal(user("deny", "ini NIK nya 7471021203900004"), refused=False))
     assert "tidak bisa memberikan, memeriksa" not in texts(msgs)
+    # the worker's own question with a data word ("cek", "saldo") is no pressing on
+    for text in ("Bagaimana cara cek apakah iuran saya masuk?",
+                 "Di JMO saldo terakhir bertambah Maret 2026. Apa artinya?"):
+        msgs, _ = await run(ActionAnswer(), after_refusal(user("ask_balance", text)))
+        assert "tidak bisa memberikan, memeriksa" not in texts(msgs), text
 
 
 async def test_a_request_closed_by_thanks_is_the_request():
