@@ -44,6 +44,7 @@ def test_bpu_contribution_states_todays_amount_and_the_normal_one(answers, on):
     assert ("diskon" in t.lower()) is transport  # no mention at all outside the windows
     assert ("Maret 2027" in t) is transport  # until when (transport)
     assert ("Desember 2026" in t) is other  # until when (everyone else), only while it runs
+    assert ("Rp28.400" in t) is transport  # with the JHT, which is not discounted: Rp8.400 + Rp20.000
     if transport and not other:
         assert "Khusus ojol, opang, sopir, dan kurir" in t
     if other:
