@@ -315,6 +315,10 @@ class ValidateEligibilityForm(LingkarForm):
             and slots.get("occupation") is not None
         if changed and not occupation_changed:  # a new occupation is said back with its category (after())
             turn.messages.append(("noted", {"changes": ", ".join(changed)}))
+        if turn.failed and (intent or "").startswith("ask_") and asks_something(text):
+            # "anak sa satu, umur 3 tahun, beasiswa dapat kah?" at the age question: a question with someone else's
+            # number is no wrong answer; the rules answer it and the form asks its question again
+            return Turn()
         if requested is None or requested in turn.values or turn.failed:
             return turn
         if is_skip(text, intent, confidence):

@@ -60,6 +60,37 @@ _RELATIVES = {"anak", "anaknya", "anakku", "adik", "adek", "istri", "istriku", "
               "orang", "tua", "almarhum", "alm", "peserta", "pensiun", "pensiunnya"}
 
 
+#: Relatives whose age a message tells before its age word, in the same clause ("Ayah saya berusia 60 tahun",
+#: "anak sy umur 3 thn"): not the worker's, unless the worker speaks of themselves in between or right after the age
+#: word ("anak 2 umur sy 41").
+_RELATIVE_SUBJECTS = {"anak", "anaknya", "anakku", "adik", "adek", "adiknya", "istri", "istriku", "istrinya", "suami",
+                      "suamiku", "suaminya", "cucu", "ayah", "ayahnya", "mama", "papa", "ortu", "mertua", "kakak",
+                      "kakaknya", "kakek", "nenek", "ponakan", "keponakan", "almarhum", "alm"}
+_SELF = {"saya", "sy", "sa", "aq", "saia", "aku", "ak", "gue", "gw", "sya"}
+_RELATIVE_BEFORE_WORDS = 4
+
+
+def _relatives_age(toks: List[_Tok], i: int) -> bool:
+    """The age word at ``i`` follows a relative within :data:`_RELATIVE_BEFORE_WORDS` words of its clause, and the
+    worker does not speak of themselves between them or right after it (a pronoun right after the relative is its
+    owner: "anak sa")."""
+    if i + 1 < len(toks) and toks[i + 1].text in _SELF:
+        return False
+    between: List[str] = []
+    for j in range(i - 1, -1, -1):
+        t = toks[j]
+        if t.kind == "sym" and t.text in ",.;:!?":
+            return False
+        if t.kind != "word":
+            continue
+        if t.text in _RELATIVE_SUBJECTS:
+            return not any(w in _SELF for w in between[:-1])  # between[-1] is the word right after the relative
+        between.append(t.text)
+        if len(between) >= _RELATIVE_BEFORE_WORDS:
+            return False
+    return False
+
+
 #: Work told earlier in the same clause makes "N tahun" how long, not how old ("bapak dulu kerja di perusahaan
 #: distributor semen 20 thn").
 _WORK_VERBS = {"kerja", "bekerja", "kerjanya", "mengajar", "ngajar", "melaut", "bertani", "berdagang", "merantau",
@@ -158,6 +189,8 @@ def _age_candidates(text: str, bare_ok: bool, today: dt.date | None) -> List[Age
             continue
         # 1) keyword: umur/usia ... N
         if t.text in _AGE_WORDS or (t.text == "umur" or t.text.startswith("umur") and len(t.text) <= 7):
+            if _relatives_age(toks, i):  # "anak sa satu, umur 3 tahun": the child's age
+                continue
             # skip when the age is someone else's: "umur anak saya 10"
             j = i + 1
             skipped = 0
@@ -261,7 +294,7 @@ def _age_candidates(text: str, bare_ok: bool, today: dt.date | None) -> List[Age
             continue
         if k < n and toks[k].kind == "word" and toks[k].text in _DURATION_AFTER:
             continue
-        if _work_before_in_clause(toks, i):
+        if _work_before_in_clause(toks, i) or _relatives_age(toks, i):  # "Ayah saya berusia 60 tahun"
             continue
         if i > 0 and toks[i - 1].text in ("ke", "-", "/"):
             continue

@@ -68,6 +68,8 @@ def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     ("ask_employer_not_registering", "kaki sy terjepit, selama sy tdk kerja sy msh dpt gaji kah?", "jkk_wage"),
     ("ask_card", "sy sdh 4 bln tdk bayar, msh aktif kah kartu sy?", "card_active"),
     ("ask_claim_jkm", "anak sy msh kecil blm sekolah, beasiswanya kapan mulai?", "scholarship_start"),
+    ("ask_jkm", "anak sy masih bayi, beasiswanya bisa?", "scholarship_start"),
+    ("ask_register", "Ayah saya berusia 60 tahun. Apakah masih bisa mendaftar?", "bpu_age_limit"),
     ("ask_jht", "klo sa ikut jht brp tambahannya", "jht_bpu_amount"),
     ("ask_claim_jht", "sy mau beli rumah, jht bisa diambil sebagian? brp persen?", "jht_partial_amount"),
     ("ask_documents", "usaha sy baru buka, brp lama batas waktu daftarkan karyawan?", "employer_deadline"),

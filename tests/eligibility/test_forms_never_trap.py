@@ -181,6 +181,18 @@ async def test_a_question_inside_the_check_is_not_a_failed_answer():
     assert "occupation" not in set_ and msgs == [] and not deactivated(events)
 
 
+async def test_a_question_with_an_implausible_number_at_the_age_question_is_left_to_the_rules():
+    # a child's age (the parser may still read it as the worker's) inside a question: no "salah ketik" complaint
+    msgs, set_, events = await run(ELIGIBILITY, turn("anak sa satu, umur 3 tahun, beasiswa dapat kah?", "ask_jkm", 0.6,
+                                                     form="eligibility_form", requested="age",
+                                                     slots={"occupation": "petani"}))
+    assert set(set_) <= {"requested_slot"} and msgs == [] and not deactivated(events)
+    # the same number as a plain answer is still a wrong age
+    msgs, set_, _ = await run(ELIGIBILITY, turn("umur 3 tahun", "inform", 0.9, form="eligibility_form",
+                                                requested="age", slots={"occupation": "petani"}))
+    assert "salah ketik" in texts_of(msgs) and set_.get("age") is None
+
+
 async def test_a_question_inside_the_check_that_names_a_place_is_left_to_the_rules():
     # "andoolo" is a regency seat, but the message asks about paying: no value is taken, so Rasa's rules answer it
     text = "pale bgmn caranya bayar, bank cuma ada di andoolo. ada agen kah yg bisa datang ke kampung?"

@@ -163,6 +163,9 @@ AGE = [
     ("sy kerja di kendari, 30 thn", 30),  # the work is another clause
     ("sy kerja di hotel umur 35 thn", 35),
     ("Sa jual ikan asap di pasar sudah 20 tahun, sekarang umur 45.", 45),  # an age said as one wins
+    # a relative before the age words: the worker's own age after a comma or right after the age word
+    ("sa punya anak, sa umur 40", 40), ("anak 2, umur saya 41", 41), ("suami sy 40 tahun, sy 35 tahun", 35),
+    ("sy 35 tahun, istri sy 30 tahun", 35),
     # corrections
     ("eh umur saya 36 bukan 35", 36),
     ("umur 35 eh 36", 36),
@@ -183,6 +186,8 @@ NOT_AGE = [
     "dua tahun lalu",
     "umur anak saya 10",
     "anak sy 10 thn",
+    "Ayah saya berusia 60 tahun. Apakah masih bisa mendaftar?",   # a relative's age, before the age words
+    "anak sy umur 3 thn dpt beasiswa?",
     "sy baru 8 tahun bisa ambil 10 persen?",
     "bapak dulu kerja di perusahaan distributor semen 20 thn",  # work earlier in the clause: how long
     "sy guru honorer di SD di Pasarwajo Buton, sdh 6 thn",
