@@ -36,7 +36,7 @@ from lingkar import calculator, clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
-from lingkar.signals import Signals, named_topic, read_signals, topic_allowed
+from lingkar.signals import Signals, named_topic, question_part, read_signals, topic_allowed
 from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -204,7 +204,7 @@ FOLLOW_UP_MAX_WORDS = 7
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
-                          r"lingkaran)\b", re.I)
+                          r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
                       r"\b(jht|hari tua)\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
@@ -491,7 +491,7 @@ def wage_topic_before(tracker: Tracker) -> str | None:
 #: after JKP, with another question between).
 WAGE_LOOKBACK = 4
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
-_WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk")
+_WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk", "ask_jkk_commute")
 #: After a death, the part that follows the wage is the work accident's (48 times the wage, JKK); JKM is a fixed sum.
 DEATH_BY_WAGE = {"ask_claim_jkm": "ask_claim_jkk", "ask_jkm": "ask_claim_jkk"}
 #: Someone else's staff named without a number ("gaji mereka 1,5 juta" after "ada 3 karyawan").
@@ -830,6 +830,8 @@ def clarify_by_context(close: List[str], previous: str | None, text: str) -> str
     family = _family(previous)
     sides = [name for name in close if family and _family(name) == family]
     if not sides:
+        if previous in close:  # "nomornya bisa dicek lwt apa?" after the lost card: the card, not the contacts
+            return previous
         families = {_family(name) for name in close}
         if len(families) != 1 or None in families:
             return None
@@ -911,6 +913,9 @@ def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str 
     text = latest.get("text") or ""
     if text.startswith("/") or not signals.question:
         return None
+    named = named_topic(FALLBACK_INTENT, question_part(text))
+    if named in answers:  # "jam berapa 175 buka?": the sentence that asks names its topic
+        return named
     if len(text.split()) >= 5:
         for r in latest.get("intent_ranking") or []:
             name = r.get("name")
@@ -1049,6 +1054,13 @@ class ActionAnswer(Action):
         return events + ask_source_after_answer(dispatcher, tracker)
 
 
+#: Other offices' questions that are the whole subject of a message they appear in (a loan, a forged letter, a
+#: campaign): an unclear message with one gets that office alone, no guess at our topics. A PNS employer or a
+#: child's fever in a story are asides.
+WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
+                             "civil_service"})
+
+
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
@@ -1082,9 +1094,12 @@ class ActionClarify(Action):
         if send_count_line(dispatcher, count_topic_before(tracker), text):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
-        topic = topic_for_unclear(tracker, answers, signals) or (named if named in answers else None) \
-            or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers) \
-            or cost_topic(text) or join_topic(text)
+        topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
+            # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
+            # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
+            topic_for_unclear(tracker, answers, signals) or (named if named in answers else None)
+            or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
+            or cost_topic(text) or join_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,

@@ -79,7 +79,7 @@ def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
 
 _LINES: Dict[str, Callable[[int, dt.date, Facts], str | None]] = {
     "ask_jkp": _jkp, "ask_contribution_pu": _contribution, "ask_jp": _contribution, "ask_jkk": _jkk,
-    "ask_claim_jkk": _jkk,
+    "ask_claim_jkk": _jkk, "ask_jkk_commute": _jkk,
     "ask_contribution_bpu": _bpu,
 }
 #: The topics whose answer has figures that depend on the worker's wage.

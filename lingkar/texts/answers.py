@@ -83,13 +83,15 @@ class Detail:
     also: Tuple[str, ...] = ()
     #: Sent even when the answer gave its figures: it answers the question directly ("masih bisa klaim?").
     repeat: bool = False
+    #: Topics whose answer already says it (the commute detail after the commute answer): never sent after them.
+    not_after: FrozenSet[str] = frozenset()
 
     @property
     def name(self) -> str:
         return self.text.name
 
     def applies(self, topic: str | None, message: str, by_subject: bool = True) -> bool:
-        if not mentions(message, self.words):
+        if topic in self.not_after or not mentions(message, self.words):
             return False
         return topic in self.topics or bool(by_subject and self.also and mentions(message, self.also))
 
@@ -245,16 +247,18 @@ def _words(spec: Any, where: str) -> Tuple[str, ...]:
 
 def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detail:
     w = f"details.{name}"
-    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text", "repeat"} \
+    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text", "repeat", "not_after"} \
             or not {"topics", "words", "text"} <= set(spec):
-        raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat")
+        raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat, not_after")
     topics = frozenset(_words(spec["topics"], f"{w}.topics"))
-    unknown = sorted(topics - set(intents))
+    not_after = frozenset(_words(spec["not_after"], f"{w}.not_after")) if "not_after" in spec else frozenset()
+    unknown = sorted((topics | not_after) - set(intents))
     if unknown:
         raise AnswerError(f"{w}: topics without an answer: {unknown}")
     text = Answer(name, parse_paragraphs(spec["text"], facts, f"{w}.text"), (), name, False)
     return Detail(text, topics, _words(spec["words"], f"{w}.words"),
-                  _words(spec["also"], f"{w}.also") if "also" in spec else (), bool(spec.get("repeat", False)))
+                  _words(spec["also"], f"{w}.also") if "also" in spec else (), bool(spec.get("repeat", False)),
+                  not_after)
 
 
 def _check_targets(answers: Dict[str, Answer], snippets: Dict[str, Answer], menu: Tuple[Button, ...],

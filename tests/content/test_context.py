@@ -209,6 +209,7 @@ async def test_scam_question_gets_the_warning_and_official_channels():
     # "sampai" as in "sampai jumpa": a question is no goodbye; a goodbye is
     ("ask_discount", "goodbye", "itu smp kpn?", "ask_discount"),
     ("ask_discount", "goodbye", "ok makasih, sampai jumpa", None),
+    ("ask_balance", "ask_contact", "kantor terdekat dari pasarwajo di mana?", None),  # names its own subject
 ])
 def test_follow_up_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous) == expected
@@ -377,6 +378,8 @@ def test_a_scam_told_over_two_messages_counts_in_the_second():
     (["ask_register", "menu"], None, "caranya?", "ask_register"),                          # the menu is always there
     (["request_contact", "ask_register"], None, "Saya guru di SMP swasta, ingin mendaftar", "ask_register"),  # its
     # answer offers the help
+    (["ask_card", "ask_contact"], "ask_card", "nomornya bisa dicek lwt apa?", "ask_card"),  # the topic under
+    (["ask_contact", "ask_card"], "ask_card", "nomornya bisa dicek lwt apa?", "ask_card"),  # discussion is in it
 ])
 def test_clarify_by_context(close, previous, text, expected):
     assert clarify_by_context(close, previous, text) == expected
@@ -750,3 +753,27 @@ async def test_paying_months_ahead_read_as_arrears_gets_the_months_total():
     # arrears paid at once are arrears
     msgs, _ = await run(ActionAnswer(), tracker(user("ask_late_payment", "sy nunggak 3 bulan, bayar sekaligus bisa?")))
     assert "Bayar 3 bulan sekaligus" not in texts(msgs) and "Tunggakan" in texts(msgs)
+
+
+# ------------------------------------------------------------------------------ topics the NLU misplaced
+async def test_a_question_read_as_a_statement_gets_the_topic_its_question_names():
+    msgs, _ = await run(ActionInform(), tracker(user("inform", "jam berapa 175 buka?", [("inform", 0.5),
+                                                                                      ("ask_card", 0.2)])))
+    assert "06.00" in texts(msgs) and "Terima kasih infonya" not in texts(msgs)
+
+
+def test_bpjs_kesehatans_answer_needs_a_word_of_health_care():
+    from lingkar.signals import topic_allowed
+
+    assert not topic_allowed("ask_health", "jgn bohongi rakyat kecil! iuran bpjs tk hrs pake UMP? mana yg betul?!")
+    for text in ("bpjs sa kelas 3, bisa naik kelas 1?", "cuci darah ditanggung bpjs tk?",
+                 "lho, bukannya BPJS itu satu ji? sy kira sama saja"):
+        assert topic_allowed("ask_health", text), text
+
+
+async def test_an_unclear_loan_question_gets_the_loan_answer_and_no_guess_at_our_topics():
+    text = "Sy mau pinjam uang 5 juta, bisa pakai kartu BPJS TK sy sbg jaminan?"
+    ranking = [("nlu_fallback", 0.4), ("ask_health", 0.39), ("sponsor_offer", 0.24)]
+    msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", text, ranking)))
+    assert "bukan lembaga pinjaman" in texts(msgs) and "16.800" not in texts(msgs)
+    assert read_signals("btw bisa pinjem duit dari bpjs tk ga buat beli kamera?").referral == "loan"

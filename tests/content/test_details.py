@@ -351,3 +351,19 @@ def test_a_wage_earner_asking_for_the_discount_is_told_it_is_not_theirs():
 def test_a_child_at_school_after_a_death_gets_the_scholarship():
     assert "jkm_scholarship" in names("ask_claim_jkm", "anak sy 2, yg besar SD kelas 3, yg kecil msh TK")
     assert "jkm_scholarship" not in names("ask_claim_jkm", "berkas apa saja yg hrs sy bawa?")
+
+
+def test_a_detail_is_not_sent_after_an_answer_that_already_says_it():
+    text = "Bapak saya meninggal kemarin, ditabrak truk saat pulang kerja dari kebun sawit"
+    assert "jkk_commute" not in names("ask_jkk_commute", text)     # the commute answer says it
+    assert "jkk_death" in names("ask_jkk_commute", text)           # a death on the way: 48 times the wage
+    assert "jkk_commute" in names("ask_jkk", "sy jatuh di jalan waktu pulang kerja, ditanggung jkk?")
+
+
+def test_a_times_fact_is_not_followed_by_kali_again():
+    answers = get_answers()
+    import re
+
+    for d in answers.details:
+        text = answers.render_detail(d, TODAY).text
+        assert not re.search(r"\bkali kali\b", text), d.name
