@@ -74,13 +74,13 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
 
-# The blind set may not fall below this share of messages (4 Dec 2026: 81.5%, floor 0.78; issue 12's bar, 0.90, is
+# The blind set may not fall below this share of messages (4 Dec 2026: 82.1%, floor 0.78; issue 12's bar, 0.90, is
 # not met yet). Raise it as the figure rises.
 BLIND_MIN ?= 0.78
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.78); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev7/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev8/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -88,6 +88,7 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev7/: bli
 	$(PY) scripts/blind_eval.py --set tests/dev5 --out reports/dev5
 	$(PY) scripts/blind_eval.py --set tests/dev6 --out reports/dev6
 	$(PY) scripts/blind_eval.py --set tests/dev7 --out reports/dev7
+	$(PY) scripts/blind_eval.py --set tests/dev8 --out reports/dev8
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
