@@ -54,8 +54,16 @@ _NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5,
                  "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
 
 
+#: Registering another way at the consent question ("ok makasih, sa mo daftar lewat agen saja", "sy daftar sendiri
+#: lwt jmo"): no agreement to our recording their data, whatever "ok" opens it.
+_ELSEWHERE = re.compile(r"\b(daftar\w*|dftr|urus\w*)\b.*\b(lewat|lwt|via|ke|di|sama|sm)\s+(agen\w*|perisai|kantor\w*|"
+                        r"jmo|aplikasi|app)\b|\b(daftar|dftr|urus)\s+sendiri\b", re.I)
+_AGREES = re.compile(r"\b(setuju|bersedia|boleh|silakan|silahkan|lanjut\w*|hubungi)\b", re.I)
+
+
 def read_consent(text: str, intent: str | None, confidence: float) -> str | None:
-    if _NO.match(text or "") or (intent == "deny" and confidence >= INTERRUPT_CONFIDENCE):
+    if _NO.match(text or "") or (intent == "deny" and confidence >= INTERRUPT_CONFIDENCE) \
+            or (_ELSEWHERE.search(text or "") and not _AGREES.search(text or "")):
         return "no"
     if _YES.match(text or "") or (intent == "affirm" and confidence >= INTERRUPT_CONFIDENCE):
         return "yes"

@@ -10,7 +10,7 @@ from actions.eligibility import ActionEligibilityResult, ValidateEligibilityForm
 from actions.forms import FAILURES_SLOT, LEFT, SKIPPED
 from actions.leads import ActionSubmitLead, ValidateLeadForm, ValidateSponsorForm
 from lingkar.form_words import is_closing, leaving, thanks_and_plan
-from lingkar.leads import looks_like_phone, read_name
+from lingkar.leads import looks_like_phone, read_consent, read_name
 from lingkar.store import current
 
 from .conftest import run, texts_of, turn
@@ -269,3 +269,13 @@ async def test_ok_with_closing_thanks_at_the_consent_question_is_no_agreement(sq
     msgs, set_, events = await run(LEAD, turn("ok sy diskusikan dulu dgn kepsek. mksh ya", "affirm", 0.6,
                                               form="lead_form", requested="consent", slots=slots))
     assert deactivated(events) and set_.get("consent") != "yes"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ok makasih, sa mo daftar lewat agen saja", "no"),     # an "ok" that registers another way is no agreement
+    ("ok sy daftar sendiri lwt jmo aja", "no"),
+    ("ok, saya setuju", "yes"), ("iya", "yes"), ("oke boleh, hubungi sy lewat wa", "yes"),
+    ("ok daftar lewat agen boleh, hubungi saya", "yes"),
+])
+def test_registering_another_way_at_the_consent_question_is_no_consent(text, expected):
+    assert read_consent(text, "affirm", 0.9) == expected
