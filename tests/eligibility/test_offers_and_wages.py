@@ -166,6 +166,14 @@ async def test_a_programme_asked_inside_a_self_description_is_answered_not_check
     assert ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_jp"}
 
 
+async def test_an_owner_asking_whether_they_can_join_gets_who_can_join_and_the_owners_detail():
+    msgs, set_, events = await run(ValidateEligibilityForm(),
+                                   activated("Saya sendiri sebagai pemilik, bisa ikut juga?", earlier=()))
+    said = texts_of(msgs)
+    assert "Pemilik usaha (pemberi kerja) sendiri ikut sebagai pekerja mandiri" in said and "Berapa umur" not in said
+    assert ended(events) and set_[FAILURES_SLOT] == {"answered_instead": "ask_who_can_join"}
+
+
 async def test_a_cost_question_with_a_programme_is_no_programme_question_but_gets_its_figures():
     assert programme_over_check("sy karyawan gaji 3 jt, iuran jp sy brp?") is None
     tracker = activated("sy karyawan gaji 3 jt, iuran jp sy brp?", earlier=())
