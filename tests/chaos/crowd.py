@@ -25,7 +25,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from bot.telegram import texts as tg_texts
 from bot.telegram.render import to_html
@@ -45,7 +45,8 @@ def shown(text: str) -> str:
     return parse_html(to_html(text))[0]
 
 
-_TEXTS: Dict[int, str] = {}
+# id(call) -> (call, its shown text); the call is kept so that a cached id always belongs to the same object
+_TEXTS: Dict[int, Tuple[Any, str]] = {}
 
 
 def sent_texts(tg: FakeBotAPI, chat_id: int) -> List[str]:
@@ -53,10 +54,13 @@ def sent_texts(tg: FakeBotAPI, chat_id: int) -> List[str]:
     the bot edits them, e.g. to show the button pressed)."""
     out = []
     for c in tg.successful("sendMessage", chat_id):
-        text = _TEXTS.get(id(c))
-        if text is None:
+        held = _TEXTS.get(id(c))
+        if held is not None and held[0] is c:
+            text = held[1]
+        else:
             raw = c.params["text"]
-            text = _TEXTS[id(c)] = parse_html(raw)[0] if str(c.params.get("parse_mode")).upper() == "HTML" else raw
+            text = parse_html(raw)[0] if str(c.params.get("parse_mode")).upper() == "HTML" else raw
+            _TEXTS[id(c)] = (c, text)
         out.append(text)
     return out
 

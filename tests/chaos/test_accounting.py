@@ -65,3 +65,11 @@ def test_the_report_shows_copies_sent_again_apart_from_duplicates():
                    "per_fault": {"adapter": {"messages": 5, "resent_after_adapter_kill": 1}}})
     assert "**0 duplicated** (1 more sent again because the adapter was killed" in text
     assert "| adapter | 5 |" in text and "| 1 |" in text
+
+
+def test_texts_are_read_from_each_call_even_when_python_reuses_a_freed_calls_id():
+    from tests.chaos.crowd import sent_texts
+
+    for i in range(200):      # freed Call objects' ids are reused by new ones: a cache by id alone gives old texts
+        texts = [f"pesan {i} nomor {k}" for k in range(3)]
+        assert sent_texts(Calls([(t, 100.0 + k) for k, t in enumerate(texts)]), WHO.uid) == texts
