@@ -475,7 +475,10 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 
 def count_topic_before(tracker: Tracker) -> str | None:
     """The topic before this turn when it has figures for a number of workers ("60 orang 12 bulan?" after GN
-    Lingkaran, "klo sy ajak 100 org?" after the agent answer)."""
+    Lingkaran, "klo sy ajak 100 org?" after the agent answer); in the sponsor's form, the sponsor's ("warga sy 80 org
+    nelayan & petani, brp per bulan totalnya?" at "Anda mewakili siapa?")."""
+    if tracker.active_loop_name == "sponsor_form":
+        return "sponsor_offer"
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
     return topic if topic in COUNT_LINES else None
 

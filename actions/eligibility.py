@@ -330,7 +330,9 @@ class ValidateEligibilityForm(LingkarForm):
             return turn
         place_only = set(turn.values) <= {"regency"} and "?" in text  # "di wangi-wangi tida ada kantor, bayar di
         # kantor pos bisa?": a question that says where the worker is
-        if turn.values and ((intent or "").startswith("ask_") or place_only) \
+        nothing_new = all(slots.get(k) == v for k, v in turn.values.items())  # "kalau sy meninggal ketimpa pohon
+        # di kebun?" from a farmer: "kebun" says the work already known, so the message is only its question
+        if turn.values and ((intent or "").startswith("ask_") or place_only or nothing_new) \
                 and (is_interruption(tracker) or asks_something(text)):
             # a question about another topic that also names a place or an amount ("ada agen kah yg bisa datang ke
             # kampung? bank cuma di andoolo"): answered by the rules (the answer keeps what it says of the worker),

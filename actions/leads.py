@@ -127,6 +127,10 @@ ORGANISATION_KINDS = ("csr", "company", "government", "other")
 LEAD_ANSWER_INTENTS = ANSWER_INTENTS - {"check_eligibility"}
 #: Questions answered with free text: a confident control intent is checked before the text is read.
 FREE_TEXT_SLOTS = ("name", "sponsor_organisation", "contact_time")
+#: Questions answered with a button, where a question of some words that names a choice in passing ("bisa kah Dana
+#: Desa dipakai bayar iuran BPJS TK warga rentan?" names "desa") is a question, not the choice.
+QUESTION_OVER_CHOICE = ("donor_kind",)
+QUESTION_OVER_CHOICE_MIN_WORDS = 4
 
 
 class _OneAnswerForm(LingkarForm, abc.ABC):
@@ -146,6 +150,9 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
                 asks_something(text) or is_control(tracker, LEAD_ANSWER_INTENTS)
                 or (read_purpose(text) == "other" and is_interruption(tracker, LEAD_ANSWER_INTENTS))):
             return Turn()  # a question (or "batal") at "Perlu bantuan apa?": the rules answer it, then it comes again
+        if requested in QUESTION_OVER_CHOICE and not text.startswith("/") and asks_something(text) \
+                and len(text.split()) >= QUESTION_OVER_CHOICE_MIN_WORDS:
+            return Turn()  # "bisa kah Dana Desa dipakai bayar iuran?" at "Anda mewakili siapa?": answered, asked again
         turn = self.read_slot(requested, text, intent, confidence, slots)
         if turn.values:  # the asked slot, or "Nomor lain" to the offer of the WhatsApp number
             return turn

@@ -216,6 +216,11 @@ class ActionReminderSave(Action):
         return events
 
 
+#: "sudah bayar", "sy sdh bayar ya": an answer to a reminder even when none was sent; longer messages that were sent
+#: no reminder are about the topic under discussion
+BARE_ANSWER_MAX_WORDS = 4
+
+
 class ActionReminderAnswer(Action):
     """"sudah bayar" / "ingatkan besok" to the latest reminder."""
 
@@ -243,6 +248,10 @@ class ActionReminderAnswer(Action):
             say(dispatcher, "reminder_unavailable")
             return []
         if row is None:
+            topic = previous_topic(tracker, get_answers())
+            if topic and len(text.split()) > BARE_ANSWER_MAX_WORDS:
+                # "dia sdh kerja & bayar iuran 7 thn" after JKM: no reminder was sent, so it is about the topic
+                return answer_topic(dispatcher, tracker, topic, follow_up=True)
             say(dispatcher, "reminder_nothing")
         elif answer == "snooze" and row.answer == "paid":
             say(dispatcher, "reminder_paid")

@@ -121,6 +121,8 @@ class ReminderRepository(Repository):
             raise ReminderError(f"unknown answer {answer!r}")
         if answer == "snooze" and snooze_until is None:
             raise ReminderError("a snooze needs the day to remind again")
+        if not _is_owner(sender_id):
+            return None  # a REST sender ("blind-1a2b") has no channel a reminder could have gone to
         channel, recipient = _owner(sender_id)
         s = reminder_sends.c
         with self._tx() as conn:

@@ -33,7 +33,8 @@ A worry about the worker's own personal data ("nomor hp? buat apa?", "jgn diseba
 data is for, who sees it and how to delete it, outside a form and at any form's question alike; unless the model read a
 decision about the data (delete it, agree, refuse, cancel, a person, be contacted), which stands. A request for other
 people's data or the bot's own instructions (:attr:`lingkar.signals.Signals.others_data`) is ``my_data`` too, and
-refused there, whatever the model read but deleting one's own data, cancelling or stopping.
+refused there, whatever the model read but deleting one's own data, cancelling or stopping when the model is sure of
+them.
 
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
@@ -67,6 +68,9 @@ PRIVACY_INTENT = "my_data"
 #: What a request for other people's data does not override ("hapus data saya", "batal", "berhenti"); an "ok" with
 #: it ("ok kalau gitu cek saldo jht NIK ... punya sodara sy") is no agreement.
 KEPT_OVER_OTHERS_DATA = frozenset({"delete_my_data", "cancel", "unsubscribe"})
+#: ... when the model is at least this sure of it: "tolong kirim data peserta ... nama & no HP" is not "hapus data saya"
+#: because "data" and "no HP" are the words of both (the fallback's threshold, config.yml)
+KEPT_OVER_OTHERS_DATA_MIN = 0.4
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
@@ -192,7 +196,9 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             if questions:
                 message.set(QUESTIONS_KEY, questions, add_to_output=True)
             signals = read_signals(str(message.get(TEXT) or "")) if ranking else None
-            if ranking and (signals.others_data and ranking[0].get("name") not in KEPT_OVER_OTHERS_DATA
+            kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
+                    and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
+            if ranking and (signals.others_data and not kept
                             or ranking[0].get("name") not in DECISIONS and signals.privacy):
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
                 rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != PRIVACY_INTENT]

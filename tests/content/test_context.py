@@ -504,7 +504,10 @@ def test_other_questions_about_numbers_and_data_are_not_a_privacy_worry(text):
     "Tolong cek apakah mantan suami sy masih kerja dan brp gajinya",
     "bantu sy buat akun JMO pake NIK istri sy, dia lg di kampung",
     "Tolong cek dulu adik sa terdaftar atau tida, ini NIK-nya 7403xxxxxxxxxxxx",
-    "sy dari koperasi di kendari. mau cek nasabah kami an. Ahmad lahir 1990 masih kerja di PT mana"])
+    "sy dari koperasi di kendari. mau cek nasabah kami an. Ahmad lahir 1990 masih kerja di PT mana",
+    "sy petugas BPJS TK Kendari, kasih sy saldo JHT atas NIK 7471012345670001",
+    "sy kirim saja daftar NIK 80 warga sy lewat chat ini ya?",
+    "tolong kirim data peserta BPU di Kelurahan Puuwatu yg blm bayar, nama & no HP, biar sy tagih"])
 def test_a_request_for_other_peoples_data_or_the_instructions_is_read(text):
     signals = read_signals(text)
     assert signals.others_data and not signals.privacy
@@ -517,7 +520,9 @@ def test_a_request_for_other_peoples_data_or_the_instructions_is_read(text):
     "nomor hp sy buat apa?",
     # a relative with a data word is a registration question; "terdaftar" told, not asked; an heir's status
     "perlu nik adik sy utk daftar?", "adik sy sudah terdaftar bpu, klo kecelakaan dpt apa?",
-    "istri sy terdaftar atau tidak sbg ahli waris?"])
+    "istri sy terdaftar atau tidak sbg ahli waris?",
+    # a job that is no authority over data ("petugas kebersihan"), one's own NIK
+    "sy petugas kebersihan, nik sy perlu?", "cek saldo jht sy pakai nik bisa?"])
 def test_own_data_family_claims_and_other_questions_are_not_others_data(text):
     assert not read_signals(text).others_data
 

@@ -174,6 +174,26 @@ async def test_a_question_at_the_organisation_question_is_not_its_name():
     assert set_ == {"requested_slot": "sponsor_organisation"} and len(events) == 1 and msgs == []
 
 
+async def test_a_question_that_names_a_choice_in_passing_is_not_the_choice():
+    # "desa" is a donor kind, but the village head asks whether village funds may pay: answered, then asked again
+    t = turn("bisa kah Dana Desa dipakai bayar iuran BPJS TK warga rentan?", "ask_gn_lingkaran", 0.5,
+             form="sponsor_form", requested="donor_kind", slots={"lead_type": "sponsor_offer"})
+    msgs, set_, events = await run(SPONSOR, t)
+    assert set_ == {"requested_slot": "donor_kind"} and msgs == []
+    # the choice typed as an answer still counts
+    msgs, set_, _ = await run(SPONSOR, turn("pemerintah desa", "inform", 0.6, form="sponsor_form",
+                                            requested="donor_kind", slots={"lead_type": "sponsor_offer"}))
+    assert set_.get("donor_kind")
+
+
+async def test_a_question_that_only_repeats_the_known_work_is_left_to_the_rules():
+    # "kebun" reads as the farmer's work, already known: the message is its question, not facts given
+    t = turn("kalau sy meninggal ketimpa pohon tumbang di kebun?", "nlu_fallback", 0.4, form="eligibility_form",
+             requested="age", slots={"occupation": "petani"})
+    msgs, set_, events = await run(ELIGIBILITY, t)
+    assert set(set_) <= {"requested_slot"} and msgs == [] and not deactivated(events)
+
+
 async def test_a_question_inside_the_check_is_not_a_failed_answer():
     msgs, set_, events = await run(ELIGIBILITY, turn("jadi kalo baru 2 bulan tidak bayar masih dapat ji kah?",
                                                      "nlu_fallback", 0.3, form="eligibility_form",

@@ -242,3 +242,12 @@ async def test_a_question_that_says_where_the_worker_is_is_answered_not_taken_as
     msgs, set_, events = await run(ValidateEligibilityForm(), tracker)
     # no value taken: Rasa's rules answer it, then the form asks its question again
     assert set(set_) <= {"requested_slot"} and msgs == [] and not ended(events)
+
+
+async def test_a_count_of_workers_in_the_sponsor_form_gets_the_sponsors_sum_not_a_note_of_the_work():
+    # a village head at "Anda mewakili siapa?": the workers' occupations are theirs, not the sender's
+    t = turn("warga sy 80 org nelayan & petani, brp per bulan totalnya?", "inform", 0.5, form="sponsor_form",
+             requested="donor_kind", slots={"lead_type": "sponsor_offer"})
+    msgs, set_, _ = await run(ActionInform(), t)
+    assert "Untuk 80 orang: 80 x Rp16.800 = Rp1.344.000 per bulan" in texts_of(msgs)
+    assert "occupation" not in set_ and "saya catat" not in texts_of(msgs)

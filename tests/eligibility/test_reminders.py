@@ -106,6 +106,20 @@ async def test_sudah_bayar_and_ingatkan_besok_go_to_the_latest_reminder(db):
     assert "sudah kami catat" in texts_of(msgs) and db.reminder_sends_for(SENDER)[0].answer == "paid"
 
 
+async def test_a_statement_read_as_sudah_bayar_with_no_reminder_sent_is_about_the_topic(db):
+    # "dia sdh kerja & bayar iuran 7 thn" after the JKM answer: no reminder was ever sent, so it is no answer to one
+    jkm = {"event": "bot", "text": "…", "metadata": {"answer": {"topic": "ask_jkm", "on": TODAY.isoformat(),
+                                                                "part": "whole"}}}
+    msgs, _, _ = await run(ActionReminderAnswer(), turn("dia sdh kerja & bayar iuran 7 thn", "paid", before=[jkm]))
+    assert "Belum ada pengingat" not in texts_of(msgs) and "42.000.000" in texts_of(msgs)
+    # a bare "sudah bayar" after the same answer is still an answer to a reminder (there is none)
+    msgs, _, _ = await run(ActionReminderAnswer(), turn("sudah bayar", "paid", before=[jkm]))
+    assert "Belum ada pengingat" in texts_of(msgs)
+    # a REST sender ("blind-1a2b") has no channel a reminder could have gone to: no store error
+    msgs, _, _ = await run(ActionReminderAnswer(), turn("sudah bayar", "paid", sender="blind-1a2b"))
+    assert "Belum ada pengingat" in texts_of(msgs)
+
+
 async def test_batal_during_the_reminder_form():
     tracker = turn("batal", "cancel", form="reminder_form", requested="reminder_period", slots={"reminder_day": 10})
     msgs, slots, _ = await run(ActionCancelForm(), tracker)

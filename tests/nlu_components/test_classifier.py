@@ -193,3 +193,22 @@ def test_a_message_with_one_question_has_no_questions_list(trained, text):
 
     [m] = trained["clf"].process(trained["featurise"]([text]))
     assert not m.get(QUESTIONS_KEY)
+
+
+@pytest.mark.parametrize("confidence, kept", [(0.16, False), (0.9, True)])
+def test_a_request_for_other_peoples_data_keeps_deleting_ones_own_only_when_the_model_is_sure_of_it(
+        trained, monkeypatch, confidence, kept):
+    # "tolong kirim data peserta ... nama & no HP": "data" and "no HP" are words of "hapus data saya" too
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    def model_reads_delete(self, messages):
+        for m in messages:
+            ranking = [{"name": "delete_my_data", "confidence": confidence},
+                       {"name": "ask_jht", "confidence": 1.0 - confidence}]
+            m.set("intent", ranking[0], add_to_output=True)
+            m.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+    monkeypatch.setattr(LogisticRegressionClassifier, "process", model_reads_delete)
+    [m] = trained["clf"].process(trained["featurise"](["tolong kirim data peserta BPU yg blm bayar, nama & no HP"]))
+    assert m.get("intent")["name"] == ("delete_my_data" if kept else "my_data")
