@@ -304,6 +304,11 @@ def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     return None
 
 
+#: "sampai kapan?", "smp kpn harga itu?", "berlaku sampai kapan?", "kapan habis?"
+_UNTIL_WHEN = re.compile(r"\b(sampai|sampe|smp|smpe|sampi|hingga|berlaku)\s+(kapan|kpn|bulan apa|bln apa)\b|"
+                         r"\bkapan\s+(habis|berakhir|selesai|berhenti)\b", re.I)
+
+
 def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
     """The topic a short follow-up asks about, given the previous topic; None when the message stands alone."""
     if not previous or (text or "").startswith("/"):
@@ -329,6 +334,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         return "ask_contribution_bpu"
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
+    if family == "bpu" and _UNTIL_WHEN.search(text or "") and not _TOPIC_WORDS.search(text or ""):
+        return "ask_discount"  # "sampai kapan harga itu?" after the contribution: when the discount ends
     subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))
     if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
             and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects) \
@@ -467,7 +474,9 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     priced for itself (lingkar/wage_figures.prepay_line). True when sent."""
     if topic not in PREPAY_TOPICS:
         return False
-    line = prepay_line(tracker.get_slot("occupation"), real(tracker.get_slot("income")), text, clock.today())
+    named = match_occupation(text)  # "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian ...?"
+    occupation = tracker.get_slot("occupation") or (named.key if named else None)
+    line = prepay_line(occupation, real(tracker.get_slot("income")), text, clock.today())
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -1029,6 +1038,12 @@ class ActionAnswer(Action):
         on = clock.today()
         if scam_follow_up(tracker):  # "aman kah?" right after the warning: the warning again, not a topic
             send_scam_warning(dispatcher, answers, on)
+            return []
+        if intent == "deny" and not tracker.active_loop_name and turn_signals(tracker).privacy:
+            # "sy gk mau kasih NIK lwt chat, takut bocor": not a plain "no", but a worry; what the data is for here,
+            # and where a NIK is given safely
+            say(dispatcher, "privacy_answer")
+            say(dispatcher, "nik_elsewhere")
             return []
         if intent not in answers:
             logger.warning("action_answer: no answer for intent %r; showing the help text", intent)

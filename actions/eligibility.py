@@ -93,7 +93,7 @@ from lingkar.eligibility import (
 from lingkar.leads import offered_name, offered_phone
 from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
-from lingkar.wage_figures import count_line, occupation_line, wage_line
+from lingkar.wage_figures import count_line, occupation_line, prepay_line, wage_line
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -249,7 +249,9 @@ class ValidateEligibilityForm(LingkarForm):
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
             wage_topic = None if followed else wage_question_topic(tracker, text)
-            followed = followed or wage_topic or question_not_check(tracker, text)
+            followed = followed or wage_topic or question_not_check(tracker, text) or (
+                "ask_payment" if prepay_line(None, None, text, clock.today()) else None)  # "sa ojol ..., kalo sa
+            # bayar 3 bulan sekalian mulai Januari brp?": those months' total for that work, no check
             before = count_topic_before(tracker)  # "klo sy ajak 100 org, sy dpt brp?" after the agent answer
             if not followed and before and count_line(before, text, clock.today()):
                 followed = before

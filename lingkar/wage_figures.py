@@ -211,6 +211,30 @@ def _plan_text(worker, income: int | None, months: int, on: dt.date, facts: Fact
     return f"{'; '.join(parts)}; total {format_rupiah(plan.total)}"
 
 
+_MONTH_NUMBERS = {name: i + 1 for i, names in enumerate((
+    ("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei",),
+    ("juni", "jun"), ("juli", "jul"), ("agustus", "agu", "agt", "agus", "ags"), ("september", "sep", "sept"),
+    ("oktober", "okt", "oct"), ("november", "nov", "nop"), ("desember", "des", "dec"))) for name in names}
+_START = re.compile(r"\b(?:mulai|mulainya|dari|start|sejak)\s+(?:bulan\s+|bln\s+)?(" + "|".join(
+    sorted(_MONTH_NUMBERS, key=len, reverse=True)) + r")\b(?:\s+(20\d\d))?", re.I)
+_NEXT_MONTH = re.compile(r"\b(?:mulai|dari)\s+(?:bulan|bln)\s+(?:depan|dpn)\b", re.I)
+
+
+def prepay_start(text: str, on: dt.date) -> dt.date:
+    """The first contribution month a prepayment asks for ("mulai Januari 2027", "mulai bulan depan"): a month named
+    without a year is the next one of that name; this month when none is named, or one before it."""
+    this = on.replace(day=1)
+    if _NEXT_MONTH.search(text or ""):
+        return (this + dt.timedelta(days=32)).replace(day=1)
+    m = _START.search(text or "")
+    if not m:
+        return this
+    month = _MONTH_NUMBERS[m.group(1).lower()]
+    year = int(m.group(2)) if m.group(2) else (this.year if month >= this.month else this.year + 1)
+    start = dt.date(year, month, 1)
+    return start if this <= start <= this.replace(year=this.year + 1) else this
+
+
 def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.date,
                 facts: Facts | None = None) -> str | None:
     """What paying N contribution months at once from this month costs ("kalau bayar 3 bulan sekaligus?"), each month
@@ -228,16 +252,17 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
             return None
         known = occupation is not None and worker_for(str(occupation)).category == "BPU"
         worker = worker_for(str(occupation) if known else _PREPAY_DEFAULT)
-        exact = bool(income) and bpu_quote(worker, int(income), on, facts).exact
-        line = f"Bayar {months} bulan sekaligus mulai iuran {format_month(on)} (JKK+JKM"
+        first = prepay_start(t, on)
+        exact = bool(income) and bpu_quote(worker, int(income), first, facts).exact
+        line = f"Bayar {months} bulan sekaligus mulai iuran {format_month(first)} (JKK+JKM"
         line += f", penghasilan {format_rupiah(int(income))}): " if exact else "): "
-        line += _plan_text(worker, income, months, on, facts)
+        line += _plan_text(worker, income, months, first, facts)
         if income and not exact:
             line += (f" (golongan terendah; untuk penghasilan {format_rupiah(int(income))} angka pastinya cek di JMO "
                      f"atau call center {facts.value('contact.call_centre', on)})")
         if not known:
             line = line.replace("(JKK+JKM", "(JKK+JKM pekerja mandiri", 1)
-            transport = _plan_text(worker_for(_PREPAY_TRANSPORT), income, months, on, facts)
+            transport = _plan_text(worker_for(_PREPAY_TRANSPORT), income, months, first, facts)
             line += f". Untuk ojol, ojek pangkalan, sopir, dan kurir: {transport}"
     except (KeyError, LookupError, TypeError, ValueError):
         return None

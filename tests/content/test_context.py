@@ -225,6 +225,8 @@ def test_follow_up_topic(previous, intent, text, expected):
     ("ask_contribution_bpu", "check_eligibility", "klo penghasilan sy 1,2 jt?", "ask_contribution_bpu"),
     ("ask_jkp", "check_eligibility", "klo penghasilan sy 4 jt?", "ask_jkp"),      # the JKP figures for that wage
     ("ask_discount", "check_eligibility", "klo penghasilan sy 4 jt?", None),      # no wage figures there: the check
+    ("ask_contribution_bpu", "out_of_scope", "sampai kapan harga itu?", "ask_discount"),  # when the discount ends
+    ("ask_contribution_bpu", "out_of_scope", "kalau jkk sampai kapan?", None),    # a topic of its own
 ])
 def test_cost_and_wage_follow_ups_stay_on_the_topic(previous, intent, text, expected):
     assert follow_up_topic(intent, text, previous, 0.8) == expected
@@ -481,7 +483,8 @@ async def test_another_offices_question_the_nlu_could_not_place_names_that_offic
 # ------------------------------------------------------------------------------ one's own data, one's own name
 @pytest.mark.parametrize("text", ["nomor hp? buat apa?", "ok tp jgn disebar ya", "data sy aman kah?",
                                   "sebelum sy setuju, data ini dipakai utk apa sj? ndak dijual kan",
-                                  "nik sy buat apa?", "sy takut data sy disebar"])
+                                  "nik sy buat apa?", "sy takut data sy disebar", "knp harus kasih NIK?",
+                                  "sy gk mau kasih NIK lwt chat, takut bocor"])
 def test_a_worry_about_ones_own_data_is_read(text):
     assert read_signals(text).privacy
 
@@ -489,7 +492,8 @@ def test_a_worry_about_ones_own_data_is_read(text):
 @pytest.mark.parametrize("text", [
     "sy takut daftar online, nnt data ktp sy disalahgunakan org. apa aman daftar lwt jmo?",  # JMO's own question
     "ada org minta foto ktp, katanya petugas bpjs, aman kah?",                            # a scam question
-    "nomor kpj sy brp", "nomor call center brp", "iuran aman kah klo telat", "data apa saja utk daftar"])
+    "nomor kpj sy brp", "nomor call center brp", "iuran aman kah klo telat", "data apa saja utk daftar",
+    "sy takut kecelakaan di laut, data apa yg perlu utk klaim?", "kenapa harus daftar bpjs tk?"])
 def test_other_questions_about_numbers_and_data_are_not_a_privacy_worry(text):
     assert not read_signals(text).privacy
 
@@ -782,3 +786,12 @@ async def test_an_unclear_loan_question_gets_the_loan_answer_and_no_guess_at_our
     msgs, _ = await run(ActionClarify(), tracker(user("nlu_fallback", text, ranking)))
     assert "bukan lembaga pinjaman" in texts(msgs) and "16.800" not in texts(msgs)
     assert read_signals("btw bisa pinjem duit dari bpjs tk ga buat beli kamera?").referral == "loan"
+
+
+async def test_not_giving_ones_nik_here_gets_what_data_is_for_and_where_a_nik_is_given_safely():
+    msgs, _ = await run(ActionAnswer(), tracker(user("deny", "sy gk mau kasih NIK lwt chat, takut bocor")))
+    out = texts(msgs)
+    assert "NIK boleh dilewati" in out and "JMO" in out and "175" in out and "tidak resmi" in out
+    # a plain "tidak" is still the plain answer
+    msgs, _ = await run(ActionAnswer(), tracker(user("deny", "tidak")))
+    assert "JMO" not in texts(msgs)

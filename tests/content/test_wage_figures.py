@@ -154,6 +154,37 @@ def test_a_prepayment_is_priced_month_by_month_across_the_end_of_the_discount():
     assert f"total {format_rupiah(ojol.total)}" in own and format_rupiah(farmer.total) not in own
 
 
+@pytest.mark.parametrize("text, start", [
+    ("kalo sa bayar 3 bulan sekalian mulai Januari 2027 brp ee?", dt.date(2027, 1, 1)),
+    ("bayar 3 bln sekaligus dari maret", dt.date(2027, 3, 1)),        # a month already past this year: next year's
+    ("bayar 6 bulan sekaligus mulai bulan depan", dt.date(2027, 1, 1)),
+    ("bayar 3 bulan sekalian mulai Desember ini", dt.date(2026, 12, 1)),
+    ("bayar 3 bulan sekaligus mulai Januari 2029", dt.date(2026, 12, 1)),  # more than a year ahead: from now
+    ("kalau bayar 3 bulan sekaligus?", dt.date(2026, 12, 1))])
+def test_a_prepayment_starts_at_the_month_it_names(text, start):
+    from lingkar.calculator import month_amounts, worker_for
+    from lingkar.wage_figures import prepay_line, prepay_start
+
+    on = dt.date(2026, 12, 5)
+    assert prepay_start(text, on) == start
+    months = 6 if "6 bulan" in text else 3
+    plan = month_amounts(worker_for("pedagang"), None, start, months)
+    assert f"total {format_rupiah(plan.total)}" in prepay_line("pedagang", None, text, on)
+
+
+async def test_a_self_description_asking_a_prepayment_gets_its_total_not_the_check(monkeypatch):
+    from actions.eligibility import ValidateEligibilityForm
+    from tests.eligibility.conftest import run as run_form
+    from tests.eligibility.conftest import texts_of, turn
+
+    monkeypatch.setenv("LINGKAR_TODAY", "2026-12-05")
+    msgs, set_, _ = await run_form(ValidateEligibilityForm(), turn(
+        "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian mulai Januari 2027 brp ee?", "check_eligibility",
+        0.7, form="eligibility_form"))
+    assert "Januari 2027–Maret 2027: 3 x Rp8.400; total Rp25.200" in texts_of(msgs)
+    assert set_.get("requested_slot") is None and "umur" not in texts_of(msgs).lower()
+
+
 @pytest.mark.parametrize("text", ["sy nunggak 3 bulan", "bayar sekaligus bisa?", "bayar 24 bulan sekaligus",
                                   "santunan berkala 24 bulan dibayar sekaligus"])
 def test_no_prepayment_total_without_a_number_of_months_that_can_be_prepaid(text):
