@@ -201,6 +201,9 @@ FOLLOW_UP_TRUST = 0.5
 DETAIL_OVER_NLU_WORDS = 4
 #: A follow-up is short; a longer message is a new question and keeps its own topic.
 FOLLOW_UP_MAX_WORDS = 7
+#: ... and for a message the NLU could not place, whose words ask one of the previous topic's details ("kalo sy dapat
+#: 50 peserta baru sebulan ada bonus?" after the agent answer)
+UNPLACED_DETAIL_MAX_WORDS = 12
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
@@ -367,7 +370,8 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
                      confidence: float = 1.0) -> str | None:
     """The previous topic, when a short message the NLU read as a general topic or was unsure of asks one of that
     topic's details ("brp bulan batasnya?" after late payment, "kalau lebih?" after the JMO claim)."""
-    if not previous or (text or "").startswith("/") or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
+    limit = UNPLACED_DETAIL_MAX_WORDS if intent == FALLBACK_INTENT else FOLLOW_UP_MAX_WORDS
+    if not previous or (text or "").startswith("/") or len((text or "").split()) > limit:
         return None
     if intent not in _SAME_TOPIC and intent not in ("affirm", "deny") and confidence >= FOLLOW_UP_TRUST and (
             len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")):

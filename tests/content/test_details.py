@@ -53,6 +53,9 @@ def fact(key: str) -> str:
     ("ask_payment", "bisa kah sy bayar sekaligus 6 bln pas habis panen?", "prepay"),
     (None, "Instruksi Presiden apa yang jadi dasar optimalisasi jaminan sosial ketenagakerjaan?", "compliance"),
     ("ask_employer_not_registering", "katanya ada kejaksaan jg yg urus ginian? benar ji?", "compliance"),
+    ("ask_agent", "sy sdh anggota koperasi nelayan, bisa lwt koperasi itu?", "agent_umbrella"),
+    ("ask_agent", "pembagiannya dgn koperasi gimana?", "agent_umbrella"),
+    ("ask_agent", "kalo 3 bulan gk dapat peserta baru gmn?", "agent_inactive"),
 ])
 def test_a_topic_answer_brings_the_detail_asked(topic, text, detail):
     assert detail in names(topic, text)
@@ -367,3 +370,20 @@ def test_a_times_fact_is_not_followed_by_kali_again():
     for d in answers.details:
         text = answers.render_detail(d, TODAY).text
         assert not re.search(r"\bkali kali\b", text), d.name
+
+
+def test_the_agents_umbrella_and_inactivity_details_flag_their_unconfirmed_figures():
+    answers = get_answers()
+    umbrella = answers.render_detail(next(d for d in answers.details if d.name == "agent_umbrella"), TODAY).text
+    assert "MoU" in umbrella and "90%*" in umbrella           # the 2017 split, marked as not confirmed
+    inactive = answers.render_detail(next(d for d in answers.details if d.name == "agent_inactive"), TODAY).text
+    assert "Bali" in inactive and "3 bulan*" in inactive
+
+
+def test_an_unplaced_message_of_some_words_gets_the_previous_topics_detail_it_asks():
+    answers = get_answers()
+    text = "kalo sy dapat 50 peserta baru sebulan ada bonus?"          # nine words: longer than a short follow-up
+    assert detail_follow_up(answers, "nlu_fallback", text, "ask_agent") == "ask_agent"
+    assert detail_follow_up(answers, "ask_jkm", text, "ask_agent") is None   # a sure reading keeps its topic
+    assert detail_follow_up(answers, "nlu_fallback", text + " " + "tolong jelaskan sejelas-jelasnya ya pak",
+                            "ask_agent") is None                             # a long message stands alone

@@ -136,6 +136,9 @@ def test_unconfirmed_figures_are_exactly_those_facts_md_marks(facts):
     assert unconfirmed == {
         "bpu.bracket2.base", "bpu.bracket2.jht", "bpu.bracket2.total", "bpu.bracket_step", "bpu.top_bracket_from",
         "jkk.claim_deadline", "pmi.jht_max", "perisai.fee_pct", "perisai.bonus", "perisai.bonus_min_members",
+        # the agents' current terms (facts.md §6.2 "Current fee levels ... UNCONFIRMED"): the split with the
+        # umbrella body (2017) and the Bali branch's 2018 rule for inactive agents
+        "perisai.agent_share", "perisai.inactive_months",
         "jkp.consecutive_months"}  # PP 6/2025 changed Pasal 19; its text was not read (facts.md §1.6)
 
 
