@@ -106,3 +106,15 @@ def test_facts_of_turn_looks_past_turns_without_figures_but_not_the_current_one(
                            user("ask_source", "sumber?")]
     assert facts_of_turn(newer) == ["jp.pension_age"]
     assert facts_of_turn([user("ask_source", "sumber?")]) == []
+
+
+@pytest.mark.parametrize("text, sources", [("komisinya brp?", False), ("sumbernya?", True),
+                                           ("dasar hukum komisinya apa?", True)])
+async def test_a_question_read_as_sources_without_a_source_word_asks_the_topics_detail(text, sources):
+    # "komisinya" looks like "sumbernya" to the NLU; with no word of sources it is the agent's commission
+    answer, _ = await run(ActionAnswer(), tracker("ask_agent"))
+    events = [user("ask_agent", "/ask_agent")] + [bot(m) for m in answer]
+    messages, _ = await run(ActionSources(), tracker("ask_source", text=text, events=events))
+    out = "\n".join(m.get("text") or "" for m in messages)
+    assert out.startswith("Sumber angka") == sources
+    assert ("Komisi Agen Perisai" in out) != sources
