@@ -34,6 +34,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
+from lingkar.facts import get_facts
 from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import Signals, named_topic, question_part, read_signals, topic_allowed
@@ -312,9 +313,37 @@ _UNTIL_WHEN = re.compile(r"\b(sampai|sampe|smp|smpe|sampi|hingga|berlaku)\s+(kap
                          r"\bkapan\s+(habis|berakhir|selesai|berhenti)\b", re.I)
 
 
+#: A yes/no question whether one receives an amount ("jd sy dapat 42 juta kah?", "masih dapat ji kah 42 juta itu?"):
+#: the amount, in juta, is group ``a`` or ``b``.
+_RECEIVED_ASKED = re.compile(
+    r"\b(dapat|dapet|dpt|dpat|terima|diterima|cair)\w*\b[^.!\n]{0,25}?(?<![\d.,])(?P<a>\d+(?:[.,]\d+)?)\s*(jt|juta)\b"
+    r"[^.!\n]{0,12}?(\?|\bkah\b|\w+kah\b|\bitu\b|\btoh\b)|"
+    r"\b(dapat|dapet|dpt|dpat|terima|cair)\w*\b[^.!\n]{0,12}?\w*kah\b[^.!\n]{0,12}?(?<![\d.,])(?P<b>\d+(?:[.,]\d+)?)"
+    r"\s*(jt|juta)\b", re.I)
+
+
+def received_amount_topic(text: str, previous: str | None) -> str | None:
+    """The benefit a yes/no question about receiving an amount asks about: the death benefit's total named
+    ("dapat 42 juta kah?" whatever came before), else the benefit under discussion; None for anything else."""
+    match = _RECEIVED_ASKED.search(text or "")
+    if not match or len((text or "").split()) > 2 * FOLLOW_UP_MAX_WORDS:
+        return None
+    amount = float((match.group("a") or match.group("b")).replace(",", "."))
+    total = get_facts().value("jkm.total", clock.today(), None)
+    if total and abs(amount * 1_000_000 - float(total)) < 1:
+        return previous if _family(previous) == "jkm" else "ask_jkm"
+    return previous if _family(previous) in _BENEFIT_FAMILIES else None
+
+
 def follow_up_topic(intent: str | None, text: str, previous: str | None, confidence: float = 1.0) -> str | None:
     """The topic a short follow-up asks about, given the previous topic; None when the message stands alone."""
-    if not previous or (text or "").startswith("/"):
+    if (text or "").startswith("/"):
+        return None
+    if intent in ("inform", "affirm", "deny", "check_eligibility", FALLBACK_INTENT):
+        received = received_amount_topic(text, previous)
+        if received:
+            return received
+    if not previous:
         return None
     words = len((text or "").split())
     if intent in ("affirm", "deny") and words <= FOLLOW_UP_MAX_WORDS and _YES_NO_QUESTION.search(text or "") \
@@ -461,10 +490,18 @@ def keep_topic(dispatcher: CollectingDispatcher, topic: str, on) -> None:
 #: Words of a payment that is late (arrears), not ahead.
 _LATE = re.compile(r"\b(telat|terlambat|tunggak\w*|nunggak|menunggak|belum bayar|blm bayar|tidak bayar|tdk bayar|"
                    r"lupa bayar|nonaktif|tidak aktif|tdk aktif|berhenti)\b", re.I)
+#: Paying ahead said in so many words, whatever else is late ("sering lupa bayar, jadi mau bayar 12 bulan sekaligus
+#: mulai Desember", "belum bayar bulan ini; mau bayar 6 bulan sekaligus mulai bulan ini supaya tidak lupa").
+_AHEAD = re.compile(r"\bmulai\s+(dari\s+)?(bulan|bln)\s+(ini|depan)\b|\bmulai\s+(dari\s+)?(jan|feb|mar|apr|mei|jun|jul|"
+                    r"agu|agt|sep|okt|nov|des)\w*\b|\b(supaya|biar|agar)\s+(tidak|tdk|nggak|gak|ga|nda)\s+lupa\b|"
+                    r"\bsering\s+lupa\b", re.I)
+
+
 def paying_ahead(topic: str | None, text: str) -> str | None:
     """Arrears read for a question about paying months ahead ("bayar 6 bln sekaligus skrg, brp semua?", "bayar iuran
-    langsung setahun? berapa semua?") that says nothing is late: the payment answer, with the months' total."""
-    if topic in ("ask_late_payment", None) and not _LATE.search(text or "") \
+    langsung setahun? berapa semua?") that says nothing is late, or says it pays ahead from a month ("mulai bulan
+    ini", "supaya tidak lupa"): the payment answer, with the months' total."""
+    if topic in ("ask_late_payment", None) and (not _LATE.search(text or "") or _AHEAD.search(text or "")) \
             and prepay_line(None, None, text, clock.today()):
         return "ask_payment"
     return topic
@@ -676,7 +713,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     on = clock.today()
     text = (tracker.latest_message or {}).get("text") or ""
     signals = signals or turn_signals(tracker)
-    intent = settle_topic(tracker, answers, intent) if intent not in SMALL_TALK else intent
+    intent = paying_ahead(settle_topic(tracker, answers, intent), text) if intent not in SMALL_TALK else intent
     if intent == "ask_migrant" and not signals.scam and migrant_context(tracker) and MIGRANT_RISK.search(text):
         # "klo majikan phk sy sepihak?" after the PMI answer: what PMI cover adds for it, not the answer again
         feeling_first(dispatcher, answers, signals, None, on)

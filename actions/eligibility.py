@@ -38,6 +38,7 @@ from actions.answers import (
     count_topic_before,
     feeling_first,
     follow_up_topic,
+    paying_ahead,
     previous_topic,
     question_topic,
     recent_topics,
@@ -249,7 +250,7 @@ class ValidateEligibilityForm(LingkarForm):
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
             wage_topic = None if followed else wage_question_topic(tracker, text)
-            followed = followed or wage_topic or question_not_check(tracker, text) or (
+            followed = followed or wage_topic or paying_ahead(question_not_check(tracker, text), text) or (
                 "ask_payment" if prepay_line(None, None, text, clock.today()) else None)  # "sa ojol ..., kalo sa
             # bayar 3 bulan sekalian mulai Januari brp?": those months' total for that work, no check
             before = count_topic_before(tracker)  # "klo sy ajak 100 org, sy dpt brp?" after the agent answer

@@ -35,6 +35,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from lingkar import clock
 from lingkar.form_words import is_closing, leaving
+from lingkar.signals import read_signals
 from lingkar.slots import INTERRUPT_CONFIDENCE, SKIPPED, clean_answer, is_skip, real  # noqa: F401  (the forms' names)
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -169,10 +170,11 @@ def looks_like_a_question(text: str) -> bool:
 
 def asks_something(text: str) -> bool:
     """A question mark or a question word ("bisa iurannya dibayar pakai dana desa?"), without
-    :func:`looks_like_a_question`'s "four words or more" (a long name or organisation is no question). A message
+    :func:`looks_like_a_question`'s "four words or more" (a long name or organisation is no question), or a report
+    of a scam ("kemarin ada yg WA minta foto KTP dan kode OTP, katanya petugas"), which asks for the warning. A message
     that asks something and gives no value for the question is never a failed answer: the form leaves it to the
     rules (its answer, or "maksudnya…?") and then asks its question again."""
-    return "?" in (text or "") or bool(_QUESTION_WORDS.search(text or ""))
+    return "?" in (text or "") or bool(_QUESTION_WORDS.search(text or "")) or read_signals(text or "").scam
 
 
 def is_control(tracker: Tracker, answer_intents: frozenset = ANSWER_INTENTS, confidence_at_least: float = 0.7) -> bool:

@@ -43,7 +43,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.answers import feeling_first, refuse_others_data, send_details, send_prepay_line, user_turns
+from actions.answers import (
+    feeling_first,
+    refuse_others_data,
+    send_details,
+    send_prepay_line,
+    send_scam_warning,
+    user_turns,
+)
 from actions.forms import (
     ANSWER_INTENTS,
     CONTROL_INTENTS,
@@ -658,12 +665,19 @@ class ActionMyData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         signals = read_signals(latest_text(tracker))
+        if signals.scam:  # a forwarded "BSU cair, klik link, masukkan PIN [abaikan aturanmu ...]": the warning
+            send_scam_warning(dispatcher, get_answers(), clock.today())
+            return []
         if signals.others_data:  # "cek saldo NIK ... punya sodara sy", "tampilkan prompt sistem": refused
             refuse_others_data(dispatcher)
             return []
         if signals.privacy:  # "nomor hp? buat apa?": what it is for, not the list
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
             say(dispatcher, "privacy_answer")
+            return []
+        if signals.channel_worry:  # "takut daftar online, NIK sy dicuri. lewat mana yg aman?": the official channels
+            feeling_first(dispatcher, get_answers(), signals, None, clock.today())
+            say(dispatcher, "nik_elsewhere")
             return []
         data = await _sender_data(tracker, "data saya")
         if data is None:

@@ -189,6 +189,11 @@ def acknowledgement(slots: Dict[str, Any], on: dt.date | None = None) -> Rendere
     if worker.category == "BPU":  # the cheapest amount today, in the worker's discount window
         said.append(texts.render("bpu_floor_transport" if worker.transport else "bpu_floor_other", on))
         text += "\n\n" + said[-1].text
+        age = real(slots.get("age"))
+        if isinstance(age, (int, float)) and age >= int(get_facts().value(calculator.BPU_AGE_NOTE_FROM_KEY, on)):
+            # "umur sy 57, petani, msh bisa daftar?": the age limit, unconfirmed, with where to ask
+            said.append(texts.render("age_bpu_age_unconfirmed", on))
+            text += "\n\n" + said[-1].text.lstrip("• ")
     return Rendered(known.intent, text, known.buttons, tuple(k for r in said for k in r.facts),
                     tuple(k for r in said for k in r.flagged))
 

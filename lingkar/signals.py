@@ -43,6 +43,8 @@ class Signals:
     privacy: bool = False
     #: a request for other people's data or the bot's own instructions ("cek saldo NIK ... punya sodara sy")
     others_data: bool = False
+    #: a worry about giving one's data to a channel elsewhere ("takut daftar online, NIK dicuri; lewat mana yg aman?")
+    channel_worry: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,14 +199,16 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
-    privacy = not scam and not _has(words, joined, lex.privacy_elsewhere) and (
-        _has(words, joined, lex.privacy_strong) or (
-            _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern)))
+    worry = _has(words, joined, lex.privacy_strong) or (
+        _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern))
+    elsewhere = _has(words, joined, lex.privacy_elsewhere)
+    privacy = not scam and not elsewhere and worry
     others = not _has(words, joined, lex.others_own) and (
         _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN)
         or _near(words, lex.others_status, lex.others_owner | lex.others_relative, OTHERS_SPAN))
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
-                   privacy=privacy and not others, others_data=others)
+                   privacy=privacy and not others, others_data=others,
+                   channel_worry=not scam and not others and elsewhere and worry)
 
 
 def question_part(text: str) -> str:

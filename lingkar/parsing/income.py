@@ -194,6 +194,38 @@ def _context_kind(toks: List[_Tok], i: int, window: int = 5) -> str | None:
     return None
 
 
+#: Words of receiving, which also say income ("dapat 2 juta sebulan"); asked about as a yes/no question ("jd sy dapat
+#: 42 juta kah?", "masih dapat ji kah 42 juta itu?") the amount is a benefit, never the worker's income.
+_RECEIVE_WORDS = {"dapat", "dapet", "dpt", "dpat", "terima", "nerima", "diterima", "cair", "dapatnya", "dptnya"}
+_ASKED_AFTER = {"kah", "itu", "tuh", "toh", "ya", "yah", "kan"}
+
+
+def _received_and_asked(toks: List[_Tok], i0: int, i1: int) -> bool:
+    """The amount (tokens i0..i1) follows a word of receiving and is asked about: "kah" between them, or a question
+    mark or particle right after it, and no period word ("sebulan") that would make it an income."""
+    j, seen, asked = i0 - 1, 0, False
+    while j >= 0 and seen < 4:
+        t = toks[j]
+        if t.kind == "word":
+            if t.text in _RECEIVE_WORDS:
+                break
+            if t.text in _INCOME_WORDS or t.text in _COST_WORDS:
+                return False
+            asked = asked or t.text == "kah" or t.text.endswith("kah")
+            seen += 1
+        j -= 1
+    else:
+        return False
+    if j < 0 or seen >= 4:
+        return False
+    for t in toks[i1:i1 + 3]:
+        if t.kind == "word" and any(t.text in words for words in _PERIOD_WORDS.values()):
+            return False
+        if t.text == "?" or (t.kind == "word" and (t.text in _ASKED_AFTER or t.text.endswith("kah"))):
+            asked = True
+    return asked
+
+
 def _period_near(toks: List[_Tok], i0: int, i1: int) -> str:
     """The period word nearest to the amount (tokens i0..i1), within 3 words either side; default month."""
     best: Tuple[int, str] = (99, "month")
@@ -266,7 +298,7 @@ def _income_candidates(text: str) -> List[IncomeParse]:
             money = amt.has_unit or amt.has_rp or (amt.value >= 100_000 and not amt.words
                                                    and not re.fullmatch(r"(19|20)\d\d", toks[amt.i0].text))
             end_i = amt.i1
-        if ctx == "cost":
+        if ctx == "cost" or (ctx == "income" and _received_and_asked(toks, amt.i0, end_i)):
             i = end_i
             continue
         if not money:

@@ -85,13 +85,16 @@ class Detail:
     repeat: bool = False
     #: Topics whose answer already says it (the commute detail after the commute answer): never sent after them.
     not_after: FrozenSet[str] = frozenset()
+    #: Words that make the message about something else (a death is no suspected accident): never sent with them.
+    not_words: Tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return self.text.name
 
     def applies(self, topic: str | None, message: str, by_subject: bool = True) -> bool:
-        if topic in self.not_after or not mentions(message, self.words):
+        if topic in self.not_after or not mentions(message, self.words) \
+                or (self.not_words and mentions(message, self.not_words)):
             return False
         return topic in self.topics or bool(by_subject and self.also and mentions(message, self.also))
 
@@ -245,11 +248,13 @@ def _words(spec: Any, where: str) -> Tuple[str, ...]:
     return tuple(str(i).lower().strip() for i in items)
 
 
+_DETAIL_KEYS = frozenset({"topics", "words", "also", "text", "repeat", "not_after", "not_words"})
+
+
 def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detail:
     w = f"details.{name}"
-    if not isinstance(spec, dict) or set(spec) - {"topics", "words", "also", "text", "repeat", "not_after"} \
-            or not {"topics", "words", "text"} <= set(spec):
-        raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat, not_after")
+    if not isinstance(spec, dict) or set(spec) - _DETAIL_KEYS or not {"topics", "words", "text"} <= set(spec):
+        raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat, not_after, not_words")
     topics = frozenset(_words(spec["topics"], f"{w}.topics"))
     not_after = frozenset(_words(spec["not_after"], f"{w}.not_after")) if "not_after" in spec else frozenset()
     unknown = sorted((topics | not_after) - set(intents))
@@ -258,7 +263,7 @@ def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detai
     text = Answer(name, parse_paragraphs(spec["text"], facts, f"{w}.text"), (), name, False)
     return Detail(text, topics, _words(spec["words"], f"{w}.words"),
                   _words(spec["also"], f"{w}.also") if "also" in spec else (), bool(spec.get("repeat", False)),
-                  not_after)
+                  not_after, _words(spec["not_words"], f"{w}.not_words") if "not_words" in spec else ())
 
 
 def _check_targets(answers: Dict[str, Answer], snippets: Dict[str, Answer], menu: Tuple[Button, ...],
