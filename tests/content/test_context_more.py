@@ -133,3 +133,26 @@ def test_paying_ahead_said_in_words_is_a_prepayment_even_beside_a_late_word(text
     from actions.answers import paying_ahead
 
     assert paying_ahead("ask_late_payment", text) == topic
+
+
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_jkk", "suami sy kerja di kebun sawit malaysia, tangannya luka kena mesin. bisa dibantu?", "pmi_abroad"),
+    ("ask_claim_jht", "sy baru pulang dari arab saudi, bagaimana cairkan JHT sy?", "pmi_abroad"),
+    ("ask_jkk", "sy buruh harian di proyek jembatan, kalau celaka siapa yang tanggung?", "project_worker"),
+    ("ask_contact", "sy tinggal di lakudo, jauh dari kendari. apa harus ke kendari?", "far_from_office"),
+])
+def test_where_and_how_the_worker_is_covered_follows_the_topic(topic, text, detail):
+    assert detail in [d.name for d in get_answers().details_for(topic, text)]
+
+
+def test_no_project_detail_for_a_contract_of_employment():
+    assert "project_worker" not in [d.name for d in get_answers().details_for(
+        "ask_register", "kontrak kerja sy di proyek 1 tahun, daftar lewat mana?")]
+
+
+def test_the_far_office_detail_names_the_other_offices_from_the_facts():
+    from lingkar.facts import get_facts
+
+    detail = next(d for d in get_answers().details if d.name == "far_from_office")
+    text = get_answers().render_detail(detail, TODAY).text
+    assert get_facts().value("contact.sultra_offices", TODAY) in text and "JMO" in text and "175" in text
