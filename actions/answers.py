@@ -759,6 +759,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
         send_other_questions(dispatcher, tracker, answers, intent, on)
         send_migrant_risks(dispatcher, tracker, answers, text, on)
+        send_age_limit(dispatcher, tracker, intent, on)
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -770,6 +771,24 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             and not tracker.active_loop_name:
         _send(dispatcher, answers.render_snippet("check_offer", on))
     return [SlotSet(k, v) for k, v in facts.items()]
+
+
+#: Topics about joining, where an age of the JHT age or over in the message gets the self-employed age limit.
+AGE_LIMIT_TOPICS = frozenset({"ask_who_can_join", "ask_register", "ask_documents", "ask_contribution_bpu"})
+
+
+def send_age_limit(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, on) -> bool:
+    """"mamaku jual ikan, umur 60 mi. bisa daftar ji kah?": the self-employed age limit is unconfirmed, and where to
+    ask, said after the answer to a question about joining that names an age of the JHT age or over."""
+    if intent not in AGE_LIMIT_TOPICS:
+        return False
+    limit = int(get_facts().value(calculator.BPU_AGE_NOTE_FROM_KEY, on))
+    ages = [real(e.get("value")) for e in (tracker.latest_message or {}).get("entities") or []
+            if e.get("entity") == "age"]
+    if not any(isinstance(a, (int, float)) and a >= limit for a in ages):
+        return False
+    say(dispatcher, "age_limit_asked")
+    return True
 
 
 #: A risk a migrant worker asks about abroad: an accident, care, violence, a one-sided dismissal, a claim.

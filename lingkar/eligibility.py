@@ -267,6 +267,11 @@ def _discount_text(texts: FlowTexts, on: dt.date, b: calculator.BpuQuote) -> str
     d = b.discount
     if d.active:
         normal = b.jkk_jkm if b.jkk_jkm is not None else b.lowest_jkk_jkm
+        # The JHT figure the result quoted, when it is a confirmed one: what a worker who picks JHT pays afterwards.
+        jht = (b.jht if b.jht_confirmed else None) if b.exact else b.lowest_jht
+        if jht:
+            return texts.text("bpu_discount_active_jht", on, pct=facts.text(d.key, on), until=format_month(d.until),
+                              normal=_rp(normal), normal_jht=_rp(normal + jht))
         return texts.text("bpu_discount_active", on, pct=facts.text(d.key, on), until=format_month(d.until),
                           normal=_rp(normal))
     if d.starts:

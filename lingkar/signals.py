@@ -78,6 +78,7 @@ class _Lexicon:
     others_status: FrozenSet[str] = frozenset()
     others_relative: FrozenSet[str] = frozenset()
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
+    named_narrow: FrozenSet[str] = frozenset()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -107,7 +108,8 @@ def _load(path: str) -> _Lexicon:
                     others_strong=_set(others.get("strong")), others_data=_set(others.get("data")),
                     others_owner=_set(others.get("owner")), others_own=_set(others.get("own")),
                     others_status=_set(others.get("status")), others_relative=_set(others.get("relative")),
-                    named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()))
+                    named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()),
+                    named_narrow=_set(data.get("named_narrow")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -254,7 +256,7 @@ def named_topic(intent: str | None, text: str, content_dir: Path | None = None) 
     found = [name for name, entries in lex.named if _has(words, joined, entries)]
     if len(found) != 1 or found[0] == intent:
         return None
-    own = dict(lex.named).get(intent or "")
+    own = None if intent in lex.named_narrow else dict(lex.named).get(intent or "")
     if intent in lex.named_over or (own is not None and not _has(words, joined, own)):
         return found[0]
     return None

@@ -156,3 +156,57 @@ def test_the_far_office_detail_names_the_other_offices_from_the_facts():
     detail = next(d for d in get_answers().details if d.name == "far_from_office")
     text = get_answers().render_detail(detail, TODAY).text
     assert get_facts().value("contact.sultra_offices", TODAY) in text and "JMO" in text and "175" in text
+
+
+@pytest.mark.parametrize("text,detail", [
+    ("suami sy jatuh dari motor waktu pergi mancing untuk hiburan, bukan untuk kerja. bisa pakai bpjs tk?",
+     "jkk_not_work"),
+    ("sy kecelakaan waktu main bola hari minggu, ditanggung JKK kah?", "jkk_not_work"),
+])
+def test_an_accident_outside_work_hears_it_is_no_jkk_case(text, detail):
+    names = [d.name for d in get_answers().details_for("ask_jkk", text)]
+    assert detail in names
+
+
+def test_an_accident_on_the_way_to_work_is_no_accident_outside_work():
+    assert "jkk_not_work" not in [d.name for d in get_answers().details_for(
+        "ask_jkk_commute", "sy jatuh waktu pergi kerja hari libur nasional, lembur. ditanggung?")]
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("Gaji saya tiap bulan dipotong untuk BPJS TK, tapi di JMO iurannya tidak masuk sejak 5 bulan. Uang sy ke mana?",
+     "ask_employer_not_registering"),
+    ("gaji sy dipotong tp tdk disetor ke bpjs, bagaimana?", "ask_employer_not_registering"),
+    ("berapa potongan iuran dari gaji karyawan?", None),   # the contribution question stays
+])
+def test_a_deduction_never_paid_in_names_the_employer_topic(text, topic):
+    from lingkar.signals import named_topic, topic_allowed
+
+    assert named_topic("ask_contribution_pu", text) == topic
+    if topic:
+        assert topic_allowed(topic, text)
+
+
+@pytest.mark.parametrize("age,said", [(60, True), (30, False)])
+async def test_a_question_about_joining_at_an_older_age_hears_the_age_limit_is_unconfirmed(frozen_today, age, said):
+    latest = user("ask_who_can_join", f"mamaku jual ikan di pasar, umur {age} mi. bisa daftar ji kah?")
+    latest["entities"] = [{"entity": "age", "value": age}]
+    msgs, _ = await run(ActionAnswer(), tracker(latest))
+    out = texts(msgs)
+    assert "Semua pekerja bisa ikut" in out                       # the answer itself first
+    assert ("batas usia" in out and "175" in out) is said
+
+
+def test_the_employer_topic_read_without_its_narrow_words_is_not_replaced_by_another_named_topic():
+    from lingkar.signals import named_topic
+
+    text = ("sy sopir truk di konawe utara, digaji bulanan sama perusahaan kontraktor. perusahaan sy tdk pernah urus "
+            "bpjs. bisa daftar sendiri sbg bpu?")
+    assert named_topic("ask_employer_not_registering", text) is None
+    assert named_topic("ask_register", text) == "ask_construction"      # a general topic is still replaced
+
+
+def test_a_worker_asking_how_to_get_on_the_regency_paid_list_hears_it_goes_through_the_regency():
+    names = [d.name for d in get_answers().details_for(
+        "ask_register", "ada yg bilang pemda bayarkan bpjs tk nelayan kecil. bagaimana caranya sy bisa masuk daftar?")]
+    assert "pemda_paid_enrol" in names

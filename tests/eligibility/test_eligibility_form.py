@@ -319,6 +319,7 @@ async def test_result_shows_category_programmes_todays_amounts_and_next_steps(db
         in text
     assert "Rp8.400" in text and "normal Rp16.800" in text and "Desember 2026" in text  # PP 50/2025, others
     assert "Rp20.000" in text                                                          # optional JHT, not discounted
+    assert "dengan JHT Rp36.800" in text                                  # what JKK+JKM+JHT costs after the discount
     payloads = [b["payload"] for b in buttons_of(msgs)]
     assert payloads[:3] == ["/request_contact", "/ask_register", "/cannot_afford"]
     assert set_["eligibility"]["category"] == "BPU" and set_["eligibility"]["bpu"]["jkk_jkm_pay"] == 8_400
