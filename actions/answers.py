@@ -37,7 +37,15 @@ from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
 from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
-from lingkar.signals import Signals, named_topic, question_part, read_signals, topic_allowed
+from lingkar.signals import (
+    Signals,
+    mentions,
+    named_topic,
+    question_part,
+    read_signals,
+    says_not_employee,
+    topic_allowed,
+)
 from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
@@ -46,8 +54,10 @@ from lingkar.texts.screen import is_more_detail
 from lingkar.wage_figures import (
     COUNT_LINES,
     WAGE_TOPICS,
+    balance_line,
     contract_value,
     count_line,
+    death_line,
     occupation_line,
     prepay_line,
     wage_line,
@@ -101,12 +111,23 @@ def others_follow_up(tracker: Tracker) -> bool:
     return any((event.get("metadata") or {}).get(OTHERS_KEY) for event in last_turn_bot_events(tracker))
 
 
+#: More of what the caller said, told right after the warning ("dia bilang kalau tdk kasih, JHT sy hangus"): still
+#: the scam, whatever topic it names.
+_REPORTED_SPEECH = re.compile(r"^\W*(tapi |tp |trus |terus |lalu )?(dia|orang\w*|org\w*|mereka|petugas\w*|yg telpon|"
+                              r"yang telpon|yg nelpon|yang menelpon)\b.{0,20}\b(bilang|blg|bilng|minta|suruh|nyuruh|"
+                              r"ngomong|bicara|ancam\w*|kata)\b|^\W*katanya\b", re.I)
+REPORTED_MAX_WORDS = 25
+
+
 def scam_follow_up(tracker: Tracker) -> bool:
     """The previous reply was the scam warning and the latest message is a short question about it ("aman kah?",
-    "jd jgn dikasih?"), not a question of its own."""
+    "jd jgn dikasih?") or more of what the caller said ("dia bilang kalau tdk kasih, JHT sy hangus"), not a question
+    of its own."""
     text = (tracker.latest_message or {}).get("text") or ""
-    if text.startswith("/") or len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text) \
-            or not (_YES_NO_QUESTION.search(text) or read_signals(text).question):
+    reported = bool(_REPORTED_SPEECH.search(text)) and len(text.split()) <= REPORTED_MAX_WORDS
+    if text.startswith("/") or not reported and (
+            len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text)
+            or not (_YES_NO_QUESTION.search(text) or read_signals(text).question)):
         return False
     passed_latest = False
     for event in reversed(tracker.events or []):
@@ -352,7 +373,7 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if intent == "goodbye" and words <= FOLLOW_UP_MAX_WORDS and read_signals(text).question \
             and not _TOPIC_WORDS.search(text or ""):
         return previous  # "itu smp kpn?" ("sampai" as in "sampai jumpa"): a question about what was just said
-    if _COST_QUESTION.search(text or "") and match_occupation(text or ""):
+    if COST_QUESTION.search(text or "") and match_occupation(text or ""):
         return None  # "sa ojek pangkalan di baubau, iurannya berapa?": the worker's own cost, a question of its own
     family = _family(previous)
     if family in _BENEFIT_FAMILIES and words <= FOLLOW_UP_MAX_WORDS and _BENEFIT_QUESTION.search(text or "") \
@@ -440,7 +461,7 @@ def wage_in(text: str) -> int | None:
 
 
 #: Wage earners' topics whose figures follow the wage told earlier ("gaji 15 juta" ... "potongan JP sy brp?").
-OWN_WAGE_TOPICS = ("ask_jp", "ask_contribution_pu", "ask_jkp")
+OWN_WAGE_TOPICS = ("ask_jp", "ask_contribution_pu", "ask_jkp", "ask_contribution_bpu")
 _OWN = re.compile(r"\b(sy|saya|sa|aku|ku|gue)\b", re.I)
 
 
@@ -461,6 +482,13 @@ def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: in
     return bool(line)
 
 
+#: A sponsor's conversation (a village, a company's CSR, a person paying for others) and the cost topics a count of
+#: workers in it asks about.
+SPONSOR_TOPICS = frozenset({"ask_gn_lingkaran", "sponsor_offer"})
+SPONSOR_COST_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_programs", FALLBACK_INTENT})
+#: A question about an amount ("iurannya?", "jd totalnya brp?"): only then does a contract value said earlier count
+#: ("daftarnya lewat apa, batas waktunya?" after the project's figures asks something else).
+_COST_ASKED = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|iuran\w*|biaya\w*|bayar\w*|jumlah\w*)\b", re.I)
 #: How many earlier user turns are searched for a project's contract value ("iurannya brp?" after "SPK 800 juta").
 CONTRACT_LOOKBACK = 4
 
@@ -469,9 +497,13 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
                     tracker: Tracker | None = None) -> bool:
     """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission) or the
     project's contract value it names (lingkar/wage_figures.py); for a project, a value said in an earlier turn
-    counts too. True when sent."""
+    counts too when the message asks an amount. True when sent."""
     line = count_line(topic, text, clock.today())
-    if not line and topic == "ask_construction" and tracker is not None:
+    if not line and topic in SPONSOR_COST_TOPICS and tracker is not None \
+            and SPONSOR_TOPICS & set(recent_topics(tracker)):
+        # "kalau 100 warga, biaya sebulan berapa?" in a sponsor's conversation: what paying for them costs
+        line = count_line("sponsor_offer", text, clock.today())
+    if not line and topic == "ask_construction" and tracker is not None and _COST_ASKED.search(text or ""):
         earlier = [t for _, t in itertools.islice(user_turns(tracker), CONTRACT_LOOKBACK) if contract_value(t)]
         line = count_line(topic, earlier[0], clock.today()) if earlier else None
     if line:
@@ -536,6 +568,13 @@ def count_topic_before(tracker: Tracker) -> str | None:
 def wage_topic_before(tracker: Tracker) -> str | None:
     """The topic of the turns before this one when it has wage figures ("jkp dapat brp?", then "kalau gaji sy 3
     juta?" or a correction "eh salah, 4,5 juta"): earlier wage answers and corrections are looked through."""
+    answers = get_answers()
+    answered = previous_topic(tracker, answers)  # the topic the bot answered (a follow-up read as another)
+    if answered in WAGE_TOPICS:
+        return answered
+    if answered in DEATH_BY_WAGE and any(is_work_death(answers, t) for _, t in
+                                         itertools.islice(user_turns(tracker), WAGE_LOOKBACK)):
+        return DEATH_BY_WAGE[answered]  # "Gaji bapak 3,5 juta" after "ditabrak truk saat pulang kerja": JKK's share
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
     return topic if topic in WAGE_TOPICS else None
 
@@ -565,10 +604,10 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
     an employer's staff's contribution; the worker's own contribution when the conversation knows their work. None
     when the check is the way to the answer (the work unknown)."""
     wage = wage_in(text)
-    if wage is None or not (_HOW_MUCH.search(text) or _COST_QUESTION.search(text)):
+    if wage is None or not (_HOW_MUCH.search(text) or COST_QUESTION.search(text)):
         return None
     earlier = recent_topics(tracker)
-    costs = bool(_COST_QUESTION.search(text)) or bool(re.search(r"\b(iuran\w*|potong\w*|dipotong)\b", text, re.I))
+    costs = bool(COST_QUESTION.search(text)) or bool(re.search(r"\b(iuran\w*|potong\w*|dipotong)\b", text, re.I))
     if not costs:  # "gaji suami saya 6 juta. Jadi berapa kira-kira?" after a work accident: what it pays
         benefit = next((DEATH_BY_WAGE.get(name, name) for name in earlier
                         if name in _WAGE_BENEFITS or name in DEATH_BY_WAGE), None)
@@ -605,6 +644,8 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     register their staff."""
     latest = tracker.latest_message or {}
     text = latest.get("text") or ""
+    if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
+        return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
     named = named_topic(intent, text)
     if named in answers:
         return named
@@ -720,13 +761,16 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         keep_topic(dispatcher, intent, on)
         return []
-    if follow_up and not signals.scam and (send_prepay_line(dispatcher, tracker, intent, text)
+    if follow_up and not signals.scam and (send_balance_line(dispatcher, intent, text)
+                                           or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details(dispatcher, answers, intent, text, on)
-                                           or send_wage_line(dispatcher, intent, wage_in(text))):
+                                           or send_wage_line(dispatcher, intent, wage_in(text)
+                                                             or own_wage_asked(tracker, intent, text))):
         keep_topic(dispatcher, intent, on)
         send_migrant_risks(dispatcher, tracker, answers, text, on)
-        return []
+        # "sy nelayan, penghasilan 1,2 juta" after the contribution: its figures, and the facts kept for later
+        return [SlotSet(k, v) for k, v in silent_facts(tracker, text, signals).items()]
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
         send_scam_warning(dispatcher, answers, on)
@@ -741,7 +785,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         split = None
     if intent not in SMALL_TALK:
         feeling_first(dispatcher, answers, signals, split.short if split else None, on)
-        if signals.referral and not (signals.referral == "health" and intent == "ask_health"):
+        # a death from an illness ("istri sy meninggal krn demam berdarah") asks for no medical advice
+        if signals.referral and not (signals.referral == "health" and intent == "ask_health") \
+                and not (signals.referral == "medicine" and signals.feeling == "grief"):
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}", on))
     if split is None:
         _send(dispatcher, answers.render_snippet("clarify_help", on))
@@ -750,6 +796,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     else:
         send_answer(dispatcher, split, intent, on)
         send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
+        send_work_death_line(dispatcher, answers, intent, text, on)
+        send_balance_line(dispatcher, intent, text)
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
@@ -758,7 +806,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             # a short question after another topic ("kalau sy meninggal, istri dpt?" after JP): its detail too
             send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
         send_other_questions(dispatcher, tracker, answers, intent, on)
-        send_migrant_risks(dispatcher, tracker, answers, text, on)
+        send_migrant_risks(dispatcher, tracker, answers, text, on, intent)
         send_age_limit(dispatcher, tracker, intent, on)
     if intent in SMALL_TALK:
         return []
@@ -771,6 +819,41 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             and not tracker.active_loop_name:
         _send(dispatcher, answers.render_snippet("check_offer", on))
     return [SlotSet(k, v) for k, v in facts.items()]
+
+
+#: Topics where a JHT balance the message names says where it is claimed and whether an NPWP is needed.
+BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht"})
+
+
+def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
+    """"saldo sy 55 juta": JMO or Lapak Asik for that balance, and the NPWP above its threshold."""
+    line = balance_line(text, clock.today()) if intent in BALANCE_TOPICS else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+#: Death topics whose message may tell of a death in a work accident (JKK's multiple of the wage, not JKM's sum).
+DEATH_TOPICS = frozenset({"ask_claim_jkm", "ask_jkm", "ask_scholarship"})
+
+
+def is_work_death(answers: Answers, text: str) -> bool:
+    """``text`` tells of a death (detail ``jkk_death``'s words) in a work accident (its ``also``), not an illness."""
+    detail = next((d for d in answers.details if d.name == "jkk_death"), None)
+    return detail is not None and mentions(text, detail.words) and mentions(text, detail.also) \
+        and not (detail.not_words and mentions(text, detail.not_words))
+
+
+def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on) -> bool:
+    """"anak sy meninggal tertimpa alat berat saat bekerja, gajinya 5 juta": what JKK pays the heirs for that wage,
+    when the message tells of a death (detail ``jkk_death``'s words) in a work accident (its ``also``) and a wage."""
+    if intent not in DEATH_TOPICS or not is_work_death(answers, text):
+        return False
+    wage = wage_in(text)
+    line = death_line(wage, on) if wage else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
 
 
 #: Topics about joining, where an age of the JHT age or over in the message gets the self-employed age limit.
@@ -814,10 +897,12 @@ def migrant_context(tracker: Tracker) -> bool:
     return False
 
 
-def send_migrant_risks(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, text: str, on) -> None:
-    """In a migrant worker's conversation, a risk asked about ("kalau di sana majikan pukul sa?", "klaimnya dari
-    Taiwan bagaimana?"): what PMI cover adds abroad (care up to its limit, violence, dismissal) and where PMI claim."""
-    if migrant_context(tracker) and MIGRANT_RISK.search(text or ""):
+def send_migrant_risks(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, text: str, on,
+                       topic: str | None = None) -> None:
+    """In a migrant worker's conversation, or with the PMI answer itself (``topic``), a risk asked about ("kalau di
+    sana majikan pukul sa?", "adik sy PMI dipukul majikan"): what PMI cover adds abroad (care up to its limit,
+    violence, dismissal) and where PMI claim."""
+    if (topic == "ask_migrant" or migrant_context(tracker)) and MIGRANT_RISK.search(text or ""):
         _send(dispatcher, answers.render_snippet("pmi_risks", on))
 
 
@@ -844,14 +929,14 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
 
 #: A question about what the worker pays ("jadi brp mi yg sy harus bayar utk iuran"): a story that also mentions a
 #: neighbour's accident asks about the contribution, not about a claim.
-_COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*)\b|"
+COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*)\b|"
                             r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
 
 
 def cost_topic(text: str) -> str | None:
     """What a worker pays, for a message the NLU could not place that asks it ("berapami sebulan bayarnya?"): the
     contribution of a wage earner when the message names such work, else the self-employed contribution."""
-    if not _COST_QUESTION.search(text or ""):
+    if not COST_QUESTION.search(text or ""):
         return None
     occupation = occupation_in(text)
     return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" else "ask_contribution_bpu"
@@ -869,7 +954,7 @@ def occupation_in(text: str):
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
     """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
     what they would pay."""
-    if _COST_QUESTION.search(text or "") or _SPONSOR_QUESTION.search(text or ""):
+    if COST_QUESTION.search(text or "") or _SPONSOR_QUESTION.search(text or ""):
         return None
     return {"grief": "ask_claim_jkm", "accident": "ask_claim_jkk"}.get(signals.feeling or "")
 

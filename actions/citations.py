@@ -11,10 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import FALLBACK_INTENT, answer_topic, detail_follow_up, previous_topic
+from actions.answers import FALLBACK_INTENT, WAGE_TOPICS, answer_topic, detail_follow_up, previous_topic, wage_in
 from lingkar import clock
 from lingkar.citations import facts_of_turn, source_lines
 from lingkar.facts import get_facts
+from lingkar.signals import named_topic
 from lingkar.texts import get_answers, get_flow_texts
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,13 @@ class ActionSources(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
+        if not text.startswith("/") and wage_in(text):
+            # "Untuk direktur gaji Rp20.000.000, JP-nya dihitung dari mana?": the figures for that wage, not sources
+            answers = get_answers()
+            previous = previous_topic(tracker, answers)
+            topic = previous if previous in WAGE_TOPICS else named_topic("ask_contribution_pu", text)
+            if topic in WAGE_TOPICS:
+                return answer_topic(dispatcher, tracker, topic, follow_up=True)
         if not text.startswith("/") and not SOURCE_WORDS.search(text):
             answers = get_answers()
             followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))

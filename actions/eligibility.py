@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
     CHECK_LIKE,
+    COST_QUESTION,
     DEATH_BY_WAGE,
     INCOME_WORDS,
     STAFF,
@@ -38,6 +39,7 @@ from actions.answers import (
     count_topic_before,
     feeling_first,
     follow_up_topic,
+    keep_topic,
     paying_ahead,
     previous_topic,
     question_topic,
@@ -290,13 +292,21 @@ class ValidateEligibilityForm(LingkarForm):
             # what the check's questions do not answer ("ada batas umur kah?", "UMP kah dasarnya?"), first
             send_details(dispatcher, get_answers(), "check_eligibility", latest_text(tracker), clock.today(),
                          own_topic_only=True)
-        if first and not starting and calculator.is_known_occupation(tracker.get_slot("occupation")) \
-                and not read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values:
-            # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then the
-            # questions for the exact figure (on activation, and for a message with facts, after() says it), once
-            ack = acknowledgement(dict(tracker.slots))
-            if not said_this_turn(tracker, ack.text):
-                send(dispatcher, ack)
+        if first and not starting and calculator.is_known_occupation(tracker.get_slot("occupation")):
+            values = read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values
+            if not values:
+                # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then
+                # the questions for the exact figure (on activation, and for a message with facts, after() says it),
+                # once
+                ack = acknowledgement(dict(tracker.slots))
+                if not said_this_turn(tracker, ack.text):
+                    send(dispatcher, ack)
+            elif values.get("income") and COST_QUESTION.search(latest_text(tracker)):
+                # "penghasilan sy 1,5 juta, iurannya berapa?" after "sy petani rumput laut": that income's figures
+                # before the check's next question
+                line = occupation_line(tracker.get_slot("occupation"), values["income"], clock.today())
+                if line and not said_this_turn(tracker, line):
+                    dispatcher.utter_message(text=line)
         return await super().run(dispatcher, tracker, domain)
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
@@ -541,8 +551,12 @@ class ActionInform(Action):
         slots.update(found.values)
         events = [SlotSet(k, v) for k, v in found.values.items()]
         changes = ", ".join(describe(k, v) for k, v in found.values.items())
-        if "income" in found.values and send_wage_line(dispatcher, wage_topic_before(tracker), found.values["income"]):
-            return events  # a wage after a question with wage figures ("jkp brp?" then "gaji sy 3 jt"): its figures
+        wage_topic = wage_topic_before(tracker) if "income" in found.values else None
+        if wage_topic and send_wage_line(dispatcher, wage_topic, found.values["income"]):
+            # a wage after a question with wage figures ("jkp brp?" then "gaji sy 3 jt"): its figures, which keep
+            # (or, after a death at work, move to) that topic
+            keep_topic(dispatcher, wage_topic, clock.today())
+            return events
         if tracker.get_slot(RESULT_SLOT) and calculator.is_known_occupation(slots.get("occupation")):
             if set(found.values) == {"regency"}:
                 return events + await note_regency(dispatcher, tracker, found.values["regency"])

@@ -72,11 +72,28 @@ def last_answer(tracker: Tracker) -> Dict[str, Any] | None:
     return None
 
 
+def newest_follow_up_topic(tracker: Tracker) -> str | None:
+    """The topic of the bot's newest answer-like message when it is a follow-up's figures or detail sent alone."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "bot":
+            meta = (event.get("metadata") or {}).get(ANSWER_KEY)
+            if isinstance(meta, dict) and meta.get("topic"):
+                return str(meta["topic"]) if meta.get("part") == FOLLOW_UP_PART else None
+    return None
+
+
 def send_more(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """The rest of the last answer, or "that was all" (see the module docstring)."""
     answers = get_answers()
     meta = last_answer(tracker)
     topic = (meta or {}).get("topic")
+    moved = newest_follow_up_topic(tracker)
+    if moved and moved != topic and moved in answers:
+        # "ada manfaat lain?" after a follow-up's figures of another topic (JKK's share for a wage after the heirs'
+        # claim): that topic's answer, which the worker has not seen
+        on = clock.today()
+        send_answer(dispatcher, answers.render_split(moved, on), moved, on)
+        return []
     if meta and meta.get("part") == "short" and topic in answers:
         try:
             on = dt.date.fromisoformat(str(meta.get("on")))

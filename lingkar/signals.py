@@ -79,6 +79,7 @@ class _Lexicon:
     others_relative: FrozenSet[str] = frozenset()
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_narrow: FrozenSet[str] = frozenset()
+    not_employee: FrozenSet[str] = frozenset()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -109,7 +110,7 @@ def _load(path: str) -> _Lexicon:
                     others_owner=_set(others.get("owner")), others_own=_set(others.get("own")),
                     others_status=_set(others.get("status")), others_relative=_set(others.get("relative")),
                     named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()),
-                    named_narrow=_set(data.get("named_narrow")))
+                    named_narrow=_set(data.get("named_narrow")), not_employee=_set(data.get("not_employee")))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -262,6 +263,11 @@ def named_topic(intent: str | None, text: str, content_dir: Path | None = None) 
     return None
 
 
+def says_not_employee(text: str, content_dir: Path | None = None) -> bool:
+    """The worker says they are no employee ("kerja di kebun sendiri, bukan karyawan": ``not_employee``)."""
+    return mentions(text, _load(str(lexicon_path(content_dir))).not_employee)
+
+
 def about_other_agency(text: str, content_dir: Path | None = None) -> bool:
     """The message names another agency's programme (BPJS Kesehatan, Taspen, Prakerja: ``other_agency``)."""
     return mentions(text, _load(str(lexicon_path(content_dir))).other_agency)
@@ -278,5 +284,5 @@ def topic_allowed(topic: str | None, text: str, content_dir: Path | None = None)
     return all(_has(words, joined, g) for g in groups)
 
 
-__all__ = ["Signals", "read_signals", "mentions", "named_topic", "topic_allowed", "about_other_agency", "FEELINGS",
-           "lexicon_path"]
+__all__ = ["Signals", "read_signals", "mentions", "named_topic", "topic_allowed", "about_other_agency",
+           "says_not_employee", "FEELINGS", "lexicon_path"]

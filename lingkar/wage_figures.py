@@ -51,9 +51,23 @@ def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
     stmb, later = format_rupiah(percent_of(wage, full_pct)), format_rupiah(percent_of(wage, after))
     return (f"Dengan upah {format_rupiah(wage)}: ganti upah selama tidak bisa bekerja {stmb} per bulan "
             f"({_pct(full_pct)}) untuk {full_months} bulan pertama, lalu {later} ({_pct(after)}); meninggal karena "
-            f"kecelakaan kerja {death} x upah = {format_rupiah(wage * death)}; cacat total tetap {total} x upah = "
+            f"kecelakaan kerja {death} x upah = {format_rupiah(wage * death)} ditambah beasiswa anak; cacat total "
+            f"tetap {total} x upah = "
             f"{format_rupiah(wage * total)}; cacat sebagian: persentase cacat (tabel) x {partial} x upah = "
             f"persentase x {format_rupiah(wage * partial)}.")
+
+
+def death_line(wage: int, on: dt.date, facts: Facts | None = None) -> str | None:
+    """What the heirs of a worker who died in a work accident receive for ``wage``: JKK's multiple, not JKM's sum."""
+    facts = facts or get_facts()
+    try:
+        death = int(facts.value("jkk.death_multiplier", on))
+        scholarship = facts.text("scholarship.max_total", on)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return (f"Bila meninggalnya karena kecelakaan kerja (JKK), dengan upah {format_rupiah(wage)}: santunan {death} x "
+            f"upah = {format_rupiah(wage * death)}, dihitung dari upah yang dilaporkan ke BPJS Ketenagakerjaan, "
+            f"ditambah beasiswa anak (paling banyak {scholarship}).")
 
 
 def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
@@ -72,7 +86,8 @@ def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
     line += "."
     if other.discount.active and transport.discount.active and other.jkk_jkm_pay == transport.jkk_jkm_pay:
         line += (f" Selama diskon {_pct(other.discount.pct)} JKK+JKM: {format_rupiah(other.jkk_jkm_pay)}"
-                 + (f", dengan JHT {format_rupiah(other.jkk_jkm_pay + other.jht)}" if other.jht is not None else "")
+                 + (f", dengan JHT {format_rupiah(other.jkk_jkm_pay + other.jht)} (JHT tidak didiskon)"
+                    if other.jht is not None else "")
                  + ".")
     return line
 
@@ -289,6 +304,39 @@ def contract_value(text: str) -> int | None:
     number = float(raw.replace(",", ".")) if separators == 1 else float(raw.replace(".", "").replace(",", ""))
     unit = m.group(2).lower()
     return int(round(number * (1_000_000_000 if unit in ("miliar", "milyar", "m") else 1_000_000)))
+
+
+_BALANCE = re.compile(r"\bsaldo\w*\b.{0,30}?(\d+(?:[.,]\d+)?)\s*(juta|jt)\b|"
+                      r"\bsaldo\w*\b.{0,30}?rp\.?\s*(\d{1,3}(?:\.\d{3}){2,})", re.I)
+
+
+def balance_value(text: str) -> int | None:
+    """The JHT balance a message names ("saldo sy 55 juta", "saldonya Rp 12.500.000"), in rupiah, or None."""
+    m = _BALANCE.search(text or "")
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(3).replace(".", ""))
+    return int(round(float(m.group(1).replace(",", ".")) * 1_000_000))
+
+
+def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """Where a JHT balance the message names is claimed (JMO up to its limit, else Lapak Asik or the branch) and
+    whether it needs an NPWP; None without a balance."""
+    value = balance_value(text)
+    if not value:
+        return None
+    facts = facts or get_facts()
+    try:
+        limit, npwp = int(facts.value("jmo.jht_claim_limit", on)), int(facts.value("jht.npwp_threshold", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    where = (f"sampai batas {format_rupiah(limit)}, jadi bisa diklaim lewat aplikasi JMO" if value <= limit else
+             f"di atas {format_rupiah(limit)}, jadi klaimnya lewat Lapak Asik atau kantor cabang, bukan JMO")
+    line = f"Saldo {format_rupiah(value)}: {where}."
+    if value > npwp:
+        line += f" Karena saldonya di atas {format_rupiah(npwp)}, siapkan juga NPWP."
+    return line
 
 
 def project_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:

@@ -36,6 +36,12 @@ people's data or the bot's own instructions (:attr:`lingkar.signals.Signals.othe
 refused there, whatever the model read but deleting one's own data, cancelling or stopping when the model is sure of
 them.
 
+An intent that needs words the message lacks (``requires`` in content/signals.yml, read by
+:func:`lingkar.signals.topic_allowed`; today only ``subscribe``) loses its confidence when the model ranks it first,
+so the next reading or the fallback stands: "kalau risikonya sangat tinggi?" after the employer's contribution is
+no request for news. A scam report (:attr:`lingkar.signals.Signals.scam`) read as a request to be contacted loses
+that reading the same way, so the warning comes before any form.
+
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
 from __future__ import annotations
@@ -59,7 +65,7 @@ from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 from lingkar.form_words import is_stop
-from lingkar.signals import read_signals
+from lingkar.signals import read_signals, topic_allowed
 
 #: The intent of a bare "berhenti" / "stop" (content/forms.yml ``stop``).
 STOP_INTENT = "unsubscribe"
@@ -71,6 +77,20 @@ KEPT_OVER_OTHERS_DATA = frozenset({"delete_my_data", "cancel", "unsubscribe"})
 #: ... when the model is at least this sure of it: "tolong kirim data peserta ... nama & no HP" is not "hapus data saya"
 #: because "data" and "no HP" are the words of both (the fallback's threshold, config.yml)
 KEPT_OVER_OTHERS_DATA_MIN = 0.4
+#: Intents the model's first reading keeps only with a word of their own (content/signals.yml ``requires``).
+WORDS_REQUIRED = frozenset({"subscribe"})
+#: Readings a scam report loses ("tadi ada yg telpon, ngaku petugas, minta kode OTP"): no contact form before the
+#: warning; the next reading (or the fallback, which warns) stands.
+SCAM_DEMOTED = frozenset({"request_contact", "human_handoff"})
+
+
+def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """``ranking`` with its first reading at confidence 0, re-sorted, set as the message's intent and ranking."""
+    demoted = sorted([dict(r, confidence=0.0) if i == 0 else r for i, r in enumerate(ranking)],
+                     key=lambda r: -float(r.get("confidence") or 0.0))
+    message.set("intent", demoted[0], add_to_output=True)
+    message.set("intent_ranking", demoted, add_to_output=True)
+    return demoted
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
@@ -192,10 +212,15 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                     message.set("intent", damped[0], add_to_output=True)
                     message.set("intent_ranking", damped, add_to_output=True)
                     ranking = damped
+            if ranking and ranking[0].get("name") in WORDS_REQUIRED \
+                    and not topic_allowed(ranking[0].get("name"), str(message.get(TEXT) or "")):
+                ranking = _demote_first(message, ranking)
             questions = self.sub_questions(message)
             if questions:
                 message.set(QUESTIONS_KEY, questions, add_to_output=True)
             signals = read_signals(str(message.get(TEXT) or "")) if ranking else None
+            if ranking and signals.scam and ranking[0].get("name") in SCAM_DEMOTED:
+                ranking = _demote_first(message, ranking)
             kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
                     and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
             if ranking and (signals.others_data and not kept

@@ -188,7 +188,7 @@ def test_a_deduction_never_paid_in_names_the_employer_topic(text, topic):
 
 
 @pytest.mark.parametrize("age,said", [(60, True), (30, False)])
-async def test_a_question_about_joining_at_an_older_age_hears_the_age_limit_is_unconfirmed(frozen_today, age, said):
+async def test_a_question_about_joining_at_an_older_age_hears_the_age_limit_is_unconfirmed(age, said):
     latest = user("ask_who_can_join", f"mamaku jual ikan di pasar, umur {age} mi. bisa daftar ji kah?")
     latest["entities"] = [{"entity": "age", "value": age}]
     msgs, _ = await run(ActionAnswer(), tracker(latest))
@@ -210,3 +210,169 @@ def test_a_worker_asking_how_to_get_on_the_regency_paid_list_hears_it_goes_throu
     names = [d.name for d in get_answers().details_for(
         "ask_register", "ada yg bilang pemda bayarkan bpjs tk nelayan kecil. bagaimana caranya sy bisa masuk daftar?")]
     assert "pemda_paid_enrol" in names
+
+
+@pytest.mark.parametrize("text,amount", [
+    ("Hancur hati sy, anak sy meninggal tertimpa alat berat di tambang saat bekerja. Gajinya Rp5 juta sebulan. Apa "
+     "haknya keluarga?", "Rp240.000.000"),
+    ("anak sy karyawan toko, gaji Rp2.500.000, meninggal kecelakaan motor waktu berangkat kerja. apa yg kami terima?",
+     "Rp120.000.000"),
+    ("suami sy meninggal karena sakit di rumah, gajinya 3 juta. dapat apa?", None),      # no work accident: JKM alone
+])
+async def test_a_death_in_a_work_accident_with_a_wage_gets_jkks_multiple(text, amount):
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_claim_jkm", text)))
+    out = texts(msgs)
+    assert "JKM" in out                                         # the heirs' answer is still there
+    if amount:
+        assert amount in out and "48 x upah" in out
+    else:
+        assert "x upah =" not in out
+
+
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_agent", "bisa daftar sendiri jadi agen, tanpa lembaga?", "agent_umbrella"),
+    ("ask_jht_partial", "syaratnya brp lama jadi peserta?", "jht_partial_years"),
+    ("ask_card", "sdh bayar iuran pertama 2 hari lalu tapi kartu peserta blm ada", "card_not_yet"),
+    ("ask_claim_jht", "HRD bilang JHT sy baru bisa cair umur 56 padahal sy sdh resign", "jht_not_only_at_age"),
+    ("ask_jht", "sy kira JHT itu sama dengan uang pensiun bulanan, ternyata beda ya?", "jht_not_pension"),
+    ("ask_contribution_bpu", "iuran jkk bpu paling mahal brp?", "bpu_top"),
+    ("ask_programs", "berapa jenis penyakit akibat kerja yang dijamin?", "occupational_disease"),
+    ("ask_employer_not_registering", "sa kerja bangunan harian, mandor bilang tida perlu daftar", "project_worker"),
+])
+def test_details_from_the_digest_answer_what_the_message_asks(topic, text, detail):
+    assert detail in [d.name for d in get_answers().details_for(topic, text)]
+
+
+def test_the_jht_pension_contrast_is_not_sent_with_every_jp_answer():
+    assert "jht_not_pension" not in [d.name for d in get_answers().details_for("ask_jp", "jp itu apa? bedanya?")]
+
+
+async def test_a_migrant_workers_first_message_about_violence_gets_what_pmi_cover_adds():
+    msgs, _ = await run(ActionAnswer(), tracker(user(
+        "ask_migrant", "adik sy jadi PMI di Malaysia dan dipukul majikannya. Apa BPJS TK ada bantuan?")))
+    assert "kekerasan" in texts(msgs)
+
+
+async def test_a_cost_question_after_the_income_was_told_gets_the_workers_own_figure():
+    earlier = [user("ask_contribution_bpu", "Iuran BPU brp?")]
+    t = tracker(user("ask_contribution_bpu", "jadi yg sy bayar utk iuran bulan Desember ini brp? tanpa JHT"), earlier,
+                slots={"income": 1_200_000, "occupation": "nelayan"})
+    msgs, _ = await run(ActionAnswer(), t)
+    assert "Rp1.200.000" in texts(msgs) and "Rp9.400" in texts(msgs)
+
+
+async def test_an_income_told_as_a_follow_up_gets_its_figures_and_is_kept():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import answer_topic
+
+    t = tracker(user("inform", "Sy nelayan di Kolaka, penghasilan sekitar 1,2 juta sebulan."),
+                [user("ask_contribution_bpu", "Iuran BPU brp?")])
+    dispatcher = CollectingDispatcher()
+    events = answer_topic(dispatcher, t, "ask_contribution_bpu", follow_up=True)
+    assert "Rp9.400" in texts(dispatcher.messages)
+    assert {e["name"]: e["value"] for e in events}.get("income") == 1_200_000
+
+
+@pytest.mark.parametrize("text,parts,absent", [
+    ("eh salah, saldo sy 55 juta", ["Rp55.000.000", "Lapak Asik", "NPWP"], []),
+    ("saldo sy kira2 12 juta, bisa lewat JMO?", ["Rp12.000.000", "JMO"], ["NPWP", "Lapak Asik"]),
+    ("saldonya Rp 45.000.000", ["Rp45.000.000", "Lapak Asik"], ["NPWP"]),
+])
+def test_a_balance_named_says_where_it_is_claimed_and_whether_an_npwp_is_needed(text, parts, absent):
+    from lingkar.wage_figures import balance_line
+
+    line = balance_line(text, TODAY)
+    assert all(p in line for p in parts) and not any(a in line for a in absent)
+
+
+def test_no_balance_line_without_a_balance():
+    from lingkar.wage_figures import balance_line
+
+    assert balance_line("gaji sy 5 juta", TODAY) is None
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("sy kerja di kebun sendiri, bukan karyawan. iuran BPJS TK brp?", "ask_contribution_bpu"),
+    ("iuran karyawan brp?", "ask_contribution_pu"),
+])
+def test_a_worker_who_says_they_are_no_employee_gets_the_self_employed_contribution(text, topic):
+    from actions.answers import settle_topic
+
+    assert settle_topic(tracker(user("ask_contribution_pu", text)), get_answers(), "ask_contribution_pu") == topic
+
+
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_health", "lho memangnya beda ya?", "health_vs_tk"),
+    ("ask_scholarship", "berkas yg harus sy siapkan apa?", "scholarship_documents"),
+    ("ask_late_payment", "sy di-PHK 3 bln lalu sebenarnya, blm klaim, telat ga?", "jkp_deadline"),
+    ("ask_construction", "daftarnya lewat apa, batas waktunya?", "jakon_deadline"),
+])
+def test_follow_up_details_of_the_topic_under_discussion(topic, text, detail):
+    assert detail in [d.name for d in get_answers().details_for(topic, text)]
+
+
+@pytest.mark.parametrize("text,warned", [
+    ("dia bilang kalau tdk kasih, JHT sy hangus", True),
+    ("katanya kalau tdk kasih kode, saldo sy diblokir", True),
+    ("JHT sy bisa cair kapan?", False),                      # a question of its own
+])
+async def test_more_of_what_the_caller_said_after_the_warning_is_still_the_scam(text, warned):
+    t = tracker(user("ask_claim_jht", text), [user("out_of_scope", "tadi ada yg telpon ngaku petugas minta kode OTP")])
+    t.events.insert(1, {"event": "bot", "text": "Hati-hati, itu ciri-ciri penipuan.",
+                        "metadata": {"scam_warning": True}})
+    msgs, _ = await run(ActionAnswer(), t)
+    assert ("penipuan" in texts(msgs)) is warned
+
+
+async def test_a_death_from_an_illness_gets_no_medical_advice_and_the_heirs_jht_and_jkm():
+    msgs, _ = await run(ActionAnswer(), tracker(user(
+        "ask_claim_jht", "istri sy meninggal krn demam berdarah bulan lalu. sy dengar ada uang jht istri sy, apa sy "
+                         "sbg suami bisa ambil?")))
+    out = texts(msgs)
+    assert "dokter" not in out and "apotek" not in out
+    assert "ahli waris" in out and "JKM" in out
+
+
+@pytest.mark.parametrize("earlier,said", [("ask_gn_lingkaran", True), ("ask_jkm", False)])
+async def test_a_count_of_workers_in_a_sponsors_conversation_gets_what_paying_for_them_costs(earlier, said):
+    t = tracker(user("ask_contribution_bpu", "kalau 100 warga, biaya sebulan berapa?"),
+                [user(earlier, "Apakah Dana Desa boleh dipakai untuk bayar iuran BPJS TK warga?")])
+    msgs, _ = await run(ActionAnswer(), t)
+    assert ("Rp1.680.000" in texts(msgs)) is said
+
+
+@pytest.mark.parametrize("story,topic", [
+    ("Bapak saya meninggal kemarin, ditabrak truk saat pulang kerja dari kebun sawit.", "ask_claim_jkk"),
+    ("Bapak saya meninggal kemarin karena sakit di rumah.", None),
+])
+def test_a_wage_told_after_a_work_accident_death_is_for_jkks_share(story, topic):
+    from actions.answers import wage_topic_before
+
+    t = tracker(user("inform", "Gaji bapak 3,5 juta sebulan."), [user("ask_claim_jkm", story)])
+    t.events.insert(1, {"event": "bot", "text": "Turut berduka. ...",
+                        "metadata": {"answer": {"topic": "ask_claim_jkm", "on": "2026-12-05", "part": "whole"}}})
+    assert wage_topic_before(t) == topic
+
+
+def test_the_jht_figure_during_the_discount_says_jht_is_not_discounted():
+    from lingkar.wage_figures import wage_line
+
+    assert "JHT tidak didiskon" in wage_line("ask_contribution_bpu", 1_000_000, TODAY)
+
+
+def test_more_after_a_follow_up_of_another_topic_gives_that_topics_answer():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.more import send_more
+
+    t = tracker(user("ask_more_detail", "Ada manfaat lain selain itu?"),
+                [user("ask_claim_jkm", "Bapak saya meninggal ditabrak truk saat pulang kerja."),
+                 user("inform", "Gaji bapak 3,5 juta sebulan.")])
+    t.events.insert(1, {"event": "bot", "text": "Turut berduka. ...",
+                        "metadata": {"answer": {"topic": "ask_claim_jkm", "on": "2026-12-05", "part": "whole"}}})
+    t.events.insert(3, {"event": "bot", "text": "Dengan upah Rp3.500.000: ...",
+                        "metadata": {"answer": {"topic": "ask_claim_jkk", "on": "2026-12-05", "part": "follow_up"}}})
+    dispatcher = CollectingDispatcher()
+    send_more(dispatcher, t)
+    assert "JKK" in texts(dispatcher.messages) and "sudah penjelasan lengkap" not in texts(dispatcher.messages)

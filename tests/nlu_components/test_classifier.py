@@ -24,6 +24,9 @@ TRAIN = {
     "ask_payment": ["cara bayar iuran", "bayar iuran di mana", "bayar lewat atm bisa", "iuran dibayar pakai apa"],
     "greet": ["halo", "selamat pagi", "hai min", "assalamualaikum"],
 }
+#: TRAIN with a subscription intent whose examples share "kalau ada" besides their words of news.
+TRAIN_NEWS = {**TRAIN, "subscribe": ["kalau ada langganan info", "kalau ada kabar terbaru kirimi",
+                                     "kalau ada berita kirim ya"]}
 
 
 def test_scale_features_damps_counts_and_makes_rows_unit_length():
@@ -55,6 +58,15 @@ def _messages(texts):
 @pytest.fixture()
 def trained(tmp_path):
     """Tokenizer + word and char featurizers + the classifier, trained on TRAIN, persisted in a model storage."""
+    return _train(tmp_path, TRAIN)
+
+
+@pytest.fixture()
+def trained_news(tmp_path):
+    return _train(tmp_path, TRAIN_NEWS)
+
+
+def _train(tmp_path, train):
     storage = LocalModelStorage(Path(tmp_path))
     ctx = ExecutionContext(GraphSchema({}), "t")
     tok = LingkarTokenizer(LingkarTokenizer.get_default_config())
@@ -63,7 +75,7 @@ def trained(tmp_path):
     chars = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
                                            "min_ngram": 2, "max_ngram": 4}, storage, Resource("chars"), ctx)
     data = TrainingData(training_examples=[Message(data={TEXT: t, "intent": i})
-                                           for i, ts in TRAIN.items() for t in ts])
+                                           for i, ts in train.items() for t in ts])
     tok.process_training_data(data)
     for f in (words, chars):
         f.train(data)
@@ -212,3 +224,14 @@ def test_a_request_for_other_peoples_data_keeps_deleting_ones_own_only_when_the_
     monkeypatch.setattr(LogisticRegressionClassifier, "process", model_reads_delete)
     [m] = trained["clf"].process(trained["featurise"](["tolong kirim data peserta BPU yg blm bayar, nama & no HP"]))
     assert m.get("intent")["name"] == ("delete_my_data" if kept else "my_data")
+
+
+def test_a_subscription_read_without_a_word_of_news_loses_to_the_next_reading(trained_news):
+    """The toy model reads "kalau ada" as subscribe (its only training words are those examples' own); without a word
+    of news or subscription (content/signals.yml ``requires``) that reading drops to 0 and the next one stands."""
+    clf, featurise = trained_news["clf"], trained_news["featurise"]
+    [plain] = clf.process(featurise(["kalau ada langganan info"]))
+    assert plain.get("intent")["name"] == "subscribe"
+    [m] = clf.process(featurise(["kalau ada?"]))
+    assert m.get("intent")["name"] != "subscribe"
+    assert {r["name"]: r["confidence"] for r in m.get("intent_ranking")}["subscribe"] == 0.0
