@@ -582,6 +582,8 @@ def wage_topic_before(tracker: Tracker) -> str | None:
 #: How many earlier user turns are searched for a benefit with wage figures ("gaji sy 2,8 jt, dpt brp?" a few turns
 #: after JKP, with another question between).
 WAGE_LOOKBACK = 4
+#: A deduction from a wage ("potongan gaji sy brp?"): an employee's share.
+_WAGE_DEDUCTION = re.compile(r"\b(potongan gaji\w*|potong gaji\w*|dipotong dari gaji\w*|gaji\w* dipotong)\b", re.I)
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
 _WAGE_BENEFITS = ("ask_jkp", "ask_jkk", "ask_claim_jkk", "ask_jkk_commute")
 #: After a death, the part that follows the wage is the work accident's (48 times the wage, JKK); JKM is a fixed sum.
@@ -619,6 +621,10 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
         return "ask_contribution_pu"
     if costs and re.search(r"\b(jp|jaminan pensiun)\b", text, re.I):
         return "ask_jp"  # "gaji sy 12 jt, potongan jp sy brp?": a wage earner's JP share, whatever their work
+    if costs and (_WAGE_DEDUCTION.search(text) or any(name in _EMPLOYER_TOPICS for name in earlier)):
+        # "gaji sy 3,5 juta, kalau sy didaftarkan, potongan gaji sy brp?" from an employee whose boss will not
+        # register him: what the wage loses, not a check that asks his work
+        return "ask_contribution_pu"
     occupation = tracker.get_slot("occupation")
     if not costs or not calculator.is_known_occupation(occupation):
         return None

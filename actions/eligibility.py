@@ -44,6 +44,7 @@ from actions.answers import (
     previous_topic,
     question_topic,
     recent_topics,
+    send_balance_line,
     send_count_line,
     send_details,
     send_scam_warning,
@@ -292,18 +293,19 @@ class ValidateEligibilityForm(LingkarForm):
             # what the check's questions do not answer ("ada batas umur kah?", "UMP kah dasarnya?"), first
             send_details(dispatcher, get_answers(), "check_eligibility", latest_text(tracker), clock.today(),
                          own_topic_only=True)
-        if first and not starting and calculator.is_known_occupation(tracker.get_slot("occupation")):
+        if calculator.is_known_occupation(tracker.get_slot("occupation")):
             values = read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values
-            if not values:
+            if first and not values and not starting:
                 # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then
                 # the questions for the exact figure (on activation, and for a message with facts, after() says it),
                 # once
                 ack = acknowledgement(dict(tracker.slots))
                 if not said_this_turn(tracker, ack.text):
                     send(dispatcher, ack)
-            elif values.get("income") and COST_QUESTION.search(latest_text(tracker)):
-                # "penghasilan sy 1,5 juta, iurannya berapa?" after "sy petani rumput laut": that income's figures
-                # before the check's next question
+            elif values.get("income") and COST_QUESTION.search(latest_text(tracker)) \
+                    and latest_intent(tracker)[0] in ("check_eligibility", "inform"):
+                # "penghasilan sy 1,5 juta, iurannya berapa?" after "sy petani rumput laut" (at any of the check's
+                # questions): that income's figures before the check's next question
                 line = occupation_line(tracker.get_slot("occupation"), values["income"], clock.today())
                 if line and not said_this_turn(tracker, line):
                     dispatcher.utter_message(text=line)
@@ -491,6 +493,9 @@ def statement_details(dispatcher: CollectingDispatcher, tracker: Tracker, values
     previous = previous_topic(tracker, answers)
     if not previous:
         return False
+    if send_balance_line(dispatcher, previous, latest_text(tracker)):  # "eh salah, saldo sy 55 juta"
+        keep_topic(dispatcher, previous, clock.today())
+        return True
     return send_details(dispatcher, answers, previous, latest_text(tracker), clock.today())
 
 

@@ -148,7 +148,9 @@ def occupation_line(occupation: str | None, income: int | None, on: dt.date, fac
         guess = " (perkiraan; cek di JMO)" if q.exact and not q.jht_confirmed else ""
         line += f" JHT boleh ditambah (pilihan): {format_rupiah(jht)} per bulan{guess}."
     if income and not q.exact:
-        line += f" Untuk penghasilan {format_rupiah(int(income))}, angka pastinya cek di JMO atau call center 175."
+        line += (f" Untuk penghasilan {format_rupiah(int(income))}: JKK {facts.text('bpu.jkk_rate', on)} dari nilai "
+                 f"golongan penghasilannya + JKM {facts.text('bpu.jkm', on)}; angka pastinya cek di JMO atau call "
+                 f"center {facts.text('contact.call_centre', on)}.")
     return line
 
 

@@ -376,3 +376,16 @@ def test_more_after_a_follow_up_of_another_topic_gives_that_topics_answer():
     dispatcher = CollectingDispatcher()
     send_more(dispatcher, t)
     assert "JKK" in texts(dispatcher.messages) and "sudah penjelasan lengkap" not in texts(dispatcher.messages)
+
+
+@pytest.mark.parametrize("earlier,text,topic", [
+    ("ask_employer_not_registering", "gaji sy 3,5 juta, kalau sy didaftarkan, potongan gaji sy brp?",
+     "ask_contribution_pu"),
+    ("ask_programs", "gaji sy 3,5 juta, potongan gaji sy brp?", "ask_contribution_pu"),
+    ("ask_programs", "penghasilan sy 3,5 juta, iurannya brp?", None),        # the work unknown: the check asks it
+])
+def test_an_employees_deduction_question_with_a_wage_gets_the_wage_earners_figures(earlier, text, topic):
+    from actions.answers import wage_question_topic
+
+    t = tracker(user("check_eligibility", text), [user(earlier, "bos sy tdk mau daftarkan sy")])
+    assert wage_question_topic(t, text) == topic

@@ -299,3 +299,13 @@ async def test_ok_with_closing_thanks_at_the_consent_question_is_no_agreement(sq
 ])
 def test_registering_another_way_at_the_consent_question_is_no_consent(text, expected):
     assert read_consent(text, "affirm", 0.9) == expected
+
+
+async def test_an_income_with_a_cost_question_at_another_question_gets_its_figures_before_the_check_goes_on():
+    # "penghasilan sy 1,5 juta, iurannya berapa?" when the check asks the age: the figures for that income first,
+    # the income is taken, and the check goes on
+    msgs, set_, events = await run(ELIGIBILITY, turn("penghasilan sy sekitar 1,5 juta sebulan, iurannya berapa?",
+                                                     "check_eligibility", 0.95, form="eligibility_form",
+                                                     requested="age", slots={"occupation": "petani"}))
+    assert "Rp1.500.000" in texts_of(msgs) and "JKM" in texts_of(msgs)
+    assert set_.get("income") == 1_500_000 and not deactivated(events)
