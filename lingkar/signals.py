@@ -21,7 +21,7 @@ from lingkar import config
 
 #: The order in which feelings are acknowledged when a message has several: a death outweighs an accident, and
 #: worry or hardship outweighs anger.
-FEELINGS = ("grief", "accident", "distress", "anger")
+FEELINGS = ("grief", "accident", "distress", "anger", "unsure")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only).
 _CLAUSE = re.compile(r"[.?!;\n]+")

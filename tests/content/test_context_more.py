@@ -237,6 +237,7 @@ async def test_a_death_in_a_work_accident_with_a_wage_gets_jkks_multiple(text, a
     ("ask_jht", "sy kira JHT itu sama dengan uang pensiun bulanan, ternyata beda ya?", "jht_not_pension"),
     ("ask_contribution_bpu", "iuran jkk bpu paling mahal brp?", "bpu_top"),
     ("ask_programs", "berapa jenis penyakit akibat kerja yang dijamin?", "occupational_disease"),
+    ("nlu_fallback", "mohon penjelasan perbedaan usia pensiun untuk JHT dan JP", "jht_jp_ages"),
     ("ask_employer_not_registering", "sa kerja bangunan harian, mandor bilang tida perlu daftar", "project_worker"),
 ])
 def test_details_from_the_digest_answer_what_the_message_asks(topic, text, detail):
@@ -389,3 +390,14 @@ def test_an_employees_deduction_question_with_a_wage_gets_the_wage_earners_figur
 
     t = tracker(user("check_eligibility", text), [user(earlier, "bos sy tdk mau daftarkan sy")])
     assert wage_question_topic(t, text) == topic
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("Maaf sy tdk tamat SD, tdk paham pakai HP. Sy mau daftar tp tdk bisa pakai aplikasi. Ada cara lain kah?", "unsure"),
+    ("sy ga pintar pake hp, mau cek saldo jht gmn?", "unsure"),
+    ("cara daftar lewat aplikasi?", None),
+])
+def test_a_worker_not_at_ease_with_phones_is_reassured_first(text, feeling):
+    assert read_signals(text).feeling == feeling
+    if feeling:
+        assert get_answers().render_snippet(f"feeling_{feeling}", TODAY).text.startswith("Tidak apa-apa")
