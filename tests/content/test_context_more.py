@@ -393,7 +393,8 @@ def test_an_employees_deduction_question_with_a_wage_gets_the_wage_earners_figur
 
 
 @pytest.mark.parametrize("text,feeling", [
-    ("Maaf sy tdk tamat SD, tdk paham pakai HP. Sy mau daftar tp tdk bisa pakai aplikasi. Ada cara lain kah?", "unsure"),
+    ("Maaf sy tdk tamat SD, tdk paham pakai HP. Sy mau daftar tp tdk bisa pakai aplikasi. Ada cara lain kah?",
+     "unsure"),
     ("sy ga pintar pake hp, mau cek saldo jht gmn?", "unsure"),
     ("cara daftar lewat aplikasi?", None),
 ])
