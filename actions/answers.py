@@ -58,7 +58,10 @@ from lingkar.wage_figures import (
     contract_value,
     count_line,
     death_line,
+    jht_from_line,
+    jkp_deadline_line,
     occupation_line,
+    phk_date,
     prepay_line,
     wage_line,
 )
@@ -416,6 +419,25 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     return previous if mapped == PREVIOUS else mapped
 
 
+#: The claim of each benefit family: a documents question in a conversation about one is about that claim.
+_CLAIM_DOCUMENTS = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_jkk", "jp": "ask_claim_jp",
+                    "jkp": "ask_jkp"}
+_REGISTER_WORDS = re.compile(r"\b(daftar\w*|dftr|mendaftar|pendaftaran|registrasi|jadi peserta|ikut)\b", re.I)
+
+
+def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> str | None:
+    """"Berkas apa saja yang harus saya siapkan?" a few turns into a widow's questions (about late payments since):
+    the documents of the claim under discussion, not the registration's. The newest benefit of the last few turns,
+    unless the message speaks of registering."""
+    if intent != "ask_documents" or (text or "").startswith("/") or _REGISTER_WORDS.search(text or ""):
+        return None
+    for name in recent_topics(tracker):
+        claim = _CLAIM_DOCUMENTS.get(_family(name) or "")
+        if claim:
+            return claim
+    return None
+
+
 def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: str | None,
                      confidence: float = 1.0) -> str | None:
     """The previous topic, when a short message the NLU read as a general topic or was unsure of asks one of that
@@ -767,7 +789,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         keep_topic(dispatcher, intent, on)
         return []
-    if follow_up and not signals.scam and (send_balance_line(dispatcher, intent, text)
+    if follow_up and not signals.scam and (send_leaving_date_line(dispatcher, tracker, intent, text)
+                                           or send_balance_line(dispatcher, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details(dispatcher, answers, intent, text, on)
@@ -804,6 +827,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
         send_balance_line(dispatcher, intent, text)
+        send_leaving_date_line(dispatcher, tracker, intent, text)
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
@@ -834,6 +858,30 @@ BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht"})
 def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
     """"saldo sy 55 juta": JMO or Lapak Asik for that balance, and the NPWP above its threshold."""
     line = balance_line(text, clock.today()) if intent in BALANCE_TOPICS else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+#: A question about a deadline ("paling lambat kapan?", "masih bisa kah?", "telat ga?").
+_DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai kapan|smp kapan|telat|terlambat|"
+                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus)\b", re.I)
+
+
+_WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
+
+
+def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> bool:
+    """"Paling lambat kapan sy klaim JKP?" after "di-PHK tanggal 20 November 2026": the date itself, from the PHK
+    date the message or one of the last few turns told; "JHT sy kapan bisa cair?" after a resignation's date: from
+    when it can be claimed."""
+    jht = intent in ("ask_claim_jht", "ask_jht") and _WHEN_ASKED.search(text or "")
+    if not jht and (intent != "ask_jkp" or not _DEADLINE_ASKED.search(text or "")):
+        return False
+    on = clock.today()
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)]
+    left = next((d for d in (phk_date(t, on, leaving=bool(jht)) for t in told) if d), None)
+    line = (jht_from_line(left, on) if jht else jkp_deadline_line(left, on)) if left else None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -1215,7 +1263,8 @@ class ActionAnswer(Action):
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
         followed = follow_up_topic(asked, text, previous, confidence) \
-            or detail_follow_up(answers, asked, text, previous, confidence)
+            or detail_follow_up(answers, asked, text, previous, confidence) \
+            or claim_documents_topic(tracker, asked, text)
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)

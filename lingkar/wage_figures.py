@@ -11,7 +11,7 @@ import re
 from typing import Callable, Dict
 
 from lingkar.calculator import bpu_quote, month_amounts, percent_of, prepay_options, pu_quote, worker_for
-from lingkar.facts import Facts, format_month, format_number, format_rupiah, get_facts
+from lingkar.facts import Facts, format_date, format_month, format_number, format_rupiah, get_facts
 
 
 def _pct(rate: float) -> str:
@@ -231,7 +231,7 @@ def _plan_text(worker, income: int | None, months: int, on: dt.date, facts: Fact
 _MONTH_NUMBERS = {name: i + 1 for i, names in enumerate((
     ("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei",),
     ("juni", "jun"), ("juli", "jul"), ("agustus", "agu", "agt", "agus", "ags"), ("september", "sep", "sept"),
-    ("oktober", "okt", "oct"), ("november", "nov", "nop"), ("desember", "des", "dec"))) for name in names}
+    ("oktober", "okt", "oct"), ("november", "nov", "nop", "nopember"), ("desember", "des", "dec"))) for name in names}
 _START = re.compile(r"\b(?:mulai|mulainya|dari|start|sejak)\s+(?:bulan\s+|bln\s+)?(" + "|".join(
     sorted(_MONTH_NUMBERS, key=len, reverse=True)) + r")\b(?:\s+(20\d\d))?", re.I)
 _NEXT_MONTH = re.compile(r"\b(?:mulai|dari)\s+(?:bulan|bln)\s+(?:depan|dpn)\b", re.I)
@@ -339,6 +339,67 @@ def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
     if value > npwp:
         line += f" Karena saldonya di atas {format_rupiah(npwp)}, siapkan juga NPWP."
     return line
+
+
+def _date_after(words: str) -> re.Pattern:
+    """A day and month (and year) told within a few words after one of ``words`` ("di-PHK tanggal 20 November")."""
+    months = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b.{{0,40}}?\b(\d{{1,2}})\s+({months})\b\.?(?:\s+(\d{{4}}))?", re.I | re.S)
+
+
+_PHK_WORDS = r"phk|di-?phk|diberhentikan|dipecat|pemutusan hubungan kerja"
+_PHK_DATE = _date_after(_PHK_WORDS)
+_LEAVING_DATE = _date_after(_PHK_WORDS + r"|resign|berhenti|keluar|mengundurkan diri")
+
+
+def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
+    """The date of a PHK a message tells ("di-PHK tanggal 20 November 2026", "kena phk 3 okt"), or with ``leaving``
+    of any end of work (resigning too); without a year, the latest such date not after ``on``. None when there is
+    none or it is no date."""
+    m = (_LEAVING_DATE if leaving else _PHK_DATE).search(text or "")
+    if not m:
+        return None
+    day, month = int(m.group(1)), _MONTH_NUMBERS[m.group(2).lower()]
+    year = int(m.group(3)) if m.group(3) else on.year
+    try:
+        d = dt.date(year, month, day)
+        if not m.group(3) and d > on:
+            d = dt.date(year - 1, month, day)
+    except ValueError:
+        return None
+    return d
+
+
+def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:
+    """The last day to claim JKP for a PHK on ``phk`` (``jkp.claim_deadline`` months later), and whether it passed."""
+    facts = facts or get_facts()
+    try:
+        months = int(facts.value("jkp.claim_deadline", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    last = _months_after(phk, months)
+    line = f"PHK tanggal {format_date(phk)}: klaim JKP paling lambat {format_date(last)} ({months} bulan setelah PHK)"
+    return line + (". Batas itu sudah lewat." if last < on else ".")
+
+
+def jht_from_line(left: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:
+    """From when JHT can be claimed after work ended on ``left`` (``jht.claim_wait`` months later)."""
+    facts = facts or get_facts()
+    try:
+        months = int(facts.value("jht.claim_wait", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    first = _months_after(left, months)
+    return (f"Berhenti kerja tanggal {format_date(left)}: klaim JHT bisa diajukan mulai {format_date(first)} "
+            f"({months} bulan setelahnya)" + (", jadi sekarang sudah bisa." if first <= on else "."))
+
+
+def _months_after(d: dt.date, months: int) -> dt.date:
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31,
+                30, 31][month - 1]
+    return dt.date(year, month, min(d.day, last_day))
 
 
 def project_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:

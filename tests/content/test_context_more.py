@@ -4,6 +4,8 @@ the official channels, an agent's fee or a rhetorical "ditipu?" is no scam, and 
 (JKP months, JKP after a PHK, a death by illness after JKK). Real actions on Tracker fixtures, real content files."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from actions.answers import ActionAnswer, follow_up_topic, received_amount_topic
@@ -402,3 +404,50 @@ def test_a_worker_not_at_ease_with_phones_is_reassured_first(text, feeling):
     assert read_signals(text).feeling == feeling
     if feeling:
         assert get_answers().render_snippet(f"feeling_{feeling}", TODAY).text.startswith("Tidak apa-apa")
+
+
+@pytest.mark.parametrize("earlier,text,topic", [
+    (["ask_claim_jkm", "ask_scholarship", "ask_late_payment"], "Berkas apa saja yang harus saya siapkan?",
+     "ask_claim_jkm"),
+    (["ask_jkp", "ask_balance"], "Dokumen PHK apa yang diminta?", "ask_claim_jht"),
+    (["ask_claim_jkm"], "syarat daftar bpjs tk utk anak sy apa?", None),        # registering: its own documents
+    (["ask_contribution_bpu"], "berkas apa saja?", None),
+])
+def test_a_documents_question_in_a_claims_conversation_is_about_that_claim(earlier, text, topic):
+    from actions.answers import claim_documents_topic
+
+    t = tracker(user("ask_documents", text), [user(i, "...") for i in earlier])
+    assert claim_documents_topic(t, "ask_documents", text) == topic
+
+
+@pytest.mark.parametrize("text,date", [
+    ("Saya baru di-PHK tanggal 20 November 2026 dari minimarket", dt.date(2026, 11, 20)),
+    ("kena phk 31 agustus", dt.date(2026, 8, 31)),                 # no year: the latest such date so far
+    ("phk bulan lalu", None),
+])
+def test_a_phk_date_is_read(text, date):
+    from lingkar.wage_figures import phk_date
+
+    assert phk_date(text, dt.date(2026, 11, 24)) == date
+
+
+def test_the_jkp_deadline_is_the_date_six_months_after_the_phk_and_says_when_it_passed():
+    from lingkar.wage_figures import jkp_deadline_line
+
+    assert "paling lambat 20 Mei 2027" in jkp_deadline_line(dt.date(2026, 11, 20), TODAY)
+    assert "28 Februari 2027" in jkp_deadline_line(dt.date(2026, 8, 31), TODAY)       # the month's last day
+    assert "sudah lewat" in jkp_deadline_line(dt.date(2025, 1, 10), TODAY)
+
+
+async def test_a_deadline_question_after_a_phk_date_gets_the_date():
+    t = tracker(user("ask_jkp", "Paling lambat kapan saya harus mengajukan klaim JKP?"),
+                [user("ask_claim_jht", "Saya baru di-PHK tanggal 20 November 2026 dari minimarket di Kendari.")])
+    msgs, _ = await run(ActionAnswer(), t)
+    assert "20 Mei 2027" in texts(msgs)
+
+
+async def test_when_jht_can_be_claimed_follows_the_date_work_ended():
+    t = tracker(user("ask_claim_jht", "JHT saya kapan bisa dicairkan?"),
+                [user("ask_claim_jht", "sy resign dr bank swasta di Kendari tgl 20 Nov 2026")])
+    msgs, _ = await run(ActionAnswer(), t)
+    assert "mulai 20 Desember 2026" in texts(msgs)
