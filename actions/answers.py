@@ -33,6 +33,7 @@ from actions.more import ANSWER_KEY, FOLLOW_UP_PART, MORE_INTENT, asks_for_more,
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
+from lingkar.calculator import worker_for
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
 from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
@@ -57,12 +58,17 @@ from lingkar.wage_figures import (
     balance_line,
     contract_value,
     count_line,
+    counts_workers,
     death_line,
+    employer_share_line,
     jht_from_line,
     jkp_deadline_line,
+    names_period,
     occupation_line,
     phk_date,
     prepay_line,
+    risk_class,
+    sponsor_line,
     wage_line,
 )
 
@@ -487,13 +493,50 @@ OWN_WAGE_TOPICS = ("ask_jp", "ask_contribution_pu", "ask_jkp", "ask_contribution
 _OWN = re.compile(r"\b(sy|saya|sa|aku|ku|gue)\b", re.I)
 
 
+#: A question this short about an employee's topic ("JKP nya berapa?") asks it for the wage told before.
+OWN_WAGE_SHORT_WORDS = 5
+_OTHERS_WAGE = re.compile(r"\b(dia|mereka|karyawan\w*|pegawai\w*|anak|istri|suami)\b", re.I)
+
+
+def _self_employed(occupation: str) -> bool:
+    try:
+        return worker_for(occupation).category == "BPU"
+    except Exception:  # an unknown occupation: not known to be self-employed
+        return False
+
+
 def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     """The wage the worker gave earlier in the conversation (kept as their income), when the message asks how much
     of a wage earners' topic for themselves with no wage of its own ("potongan JP sy brp sebulan?")."""
-    if topic not in OWN_WAGE_TOPICS or not _HOW_MUCH.search(text or "") or not _OWN.search(text or ""):
+    short = len((text or "").split()) <= OWN_WAGE_SHORT_WORDS and not _OTHERS_WAGE.search(text or "")
+    if topic not in OWN_WAGE_TOPICS or not _HOW_MUCH.search(text or "") or not (_OWN.search(text or "") or short):
         return None
+    occupation = tracker.get_slot("occupation")
+    if topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation)):
+        return None  # a fisher's income is no wage for an employee's figures
     income = real(tracker.get_slot("income"))
     return int(income) if isinstance(income, (int, float)) and income > 0 else None
+
+
+#: Employee-contribution topics an employer's question at a named risk class asks about.
+EMPLOYER_SHARE_TOPICS = frozenset({"ask_contribution_pu", "ask_jp", "ask_contribution_bpu"})
+
+
+def send_employer_share(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None, text: str) -> bool:
+    """An employer's share for a wage at the risk class of their work ("Gaji rata-rata Rp3 juta, risiko kerja rendah.
+    Iuran bagian perusahaan per orang berapa?", then "potongan dari gaji karyawannya totalnya berapa?"): the wage
+    and the class from this message or the last few turns. True when sent."""
+    short_jp = topic == "ask_jp" and len((text or "").split()) <= FOLLOW_UP_MAX_WORDS  # "Kalau ikut JP juga?"
+    if topic not in EMPLOYER_SHARE_TOPICS or not (_HOW_MUCH.search(text or "") or _COST_ASKED.search(text or "")
+                                                  or short_jp):
+        return False
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
+    risk = next((r for r in map(risk_class, told) if r), None)
+    wage = next((w for w in map(wage_in, told) if w), None) if risk else None
+    line = employer_share_line(wage, risk, clock.today()) if wage else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
 
 
 def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: int | None) -> bool:
@@ -507,6 +550,9 @@ def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: in
 #: A sponsor's conversation (a village, a company's CSR, a person paying for others) and the cost topics a count of
 #: workers in it asks about.
 SPONSOR_TOPICS = frozenset({"ask_gn_lingkaran", "sponsor_offer"})
+#: Topics a message in a sponsor's conversation may be read as when it only changes the count, the period or adds JHT.
+SPONSOR_FOLLOW_UPS = frozenset({"ask_jht", "ask_contribution_bpu", "ask_discount", "ask_gn_lingkaran",
+                                "sponsor_offer", "ask_programs"})
 SPONSOR_COST_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_programs", FALLBACK_INTENT})
 #: A question about an amount ("iurannya?", "jd totalnya brp?"): only then does a contract value said earlier count
 #: ("daftarnya lewat apa, batas waktunya?" after the project's figures asks something else).
@@ -520,17 +566,36 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
     """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission) or the
     project's contract value it names (lingkar/wage_figures.py); for a project, a value said in an earlier turn
     counts too when the message asks an amount. True when sent."""
-    line = count_line(topic, text, clock.today())
-    if not line and topic in SPONSOR_COST_TOPICS and tracker is not None \
-            and SPONSOR_TOPICS & set(recent_topics(tracker)):
+    line = None if topic == "sponsor_offer" and tracker is not None else count_line(topic, text, clock.today())
+    if not line and tracker is not None and (topic == "sponsor_offer" or (
+            topic in SPONSOR_COST_TOPICS and sponsor_context(tracker))):
         # "kalau 100 warga, biaya sebulan berapa?" in a sponsor's conversation: what paying for them costs
-        line = count_line("sponsor_offer", text, clock.today())
+        line = sponsor_follow_up_line(tracker, text)
     if not line and topic == "ask_construction" and tracker is not None and _COST_ASKED.search(text or ""):
         earlier = [t for _, t in itertools.islice(user_turns(tracker), CONTRACT_LOOKBACK) if contract_value(t)]
         line = count_line(topic, earlier[0], clock.today()) if earlier else None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+def sponsor_context(tracker: Tracker) -> bool:
+    """A sponsor's conversation: the sponsor's form is open or GN Lingkaran / an offer to pay was asked lately."""
+    return tracker.active_loop_name == "sponsor_form" or bool(SPONSOR_TOPICS & set(recent_topics(tracker)))
+
+
+def sponsor_follow_up_line(tracker: Tracker, text: str) -> str | None:
+    """What paying for the workers costs, for a message that counts them, names a period or adds JHT, with what the
+    earlier turns of the sponsor's conversation said ("Kami targetkan 200 orang selama Januari-Desember 2027", then
+    "Kalau ditambah JHT?" or "eh salah, maksud saya 60 orang"): the message's own count and period come first."""
+    on = clock.today()
+    adds_jht = bool(_JHT.search(text or "")) and not _NO_JHT.search(text or "")
+    if not (counts_workers(text) or names_period(text, on) or adds_jht):
+        return None
+    earlier = [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if counts_workers(t)]
+    merged = " ; ".join([text, *earlier])
+    return count_line("sponsor_offer", merged, on) if not takes_jht(tracker, text) else \
+        sponsor_line(merged, on, with_jht=True)
 
 
 def keep_topic(dispatcher: CollectingDispatcher, topic: str, on) -> None:
@@ -571,10 +636,28 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         return False
     named = match_occupation(text)  # "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian ...?"
     occupation = tracker.get_slot("occupation") or (named.key if named else None)
-    line = prepay_line(occupation, real(tracker.get_slot("income")), text, clock.today())
+    line = prepay_line(occupation, real(tracker.get_slot("income")), text, clock.today(),
+                       with_jht=takes_jht(tracker, text))
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+_JHT = re.compile(r"\b(jht|jaminan hari tua)\b", re.I)
+_NO_JHT = re.compile(r"\b(tanpa|tidak|tdk|nggak|gak|ga|nda|tida|belum|blm)\s+(\w+\s+){0,2}(jht|jaminan hari tua)\b|"
+                     r"\b(jkk\s*(dan|&|\+|,)?\s*jkm)\s+(saja|aja|sj|doang)\b", re.I)
+
+
+def takes_jht(tracker: Tracker, text: str) -> bool:
+    """The worker takes the optional JHT: this message or one of the few before it names JHT ("mau ikut JKK, JKM dan
+    JHT", "kalau ditambah JHT?") and none says without it ("JKK dan JKM saja", "tanpa JHT")."""
+    turns = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
+    for turn in turns:  # newest first: the latest word on JHT counts
+        if _NO_JHT.search(turn):
+            return False
+        if _JHT.search(turn):
+            return True
+    return False
 
 
 def count_topic_before(tracker: Tracker) -> str | None:
@@ -584,6 +667,8 @@ def count_topic_before(tracker: Tracker) -> str | None:
     if tracker.active_loop_name == "sponsor_form":
         return "sponsor_offer"
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
+    if topic not in COUNT_LINES and sponsor_context(tracker):
+        return "sponsor_offer"  # "eh salah, maksud saya 60 orang" after the cost of 50 for a year
     return topic if topic in COUNT_LINES else None
 
 
@@ -789,7 +874,12 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         keep_topic(dispatcher, intent, on)
         return []
-    if follow_up and not signals.scam and (send_leaving_date_line(dispatcher, tracker, intent, text)
+    if intent in SPONSOR_FOLLOW_UPS and not signals.scam and sponsor_context(tracker) \
+            and send_count_line(dispatcher, "sponsor_offer", text, tracker):
+        keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
+        return []
+    if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
+                                           or send_leaving_date_line(dispatcher, tracker, intent, text)
                                            or send_balance_line(dispatcher, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
@@ -824,7 +914,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, split.short)
     else:
         send_answer(dispatcher, split, intent, on)
-        send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
+        if not send_employer_share(dispatcher, tracker, intent, text):
+            send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
         send_balance_line(dispatcher, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
@@ -852,7 +943,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
 
 
 #: Topics where a JHT balance the message names says where it is claimed and whether an NPWP is needed.
-BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht"})
+BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht", "ask_jht_partial"})
 
 
 def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
@@ -884,6 +975,12 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
     line = (jht_from_line(left, on) if jht else jkp_deadline_line(left, on)) if left else None
     if line:
         dispatcher.utter_message(text=line)
+    phk = next((d for d in (phk_date(t, on) for t in told) if d), None) if jht else None
+    if phk and _DEADLINE_ASKED.search(text or ""):  # "PHK nya tgl 20 Nov, paling lambat klaim kapan?": JKP's too
+        extra = jkp_deadline_line(phk, on)
+        if extra:
+            dispatcher.utter_message(text=extra)
+            line = line or extra
     return bool(line)
 
 
@@ -1309,8 +1406,10 @@ class ActionClarify(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
-        if send_count_line(dispatcher, count_topic_before(tracker), text):
+        if send_count_line(dispatcher, count_topic_before(tracker), text, tracker):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
+        if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers:
+            return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu

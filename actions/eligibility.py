@@ -517,7 +517,7 @@ class ActionInform(Action):
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
             send_scam_warning(dispatcher, get_answers(), clock.today())
             return []
-        if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker)):
+        if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker), tracker):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
         named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \
             and not tracker.active_loop_name

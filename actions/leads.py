@@ -658,6 +658,9 @@ async def _sender_data(tracker: Tracker, what: str) -> Dict[str, Any] | None:
         return None
 
 
+_NIK = re.compile(r"\b(nik|ktp|e-?ktp)\b", re.I)
+
+
 class ActionMyData(Action):
     def name(self) -> str:
         return "action_my_data"
@@ -674,6 +677,8 @@ class ActionMyData(Action):
         if signals.privacy:  # "nomor hp? buat apa?": what it is for, not the list
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
             say(dispatcher, "privacy_answer")
+            if _NIK.search(latest_text(tracker)):  # "perlu sy kirim NIK di chat ini?": not here, and where
+                say(dispatcher, "nik_elsewhere")
             return []
         if signals.channel_worry:  # "takut daftar online, NIK sy dicuri. lewat mana yg aman?": the official channels
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())

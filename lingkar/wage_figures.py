@@ -42,6 +42,38 @@ def _contribution(wage: int, on: dt.date, facts: Facts) -> str:
             f"({format_rupiah(percent_of(wage, q.jkk_rate_min))}–{format_rupiah(percent_of(wage, q.jkk_rate_max))}).")
 
 
+#: A risk class of work an employer names ("risiko kerja rendah", "resiko sangat tinggi") → its JKK rate fact.
+_RISK = re.compile(r"\b(?:risiko|resiko|risk|tingkat risiko)\s+(?:kerja\w*\s+|pekerjaan\w*\s+|usaha\w*\s+)?"
+                   r"(?:nya\s+)?(sangat rendah|sangat tinggi|rendah|sedang|menengah|tinggi)\b", re.I)
+_RISK_KEYS = {"sangat rendah": "very_low", "rendah": "low", "sedang": "medium", "menengah": "medium",
+              "tinggi": "high", "sangat tinggi": "very_high"}
+
+
+def risk_class(text: str) -> str | None:
+    """The risk class a message names ("risiko kerja rendah" → ``low``), or None."""
+    m = _RISK.search(text or "")
+    return _RISK_KEYS[m.group(1).lower()] if m else None
+
+
+def employer_share_line(wage: int, risk: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """An employer's share for one employee's ``wage`` at a risk class: JHT, JKK at that class and JKM, and with JP."""
+    facts = facts or get_facts()
+    try:
+        q = pu_quote(wage, on, facts)
+        jkk_rate = float(facts.value(f"pu.jkk_rate.{risk}", on))
+        label = facts.entry(f"pu.jkk_rate.{risk}", on).label.replace("iuran JKK ", "")
+    except (KeyError, LookupError, TypeError, ValueError, AttributeError):
+        return None
+    jkk = percent_of(wage, jkk_rate)
+    base = q.employer_jht + jkk + q.employer_jkm
+    return (f"Bagian perusahaan per karyawan, gaji {format_rupiah(wage)}, {label}: JHT {_pct(q.employer_jht_rate)} "
+            f"{format_rupiah(q.employer_jht)} + JKK {_pct(jkk_rate)} {format_rupiah(jkk)} + JKM {_pct(q.jkm_rate)} "
+            f"{format_rupiah(q.employer_jkm)} = {format_rupiah(base)} per bulan; bila ikut JP, ditambah JP "
+            f"{_pct(q.employer_jp_rate)} {format_rupiah(q.employer_jp)} = {format_rupiah(base + q.employer_jp)}. "
+            f"Dipotong dari gaji karyawan: {format_rupiah(q.worker_total)} (JHT {_pct(q.worker_jht_rate)} + JP "
+            f"{_pct(q.worker_jp_rate)}).")
+
+
 def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
     death = int(facts.value("jkk.death_multiplier", on))
     total = int(facts.value("jkk.total_disability_multiplier", on))
@@ -161,9 +193,21 @@ _MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln)\b", re.I)
 _YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun)\b", re.I)
 
 
-def sponsor_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+def counts_workers(text: str) -> bool:
+    """The message counts workers ("60 orang", "200 nelayan")."""
+    return bool(_PEOPLE.search(text or ""))
+
+
+def names_period(text: str, on: dt.date) -> bool:
+    """The message names a period to pay for ("12 bulan", "setahun", "Januari-Desember 2027")."""
+    t = text or ""
+    return bool(_MONTHS.search(t) or _YEARS.search(t) or month_span(t, on))
+
+
+def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: bool = False) -> str | None:
     """What paying for N workers costs (GN Lingkaran / SERTAKAN, facts ``gn.cost``): per month and, when the message
-    names a period ("12 bulan", "1 tahun", "setahun"), for the whole period; None without a number of workers."""
+    names a period ("12 bulan", "1 tahun", "setahun", "Januari-Desember 2027"), for the whole period; ``with_jht``
+    adds the lowest optional JHT (``bpu.bracket1.jht``). None without a number of workers."""
     people = _PEOPLE.search(text or "")
     if not people:
         return None
@@ -176,22 +220,53 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
     if count <= 0:
         return None
     months = None
-    m, y = _MONTHS.search(text), _YEARS.search(text)
+    m, y, span = _MONTHS.search(text), _YEARS.search(text), month_span(text, on)
     if m:
         months = int(m.group(1))
+    elif span:
+        months = span[1]
     elif y:
         months = 12 * (int(y.group(1)) if y.group(1) else 1)
+    programmes = "JKK dan JKM"
+    if with_jht:
+        try:
+            cost += int(facts.value("bpu.bracket1.jht", on))
+            programmes = "JKK, JKM, dan JHT"
+        except (KeyError, LookupError, TypeError, ValueError):
+            return None
     line = (f"Untuk {count} orang: {count} x {format_rupiah(cost)} = {format_rupiah(count * cost)} per bulan "
-            f"(JKK dan JKM, tarif normal)")
+            f"({programmes}, tarif normal)")
     if months and months > 0:
         line += f"; {months} bulan: {format_rupiah(count * cost * months)}"
     return line + "."
 
 
+#: An amount of money: "1 juta", "2,5 jt", "500 rb", "Rp 1.500.000".
+_AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(juta|jt|ribu|rb)\b|rp\.?\s*(\d{1,3}(?:\.\d{3})+)", re.I)
+_AMOUNT_UNITS = {"juta": 1_000_000, "jt": 1_000_000, "ribu": 1_000, "rb": 1_000}
+#: Words of an agent's pay and of the contributions they collect ("iuran yang saya kumpulkan 1 juta, komisinya?").
+_COMMISSION = re.compile(r"\b(komisi\w*|fee\w*|insentif\w*|upah\w*|dapat\w*|dpt)\b", re.I)
+_COLLECTED = re.compile(r"\b(kumpul\w*|terkumpul|dikumpulkan|mengumpulkan|setor\w*|tagih\w*|iuran\w*)\b", re.I)
+
+
+def amount_in(text: str) -> int | None:
+    """The first amount of money a message names, in rupiah, or None."""
+    m = _AMOUNT.search(text or "")
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(3).replace(".", ""))
+    return int(round(float(m.group(1).replace(",", ".")) * _AMOUNT_UNITS[m.group(2).lower()]))
+
+
 def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
     """An Agen Perisai's commission on the contributions of the workers the message counts ("klo sy ajak 100 org"):
-    the fee (``perisai.fee_pct``) of the lowest JKK+JKM contribution, per month, said as unconfirmed when it is."""
+    the fee (``perisai.fee_pct``) of the lowest JKK+JKM contribution, per month, said as unconfirmed when it is; or
+    of the contributions it says the agent collects ("iuran yang sy kumpulkan 1 juta sebulan, komisinya brp?")."""
     people = _PEOPLE.search(text or "")
+    collected = amount_in(text) if _COMMISSION.search(text or "") and _COLLECTED.search(text or "") else None
+    if collected and not people:
+        return _commission_on(collected, on, facts or get_facts())
     if not people or int(people.group(1)) <= 0:
         return None
     facts = facts or get_facts()
@@ -210,8 +285,22 @@ def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     return line
 
 
+def _commission_on(collected: int, on: dt.date, facts: Facts) -> str | None:
+    try:
+        fee = facts.entry("perisai.fee_pct", on)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    line = (f"Kira-kira: {fee.text()} x {format_rupiah(collected)} iuran yang terkumpul = "
+            f"{format_rupiah(percent_of(collected, float(fee.value)))}.")
+    if not fee.confirmed:
+        line += (f" Besar komisi sekarang belum bisa kami pastikan: cek ke call center "
+                 f"{facts.value('contact.call_centre', on)} atau kantor cabang.")
+    return line
+
+
 #: Paying several months at once ("bayar 3 bulan sekaligus", "lunasi sekalian 6 bln", "bayar di muka 12 bulan").
 _PREPAY = re.compile(r"\b(sekaligus|skaligus|sekalian|di ?muka|lunasi|lunas\w*|borong|langsung)\b", re.I)
+_PAY_WORDS = re.compile(r"\b(bayar\w*|byr|total\w*|sekaligus|skaligus|lunasi|iuran\w*)\b", re.I)
 _PREPAY_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln|bl)\b|\b(setahun|satu tahun|1 tahun|1 thn)\b", re.I)
 #: The occupation a prepayment is priced for when the conversation does not know the worker's: self-employed outside
 #: the transport group (their discount window is the shorter one), with the transport group said beside it.
@@ -237,6 +326,45 @@ _START = re.compile(r"\b(?:mulai|mulainya|dari|start|sejak)\s+(?:bulan\s+|bln\s+
 _NEXT_MONTH = re.compile(r"\b(?:mulai|dari)\s+(?:bulan|bln)\s+(?:depan|dpn)\b", re.I)
 
 
+_MONTH_ALT = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+#: A span of contribution months: "dari Des sampai Maret", "Januari-Desember 2027", "Jan s/d Des 2027".
+_SPAN = re.compile(r"\b(" + _MONTH_ALT + r")\b(?:\s+(20\d\d))?\s*(?:-|–|s\.?/?d\.?|sampai|sampe|smp|hingga|"
+                   r"ke)\s*(?:bulan\s+|bln\s+)?(" + _MONTH_ALT + r")\b(?:\s+(20\d\d))?", re.I)
+#: Months listed one by one: "Desember, Januari dan Februari".
+_LISTED = re.compile(r"\b(" + _MONTH_ALT + r")\b(?:\s*(?:,|dan|&|\+)\s*(?:" + _MONTH_ALT + r")\b)+", re.I)
+_ONE_MONTH = re.compile(r"\b(" + _MONTH_ALT + r")\b", re.I)
+
+
+def _month_on_or_after(month: int, year: int | None, this: dt.date) -> dt.date:
+    if year:
+        return dt.date(year, month, 1)
+    return dt.date(this.year if month >= this.month else this.year + 1, month, 1)
+
+
+def month_span(text: str, on: dt.date) -> tuple[dt.date, int] | None:
+    """The first contribution month and the number of months a message names as a span ("dari Des sampai Maret",
+    "Januari-Desember 2027") or a list ("Desember, Januari dan Februari"); a month without a year is the next one of
+    that name (this month included). None when it names no span."""
+    t = text or ""
+    this = on.replace(day=1)
+    m = _SPAN.search(t)
+    if m:
+        first = _month_on_or_after(_MONTH_NUMBERS[m.group(1).lower()], int(m.group(2)) if m.group(2) else None,
+                                   this)
+        if not m.group(2) and m.group(4) and _MONTH_NUMBERS[m.group(1).lower()] <= _MONTH_NUMBERS[m.group(3).lower()]:
+            first = dt.date(int(m.group(4)), first.month, 1)  # "Januari-Desember 2027": the year is both ends'
+        end_month = _MONTH_NUMBERS[m.group(3).lower()]
+        end_year = int(m.group(4)) if m.group(4) else (first.year if end_month >= first.month else first.year + 1)
+        months = (end_year - first.year) * 12 + end_month - first.month + 1
+        return (first, months) if 1 <= months <= 24 else None
+    m = _LISTED.search(t)
+    if m:
+        names = _ONE_MONTH.findall(m.group(0))
+        first = _month_on_or_after(_MONTH_NUMBERS[names[0].lower()], None, this)
+        return first, len(names)
+    return None
+
+
 def prepay_start(text: str, on: dt.date) -> dt.date:
     """The first contribution month a prepayment asks for ("mulai Januari 2027", "mulai bulan depan"): a month named
     without a year is the next one of that name; this month when none is named, or one before it."""
@@ -253,23 +381,27 @@ def prepay_start(text: str, on: dt.date) -> dt.date:
 
 
 def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.date,
-                facts: Facts | None = None) -> str | None:
+                facts: Facts | None = None, with_jht: bool = False) -> str | None:
     """What paying N contribution months at once from this month costs ("kalau bayar 3 bulan sekaligus?"), each month
     priced for itself (a discount window that ends inside the period is counted): for the worker's own group when the
     conversation knows it, else for the self-employed outside and inside the transport group. JKK+JKM only; None
-    without a number of months and a word of paying at once, or for more months than can be prepaid."""
+    without a number of months and a word of paying at once (or a span of months to pay: "bayar dari Des sampai
+    Maret"), or for more months than can be prepaid. ``with_jht``: the worker takes JHT, so the total with it too."""
     t = text or ""
     m = _PREPAY_MONTHS.search(t)
-    if not m or not _PREPAY.search(t):
+    span = month_span(t, on) if _PAY_WORDS.search(t) else None
+    if span and span[0] >= on.replace(day=1):
+        first, months = span  # "bayar dari Des sampai Maret", "Desember, Januari dan Februari sekaligus"
+    elif m and _PREPAY.search(t):
+        first, months = prepay_start(t, on), int(m.group(1)) if m.group(1) else 12
+    else:
         return None
-    months = int(m.group(1)) if m.group(1) else 12
     facts = facts or get_facts()
     try:
         if not 1 < months <= max(prepay_options(on, facts) or (12,)):
             return None
         known = occupation is not None and worker_for(str(occupation)).category == "BPU"
         worker = worker_for(str(occupation) if known else _PREPAY_DEFAULT)
-        first = prepay_start(t, on)
         exact = bool(income) and bpu_quote(worker, int(income), first, facts).exact
         line = f"Bayar {months} bulan sekaligus mulai iuran {format_month(first)} (JKK+JKM"
         line += f", penghasilan {format_rupiah(int(income))}): " if exact else "): "
@@ -281,6 +413,13 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
             line = line.replace("(JKK+JKM", "(JKK+JKM pekerja mandiri", 1)
             transport = _plan_text(worker_for(_PREPAY_TRANSPORT), income, months, first, facts)
             line += f". Untuk ojol, ojek pangkalan, sopir, dan kurir: {transport}"
+        if with_jht:
+            jht = bpu_quote(worker, income, first, facts)
+            jht_month = jht.jht if exact and jht.jht else jht.lowest_jht
+            plan = month_amounts(worker, income, first, months, facts)
+            line += (f". Dengan JHT {format_rupiah(jht_month)} per bulan (tidak didiskon): total "
+                     f"{format_rupiah(plan.total + months * jht_month)}")
+            return line + "."
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     return line + ". JHT (pilihan) dibayar penuh di luar itu."
@@ -333,12 +472,33 @@ def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
         limit, npwp = int(facts.value("jmo.jht_claim_limit", on)), int(facts.value("jht.npwp_threshold", on))
     except (KeyError, LookupError, TypeError, ValueError):
         return None
+    if _PARTIAL.search(text or ""):
+        return _partial_line(value, on, facts)
     where = (f"sampai batas {format_rupiah(limit)}, jadi bisa diklaim lewat aplikasi JMO" if value <= limit else
              f"di atas {format_rupiah(limit)}, jadi klaimnya lewat Lapak Asik atau kantor cabang, bukan JMO")
     line = f"Saldo {format_rupiah(value)}: {where}."
     if value > npwp:
         line += f" Karena saldonya di atas {format_rupiah(npwp)}, siapkan juga NPWP."
     return line
+
+
+#: A partial claim while still working ("masih bekerja", "sebagian", "untuk rumah", "10 persen").
+_PARTIAL = re.compile(r"\b(sebagian|sbgian|masih (?:bekerja|kerja|aktif)|msh kerja|rumah|perumahan|kpr|dp rumah|"
+                      r"persiapan pensiun)\b", re.I)
+
+
+def _partial_line(value: int, on: dt.date, facts: Facts) -> str | None:
+    """What a partial JHT claim of a ``value`` balance comes to: the retirement and the housing share."""
+    try:
+        years = int(facts.value("jht.partial_min_years", on))
+        retire, housing = float(facts.value("jht.partial_retirement_pct", on)), \
+            float(facts.value("jht.partial_housing_pct", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    retire_amount, housing_amount = format_rupiah(percent_of(value, retire)), format_rupiah(percent_of(value, housing))
+    return (f"Saldo {format_rupiah(value)}, kepesertaan minimal {years} tahun dan masih bekerja: bisa diambil "
+            f"sebagian, pilih salah satu: paling banyak {_pct(retire)} = {retire_amount} untuk persiapan pensiun, "
+            f"atau paling banyak {_pct(housing)} = {housing_amount} untuk perumahan. Klaim sebagian hanya sekali.")
 
 
 def _date_after(words: str) -> re.Pattern:
@@ -437,5 +597,6 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
     return COUNT_LINES[topic](text, on) if topic in COUNT_LINES else None
 
 
-__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "prepay_line", "project_line",
+__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "counts_workers",
+           "employer_share_line", "month_span", "names_period", "prepay_line", "project_line", "risk_class",
            "sponsor_line", "wage_line"]

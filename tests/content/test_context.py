@@ -737,8 +737,17 @@ async def test_a_wage_earner_asking_their_share_gets_it_for_the_wage_told_earlie
                 slots={"income": 15_000_000})
     said = texts((await run(ActionAnswer(), t))[0])
     assert "Rp110.863" in said and "Rp11.086.300" in said   # the capped JP share
-    # without a first-person question, or without a wage told, no figures
+    # a short question about the topic asks it for the wage told before ("JKP nya berapa?" after "gaji 3 juta")
     t = tracker(user("ask_jp", "potongan JP brp?"), slots={"income": 15_000_000})
+    assert "Rp110.863" in texts((await run(ActionAnswer(), t))[0])
+    # about someone else's wage, or a self-employed worker's income, no figures for it
+    t = tracker(user("ask_jp", "potongan JP karyawan brp?"), slots={"income": 15_000_000})
+    assert "Rp110.863" not in texts((await run(ActionAnswer(), t))[0])
+    t = tracker(user("ask_jp", "potongan JP brp?"), slots={"income": 15_000_000, "occupation": "nelayan"})
+    assert "Rp110.863" not in texts((await run(ActionAnswer(), t))[0])
+    # a longer question without "sy" does not either
+    t = tracker(user("ask_jp", "kalau potongan iuran JP itu kira-kira berapa ya sebulan?"),
+                slots={"income": 15_000_000})
     assert "Rp110.863" not in texts((await run(ActionAnswer(), t))[0])
 
 

@@ -1,0 +1,144 @@
+"""Figures computed for what the conversation said (issue 12, seventh session): spans of months ("dari Des sampai
+Maret", "Januari-Desember 2027"), a sponsor's count corrected or JHT added in a later turn, the JHT a worker takes
+in a prepayment, an agent's commission on the contributions collected, an employer's share at a named risk class, a
+partial JHT claim of a stated balance, the JKP deadline asked in a JHT claim question, and a worry about sending a NIK
+here. Real actions on Tracker fixtures, real content files."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import ActionAnswer
+from actions.leads import ActionMyData
+from lingkar.signals import read_signals
+from lingkar.wage_figures import (
+    agent_line,
+    balance_line,
+    employer_share_line,
+    month_span,
+    prepay_line,
+    risk_class,
+    sponsor_line,
+)
+
+from .test_context import run, texts, tracker, user
+
+TODAY = dt.date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+@pytest.mark.parametrize("text,span", [
+    ("kl bayar 4 bln dr des sampai maret, total brp?", (dt.date(2026, 12, 1), 4)),
+    ("200 orang selama Januari-Desember 2027", (dt.date(2027, 1, 1), 12)),
+    ("Jan s/d Des 2027", (dt.date(2027, 1, 1), 12)),
+    ("bayar Desember, Januari dan Februari", (dt.date(2026, 12, 1), 3)),
+    ("dari Januari sampai Desember", (dt.date(2027, 1, 1), 12)),   # a month without a year: the next one
+    ("mulai januari", None),                                          # a start is no span
+    ("sy pedagang di pasar", None),
+])
+def test_a_span_of_months_is_read_with_its_first_month(text, span):
+    assert month_span(text, TODAY) == span
+
+
+def test_a_span_of_months_to_pay_is_priced_month_by_month():
+    line = prepay_line("ojol", None, "kl bayar 4 bln dr des sampai maret, total brp?", TODAY)
+    assert "4 x Rp8.400" in line and "total Rp33.600" in line      # a driver's discount runs to March 2027
+    line = prepay_line("petani", 1_000_000, "bayar Desember, Januari dan Februari sekaligus, totalnya?", TODAY)
+    assert "total Rp42.000" in line                                   # December discounted, then normal
+    assert prepay_line("petani", None, "Desember, Januari dan Februari", TODAY) is None   # nothing paid
+
+
+def test_a_prepayment_with_jht_adds_jht_for_every_month():
+    text = "kalau bayar 3 bulan sekaligus mulai Desember, totalnya berapa?"
+    assert "Rp102.000" in prepay_line("petani", 1_000_000, text, TODAY, with_jht=True)   # 42.000 + 3 x 20.000
+    assert "Rp102.000" not in prepay_line("petani", 1_000_000, text, TODAY)
+
+
+def test_a_sponsor_pays_for_a_span_and_with_jht():
+    assert "12 bulan: Rp40.320.000" in sponsor_line("200 orang selama Januari-Desember 2027", TODAY)
+    line = sponsor_line("200 orang selama Januari-Desember 2027", TODAY, with_jht=True)
+    assert "Rp36.800" in line and "Rp88.320.000" in line
+
+
+async def test_a_sponsor_corrects_the_count_and_adds_jht_later():
+    earlier = [user("ask_gn_lingkaran", "Pemda mau bayarkan iuran warga, berapa per orang?"),
+               user("ask_contribution_bpu", "Untuk 50 orang selama setahun berapa totalnya?")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_contribution_bpu", "eh salah, maksud saya 60 orang"),
+                                                    earlier)))[0])
+    assert "Rp12.096.000" in said                                     # 60 x 16.800 x 12
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jht", "Kalau ditambah JHT?"), earlier)))[0])
+    assert "Rp22.080.000" in said and "JKK, JKM, dan JHT" in said   # 50 x 36.800 x 12
+    # without a sponsor's conversation, "kalau ditambah JHT?" is the JHT answer
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jht", "Kalau ditambah JHT?"),
+                                                    [user("ask_jp", "jp itu apa")])))[0])
+    assert "orang:" not in said and "JHT" in said
+
+
+def test_an_agent_commission_on_the_contributions_collected():
+    line = agent_line("kalau iuran yang saya kumpulkan 1 juta sebulan, komisinya berapa?", TODAY)
+    assert "Rp75.000" in line and "175" in line                       # 7,5% (unconfirmed: where to check)
+    assert agent_line("sy kumpulkan 1 juta", TODAY) is None           # no question of a commission
+
+
+@pytest.mark.parametrize("text,risk", [
+    ("Gaji rata-rata Rp3 juta, risiko kerja rendah.", "low"),
+    ("resiko sangat tinggi", "very_high"),
+    ("risiko pekerjaannya sedang", "medium"),
+    ("gaji 3 juta", None),
+])
+def test_a_risk_class_is_read(text, risk):
+    assert risk_class(text) == risk
+
+
+def test_an_employer_share_at_a_risk_class():
+    line = employer_share_line(3_000_000, "low", TODAY)
+    assert "Rp136.200" in line and "Rp196.200" in line and "Rp90.000" in line
+
+
+async def test_an_employer_follow_up_keeps_the_wage_and_the_risk_told_before():
+    earlier = [user("ask_contribution_pu", "Gaji rata-rata Rp3 juta, risiko kerja rendah. Iuran perusahaan berapa?")]
+    said = texts((await run(ActionAnswer(), tracker(
+        user("ask_contribution_pu", "potongan dari gaji karyawannya totalnya berapa?"), earlier)))[0])
+    assert "Rp90.000" in said and "Rp136.200" in said
+
+
+def test_a_partial_jht_claim_of_a_stated_balance():
+    line = balance_line("sdh 11 tahun ikut, masih bekerja, saldo JHT sy Rp60 juta, mau ambil untuk rumah", TODAY)
+    assert "Rp18.000.000" in line and "Rp6.000.000" in line
+    assert "Rp18.000.000" not in balance_line("saldo jht sy 60 juta, sy sudah resign", TODAY)
+
+
+async def test_a_phk_date_in_a_jht_claim_question_gets_the_jkp_deadline_too():
+    earlier = [user("ask_jkp", "sy kena PHK, gaji 3 juta")]
+    said = texts((await run(ActionAnswer(), tracker(
+        user("ask_claim_jht", "PHK nya tanggal 20 November, paling lambat klaim kapan?"), earlier)))[0])
+    assert "Mei 2027" in said and "20 Desember 2026" in said
+
+
+async def test_a_short_question_about_jkp_uses_the_wage_told_before():
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkp", "JKP nya berapa?"),
+                                                    [user("ask_jkp", "kena PHK, gaji 3 juta")],
+                                                    slots={"income": 3_000_000})))[0])
+    assert "Rp1.800.000" in said
+
+
+@pytest.mark.parametrize("text,privacy,others", [
+    ("Perlu saya kirim NIK di chat ini?", True, False),
+    ("saya tidak mau kirim NIK suami lewat chat ini, tidak apa-apa?", True, False),   # declining is no request
+    ("tolong cek saldo pakai nik suami sy", False, True),
+])
+def test_sending_a_nik_here_is_a_worry_and_declining_is_no_request(text, privacy, others):
+    signals = read_signals(text)
+    assert (signals.privacy, signals.others_data) == (privacy, others)
+
+
+async def test_a_worry_about_sending_a_nik_gets_that_it_is_not_needed_here():
+    said = texts((await run(ActionMyData(), tracker(user("my_data", "Perlu saya kirim NIK di chat ini?"))))[0])
+    assert "NIK tidak perlu" in said and "Dukcapil" in said
+    said = texts((await run(ActionMyData(), tracker(user("my_data", "nomor hp sy buat apa?"))))[0])
+    assert "NIK tidak perlu" not in said                              # a phone number's worry: what it is for
