@@ -66,6 +66,7 @@ from lingkar.wage_figures import (
     names_period,
     occupation_line,
     phk_date,
+    pmi_contract_line,
     prepay_line,
     risk_class,
     sponsor_line,
@@ -263,7 +264,7 @@ _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w
                                r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
 _BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",
                             re.I)
-_HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total|semua\w*|smua)\b", re.I)
+_HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|semua\w*|smua)\b", re.I)
 _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
                             r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
@@ -451,7 +452,7 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
     limit = UNPLACED_DETAIL_MAX_WORDS if intent == FALLBACK_INTENT else FOLLOW_UP_MAX_WORDS
     if not previous or (text or "").startswith("/") or len((text or "").split()) > limit:
         return None
-    if intent not in _SAME_TOPIC and intent not in ("affirm", "deny") and confidence >= FOLLOW_UP_TRUST and (
+    if intent not in _SAME_TOPIC and intent not in ("affirm", "deny", previous) and confidence >= FOLLOW_UP_TRUST and (
             len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")):
         # a sure reading keeps its topic, unless the message is a few words naming no topic and asking one of the
         # previous topic's details ("dapat gaji kah?" after the agent answer is no BSU question)
@@ -515,6 +516,10 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     if topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation)):
         return None  # a fisher's income is no wage for an employee's figures
     income = real(tracker.get_slot("income"))
+    if not (isinstance(income, (int, float)) and income > 0):
+        # not kept (a PHK story's wage, "gaji terakhir 4 juta"): the wage a recent turn told, not a staff's
+        income = next((w for w in (wage_in(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)
+                                   if not STAFF.search(t)) if w), None)
     return int(income) if isinstance(income, (int, float)) and income > 0 else None
 
 
@@ -553,6 +558,8 @@ SPONSOR_TOPICS = frozenset({"ask_gn_lingkaran", "sponsor_offer"})
 #: Topics a message in a sponsor's conversation may be read as when it only changes the count, the period or adds JHT.
 SPONSOR_FOLLOW_UPS = frozenset({"ask_jht", "ask_contribution_bpu", "ask_discount", "ask_gn_lingkaran",
                                 "sponsor_offer", "ask_programs"})
+#: Topics a cost question after a project's contract value may be read as ("iuran JKK dan JKM-nya berapa?").
+PROJECT_FOLLOW_UPS = frozenset({"ask_contribution_bpu", "ask_contribution_pu", "ask_programs", "ask_jkk", "ask_jkm"})
 SPONSOR_COST_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_programs", FALLBACK_INTENT})
 #: A question about an amount ("iurannya?", "jd totalnya brp?"): only then does a contract value said earlier count
 #: ("daftarnya lewat apa, batas waktunya?" after the project's figures asks something else).
@@ -589,7 +596,8 @@ def sponsor_follow_up_line(tracker: Tracker, text: str) -> str | None:
     earlier turns of the sponsor's conversation said ("Kami targetkan 200 orang selama Januari-Desember 2027", then
     "Kalau ditambah JHT?" or "eh salah, maksud saya 60 orang"): the message's own count and period come first."""
     on = clock.today()
-    adds_jht = bool(_JHT.search(text or "")) and not _NO_JHT.search(text or "")
+    adds_jht = bool(_JHT.search(text or "") and (_ADDS.search(text or "") or _COST_ASKED.search(text or ""))) \
+        and not _NO_JHT.search(text or "")  # "kalau ditambah JHT?", not "aparat desa bisa ikut JHT?"
     if not (counts_workers(text) or names_period(text, on) or adds_jht):
         return None
     earlier = [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if counts_workers(t)]
@@ -646,6 +654,9 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 _JHT = re.compile(r"\b(jht|jaminan hari tua)\b", re.I)
 _NO_JHT = re.compile(r"\b(tanpa|tidak|tdk|nggak|gak|ga|nda|tida|belum|blm)\s+(\w+\s+){0,2}(jht|jaminan hari tua)\b|"
                      r"\b(jkk\s*(dan|&|\+|,)?\s*jkm)\s+(saja|aja|sj|doang)\b", re.I)
+
+
+_ADDS = re.compile(r"\b(tambah\w*|ditambah\w*|plus|dengan|dgn|termasuk|sekalian|skalian|sama)\b", re.I)
 
 
 def takes_jht(tracker: Tracker, text: str) -> bool:
@@ -874,6 +885,14 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         keep_topic(dispatcher, intent, on)
         return []
+    if not signals.scam and intent not in SMALL_TALK and intent != "ask_migrant" and migrant_context(tracker) \
+            and len(text.split()) <= FOLLOW_UP_MAX_WORDS and send_pmi_contract_line(dispatcher, text, on):
+        keep_topic(dispatcher, "ask_migrant", on)  # "kalau kontraknya cuma 1 tahun?" after the PMI answer
+        return []
+    if intent in PROJECT_FOLLOW_UPS and not signals.scam and previous_topic(tracker, answers) == "ask_construction" \
+            and send_count_line(dispatcher, "ask_construction", text, tracker):
+        keep_topic(dispatcher, "ask_construction", on)  # "iuran JKK dan JKM-nya berapa?" after a project's value
+        return []
     if intent in SPONSOR_FOLLOW_UPS and not signals.scam and sponsor_context(tracker) \
             and send_count_line(dispatcher, "sponsor_offer", text, tracker):
         keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
@@ -928,6 +947,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             send_details(dispatcher, answers, previous, text, on, split.short.facts, own_topic_only=True)
         send_other_questions(dispatcher, tracker, answers, intent, on)
         send_migrant_risks(dispatcher, tracker, answers, text, on, intent)
+        if intent == "ask_migrant":  # "kontrak 12 bulan, berapa total iurannya?": that contract's total
+            send_pmi_contract_line(dispatcher, text, on)
         send_age_limit(dispatcher, tracker, intent, on)
     if intent in SMALL_TALK:
         return []
@@ -1046,6 +1067,14 @@ def migrant_context(tracker: Tracker) -> bool:
             if isinstance(meta, dict) and meta.get("topic") == "ask_migrant":
                 return True
     return False
+
+
+def send_pmi_contract_line(dispatcher: CollectingDispatcher, text: str, on) -> bool:
+    """A migrant worker's total for the contract length the message names, or an extension's; True when sent."""
+    line = pmi_contract_line(text, on)
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
 
 
 def send_migrant_risks(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, text: str, on,

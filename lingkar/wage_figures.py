@@ -10,7 +10,15 @@ import datetime as dt
 import re
 from typing import Callable, Dict
 
-from lingkar.calculator import bpu_quote, month_amounts, percent_of, prepay_options, pu_quote, worker_for
+from lingkar.calculator import (
+    bpu_quote,
+    month_amounts,
+    percent_of,
+    pmi_quote,
+    prepay_options,
+    pu_quote,
+    worker_for,
+)
 from lingkar.facts import Facts, format_date, format_month, format_number, format_rupiah, get_facts
 
 
@@ -43,8 +51,8 @@ def _contribution(wage: int, on: dt.date, facts: Facts) -> str:
 
 
 #: A risk class of work an employer names ("risiko kerja rendah", "resiko sangat tinggi") → its JKK rate fact.
-_RISK = re.compile(r"\b(?:risiko|resiko|risk|tingkat risiko)\s+(?:kerja\w*\s+|pekerjaan\w*\s+|usaha\w*\s+)?"
-                   r"(?:nya\s+)?(sangat rendah|sangat tinggi|rendah|sedang|menengah|tinggi)\b", re.I)
+_RISK = re.compile(r"\b(?:risiko|resiko|risk)\w*\s+(?:(?:kerja|pekerjaan|usaha|kami|kita|perusahaan|"
+                   r"tempat)\w*\s+){0,2}(sangat rendah|sangat tinggi|rendah|sedang|menengah|tinggi)\b", re.I)
 _RISK_KEYS = {"sangat rendah": "very_low", "rendah": "low", "sedang": "medium", "menengah": "medium",
               "tinggi": "high", "sangat tinggi": "very_high"}
 
@@ -72,6 +80,36 @@ def employer_share_line(wage: int, risk: str, on: dt.date, facts: Facts | None =
             f"{_pct(q.employer_jp_rate)} {format_rupiah(q.employer_jp)} = {format_rupiah(base + q.employer_jp)}. "
             f"Dipotong dari gaji karyawan: {format_rupiah(q.worker_total)} (JHT {_pct(q.worker_jht_rate)} + JP "
             f"{_pct(q.worker_jp_rate)}).")
+
+
+#: A migrant worker's contract length ("kontrak 2 tahun", "kontraknya cuma 1 tahun", "12 bulan") and an extension.
+_CONTRACT_LENGTH = re.compile(r"\b(\d{1,2})\s*(tahun|thn|th|bulan|bln)\b|\b(setahun|dua tahun)\b", re.I)
+_EXTENDED = re.compile(r"\b(diperpanjang|perpanjang\w*|tambah\w*)\b", re.I)
+
+
+def pmi_contract_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """What a migrant worker pays for the contract length the message names: before work plus the package for that
+    length (24, 12 or 6 months); for an extension ("diperpanjang 6 bulan"), the extra months. None otherwise."""
+    m = _CONTRACT_LENGTH.search(text or "")
+    if not m:
+        return None
+    if m.group(3):
+        months = 12 if m.group(3).lower() == "setahun" else 24
+    else:
+        months = int(m.group(1)) * (12 if m.group(2).lower() in ("tahun", "thn", "th") else 1)
+    facts = facts or get_facts()
+    try:
+        q = pmi_quote(on, facts)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    if _EXTENDED.search(text):
+        return (f"Kontrak diperpanjang {months} bulan (lebih panjang dari paketnya): {months} x "
+                f"{format_rupiah(q.extra_month)} per bulan = {format_rupiah(months * q.extra_month)}.")
+    during = dict(q.during).get(months)
+    if during is None:
+        return None
+    return (f"Kontrak {months} bulan: sebelum bekerja {format_rupiah(q.pre_departure)} + selama dan setelah bekerja "
+            f"{format_rupiah(during)} = {format_rupiah(q.pre_departure + during)} (JKK dan JKM).")
 
 
 def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
@@ -598,5 +636,5 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
 
 
 __all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "counts_workers",
-           "employer_share_line", "month_span", "names_period", "prepay_line", "project_line", "risk_class",
-           "sponsor_line", "wage_line"]
+           "employer_share_line", "month_span", "names_period", "pmi_contract_line", "prepay_line", "project_line",
+           "risk_class", "sponsor_line", "wage_line"]

@@ -142,3 +142,48 @@ async def test_a_worry_about_sending_a_nik_gets_that_it_is_not_needed_here():
     assert "NIK tidak perlu" in said and "Dukcapil" in said
     said = texts((await run(ActionMyData(), tracker(user("my_data", "nomor hp sy buat apa?"))))[0])
     assert "NIK tidak perlu" not in said                              # a phone number's worry: what it is for
+
+
+@pytest.mark.parametrize("text,total", [
+    ("kalau kontraknya cuma 1 tahun?", "Rp226.500"),     # 37.500 + 189.000
+    ("kontrak 2 tahun", "Rp370.000"),
+    ("kontrak 6 bulan berapa?", "Rp145.500"),           # 37.500 + 108.000
+    ("kalau kontrak diperpanjang 6 bulan?", "Rp81.000"),  # 6 x 13.500 beyond the package
+])
+def test_a_migrant_contract_length_gets_its_total(text, total):
+    from lingkar.wage_figures import pmi_contract_line
+    assert total in pmi_contract_line(text, TODAY)
+
+
+def test_a_contract_length_without_a_package_gets_no_figure():
+    from lingkar.wage_figures import pmi_contract_line
+    assert pmi_contract_line("kontrak 18 bulan", TODAY) is None
+    assert pmi_contract_line("sy mau ke hongkong", TODAY) is None
+
+
+async def test_a_follow_up_after_pmi_names_a_contract_length():
+    earlier = [user("ask_migrant", "sy mau kerja ke Hongkong kontrak 2 tahun lewat perusahaan penempatan")]
+    msgs, _ = await run(ActionAnswer(), tracker(user("ask_contact", "kalau kontraknya cuma 1 tahun?"), earlier))
+    assert "Rp226.500" in texts(msgs) and "Call center" not in texts(msgs)
+
+
+async def test_a_cost_question_after_a_project_value_is_the_project_s():
+    earlier = [user("ask_construction", "Saya kontraktor, proyek pagar sekolah nilai kontraknya Rp50 juta.")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_contribution_bpu", "iuran JKK dan JKM-nya berapa?"),
+                                                    earlier)))[0])
+    assert "Rp120.000" in said and "Rp16.800" not in said
+
+
+async def test_a_short_question_on_the_same_topic_gets_its_detail_alone():
+    earlier = [user("ask_jkp", "Umur saya 56, sudah ikut JKP sejak umur 50 di kantor saya.")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkp", "masih terlindungi JKP kah?"), earlier)))[0])
+    assert "tetap terlindungi" in said and "Syarat: WNI" not in said
+
+
+async def test_asking_whether_someone_can_join_jht_in_a_sponsor_conversation_is_no_sum():
+    earlier = [user("ask_gn_lingkaran", "Desa kami mau bayarkan iuran 100 orang warga, berapa?")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jht", "aparat desa sy juga bisa ikut JHT?"),
+                                                    earlier)))[0])
+    assert "orang:" not in said and "JHT" in said
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jht", "kalau ditambah JHT?"), earlier)))[0])
+    assert "Rp3.680.000" in said                                      # 100 x 36.800
