@@ -63,6 +63,8 @@ from lingkar.wage_figures import (
     employer_share_line,
     jht_from_line,
     jkp_deadline_line,
+    membership_line,
+    month_price_line,
     names_period,
     occupation_line,
     phk_date,
@@ -637,6 +639,25 @@ def paying_ahead(topic: str | None, text: str) -> str | None:
 PREPAY_TOPICS = frozenset({"ask_payment", "ask_contribution_bpu", "ask_discount", "cannot_afford"})
 
 
+#: Topics after which a short message naming one month ("kalau bulan Januari?") asks that month's contribution.
+MONTH_PRICE_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_payment", "cannot_afford",
+                                "check_eligibility"})
+
+
+def send_month_price(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """"kalau bulan Januari?" after a self-employed contribution: that contribution month's amount for the worker's
+    group (the discount window counted), with JHT when they take it. True when sent."""
+    if len((text or "").split()) > FOLLOW_UP_MAX_WORDS or (text or "").startswith("/"):
+        return False
+    if previous_topic(tracker, get_answers()) not in MONTH_PRICE_TOPICS and not tracker.get_slot(RESULT_SLOT):
+        return False
+    line = month_price_line(tracker.get_slot("occupation"), real(tracker.get_slot("income")), text, clock.today(),
+                            with_jht=takes_jht(tracker, text))
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
 def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None, text: str) -> bool:
     """"kalau bayar 3 bulan sekaligus?": the months and their total for the worker's own group, each contribution month
     priced for itself (lingkar/wage_figures.prepay_line). True when sent."""
@@ -889,6 +910,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             and len(text.split()) <= FOLLOW_UP_MAX_WORDS and send_pmi_contract_line(dispatcher, text, on):
         keep_topic(dispatcher, "ask_migrant", on)  # "kalau kontraknya cuma 1 tahun?" after the PMI answer
         return []
+    if intent not in SMALL_TALK and not signals.scam and send_month_price(dispatcher, tracker, text):
+        keep_topic(dispatcher, "ask_contribution_bpu", on)  # "kalau bulan januari?" after the contribution
+        return []
     if intent in PROJECT_FOLLOW_UPS and not signals.scam and previous_topic(tracker, answers) == "ask_construction" \
             and send_count_line(dispatcher, "ask_construction", text, tracker):
         keep_topic(dispatcher, "ask_construction", on)  # "iuran JKK dan JKM-nya berapa?" after a project's value
@@ -900,6 +924,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
                                            or send_balance_line(dispatcher, intent, text)
+                                           or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details(dispatcher, answers, intent, text, on)
@@ -937,6 +962,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
         send_balance_line(dispatcher, intent, text)
+        send_membership_line(dispatcher, answers, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
@@ -965,6 +991,14 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
 
 #: Topics where a JHT balance the message names says where it is claimed and whether an NPWP is needed.
 BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht", "ask_jht_partial"})
+
+
+def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str) -> bool:
+    """"sdh 6 tahun jadi peserta. Bisa ambil JHT 10% dulu?": whether those years meet the benefit's minimum."""
+    line = membership_line(intent, text, clock.today(), work_death=is_work_death(answers, text))
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
 
 
 def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
@@ -1437,6 +1471,9 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
         if send_count_line(dispatcher, count_topic_before(tracker), text, tracker):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
+        if send_month_price(dispatcher, tracker, text):
+            keep_topic(dispatcher, "ask_contribution_bpu", clock.today())  # "kalau januari?" after the contribution
+            return []
         if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers:
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic

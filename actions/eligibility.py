@@ -47,6 +47,7 @@ from actions.answers import (
     send_balance_line,
     send_count_line,
     send_details,
+    send_month_price,
     send_scam_warning,
     send_wage_line,
     topic_over_check,
@@ -519,6 +520,8 @@ class ActionInform(Action):
             return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker), tracker):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
+        if send_month_price(dispatcher, tracker, latest_text(tracker)):
+            return []  # "kalau bulan januari?" after the contribution: that month's amount
         named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \
             and not tracker.active_loop_name
         if named:  # "nama sa Amir, umur 47", "no wa sy 0853…": kept only in a lead, after consent; other facts noted

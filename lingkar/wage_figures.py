@@ -112,6 +112,63 @@ def pmi_contract_line(text: str, on: dt.date, facts: Facts | None = None) -> str
             f"{format_rupiah(during)} = {format_rupiah(q.pre_departure + during)} (JKK dan JKM).")
 
 
+#: Years of membership a message tells ("baru 2 tahun jadi peserta", "sdh 6 tahun ikut", "masa iur 16 tahun",
+#: "ikut sejak 2021, jadi sdh 5 thn"): a number of years beside a word of membership, not of age.
+_MEMBER_WORDS = r"(?:peserta|ikut|iur\w*|kepesertaan|terdaftar|bayar\w*|daftar|anggota|sejak)"
+_MEMBER_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b(?=[^.?!]{0,25}\b" + _MEMBER_WORDS + r"\b)|\b"
+                           + _MEMBER_WORDS + r"\b[^.?!]{0,25}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
+_AGE_BEFORE = re.compile(r"\b(umur|usia|umurnya|usianya|berumur|berusia)\s*$", re.I)
+
+
+def membership_years(text: str) -> int | None:
+    """The years of membership a message tells, or None (an age is no membership)."""
+    for m in _MEMBER_YEARS.finditer(text or ""):
+        if _AGE_BEFORE.search((text or "")[:m.start()].rstrip()[-12:]):
+            continue
+        return int(m.group(1) or m.group(2))
+    return None
+
+
+def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | None = None,
+                    work_death: bool = False) -> str | None:
+    """Whether the years of membership a message tells meet the minimum of the topic's benefit: a partial JHT claim
+    (``jht.partial_min_years``), a monthly JP pension (``jp.min_contrib_years``), the scholarship after a death
+    that is no work accident (``scholarship.jkm_min_years``). None without years or for another topic."""
+    years = membership_years(text)
+    if years is None:
+        return None
+    below = re.search(r"\b(belum|blm|kurang dari|krg dr|kurang|tidak sampai|tdk sampai|di ?bawah|dibawah)\s+"
+                      + str(years) + r"\b", text or "", re.I)
+    said = f"kurang dari {years} tahun" if below else f"{years} tahun"
+    if below:  # "kalau iurnya belum 15 tahun?": fewer years than said
+        years -= 1
+    facts = facts or get_facts()
+    try:
+        if topic == "ask_jht_partial" or (topic in ("ask_claim_jht", "ask_jht") and _PARTIAL.search(text or "")):
+            need = int(facts.value("jht.partial_min_years", on))
+            if years >= need:
+                return f"Kepesertaan {said}: sudah memenuhi syarat minimal {need} tahun untuk JHT sebagian."
+            gap = "" if below else f" (kurang {need - years} tahun lagi)"
+            return (f"Kepesertaan {said}: JHT belum bisa diambil sebagian, karena syaratnya minimal {need} "
+                    f"tahun{gap}. Yang bisa: klaim seluruh saldo setelah berhenti kerja.")
+        if topic in ("ask_jp", "ask_claim_jp"):
+            need = int(facts.value("jp.min_contrib_years", on))
+            if years >= need:
+                return f"Masa iuran {said}: sudah memenuhi minimal {need} tahun untuk pensiun bulanan JP."
+            return (f"Masa iuran {said}, di bawah minimal {need} tahun: JP tidak dibayar bulanan, melainkan "
+                    f"sekaligus (iuran plus hasil pengembangannya) saat mencapai usia pensiun.")
+        if topic in ("ask_scholarship", "ask_claim_jkm", "ask_jkm") and not work_death \
+                and re.search(r"\bbeasiswa\b", text or "", re.I):
+            need = int(facts.value("scholarship.jkm_min_years", on))
+            if years >= need:
+                return f"Iuran {said}: sudah memenuhi minimal {need} tahun untuk beasiswa anak."
+            return (f"Iuran {said}: untuk meninggal bukan karena kecelakaan kerja, beasiswa anak perlu iuran "
+                    f"minimal {need} tahun, jadi belum memenuhi syarat. Santunan JKM tetap dibayar ke ahli waris.")
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return None
+
+
 def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
     death = int(facts.value("jkk.death_multiplier", on))
     total = int(facts.value("jkk.total_disability_multiplier", on))
@@ -403,6 +460,42 @@ def month_span(text: str, on: dt.date) -> tuple[dt.date, int] | None:
     return None
 
 
+def month_price_line(occupation: str | None, income: int | None, text: str, on: dt.date,
+                     facts: Facts | None = None, with_jht: bool = False) -> str | None:
+    """The JKK+JKM contribution for the one contribution month a message names ("kalau bulan Januari?", "kalau mulai
+    Januari?"), for the worker's own group when known, else for the self-employed outside and inside the transport
+    group; None when it names no month, or several."""
+    names = _ONE_MONTH.findall(text or "")
+    if len(names) != 1 or month_span(text, on):
+        return None
+    year = re.search(r"\b(20\d\d)\b", text or "")
+    first = _month_on_or_after(_MONTH_NUMBERS[names[0].lower()], int(year.group(1)) if year else None,
+                               on.replace(day=1))
+    facts = facts or get_facts()
+    try:
+        known = occupation is not None and worker_for(str(occupation)).category == "BPU"
+    except Exception:  # an occupation the calculator does not know: priced as the self-employed
+        known = False
+    try:
+        worker = worker_for(str(occupation) if known else _PREPAY_DEFAULT)
+        exact = bool(income) and bpu_quote(worker, int(income), first, facts).exact
+        amount = month_amounts(worker, income if exact else None, first, 1, facts).total
+        line = f"Iuran bulan {format_month(first)} (JKK+JKM"
+        line += f", penghasilan {format_rupiah(int(income))}): " if exact else ("): " if known else
+                                                                                " pekerja mandiri): ")
+        line += format_rupiah(amount)
+        if not known:
+            transport = month_amounts(worker_for(_PREPAY_TRANSPORT), income if exact else None, first, 1, facts)
+            line += f"; ojol, ojek pangkalan, sopir, dan kurir: {format_rupiah(transport.total)}"
+        if with_jht:
+            q = bpu_quote(worker, income if exact else None, first, facts)
+            jht = q.jht if exact and q.jht else q.lowest_jht
+            line += f". Dengan JHT {format_rupiah(jht)}: {format_rupiah(amount + jht)}"
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return line + "."
+
+
 def prepay_start(text: str, on: dt.date) -> dt.date:
     """The first contribution month a prepayment asks for ("mulai Januari 2027", "mulai bulan depan"): a month named
     without a year is the next one of that name; this month when none is named, or one before it."""
@@ -636,5 +729,6 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
 
 
 __all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "counts_workers",
-           "employer_share_line", "month_span", "names_period", "pmi_contract_line", "prepay_line", "project_line",
-           "risk_class", "sponsor_line", "wage_line"]
+           "employer_share_line", "membership_line", "membership_years", "month_price_line", "month_span",
+           "names_period", "pmi_contract_line", "prepay_line", "project_line", "risk_class", "sponsor_line",
+           "wage_line"]

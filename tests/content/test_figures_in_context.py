@@ -187,3 +187,60 @@ async def test_asking_whether_someone_can_join_jht_in_a_sponsor_conversation_is_
     assert "orang:" not in said and "JHT" in said
     said = texts((await run(ActionAnswer(), tracker(user("ask_jht", "kalau ditambah JHT?"), earlier)))[0])
     assert "Rp3.680.000" in said                                      # 100 x 36.800
+
+
+def test_one_month_named_gets_that_contribution_month():
+    from lingkar.wage_figures import month_price_line
+    line = month_price_line(None, None, "kalau bulan januari?", TODAY)
+    assert "Januari 2027" in line and "Rp16.800" in line and "kurir: Rp8.400" in line   # discount ends for most
+    line = month_price_line("pedagang", 1_000_000, "kalau desember?", TODAY, with_jht=True)
+    assert "Desember 2026" in line and "Rp8.400" in line and "Rp28.400" in line
+    assert month_price_line(None, None, "dari Januari sampai Maret", TODAY) is None        # a span: the prepayment's
+    assert month_price_line(None, None, "iuran brp?", TODAY) is None
+
+
+async def test_a_month_asked_after_the_contribution_gets_its_amount():
+    earlier = [user("ask_contribution_bpu", "iuran bpu brp?")]
+    said = texts((await run(ActionAnswer(), tracker(user("inform", "kalau bulan januari?"), earlier)))[0])
+    assert "Januari 2027" in said and "Rp16.800" in said
+    # after another topic, a month is no contribution question
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkm", "kalau bulan januari?"),
+                                                    [user("ask_jkm", "jkm itu apa")])))[0])
+    assert "Iuran bulan" not in said
+
+
+@pytest.mark.parametrize("text,years", [
+    ("beliau baru 2 tahun jadi peserta BPJS TK", 2),
+    ("Sy karyawan di Kendari, sdh 6 tahun jadi peserta BPJS TK.", 6),
+    ("Kalau masa iur 16 tahun, dihitungnya bagaimana?", 16),
+    ("suami sy ikut sejak 2021, jadi sdh 5 thn", 5),
+    ("umur 48 tahun, ikut bpjs", None),        # an age, not membership
+    ("Sy umur 40 tahun", None),
+])
+def test_years_of_membership_are_read_not_ages(text, years):
+    from lingkar.wage_figures import membership_years
+    assert membership_years(text) == years
+
+
+@pytest.mark.parametrize("topic,text,expected", [
+    ("ask_jht_partial", "sdh 6 tahun jadi peserta. Bisa ambil JHT 10% dulu?", "belum bisa diambil sebagian"),
+    ("ask_jht_partial", "sdh 11 tahun jadi peserta, mau ambil JHT sebagian", "sudah memenuhi"),
+    ("ask_jp", "masa iur saya 12 tahun, pensiunnya bulanan?", "sekaligus"),
+    ("ask_scholarship", "bapak meninggal krn sakit, baru 2 tahun jadi peserta. dapat beasiswa?", "belum memenuhi"),
+])
+def test_years_of_membership_are_checked_against_the_benefit_s_minimum(topic, text, expected):
+    from lingkar.wage_figures import membership_line
+    assert expected in membership_line(topic, text, TODAY)
+
+
+def test_a_work_death_needs_no_minimum_for_the_scholarship():
+    from lingkar.wage_figures import membership_line
+    text = "suami meninggal kecelakaan kerja, baru 2 tahun jadi peserta. anak dapat beasiswa?"
+    assert membership_line("ask_scholarship", text, TODAY, work_death=True) is None
+    assert membership_line("ask_jkm", "sdh 2 tahun jadi peserta", TODAY) is None   # no question of a scholarship
+
+
+def test_fewer_years_than_said_are_below_the_minimum():
+    from lingkar.wage_figures import membership_line
+    line = membership_line("ask_jp", "kalau iurnya belum 15 tahun?", TODAY)
+    assert "kurang dari 15 tahun" in line and "sekaligus" in line and "14" not in line
