@@ -782,6 +782,11 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
     _send(dispatcher, answers.render_snippet(f"feeling_{signals.feeling}", on))
 
 
+#: Words of a cost being covered ("ditanggung?", "siapa yg bayar rumah sakitnya?"), not of a contribution.
+_COVERED = re.compile(r"\b(ditanggung\w*|tanggung|diganti|dibayari|dijamin|siapa (?:yg|yang) bayar|perawatan|"
+                      r"dirawat|rawat)\b", re.I)
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -791,6 +796,9 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
+    if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
+            and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
+        return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
     named = named_topic(intent, text)
     if named in answers:
         return named

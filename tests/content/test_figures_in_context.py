@@ -244,3 +244,16 @@ def test_fewer_years_than_said_are_below_the_minimum():
     from lingkar.wage_figures import membership_line
     line = membership_line("ask_jp", "kalau iurnya belum 15 tahun?", TODAY)
     assert "kurang dari 15 tahun" in line and "sekaligus" in line and "14" not in line
+
+
+async def test_an_injured_worker_asking_whether_care_is_covered_gets_the_claim_not_a_contribution():
+    text = ("Kaki saya remuk tertimpa balok di gudang, sudah dioperasi dan harus dirawat di rumah. Biayanya mahal. "
+            "Apakah perawatan di rumah ditanggung, dan sampai berapa?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_contribution_pu", text))))[0])
+    assert "perawatan di rumah 1 tahun" in said and "Rp20 juta" in said and "Iuran karyawan" not in said
+
+
+async def test_a_doubtful_work_accident_is_covered_first():
+    text = "Jika status kecelakaan kerja masih diragukan, apakah biaya perawatannya tetap ditanggung?"
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkk", text))))[0])
+    assert "ditanggung terlebih" in said and "30 hari" in said
