@@ -915,7 +915,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         keep_topic(dispatcher, intent, on)
         return []
     if not signals.scam and intent not in SMALL_TALK and intent != "ask_migrant" and migrant_context(tracker) \
-            and len(text.split()) <= FOLLOW_UP_MAX_WORDS and send_pmi_contract_line(dispatcher, text, on):
+            and len(text.split()) <= FOLLOW_UP_MAX_WORDS and _CONTRACT_TERM.search(text) \
+            and send_pmi_contract_line(dispatcher, text, on):
         keep_topic(dispatcher, "ask_migrant", on)  # "kalau kontraknya cuma 1 tahun?" after the PMI answer
         return []
     if intent not in SMALL_TALK and not signals.scam and send_month_price(dispatcher, tracker, text):
@@ -1109,6 +1110,10 @@ def migrant_context(tracker: Tracker) -> bool:
             if isinstance(meta, dict) and meta.get("topic") == "ask_migrant":
                 return True
     return False
+
+
+#: A migrant's contract or its extension named ("kalau kontraknya 1 tahun?", "diperpanjang 6 bulan?").
+_CONTRACT_TERM = re.compile(r"\b(kontrak\w*|diperpanjang|perpanjang\w*)\b", re.I)
 
 
 def send_pmi_contract_line(dispatcher: CollectingDispatcher, text: str, on) -> bool:

@@ -344,14 +344,17 @@ _COMMISSION = re.compile(r"\b(komisi\w*|fee\w*|insentif\w*|upah\w*|dapat\w*|dpt)
 _COLLECTED = re.compile(r"\b(kumpul\w*|terkumpul|dikumpulkan|mengumpulkan|setor\w*|tagih\w*|iuran\w*)\b", re.I)
 
 
+def _to_rupiah(number: str | None, unit: str | None, digits: str | None) -> int:
+    """Rupiah from a matched "1,5 juta" (number and unit) or "Rp 12.500.000" (digits)."""
+    if digits:
+        return int(digits.replace(".", ""))
+    return int(round(float(str(number).replace(",", ".")) * _AMOUNT_UNITS[str(unit).lower()]))
+
+
 def amount_in(text: str) -> int | None:
     """The first amount of money a message names, in rupiah, or None."""
     m = _AMOUNT.search(text or "")
-    if not m:
-        return None
-    if m.group(3):
-        return int(m.group(3).replace(".", ""))
-    return int(round(float(m.group(1).replace(",", ".")) * _AMOUNT_UNITS[m.group(2).lower()]))
+    return _to_rupiah(m.group(1), m.group(2), m.group(3)) if m else None
 
 
 def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
@@ -460,6 +463,13 @@ def month_span(text: str, on: dt.date) -> tuple[dt.date, int] | None:
     return None
 
 
+#: The words a question about one month's contribution is made of besides the month ("kalau mulai bulan Januari
+#: iurannya brp?").
+_MONTH_QUESTION_WORDS = frozenset("""kalau klo kl kalo klau mulai bulan bln iuran iurannya brp berapa brapa bayar
+    bayarnya byr jadi jd jadinya yg yang untuk utk di pada tahun thn depan nanti gimana bagaimana ya kah nya itu ini
+    dan kak pak bu mi ji pi toh sa sy saya aku per sebulan total totalnya dari sdh sudah terus trus lalu""".split())
+
+
 def month_price_line(occupation: str | None, income: int | None, text: str, on: dt.date,
                      facts: Facts | None = None, with_jht: bool = False) -> str | None:
     """The JKK+JKM contribution for the one contribution month a message names ("kalau bulan Januari?", "kalau mulai
@@ -467,6 +477,9 @@ def month_price_line(occupation: str | None, income: int | None, text: str, on: 
     group; None when it names no month, or several."""
     names = _ONE_MONTH.findall(text or "")
     if len(names) != 1 or month_span(text, on):
+        return None
+    rest = set(re.findall(r"[a-z]+", _ONE_MONTH.sub(" ", (text or "").lower()))) - _MONTH_QUESTION_WORDS
+    if rest:  # "JHT bisa cair Januari?" asks something else than that month's contribution
         return None
     year = re.search(r"\b(20\d\d)\b", text or "")
     first = _month_on_or_after(_MONTH_NUMBERS[names[0].lower()], int(year.group(1)) if year else None,
@@ -585,11 +598,7 @@ _BALANCE = re.compile(r"\bsaldo\w*\b.{0,30}?(\d+(?:[.,]\d+)?)\s*(juta|jt)\b|"
 def balance_value(text: str) -> int | None:
     """The JHT balance a message names ("saldo sy 55 juta", "saldonya Rp 12.500.000"), in rupiah, or None."""
     m = _BALANCE.search(text or "")
-    if not m:
-        return None
-    if m.group(3):
-        return int(m.group(3).replace(".", ""))
-    return int(round(float(m.group(1).replace(",", ".")) * 1_000_000))
+    return _to_rupiah(m.group(1), m.group(2), m.group(3)) if m else None
 
 
 def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:

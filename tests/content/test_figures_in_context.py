@@ -257,3 +257,9 @@ async def test_a_doubtful_work_accident_is_covered_first():
     text = "Jika status kecelakaan kerja masih diragukan, apakah biaya perawatannya tetap ditanggung?"
     said = texts((await run(ActionAnswer(), tracker(user("ask_jkk", text))))[0])
     assert "ditanggung terlebih" in said and "30 hari" in said
+
+
+def test_a_month_in_another_question_is_no_contribution_question():
+    from lingkar.wage_figures import month_price_line
+    assert month_price_line(None, None, "JHT bisa cair Januari?", TODAY) is None
+    assert month_price_line(None, None, "kalau mulai bulan Januari iurannya brp?", TODAY) is not None
