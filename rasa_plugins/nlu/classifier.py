@@ -84,6 +84,12 @@ WORDS_REQUIRED = frozenset({"subscribe"})
 SCAM_DEMOTED = frozenset({"request_contact", "human_handoff"})
 
 
+#: Declining to give something ("sy tdk mau kasih", "tidak usah kirim NIK"): never a request to be contacted.
+DECLINES = re.compile(r"\b(tdk|tidak|gak|ga|nggak|ngga|nda|ndak|tida|gk)\s+(mau|usah|perlu)\s+"
+                      r"(kasih\w*|kasi|kirim\w*|memberi\w*|dikasih|diberi\w*)\b", re.I)
+DECLINE_DEMOTED = frozenset({"request_contact"})
+
+
 def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """``ranking`` with its first reading at confidence 0, re-sorted, set as the message's intent and ranking."""
     demoted = sorted([dict(r, confidence=0.0) if i == 0 else r for i, r in enumerate(ranking)],
@@ -221,10 +227,14 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             signals = read_signals(str(message.get(TEXT) or "")) if ranking else None
             if ranking and signals.scam and ranking[0].get("name") in SCAM_DEMOTED:
                 ranking = _demote_first(message, ranking)
+            declined = bool(ranking and ranking[0].get("name") in DECLINE_DEMOTED
+                            and DECLINES.search(str(message.get(TEXT) or "")))
+            if declined:
+                ranking = _demote_first(message, ranking)  # "kamu mau minta NIK sy? sy tdk mau kasih": no request
             kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
                     and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
             if ranking and (signals.others_data and not kept
-                            or ranking[0].get("name") not in DECISIONS and signals.privacy):
+                            or (ranking[0].get("name") not in DECISIONS or declined) and signals.privacy):
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
                 rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != PRIVACY_INTENT]
                 message.set("intent", mine, add_to_output=True)

@@ -235,3 +235,29 @@ def test_a_subscription_read_without_a_word_of_news_loses_to_the_next_reading(tr
     [m] = clf.process(featurise(["kalau ada?"]))
     assert m.get("intent")["name"] != "subscribe"
     assert {r["name"]: r["confidence"] for r in m.get("intent_ranking")}["subscribe"] == 0.0
+
+
+#: TRAIN with a contact request whose examples share "kasih" and "nik" with a refusal.
+TRAIN_CONTACT = {**TRAIN, "request_contact": ["tolong hubungi sy", "sy mau kasih nik dan nomor hp",
+                                              "minta dihubungi petugas", "ini nik sy, tolong didaftarkan"],
+                 "deny": ["tidak", "tdk mau", "nggak"]}
+
+
+@pytest.fixture()
+def trained_contact(tmp_path):
+    return _train(tmp_path, TRAIN_CONTACT)
+
+
+def test_declining_to_give_a_nik_is_never_a_contact_request(trained_contact):
+    clf, featurise = trained_contact["clf"], trained_contact["featurise"]
+    [plain] = clf.process(featurise(["sy mau kasih nik, tolong hubungi sy"]))
+    assert plain.get("intent")["name"] == "request_contact"
+    [m] = clf.process(featurise(["kamu mau minta nik sy? sy tdk mau kasih"]))
+    assert m.get("intent")["name"] != "request_contact"
+    assert {r["name"]: r["confidence"] for r in m.get("intent_ranking")}["request_contact"] == 0.0
+
+
+def test_declining_to_give_a_nik_with_a_worry_is_my_data(trained_contact):
+    clf, featurise = trained_contact["clf"], trained_contact["featurise"]
+    [m] = clf.process(featurise(["kamu mau minta nik sy? sy tdk mau kasih nik, takut bocor"]))
+    assert m.get("intent") == {"name": "my_data", "confidence": 1.0}
