@@ -377,10 +377,15 @@ def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     amount = percent_of(count * contribution, float(fee.value))
     line = (f"Kira-kira: {fee.text()} x {count} x {format_rupiah(contribution)} = {format_rupiah(amount)} per bulan, "
             f"bila semuanya membayar iuran terendah.")
-    if not fee.confirmed:
-        line += (f" Besar komisi sekarang belum bisa kami pastikan: cek ke call center "
-                 f"{facts.value('contact.call_centre', on)} atau kantor cabang.")
-    return line
+    return line + _fee_note(fee, on, facts)
+
+
+def _fee_note(fee, on: dt.date, facts: Facts) -> str:
+    """Where to check the agent's fee when the facts do not confirm it, else nothing."""
+    if fee.confirmed:
+        return ""
+    return (f" Besar komisi sekarang belum bisa kami pastikan: cek ke call center "
+            f"{facts.value('contact.call_centre', on)} atau kantor cabang.")
 
 
 def _commission_on(collected: int, on: dt.date, facts: Facts) -> str | None:
@@ -390,10 +395,7 @@ def _commission_on(collected: int, on: dt.date, facts: Facts) -> str | None:
         return None
     line = (f"Kira-kira: {fee.text()} x {format_rupiah(collected)} iuran yang terkumpul = "
             f"{format_rupiah(percent_of(collected, float(fee.value)))}.")
-    if not fee.confirmed:
-        line += (f" Besar komisi sekarang belum bisa kami pastikan: cek ke call center "
-                 f"{facts.value('contact.call_centre', on)} atau kantor cabang.")
-    return line
+    return line + _fee_note(fee, on, facts)
 
 
 #: Paying several months at once ("bayar 3 bulan sekaligus", "lunasi sekalian 6 bln", "bayar di muka 12 bulan").
