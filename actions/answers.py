@@ -34,6 +34,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.calculator import worker_for
+from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
 from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
@@ -50,12 +51,14 @@ from lingkar.signals import (
 from lingkar.slots import real
 from lingkar.store.aio import run_sync
 from lingkar.store.provider import current
-from lingkar.texts import Answers, Rendered, get_answers, get_flow_texts
+from lingkar.texts import Answers, Rendered, Split, get_answers, get_flow_texts
 from lingkar.texts.screen import is_more_detail
 from lingkar.wage_figures import (
     COUNT_LINES,
     WAGE_TOPICS,
+    asks_partial,
     balance_line,
+    balance_value,
     contract_value,
     count_line,
     counts_workers,
@@ -94,6 +97,51 @@ def _send(dispatcher: CollectingDispatcher, rendered: Rendered) -> None:
 
 #: Bot event metadata marking the scam warning, so that "aman kah?" right after it is read as about the scam.
 SCAM_KEY = "scam_warning"
+
+
+#: A question about what a named regulation is ("Permenaker 5/2025 itu apa?", "PP 50/2025 ngatur apa?").
+_REGULATION_ASKED = re.compile(r"\b(itu apa|apa itu|apa isi\w*|isinya|yang mana|yg mana|ngatur apa|mengatur apa|"
+                               r"atur apa|tentang apa|ttg apa|soal apa|aturan apa|maksudnya|dimaksud|yang dimaksud)\b",
+                               re.I)
+
+
+def send_regulations(dispatcher: CollectingDispatcher, answers: Answers, text: str, on,
+                     asked_only: bool = False) -> bool:
+    """What the regulations named in ``text`` govern (:func:`lingkar.citations.regulation_lines`), when it names
+    one the facts file knows. With ``asked_only`` (a message the NLU placed on a topic), only when the message asks
+    what the regulation is next to its name ("Permenaker 5/2025 itu apa?"), or names one without its year that
+    several regulations share ("Permenaker 5", which facts.md warns is confused). True when sent."""
+    lines = regulation_lines(get_facts(), text, on)
+    if not lines:
+        return False
+    if asked_only:
+        named = list(REGULATION_NAMED.finditer(text))
+        near = any(_REGULATION_ASKED.search(text[max(0, m.start() - 30):m.end() + 30]) for m in named)
+        if not near and not (len(lines) > 1 and any(m.group(3) is None for m in named)):
+            return False
+    head = answers.render_snippet("regulation_named", on).text
+    after = answers.render_snippet("regulation_named_after", on).text
+    dispatcher.utter_message(text="\n".join([head, *lines]) + "\n\n" + after)
+    return True
+
+
+#: A question about which discount group one belongs to ("dapatji diskon seperti ojol?", "masuk kelompok
+#: transportasi kah?").
+_DISCOUNT_GROUP = re.compile(r"\b(diskon\w*|potongan\w*|kelompok\w*|golongan\w*|transport\w*|termasuk|masuk)\b", re.I)
+DISCOUNT_GROUP_TOPICS = frozenset({"ask_discount", "ask_contribution_bpu"})
+
+
+def send_discount_group_line(dispatcher: CollectingDispatcher, intent: str | None, text: str) -> bool:
+    """The PP 50/2025 group of the self-employed occupation the message names, with its window ("sa sopir truk
+    sendiri, dapatji diskon seperti ojol?": not in the transport group, so the other window). True when sent."""
+    if intent not in DISCOUNT_GROUP_TOPICS or not _DISCOUNT_GROUP.search(text or ""):
+        return False
+    occupation = match_occupation(text)
+    if occupation is None or occupation.category != "BPU":
+        return False
+    say(dispatcher, "discount_group_transport" if occupation.transport else "discount_group_other",
+        occupation=f"Pekerjaan {occupation.label.lower()}")
+    return True
 
 
 def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on) -> None:
@@ -447,6 +495,15 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
     return None
 
 
+#: A programme's name and a particle, nothing else ("jht jg?", "kalau JKM?", "jkp nya gmn?"): after an answer about
+#: all programmes (the discount, a contribution, a project), it asks how that answer's subject goes for that
+#: programme, so a detail of the previous topic naming it comes first ("kalau JP?" after JHT asks about JP itself).
+CROSS_PROGRAMME_TOPICS = frozenset({"ask_discount", "ask_contribution_pu", "ask_contribution_bpu", "ask_construction"})
+_BARE_PROGRAMME = re.compile(r"(?:kalau|klo|kalo|kl|terus|trus|lalu|yg|yang|utk|untuk|bagaimana|gimana|gmn)?\s*"
+                             r"(?:jht|jkk|jkm|jp|jkp)\s*-?\s*(?:nya)?\s*(?:jg|juga|jga|gmn|gimana|bagaimana|kah|dpt|"
+                             r"dapat|ikut|termasuk|brp|berapa)?\s*(?:kah|juga|jg)?\s*\??", re.I)
+
+
 def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: str | None,
                      confidence: float = 1.0) -> str | None:
     """The previous topic, when a short message the NLU read as a general topic or was unsure of asks one of that
@@ -455,7 +512,8 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
     if not previous or (text or "").startswith("/") or len((text or "").split()) > limit:
         return None
     if intent not in _SAME_TOPIC and intent not in ("affirm", "deny", previous) and confidence >= FOLLOW_UP_TRUST and (
-            len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")):
+            len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")) \
+            and not (previous in CROSS_PROGRAMME_TOPICS and _BARE_PROGRAMME.fullmatch((text or "").strip())):
         # a sure reading keeps its topic, unless the message is a few words naming no topic and asking one of the
         # previous topic's details ("dapat gaji kah?" after the agent answer is no BSU question)
         return None  # ("klo ga punya email?" after registration reads as "deny")
@@ -570,6 +628,11 @@ _COST_ASKED = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|iuran\w*|biaya\w*|
 CONTRACT_LOOKBACK = 4
 
 
+#: A follow-up that names a programme and nothing else ("jkm nya?", "kalau JKK?"): its part of the figures just given.
+_PROGRAMME_ONLY = re.compile(r"(?:kalau|klo|kalo|kl|terus|trus|lalu|yg|yang)?\s*(?:iuran\s*)?(?:jkk|jkm)\s*-?\s*"
+                             r"(?:nya)?\s*(?:brp|berapa)?\s*\??", re.I)
+
+
 def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: str,
                     tracker: Tracker | None = None) -> bool:
     """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission) or the
@@ -580,7 +643,8 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
             topic in SPONSOR_COST_TOPICS and sponsor_context(tracker))):
         # "kalau 100 warga, biaya sebulan berapa?" in a sponsor's conversation: what paying for them costs
         line = sponsor_follow_up_line(tracker, text)
-    if not line and topic == "ask_construction" and tracker is not None and _COST_ASKED.search(text or ""):
+    if not line and topic == "ask_construction" and tracker is not None and (
+            _COST_ASKED.search(text or "") or _PROGRAMME_ONLY.fullmatch((text or "").strip())):
         earlier = [t for _, t in itertools.islice(user_turns(tracker), CONTRACT_LOOKBACK) if contract_value(t)]
         line = count_line(topic, earlier[0], clock.today()) if earlier else None
     if line:
@@ -932,7 +996,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
-                                           or send_balance_line(dispatcher, intent, text)
+                                           or send_balance_line(dispatcher, intent, text, tracker)
                                            or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
@@ -955,6 +1019,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     except Exception:  # a content error must not leave the worker without a reply
         logger.exception("action_answer: cannot render %r for %s", intent, on)
         split = None
+    if split is not None and intent in DEATH_TOPICS and is_illness_death(answers, text):
+        split = without_work_death_pointer(split)  # "suami sy meninggal krn serangan jantung": no JKK multiple
     if intent not in SMALL_TALK:
         feeling_first(dispatcher, answers, signals, split.short if split else None, on)
         # a death from an illness ("istri sy meninggal krn demam berdarah") asks for no medical advice
@@ -970,6 +1036,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if not send_employer_share(dispatcher, tracker, intent, text):
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
+        send_discount_group_line(dispatcher, intent, text)
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
@@ -1010,9 +1077,14 @@ def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, int
     return bool(line)
 
 
-def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
-    """"saldo sy 55 juta": JMO or Lapak Asik for that balance, and the NPWP above its threshold."""
+def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str, tracker: Tracker | None = None) -> bool:
+    """"saldo sy 55 juta": JMO or Lapak Asik for that balance, and the NPWP above its threshold; "kalau untuk rumah
+    dapat brp?" after "JHT sy 48 juta, bisa ambil sebagian?": the partial claim of the balance said before."""
     line = balance_line(text, clock.today()) if intent in BALANCE_TOPICS else None
+    if not line and tracker is not None and intent in BALANCE_TOPICS and asks_partial(text) \
+            and not balance_value(text):
+        earlier = next((t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if balance_value(t)), None)
+        line = balance_line(f"{text} ; {earlier}", clock.today()) if earlier else None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -1057,6 +1129,27 @@ def is_work_death(answers: Answers, text: str) -> bool:
     detail = next((d for d in answers.details if d.name == "jkk_death"), None)
     return detail is not None and mentions(text, detail.words) and mentions(text, detail.also) \
         and not (detail.not_words and mentions(text, detail.not_words))
+
+
+def is_illness_death(answers: Answers, text: str) -> bool:
+    """``text`` says the death was not a work accident (detail ``jkk_death``'s ``not_words``: "krn sakit",
+    "serangan jantung", "stroke")."""
+    detail = next((d for d in answers.details if d.name == "jkk_death"), None)
+    return detail is not None and bool(detail.not_words) and mentions(text, detail.not_words)
+
+
+#: The paragraph of a death answer that points to JKK for a death in a work accident.
+_WORK_DEATH_POINTER = "Meninggal karena kecelakaan kerja"
+
+
+def without_work_death_pointer(split: Split) -> Split:
+    """``split`` without its paragraph on a death in a work accident, for a death the worker said was an illness."""
+    def cut(rendered: Rendered | None) -> Rendered | None:
+        if rendered is None:
+            return None
+        kept = [p for p in rendered.text.split("\n\n") if not p.startswith(_WORK_DEATH_POINTER)]
+        return dataclasses.replace(rendered, text="\n\n".join(kept))
+    return Split(cut(split.short), cut(split.rest))
 
 
 def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on) -> bool:
@@ -1265,7 +1358,7 @@ _JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|ha
                             r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
                             r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b", re.I)
 #: Topics whose answer is followed by what the work the message names pays (lingkar/wage_figures.occupation_line).
-OCCUPATION_TOPICS = frozenset({"ask_who_can_join"})
+OCCUPATION_TOPICS = frozenset({"ask_who_can_join", "ask_register"})
 
 
 def join_topic(text: str) -> str | None:
@@ -1417,6 +1510,9 @@ class ActionAnswer(Action):
             say(dispatcher, "privacy_answer")
             say(dispatcher, "nik_elsewhere")
             return []
+        if send_regulations(dispatcher, answers, (tracker.latest_message or {}).get("text") or "", on,
+                            asked_only=True):
+            return []  # "Permenaker 5 itu yang mana?": what each regulation of that name governs
         if intent not in answers:
             logger.warning("action_answer: no answer for intent %r; showing the help text", intent)
             _send(dispatcher, answers.render_snippet("clarify_help", on))
@@ -1479,6 +1575,8 @@ class ActionClarify(Action):
         if thanks_and_plan(text):  # "ok nanti sy lapor ke pak desa. mksh": thanks and a plan, not a question
             _send(dispatcher, answers.render_split("thank", clock.today()).short)
             return []
+        if send_regulations(dispatcher, answers, text, clock.today(), asked_only=True):
+            return []  # "Permenaker 5 itu yang mana?" unplaced by the NLU: what each regulation of that name governs
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
@@ -1551,6 +1649,9 @@ class ActionDefaultFallback(Action):
         if postpones((tracker.latest_message or {}).get("text") or ""):
             # "nanti saja dulu deh, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, nothing to clarify
             _send(dispatcher, answers.render_split("deny", clock.today()).short)
+            return [UserUtteranceReverted()]
+        if send_regulations(dispatcher, answers, (tracker.latest_message or {}).get("text") or "", clock.today(),
+                            asked_only=True):
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))

@@ -97,3 +97,50 @@ def facts_of_turn(events: Sequence[dict]) -> List[str]:
                 if key not in keys:
                     keys.insert(0, key)
     return keys
+
+
+#: A regulation as a worker writes it, the year optional: "Permenaker 5", "permenaker no 5 thn 2021", "PP 50/2025".
+REGULATION_NAMED = re.compile(r"\b(PP|Permenaker|Perpres|Inpres|UU|Kepmenaker)\s*(?:no\.?|nomor|nmr)?\s*(\d{1,3})"
+                    r"(?:\s*(?:/|tahun|thn|th\.?)\s*(\d{4}))?\b", re.I)
+
+
+def _key(kind: str, number: str, year: str | None) -> Tuple[str, int, int | None]:
+    return kind.lower(), int(number), int(year) if year else None
+
+
+def regulation_lines(facts: Facts, text: str, on: dt.date) -> List[str]:
+    """What each regulation named in ``text`` governs, from the facts file: the descriptions of ``sources`` and the
+    labels of facts whose value is that regulation ("aturan BSU"). A name without its year ("Permenaker 5", which
+    facts.md warns is confused) matches every year. One line per regulation, e.g.
+    ``• Permenaker 5/2021: tata cara JKK, JKM, JHT, diubah Permenaker 1/2025``; empty when nothing named is known."""
+    asked = {_key(*m.groups()) for m in REGULATION_NAMED.finditer(text or "")}
+    if not asked:
+        return []
+    about: Dict[Tuple[str, int, int], List[str]] = {}
+    names: Dict[Tuple[str, int, int], str] = {}
+
+    def note(regulation: str, what: str) -> None:
+        m = REGULATION.match(regulation.strip())
+        if not m:
+            return
+        parts = re.match(r"(\w+)\s+(?:No\.?\s*)?(\d+)(?:/|\s+Tahun\s+)(\d{4})", m.group(0), re.I)
+        key = _key(*parts.groups())
+        names.setdefault(key, f"{parts.group(1)} {int(parts.group(2))}/{parts.group(3)}")
+        what = what.strip(" ,;")
+        if what and what.lower() not in (w.lower() for w in about.setdefault(key, [])):
+            about[key].append(what)
+
+    for source in facts.sources.values():
+        m = re.match(r"\s*([^()]+?)\s*\((.+)\)\s*(?:,\s*(.*))?$", source)
+        if m:
+            note(m.group(1), m.group(2) + (f", {m.group(3)}" if m.group(3) else ""))
+    for key in facts.keys():
+        fv = facts.entry(key, on, default=None)
+        if fv is not None and fv.unit == "text" and isinstance(fv.value, str) \
+                and REGULATION.fullmatch(fv.value.strip()):
+            note(fv.value, fv.label or "")
+    lines = []
+    for key in sorted(about, key=lambda k: (k[2], k[1])):
+        if any(a[0] == key[0] and a[1] == key[1] and a[2] in (None, key[2]) for a in asked):
+            lines.append(f"• {names[key]}: {'; '.join(about[key])}")
+    return lines

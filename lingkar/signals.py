@@ -23,8 +23,10 @@ from lingkar import config
 #: worry or hardship outweighs anger.
 FEELINGS = ("grief", "accident", "distress", "anger", "unsure")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-#: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only).
-_CLAUSE = re.compile(r"[.?!;\n]+")
+#: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
+#: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
+_CLAUSE = re.compile(r"[.?!;\n]+|,(?=\s*(?:kalau|klo|kalo|kl|kalu|jika|bila|apabila|seandainya|andai|misal\w*|"
+                     r"umpama|semisal|nanti|amit\S*|takut|khawatir|kuatir|cemas|tiap|setiap)\b)", re.I)
 
 
 @dataclass(frozen=True)

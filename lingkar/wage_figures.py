@@ -342,6 +342,11 @@ _AMOUNT_UNITS = {"juta": 1_000_000, "jt": 1_000_000, "ribu": 1_000, "rb": 1_000}
 #: Words of an agent's pay and of the contributions they collect ("iuran yang saya kumpulkan 1 juta, komisinya?").
 _COMMISSION = re.compile(r"\b(komisi\w*|fee\w*|insentif\w*|upah\w*|dapat\w*|dpt)\b", re.I)
 _COLLECTED = re.compile(r"\b(kumpul\w*|terkumpul|dikumpulkan|mengumpulkan|setor\w*|tagih\w*|iuran\w*)\b", re.I)
+#: What each worker pays, as a message says it ("mereka bayar 8.400 masing2", "iuran 16.800 per orang").
+#: ... or after "iurannya" ("klo sy ajak 100 org yg iurannya 16.800").
+_EACH_AFTER = re.compile(r"\biuran\w*\s*(?:rp\.?\s*)?(?:(\d+(?:[.,]\d+)?)\s*(ribu|rb)\b|(\d{1,3}(?:\.\d{3})+))", re.I)
+_EACH = re.compile(r"(?:rp\.?\s*)?(?:(\d+(?:[.,]\d+)?)\s*(ribu|rb)|(\d{1,3}(?:\.\d{3})+))\s*"
+                   r"(?=(?:masing\S*|per ?orang|perorang|tiap orang|setiap orang|@|/orang|seorang)\b)", re.I)
 
 
 def _to_rupiah(number: str | None, unit: str | None, digits: str | None) -> int:
@@ -368,15 +373,24 @@ def agent_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     if not people or int(people.group(1)) <= 0:
         return None
     facts = facts or get_facts()
+    each = _EACH.search(text or "") or _EACH_AFTER.search(text or "")
     try:
         fee = facts.entry("perisai.fee_pct", on)
-        contribution = int(facts.value("bpu.bracket1.jkk_jkm", on))
+        if each:  # "mereka bayar 8.400 masing2": what the message says each pays
+            contribution = _to_rupiah(each.group(1), each.group(2), each.group(3))
+        else:  # the lowest JKK+JKM of this contribution month (discounted while PP 50/2025 runs)
+            from lingkar.parsing.occupation import match_occupation  # parsing imports the calculator: no load cycle
+            occupation = match_occupation(text or "")
+            worker = worker_for(occupation.key if occupation is not None and occupation.category == "BPU"
+                                else _PREPAY_DEFAULT)
+            contribution = month_amounts(worker, None, on.replace(day=1), 1, facts).total
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     count = int(people.group(1))
     amount = percent_of(count * contribution, float(fee.value))
     line = (f"Kira-kira: {fee.text()} x {count} x {format_rupiah(contribution)} = {format_rupiah(amount)} per bulan, "
-            f"bila semuanya membayar iuran terendah.")
+            + ("bila semuanya membayar sebesar itu." if each else
+               f"bila semuanya membayar iuran terendah bulan {format_month(on)}."))
     return line + _fee_note(fee, on, facts)
 
 
@@ -577,30 +591,57 @@ _CONTRACT_WORDS = re.compile(r"\b(kontrak\w*|proyek\w*|spk|nilai|pagu|anggaran|t
 _TIERS = 5
 
 
+#: Words before an amount that make it a wage, not a contract value ("upah ayah sekitar 2,8 juta").
+_WAGE_BEFORE = re.compile(r"\b(upah\w*|gaji\w*|penghasilan\w*|honor\w*|pendapatan\w*)\b[^.?!,;]{0,20}$", re.I)
+
+
 def contract_value(text: str) -> int | None:
-    """The contract value a message names beside a word of contracts, in rupiah, or None."""
-    m = _CONTRACT.search(text or "")
-    if not m:
-        return None
-    if not _CONTRACT_WORDS.search(text):
+    """The contract value a message names beside a word of contracts, in rupiah, or None. An amount said as a wage
+    ("upah ayah sekitar 2,8 juta" in a story about a project) is no contract value."""
+    t = text or ""
+    if not _CONTRACT_WORDS.search(t):
         return None  # "gaji 2 juta" after a project is a wage
-    if m.group(3):
-        return int(m.group(3).replace(".", ""))
-    raw = m.group(1)
-    separators = raw.count(".") + raw.count(",")
-    number = float(raw.replace(",", ".")) if separators == 1 else float(raw.replace(".", "").replace(",", ""))
-    unit = m.group(2).lower()
-    return int(round(number * (1_000_000_000 if unit in ("miliar", "milyar", "m") else 1_000_000)))
+    for m in _CONTRACT.finditer(t):
+        if _WAGE_BEFORE.search(t[:m.start()]):
+            continue
+        if m.group(3):
+            return int(m.group(3).replace(".", ""))
+        raw = m.group(1)
+        separators = raw.count(".") + raw.count(",")
+        number = float(raw.replace(",", ".")) if separators == 1 else float(raw.replace(".", "").replace(",", ""))
+        unit = m.group(2).lower()
+        return int(round(number * (1_000_000_000 if unit in ("miliar", "milyar", "m") else 1_000_000)))
+    return None
 
 
 _BALANCE = re.compile(r"\bsaldo\w*\b.{0,30}?(\d+(?:[.,]\d+)?)\s*(juta|jt)\b|"
                       r"\bsaldo\w*\b.{0,30}?rp\.?\s*(\d{1,3}(?:\.\d{3}){2,})", re.I)
 
 
+#: A balance said right after "JHT" ("JHT sy 48 juta", "jht saya sdh 30 jt").
+_JHT_BALANCE = re.compile(r"\bjht\s*(?:sy|saya|sa|ku|aku|nya|kami)?\s*(?:ada|sekitar|skrg|sekarang|sudah|sdh|udah|"
+                          r"tinggal)?\s*(?:rp\.?\s*)?(\d+(?:[.,]\d+)?)\s*(juta|jt)\b", re.I)
+
+
 def balance_value(text: str) -> int | None:
-    """The JHT balance a message names ("saldo sy 55 juta", "saldonya Rp 12.500.000"), in rupiah, or None."""
+    """The JHT balance a message names ("saldo sy 55 juta", "saldonya Rp 12.500.000", "JHT sy 48 juta"), in rupiah,
+    or None."""
     m = _BALANCE.search(text or "")
-    return _to_rupiah(m.group(1), m.group(2), m.group(3)) if m else None
+    if m:
+        return _to_rupiah(m.group(1), m.group(2), m.group(3))
+    m = _JHT_BALANCE.search(text or "")
+    return _to_rupiah(m.group(1), m.group(2), None) if m else None
+
+
+#: Asking for a partial claim by its purpose or share ("kalau untuk rumah dapat brp?"), not "KPJ masih aktif".
+_PARTIAL_ASKED = re.compile(r"\b(sebagian|sbgian|rumah|perumahan|kpr|dp rumah|persiapan pensiun)\b|"
+                            r"\b(?:10|30)\s*(?:%|persen)", re.I)
+
+
+def asks_partial(text: str) -> bool:
+    """The message asks about a partial JHT claim by its purpose or share ("kalau untuk rumah dapat brp?",
+    "yg 10% brp?"); "KPJ masih aktif" is no such question."""
+    return bool(_PARTIAL_ASKED.search(text or ""))
 
 
 def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
@@ -727,10 +768,62 @@ def project_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
     return line
 
 
+#: Who pays a group's contributions from public money (APBN/APBD, village funds): no PP 50/2025 discount for them.
+_PUBLIC_MONEY = re.compile(r"\b(desa|dana desa|add|apbdes|apbd|apbn|pemda|pemkab|pemkot|pemerintah daerah|"
+                           r"kelurahan|dinas|anggaran daerah)\b", re.I)
+
+
+def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """What the lowest JKK+JKM contribution costs for the N self-employed workers a message counts ("kelompok 12
+    penenun ... untuk 12 orang, bulan ini brp dan bulan Januari nanti brp?"), each month priced for itself: this
+    month (and any other month the message names), or, with a period ("selama 12 bulan mulai Januari 2027"), the
+    whole period. Paid from public money (a village, a regency) it is the sponsor's sum at the normal rate
+    (:func:`sponsor_line`): PP 50/2025 does not discount contributions paid by APBN/APBD. The occupation named sets
+    the discount window (transport or not). None without a count of two workers or more."""
+    t = text or ""
+    people = _PEOPLE.search(t)
+    if not people or int(people.group(1)) < 2:
+        return None
+    if _PUBLIC_MONEY.search(t):
+        return sponsor_line(t, on, facts)
+    facts = facts or get_facts()
+    count = int(people.group(1))
+    from lingkar.parsing.occupation import match_occupation  # parsing imports the calculator: no cycle at load
+    occupation = match_occupation(t)
+    try:
+        worker = worker_for(occupation.key if occupation is not None and occupation.category == "BPU"
+                            else _PREPAY_DEFAULT)
+    except Exception:
+        worker = worker_for(_PREPAY_DEFAULT)
+    group = "ojol, ojek, sopir, kurir" if worker.transport else "pekerja mandiri"
+    m, y, span = _MONTHS.search(t), _YEARS.search(t), month_span(t, on)
+    months = span[1] if span else int(m.group(1)) if m else (12 * (int(y.group(1)) if y.group(1) else 1)) if y else 0
+    try:
+        if months > 1:
+            first = span[0] if span else prepay_start(t, on)
+            plan = month_amounts(worker, None, first, months, facts)
+            return (f"Untuk {count} orang ({group}, JKK+JKM penghasilan terendah), {months} bulan mulai iuran "
+                    f"{format_month(first)}: per orang {_plan_text(worker, None, months, first, facts)}; semuanya "
+                    f"{count} x {format_rupiah(plan.total)} = {format_rupiah(count * plan.total)}.")
+        firsts = [on.replace(day=1)]
+        for name in _ONE_MONTH.findall(t):
+            d = _month_on_or_after(_MONTH_NUMBERS[name.lower()], None, on.replace(day=1))
+            if d not in firsts:
+                firsts.append(d)
+        parts = []
+        for first in firsts:
+            amount = month_amounts(worker, None, first, 1, facts).total
+            parts.append(f"iuran {format_month(first)}: {count} x {format_rupiah(amount)} = "
+                         f"{format_rupiah(count * amount)}")
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return f"Untuk {count} orang ({group}, JKK+JKM penghasilan terendah): {'; '.join(parts)}."
+
+
 #: Topics whose answer has figures for a number of workers the message counts: a sponsor's sum, an agent's commission.
 COUNT_LINES: Dict[str, Callable[[str, dt.date], str | None]] = {
     "ask_gn_lingkaran": sponsor_line, "sponsor_offer": sponsor_line, "ask_agent": agent_line,
-    "ask_construction": project_line,
+    "ask_construction": project_line, "ask_contribution_bpu": group_line,
 }
 
 
@@ -739,7 +832,9 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
     return COUNT_LINES[topic](text, on) if topic in COUNT_LINES else None
 
 
-__all__ = ["COUNT_LINES", "WAGE_TOPICS", "agent_line", "contract_value", "count_line", "counts_workers",
-           "employer_share_line", "membership_line", "membership_years", "month_price_line", "month_span",
-           "names_period", "pmi_contract_line", "prepay_line", "project_line", "risk_class", "sponsor_line",
-           "wage_line"]
+__all__ = [
+    "COUNT_LINES", "WAGE_TOPICS", "agent_line", "asks_partial", "balance_value", "contract_value", "count_line",
+    "counts_workers", "employer_share_line", "group_line", "membership_line", "membership_years", "month_price_line",
+    "month_span", "names_period", "pmi_contract_line", "prepay_line", "project_line", "risk_class", "sponsor_line",
+    "wage_line",
+]

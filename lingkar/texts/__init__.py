@@ -22,7 +22,7 @@ import yaml
 
 from lingkar import config
 from lingkar.facts import FactError, Facts, get_facts
-from lingkar.texts.answers import MAX_LABEL, REQUIRED_SNIPPETS, Answer, Answers, parse_answers
+from lingkar.texts.answers import MAX_LABEL, REQUIRED_SNIPPETS, Answer, Answers, Split, parse_answers
 from lingkar.texts.conditions import AnswerError, AnyOf, Condition, parse_conditions
 from lingkar.texts.engine import (
     MAX_BUTTON_TITLE,
@@ -76,7 +76,7 @@ def get_flow_texts() -> FlowTexts:
 
 __all__ = [
     "Answer", "Answers", "AnswerError", "AnyOf", "Button", "Condition", "FlowText", "FlowTexts", "MARK",
-    "MAX_BUTTON_TITLE", "MAX_LABEL", "PLACEHOLDER", "Paragraph", "REQUIRED_SNIPPETS", "Rendered", "Template", "Text",
-    "Texts", "VARIABLE", "get_answers", "get_flow_texts", "get_texts", "load_texts", "note_labels", "parse_answers",
-    "parse_conditions", "payload_intent", "render_notes", "render_text",
+    "MAX_BUTTON_TITLE", "MAX_LABEL", "PLACEHOLDER", "Paragraph", "REQUIRED_SNIPPETS", "Rendered", "Split", "Template",
+    "Text", "Texts", "VARIABLE", "get_answers", "get_flow_texts", "get_texts", "load_texts", "note_labels",
+    "parse_answers", "parse_conditions", "payload_intent", "render_notes", "render_text",
 ]

@@ -42,6 +42,9 @@ so the next reading or the fallback stands: "kalau risikonya sangat tinggi?" aft
 no request for news. A scam report (:attr:`lingkar.signals.Signals.scam`) read as a request to be contacted loses
 that reading the same way, so the warning comes before any form.
 
+A change of mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?":
+``NOT_CANCELLING``) read as ``cancel`` loses that reading too: the question after it is answered.
+
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
 from __future__ import annotations
@@ -88,6 +91,11 @@ SCAM_DEMOTED = frozenset({"request_contact", "human_handoff"})
 DECLINES = re.compile(r"\b(tdk|tidak|gak|ga|nggak|ngga|nda|ndak|tida|gk)\s+(mau|usah|perlu)\s+"
                       r"(kasih\w*|kasi|kirim\w*|memberi\w*|dikasih|diberi\w*)\b", re.I)
 DECLINE_DEMOTED = frozenset({"request_contact"})
+#: Changing one's mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?"):
+#: no cancelling of the conversation; the next reading stands.
+NOT_CANCELLING = re.compile(r"\b(tdk|tidak|gak|ga|nggak|ngga|nda|ndak|tida|gk|gajadi|gjd)\s*(jadi|jd)\s+"
+                            r"(berhenti|stop|keluar|resign|mundur|pindah|pensiun|nonaktif|putus)\b", re.I)
+NOT_CANCELLING_DEMOTED = frozenset({"cancel"})
 
 
 def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -231,6 +239,9 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                             and DECLINES.search(str(message.get(TEXT) or "")))
             if declined:
                 ranking = _demote_first(message, ranking)  # "kamu mau minta NIK sy? sy tdk mau kasih": no request
+            if ranking and ranking[0].get("name") in NOT_CANCELLING_DEMOTED \
+                    and NOT_CANCELLING.search(str(message.get(TEXT) or "")):
+                ranking = _demote_first(message, ranking)  # "tidak jadi berhenti deh": a change of mind, no cancel
             kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
                     and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
             if ranking and (signals.others_data and not kept

@@ -35,7 +35,8 @@ def test_scholarship_total_is_not_per_year(answers):
 @pytest.mark.parametrize("intent", ["ask_contact", "human_handoff"])
 def test_call_centre_hours_are_wib_with_wita(answers, intent):
     text = said(answers, intent)
-    assert "06.00–22.00 WIB (07.00–23.00 WITA)" in text and "menurut info yang kami punya" in text
+    assert "pukul 06.00 sampai 22.00 WIB (pukul 07.00 sampai 23.00 WITA)" in text
+    assert "menurut info yang kami punya" in text
 
 
 def test_late_payment_does_not_read_as_six_months_of_cover(answers):
@@ -49,7 +50,7 @@ def test_late_payment_does_not_read_as_six_months_of_cover(answers):
 
 def test_transport_group_is_the_one_pp_50_2025_names(answers):
     text = said(answers, "ask_discount", dt.date(2026, 11, 24))
-    assert "Ojol, ojek pangkalan, sopir, kurir: iuran bulan Januari 2026 s.d. Maret 2027" in text
+    assert "Transportasi (ojol, ojek pangkalan, sopir, kurir): iuran bulan Januari 2026 s.d. Maret 2027" in text
     assert "tukang becak, sopir bus/truk" in text.split("Pekerja mandiri lain")[1]
     for said_as, key in (("tukang becak", "becak"), ("bentor", "becak"), ("sopir bus", "sopir_bus_truk"),
                          ("sopir truk", "sopir_bus_truk")):
