@@ -146,3 +146,14 @@ async def test_a_death_by_illness_gets_no_work_accident_multiple():
 async def test_the_details_added_answer_their_question(intent, text, earlier, expected):
     said = texts((await run(ActionAnswer(), tracker(user(intent, text), [user(*earlier)] if earlier else ())))[0])
     assert expected in said
+
+
+@pytest.mark.parametrize("text,changed_mind", [
+    ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?", True),
+    ("gak jadi keluar, tetap bayar", True),
+    ("tidak jadi", False),                    # a plain cancel stays a cancel
+    ("tdk jadi daftar sekarang", False),
+])
+def test_a_change_of_mind_about_leaving_is_no_cancel(text, changed_mind):
+    from rasa_plugins.nlu.classifier import NOT_CANCELLING
+    assert bool(NOT_CANCELLING.search(text)) == changed_mind
