@@ -554,6 +554,8 @@ OWN_WAGE_TOPICS = ("ask_jp", "ask_contribution_pu", "ask_jkp", "ask_contribution
 _OWN = re.compile(r"\b(sy|saya|sa|aku|ku|gue)\b", re.I)
 
 
+#: Contribution topics after which a programme's bare name ("klo jp?") asks that programme's part for the wage.
+WAGE_CONTRIBUTION_TOPICS = frozenset({"ask_contribution_pu", "ask_contribution_bpu"})
 #: A question this short about an employee's topic ("JKP nya berapa?") asks it for the wage told before.
 OWN_WAGE_SHORT_WORDS = 5
 _OTHERS_WAGE = re.compile(r"\b(dia|mereka|karyawan\w*|pegawai\w*|anak|istri|suami)\b", re.I)
@@ -570,7 +572,11 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     """The wage the worker gave earlier in the conversation (kept as their income), when the message asks how much
     of a wage earners' topic for themselves with no wage of its own ("potongan JP sy brp sebulan?")."""
     short = len((text or "").split()) <= OWN_WAGE_SHORT_WORDS and not _OTHERS_WAGE.search(text or "")
-    if topic not in OWN_WAGE_TOPICS or not _HOW_MUCH.search(text or "") or not (_OWN.search(text or "") or short):
+    # "klo jp?" right after the worker's own contribution asks that programme's part of it, with no "berapa"
+    bare = bool(_BARE_PROGRAMME.fullmatch((text or "").strip())) \
+        and any(t in WAGE_CONTRIBUTION_TOPICS for t in recent_topics(tracker)[:1])
+    if topic not in OWN_WAGE_TOPICS or not (_HOW_MUCH.search(text or "") or bare) \
+            or not (_OWN.search(text or "") or short):
         return None
     occupation = tracker.get_slot("occupation")
     if topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation)):
@@ -996,7 +1002,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
-                                           or send_balance_line(dispatcher, intent, text, tracker)
+                                           or send_balance_documents(dispatcher, answers, intent, text, tracker,
+                                                                     on)
                                            or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
@@ -1088,6 +1095,21 @@ def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str, 
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+#: A question about the documents to bring ("berkas apa sj yg perlu?", "syaratnya apa?").
+_DOCUMENTS_ASKED = re.compile(r"\b(berkas\w*|dokumen\w*|syarat\w*|persyaratan|bawa apa|siapkan|disiapkan)\b", re.I)
+
+
+def send_balance_documents(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str,
+                           tracker: Tracker, on) -> bool:
+    """The line for a balance in a follow-up ("saldonya sekitar 80 juta, berkas apa sj yg perlu?") and, when the
+    message also asks what to bring, the documents of a JHT claim. True when sent."""
+    if not send_balance_line(dispatcher, intent, text, tracker):
+        return False
+    if _DOCUMENTS_ASKED.search(text or ""):
+        _send(dispatcher, answers.render_snippet("jht_claim_documents", on))
+    return True
 
 
 #: A question about a deadline ("paling lambat kapan?", "masih bisa kah?", "telat ga?").
@@ -1652,6 +1674,10 @@ class ActionDefaultFallback(Action):
             return [UserUtteranceReverted()]
         if send_regulations(dispatcher, answers, (tracker.latest_message or {}).get("text") or "", clock.today(),
                             asked_only=True):
+            return [UserUtteranceReverted()]
+        if send_prepay_line(dispatcher, tracker, "ask_payment", (tracker.latest_message or {}).get("text") or ""):
+            # "kalau sa bayar 6 bulan sekaligus mulai desember ini totalnya berapa?" unplaced, at a check's question
+            # too: those months' total for the work and income known
             return [UserUtteranceReverted()]
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))

@@ -34,6 +34,7 @@ from actions.answers import (
     INCOME_WORDS,
     STAFF,
     THEIR_STAFF,
+    UNPLACED_DETAIL_MAX_WORDS,
     answer_topic,
     claim_for_feeling,
     count_topic_before,
@@ -303,10 +304,12 @@ class ValidateEligibilityForm(LingkarForm):
                 ack = acknowledgement(dict(tracker.slots))
                 if not said_this_turn(tracker, ack.text):
                     send(dispatcher, ack)
-            elif values.get("income") and COST_QUESTION.search(latest_text(tracker)) \
-                    and latest_intent(tracker)[0] in ("check_eligibility", "inform"):
+            elif values.get("income") and ((COST_QUESTION.search(latest_text(tracker))
+                                             and latest_intent(tracker)[0] in ("check_eligibility", "inform"))
+                                            or corrected_income(tracker, values["income"])):
                 # "penghasilan sy 1,5 juta, iurannya berapa?" after "sy petani rumput laut" (at any of the check's
-                # questions): that income's figures before the check's next question
+                # questions), or "eh salah, sebenarnya 1,5 juta" after the figures for 900 ribu: that income's
+                # figures before the check's next question
                 line = occupation_line(tracker.get_slot("occupation"), values["income"], clock.today())
                 if line and not said_this_turn(tracker, line):
                     dispatcher.utter_message(text=line)
@@ -473,6 +476,11 @@ async def note_regency(dispatcher: CollectingDispatcher, tracker: Tracker, regen
 _CORRECTION = re.compile(r"\b(salah|ralat|koreksi|maksud\w*|bukan|bkn|eh)\b", re.I)
 
 
+def corrected_income(tracker: Tracker, income: Any) -> bool:
+    """The latest message corrects an income given before ("eh salah, sebenarnya 1,5 juta")."""
+    return tracker.get_slot("income") not in (None, income) and bool(_CORRECTION.search(latest_text(tracker) or ""))
+
+
 def income_said(text: str, tracker: Tracker) -> bool:
     """The amount in a message outside the check is the worker's income: it stands beside an income word, or it
     corrects an income already given ("eh salah, 1,2 jt")."""
@@ -498,6 +506,23 @@ def statement_details(dispatcher: CollectingDispatcher, tracker: Tracker, values
         keep_topic(dispatcher, previous, clock.today())
         return True
     return send_details(dispatcher, answers, previous, latest_text(tracker), clock.today())
+
+
+def previous_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A short question read as a fact that asks a detail of the topic under discussion ("adik sy masih 19 tahun
+    kuliah, dapat jg?" after who gets a pension when a JP member dies): that detail, and nothing kept of someone
+    else's age. True when sent."""
+    text = latest_text(tracker)
+    if not _ASKS.search(text or "") or len((text or "").split()) > UNPLACED_DETAIL_MAX_WORDS:
+        return False
+    answers = get_answers()
+    previous = previous_topic(tracker, answers)
+    if not previous or not any(previous in d.topics for d in answers.details_for(previous, text)):
+        return False
+    if not send_details(dispatcher, answers, previous, text, clock.today()):
+        return False
+    keep_topic(dispatcher, previous, clock.today())
+    return True
 
 
 class ActionInform(Action):
@@ -526,6 +551,8 @@ class ActionInform(Action):
             and not tracker.active_loop_name
         if named:  # "nama sa Amir, umur 47", "no wa sy 0853…": kept only in a lead, after consent; other facts noted
             say(dispatcher, "name_offered")
+        if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
+            return []
         topic = question_topic(tracker, get_answers(), signals)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)

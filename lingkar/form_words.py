@@ -83,8 +83,10 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
 #: Thanks ("makasih", "mksh", "terima kasih").
 THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
                     r"thx|tengkyu)\b", re.I)
-#: A plan for later beside the thanks ("nanti sy daftar sendiri", "sy diskusikan dulu dgn kepsek").
-PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba)\b", re.I)
+#: A plan for later beside the thanks ("nanti sy daftar sendiri", "sy diskusikan dulu dgn kepsek", "kami akan tindak
+#: lanjuti").
+PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba|akan|tindak\s*lanjut\w*|tindaklanjuti|"
+                  r"pelajari|diskusikan|bahas|kabari|kabarin)\b", re.I)
 
 
 #: An acknowledgement that opens a closing message ("ok sa daftar bulan ini aja ... makasih").

@@ -414,6 +414,9 @@ def _commission_on(collected: int, on: dt.date, facts: Facts) -> str | None:
 
 #: Paying several months at once ("bayar 3 bulan sekaligus", "lunasi sekalian 6 bln", "bayar di muka 12 bulan").
 _PREPAY = re.compile(r"\b(sekaligus|skaligus|sekalian|di ?muka|lunasi|lunas\w*|borong|langsung)\b", re.I)
+#: ... or naming the first of them ("klo 6 bulan mulai desember brp total?")
+_PREPAY_FROM = re.compile(r"\b(mulai|dari|dr)\s+(bulan\s+|bln\s+)?(ini|depan|jan\w*|feb\w*|mar\w*|apr\w*|mei|jun\w*|"
+                          r"jul\w*|agu\w*|agt|sep\w*|okt\w*|nov\w*|des\w*)\b", re.I)
 _PAY_WORDS = re.compile(r"\b(bayar\w*|byr|total\w*|sekaligus|skaligus|lunasi|iuran\w*)\b", re.I)
 _PREPAY_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln|bl)\b|\b(setahun|satu tahun|1 tahun|1 thn)\b", re.I)
 #: The occupation a prepayment is priced for when the conversation does not know the worker's: self-employed outside
@@ -494,6 +497,9 @@ def month_price_line(occupation: str | None, income: int | None, text: str, on: 
     names = _ONE_MONTH.findall(text or "")
     if len(names) != 1 or month_span(text, on):
         return None
+    several = _PREPAY_MONTHS.search(text or "")
+    if several and (not several.group(1) or int(several.group(1)) > 1):
+        return None  # "klo 6 bulan mulai desember brp total?": months from that one (prepay_line)
     rest = set(re.findall(r"[a-z]+", _ONE_MONTH.sub(" ", (text or "").lower()))) - _MONTH_QUESTION_WORDS
     if rest:  # "JHT bisa cair Januari?" asks something else than that month's contribution
         return None
@@ -545,14 +551,15 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
     """What paying N contribution months at once from this month costs ("kalau bayar 3 bulan sekaligus?"), each month
     priced for itself (a discount window that ends inside the period is counted): for the worker's own group when the
     conversation knows it, else for the self-employed outside and inside the transport group. JKK+JKM only; None
-    without a number of months and a word of paying at once (or a span of months to pay: "bayar dari Des sampai
-    Maret"), or for more months than can be prepaid. ``with_jht``: the worker takes JHT, so the total with it too."""
+    without a number of months and a word of paying at once or their first month ("6 bulan mulai desember"), or a
+    span of months to pay ("bayar dari Des sampai Maret"), or for more months than can be prepaid. ``with_jht``: the
+    worker takes JHT, so the total with it too."""
     t = text or ""
     m = _PREPAY_MONTHS.search(t)
     span = month_span(t, on) if _PAY_WORDS.search(t) else None
     if span and span[0] >= on.replace(day=1):
         first, months = span  # "bayar dari Des sampai Maret", "Desember, Januari dan Februari sekaligus"
-    elif m and _PREPAY.search(t):
+    elif m and (_PREPAY.search(t) or _PREPAY_FROM.search(t)):
         first, months = prepay_start(t, on), int(m.group(1)) if m.group(1) else 12
     else:
         return None
