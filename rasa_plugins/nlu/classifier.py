@@ -31,7 +31,8 @@ model's confidence, in any state of the conversation. "berhenti kerja, JHT bisa 
 A worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya", "data sy aman kah?":
 :attr:`lingkar.signals.Signals.privacy`) is the intent ``my_data`` with confidence 1, so it is answered with what the
 data is for, who sees it and how to delete it, outside a form and at any form's question alike; unless the model read a
-decision about the data (delete it, agree, refuse, cancel, a person, be contacted), which stands. A request for other
+decision about the data (delete it, agree, refuse, cancel, a person, be contacted) with at least the fallback's
+confidence, which stands. A request for other
 people's data or the bot's own instructions (:attr:`lingkar.signals.Signals.others_data`) is ``my_data`` too, and
 refused there, whatever the model read but deleting one's own data, cancelling or stopping when the model is sure of
 them.
@@ -43,7 +44,9 @@ no request for news. A scam report (:attr:`lingkar.signals.Signals.scam`) read a
 that reading the same way, so the warning comes before any form.
 
 A change of mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?":
-``NOT_CANCELLING``) read as ``cancel`` loses that reading too: the question after it is answered.
+``NOT_CANCELLING``) read as ``cancel`` loses that reading too: the question after it is answered. So does a question
+about a case read as ``cancel`` or ``goodbye`` ("trus klo sa berhenti dan jadi ojol?", "Sa sudah kerja dua tahun di
+sana, cukup kah syaratnya?": :func:`asks_a_case`).
 
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
@@ -96,6 +99,27 @@ DECLINE_DEMOTED = frozenset({"request_contact"})
 NOT_CANCELLING = re.compile(r"\b(tdk|tidak|gak|ga|nggak|ngga|nda|ndak|tida|gk|gajadi|gjd)\s*(jadi|jd)\s+"
                             r"(berhenti|stop|keluar|resign|mundur|pindah|pensiun|nonaktif|putus)\b", re.I)
 NOT_CANCELLING_DEMOTED = frozenset({"cancel"})
+#: A question about a case ("trus klo sa berhenti dan jadi ojol?", "Sa sudah kerja dua tahun di sana, cukup kah
+#: syaratnya?") is neither cancelling nor saying goodbye: the next reading stands. A question is a "what if" opening
+#: ("kalau ...", not "kalau begitu ...") or a question word with a question mark, in at least CASE_QUESTION_MIN_WORDS.
+CASE_OPENING = re.compile(r"^\W*((trus|terus|trs|lalu|jadi|jd|tapi|tp|dan|terus)\s+)?(kalau|kalo|klo|kl|klau|"
+                          r"seandainya|andaikan|andai|misalnya|misal)\b(?!\s+(begitu|gitu|gt|gtu|bgitu|bgtu)\b)",
+                          re.I)
+QUESTION_WORD = re.compile(r"\b(apa|apakah|berapa|brp|brapa|bisa|bisakah|bs|gimana|bagaimana|gmn|cukup|boleh|"
+                           r"masih|msh|dapat|dpt|kapan|kpn|siapa|mana|kenapa|knp|mengapa|perlu|harus|hrs)\b|"
+                           r"\b\w+kah\b|\bkah\b", re.I)
+CASE_QUESTION_MIN_WORDS = {"cancel": 4,
+                           # a shorter question read as goodbye ("sampai kapan harga itu?": "sampai" as in "sampai
+                           # jumpa") is a follow-up the action server places (actions/answers.py FOLLOW_UP_MAX_WORDS)
+                           "goodbye": 8}
+
+
+def asks_a_case(text: str, intent: str = "cancel") -> bool:
+    """``text``, read as ``intent``, asks a question about a case rather than ending anything (see
+    :data:`CASE_OPENING`)."""
+    if intent not in CASE_QUESTION_MIN_WORDS or len((text or "").split()) < CASE_QUESTION_MIN_WORDS[intent]:
+        return False
+    return bool(CASE_OPENING.search(text) or ("?" in text and QUESTION_WORD.search(text)))
 
 
 def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -242,10 +266,16 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             if ranking and ranking[0].get("name") in NOT_CANCELLING_DEMOTED \
                     and NOT_CANCELLING.search(str(message.get(TEXT) or "")):
                 ranking = _demote_first(message, ranking)  # "tidak jadi berhenti deh": a change of mind, no cancel
+            if ranking and asks_a_case(str(message.get(TEXT) or ""), str(ranking[0].get("name"))):
+                ranking = _demote_first(message, ranking)  # "trus klo sa berhenti dan jadi ojol?": a question
+            # a decision the model is unsure of ("jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK?" read as
+            # "deny" at 0.25) does not stand over the worry
+            decided = bool(ranking and ranking[0].get("name") in DECISIONS
+                           and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
             kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
                     and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
             if ranking and (signals.others_data and not kept
-                            or (ranking[0].get("name") not in DECISIONS or declined) and signals.privacy):
+                            or (not decided or declined) and signals.privacy):
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
                 rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != PRIVACY_INTENT]
                 message.set("intent", mine, add_to_output=True)

@@ -261,3 +261,43 @@ def test_declining_to_give_a_nik_with_a_worry_is_my_data(trained_contact):
     clf, featurise = trained_contact["clf"], trained_contact["featurise"]
     [m] = clf.process(featurise(["kamu mau minta nik sy? sy tdk mau kasih nik, takut bocor"]))
     assert m.get("intent") == {"name": "my_data", "confidence": 1.0}
+
+
+def _model_reads(monkeypatch, intent: str, confidence: float):
+    """The underlying model reads every message as ``intent`` at ``confidence``, ask_jkp next."""
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    def reads(self, messages):
+        for m in messages:
+            ranking = [{"name": intent, "confidence": confidence},
+                       {"name": "ask_jkp", "confidence": round(1.0 - confidence, 3)}]
+            m.set("intent", ranking[0], add_to_output=True)
+            m.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+    monkeypatch.setattr(LogisticRegressionClassifier, "process", reads)
+
+
+@pytest.mark.parametrize("intent,text,demoted", [
+    ("cancel", "trus klo sa berhenti dan jadi ojol?", True),                  # a "what if"
+    ("goodbye", "Sa sudah kerja dua tahun di sana, cukup kah syaratnya?", True),
+    ("cancel", "batal aja ya?", False),                                       # too short to be a question of its own
+    ("cancel", "kalau begitu batal saja", False),                             # "kalau begitu" ends
+    ("goodbye", "oke makasih sampai jumpa ya?", False),                       # no question word
+    ("goodbye", "sampai kapan harga itu?", False),                            # short: a follow-up the actions place
+])
+def test_a_question_about_a_case_is_no_cancel_or_goodbye(trained, monkeypatch, intent, text, demoted):
+    _model_reads(monkeypatch, intent, 0.7)
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert (m.get("intent")["name"] != intent) == demoted
+    if demoted:
+        assert {r["name"]: r["confidence"] for r in m.get("intent_ranking")}[intent] == 0.0
+
+
+# the toy model knows none of these words: its confidences are damped by 0.4 (1.0 becomes 0.4, the fallback's line)
+@pytest.mark.parametrize("confidence,expected", [(0.6, "my_data"), (1.0, "deny")])
+def test_an_unsure_decision_does_not_stand_over_a_worry_about_ones_data(trained, monkeypatch, confidence, expected):
+    _model_reads(monkeypatch, "deny", confidence)
+    [m] = trained["clf"].process(trained["featurise"](
+        ["Sy takut mau daftar, jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK segala?"]))
+    assert m.get("intent")["name"] == expected
