@@ -32,10 +32,9 @@ A worry about the worker's own personal data ("nomor hp? buat apa?", "jgn diseba
 :attr:`lingkar.signals.Signals.privacy`) is the intent ``my_data`` with confidence 1, so it is answered with what the
 data is for, who sees it and how to delete it, outside a form and at any form's question alike; unless the model read a
 decision about the data (delete it, agree, refuse, cancel, a person, be contacted) with at least the fallback's
-confidence, which stands. A request for other
-people's data or the bot's own instructions (:attr:`lingkar.signals.Signals.others_data`) is ``my_data`` too, and
-refused there, whatever the model read but deleting one's own data, cancelling or stopping when the model is sure of
-them.
+confidence, which stands. A request for other people's data or the bot's own instructions
+(:attr:`lingkar.signals.Signals.others_data`) is ``my_data`` too, and refused there, whatever the model read but
+deleting one's own data, cancelling or stopping when the model is sure of them.
 
 An intent that needs words the message lacks (``requires`` in content/signals.yml, read by
 :func:`lingkar.signals.topic_allowed`; today only ``subscribe``) loses its confidence when the model ranks it first,
@@ -102,7 +101,7 @@ NOT_CANCELLING_DEMOTED = frozenset({"cancel"})
 #: A question about a case ("trus klo sa berhenti dan jadi ojol?", "Sa sudah kerja dua tahun di sana, cukup kah
 #: syaratnya?") is neither cancelling nor saying goodbye: the next reading stands. A question is a "what if" opening
 #: ("kalau ...", not "kalau begitu ...") or a question word with a question mark, in at least CASE_QUESTION_MIN_WORDS.
-CASE_OPENING = re.compile(r"^\W*((trus|terus|trs|lalu|jadi|jd|tapi|tp|dan|terus)\s+)?(kalau|kalo|klo|kl|klau|"
+CASE_OPENING = re.compile(r"^\W*((trus|terus|trs|lalu|jadi|jd|tapi|tp|dan)\s+)?(kalau|kalo|klo|kl|klau|"
                           r"seandainya|andaikan|andai|misalnya|misal)\b(?!\s+(begitu|gitu|gt|gtu|bgitu|bgtu)\b)",
                           re.I)
 QUESTION_WORD = re.compile(r"\b(apa|apakah|berapa|brp|brapa|bisa|bisakah|bs|gimana|bagaimana|gmn|cukup|boleh|"
@@ -120,6 +119,12 @@ def asks_a_case(text: str, intent: str = "cancel") -> bool:
     if intent not in CASE_QUESTION_MIN_WORDS or len((text or "").split()) < CASE_QUESTION_MIN_WORDS[intent]:
         return False
     return bool(CASE_OPENING.search(text) or ("?" in text and QUESTION_WORD.search(text)))
+
+
+def _sure_of(ranking: List[Dict[str, Any]] | None, names: frozenset) -> bool:
+    """The model's first reading is one of ``names``, at least as sure as the fallback's threshold."""
+    return bool(ranking and ranking[0].get("name") in names
+                and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
 
 
 def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -270,10 +275,7 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
                 ranking = _demote_first(message, ranking)  # "trus klo sa berhenti dan jadi ojol?": a question
             # a decision the model is unsure of ("jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK?" read as
             # "deny" at 0.25) does not stand over the worry
-            decided = bool(ranking and ranking[0].get("name") in DECISIONS
-                           and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
-            kept = (ranking and ranking[0].get("name") in KEPT_OVER_OTHERS_DATA
-                    and float(ranking[0].get("confidence") or 0.0) >= KEPT_OVER_OTHERS_DATA_MIN)
+            decided, kept = _sure_of(ranking, DECISIONS), _sure_of(ranking, KEPT_OVER_OTHERS_DATA)
             if ranking and (signals.others_data and not kept
                             or (not decided or declined) and signals.privacy):
                 mine = {"name": PRIVACY_INTENT, "confidence": 1.0}
