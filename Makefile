@@ -63,7 +63,7 @@ services: ## Start the local Redis and PostgreSQL the tests use; install docker-
 	@scripts/ensure-tools.sh
 
 unit: $(SETUP) $(MODEL) services ## pytest: unit, integration and end-to-end tests (with the short chaos run)
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=30 tests
 
 nlu-eval: $(SETUP) $(MODEL) ## Held-out NLU evaluation; fails under the accuracy bar, writes reports/nlu/
 	$(PY) scripts/nlu_eval.py --model $(MODEL)
