@@ -287,11 +287,14 @@ FOLLOW_UP_MAX_WORDS = 7
 #: 50 peserta baru sebulan ada bonus?" after the agent answer)
 UNPLACED_DETAIL_MAX_WORDS = 12
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
-_TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
+_TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|tabrakan|ditabrak|tertabrak|"
+                          r"kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
                           r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
-                      r"\b(jht|hari tua)\b", re.I)
+                      r"\b(jht|hari tua)\b|"
+                      # "JHT perlu kah? berapa tambahnya?"
+                      r"\b(jht|hari tua)\b.*\b(tambahnya|tambahannya|nambahnya|ditambah\w*)\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset(),
@@ -311,7 +314,9 @@ _BENEFIT_FAMILIES = frozenset({"jht", "jkm", "jkk", "jp", "jkp"})
 _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w*|santunan\w*)\b.*"
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))|"
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))"
-                               r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b", re.I)
+                               r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b|"
+                               # "berapa totalnya kalau 6 bulan penuh?" after JKP: what the benefit pays in all
+                               r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|seluruh\w*)\b", re.I)
 _BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",
                             re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|semua\w*|smua)\b", re.I)
@@ -488,11 +493,24 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
     unless the message speaks of registering."""
     if intent != "ask_documents" or (text or "").startswith("/") or _REGISTER_WORDS.search(text or ""):
         return None
-    for name in recent_topics(tracker):
-        claim = _CLAIM_DOCUMENTS.get(_family(name) or "")
+    recent = recent_topics(tracker)
+    for name in recent:
+        family = _family(name) or ""
+        if family == "jp" and death_in_conversation(tracker, recent):
+            # "dokumen apa yang harus kami bawa?" after a late father's JP: the heirs' documents (JKM's claim, whose
+            # answer names JP's survivors' pension too)
+            return "ask_claim_jkm"
+        claim = _CLAIM_DOCUMENTS.get(family)
         if claim:
             return claim
     return None
+
+
+def death_in_conversation(tracker: Tracker, recent: List[str] | None = None) -> bool:
+    """A death was spoken of in the last few turns: a JKM topic, or a bereaved worker's words."""
+    recent = recent_topics(tracker) if recent is None else recent
+    return any(_family(name) == "jkm" for name in recent) or any(
+        read_signals(t).feeling == "grief" for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK))
 
 
 #: A programme's name and a particle, nothing else ("jht jg?", "kalau JKM?", "jkp nya gmn?"): after an answer about
@@ -566,6 +584,28 @@ def _self_employed(occupation: str) -> bool:
         return worker_for(occupation).category == "BPU"
     except Exception:  # an unknown occupation: not known to be self-employed
         return False
+
+
+#: A detail asked about money ("selama tidak masuk kerja sa dapat gaji kah dari bpjs?"): with a wage known, its figures.
+_MONEY_DETAIL = re.compile(r"\b(gaji\w*|gajih|upah\w*|dapat\w*|dpt|brp|berapa\w*|uang\w*|santunan\w*|total\w*)\b",
+                           re.I)
+
+
+def send_details_for_wage(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, topic: str,
+                          text: str, on) -> bool:
+    """The details of ``topic`` the message asks about (:func:`send_details`) and, when they are about money and the
+    conversation knows the worker's wage, the topic's figures for that wage: "selama tidak kerja, gaji saya
+    bagaimana? gaji 3,6 juta" after JKK gets what replaces the wage and how much that is."""
+    if not send_details(dispatcher, answers, topic, text, on):
+        return False
+    if topic in WAGE_TOPICS and _MONEY_DETAIL.search(text or ""):
+        occupation = tracker.get_slot("occupation")
+        others = topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation))
+        wage = wage_in(text) or (None if others else next(
+            (w for w in (wage_in(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)
+                         if not STAFF.search(t)) if w), None))
+        send_wage_line(dispatcher, topic, wage)
+    return True
 
 
 def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
@@ -921,18 +961,27 @@ def question_topics(tracker: Tracker, answers: Answers) -> List[Tuple[str, str]]
     topic family; a question naming a topic by its own words gets that topic."""
     out: List[Tuple[str, str]] = []
     for q in (tracker.latest_message or {}).get("questions") or []:
-        name, text = str(q.get("intent") or ""), str(q.get("text") or "")
-        if float(q.get("confidence") or 0.0) < OTHER_QUESTION_MIN:
-            continue
-        named = named_topic(name, text)
-        name = named if named in answers else name
-        if name == "check_eligibility":  # "klo sa daftar bpjs tk brp mi sebulan?": what the worker would pay
-            name = cost_topic(text) or ("ask_contribution_bpu" if _HOW_MUCH.search(text) else name)
-        if name in SMALL_TALK or name in NOT_A_QUESTION_TOPIC or not answers.clarifiable(name) \
-                or not topic_allowed(name, text) or not _OWN_SUBJECT.search(text):
-            continue
-        out.append((name, text))
+        name = _question_topic(q, answers)
+        if name:
+            out.append((name, str(q.get("text") or "")))
     return out
+
+
+def _question_topic(q: Dict[str, Any], answers: Answers) -> str | None:
+    """The topic of one question of the classifier's ``questions``, when it is read surely enough and names a
+    subject of its own."""
+    name, text = str(q.get("intent") or ""), str(q.get("text") or "")
+    if float(q.get("confidence") or 0.0) < OTHER_QUESTION_MIN:
+        return None
+    named = named_topic(name, text)
+    name = named if named in answers else name
+    if name == "check_eligibility":  # "klo sa daftar bpjs tk brp mi sebulan?": what the worker would pay
+        name = cost_topic(text) or ("ask_contribution_bpu" if _HOW_MUCH.search(text) else name)
+    if name in SMALL_TALK or name in NOT_A_QUESTION_TOPIC or not answers.clarifiable(name) \
+            or not topic_allowed(name, text) or not _OWN_SUBJECT.search(text):
+        return None
+    return name
+
 
 
 def send_other_questions(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, answered: str,
@@ -1007,7 +1056,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                                            or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
-                                           or send_details(dispatcher, answers, intent, text, on)
+                                           or send_details_for_wage(dispatcher, tracker, answers, intent, text,
+                                                                    on)
                                            or send_wage_line(dispatcher, intent, wage_in(text)
                                                              or own_wage_asked(tracker, intent, text))):
         keep_topic(dispatcher, intent, on)
@@ -1284,6 +1334,21 @@ def cost_topic(text: str) -> str | None:
     return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" else "ask_contribution_bpu"
 
 
+def story_cost_topic(text: str) -> str | None:
+    """What the worker pays, for a story the NLU could not place whose question asks it and that names the work
+    ("Sa ojol Maxim di Kendari sejak 2023. Tahun lalu sa jatuh ... Berapa sa bayar per bulan, dan tahun depan masih
+    murah kah?"): the accident told is the reason for asking, not the question."""
+    asked = question_part(text)
+    if asked == (text or "") or occupation_in(text) is None or _ABROAD.search(text or ""):
+        return None  # a migrant worker's story ("kerja di sawit Malaysia ... brp yg hrs sy bayar?"): PMI
+    return cost_topic(asked) and cost_topic(text)
+
+
+#: Work abroad named in a story: a migrant worker's contribution is its own (ask_migrant).
+_ABROAD = re.compile(r"\b(luar negeri|malaysia|malaisya|taiwan|hong ?kong|arab|saudi|korea|jepang|singapura|brunei|"
+                     r"penempatan|pmi|tki|tkw|migran)\b", re.I)
+
+
 def occupation_in(text: str):
     """The occupation a message names (lingkar/parsing/occupation.py), or None; reading is best effort."""
     try:
@@ -1378,7 +1443,12 @@ def note_work(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
 _JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)\b[^?.!]{0,40}?"
                             r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
-                            r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b", re.I)
+                            r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b|"
+                            # "Wajib kah?", "perlu ji kah sa?": must such a worker join (the work is named before)
+                            r"\b(wajib|harus|hrs|perlu)\s*(ji\s*|mi\s*)?(kah|ka|kh)\b|\b(wajibkah|haruskah|perlukah)\b|"
+                            # "adaji kah bpjs tk buat nelayan?": is there one for such work
+                            r"\b(ada|adaji|adakah)\b[^?.!]{0,12}?\b(bpjs|jaminan|perlindungan|program)\b[^?.!]{0,20}?"
+                            r"\b(buat|untuk|utk|bagi)\b", re.I)
 #: Topics whose answer is followed by what the work the message names pays (lingkar/wage_figures.occupation_line).
 OCCUPATION_TOPICS = frozenset({"ask_who_can_join", "ask_register"})
 
@@ -1553,9 +1623,9 @@ class ActionAnswer(Action):
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
-        followed = follow_up_topic(asked, text, previous, confidence) \
-            or detail_follow_up(answers, asked, text, previous, confidence) \
-            or claim_documents_topic(tracker, asked, text)
+        followed = claim_documents_topic(tracker, asked, text) \
+            or follow_up_topic(asked, text, previous, confidence) \
+            or detail_follow_up(answers, asked, text, previous, confidence)
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
@@ -1567,7 +1637,7 @@ class ActionAnswer(Action):
 #: campaign): an unclear message with one gets that office alone, no guess at our topics. A PNS employer or a
 #: child's fever in a story are asides.
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
-                             "civil_service"})
+                             "civil_service", "police", "jobs_here", "minimum_wage"})
 
 
 class ActionClarify(Action):
@@ -1614,6 +1684,7 @@ class ActionClarify(Action):
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
             topic_for_unclear(tracker, answers, signals) or (named if named in answers else None)
+            or story_cost_topic(text)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)

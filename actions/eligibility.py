@@ -198,6 +198,20 @@ def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 SCAM_MARK = "scam_warning"
 
 
+
+#: BPJS Kesehatan's own matters ("mau naik kelas BPJS sy dr kelas 3 ke kelas 1 ... brp bayarnya sebulan?"): its
+#: class and its health facility, in a message that does not name BPJS Ketenagakerjaan. Having a KIS card is no such
+#: matter ("sy punya KIS, bisa ikut juga?" asks about joining us).
+_HEALTH_ONLY = re.compile(r"\b(naik|turun|pindah|ganti)\s+kelas\b|\bkelas\s*(1|2|3|satu|dua|tiga|i{1,3})\b|"
+                          r"\b(faskes|pindah faskes|ganti faskes)\b", re.I)
+_OURS = re.compile(r"\b(tk|ketenagakerjaan|naker|jamsostek|bpjamsostek|jkk|jkm|jht|jp|jkp)\b", re.I)
+
+
+def health_over_check(text: str) -> str | None:
+    """BPJS Kesehatan's answer, not a check of our contribution, for a question about its class or facility that
+    does not name BPJS Ketenagakerjaan or its programmes."""
+    return "ask_health" if _HEALTH_ONLY.search(text or "") and not _OURS.search(text or "") else None
+
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS
     skippable = frozenset({"age", "income"})
@@ -268,7 +282,8 @@ class ValidateEligibilityForm(LingkarForm):
             # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
             # answered rather than a check nobody asked for
             named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))
-                     or programme_over_check(latest_text(tracker))) if first else None
+                     or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))) \
+                if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
                 else claim_for_feeling(signals, latest_text(tracker)))

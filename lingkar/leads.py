@@ -20,7 +20,9 @@ ALL_SULTRA = "all_sultra"
 _YES = re.compile(r"^\s*(ya|iya|iy|y|yes|ok|oke|okey|okay|setuju|sy setuju|saya setuju|boleh|bersedia|siap|"
                   r"lanjut|gas|mau)\b", re.I)
 _NO = re.compile(r"^\s*(tidak|tdk|gak|ga|nggak|ngga|enggak|engga|ndak|no|tolak|jangan|tidak setuju|"
-                 r"ga setuju|gak setuju|nggak setuju|tidak mau|ga mau|gak mau)\b", re.I)
+                 r"ga setuju|gak setuju|nggak setuju|tidak mau|ga mau|gak mau)\b"
+                 # "No HP sa 0813 ...", "no. wa 0812...": a number ("nomor"), not a no
+                 r"(?!\.?\s*(hp|hape|handphone|telp|telpon|telepon|tlp|wa|whatsapp|rek\w*|ktp|nik|kpj|\d))", re.I)
 _NAME_PREFIX = re.compile(r"^\s*(nama\s*(lengkap)?\s*(saya|sy|ku|aku)?|saya|sy|aku)\s*(adalah|:|,|-)?\s*", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?$")
 #: Whole answers that are not names (greetings, yes/no, filler).

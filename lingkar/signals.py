@@ -79,6 +79,7 @@ class _Lexicon:
     others_own: FrozenSet[str] = frozenset()
     others_status: FrozenSet[str] = frozenset()
     others_relative: FrozenSet[str] = frozenset()
+    others_lookup: FrozenSet[str] = frozenset()
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_narrow: FrozenSet[str] = frozenset()
     not_employee: FrozenSet[str] = frozenset()
@@ -111,6 +112,7 @@ def _load(path: str) -> _Lexicon:
                     others_strong=_set(others.get("strong")), others_data=_set(others.get("data")),
                     others_owner=_set(others.get("owner")), others_own=_set(others.get("own")),
                     others_status=_set(others.get("status")), others_relative=_set(others.get("relative")),
+                    others_lookup=_set(others.get("lookup")),
                     named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()),
                     named_narrow=_set(data.get("named_narrow")), not_employee=_set(data.get("not_employee")))
 
@@ -146,6 +148,10 @@ def mentions(text: str, entries: Iterable[str]) -> bool:
 _QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", "brp", "kapan", "kenapa", "mengapa",
                        "knp", "bisa", "bisakah", "boleh", "dimana", "mana", "siapa", "cara", "caranya", "kah", "ka",
                        "ji", "benar", "betul", "bs", "dapat", "dpt", "ada", "berapami", "bisaji", "adaji"})
+
+
+#: A NIK as people type it: 16 digits, maybe in groups ("7471020000003344", "7471 0200 0000 3344").
+NIK_NUMBER = re.compile(r"(?<![\d])\d(?:[ .-]?\d){15}(?![\d])")
 
 
 #: How close a data word and another person must be to ask for that person's data ("cek data bpjs tk tetangga sy";
@@ -210,7 +216,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     privacy = not scam and not elsewhere and worry
     others = not _has(words, joined, lex.others_own) and (
         _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN)
-        or _near(words, lex.others_status, lex.others_owner | lex.others_relative, OTHERS_SPAN))
+        or _near(words, lex.others_status, lex.others_owner | lex.others_relative, OTHERS_SPAN)
+        or bool(NIK_NUMBER.search(text or "")) and _has(words, joined, lex.others_lookup))
     return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
                    privacy=privacy and not others, others_data=others,
                    channel_worry=not scam and not others and elsewhere and worry)

@@ -45,7 +45,8 @@ that reading the same way, so the warning comes before any form.
 A change of mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?":
 ``NOT_CANCELLING``) read as ``cancel`` loses that reading too: the question after it is answered. So does a question
 about a case read as ``cancel`` or ``goodbye`` ("trus klo sa berhenti dan jadi ojol?", "Sa sudah kerja dua tahun di
-sana, cukup kah syaratnya?": :func:`asks_a_case`).
+sana, cukup kah syaratnya?": :func:`asks_a_case`). A cost question read as a request for a person ("biaya per
+orang?" after GN Lingkaran) loses that reading unless it has a word of talking to someone (``TALK_WORDS``).
 
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """
@@ -134,6 +135,13 @@ def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[
     message.set("intent", demoted[0], add_to_output=True)
     message.set("intent_ranking", demoted, add_to_output=True)
     return demoted
+#: A cost question read as asking for a person ("biaya per orang?" after GN Lingkaran: "orang" as in "per person"):
+#: no handoff without a word of talking to someone; the next reading stands.
+COST_NOT_TALK = re.compile(r"\b(biaya\w*|iuran\w*|berapa\w*|brp|harga\w*|tarif\w*|bayar\w*)\b", re.I)
+TALK_WORDS = re.compile(r"\b(bicara|bicra|ngobrol|ngomong|omong|chat|hubungi|hubungkan|sambung\w*|telp\w*|telep\w*|"
+                        r"nelpon|petugas|cs|admin|manusia|asli|beneran|robot|bot|operator|staf\w*|pegawai|diladeni)\b",
+                        re.I)
+HANDOFF_DEMOTED = frozenset({"human_handoff"})
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
@@ -271,6 +279,10 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             if ranking and ranking[0].get("name") in NOT_CANCELLING_DEMOTED \
                     and NOT_CANCELLING.search(str(message.get(TEXT) or "")):
                 ranking = _demote_first(message, ranking)  # "tidak jadi berhenti deh": a change of mind, no cancel
+            text = str(message.get(TEXT) or "")
+            if ranking and ranking[0].get("name") in HANDOFF_DEMOTED and COST_NOT_TALK.search(text) \
+                    and not TALK_WORDS.search(text):
+                ranking = _demote_first(message, ranking)  # "biaya per orang?": a cost, not a person
             if ranking and asks_a_case(str(message.get(TEXT) or ""), str(ranking[0].get("name"))):
                 ranking = _demote_first(message, ranking)  # "trus klo sa berhenti dan jadi ojol?": a question
             # a decision the model is unsure of ("jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK?" read as

@@ -301,3 +301,15 @@ def test_an_unsure_decision_does_not_stand_over_a_worry_about_ones_data(trained,
     [m] = trained["clf"].process(trained["featurise"](
         ["Sy takut mau daftar, jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK segala?"]))
     assert m.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text,demoted", [
+    ("biaya per orang?", True),                       # "per orang": per person, after GN Lingkaran
+    ("iurannya brp per orang?", True),
+    ("sy mau bicara dgn orang, bukan bot", False),    # a person asked for
+    ("berapa lama sampai petugas hubungi sy?", False),
+])
+def test_a_cost_question_is_no_request_for_a_person(trained, monkeypatch, text, demoted):
+    _model_reads(monkeypatch, "human_handoff", 0.75)
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert (m.get("intent")["name"] != "human_handoff") == demoted
