@@ -129,8 +129,8 @@ def postpones(text: str, content_dir: Path | None = None) -> bool:
     """Outside a form, the worker puts joining off and asks nothing ("hmm nanti saja dulu deh, sy bicarakan sm kakak
     sy. bukan mau daftar skrg, tanya2 dulu ji"): the words that end a form at any question, no question."""
     t = (text or "").strip()
-    if not t or t.startswith("/") or ASKS.search(t):
-        return False
+    if not t or t.startswith("/") or ASKS.search(t) or THANKS.search(t):
+        return False  # "nanti sy rapatkan dulu dgn anggota. trima kasih": thanks, answered as thanks
     return leaving(t, False, content_dir) == "leave"
 
 

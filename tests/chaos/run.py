@@ -31,8 +31,8 @@ _HANDOFF_CARD = re.compile(r"Permintaan #(\d+) · ingin bicara")
 
 PROFILES = {
     # faults in this order; "redis-empty" restarts Redis without its data
-    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=True, gap=(4.0, 9.0),
-                  down=(0.5, 2.0), journeys=8, tail=20,
+    "short": dict(workers=3, rounds=1, seed=9, deadline=900, fail_on_rasa_repeats=True, gap=(3.0, 6.0),
+                  down=(0.5, 2.0), journeys=8, tail=14,
                   faults=["adapter", "actions", "redis", "postgres", "notifier", "rasa", "redis-empty"]),
     "full": dict(workers=6, rounds=2, seed=2026, deadline=2400, fail_on_rasa_repeats=True, gap=(5.0, 20.0),
                  down=(0.5, 5.0), down_rasa=(5.0, 25.0), journeys=16, tail=30,

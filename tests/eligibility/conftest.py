@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 import yaml
@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from lingkar.store import Store, open_store, provide
 from tests.fixtures_db import BACKENDS, fresh_db_url, pg_databases, pg_url, sqlite_file_url  # noqa: F401  (fixtures)
+from tests.stack_util import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 24)
@@ -101,3 +102,18 @@ def texts_of(messages: List[Dict[str, Any]]) -> str:
 
 def buttons_of(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     return [b for m in messages for b in (m.get("buttons") or [])]
+
+
+@pytest.fixture(scope="package", params=BACKENDS)
+def stack(request, tmp_path_factory) -> Iterator[Dict[str, Any]]:
+    """Action server + Rasa on free ports, once per lead-store backend for every module here that talks to the real
+    stack (test_rest_e2e.py, test_rest_reminders.py: each conversation has its own sender, so they share it); yields
+    the REST URL and the database URL the leads go to."""
+    tmp = tmp_path_factory.mktemp(f"rest-{request.param}")
+    settings = {}
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp / 'var' / 'lingkar.db'}"  # the default for LINGKAR_VAR_DIR: nothing is set
+    else:
+        db_url = settings["DATABASE_URL"] = request.getfixturevalue("pg_databases").create()
+    with running_stack(tmp, drop=("LINGKAR_TODAY",), **settings) as running:
+        yield {**running, "db_url": db_url, "backend": request.param}

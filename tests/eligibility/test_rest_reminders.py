@@ -1,16 +1,16 @@
 """Asking for payment reminders through the real Rasa (the trained model) and action server (REST channel): the day
 read from the message, the period and consent buttons, the plan stored; "sudah bayar" / "ingatkan besok" buttons.
-The stack is tests/eligibility/test_rest_e2e.py's (SQLite and PostgreSQL)."""
+The stack (``stack`` in tests/eligibility/conftest.py, SQLite and PostgreSQL) is shared with test_rest_e2e.py."""
 from __future__ import annotations
 
 import pytest
 
-from .test_rest_e2e import Chat, _payloads, _store, stack  # noqa: F401  (the stack fixture)
+from .test_rest_e2e import Chat, _payloads, _store
 
 pytestmark = pytest.mark.e2e
 
 
-def test_ingatkan_saya_bayar_iuran_sets_up_a_plan(stack):  # noqa: F811
+def test_ingatkan_saya_bayar_iuran_sets_up_a_plan(stack):
     chat = Chat(stack)
     asked = chat.say("ingatkan saya bayar iuran tiap tanggal 10")
     text = "\n".join(m.get("text") or "" for m in asked)
@@ -29,7 +29,7 @@ def test_ingatkan_saya_bayar_iuran_sets_up_a_plan(stack):  # noqa: F811
     store.dispose()
 
 
-def test_the_day_is_asked_when_not_given_and_batal_leaves(stack):  # noqa: F811
+def test_the_day_is_asked_when_not_given_and_batal_leaves(stack):
     chat = Chat(stack)
     assert "tanggal berapa" in chat.text("bisa diingatkan bayar bpjs tiap bulan?")
     assert "tiap bulan, atau sekaligus" in chat.text("tanggal 31")
