@@ -80,7 +80,7 @@ BLIND_MIN ?= 0.78
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.78); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev15/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev16/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -96,6 +96,7 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev15/: bl
 	$(PY) scripts/blind_eval.py --set tests/dev13 --out reports/dev13
 	$(PY) scripts/blind_eval.py --set tests/dev14 --out reports/dev14
 	$(PY) scripts/blind_eval.py --set tests/dev15 --out reports/dev15
+	$(PY) scripts/blind_eval.py --set tests/dev16 --out reports/dev16
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 

@@ -288,7 +288,7 @@ FOLLOW_UP_MAX_WORDS = 7
 UNPLACED_DETAIL_MAX_WORDS = 12
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|tabrakan|ditabrak|tertabrak|"
-                          r"kehilangan pekerjaan|phk|"
+                          r"kehilangan pekerjaan|phk|pendaftaran|registrasi|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
                           r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
@@ -450,6 +450,9 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
             and _ADD_JHT.search(text or ""):
         # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result
         return "ask_contribution_bpu"
+    if family == "jkk" and words <= UNPLACED_DETAIL_MAX_WORDS and _ACCIDENT_REPORT.search(text or "") \
+            and not _OTHER_SUBJECT_THAN_JKK.search(text or ""):
+        return "ask_claim_jkk"  # "perusahaan bilang laporannya nanti saja kalau sudah sembuh": the report's stages
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if family == "bpu" and _UNTIL_WHEN.search(text or "") and not _TOPIC_WORDS.search(text or ""):
@@ -480,6 +483,11 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         return _CLAIM_OF[family]  # "brp lama cairnya?" after the JHT balance: the claim
     return previous if mapped == PREVIOUS else mapped
 
+
+#: The employer's report of a work accident, spoken of after JKK ("laporannya nanti saja", "blm dilaporkan").
+_ACCIDENT_REPORT = re.compile(r"\b(lapor\w*|dilapor\w*|melapor\w*|pelaporan)\b", re.I)
+_OTHER_SUBJECT_THAN_JKK = re.compile(r"\b(jht|jkm|jp|jkp|pensiun|iuran\w*|daftar\w*|didaftarkan|gaji\w* (?:sy|saya|sa) "
+                                     r"dipotong)\b", re.I)
 
 #: The claim of each benefit family: a documents question in a conversation about one is about that claim.
 _CLAIM_DOCUMENTS = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_jkk", "jp": "ask_claim_jp",
@@ -863,7 +871,9 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
         benefit = next((DEATH_BY_WAGE.get(name, name) for name in earlier
                         if name in _WAGE_BENEFITS or name in DEATH_BY_WAGE), None)
         if benefit or _BENEFIT_QUESTION.search(text):
-            return benefit
+            # "kalo sa meninggal kecelakaan di laut, bini sa dapat berapami? penghasilan sa daftar 1 juta ji": with
+            # no benefit before, the one the message tells of
+            return benefit or ("ask_claim_jkk" if is_work_death(get_answers(), text) else None)
     if STAFF.search(text) or (THEIR_STAFF.search(text) and (
             any(name in _EMPLOYER_TOPICS for name in earlier)
             or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):

@@ -129,9 +129,16 @@ def postpones(text: str, content_dir: Path | None = None) -> bool:
     """Outside a form, the worker puts joining off and asks nothing ("hmm nanti saja dulu deh, sy bicarakan sm kakak
     sy. bukan mau daftar skrg, tanya2 dulu ji"): the words that end a form at any question, no question."""
     t = (text or "").strip()
-    if not t or t.startswith("/") or ASKS.search(t) or THANKS.search(t):
-        return False  # "nanti sy rapatkan dulu dgn anggota. trima kasih": thanks, answered as thanks
+    if not t or t.startswith("/") or ASKS.search(t) or THANKS.search(t) or REPORTED.search(t):
+        # "nanti sy rapatkan dulu dgn anggota. trima kasih": thanks, answered as thanks; "perusahaan bilang laporannya
+        # nanti saja kalau sudah sembuh": someone else's words, told to ask about them
+        return False
     return leaving(t, False, content_dir) == "leave"
+
+
+#: Someone else's words reported ("perusahaan bilang ...", "katanya ...", "disuruh ...").
+REPORTED = re.compile(r"\b(bilang|blg|katanya|kata\s+(?:perusahaan|bos|hrd|mandor|kantor|petugas|orang)|disuruh|"
+                      r"menyuruh|nyuruh)\b", re.I)
 
 
 def is_closing(text: str) -> bool:

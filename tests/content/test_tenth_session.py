@@ -182,3 +182,48 @@ def test_no_hp_at_the_consent_question_is_no_refusal(text, value):
 
 def test_taking_it_to_the_board_leaves_a_form():
     assert leaving("baik, kami akan ajukan proposal ke direksi", False) == "leave"
+
+
+# ------------------------------------------------------------------------------ second round
+def test_a_death_at_sea_with_a_wage_and_no_topic_before_is_jkks():
+    from actions.answers import wage_question_topic
+    text = ("pande betul ko bot. kalo sa meninggal kecelakaan di laut, bini sa dapat berapami? penghasilan sa daftar "
+            "1 juta ji")
+    assert wage_question_topic(tracker(user("check_eligibility", text)), text) == "ask_claim_jkk"
+    # an illness is JKM's fixed sum: no wage figures
+    ill = "kalo sa meninggal krn sakit, bini sa dapat berapa? penghasilan sa 1 juta"
+    assert wage_question_topic(tracker(user("check_eligibility", ill)), ill) is None
+
+
+def test_leaving_indonesia_for_good_names_the_jht_claim():
+    assert named_topic("nlu_fallback", "kalau pulang kampung selamanya JHT sa bagaimana?") == "ask_claim_jht"
+
+
+def test_the_age_limit_in_abbreviations():
+    asked = "org tua sy 59thn msh kerja di toko, bs ikut bpu gk? ada bts umur?"
+    assert "bpu_age_limit" in names("ask_who_can_join", asked)
+    assert "bpu_age_limit" not in names("ask_who_can_join", "nelayan bisa ikut bpjs tk?")
+
+
+@pytest.mark.parametrize("text,sent", [
+    ("dokumen pendaftaran perusahaan apa saja?", True),
+    ("syarat mendaftarkan karyawan apa saja?", True),
+    ("sy karyawan toko, syarat daftar apa?", False),      # an employee registers through the employer
+    ("berkas klaim jht perusahaan apa?", False),
+])
+def test_an_employers_registration_documents(text, sent):
+    assert ("employer_documents" in names("ask_documents", text)) == sent
+
+
+def test_someone_elses_words_are_no_postponement():
+    from lingkar.form_words import postpones
+    assert not postpones("perusahaan bilang laporannya nanti saja kalau sudah sembuh")
+    assert not postpones("baik pak, nanti sy rapatkan dulu dgn anggota. trima kasih")   # thanks are thanks
+    assert postpones("nanti saja dulu, sy pikir dulu")
+
+
+def test_the_employers_report_after_jkk_is_the_claims_stages():
+    text = "perusahaan bilang laporannya nanti saja kalau sudah sembuh"
+    assert follow_up_topic("ask_employer_not_registering", text, "ask_claim_jkk", 0.58) == "ask_claim_jkk"
+    assert follow_up_topic("ask_employer_not_registering", "perusahaan tidak daftarkan sy, mau lapor", "ask_claim_jkk",
+                           0.58) is None
