@@ -993,7 +993,6 @@ def _question_topic(q: Dict[str, Any], answers: Answers) -> str | None:
     return name
 
 
-
 def send_other_questions(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, answered: str,
                          on) -> None:
     """The answers to the latest message's other questions, after ``answered`` (a topic of another family each)."""

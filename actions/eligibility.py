@@ -198,7 +198,6 @@ def wage_answer_rest(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 SCAM_MARK = "scam_warning"
 
 
-
 #: BPJS Kesehatan's own matters ("mau naik kelas BPJS sy dr kelas 3 ke kelas 1 ... brp bayarnya sebulan?"): its
 #: class and its health facility, in a message that does not name BPJS Ketenagakerjaan. Having a KIS card is no such
 #: matter ("sy punya KIS, bisa ikut juga?" asks about joining us).
@@ -211,6 +210,7 @@ def health_over_check(text: str) -> str | None:
     """BPJS Kesehatan's answer, not a check of our contribution, for a question about its class or facility that
     does not name BPJS Ketenagakerjaan or its programmes."""
     return "ask_health" if _HEALTH_ONLY.search(text or "") and not _OURS.search(text or "") else None
+
 
 class ValidateEligibilityForm(LingkarForm):
     slots = FORM_SLOTS

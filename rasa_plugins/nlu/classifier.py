@@ -135,6 +135,8 @@ def _demote_first(message: Message, ranking: List[Dict[str, Any]]) -> List[Dict[
     message.set("intent", demoted[0], add_to_output=True)
     message.set("intent_ranking", demoted, add_to_output=True)
     return demoted
+
+
 #: A cost question read as asking for a person ("biaya per orang?" after GN Lingkaran: "orang" as in "per person"):
 #: no handoff without a word of talking to someone; the next reading stands.
 COST_NOT_TALK = re.compile(r"\b(biaya\w*|iuran\w*|berapa\w*|brp|harga\w*|tarif\w*|bayar\w*)\b", re.I)
@@ -142,6 +144,8 @@ TALK_WORDS = re.compile(r"\b(bicara|bicra|ngobrol|ngomong|omong|chat|hubungi|hub
                         r"nelpon|petugas|cs|admin|manusia|asli|beneran|robot|bot|operator|staf\w*|pegawai|diladeni)\b",
                         re.I)
 HANDOFF_DEMOTED = frozenset({"human_handoff"})
+
+
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
 
