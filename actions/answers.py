@@ -1450,7 +1450,7 @@ def note_work(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
 
 
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
-_JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)\b[^?.!]{0,40}?"
+_JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)(ji|mi|pi|kah)?\b[^?.!]{0,40}?"
                             r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
                             r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b|"
                             # "Wajib kah?", "perlu ji kah sa?": must such a worker join (the work is named before)

@@ -227,3 +227,12 @@ def test_the_employers_report_after_jkk_is_the_claims_stages():
     assert follow_up_topic("ask_employer_not_registering", text, "ask_claim_jkk", 0.58) == "ask_claim_jkk"
     assert follow_up_topic("ask_employer_not_registering", "perusahaan tidak daftarkan sy, mau lapor", "ask_claim_jkk",
                            0.58) is None
+
+
+def test_a_fused_particle_still_asks_whether_one_must_join():
+    assert join_topic("sa kerja bangunan harian ji. perlupi sa daftar sendiri kah?") == "ask_who_can_join"
+    assert join_topic("sa petani, bisaji ikut?") == "ask_who_can_join"
+
+
+def test_registering_again_is_about_arrears():
+    assert named_topic("nlu_fallback", "kenapa harus daftar ulang?? ini tidak adil!") == "ask_late_payment"
