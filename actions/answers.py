@@ -37,7 +37,7 @@ from lingkar.calculator import worker_for
 from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
-from lingkar.form_words import postpones, request_with_thanks, thanks_and_plan
+from lingkar.form_words import postpones, registers_now, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import (
     Signals,
@@ -59,6 +59,7 @@ from lingkar.wage_figures import (
     asks_partial,
     balance_line,
     balance_value,
+    born_on,
     contract_value,
     count_line,
     counts_workers,
@@ -66,7 +67,11 @@ from lingkar.wage_figures import (
     employer_share_line,
     jht_from_line,
     jkp_deadline_line,
+    jkp_months_line,
+    jp_formula_line,
+    jp_pension_line,
     membership_line,
+    membership_years,
     month_price_line,
     names_period,
     occupation_line,
@@ -76,6 +81,7 @@ from lingkar.wage_figures import (
     risk_class,
     sponsor_line,
     wage_line,
+    worked_since,
 )
 
 logger = logging.getLogger(__name__)
@@ -435,9 +441,12 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if intent in ("affirm", "deny") and words <= FOLLOW_UP_MAX_WORDS and _YES_NO_QUESTION.search(text or "") \
             and not _TOPIC_WORDS.search(text or ""):
         return previous  # "bnr kah?", "msh bisa kah?": a question about what was just said, not a yes
-    if intent == "goodbye" and words <= FOLLOW_UP_MAX_WORDS and read_signals(text).question \
-            and not _TOPIC_WORDS.search(text or ""):
-        return previous  # "itu smp kpn?" ("sampai" as in "sampai jumpa"): a question about what was just said
+    asked = (text or "").rstrip().endswith("?")
+    if intent == "goodbye" and (words <= FOLLOW_UP_MAX_WORDS or (words <= UNPLACED_DETAIL_MAX_WORDS and asked)) \
+            and read_signals(text).question and not _TOPIC_WORDS.search(text or ""):
+        # "itu smp kpn?" ("sampai" as in "sampai jumpa"), "Jadi uang yang sa sudah bayar dulu hilang semua?": a
+        # question about what was just said
+        return previous
     if COST_QUESTION.search(text or "") and match_occupation(text or ""):
         return None  # "sa ojek pangkalan di baubau, iurannya berapa?": the worker's own cost, a question of its own
     family = _family(previous)
@@ -583,7 +592,7 @@ _OWN = re.compile(r"\b(sy|saya|sa|aku|ku|gue)\b", re.I)
 #: Contribution topics after which a programme's bare name ("klo jp?") asks that programme's part for the wage.
 WAGE_CONTRIBUTION_TOPICS = frozenset({"ask_contribution_pu", "ask_contribution_bpu"})
 #: A question this short about an employee's topic ("JKP nya berapa?") asks it for the wage told before.
-OWN_WAGE_SHORT_WORDS = 5
+OWN_WAGE_SHORT_WORDS = 7
 _OTHERS_WAGE = re.compile(r"\b(dia|mereka|karyawan\w*|pegawai\w*|anak|istri|suami)\b", re.I)
 
 
@@ -616,6 +625,12 @@ def send_details_for_wage(dispatcher: CollectingDispatcher, tracker: Tracker, an
     return True
 
 
+#: A question about the period or a doubted figure of an amount just given ("itu sebulan atau setahun?", "per bulan
+#: kah?", "kok tidak 150 ribu?", "bukannya 120 ribu?").
+_PERIOD_ASKED = re.compile(r"\b(sebulan|setahun|per ?bulan|per ?tahun|tiap bulan|tiap tahun|perbulan|pertahun)\b.*\?|"
+                           r"\b(kok|kenapa|knp|bukannya|bukankah)\b.*\d", re.I)
+
+
 def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     """The wage the worker gave earlier in the conversation (kept as their income), when the message asks how much
     of a wage earners' topic for themselves with no wage of its own ("potongan JP sy brp sebulan?")."""
@@ -623,7 +638,11 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     # "klo jp?" right after the worker's own contribution asks that programme's part of it, with no "berapa"
     bare = bool(_BARE_PROGRAMME.fullmatch((text or "").strip())) \
         and any(t in WAGE_CONTRIBUTION_TOPICS for t in recent_topics(tracker)[:1])
-    if topic not in OWN_WAGE_TOPICS or not (_HOW_MUCH.search(text or "") or bare) \
+    # "itu sebulan atau setahun?", "kok tidak 150 ribu?" (a figure doubted), "kalau sa tambah JHT juga?" after the
+    # contribution: the figures again, for the wage told before
+    period = short and bool(_PERIOD_ASKED.search(text or ""))
+    adds_jht = topic == "ask_contribution_bpu" and short and bool(_ADD_JHT.search(text or ""))
+    if topic not in OWN_WAGE_TOPICS or not (_HOW_MUCH.search(text or "") or bare or period or adds_jht) \
             or not (_OWN.search(text or "") or short):
         return None
     occupation = tracker.get_slot("occupation")
@@ -1060,8 +1079,11 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
+                                           or send_jkp_months_line(dispatcher, tracker, intent, text, with_wage=True)
+                                           or send_jp_pension_line(dispatcher, tracker, intent, text)
                                            or send_balance_documents(dispatcher, answers, intent, text, tracker,
                                                                      on)
+                                           or send_jp_formula_line(dispatcher, intent, text)
                                            or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
@@ -1105,7 +1127,11 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_discount_group_line(dispatcher, intent, text)
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
+        send_jp_formula_line(dispatcher, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
+        send_jkp_months_line(dispatcher, tracker, intent, text,  # the wage's figures unless sent just above
+                             with_wage=not (wage_in(text) or own_wage_asked(tracker, intent, text)))
+        send_jp_pension_line(dispatcher, tracker, intent, text)
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
@@ -1173,7 +1199,7 @@ def send_balance_documents(dispatcher: CollectingDispatcher, answers: Answers, i
 
 #: A question about a deadline ("paling lambat kapan?", "masih bisa kah?", "telat ga?").
 _DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai kapan|smp kapan|telat|terlambat|"
-                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus)\b", re.I)
+                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus|sempat\w*|smpt|keburu)\b", re.I)
 
 
 _WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
@@ -1199,6 +1225,72 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
             dispatcher.utter_message(text=extra)
             line = line or extra
     return bool(line)
+
+
+def send_jkp_months_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str,
+                         with_wage: bool = False) -> bool:
+    """"saya kerja di sana sejak Maret 2025, iuran lancar" after a PHK and JKP: whether the months from then to the
+    PHK (told in this message or one of the last few turns; else until today) meet JKP's minimum and, with
+    ``with_wage``, what JKP pays for the wage told before. True when sent."""
+    start = worked_since(text) if intent == "ask_jkp" else None
+    if start is None:
+        return False
+    on = clock.today()
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)]
+    phk = next((d for d in (phk_date(t, on) for t in told) if d), None)
+    line = jkp_months_line(start, phk, on)
+    if not line:
+        return False
+    dispatcher.utter_message(text=line)
+    if with_wage:
+        wage = next((w for w in (wage_in(t) for t in told if not STAFF.search(t)) if w), None)
+        send_wage_line(dispatcher, intent, wage)
+    return True
+
+
+def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> bool:
+    """"sa lahir 1969" about JP: the year that birth reaches JP's rising pension age and, with the month JP began
+    ("ikut JP sejak Juli 2015", this message or a recent one), whether the years until then make a monthly
+    pension. True when sent."""
+    born = born_on(text) if intent in ("ask_jp", "ask_claim_jp") else None
+    if born is None:
+        return False
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
+    since = next((d for d in map(worked_since, told) if d), None)
+    line = jp_pension_line(born[0], born[1], clock.today(), since)
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+def send_jp_formula_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
+    """"masa iur 20 tahun dan rata-rata upah tertimbang Rp5.000.000, berapa pensiun bulanan saya?": the first
+    year's pension by JP's formula for those figures. True when sent."""
+    years = membership_years(text) if intent in ("ask_jp", "ask_claim_jp") else None
+    wage = wage_in(text) if years else None
+    line = jp_formula_line(years, wage, clock.today()) if years and wage else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+#: Topics whose follow-ups may tell a date that the answer turns into a deadline or a count of months.
+DATED_TOPICS = frozenset({"ask_jkp", "ask_claim_jht", "ask_jht", "ask_jp", "ask_claim_jp"})
+
+
+def dated_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A date told after JKP or the JHT claim, read as a fact ("sa di PHK tanggal 20 Juli 2026, masih sempat kah?"):
+    the deadline or the months it makes for the topic under discussion. True when sent."""
+    previous = previous_topic(tracker, get_answers())
+    text = (tracker.latest_message or {}).get("text") or ""
+    if previous not in DATED_TOPICS or text.startswith("/"):
+        return False
+    if not (send_leaving_date_line(dispatcher, tracker, previous, text)
+            or send_jkp_months_line(dispatcher, tracker, previous, text, with_wage=True)
+            or send_jp_pension_line(dispatcher, tracker, previous, text)):
+        return False
+    keep_topic(dispatcher, previous, clock.today())
+    return True
 
 
 #: Death topics whose message may tell of a death in a work accident (JKK's multiple of the wage, not JKM's sum).
@@ -1646,7 +1738,7 @@ class ActionAnswer(Action):
 #: campaign): an unclear message with one gets that office alone, no guess at our topics. A PNS employer or a
 #: child's fever in a story are asides.
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
-                             "civil_service", "police", "jobs_here", "minimum_wage"})
+                             "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter"})
 
 
 class ActionClarify(Action):
@@ -1676,6 +1768,8 @@ class ActionClarify(Action):
         if thanks_and_plan(text):  # "ok nanti sy lapor ke pak desa. mksh": thanks and a plan, not a question
             _send(dispatcher, answers.render_split("thank", clock.today()).short)
             return []
+        if registers_now(text) and "ask_register" in answers:  # "Ya sudah, sa mau daftar sekarang.": how to
+            return answer_topic(dispatcher, tracker, "ask_register", signals)
         if send_regulations(dispatcher, answers, text, clock.today(), asked_only=True):
             return []  # "Permenaker 5 itu yang mana?" unplaced by the NLU: what each regulation of that name governs
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))

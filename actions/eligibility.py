@@ -38,6 +38,7 @@ from actions.answers import (
     answer_topic,
     claim_for_feeling,
     count_topic_before,
+    dated_follow_up,
     feeling_first,
     follow_up_topic,
     keep_topic,
@@ -96,6 +97,7 @@ from lingkar.eligibility import (
     render_result,
     resolve_occupation,
 )
+from lingkar.form_words import registers_now
 from lingkar.leads import offered_name, offered_phone
 from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
@@ -374,8 +376,15 @@ class ValidateEligibilityForm(LingkarForm):
             return Turn()
         if turn.values:
             return turn  # other facts were given: take them and ask the question again, without a complaint
-        if is_interruption(tracker) or asks_something(text):
-            return Turn()  # answered by the rules; the form then asks its question again
+        if requested != "occupation" and (offered_name(text) or offered_phone(text)):
+            # "Nama sa Hj. Wa Ode Sitti Rahmah.", "Nomor HP sa 0813…" at the age question: someone who wants to be
+            # registered, no wrong answer; the rules say that nothing is kept without consent and offer staff, and
+            # the form asks its question again
+            return Turn()
+        if is_interruption(tracker) or asks_something(text) or registers_now(text):
+            # answered by the rules ("Ya sudah, sa mau daftar sekarang." gets how to register); the form then asks
+            # its question again
+            return Turn()
         if requested == "occupation":
             turn.failed, turn.failed_vars = "occupation_unknown", {"answer": clean_answer(text)}
             turn.failed_buttons = []  # the question that follows shows the occupation buttons
@@ -563,9 +572,11 @@ class ActionInform(Action):
         if send_month_price(dispatcher, tracker, latest_text(tracker)):
             return []  # "kalau bulan januari?" after the contribution: that month's amount
         named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \
-            and not tracker.active_loop_name
+            and tracker.active_loop_name in (None, "", "eligibility_form")  # a name is no answer of the check
         if named:  # "nama sa Amir, umur 47", "no wa sy 0853…": kept only in a lead, after consent; other facts noted
             say(dispatcher, "name_offered")
+        if dated_follow_up(dispatcher, tracker):  # "sa di PHK tanggal 20 Juli 2026, masih sempat kah?" after JKP
+            return []
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
             return []
         topic = question_topic(tracker, get_answers(), signals)

@@ -163,3 +163,18 @@ def is_stop(text: str, content_dir: Path | None = None) -> bool:
 
 
 __all__ = ["is_stop", "leaving", "lexicon_path", "postpones", "request_with_thanks"]
+
+
+#: The whole message is a decision to register now ("Ya sudah, sa mau daftar sekarang.", "ok sy daftar skrg"), with
+#: no question and nothing else: how to register, not an answer to a form's question or an unclear message.
+_REGISTER_NOW = re.compile(
+    r"^\W*(?:(?:ya\s*sudah|yasudah|ya\s*udah|yaudah|ok|oke|okelah|baik|baiklah|siap|iye|iya|kalau begitu|klo gitu|"
+    r"kalo gitu|jadi)\W+)*(?:sa|sy|saya|aku|kami)?\s*(?:mau|mo|ingin|pengen|jadi)?\s*(?:ikut\s+)?"
+    r"(?:daftar|mendaftar|dftr)(?:\s+(?:bpjs(?:\s*tk)?|sekarang|skrg|skg|hari ini|saja|aja|mi|dulu|juga|jg|mandiri))*"
+    r"\W*$", re.I)
+
+
+def registers_now(text: str) -> bool:
+    """The message decides to register now and says nothing else (:data:`_REGISTER_NOW`)."""
+    return bool(_REGISTER_NOW.match(text or "")) and bool(re.search(r"\b(mau|mo|ingin|pengen|jadi|sekarang|skrg|skg|"
+                                                                     r"ikut|ya|ok|oke|baik)\b", text or "", re.I))

@@ -694,7 +694,7 @@ def _partial_line(value: int, on: dt.date, facts: Facts) -> str | None:
 def _date_after(words: str) -> re.Pattern:
     """A day and month (and year) told within a few words after one of ``words`` ("di-PHK tanggal 20 November")."""
     months = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
-    return re.compile(rf"\b(?:{words})\b.{{0,40}}?\b(\d{{1,2}})\s+({months})\b\.?(?:\s+(\d{{4}}))?", re.I | re.S)
+    return re.compile(rf"\b(?:{words})\b.{{0,60}}?\b(\d{{1,2}})\s+({months})\b\.?(?:\s+(\d{{4}}))?", re.I | re.S)
 
 
 _PHK_WORDS = r"phk|di-?phk|diberhentikan|dipecat|pemutusan hubungan kerja"
@@ -729,7 +729,102 @@ def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None) -> 
         return None
     last = _months_after(phk, months)
     line = f"PHK tanggal {format_date(phk)}: klaim JKP paling lambat {format_date(last)} ({months} bulan setelah PHK)"
-    return line + (". Batas itu sudah lewat." if last < on else ".")
+    return line + (". Batas itu sudah lewat." if last < on else ": masih sempat, ajukan segera.")
+
+
+#: When the job (and its contributions) began: "kerja di sana sejak Maret 2025", "mulai kerja dari Juni 2024".
+_WORKED_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+(?:bulan\s+|bln\s+)?(" + _MONTH_ALT + r")\s+(20\d\d)\b", re.I)
+
+
+def worked_since(text: str) -> dt.date | None:
+    """The first month of a job a message tells with its year ("sejak Maret 2025"), or None."""
+    m = _WORKED_SINCE.search(text or "")
+    return dt.date(int(m.group(2)), _MONTH_NUMBERS[m.group(1).lower()], 1) if m else None
+
+
+def jkp_months_line(start: dt.date, phk: dt.date | None, on: dt.date, facts: Facts | None = None) -> str | None:
+    """Whether a job that began in ``start``'s month and ended by a PHK on ``phk`` (or goes on until ``on``) has the
+    months of contributions JKP asks for (``jkp.min_contrib_months`` of the last ``jkp.contrib_window_months``),
+    counting each month of the job as paid. None when the start is after the end or a fact is missing."""
+    facts = facts or get_facts()
+    try:
+        need = int(facts.value("jkp.min_contrib_months", on))
+        window = int(facts.value("jkp.contrib_window_months", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    end = (phk or on).replace(day=1)
+    if start > end:
+        return None
+    months = min((end.year - start.year) * 12 + end.month - start.month + 1, window)
+    until = f"PHK {format_month(end)}" if phk else f"{format_month(end)}"
+    said = f"Dari {format_month(start)} sampai {until}: sekitar {months} bulan"
+    if months >= need:
+        return (f"{said}. Bila iurannya tercatat tiap bulan, syarat minimal {need} bulan iuran dalam {window} bulan "
+                f"terakhir terpenuhi.")
+    return (f"{said}, kurang dari syarat minimal {need} bulan iuran dalam {window} bulan terakhir, jadi belum "
+            f"memenuhi syarat JKP (kecuali ada bulan iuran dari pekerjaan sebelumnya).")
+
+
+#: A birth year told ("sa lahir 1969", "lahir Mei 1968", "kelahiran thn 1970", "lahir 12 Mei 1968").
+_BORN = re.compile(r"\b(?:lahir|kelahiran)\w*\s+(?:(?:tgl|tanggal)\s+)?(?:\d{1,2}\s+)?(?:(?:bulan|bln)\s+)?"
+                   r"(?:(" + _MONTH_ALT + r")\s+)?(?:(?:tahun|thn|th)\s+)?(19\d\d|20\d\d)\b", re.I)
+
+
+def born_on(text: str) -> tuple[int, int | None] | None:
+    """The birth year (and month, when told) a message tells, or None."""
+    m = _BORN.search(text or "")
+    if not m:
+        return None
+    return int(m.group(2)), (_MONTH_NUMBERS[m.group(1).lower()] if m.group(1) else None)
+
+
+def jp_pension_line(year: int, month: int | None, on: dt.date, since: dt.date | None = None,
+                    facts: Facts | None = None) -> str | None:
+    """When someone born in ``year`` (``month``) reaches JP's pension age, which rises by the year it is reached
+    (``jp.pension_age``), and, with the month JP contributions began (``since``), whether the years paid until then
+    reach ``jp.min_contrib_years`` for a monthly pension. None when a fact is missing."""
+    facts = facts or get_facts()
+    try:
+        need = int(facts.value("jp.min_contrib_years", on))
+        for y in range(year + 50, year + 71):
+            age = int(facts.value("jp.pension_age", dt.date(y, month or 1, 1)))
+            if y - year >= age:
+                break
+        else:
+            return None
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    born = f"{format_month(dt.date(year, month, 1))}" if month else str(year)
+    reached = format_month(dt.date(y, month, 1)) if month else f"tahun {y}"
+    line = f"Lahir {born}: usia pensiun JP Anda {age} tahun, tercapai {reached}."
+    if since:
+        end = dt.date(y, month or 12, 1)
+        months = (end.year - since.year) * 12 + end.month - since.month
+        if months > 0:
+            span = f"{months // 12} tahun" + (f" {months % 12} bulan" if months % 12 else "")
+            line += (f" Masa iur dari {format_month(since)} sampai itu sekitar {span}: "
+                     + (f"cukup untuk pensiun bulanan (minimal {need} tahun)." if months >= need * 12 else
+                        f"kurang dari {need} tahun, jadi JP dibayar sekaligus (iuran plus hasil pengembangannya), "
+                        f"bukan bulanan."))
+    return line
+
+
+def jp_formula_line(years: int, wage: int, on: dt.date, facts: Facts | None = None) -> str | None:
+    """The first year's monthly JP pension for ``years`` of contributions and an average monthly ``wage``
+    (``jp.accrual_rate`` x years x wage, PP 45/2015 Pasal 17), when the years reach ``jp.min_contrib_years``; None
+    otherwise (a lump sum, said by :func:`membership_line`) or when a fact is missing."""
+    facts = facts or get_facts()
+    try:
+        rate = float(facts.value("jp.accrual_rate", on))
+        need = int(facts.value("jp.min_contrib_years", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    if years < need or wage <= 0:
+        return None
+    amount = round(rate / 100 * years * wage)
+    return (f"Perkiraan pensiun bulanan tahun pertama: {_pct(rate)} x {years} tahun x {format_rupiah(wage)} = "
+            f"{format_rupiah(amount)} per bulan (rumus PP 45/2015 Pasal 17, dengan upah rata-rata tertimbang per "
+            f"bulan); angka pastinya dihitung BPJS Ketenagakerjaan, tanyakan ke call center atau kantor cabang.")
 
 
 def jht_from_line(left: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:

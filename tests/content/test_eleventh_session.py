@@ -1,0 +1,222 @@
+"""Issue 12, eleventh session: dates and years a worker tells turned into what they mean (a PHK date into the JKP
+deadline, the months of a job into JKP's minimum, a birth year into the JP pension year), JKP's figures for a wage
+told turns before, Sultra's regencies and cities, working past the JP pension age, "kan sama-sama BPJS?" after
+the BPJS Kesehatan answer, and a goodbye that acknowledges. Real actions on Tracker fixtures, real content."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import ActionAnswer, own_wage_asked, settle_topic
+from actions.eligibility import ActionInform
+from lingkar.texts import get_answers
+from lingkar.wage_figures import born_on, jkp_deadline_line, jkp_months_line, jp_pension_line, phk_date, worked_since
+
+from .test_context import run, texts, tracker, user
+from .test_details import names
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+# ------------------------------------------------------------------------------ dates into what they mean
+def test_a_phk_date_a_few_words_after_the_word():
+    told = "Saya kena PHK dari perusahaan ritel di Kendari tanggal 31 Oktober 2026. Gaji terakhir 4 juta."
+    assert phk_date(told, TODAY) == dt.date(2026, 10, 31)
+
+
+def test_the_jkp_deadline_says_whether_there_is_still_time():
+    assert "masih sempat" in jkp_deadline_line(dt.date(2026, 7, 20), TODAY)
+    assert "20 Januari 2027" in jkp_deadline_line(dt.date(2026, 7, 20), TODAY)
+    assert "sudah lewat" in jkp_deadline_line(dt.date(2026, 5, 1), TODAY)
+
+
+@pytest.mark.parametrize("text,start", [
+    ("saya kerja di sana sejak Maret 2025, iuran lancar", dt.date(2025, 3, 1)),
+    ("mulai kerja dari bulan Juni 2024", dt.date(2024, 6, 1)),
+    ("sejak maret", None),                                # no year: no count
+])
+def test_when_a_job_began(text, start):
+    assert worked_since(text) == start
+
+
+def test_the_months_of_a_job_against_jkps_minimum():
+    enough = jkp_months_line(dt.date(2025, 3, 1), dt.date(2026, 10, 31), TODAY)
+    assert "sekitar 20 bulan" in enough and "terpenuhi" in enough
+    short = jkp_months_line(dt.date(2026, 3, 1), dt.date(2026, 10, 31), TODAY)
+    assert "sekitar 8 bulan" in short and "belum memenuhi" in short
+    assert "sekitar 24 bulan" in jkp_months_line(dt.date(2019, 1, 1), None, TODAY)   # the window's months at most
+    assert jkp_months_line(dt.date(2027, 1, 1), None, TODAY) is None                 # a start after the end
+
+
+@pytest.mark.parametrize("text,born", [
+    ("sa lahir 1969", (1969, None)),
+    ("Saya lahir Mei 1968, kerja di perusahaan pelayaran", (1968, 5)),
+    ("kelahiran thn 1980", (1980, None)),
+    ("umur sa 56 tahun", None),
+])
+def test_a_birth_year_told(text, born):
+    assert born_on(text) == born
+
+
+@pytest.mark.parametrize("year,month,said", [
+    (1968, 5, "59 tahun, tercapai Mei 2027"),      # 59 in 2027, still the age of 2025-2027
+    (1969, None, "60 tahun, tercapai tahun 2029"),  # 59 in 2028 is under that year's 60
+    (1975, 5, "63 tahun, tercapai Mei 2038"),
+    (1980, None, "65 tahun, tercapai tahun 2045"),  # the cap
+])
+def test_the_jp_pension_year_follows_the_rising_age(year, month, said):
+    assert said in jp_pension_line(year, month, TODAY)
+
+
+def test_the_years_paid_until_the_pension_age_decide_a_monthly_pension():
+    short = jp_pension_line(1968, 5, TODAY, since=dt.date(2015, 7, 1))
+    assert "11 tahun 10 bulan" in short and "sekaligus" in short
+    long = jp_pension_line(1975, 5, TODAY, since=dt.date(2015, 7, 1))
+    assert "22 tahun 10 bulan" in long and "bulanan" in long and "sekaligus" not in long
+
+
+async def test_a_birth_year_after_the_pension_age_answer_gets_that_persons_year():
+    earlier = [user("ask_jp", "usia pensiun JP berapa?")]
+    said = texts((await run(ActionInform(), tracker(user("inform", "sa lahir 1969"), earlier)))[0])
+    assert "tercapai tahun 2029" in said
+
+
+async def test_a_phk_date_after_jkp_gets_the_deadline():
+    earlier = [user("ask_jkp", "JKP itu apa?")]
+    latest = user("inform", "sa di PHK tanggal 20 Juli 2026, masih sempat kah?")
+    said = texts((await run(ActionInform(), tracker(latest, earlier)))[0])
+    assert "paling lambat 20 Januari 2027" in said
+
+
+async def test_the_start_of_a_job_after_a_phk_and_its_wage():
+    earlier = [user("ask_jkp", "Saya kena PHK tanggal 31 Oktober 2026. Gaji terakhir 4 juta. Dapat JKP tidak?")]
+    latest = user("ask_jkp", "saya kerja di sana sejak Maret 2025, iuran lancar")
+    said = texts((await run(ActionAnswer(), tracker(latest, earlier)))[0])
+    assert "sampai PHK Oktober 2026: sekitar 20 bulan" in said and "Rp2.400.000 per bulan" in said
+
+
+def test_a_six_word_follow_up_uses_the_wage_told_before():
+    earlier = [user("ask_jkp", "di PHK, gaji terakhir 4 juta. dapat JKP?")]
+    text = "berapa totalnya kalau 6 bulan penuh?"
+    assert own_wage_asked(tracker(user("ask_jkp", text), earlier), "ask_jkp", text) == 4_000_000
+    their = "berapa dia dapat kalau 6 bulan penuh?"      # someone else's benefit
+    assert own_wage_asked(tracker(user("ask_jkp", their), earlier), "ask_jkp", their) is None
+
+
+# ------------------------------------------------------------------------------ content
+@pytest.mark.parametrize("topic,text,sent", [
+    ("nlu_fallback", "Provinsi ini ada berapa kabupaten dan kota?", True),
+    ("ask_contact", "Kalau Bombana dan Kolaka Timur ibu kotanya apa?", True),
+    ("nlu_fallback", "kota Raha itu termasuk kota di Sultra toh?", True),
+    ("ask_contribution_bpu", "sa ojek di kota kendari, iuran brp?", False),    # where one lives is no question
+])
+def test_sultras_regencies_and_cities(topic, text, sent):
+    assert ("sultra_regions" in names(topic, text)) == sent
+
+
+def test_the_regions_answer_has_the_counts_and_the_confirmed_seats():
+    answers = get_answers()
+    detail = next(d for d in answers.details if d.name == "sultra_regions")
+    said = answers.render_detail(detail, TODAY).text
+    assert "15 kabupaten dan 2 kota" in said and "Rumbia" in said and "Tirawuta" in said and "belum dibentuk" in said
+
+
+def test_working_past_the_pension_age():
+    assert "jp_defer" in names("ask_jp", "kalau saya tetap kerja sampai 2030?")
+    assert "jp_defer" not in names("ask_jp", "iuran jp brp?")
+
+
+def test_the_two_bpjs_taken_for_one_stays_with_bpjs_kesehatan():
+    latest = user("ask_health", "lho kan sama-sama BPJS?", [("ask_health", 0.93), ("human_handoff", 0.03)])
+    assert settle_topic(tracker(latest), get_answers(), "ask_health") == "ask_health"
+
+
+async def test_a_goodbye_acknowledges():
+    said = texts((await run(ActionAnswer(), tracker(user("goodbye", "ya sudah, sa coba daftar lagi besok"))))[0])
+    assert said.startswith("Baik, sampai jumpa")
+
+
+# ------------------------------------------------------------------------------ second round
+@pytest.mark.parametrize("text,now", [
+    ("Ya sudah, sa mau daftar sekarang.", True),
+    ("ok sy daftar skrg", True),
+    ("yaudah mo daftar mi", True),
+    ("sa mau daftar, iurannya brp?", False),      # a question beside it
+    ("cara daftar?", False),
+    ("daftar", False),                           # one word is no decision
+])
+def test_a_decision_to_register_now(text, now):
+    from lingkar.form_words import registers_now
+    assert registers_now(text) == now
+
+
+def test_the_jp_formula_with_the_workers_own_figures():
+    from lingkar.wage_figures import jp_formula_line
+    assert "= Rp1.000.000 per bulan" in jp_formula_line(20, 5_000_000, TODAY)
+    assert "= Rp1.200.000 per bulan" in jp_formula_line(20, 6_000_000, TODAY)   # Rp72 juta a year
+    assert jp_formula_line(12, 5_000_000, TODAY) is None                       # a lump sum, not a pension
+
+
+async def test_a_formal_jp_question_with_years_and_wage_gets_the_estimate():
+    text = ("Dengan hormat, saya karyawan swasta dengan masa iur Jaminan Pensiun 20 tahun dan rata-rata upah "
+            "tertimbang Rp5.000.000 per bulan. Mohon perkiraan manfaat pensiun bulanan saya pada tahun pertama.")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jp", text))))[0])
+    assert "Rp1.000.000 per bulan" in said
+
+
+def test_when_the_card_is_ready_in_other_words():
+    assert "card_days" in names("ask_card", "sudahmi sa daftar tadi pagi, kapan kartunya jadi?")
+
+
+@pytest.mark.parametrize("text,earlier,topic,wage", [
+    ("itu sebulan atau setahun?", "gaji sy 3 juta, potongan bpjs tk brp?", "ask_contribution_pu", 3_000_000),
+    ("kok tidak 150 ribu?", "gaji sy 15 juta, potongan jp brp?", "ask_jp", 15_000_000),
+    ("itu iuran ya", "gaji sy 3 juta, potongan bpjs tk brp?", "ask_contribution_pu", None),   # no question
+])
+def test_a_period_or_a_doubted_figure_uses_the_wage_told_before(text, earlier, topic, wage):
+    t = tracker(user(topic, text), [user(topic, earlier)])
+    assert own_wage_asked(t, topic, text) == wage
+
+
+def test_a_long_question_read_as_goodbye_follows_the_topic():
+    from actions.answers import follow_up_topic
+    text = "Jadi uang yang sa sudah bayar dulu hilang semua?"
+    assert follow_up_topic("goodbye", text, "ask_late_payment") == "ask_late_payment"
+    assert follow_up_topic("goodbye", "ya sudah, sa coba daftar lagi besok", "ask_late_payment") is None
+
+
+@pytest.mark.parametrize("text,referral", [
+    ("Kantor Samsat Kendari buka jam berapa? sa mau bayar pajak motor", "vehicle_tax"),
+    ("Bot, ceritakan lelucon dong biar sa tidak bosan", "chatter"),
+    ("Berapa harga emas hari ini? mau sa pakai uang JHT untuk beli emas", "investment"),
+])
+def test_other_offices_and_chatter(text, referral):
+    from lingkar.signals import read_signals
+    assert read_signals(text).referral == referral
+
+
+def test_a_vip_membership_offer_is_a_scam_and_an_angry_outburst_is_anger():
+    from lingkar.signals import read_signals
+    assert read_signals('ada orang tawarkan sa jadi peserta BPJS TK "VIP", bayar 1 juta langsung dapat 100 juta').scam
+    assert not read_signals("JHT sa bisa langsung cair?").scam
+    assert read_signals("Kalian ini bagaimana! kepesertaan sa sudah tidak aktif!").feeling == "anger"
+
+
+async def test_a_decision_to_register_the_nlu_could_not_place_gets_how_to_register():
+    from actions.answers import ActionClarify
+    latest = user("nlu_fallback", "Ya sudah, sa mau daftar sekarang.", [("nlu_fallback", 0.4), ("ask_register", 0.2)])
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "Cara daftar" in said and "JMO" in said
+
+
+async def test_a_name_told_during_the_check_is_not_kept_and_staff_are_offered():
+    t = tracker(user("inform", "Nama sa Hj. Wa Ode Sitti Rahmah."))
+    t.active_loop = {"name": "eligibility_form"}
+    said = texts((await run(ActionInform(), t))[0])
+    assert "belum ada yang saya simpan" in said and "Ya, hubungi saya" in said
