@@ -18,8 +18,8 @@ export ACTION_SERVER_PORT ?= 5055
 
 # Everything that changes what `rasa train` produces. The model is rebuilt only when one of these is newer.
 # content/facts.yml, content/answers.yml and content/signals.yml are read by the action server at run time, not
-# trained on.
-TRAIN_INPUTS := config.yml domain.yml $(shell find nlu stories content -name '*.yml' -not -name facts.yml \
+# trained on. The folders nlu/ and stories/ count too: removing a training file changes their time, not a file's.
+TRAIN_INPUTS := config.yml domain.yml nlu/. stories/. $(shell find nlu stories content -name '*.yml' -not -name facts.yml \
                   -not -name answers.yml -not -name signals.yml 2>/dev/null) \
                 $(shell find rasa_plugins/nlu lingkar/parsing -name "*.py" 2>/dev/null)
 
