@@ -74,13 +74,13 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
 
-# The blind set may not fall below this share of messages (4 Dec 2026: 82.1%, floor 0.78; issue 12's bar, 0.90, is
+# The blind set may not fall below this share of messages (7 Dec 2026: 87.5%, floor 0.85; issue 12's bar, 0.90, is
 # not met yet). Raise it as the figure rises.
-BLIND_MIN ?= 0.78
-blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.78); reports/answers/
+BLIND_MIN ?= 0.85
+blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.85); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev16/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev17/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -97,6 +97,7 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev16/: bl
 	$(PY) scripts/blind_eval.py --set tests/dev14 --out reports/dev14
 	$(PY) scripts/blind_eval.py --set tests/dev15 --out reports/dev15
 	$(PY) scripts/blind_eval.py --set tests/dev16 --out reports/dev16
+	$(PY) scripts/blind_eval.py --set tests/dev17 --out reports/dev17
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
