@@ -69,6 +69,7 @@ from lingkar.wage_figures import (
     jkp_deadline_line,
     jkp_months_line,
     jp_formula_line,
+    jp_membership_line,
     jp_pension_line,
     membership_line,
     membership_years,
@@ -76,6 +77,7 @@ from lingkar.wage_figures import (
     names_period,
     occupation_line,
     phk_date,
+    planned_month,
     pmi_contract_line,
     prepay_line,
     risk_class,
@@ -631,6 +633,15 @@ _PERIOD_ASKED = re.compile(r"\b(sebulan|setahun|per ?bulan|per ?tahun|tiap bulan
                            r"\b(kok|kenapa|knp|bukannya|bukankah)\b.*\d", re.I)
 
 
+_LAID_OFF = re.compile(r"\b(phk|di-?phk|diphk|diberhentikan|dipecat|pemutusan hubungan kerja)\b", re.I)
+
+
+def laid_off(tracker: Tracker) -> bool:
+    """This message or one of the last few turns tells of a PHK."""
+    told = itertools.islice(user_turns(tracker, latest=True), WAGE_LOOKBACK + 1)
+    return any(_LAID_OFF.search(t or "") for _, t in told)
+
+
 def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     """The wage the worker gave earlier in the conversation (kept as their income), when the message asks how much
     of a wage earners' topic for themselves with no wage of its own ("potongan JP sy brp sebulan?")."""
@@ -646,8 +657,11 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
             or not (_OWN.search(text or "") or short):
         return None
     occupation = tracker.get_slot("occupation")
-    if topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation)):
-        return None  # a fisher's income is no wage for an employee's figures
+    if topic != "ask_contribution_bpu" and occupation and _self_employed(str(occupation)) \
+            and not (topic == "ask_jkp" and laid_off(tracker)):
+        # a fisher's income is no wage for an employee's figures ("di-PHK dari perusahaan ekspedisi" read as a
+        # courier is an employee all the same: only employees are laid off)
+        return None
     income = real(tracker.get_slot("income"))
     if not (isinstance(income, (int, float)) and income > 0):
         # not kept (a PHK story's wage, "gaji terakhir 4 juta"): the wage a recent turn told, not a staff's
@@ -1121,13 +1135,14 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, split.short)
     else:
         send_answer(dispatcher, split, intent, on)
-        if not send_employer_share(dispatcher, tracker, intent, text):
+        # a pension asked for a wage and years of contributions is the formula's, not the wage's contribution
+        formula = send_jp_formula_line(dispatcher, intent, text)
+        if not formula and not send_employer_share(dispatcher, tracker, intent, text):
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
         send_discount_group_line(dispatcher, intent, text)
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
-        send_jp_formula_line(dispatcher, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
         send_jkp_months_line(dispatcher, tracker, intent, text,  # the wage's figures unless sent just above
                              with_wage=not (wage_in(text) or own_wage_asked(tracker, intent, text)))
@@ -1199,7 +1214,8 @@ def send_balance_documents(dispatcher: CollectingDispatcher, answers: Answers, i
 
 #: A question about a deadline ("paling lambat kapan?", "masih bisa kah?", "telat ga?").
 _DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai kapan|smp kapan|telat|terlambat|"
-                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus|sempat\w*|smpt|keburu)\b", re.I)
+                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus|sempat\w*|smpt|keburu|"
+                             r"tunda|ditunda|menunda)\b", re.I)
 
 
 _WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
@@ -1215,7 +1231,8 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
     on = clock.today()
     told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)]
     left = next((d for d in (phk_date(t, on, leaving=bool(jht)) for t in told) if d), None)
-    line = (jht_from_line(left, on) if jht else jkp_deadline_line(left, on)) if left else None
+    planned = None if jht or not left else planned_month(text, left)  # "kalau sa tunda sampai Februari 2027?"
+    line = (jht_from_line(left, on) if jht else jkp_deadline_line(left, on, planned=planned)) if left else None
     if line:
         dispatcher.utter_message(text=line)
     phk = next((d for d in (phk_date(t, on) for t in told) if d), None) if jht else None
@@ -1248,16 +1265,28 @@ def send_jkp_months_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
     return True
 
 
+#: A question whether the JP pension may wait ("bisa ditunda?", "sa masih kerja sampai sekarang").
+_DEFER_ASKED = re.compile(r"\b(tunda|ditunda|menunda|masih kerja|masih bekerja|tetap kerja|tetap bekerja|belum "
+                          r"berhenti)\b", re.I)
+
+
 def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> bool:
-    """"sa lahir 1969" about JP: the year that birth reaches JP's rising pension age and, with the month JP began
-    ("ikut JP sejak Juli 2015", this message or a recent one), whether the years until then make a monthly
-    pension. True when sent."""
-    born = born_on(text) if intent in ("ask_jp", "ask_claim_jp") else None
-    if born is None:
+    """"sa lahir 1969" about JP: the year that birth reaches JP's rising pension age (and, when reached, until when
+    it may wait) and, with the month JP began ("ikut JP sejak Juli 2015", this message or a recent one), whether the
+    years until then make a monthly pension; "bisa ditunda?" after a birth year told: the same, for that birth;
+    "ikut JP sejak Juli 2015 sampai sekarang, cukup 15 tahun kah?": the years until now. True when sent."""
+    if intent not in ("ask_jp", "ask_claim_jp"):
         return False
     told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
     since = next((d for d in map(worked_since, told) if d), None)
-    line = jp_pension_line(born[0], born[1], clock.today(), since)
+    born = born_on(text) or (next((b for b in map(born_on, told) if b), None) if _DEFER_ASKED.search(text) else None)
+    on = clock.today()
+    if born is not None:
+        line = jp_pension_line(born[0], born[1], on, since, defer_asked=bool(_DEFER_ASKED.search(text)))
+    elif worked_since(text):
+        line = jp_membership_line(worked_since(text), on.replace(day=1), on, said_until="sampai sekarang")
+    else:
+        line = None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)

@@ -720,8 +720,10 @@ def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     return d
 
 
-def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:
-    """The last day to claim JKP for a PHK on ``phk`` (``jkp.claim_deadline`` months later), and whether it passed."""
+def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None,
+                      planned: dt.date | None = None) -> str | None:
+    """The last day to claim JKP for a PHK on ``phk`` (``jkp.claim_deadline`` months later), and whether it passed;
+    with ``planned`` (the month the worker thinks of claiming in), whether that month is too late."""
     facts = facts or get_facts()
     try:
         months = int(facts.value("jkp.claim_deadline", on))
@@ -729,7 +731,26 @@ def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None) -> 
         return None
     last = _months_after(phk, months)
     line = f"PHK tanggal {format_date(phk)}: klaim JKP paling lambat {format_date(last)} ({months} bulan setelah PHK)"
-    return line + (". Batas itu sudah lewat." if last < on else ": masih sempat, ajukan segera.")
+    if last < on:
+        return line + ". Batas itu sudah lewat."
+    if planned and planned > last:
+        return line + (f". Kalau baru diklaim {format_month(planned)}, batas itu sudah terlewat dan JKP tidak bisa "
+                       f"diklaim lagi: ajukan sebelum {format_date(last)}.")
+    return line + ": masih sempat, ajukan segera."
+
+
+#: A month and year the worker names ("sampai Februari 2027").
+_MONTH_YEAR = re.compile(r"\b(" + _MONTH_ALT + r")\s+(20\d\d)\b", re.I)
+
+
+def planned_month(text: str, not_on: dt.date | None = None) -> dt.date | None:
+    """The first month and year ``text`` names other than ``not_on``'s (the PHK date the same text may tell), as
+    the first day of that month, or None."""
+    for m in _MONTH_YEAR.finditer(text or ""):
+        d = dt.date(int(m.group(2)), _MONTH_NUMBERS[m.group(1).lower()], 1)
+        if not_on is None or (d.year, d.month) != (not_on.year, not_on.month):
+            return d
+    return None
 
 
 #: When the job (and its contributions) began: "kerja di sana sejak Maret 2025", "mulai kerja dari Juni 2024".
@@ -779,13 +800,14 @@ def born_on(text: str) -> tuple[int, int | None] | None:
 
 
 def jp_pension_line(year: int, month: int | None, on: dt.date, since: dt.date | None = None,
-                    facts: Facts | None = None) -> str | None:
+                    facts: Facts | None = None, defer_asked: bool = False) -> str | None:
     """When someone born in ``year`` (``month``) reaches JP's pension age, which rises by the year it is reached
-    (``jp.pension_age``), and, with the month JP contributions began (``since``), whether the years paid until then
+    (``jp.pension_age``); once reached, until when the pension may wait for someone still working
+    (``jp.defer_max_years``); and, with the month JP contributions began (``since``), whether the years paid until then
     reach ``jp.min_contrib_years`` for a monthly pension. None when a fact is missing."""
     facts = facts or get_facts()
     try:
-        need = int(facts.value("jp.min_contrib_years", on))
+        defer = int(facts.value("jp.defer_max_years", on))
         for y in range(year + 50, year + 71):
             age = int(facts.value("jp.pension_age", dt.date(y, month or 1, 1)))
             if y - year >= age:
@@ -796,17 +818,38 @@ def jp_pension_line(year: int, month: int | None, on: dt.date, since: dt.date | 
         return None
     born = f"{format_month(dt.date(year, month, 1))}" if month else str(year)
     reached = format_month(dt.date(y, month, 1)) if month else f"tahun {y}"
-    line = f"Lahir {born}: usia pensiun JP Anda {age} tahun, tercapai {reached}."
+    latest = format_month(dt.date(y + defer, month, 1)) if month else f"tahun {y + defer}"
+    if dt.date(y, month or 12, 1) <= on.replace(day=1):
+        line = (f"Lahir {born}: usia pensiun JP Anda {age} tahun, sudah tercapai {reached}. Bila masih bekerja, "
+                f"pensiun diajukan saat berhenti, paling lambat {defer} tahun setelahnya (usia {age + defer}, "
+                f"{latest}).")
+    else:
+        line = f"Lahir {born}: usia pensiun JP Anda {age} tahun, tercapai {reached}."
+        if defer_asked:  # "klo sy terus kerja sampai 2030, bisa ditunda?"
+            line += (f" Bila masih bekerja setelah itu, pensiun diajukan saat berhenti, paling lambat {defer} tahun "
+                     f"setelahnya (usia {age + defer}, {latest}).")
     if since:
-        end = dt.date(y, month or 12, 1)
-        months = (end.year - since.year) * 12 + end.month - since.month
-        if months > 0:
-            span = f"{months // 12} tahun" + (f" {months % 12} bulan" if months % 12 else "")
-            line += (f" Masa iur dari {format_month(since)} sampai itu sekitar {span}: "
-                     + (f"cukup untuk pensiun bulanan (minimal {need} tahun)." if months >= need * 12 else
-                        f"kurang dari {need} tahun, jadi JP dibayar sekaligus (iuran plus hasil pengembangannya), "
-                        f"bukan bulanan."))
-    return line
+        line += " " + (jp_membership_line(since, dt.date(y, month or 12, 1), on, facts, "sampai itu") or "")
+    return line.strip()
+
+
+def jp_membership_line(since: dt.date, until: dt.date, on: dt.date, facts: Facts | None = None,
+                       said_until: str | None = None) -> str | None:
+    """The years of JP contributions from ``since`` to ``until`` (months) and whether they reach
+    ``jp.min_contrib_years`` for a monthly pension. None when there are none or a fact is missing."""
+    facts = facts or get_facts()
+    try:
+        need = int(facts.value("jp.min_contrib_years", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    months = (until.year - since.year) * 12 + until.month - since.month
+    if months <= 0:
+        return None
+    span = f"{months // 12} tahun" + (f" {months % 12} bulan" if months % 12 else "")
+    return (f"Masa iur dari {format_month(since)} {said_until or 'sampai ' + format_month(until)} sekitar {span}: "
+            + (f"cukup untuk pensiun bulanan (minimal {need} tahun)." if months >= need * 12 else
+               f"kurang dari {need} tahun, jadi JP dibayar sekaligus (iuran plus hasil pengembangannya), bukan "
+               f"bulanan."))
 
 
 def jp_formula_line(years: int, wage: int, on: dt.date, facts: Facts | None = None) -> str | None:

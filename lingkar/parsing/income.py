@@ -226,6 +226,11 @@ def _received_and_asked(toks: List[_Tok], i0: int, i1: int) -> bool:
     return asked
 
 
+#: The nouns that open an income phrase ("gaji 2,5 juta"): a period word before them belongs to something else.
+_INCOME_NOUNS = frozenset({"gaji", "gajih", "gajinya", "gj", "upah", "upahnya", "penghasilan", "penghasilannya",
+                           "pendapatan", "pendapatannya", "honor", "honornya"})
+
+
 def _period_near(toks: List[_Tok], i0: int, i1: int) -> str:
     """The period word nearest to the amount (tokens i0..i1), within 3 words either side; default month."""
     best: Tuple[int, str] = (99, "month")
@@ -242,6 +247,8 @@ def _period_near(toks: List[_Tok], i0: int, i1: int) -> str:
                         return period
             if t.kind == "word":
                 seen += 1
+                if direction == -1 and t.text in _INCOME_NOUNS:
+                    break  # "kontrak 1 tahun, gaji 2,5 juta": a period before "gaji" is the contract's, not the wage's
                 for period, words in _PERIOD_WORDS.items():
                     if t.text in words and seen < best[0]:
                         # "per" before "hari" etc. is handled since both are words

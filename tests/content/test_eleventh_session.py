@@ -220,3 +220,43 @@ async def test_a_name_told_during_the_check_is_not_kept_and_staff_are_offered():
     t.active_loop = {"name": "eligibility_form"}
     said = texts((await run(ActionInform(), t))[0])
     assert "belum ada yang saya simpan" in said and "Ya, hubungi saya" in said
+
+
+# ------------------------------------------------------------------------------ third round
+def test_a_claim_put_off_past_the_jkp_deadline_is_too_late():
+    from lingkar.wage_figures import planned_month
+    phk = dt.date(2026, 7, 28)
+    planned = planned_month("Kalau sa tunda klaim JKP sampai Februari 2027?", phk)
+    assert planned == dt.date(2027, 2, 1)
+    assert "sudah terlewat" in jkp_deadline_line(phk, TODAY, planned=planned)
+    assert "masih sempat" in jkp_deadline_line(phk, TODAY, planned=dt.date(2027, 1, 1))
+    assert planned_month("di-PHK 28 Juli 2026", phk) is None          # the PHK's own month is no plan
+
+
+def test_the_years_of_jp_until_now():
+    from lingkar.wage_figures import jp_membership_line
+    said = jp_membership_line(dt.date(2015, 7, 1), dt.date(2026, 12, 1), TODAY, said_until="sampai sekarang")
+    assert "sampai sekarang sekitar 11 tahun 5 bulan" in said and "kurang dari 15 tahun" in said
+    assert "cukup untuk pensiun bulanan" in jp_membership_line(dt.date(2010, 1, 1), dt.date(2026, 12, 1), TODAY)
+
+
+def test_a_pension_age_already_reached_says_until_when_it_may_wait():
+    said = jp_pension_line(1967, 3, TODAY)
+    assert "sudah tercapai Maret 2026" in said and "usia 62, Maret 2029" in said
+    assert "usia 62" not in jp_pension_line(1968, 5, TODAY)                        # not asked, not reached
+    assert "usia 62, Mei 2030" in jp_pension_line(1968, 5, TODAY, defer_asked=True)
+
+
+def test_a_laid_off_worker_read_as_a_courier_still_gets_jkp_for_the_wage():
+    earlier = [user("ask_jkp", "Sa di-PHK dari perusahaan ekspedisi tanggal 28 Juli 2026. Gaji terakhir 3,5 juta.")]
+    t = tracker(user("ask_jkp", "Dapat berapa sebulan?"), earlier, slots={"occupation": "kurir", "income": 3_500_000})
+    assert own_wage_asked(t, "ask_jkp", "Dapat berapa sebulan?") == 3_500_000
+    never = tracker(user("ask_jkp", "Dapat berapa sebulan?"), [user("ask_jkp", "JKP apa?")],
+                    slots={"occupation": "kurir", "income": 3_500_000})
+    assert own_wage_asked(never, "ask_jkp", "Dapat berapa sebulan?") is None       # a courier's income is no wage
+
+
+async def test_a_pension_asked_with_years_and_wage_is_the_formula_not_the_contribution():
+    text = "misalnya 16 tahun masa iur dengan rata-rata upah setahun 60 juta, berapa pensiun sebulan?"
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jp", text))))[0])
+    assert "= Rp800.000 per bulan" in said and "dipotong dari gaji" not in said

@@ -52,6 +52,8 @@ INCOME = [
     ("2 juta per bulan", 2_000_000),
     ("umur 35 gaji 2 juta", 2_000_000),
     ("kerja 10 tahun gaji 3 jt", 3_000_000),  # "tahun" of a duration is not a yearly income
+    ("kontrak 1 tahun, gaji 2,5 juta", 2_500_000),  # nor is a one-year contract's
+    ("penghasilan setahun 24 juta", 2_000_000),
     ("3 anak gaji 2jt", 2_000_000),
     ("nelayan 2 jt", 2_000_000),
     ("kalau ojol gaji 4jt bs?", 4_000_000),
