@@ -139,12 +139,17 @@ _DISCOUNT_GROUP = re.compile(r"\b(diskon\w*|potongan\w*|kelompok\w*|golongan\w*|
 DISCOUNT_GROUP_TOPICS = frozenset({"ask_discount", "ask_contribution_bpu"})
 
 
-def send_discount_group_line(dispatcher: CollectingDispatcher, intent: str | None, text: str) -> bool:
+def send_discount_group_line(dispatcher: CollectingDispatcher, intent: str | None, text: str,
+                             tracker: Tracker | None = None) -> bool:
     """The PP 50/2025 group of the self-employed occupation the message names, with its window ("sa sopir truk
-    sendiri, dapatji diskon seperti ojol?": not in the transport group, so the other window). True when sent."""
+    sendiri, dapatji diskon seperti ojol?": not in the transport group, so the other window); for a short question
+    ("dapat diskon kah?") the occupation told before. True when sent."""
     if intent not in DISCOUNT_GROUP_TOPICS or not _DISCOUNT_GROUP.search(text or ""):
         return False
     occupation = match_occupation(text)
+    told = tracker.get_slot("occupation") if tracker is not None else None
+    if occupation is None and told and len((text or "").split()) <= FOLLOW_UP_MAX_WORDS:
+        occupation = match_occupation(str(told))
     if occupation is None or occupation.category != "BPU":
         return False
     say(dispatcher, "discount_group_transport" if occupation.transport else "discount_group_other",
@@ -449,6 +454,10 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         # "itu smp kpn?" ("sampai" as in "sampai jumpa"), "Jadi uang yang sa sudah bayar dulu hilang semua?": a
         # question about what was just said
         return previous
+    family_before = _family(previous)
+    if intent == "out_of_scope" and words <= FOLLOW_UP_MAX_WORDS and family_before in _CLAIM_OF \
+            and _CASH_WORDS.search(text or "") and not _TOPIC_WORDS.search(text or ""):
+        return _CLAIM_OF[family_before]  # "paling cepat kapan bisa cair?" after a JHT claim: that claim, in scope
     if COST_QUESTION.search(text or "") and match_occupation(text or ""):
         return None  # "sa ojek pangkalan di baubau, iurannya berapa?": the worker's own cost, a question of its own
     family = _family(previous)
@@ -664,9 +673,10 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
         return None
     income = real(tracker.get_slot("income"))
     if not (isinstance(income, (int, float)) and income > 0):
-        # not kept (a PHK story's wage, "gaji terakhir 4 juta"): the wage a recent turn told, not a staff's
+        # not kept (a PHK story's wage, "gaji terakhir 4 juta"): the wage a recent turn told, not a staff's, unless
+        # the question is about the figures just given ("itu sebulan atau setahun?" after a staff's deduction)
         income = next((w for w in (wage_in(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)
-                                   if not STAFF.search(t)) if w), None)
+                                   if period or not STAFF.search(t)) if w), None)
     return int(income) if isinstance(income, (int, float)) and income > 0 else None
 
 
@@ -1140,7 +1150,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if not formula and not send_employer_share(dispatcher, tracker, intent, text):
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on)
-        send_discount_group_line(dispatcher, intent, text)
+        send_discount_group_line(dispatcher, intent, text, tracker)
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)

@@ -260,3 +260,34 @@ async def test_a_pension_asked_with_years_and_wage_is_the_formula_not_the_contri
     text = "misalnya 16 tahun masa iur dengan rata-rata upah setahun 60 juta, berapa pensiun sebulan?"
     said = texts((await run(ActionAnswer(), tracker(user("ask_jp", text))))[0])
     assert "= Rp800.000 per bulan" in said and "dipotong dari gaji" not in said
+
+
+# ------------------------------------------------------------------------------ fourth round
+async def test_a_short_discount_question_uses_the_occupation_told_before():
+    t = tracker(user("ask_discount", "dapat diskon kah?"), [user("check_eligibility", "sa tukang bentor di Kendari")],
+                slots={"occupation": "becak"})
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "tidak disebut dalam kelompok transportasi" in said
+
+
+def test_how_soon_it_pays_read_as_out_of_scope_follows_the_claim():
+    from actions.answers import follow_up_topic
+    assert follow_up_topic("out_of_scope", "paling cepat kapan bisa cair?", "ask_claim_jht") == "ask_claim_jht"
+    assert follow_up_topic("out_of_scope", "harga emas brp?", "ask_claim_jht") is None
+
+
+def test_the_period_of_a_staffs_deduction_just_given():
+    earlier = [user("ask_contribution_pu", "Karyawan sa gajinya 3 juta, berapa yang dipotong dari gajinya?")]
+    t = tracker(user("ask_contribution_pu", "itu sebulan atau setahun?"), earlier)
+    assert own_wage_asked(t, "ask_contribution_pu", "itu sebulan atau setahun?") == 3_000_000
+    # without the period question, a staff's wage is not the worker's own
+    assert own_wage_asked(t, "ask_contribution_pu", "brp potongan sy?") is None
+
+
+@pytest.mark.parametrize("text,sent", [
+    ("Saya ASN, punya ART dan sopir pribadi di rumah. Apakah saya bisa daftarkan mereka?", True),
+    ("sy pns, bs daftarin art sy bpjs tk gk?", True),
+    ("ART sy ndak punya email, gmn?", False),        # no registering asked
+])
+def test_a_households_helper_is_sertakan(text, sent):
+    assert ("household_helper" in names("ask_register", text)) == sent
