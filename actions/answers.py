@@ -531,7 +531,24 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
         claim = _CLAIM_DOCUMENTS.get(family)
         if claim:
             return claim
+    if death_in_conversation(tracker, recent):
+        # "Berkas apa saja yang sa perlu siapkan?" after a father's death the NLU could not place: the heirs' claim
+        return "ask_claim_jkm"
     return None
+
+
+#: Below this confidence, a statement (no question) read as a cost topic in a bereaved conversation is about the death.
+DEATH_STATEMENT_TRUST = 0.6
+
+
+def death_statement_topic(tracker: Tracker, intent: str | None, text: str, confidence: float) -> str | None:
+    """"Dia ikut BPJS TK mandiri sebagai nelayan sejak 2022, bayarnya rutin terus." a turn after a father's death,
+    read (unsure) as a contribution question: a statement about the deceased's membership, so what the heirs get
+    and how (the heirs' claim). None otherwise."""
+    if intent not in _COST_INTENTS or confidence >= DEATH_STATEMENT_TRUST or "?" in (text or "") \
+            or read_signals(text).question or not death_in_conversation(tracker):
+        return None
+    return "ask_claim_jkm"  # its answer names JKK's multiple for a death at work, and the scholarship
 
 
 def death_in_conversation(tracker: Tracker, recent: List[str] | None = None) -> bool:
@@ -1149,7 +1166,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         formula = send_jp_formula_line(dispatcher, intent, text)
         if not formula and not send_employer_share(dispatcher, tracker, intent, text):
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
-        send_work_death_line(dispatcher, answers, intent, text, on)
+        send_work_death_line(dispatcher, answers, intent, text, on, tracker)
         send_discount_group_line(dispatcher, intent, text, tracker)
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
@@ -1364,12 +1381,17 @@ def without_work_death_pointer(split: Split) -> Split:
     return Split(cut(split.short), cut(split.rest))
 
 
-def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on) -> bool:
+def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on,
+                         tracker: Tracker | None = None) -> bool:
     """"anak sy meninggal tertimpa alat berat saat bekerja, gajinya 5 juta": what JKK pays the heirs for that wage,
-    when the message tells of a death (detail ``jkk_death``'s words) in a work accident (its ``also``) and a wage."""
-    if intent not in DEATH_TOPICS or not is_work_death(answers, text):
-        return False
+    when the message tells of a death (detail ``jkk_death``'s words) in a work accident (its ``also``) and a wage; or
+    a wage asked a few turns after such a death ("Kalau penghasilan bapak waktu daftar 1 juta, santunannya jadi
+    berapa?" after "perahunya terbalik waktu melaut")."""
     wage = wage_in(text)
+    earlier = tracker is not None and wage and any(
+        is_work_death(answers, t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2))
+    if intent not in DEATH_TOPICS or not (is_work_death(answers, text) or earlier):
+        return False
     line = death_line(wage, on) if wage else None
     if line:
         dispatcher.utter_message(text=line)
@@ -1764,6 +1786,7 @@ class ActionAnswer(Action):
         previous = previous_topic(tracker, answers)
         asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
         followed = claim_documents_topic(tracker, asked, text) \
+            or death_statement_topic(tracker, asked, text, confidence) \
             or follow_up_topic(asked, text, previous, confidence) \
             or detail_follow_up(answers, asked, text, previous, confidence)
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))

@@ -291,3 +291,35 @@ def test_the_period_of_a_staffs_deduction_just_given():
 ])
 def test_a_households_helper_is_sertakan(text, sent):
     assert ("household_helper" in names("ask_register", text)) == sent
+
+
+# ------------------------------------------------------------------------------ a bereaved family's turns
+DROWNED = "Assalamualaikum, bapak sa meninggal 3 hari lalu. Perahunya terbalik waktu pergi melaut di perairan Wawonii."
+
+
+def test_a_statement_about_the_deceaseds_membership_is_about_the_claim():
+    from actions.answers import death_statement_topic
+    text = "Dia ikut BPJS TK mandiri sebagai nelayan sejak 2022, bayarnya rutin terus."
+    t = tracker(user("ask_contribution_bpu", text, [("ask_contribution_bpu", 0.5)]), [user("nlu_fallback", DROWNED)])
+    assert death_statement_topic(t, "ask_contribution_bpu", text, 0.5) == "ask_claim_jkm"
+    assert death_statement_topic(t, "ask_contribution_bpu", "iurannya brp?", 0.5) is None      # a question
+    alive = tracker(user("ask_contribution_bpu", text), [user("ask_discount", "ada diskon kah?")])
+    assert death_statement_topic(alive, "ask_contribution_bpu", text, 0.5) is None
+
+
+def test_documents_after_a_death_the_nlu_could_not_place_are_the_heirs():
+    from actions.answers import claim_documents_topic
+    text = "Berkas apa saja yang sa perlu siapkan?"
+    t = tracker(user("ask_documents", text), [user("nlu_fallback", DROWNED),
+                                              user("ask_contribution_bpu", "dia ikut mandiri sejak 2022")])
+    assert claim_documents_topic(t, "ask_documents", text) == "ask_claim_jkm"
+
+
+async def test_a_wage_asked_turns_after_a_death_at_work_gets_jkks_multiple():
+    earlier = [user("nlu_fallback", DROWNED), user("ask_scholarship", "Sampai kapan beasiswanya dibayar?")]
+    latest = user("ask_jkm", "Kalau penghasilan bapak waktu daftar 1 juta, santunan kematiannya jadi berapa?")
+    said = texts((await run(ActionAnswer(), tracker(latest, earlier)))[0])
+    assert "48 x upah = Rp48.000.000" in said
+    ill = [user("ask_claim_jkm", "bapak sa meninggal karena sakit jantung")]
+    said = texts((await run(ActionAnswer(), tracker(latest, ill)))[0])
+    assert "Rp48.000.000" not in said
