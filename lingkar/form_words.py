@@ -162,9 +162,6 @@ def is_stop(text: str, content_dir: Path | None = None) -> bool:
     return bool(words) and " ".join(words) in lex.stop
 
 
-__all__ = ["is_stop", "leaving", "lexicon_path", "postpones", "request_with_thanks"]
-
-
 #: The whole message is a decision to register now ("Ya sudah, sa mau daftar sekarang.", "ok sy daftar skrg"), with
 #: no question and nothing else: how to register, not an answer to a form's question or an unclear message.
 _REGISTER_NOW = re.compile(
@@ -178,3 +175,6 @@ def registers_now(text: str) -> bool:
     """The message decides to register now and says nothing else (:data:`_REGISTER_NOW`)."""
     return bool(_REGISTER_NOW.match(text or "")) and bool(re.search(r"\b(mau|mo|ingin|pengen|jadi|sekarang|skrg|skg|"
                                                                      r"ikut|ya|ok|oke|baik)\b", text or "", re.I))
+
+
+__all__ = ["is_stop", "leaving", "lexicon_path", "postpones", "registers_now", "request_with_thanks"]
