@@ -899,6 +899,9 @@ def wage_topic_before(tracker: Tracker) -> str | None:
 #: How many earlier user turns are searched for a benefit with wage figures ("gaji sy 2,8 jt, dpt brp?" a few turns
 #: after JKP, with another question between).
 WAGE_LOOKBACK = 4
+#: How many earlier user turns are searched for a date the worker told (a PHK, a resignation): a date stays true for
+#: the whole conversation ("kalau sa tunda klaim JKP sampai Februari 2027?" seven turns after the PHK date).
+DATE_LOOKBACK = 10
 #: A deduction from a wage ("potongan gaji sy brp?"): an employee's share.
 _WAGE_DEDUCTION = re.compile(r"\b(potongan gaji\w*|potong gaji\w*|dipotong dari gaji\w*|gaji\w* dipotong)\b", re.I)
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
@@ -1081,7 +1084,7 @@ def first_question_topic(tracker: Tracker, answers: Answers) -> str | None:
 
 #: Topics a scam question is also answered on after the warning: a broker (calo) who says a migrant worker needs no
 #: BPJS is answered with what a migrant worker must have.
-SCAM_THEN_ANSWER = frozenset({"ask_migrant"})
+SCAM_THEN_ANSWER = frozenset({"ask_migrant", "ask_documents", "ask_register"})
 
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
@@ -1256,7 +1259,7 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
     if not jht and (intent != "ask_jkp" or not _DEADLINE_ASKED.search(text or "")):
         return False
     on = clock.today()
-    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)]
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), DATE_LOOKBACK)]
     left = next((d for d in (phk_date(t, on, leaving=bool(jht)) for t in told) if d), None)
     planned = None if jht or not left else planned_month(text, left)  # "kalau sa tunda sampai Februari 2027?"
     line = (jht_from_line(left, on) if jht else jkp_deadline_line(left, on, planned=planned)) if left else None
@@ -1280,7 +1283,7 @@ def send_jkp_months_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
     if start is None:
         return False
     on = clock.today()
-    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)]
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), DATE_LOOKBACK)]
     phk = next((d for d in (phk_date(t, on) for t in told) if d), None)
     line = jkp_months_line(start, phk, on)
     if not line:

@@ -323,3 +323,32 @@ async def test_a_wage_asked_turns_after_a_death_at_work_gets_jkks_multiple():
     ill = [user("ask_claim_jkm", "bapak sa meninggal karena sakit jantung")]
     said = texts((await run(ActionAnswer(), tracker(latest, ill)))[0])
     assert "Rp48.000.000" not in said
+
+
+# ------------------------------------------------------------------------------ fifth round
+def test_complaint_channels():
+    text = "Mohon informasi alamat surat elektronik resmi dan kanal pengaduan lain yang tersedia."
+    assert "complaint_channels" in names("ask_claim_jkm", text)
+    assert "complaint_channels" not in names("ask_claim_jkm", "berkas klaim jkm apa saja?")
+
+
+def test_unpaid_volunteers_are_no_labour_office_matter():
+    from lingkar.signals import read_signals
+    assert read_signals("guru mengaji kami tidak digaji tetap, hanya menerima infak").referral is None
+    assert read_signals("gaji belum dibayar 3 bulan, lapor kemana?").referral == "labour_office"
+
+
+async def test_a_phk_date_told_many_turns_before_still_makes_the_deadline():
+    earlier = [user("ask_jkp", "Sa di-PHK tanggal 28 Juli 2026. Gaji terakhir 3,5 juta. masih bisa klaim JKP?")]
+    earlier += [user("ask_jkp", q) for q in ("dapat brp sebulan?", "totalnya?", "syaratnya?", "kalau dapat kerja baru?",
+                                             "jht bisa?", "saldo 18 juta lewat jmo bisa?")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkp", "Kalau sa tunda klaim JKP sampai Februari 2027?"),
+                                                    earlier)))[0])
+    assert "sudah terlewat" in said
+
+
+async def test_a_story_of_stolen_data_gets_the_warning_and_what_registering_asks():
+    text = ("Sa trauma, KTP sa pernah dipakai orang untuk pinjol. Sekarang mau daftar BPJS TK lewat aplikasi tapi "
+            "takut data bocor. Data apa saja yang nanti diminta?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_documents", text))))[0])
+    assert "NIK" in said
