@@ -970,6 +970,11 @@ _COVERED = re.compile(r"\b(ditanggung\w*|tanggung|diganti|dibayari|dijamin|siapa
                       r"dirawat|rawat)\b", re.I)
 
 
+#: A question about what is deducted from the wage ("yang dipotong dari gaji sa untuk apa saja dan berapa?").
+_DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b(gaji|upah|slip)\w*|"
+                             r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -982,6 +987,11 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
+    if intent != "ask_contribution_pu" and "ask_contribution_pu" in answers and wage_in(text) \
+            and _DEDUCTED_ASKED.search(question_part(text)):
+        # "... Teman kos sa bilang itu termasuk potongan untuk JKP juga. Sebenarnya yang dipotong dari gaji sa tiap
+        # bulan itu untuk apa saja dan berapa?": the wage's deductions, whatever else the story names
+        return "ask_contribution_pu"
     named = named_topic(intent, text)
     if named in answers:
         return named

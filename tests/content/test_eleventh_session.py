@@ -352,3 +352,19 @@ async def test_a_story_of_stolen_data_gets_the_warning_and_what_registering_asks
             "takut data bocor. Data apa saja yang nanti diminta?")
     said = texts((await run(ActionAnswer(), tracker(user("ask_documents", text))))[0])
     assert "NIK" in said
+
+
+def test_a_storys_question_about_the_wage_deductions_is_the_employees_contribution():
+    from actions.answers import settle_topic
+    text = ("Sa baru lulus kuliah dan ini pertama kali sa kerja, gaji 4,5 juta. Teman kos sa bilang itu termasuk "
+            "potongan untuk JKP juga. Sebenarnya yang dipotong dari gaji sa tiap bulan itu untuk apa saja dan berapa?")
+    assert settle_topic(tracker(user("ask_jkp", text)), get_answers(), "ask_jkp") == "ask_contribution_pu"
+    other = "gaji sy 4,5 juta, kalau di PHK dapat JKP berapa?"                  # no deduction asked
+    assert settle_topic(tracker(user("ask_jkp", other)), get_answers(), "ask_jkp") == "ask_jkp"
+
+
+def test_total_disability_names_the_scholarship_and_the_jht():
+    answers = get_answers()
+    detail = next(d for d in answers.details if d.name == "jkk_disability")
+    said = answers.render_detail(detail, TODAY).text
+    assert "Rp174 juta untuk 2 anak" in said and "JHT" in said
