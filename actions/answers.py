@@ -970,6 +970,11 @@ _COVERED = re.compile(r"\b(ditanggung\w*|tanggung|diganti|dibayari|dijamin|siapa
                       r"dirawat|rawat)\b", re.I)
 
 
+#: The programmes by name, to tell a question about one ("potongan JP sy brp?") from one about several.
+_PROGRAMMES = re.compile(r"\b(jht|jp|jkk|jkm|jkp|jaminan hari tua|jaminan pensiun|jaminan kecelakaan kerja|"
+                         r"jaminan kematian|jaminan kehilangan pekerjaan)\b", re.I)
+_PROGRAMME_OF = {"jaminan hari tua": "jht", "jaminan pensiun": "jp", "jaminan kecelakaan kerja": "jkk",
+                 "jaminan kematian": "jkm", "jaminan kehilangan pekerjaan": "jkp"}
 #: A question about what is deducted from the wage ("yang dipotong dari gaji sa untuk apa saja dan berapa?").
 _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b(gaji|upah|slip)\w*|"
                              r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
@@ -987,10 +992,12 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
-    if intent != "ask_contribution_pu" and "ask_contribution_pu" in answers and wage_in(text) \
-            and _DEDUCTED_ASKED.search(question_part(text)):
+    asked = question_part(text)
+    programmes = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(asked.lower())}
+    if "ask_contribution_pu" in answers and _DEDUCTED_ASKED.search(asked) and (wage_in(text) or len(programmes) >= 2):
         # "... Teman kos sa bilang itu termasuk potongan untuk JKP juga. Sebenarnya yang dipotong dari gaji sa tiap
-        # bulan itu untuk apa saja dan berapa?": the wage's deductions, whatever else the story names
+        # bulan itu untuk apa saja dan berapa?", "komposisi iuran JHT dan JP: berapa persen ditanggung perusahaan dan
+        # berapa yang dipotong dari upah?": the wage's deductions, whatever else the story names (or JP's name)
         return "ask_contribution_pu"
     named = named_topic(intent, text)
     if named in answers:

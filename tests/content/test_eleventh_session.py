@@ -368,3 +368,19 @@ def test_total_disability_names_the_scholarship_and_the_jht():
     detail = next(d for d in answers.details if d.name == "jkk_disability")
     said = answers.render_detail(detail, TODAY).text
     assert "Rp174 juta untuk 2 anak" in said and "JHT" in said
+
+
+def test_an_employers_question_on_the_jht_and_jp_shares_is_the_contribution_not_jp():
+    from actions.answers import settle_topic
+    text = ("Kami dari bagian SDM dengan 35 karyawan. Mohon penjelasan mengenai komposisi iuran program Jaminan Hari "
+            "Tua dan Jaminan Pensiun: berapa persen yang ditanggung perusahaan dan berapa persen yang dipotong dari "
+            "upah karyawan? Terima kasih.")
+    assert settle_topic(tracker(user("ask_contribution_pu", text)), get_answers(),
+                        "ask_contribution_pu") == "ask_contribution_pu"
+    one = "potongan jp dari gaji sy brp persen?"                                 # one programme: JP's own share
+    assert settle_topic(tracker(user("ask_jp", one)), get_answers(), "ask_jp") == "ask_jp"
+
+
+def test_a_projects_registration_procedure_names_its_deadline():
+    text = "Mohon informasi tata cara pendaftaran perlindungan jaminan sosial bagi pekerja proyek."
+    assert "jakon_deadline" in names("ask_construction", text)
