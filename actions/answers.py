@@ -1485,7 +1485,15 @@ def migrant_cost(tracker: Tracker, topic: str | None, text: str) -> str | None:
     "sy mau kerja ke taiwan", "kontrak 2 thn") is about the PMI contribution, unless it names other work."""
     if topic in COST_OVER_CHECK and migrant_context(tracker) and not match_occupation(text or ""):
         return "ask_migrant"
+    if topic == "ask_payment" and _HOW_OFTEN.search(text or "") and migrant_context(tracker) \
+            and not match_occupation(text or ""):
+        return "ask_migrant"  # "itu sekali bayar atau tiap bulan?" after the PMI contribution: how PMI pays
     return topic
+
+
+#: How often a contribution is paid ("sekali bayar atau tiap bulan?").
+_HOW_OFTEN = re.compile(r"\b(sekali bayar|satu kali|sekali saja|tiap bulan|setiap bulan|per ?bulan|bulanan|dicicil|"
+                        r"cicil|sekaligus)\b", re.I)
 
 
 def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:

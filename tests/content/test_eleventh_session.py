@@ -384,3 +384,12 @@ def test_an_employers_question_on_the_jht_and_jp_shares_is_the_contribution_not_
 def test_a_projects_registration_procedure_names_its_deadline():
     text = "Mohon informasi tata cara pendaftaran perlindungan jaminan sosial bagi pekerja proyek."
     assert "jakon_deadline" in names("ask_construction", text)
+
+
+async def test_how_often_a_migrant_worker_pays():
+    earlier = [user("ask_migrant", "Anak sa mau berangkat kerja ke Taiwan lewat PT penempatan, kontrak 2 tahun.")]
+    said = texts((await run(ActionAnswer(), tracker(user("ask_payment", "itu sekali bayar atau tiap bulan?"),
+                                                    earlier)))[0])
+    assert "tidak dibayar tiap bulan" in said and "Rp332.500" in said
+    alone = texts((await run(ActionAnswer(), tracker(user("ask_payment", "iuran dibayar tiap bulan?"))))[0])
+    assert "Iuran PMI" not in alone                                              # no migrant worker in sight
