@@ -134,6 +134,7 @@ class Journey:
     lead_confirmed: int = 0         # "lead saved" answers received
     handoffs_confirmed: int = 0     # "request recorded" answers received
     finished: bool = False
+    started_at: float = field(default_factory=time.time)
 
 
 class Crowd:
@@ -260,6 +261,10 @@ class Crowd:
             self._n += 1
             self.journeys.append(j)
             await self.run_journey(j)
+
+    def finished_since(self, at: float) -> int:
+        """How many journeys begun at or after ``at`` (e.g. the last recovery) reached their end."""
+        return sum(j.finished and j.started_at >= at for j in self.journeys)
 
     def close_windows(self) -> None:
         for j in self.journeys:

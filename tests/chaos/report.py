@@ -53,6 +53,7 @@ def render(r: Dict[str, Any]) -> str:
                 f"posted again because the notifier was killed between posting and acking: {reposted}; outbox "
                 f"undelivered at the end: {r.get('outbox_undelivered_at_end', '?')}",
                 f"- journeys: {r['journeys']['total']} ({r['journeys']['finished']} finished, "
+                f"{r['journeys'].get('finished_after_faults', 0)} of them begun after the last recovery; "
                 f"{r['journeys']['diverged']} ended on a diverged answer)",
                 f"- logs with an unmasked phone or NIK: {len(r.get('unmasked_personal_data_in_logs', {}))}", ""]
     if r.get("kills"):
@@ -60,6 +61,13 @@ def render(r: Dict[str, Any]) -> str:
                 "|---|---|---|---|---|"]
         for i, k in enumerate(r["kills"], 1):
             out.append(f"| {i} | {k['fault']} | {k['killed_at_s']} | {k['down_s']} | {k['restart_s']} |")
+        out.append("")
+    if r.get("divergences"):
+        out += ["## Divergences (the journey ended there)", "", "| user | step | sent | fault | last texts received |",
+                "|---|---|---|---|---|"]
+        for d in r["divergences"][:30]:
+            got = " / ".join(t.replace("|", "\\|").replace("\n", " ") for t in d.get("got", []))
+            out.append(f"| {d['user']} | {d['step']} | {d['sent']} | {d['fault']} | {got} |")
         out.append("")
     if r.get("problems"):
         out += ["## Problems, one by one", ""] + [f"- {p}" for p in r["problems"][:60]] + [""]

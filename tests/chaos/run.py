@@ -26,6 +26,7 @@ from .crowd import APOLOGIES, HANDOFF_STEP, Crowd, Journey, Sent, norm, referenc
 from .stack import ROOT, STAFF_CHAT_ID, ChaosStack
 
 LATE_S = 15.0               # an answer later than this is "late" (reported, not a failure)
+SETTLE_S = 180.0            # after the tail: longest wait for a journey begun after the last recovery to finish
 WINDOW_AFTER_S = 20.0       # a message is counted for a fault when pushed up to this long after recovery
 _HANDOFF_CARD = re.compile(r"Permintaan #(\d+) · ingin bicara")
 
@@ -243,6 +244,7 @@ def account(stack: ChaosStack, tg: FakeBotAPI, crowd: Crowd, ref: List[List[str]
             "unmasked_personal_data_in_logs": found, "problems": problems,
             "divergences": divergences,
             "journeys": {"total": len(crowd.journeys), "finished": sum(j.finished for j in crowd.journeys),
+                         "finished_after_faults": crowd.finished_since(kills[-1]["_back"] if kills else 0.0),
                          "diverged": sum(any(s.outcome == "diverged" for s in j.sent) for j in crowd.journeys)}}
 
 
@@ -274,8 +276,9 @@ def verdict(result: Dict[str, Any], strict_rasa: bool) -> List[str]:
         if value:
             fails.append(f"{key}: {value}")
     journeys = result.get("journeys") or {}
-    if journeys.get("total") and not journeys.get("finished"):
-        fails.append(f"no journey finished: all {journeys['total']} ended early (see divergences)")
+    if journeys.get("total") and not journeys.get("finished_after_faults"):
+        fails.append(f"no journey begun after the last recovery reached its end ({journeys.get('finished', 0)} of "
+                     f"{journeys['total']} journeys finished in all; see divergences)")
     return fails
 
 
@@ -294,6 +297,12 @@ async def _run(p: Dict[str, Any], tg: FakeBotAPI, stack: ChaosStack, result: Dic
     try:
         await inject(stack, p, faults_rng, kills, time.time())
         await asyncio.sleep(p["tail"])              # traffic after the last recovery too
+        # ... until a journey begun after the last recovery has reached its end (the stack serves whole journeys
+        # again), however the faults fell on the journeys under way; bounded by SETTLE_S
+        back = kills[-1]["_back"] if kills else 0.0
+        settle = time.monotonic() + SETTLE_S
+        while not crowd.finished_since(back) and time.monotonic() < settle:
+            await asyncio.sleep(0.5)
         crowd.stop.set()
         await asyncio.gather(*slots)
     finally:

@@ -73,3 +73,38 @@ def test_texts_are_read_from_each_call_even_when_python_reuses_a_freed_calls_id(
     for i in range(200):      # freed Call objects' ids are reused by new ones: a cache by id alone gives old texts
         texts = [f"pesan {i} nomor {k}" for k in range(3)]
         assert sent_texts(Calls([(t, 100.0 + k) for k, t in enumerate(texts)]), WHO.uid) == texts
+
+
+def _result(**journeys):
+    return {"messages": {}, "leads": {}, "staff_notifications": {}, "outbox_undelivered_at_end": 0,
+            "unmasked_personal_data_in_logs": {}, "journeys": journeys}
+
+
+def test_a_run_fails_unless_a_journey_begun_after_the_last_recovery_finished():
+    from tests.chaos.run import verdict
+
+    # journeys that finished before the faults do not show that the stack serves whole journeys again
+    fails = verdict(_result(total=5, finished=3, finished_after_faults=0, diverged=2), strict_rasa=True)
+    assert fails and "after the last recovery" in fails[0] and "3 of 5" in fails[0]
+    assert verdict(_result(total=5, finished=1, finished_after_faults=1, diverged=4), strict_rasa=True) == []
+
+
+def test_journeys_count_as_begun_after_a_moment_by_their_start():
+    from tests.chaos.crowd import Crowd
+
+    crowd = Crowd(tg=None, ref=[], rng=None, think=(0, 0))
+    early, late, late_unfinished = Journey(who=WHO), Journey(who=WHO), Journey(who=WHO)
+    early.started_at, late.started_at, late_unfinished.started_at = 10.0, 50.0, 60.0
+    early.finished = late.finished = True
+    crowd.journeys = [early, late, late_unfinished]
+    assert crowd.finished_since(40.0) == 1 and crowd.finished_since(0.0) == 2 and crowd.finished_since(55.0) == 0
+
+
+def test_the_report_lists_each_divergence_with_what_came_instead():
+    from tests.chaos.report import render
+
+    text = render({"profile": "short", "seed": 9, "workers": 3, "ok": False,
+                   "divergences": [{"user": 930004, "step": 9, "sent": "Pagi", "fault": "redis-empty",
+                                    "got": ["Selamat pagi | apa kabar?\nAda yang bisa dibantu?"]}]})
+    assert "## Divergences" in text
+    assert "| 930004 | 9 | Pagi | redis-empty | Selamat pagi \\| apa kabar? Ada yang bisa dibantu? |" in text
