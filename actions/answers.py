@@ -35,7 +35,7 @@ from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.calculator import worker_for
 from lingkar.citations import REGULATION_NAMED, regulation_lines
-from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, describe, read_facts
+from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
 from lingkar.form_words import postpones, registers_now, request_with_thanks, thanks_and_plan
 from lingkar.parsing.occupation import match_occupation
@@ -352,7 +352,9 @@ STAFF = re.compile(r"\b(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|
                    r"\s*(org|orang)\b", re.I)
 #: Topics after which the check is never offered (they are about something else than joining).
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
-                            "request_contact", "sponsor_offer", "human_handoff", "check_eligibility"})
+                            "request_contact", "sponsor_offer", "human_handoff", "check_eligibility",
+                            # an agent's question names the work of the people they recruit, not their own
+                            "ask_agent"})
 
 
 def _family(intent: str | None) -> str | None:
@@ -989,6 +991,10 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
+    if intent in WAGE_EARNER_TOPICS and NO_FIXED_WAGE.search(text) and "ask_contribution_bpu" in answers:
+        # "guru mengaji kami tidak digaji tetap, hanya infak. Dapat didaftarkan? berapa iuran minimal?": no employer's
+        # wage, so they join as self-employed
+        return "ask_contribution_bpu" if COST_QUESTION.search(text) else "ask_who_can_join"
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
@@ -1077,6 +1083,8 @@ def send_other_questions(dispatcher: CollectingDispatcher, tracker: Tracker, ans
                          on) -> None:
     """The answers to the latest message's other questions, after ``answered`` (a topic of another family each)."""
     seen = {answered, _family(answered)} - {None}
+    if NO_FIXED_WAGE.search((tracker.latest_message or {}).get("text") or ""):
+        seen |= WAGE_EARNER_TOPICS  # "tdk ada gaji tetap, ... bs daftar?": no employer to register them
     sent = 0
     for topic, question in question_topics(tracker, answers):
         family = _family(topic)
@@ -1091,6 +1099,10 @@ def send_other_questions(dispatcher: CollectingDispatcher, tracker: Tracker, ans
         send_answer(dispatcher, split, topic, on)
         send_details(dispatcher, answers, topic, question, on, split.short.facts, own_topic_only=True)
         sent += 1
+
+
+#: Topics about an employer's duties to its wage earners: no other question of a worker without a wage is one.
+WAGE_EARNER_TOPICS = frozenset({"ask_employer_not_registering", "ask_contribution_pu"})
 
 
 def first_question_topic(tracker: Tracker, answers: Answers) -> str | None:
@@ -1139,6 +1151,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
         return []
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
+                                           or send_work_death_line(dispatcher, answers, intent, text, on, tracker)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
                                            or send_jkp_months_line(dispatcher, tracker, intent, text, with_wage=True)
                                            or send_jp_pension_line(dispatcher, tracker, intent, text)
@@ -1408,8 +1421,14 @@ def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, int
     a wage asked a few turns after such a death ("Kalau penghasilan bapak waktu daftar 1 juta, santunannya jadi
     berapa?" after "perahunya terbalik waktu melaut")."""
     wage = wage_in(text)
-    earlier = tracker is not None and wage and any(
-        is_work_death(answers, t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2))
+    turns = list(itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)) if tracker is not None else []
+    earlier = bool(wage) and any(is_work_death(answers, t) for _, t in turns)
+    if not wage and intent in DEATH_TOPICS and (_BENEFIT_QUESTION.search(text) or _HOW_MUCH.search(text)) \
+            and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
+        # "jadi total dapat berapa?" after "Ayah sa meninggal kecelakaan kerja di kapal, gajinya 3 juta sebulan."
+        told = next((t for _, t in turns if is_work_death(answers, t)), None)
+        wage = next((w for w in (wage_in(t) for _, t in turns) if w), None) if told else None
+        earlier = bool(wage)
     if intent not in DEATH_TOPICS or not (is_work_death(answers, text) or earlier):
         return False
     line = death_line(wage, on) if wage else None
@@ -1651,6 +1670,14 @@ def join_topic(text: str) -> str | None:
     return "ask_who_can_join" if occupation_in(text) is not None else None
 
 
+def no_wage_topic(text: str) -> str | None:
+    """"tdk ada gaji tetap, pnghasilan sy cm 800rb, bs daftar? hrs pakai UMP?": with no employer's wage the worker
+    joins as self-employed, so the answer is how that contribution is counted (whatever the NLU's nearest guess)."""
+    if NO_FIXED_WAGE.search(text or "") and (_JOIN_QUESTION.search(text or "") or COST_QUESTION.search(text or "")):
+        return "ask_contribution_bpu"
+    return None
+
+
 #: A topic the NLU ranked below "inform" is answered when it has at least this confidence and the message asks.
 QUESTION_TOPIC_MIN = 0.1
 #: Ranked below check_eligibility, a topic question needs at least this confidence to be answered instead of the
@@ -1877,7 +1904,7 @@ class ActionClarify(Action):
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
             topic_for_unclear(tracker, answers, signals) or (named if named in answers else None)
-            or story_cost_topic(text)
+            or story_cost_topic(text) or no_wage_topic(text)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)

@@ -30,12 +30,17 @@ MIN_AGE, MAX_AGE = 15, 100
 #: Plausible monthly incomes (rupiah); anything outside is a typo.
 MIN_INCOME, MAX_INCOME = 1_000, 10_000_000_000
 
+#: "tdk ada gaji tetap", "tidak digaji tetap, hanya infak": no employer's wage, so self-employed (BPU)
+NO_FIXED_WAGE = re.compile(r"\b(tidak|tdk|tak|tida|tra|nggak|gak|ndak|belum|blm|tanpa)( ada| pernah| punya)? (di)?gaji"
+                           r"( tetap| bulanan)?\b", re.I)
+
 #: Answers that describe a way of working rather than an occupation (the "Kerja sendiri lainnya" and
 #: "Ojek / sopir / kurir" buttons send the first two).
 _GENERIC_PHRASES = (
     (re.compile(r"^\s*ojek\s+sopir\s+kurir\s*$", re.I), "BPU_TRANSPORT"),
     (re.compile(r"\b(kerja sendiri|pekerja mandiri|bekerja sendiri|mandiri|bpu|bukan penerima upah|informal|"
                 r"pekerja informal|swadaya)\b", re.I), "BPU"),
+    (NO_FIXED_WAGE, "BPU"),
     (re.compile(r"\b(penerima upah|digaji perusahaan|gajian)\b", re.I), "PU"),
 )
 

@@ -12,7 +12,10 @@ from lingkar.parsing.tokens import PARSE_MAX_CHARS, _lexicon_regex
 
 _SKIP_BEFORE_OCCUPATION = {"bukan", "bkn", "bukn", "naik", "pesan", "pesen", "order", "panggil", "pake", "pakai",
                            "sewa", "numpang", "menumpang", "tumpangi", "ditabrak", "nabrak", "tabrak", "anti",
-                           "lawan", "sama", "dengan", "dgn", "beli", "belanja"}
+                           "lawan", "sama", "dengan", "dgn", "beli", "belanja",
+                           # negated: "tidak digaji tetap" is not an employee
+                           "tidak", "tdk", "tak", "tida", "tra", "nggak", "ngga", "gak", "ga", "ndak", "belum", "blm",
+                           "tanpa"}
 
 
 @functools.lru_cache(maxsize=8)
