@@ -71,6 +71,7 @@ from lingkar.wage_figures import (
     jp_formula_line,
     jp_membership_line,
     jp_pension_line,
+    last_paid_line,
     membership_line,
     membership_years,
     month_price_line,
@@ -838,6 +839,21 @@ def send_month_price(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     return bool(line)
 
 
+#: Topics where a last month paid ("terakhir bayar Oktober 2026") gets until when the arrears can be paid.
+LAST_PAID_TOPICS = frozenset({"ask_late_payment", "ask_card", "ask_my_status", "ask_payment", "ask_contribution_bpu"})
+
+
+def send_last_paid_line(dispatcher: CollectingDispatcher, topic: str | None, text: str) -> bool:
+    """"Terakhir bayar iuran bulan Oktober 2026. Masih aktif?": whether membership still runs, and until when the
+    months owed can be paid (lingkar/wage_figures.last_paid_line)."""
+    if topic not in LAST_PAID_TOPICS:
+        return False
+    line = last_paid_line(text, clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
 def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None, text: str) -> bool:
     """"kalau bayar 3 bulan sekaligus?": the months and their total for the worker's own group, each contribution month
     priced for itself (lingkar/wage_figures.prepay_line). True when sent."""
@@ -1160,6 +1176,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                                            or send_jp_formula_line(dispatcher, intent, text)
                                            or send_membership_line(dispatcher, answers, intent, text)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
+                                           or send_last_paid_line(dispatcher, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
                                            or send_details_for_wage(dispatcher, tracker, answers, intent, text,
                                                                     on)
@@ -1209,6 +1226,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_jp_pension_line(dispatcher, tracker, intent, text)
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
+        send_last_paid_line(dispatcher, intent, text)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
@@ -1670,6 +1688,46 @@ def join_topic(text: str) -> str | None:
     return "ask_who_can_join" if occupation_in(text) is not None else None
 
 
+#: "JKM itu apa lagi kah? Sa tra tau mi.": what a programme is; "bedanya apa?": how two differ.
+_WHAT_IS = re.compile(r"\b(apa itu|itu apa|apa sih|apa lagi|apaan|apa ya|maksudnya|artinya|arti|kepanjangan\w*|"
+                      r"singkatan\w*|tra tau|tra tahu|tidak tahu|tdk tau|tdk tahu|gak tau|ga tau|nda tau|belum tahu|"
+                      r"blm tau|apa kah itu|apakah itu|itu apakah)\b", re.I)
+_DIFFERENCE = re.compile(r"\b(beda\w*|berbeda|perbedaan\w*|bedakan|sama saja|sama ji|samakah|sama kah)\b", re.I)
+
+
+def programme_question_topic(text: str) -> str | None:
+    """The programme a message the NLU could not place asks about by name: what it is (one programme named with
+    "itu apa", "tra tau") or how two differ ("JHT, JP, bedanya apa?": JHT's answer tells it from JP's pension)."""
+    named = list(dict.fromkeys(_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall((text or "").lower())))
+    if len(named) == 1 and _WHAT_IS.search(text or ""):
+        return f"ask_{named[0]}"
+    if len(named) == 2 and _DIFFERENCE.search(text or ""):
+        return "ask_jht" if set(named) == {"jht", "jp"} else "ask_programs"
+    return None
+
+
+_PHK = re.compile(r"\b(phk|di-?phk|kena phk|dipecat|diberhentikan|pemutusan hubungan kerja)\b", re.I)
+_JHT_NAMED = re.compile(r"\b(jht|hari tua|saldo|tabungan)\b", re.I)
+
+
+def phk_benefit_topic(text: str) -> str | None:
+    """"Ko bilang BPJS TK bisa bantu kalau orang di-PHK, brapa dorang kasi?": what a laid-off worker gets is JKP's
+    cash benefit, unless the message names the JHT balance."""
+    if _PHK.search(text or "") and _HOW_MUCH.search(text or "") and not _JHT_NAMED.search(text or ""):
+        return "ask_jkp"
+    return None
+
+
+#: "ada dendanya?": a fine for paying late (an employer's sanction is asked with its own words)
+_FINE = re.compile(r"\b(denda\w*|didenda)\b", re.I)
+_EMPLOYER_WORDS = re.compile(r"\b(perusahaan|pemberi kerja|karyawan|pegawai|majikan|bos|sanksi|tidak mendaftarkan|"
+                             r"tdk mendaftarkan)\b", re.I)
+
+
+def fine_topic(text: str) -> str | None:
+    return "ask_late_payment" if _FINE.search(text or "") and not _EMPLOYER_WORDS.search(text or "") else None
+
+
 def no_wage_topic(text: str) -> str | None:
     """"tdk ada gaji tetap, pnghasilan sy cm 800rb, bs daftar? hrs pakai UMP?": with no employer's wage the worker
     joins as self-employed, so the answer is how that contribution is counted (whatever the NLU's nearest guess)."""
@@ -1903,7 +1961,8 @@ class ActionClarify(Action):
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
-            topic_for_unclear(tracker, answers, signals) or (named if named in answers else None)
+            programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
+            or (named if named in answers else None) or phk_benefit_topic(text) or fine_topic(text)
             or story_cost_topic(text) or no_wage_topic(text)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))

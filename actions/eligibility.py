@@ -101,7 +101,7 @@ from lingkar.form_words import registers_now
 from lingkar.leads import offered_name, offered_phone
 from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
-from lingkar.wage_figures import count_line, occupation_line, prepay_line, wage_line
+from lingkar.wage_figures import count_line, last_paid_month, occupation_line, prepay_line, wage_line
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -156,6 +156,24 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
             return name
     previous = previous_topic(tracker, answers)
     return previous if previous not in CHECK_LIKE else None
+
+
+#: A member asking whether their membership still runs ("ikut BPU sejak 2023 ... Masih aktif?").
+_STILL_ACTIVE = re.compile(r"\b(masih aktif|msh aktif|aktif kah|aktifkah|masih berlaku|msh berlaku|nonaktif|"
+                           r"non aktif|sudah putus|sdh putus|hangus)\b", re.I)
+_ALREADY_MEMBER = re.compile(r"\b(sudah ikut|sdh ikut|udah ikut|ikut\b[^.?!]{0,25}\bsejak|terdaftar sejak|"
+                             r"peserta sejak|sudah terdaftar|sdh terdaftar|sudah jadi peserta|sdh jadi peserta)\b",
+                             re.I)
+
+
+def member_status_topic(text: str) -> str | None:
+    """A member's question about their own status read as a check ("Saya petani cengkeh ..., ikut BPU JKK dan JKM
+    saja sejak 2023. Terakhir bayar iuran bulan Oktober 2026. Masih aktif?"): what unpaid months mean, with the
+    months still open to pay, not a check of what they already have."""
+    if last_paid_month(text or "", clock.today()) or (_STILL_ACTIVE.search(text or "")
+                                                      and _ALREADY_MEMBER.search(text or "")):
+        return "ask_late_payment"
+    return None
 
 
 def employer_topic(text: str) -> str | None:
@@ -284,6 +302,7 @@ class ValidateEligibilityForm(LingkarForm):
             # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
             # answered rather than a check nobody asked for
             named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))
+                     or member_status_topic(latest_text(tracker))
                      or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (

@@ -117,6 +117,8 @@ def pmi_contract_line(text: str, on: dt.date, facts: Facts | None = None) -> str
 _MEMBER_WORDS = r"(?:peserta|ikut|iur\w*|kepesertaan|terdaftar|bayar\w*|daftar|anggota|sejak)"
 _MEMBER_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b(?=[^.?!]{0,25}\b" + _MEMBER_WORDS + r"\b)|\b"
                            + _MEMBER_WORDS + r"\b[^.?!]{0,25}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
+#: Years worked ("kerja 8 tahun", "sdh bekerja 7 thn"): membership only where nothing else is told.
+_WORK_YEARS = re.compile(r"\b(?:kerja|bekerja|kerjanya)\b[^.?!\d]{0,12}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(umur|usia|umurnya|usianya|berumur|berusia)\s*$", re.I)
 
 
@@ -135,6 +137,13 @@ def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | No
     (``jht.partial_min_years``), a monthly JP pension (``jp.min_contrib_years``), the scholarship after a death
     that is no work accident (``scholarship.jkm_min_years``). None without years or for another topic."""
     years = membership_years(text)
+    if years is None and (topic == "ask_jht_partial" or (topic in ("ask_claim_jht", "ask_jht")
+                                                         and _PARTIAL.search(text or ""))):
+        # "kerja 8 tahun saldo JHT cuma sedikit, mau ambil 30%": the years worked, as membership if they were all paid
+        worked = _WORK_YEARS.search(text or "")
+        if worked:
+            years = int(worked.group(1))
+            return _partial_jht_line(years, f"Bila sudah {years} tahun jadi peserta", False, on, facts or get_facts())
     if years is None:
         return None
     below = re.search(r"\b(belum|blm|kurang dari|krg dr|kurang|tidak sampai|tdk sampai|di ?bawah|dibawah)\s+"
@@ -145,12 +154,7 @@ def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | No
     facts = facts or get_facts()
     try:
         if topic == "ask_jht_partial" or (topic in ("ask_claim_jht", "ask_jht") and _PARTIAL.search(text or "")):
-            need = int(facts.value("jht.partial_min_years", on))
-            if years >= need:
-                return f"Kepesertaan {said}: sudah memenuhi syarat minimal {need} tahun untuk JHT sebagian."
-            gap = "" if below else f" (kurang {need - years} tahun lagi)"
-            return (f"Kepesertaan {said}: JHT belum bisa diambil sebagian, karena syaratnya minimal {need} "
-                    f"tahun{gap}. Yang bisa: klaim seluruh saldo setelah berhenti kerja.")
+            return _partial_jht_line(years, f"Kepesertaan {said}", bool(below), on, facts)
         if topic in ("ask_jp", "ask_claim_jp"):
             need = int(facts.value("jp.min_contrib_years", on))
             if years >= need:
@@ -167,6 +171,18 @@ def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | No
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     return None
+
+
+def _partial_jht_line(years: int, said: str, below: bool, on: dt.date, facts: Facts) -> str | None:
+    try:
+        need = int(facts.value("jht.partial_min_years", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    if years >= need:
+        return f"{said}: sudah memenuhi syarat minimal {need} tahun untuk JHT sebagian."
+    gap = "" if below else f" (kurang {need - years} tahun lagi)"
+    return (f"{said}: JHT belum bisa diambil sebagian, karena syaratnya minimal {need} tahun kepesertaan{gap}. Yang "
+            f"bisa: klaim seluruh saldo setelah berhenti kerja.")
 
 
 def _jkk(wage: int, on: dt.date, facts: Facts) -> str:
@@ -697,18 +713,41 @@ def _date_after(words: str) -> re.Pattern:
     return re.compile(rf"\b(?:{words})\b.{{0,60}}?\b(\d{{1,2}})\s+({months})\b\.?(?:\s+(\d{{4}}))?", re.I | re.S)
 
 
+def _date_before(words: str) -> re.Pattern:
+    """A day and month (and year) told just before one of ``words`` in the same sentence ("Tanggal 5 Agustus 2026
+    saya kena PHK")."""
+    months = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+    return re.compile(rf"(?<!sejak )(?<!mulai )(?<!dari )\b(\d{{1,2}})\s+({months})\b\.?(?:\s+(\d{{4}}))?,?"
+                      rf"(?:(?!\b(?:kerja|bekerja|masuk|mulai|sejak)\b)[^.?!,;\d]){{0,30}}?\b(?:{words})\b", re.I)
+
+
+def _month_after(words: str) -> re.Pattern:
+    """A month and year without a day within a few words after one of ``words`` ("di-PHK awal Mei 2026")."""
+    months = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b[^.?!\d]{{0,60}}?\b(?:(awal|akhir|pertengahan|tengah)\s+)?(?:bulan\s+)?"
+                      rf"({months})\b\.?\s+(20\d\d)\b", re.I)
+
+
+class MonthOnly(dt.date):
+    """A date whose day the worker did not tell ("awal Mei 2026"): said as its month."""
+
+
 _PHK_WORDS = r"phk|di-?phk|diberhentikan|dipecat|pemutusan hubungan kerja"
 _PHK_DATE = _date_after(_PHK_WORDS)
+_PHK_DATE_BEFORE = _date_before(_PHK_WORDS)
+_PHK_MONTH = _month_after(_PHK_WORDS)
 _LEAVING_DATE = _date_after(_PHK_WORDS + r"|resign|berhenti|keluar|mengundurkan diri")
+_LEAVING_DATE_BEFORE = _date_before(_PHK_WORDS + r"|resign|berhenti|keluar|mengundurkan diri")
 
 
 def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     """The date of a PHK a message tells ("di-PHK tanggal 20 November 2026", "kena phk 3 okt"), or with ``leaving``
     of any end of work (resigning too); without a year, the latest such date not after ``on``. None when there is
     none or it is no date."""
-    m = (_LEAVING_DATE if leaving else _PHK_DATE).search(text or "")
+    m = (_LEAVING_DATE if leaving else _PHK_DATE).search(text or "") \
+        or (_LEAVING_DATE_BEFORE if leaving else _PHK_DATE_BEFORE).search(text or "")
     if not m:
-        return None
+        return None if leaving else phk_month(text)
     day, month = int(m.group(1)), _MONTH_NUMBERS[m.group(2).lower()]
     year = int(m.group(3)) if m.group(3) else on.year
     try:
@@ -718,6 +757,20 @@ def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     except ValueError:
         return None
     return d
+
+
+def phk_month(text: str) -> MonthOnly | None:
+    """The month of a PHK told without its day ("di-PHK dari perusahaan tambang awal Mei 2026"): its first day
+    ("awal" or no word), the 15th ("pertengahan") or its last day ("akhir"), as :class:`MonthOnly`."""
+    m = _PHK_MONTH.search(text or "")
+    if not m:
+        return None
+    month, year = _MONTH_NUMBERS[m.group(2).lower()], int(m.group(3))
+    when = (m.group(1) or "").lower()
+    day = 15 if when in ("pertengahan", "tengah") else 1
+    if when == "akhir":
+        day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return MonthOnly(year, month, day)
 
 
 def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None,
@@ -730,6 +783,14 @@ def jkp_deadline_line(phk: dt.date, on: dt.date, facts: Facts | None = None,
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     last = _months_after(phk, months)
+    if isinstance(phk, MonthOnly):  # "awal Mei 2026": the months, not a day the worker did not tell
+        line = (f"PHK bulan {format_month(phk)}: klaim JKP paling lambat {months} bulan setelah PHK, yaitu sekitar "
+                f"{format_month(last)}")
+        if (last.year, last.month) == (on.year, on.month):
+            return line + ": batasnya bulan ini, tergantung tanggal PHK Anda. Ajukan secepatnya."
+        if last < on:
+            return line + ". Batas itu sudah lewat."
+        return line + ": masih sempat, ajukan segera."
     line = f"PHK tanggal {format_date(phk)}: klaim JKP paling lambat {format_date(last)} ({months} bulan setelah PHK)"
     if last < on:
         return line + ". Batas itu sudah lewat."
@@ -983,3 +1044,50 @@ __all__ = [
     "month_span", "names_period", "pmi_contract_line", "prepay_line", "project_line", "risk_class", "sponsor_line",
     "wage_line",
 ]
+
+
+#: The last contribution month a self-employed member paid: "terakhir bayar iuran bulan Oktober 2026", "bayar
+#: terakhir Agustus", "terakhir sa bayar itu bulan juli".
+_LAST_PAID = re.compile(r"\b(?:terakhir\s+(?:sa\s+|sy\s+|saya\s+|aku\s+)?(?:bayar|byr|membayar|setor)|"
+                        r"(?:bayar|byr|membayar|setor)\s+terakhir)\b[^.?!\d]{0,25}?\b(" + _MONTH_ALT + r")\b"
+                        r"(?:\s+(20\d\d))?", re.I)
+
+
+def last_paid_month(text: str, on: dt.date) -> dt.date | None:
+    """The first day of the last month paid, as told; without a year, the latest such month not after ``on``."""
+    m = _LAST_PAID.search(text or "")
+    if not m:
+        return None
+    month = _MONTH_NUMBERS[m.group(1).lower()]
+    year = int(m.group(2)) if m.group(2) else on.year
+    if not m.group(2) and (year, month) > (on.year, on.month):
+        year -= 1
+    return dt.date(year, month, 1)
+
+
+def last_paid_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """"Terakhir bayar iuran bulan Oktober 2026. Masih aktif?": until when the cover ran, the months owed since, and
+    the last month in which they can still be paid before membership ends (``bpu.lapse_months`` after the cover
+    ended), or that it has ended. None without such a month."""
+    paid = last_paid_month(text, on)
+    if paid is None or (paid.year, paid.month) > (on.year, on.month):
+        return None
+    facts = facts or get_facts()
+    try:
+        lapse = int(facts.value("bpu.lapse_months", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    until = _months_after(paid, lapse)     # the last month in which the arrears can still be paid
+    owed = (on.year - paid.year) * 12 + on.month - paid.month
+    head = f"Iuran terakhir bulan {format_month(paid)}: perlindungan berjalan sampai akhir {format_month(paid)}."
+    if owed <= 0:
+        return head + " Iuran bulan ini sudah dibayar, jadi kepesertaan Anda masih aktif."
+    if (on.year, on.month) > (until.year, until.month):
+        return (head + f" Sudah lebih dari {lapse} bulan berturut-turut tidak bayar, jadi kepesertaan sudah berhenti "
+                       f"(nonaktif) dan perlu mendaftar ulang. Pastikan di JMO atau call center "
+                       f"{facts.value('contact.call_centre', on)}.")
+    first_owed = _months_after(paid, 1)
+    span = format_month(first_owed) if owed == 1 else f"{format_month(first_owed)} s.d. {format_month(on)}"
+    return (head + f" Kepesertaan belum berhenti: iuran yang belum dibayar ({span}) masih bisa dibayar sampai akhir "
+                   f"{format_month(until)}, tanpa denda ({lapse} bulan sejak perlindungan berakhir). Lewat itu "
+                   f"kepesertaan berhenti dan perlu mendaftar ulang.")

@@ -100,3 +100,132 @@ def test_a_wage_earner_in_the_check_hears_their_programmes_before_the_age_questi
     said = get_flow_texts().render("known_pu", TODAY).text
     for programme in ("JKK", "JKM", "JHT", "JP", "JKP"):
         assert programme in said
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Kecewa sa, kerja 8 tahun saldo JHT cuma sedikit. Sa mau ambil 30% buat DP rumah, katanya tidak boleh. Kenapa?",
+     "Bila sudah 8 tahun jadi peserta: JHT belum bisa diambil sebagian"),
+    ("sy sdh bekerja 11 thn, bisa ambil 10% JHT?", "Bila sudah 11 tahun jadi peserta: sudah memenuhi"),
+    ("sdh 6 tahun jadi peserta, kerja 9 tahun. Bisa ambil JHT 10% dulu?", "Kepesertaan 6 tahun"),  # membership wins
+])
+def test_years_worked_count_for_a_partial_jht_claim_when_no_membership_is_told(text, expected):
+    from lingkar.wage_figures import membership_line
+
+    line = membership_line("ask_jht_partial", text, TODAY)
+    assert line is not None and line.startswith(expected)
+    if "8 tahun" in text:
+        assert "kurang 2 tahun lagi" in line
+
+
+def test_years_worked_are_no_membership_for_a_pension():
+    from lingkar.wage_figures import membership_line
+
+    assert membership_line("ask_jp", "kerja 8 tahun, dapat pensiun bulanan?", TODAY) is None
+
+
+# ------------------------------------------------------------------------------ blocked claims and arrears
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_claim_jht", "Ada karyawan kami yang resign bulan lalu, katanya JHT-nya tidak bisa cair. Kenapa?",
+     "jht_claim_blocked"),
+    ("ask_employer_not_registering", "iuran BPJS TK karyawan nunggak 4 bulan. Apa akibatnya buat karyawan?",
+     "employer_arrears"),
+    ("ask_late_payment", "iuran karyawan kami nunggak 3 bulan, apa akibatnya?", "employer_arrears"),
+])
+def test_a_blocked_jht_claim_and_an_employers_arrears_get_their_detail(topic, text, detail):
+    from lingkar.texts import get_answers
+
+    answers = get_answers()
+    chosen = [d for d in answers.details_for(topic, text) if d.name == detail]
+    assert chosen
+    said = answers.render_detail(chosen[0], TODAY).text
+    assert "tunggakan" in said and "175" in said
+
+
+def test_a_self_employed_workers_late_payment_is_no_employers_arrears():
+    from lingkar.texts import get_answers
+
+    assert "employer_arrears" not in [d.name for d in get_answers().details_for(
+        "ask_late_payment", "sy ojol telat bayar iuran 2 bulan, gmn?")]
+
+
+# ------------------------------------------------------------------------------ dates told differently
+@pytest.mark.parametrize("text,expected", [
+    ("Tanggal 5 Agustus 2026 saya kena PHK karena pengurangan karyawan.", dt.date(2026, 8, 5)),
+    ("Pada 12 Oktober 2026, saya di-PHK", dt.date(2026, 10, 12)),
+    ("Sejak 3 Maret 2020 sy kerja, lalu di PHK", None),            # when the job began, not the PHK
+])
+def test_a_phk_date_told_before_the_word(text, expected):
+    from lingkar.wage_figures import phk_date
+
+    assert phk_date(text, TODAY) == expected
+
+
+def test_a_phk_month_without_its_day_gives_the_deadline_month():
+    from lingkar.wage_figures import MonthOnly, jkp_deadline_line, phk_date
+
+    may = phk_date("Saya di-PHK dari perusahaan tambang di Konawe Utara awal Mei 2026.", TODAY)
+    assert isinstance(may, MonthOnly) and (may.year, may.month, may.day) == (2026, 5, 1)
+    line = jkp_deadline_line(may, TODAY)
+    assert "sekitar November 2026" in line and "sudah lewat" in line and "1 November" not in line
+    june = phk_date("kena phk akhir juni 2026", TODAY)
+    assert june.day == 30 and "bulan ini" in jkp_deadline_line(june, TODAY)
+    assert "masih sempat" in jkp_deadline_line(phk_date("di phk bulan juli 2026", TODAY), TODAY)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Terakhir bayar iuran bulan Oktober 2026. Masih aktif?",
+     "masih bisa dibayar sampai akhir Januari 2027"),
+    ("bayar terakhir agustus, msh aktif?", "kepesertaan sudah berhenti"),
+    ("terakhir sa bayar bulan desember", "masih aktif"),
+])
+def test_the_last_month_paid_tells_until_when_the_arrears_can_be_paid(text, expected):
+    from lingkar.wage_figures import last_paid_line
+
+    assert expected in last_paid_line(text, TODAY)
+
+
+async def test_a_members_status_question_is_answered_not_checked():
+    from actions.eligibility import ValidateEligibilityForm, member_status_topic
+
+    text = ("Saya petani cengkeh di Kolaka Utara, ikut BPU JKK dan JKM saja sejak 2023. Terakhir bayar iuran bulan "
+            "Oktober 2026. Masih aktif?")
+    assert member_status_topic(text) == "ask_late_payment"
+    assert member_status_topic("ikut bpu sejak 2021, masih aktif kah?") == "ask_late_payment"
+    assert member_status_topic("sa petani umur 40, penghasilan 2 juta") is None
+    assert ValidateEligibilityForm  # the form's first turn uses it (tests/eligibility cover the diversion itself)
+
+
+# ------------------------------------------------------------------------------ unplaced questions by their words
+@pytest.mark.parametrize("text,topic", [
+    ("JKM itu apa lagi kah? Sa tra tau mi.", "ask_jkm"),
+    ("Dari tadi saya baca JHT, JP, saya bingung. Sebenarnya bedanya apa?", "ask_jht"),
+    ("jkk sama jkm bedanya apa", "ask_programs"),
+    ("JHT sy cair kapan?", None),
+])
+def test_what_a_programme_is_and_how_two_differ(text, topic):
+    from actions.answers import programme_question_topic
+
+    assert programme_question_topic(text) == topic
+
+
+def test_what_a_laid_off_worker_gets_and_a_fine_for_paying_late():
+    from actions.answers import fine_topic, phk_benefit_topic
+
+    assert phk_benefit_topic("Ko bilang BPJS TK bisa bantu kalau orang di-PHK, brapa dorang kasi?") == "ask_jkp"
+    assert phk_benefit_topic("kena phk, saldo jht sy brp?") is None
+    assert fine_topic("ada dendanya?") == "ask_late_payment"
+    assert fine_topic("perusahaan yg tdk mendaftarkan kena denda?") is None
+
+
+def test_confusion_is_reassured_not_pitied():
+    from lingkar.signals import read_signals
+
+    assert read_signals("Maaf saya orang kampung. Dari tadi saya baca JHT, JP, saya bingung.").feeling == "unsure"
+    assert read_signals("sa baru kena phk, bingung mau bagaimana").feeling == "distress"
+
+
+def test_a_bagan_fisher_is_a_fisher_and_a_campaign_question_is_politics():
+    from lingkar.signals import read_signals
+
+    assert match_occupation("Sa ini pa'bagang di Bombana").key == "nelayan"
+    assert read_signals("Menurut kamu calon gubernur Sultra yang paling bagus siapa?").referral == "politics"
