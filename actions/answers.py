@@ -998,6 +998,15 @@ _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b
                              r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
 
 
+#: Topics a story of a death at work may be read as when its question asks what the family is owed.
+DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contribution_pu", "ask_contribution_bpu",
+                                 "ask_who_can_join", "ask_register", "check_eligibility", "ask_programs"})
+_RIGHTS_ASKED = re.compile(r"\b(hak\w*|santunan\w*|dapat\w*|dpt|terima|diterima|berapa\w*|brp|klaim\w*)\b",
+                           re.I)
+_NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga) (di|men|me)?daftar\w*|"
+                             r"\b(tidak|tdk|belum|blm) (ikut|terdaftar|jadi peserta)\b", re.I)
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1015,6 +1024,11 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
     asked = question_part(text)
+    if intent in DEATH_STORY_MISREAD and is_work_death(answers, text) and _RIGHTS_ASKED.search(asked) \
+            and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
+        # "Bapak saya ... gajinya 2,5 juta dan sudah didaftarkan BPJS TK. Minggu lalu beliau tersengat listrik ... dan
+        # meninggal. ... berapa hak kami?": the heirs' claim (with JKK's figures for that wage), not the employer's duty
+        return "ask_claim_jkm"
     programmes = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(asked.lower())}
     if "ask_contribution_pu" in answers and _DEDUCTED_ASKED.search(asked) and (wage_in(text) or len(programmes) >= 2):
         # "... Teman kos sa bilang itu termasuk potongan untuk JKP juga. Sebenarnya yang dipotong dari gaji sa tiap
@@ -1728,6 +1742,24 @@ def fine_topic(text: str) -> str | None:
     return "ask_late_payment" if _FINE.search(text or "") and not _EMPLOYER_WORDS.search(text or "") else None
 
 
+#: "saya peserta juga?", "sa wajib ikut juga?": whether the worker, described in an earlier turn, is covered.
+_SELF_JOIN = re.compile(r"\b(peserta|ikut|wajib|terdaftar|didaftarkan|dilindungi|ditanggung|termasuk)\b", re.I)
+_SELF = re.compile(r"\b(saya|sy|sa|aku|sya|kami)\b", re.I)
+_FOREIGN = re.compile(r"\b(wna|asing|tka|expat|ekspat|tiongkok|filipina|(dari|dr) (cina|china|korea|jepang|india|"
+                      r"vietnam|thailand|taiwan))\b", re.I)
+
+
+def own_join_topic(tracker: Tracker, text: str) -> str | None:
+    """Who may join, for a short question whether the worker is covered too ("saya peserta juga?") after a turn
+    that described their work or told they are a foreigner ("Saya WNA dari Tiongkok, sudah 8 bulan kerja di
+    smelter")."""
+    if len((text or "").split()) > FOLLOW_UP_MAX_WORDS or not _SELF_JOIN.search(text or "") \
+            or not _SELF.search(text or ""):
+        return None
+    told = [t for _, t in itertools.islice(user_turns(tracker), 3)]
+    return "ask_who_can_join" if any(_FOREIGN.search(t) or occupation_in(t) is not None for t in told) else None
+
+
 def no_wage_topic(text: str) -> str | None:
     """"tdk ada gaji tetap, pnghasilan sy cm 800rb, bs daftar? hrs pakai UMP?": with no employer's wage the worker
     joins as self-employed, so the answer is how that contribution is counted (whatever the NLU's nearest guess)."""
@@ -1963,6 +1995,7 @@ class ActionClarify(Action):
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
             programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
             or (named if named in answers else None) or phk_benefit_topic(text) or fine_topic(text)
+            or own_join_topic(tracker, text)
             or story_cost_topic(text) or no_wage_topic(text)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))

@@ -35,6 +35,7 @@ from actions.answers import (
     STAFF,
     THEIR_STAFF,
     UNPLACED_DETAIL_MAX_WORDS,
+    _self_employed,
     answer_topic,
     claim_for_feeling,
     count_topic_before,
@@ -99,7 +100,7 @@ from lingkar.eligibility import (
 )
 from lingkar.form_words import registers_now
 from lingkar.leads import offered_name, offered_phone
-from lingkar.signals import named_topic, programme_over_check, read_signals
+from lingkar.signals import mentions, named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import count_line, last_paid_month, occupation_line, prepay_line, wage_line
 
@@ -174,6 +175,31 @@ def member_status_topic(text: str) -> str | None:
                                                       and _ALREADY_MEMBER.search(text or "")):
         return "ask_late_payment"
     return None
+
+
+#: "terus bos saya bayar berapa?": the employer's share of a wage earner's contribution.
+_EMPLOYER_PAYS = re.compile(r"\b(bos|boss|perusahaan|majikan|pemberi kerja|kantor|atasan|juragan|pengusaha)\w*\b"
+                            r"[^.?!]{0,25}\b(bayar|membayar|tanggung|menanggung|bagian|setor)\w*\b|"
+                            r"\bbagian (perusahaan|bos|majikan|pemberi kerja|kantor)\b", re.I)
+
+
+def employer_share_topic(tracker: Tracker, text: str) -> str | None:
+    """The wage earners' contribution, as a follow-up, for a short question about what the employer pays after it
+    ("terus bos saya bayar berapa?" after "gaji 3 juta, berapa potongan dari gaji saya?"), not a check."""
+    if len((text or "").split()) > 8 or not _EMPLOYER_PAYS.search(text or ""):
+        return None
+    return "ask_contribution_pu" if "ask_contribution_pu" in recent_topics(tracker)[:2] else None
+
+
+#: Topics whose wage figures are benefits: a self-employed worker's income told after them asks what they would pay.
+BENEFIT_WAGE_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkk_commute", "ask_jkm", "ask_claim_jkm"})
+
+
+def foreign_worker_topic(text: str) -> str | None:
+    """"Saya WNA dari Tiongkok, sudah 8 bulan kerja di smelter di Morosi": who may join, with the foreign workers'
+    rule (content/answers.yml detail ``foreign_workers``), rather than a note of the facts."""
+    detail = next((d for d in get_answers().details if d.name == "foreign_workers"), None)
+    return "ask_who_can_join" if detail is not None and mentions(text or "", detail.words) else None
 
 
 def employer_topic(text: str) -> str | None:
@@ -288,6 +314,7 @@ class ValidateEligibilityForm(LingkarForm):
             text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
             if _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
+            followed = followed or employer_share_topic(tracker, text)
             wage_topic = None if followed else wage_question_topic(tracker, text)
             followed = followed or wage_topic or paying_ahead(question_not_check(tracker, text), text) or (
                 "ask_payment" if prepay_line(None, None, text, clock.today()) else None)  # "sa ojol ..., kalo sa
@@ -598,7 +625,7 @@ class ActionInform(Action):
             return []
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
             return []
-        topic = question_topic(tracker, get_answers(), signals)
+        topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker))
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
         feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts
@@ -632,6 +659,15 @@ class ActionInform(Action):
         events = [SlotSet(k, v) for k, v in found.values.items()]
         changes = ", ".join(describe(k, v) for k, v in found.values.items())
         wage_topic = wage_topic_before(tracker) if "income" in found.values else None
+        occupation = slots.get("occupation")
+        if wage_topic in BENEFIT_WAGE_TOPICS and occupation and _self_employed(str(occupation)):
+            # "sa pu penghasilan tra tentu, kadang cuma 800 ribu" from a fisher after JKK's answer: what they would
+            # pay for it (counted from the lowest income that can be reported), not JKK's multiples of that income
+            line = occupation_line(str(occupation), int(found.values["income"]), on)
+            if line:
+                dispatcher.utter_message(text=line)
+                keep_topic(dispatcher, "ask_contribution_bpu", on)
+                return events
         if wage_topic and send_wage_line(dispatcher, wage_topic, found.values["income"]):
             # a wage after a question with wage figures ("jkp brp?" then "gaji sy 3 jt"): its figures, which keep
             # (or, after a death at work, move to) that topic

@@ -37,9 +37,10 @@ confidence, which stands. A request for other people's data or the bot's own ins
 deleting one's own data, cancelling or stopping when the model is sure of them.
 
 An intent that needs words the message lacks (``requires`` in content/signals.yml, read by
-:func:`lingkar.signals.topic_allowed`; today only ``subscribe``) loses its confidence when the model ranks it first,
-so the next reading or the fallback stands: "kalau risikonya sangat tinggi?" after the employer's contribution is
-no request for news. A scam report (:attr:`lingkar.signals.Signals.scam`) read as a request to be contacted loses
+:func:`lingkar.signals.topic_allowed`; ``subscribe`` and ``request_contact``) loses its confidence when the model
+ranks it first, so the next reading or the fallback stands: "kalau risikonya sangat tinggi?" after the employer's
+contribution is no request for news, and "saya peserta juga?" after "Saya WNA ..." no request to be called.
+A scam report (:attr:`lingkar.signals.Signals.scam`) read as a request to be contacted loses
 that reading the same way, so the warning comes before any form.
 
 A change of mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar yg desember dulu. lewat apa?":
@@ -84,7 +85,7 @@ KEPT_OVER_OTHERS_DATA = frozenset({"delete_my_data", "cancel", "unsubscribe"})
 #: because "data" and "no HP" are the words of both (the fallback's threshold, config.yml)
 KEPT_OVER_OTHERS_DATA_MIN = 0.4
 #: Intents the model's first reading keeps only with a word of their own (content/signals.yml ``requires``).
-WORDS_REQUIRED = frozenset({"subscribe"})
+WORDS_REQUIRED = frozenset({"subscribe", "request_contact"})
 #: Readings a scam report loses ("tadi ada yg telpon, ngaku petugas, minta kode OTP"): no contact form before the
 #: warning; the next reading (or the fallback, which warns) stands.
 SCAM_DEMOTED = frozenset({"request_contact", "human_handoff"})

@@ -229,3 +229,66 @@ def test_a_bagan_fisher_is_a_fisher_and_a_campaign_question_is_politics():
 
     assert match_occupation("Sa ini pa'bagang di Bombana").key == "nelayan"
     assert read_signals("Menurut kamu calon gubernur Sultra yang paling bagus siapa?").referral == "politics"
+
+
+# ------------------------------------------------------------------------------ follow-ups about the worker
+def test_a_foreigner_telling_their_work_gets_who_may_join():
+    from actions.eligibility import foreign_worker_topic
+
+    assert foreign_worker_topic("Saya WNA dari Tiongkok, sudah 8 bulan kerja di smelter di Morosi, Konawe.") == \
+        "ask_who_can_join"
+    assert foreign_worker_topic("Sa pekerja dari Filipina, kerja di smelter Morosi sudah 8 bulan.") == \
+        "ask_who_can_join"
+    assert foreign_worker_topic("sa kerja di smelter Morosi sudah 8 bulan") is None
+
+
+def test_am_i_covered_too_after_telling_the_work_is_who_may_join():
+    from actions.answers import own_join_topic
+
+    told = user("inform", "Saya WNA dari Tiongkok, sudah 8 bulan kerja di smelter di Morosi, Konawe.")
+    assert own_join_topic(tracker(user("nlu_fallback", "saya peserta juga?"), [told]), "saya peserta juga?") == \
+        "ask_who_can_join"
+    assert own_join_topic(tracker(user("nlu_fallback", "saya peserta juga?")), "saya peserta juga?") is None
+
+
+def test_a_contact_request_needs_a_word_of_contact():
+    from lingkar.signals import topic_allowed
+
+    assert not topic_allowed("request_contact", "saya peserta juga?")
+    for asked in ("tolong hubungi saya", "sy mau didaftarkan", "wa sy ya nanti", "kirim agen ke desa kami",
+                  "bisa dijemput bola ga? sy di kampung", "simpan kontak sy"):
+        assert topic_allowed("request_contact", asked), asked
+    assert topic_allowed("request_contact", "/request_contact")   # a button's payload needs no words
+
+
+def test_what_the_boss_pays_after_the_deduction_is_the_contribution_again():
+    from actions.eligibility import employer_share_topic
+
+    earlier = [user("ask_contribution_pu", "Saya karyawan toko, gaji 3 juta. Berapa potongan dari gaji saya?")]
+    latest = user("check_eligibility", "terus bos saya bayar berapa?")
+    assert employer_share_topic(tracker(latest, earlier), "terus bos saya bayar berapa?") == "ask_contribution_pu"
+    assert employer_share_topic(tracker(latest, earlier), "sa petani umur 40") is None
+    other = [user("ask_jkm", "JKM itu apa?")]   # no wage earners' contribution before: the check may be meant
+    assert employer_share_topic(tracker(latest, other), "terus bos saya bayar berapa?") is None
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("Bapak saya kerja di tambak udang milik perusahaan di Kolaka, gajinya 2,5 juta dan sudah didaftarkan BPJS TK. "
+     "Minggu lalu beliau tersengat listrik dari pompa air di tambak dan meninggal. Kami masih syok. Perusahaan bilang "
+     "akan bantu urus, tapi kami mau tahu berapa hak kami?", "ask_claim_jkm"),
+    ("Suami saya meninggal jatuh di proyek, perusahaannya tidak mendaftarkan dia. Apa hak kami?",
+     "ask_employer_not_registering"),
+])
+def test_a_death_at_work_asking_what_the_family_is_owed_is_the_heirs_claim(text, topic):
+    from actions.answers import settle_topic
+    from lingkar.texts import get_answers
+
+    assert settle_topic(tracker(user("ask_employer_not_registering", text)), get_answers(),
+                        "ask_employer_not_registering") == topic
+
+
+def test_an_agents_duties_are_named():
+    from lingkar.texts import get_answers
+
+    said = get_answers().render("ask_agent", TODAY).text
+    assert "sosialisasi" in said and "mengajak" in said and "membantu klaim" in said
