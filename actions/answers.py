@@ -38,6 +38,7 @@ from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
 from lingkar.form_words import postpones, registers_now, request_with_thanks, thanks_and_plan
+from lingkar.leads import offered_name, offered_phone
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import (
     Signals,
@@ -527,7 +528,7 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
     recent = recent_topics(tracker)
     for name in recent:
         family = _family(name) or ""
-        if family == "jp" and death_in_conversation(tracker, recent):
+        if family in ("jp", "jht") and death_in_conversation(tracker, recent):
             # "dokumen apa yang harus kami bawa?" after a late father's JP: the heirs' documents (JKM's claim, whose
             # answer names JP's survivors' pension too)
             return "ask_claim_jkm"
@@ -566,6 +567,9 @@ def death_in_conversation(tracker: Tracker, recent: List[str] | None = None) -> 
 #: programme, so a detail of the previous topic naming it comes first ("kalau JP?" after JHT asks about JP itself).
 CROSS_PROGRAMME_TOPICS = frozenset({"ask_discount", "ask_contribution_pu", "ask_contribution_bpu", "ask_construction"})
 _BARE_PROGRAMME = re.compile(r"(?:kalau|klo|kalo|kl|terus|trus|lalu|yg|yang|utk|untuk|bagaimana|gimana|gmn)?\s*"
+                             # "mereka dapat JHT juga?" after a project's cover: its workers, that programme
+                             r"(?:(?:mereka|dorang|dia|pekerjanya|pekerja|karyawannya|karyawan|buruhnya)\s+)?"
+                             r"(?:(?:dapat|dpt|dapet|ikut|juga|jg)\s+)?"
                              r"(?:jht|jkk|jkm|jp|jkp)\s*-?\s*(?:nya)?\s*(?:jg|juga|jga|gmn|gimana|bagaimana|kah|dpt|"
                              r"dapat|ikut|termasuk|brp|berapa)?\s*(?:kah|juga|jg)?\s*\??", re.I)
 
@@ -1004,7 +1008,8 @@ DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contributi
 _RIGHTS_ASKED = re.compile(r"\b(hak\w*|santunan\w*|dapat\w*|dpt|terima|diterima|berapa\w*|brp|klaim\w*)\b",
                            re.I)
 _NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga) (di|men|me)?daftar\w*|"
-                             r"\b(tidak|tdk|belum|blm) (ikut|terdaftar|jadi peserta)\b", re.I)
+                             r"\b(tidak|tdk|belum|blm|tra|tida) (ikut|terdaftar|jadi peserta|punya bpjs|ada bpjs)\b",
+                             re.I)
 
 
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
@@ -1025,7 +1030,7 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
     asked = question_part(text)
     if intent in DEATH_STORY_MISREAD and is_work_death(answers, text) and _RIGHTS_ASKED.search(asked) \
-            and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
+            and not COST_QUESTION.search(asked) and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
         # "Bapak saya ... gajinya 2,5 juta dan sudah didaftarkan BPJS TK. Minggu lalu beliau tersengat listrik ... dan
         # meninggal. ... berapa hak kami?": the heirs' claim (with JKK's figures for that wage), not the employer's duty
         return "ask_claim_jkm"
@@ -1241,6 +1246,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_count_line(dispatcher, intent, text, tracker)
         send_prepay_line(dispatcher, tracker, intent, text)
         send_last_paid_line(dispatcher, intent, text)
+        send_heirs_jht(dispatcher, answers, tracker, intent, text, on)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
@@ -1251,6 +1257,11 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if intent == "ask_migrant":  # "kontrak 12 bulan, berapa total iurannya?": that contract's total
             send_pmi_contract_line(dispatcher, text, on)
         send_age_limit(dispatcher, tracker, intent, on)
+        if not tracker.active_loop_name and (offered_name(text) or offered_phone(text)) \
+                and not any(m.get("text") == get_flow_texts().render("name_offered", on).text
+                            for m in dispatcher.messages):
+            # "ok sa mau daftar, nama sa La Ode Hamid, HP 0853…": nothing kept without consent; staff offered
+            say(dispatcher, "name_offered")
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
@@ -1446,6 +1457,28 @@ def without_work_death_pointer(split: Split) -> Split:
     return Split(cut(split.short), cut(split.rest))
 
 
+def send_heirs_jht(dispatcher: CollectingDispatcher, answers: Answers, tracker: Tracker, intent: str, text: str,
+                   on) -> bool:
+    """"bapak juga ikut JHT, saldonya bagaimana?" a few turns after a father's death: the heirs withdraw the balance
+    (detail ``jht_heir``, which the message's own words would bring only with a word of death)."""
+    if intent not in ("ask_balance", "ask_claim_jht", "ask_jht") or not death_in_conversation(tracker):
+        return False
+    detail = next((d for d in answers.details if d.name == "jht_heir"), None)
+    if detail is None or detail in answers.details_for(intent, text):
+        return False  # sent with the other details
+    try:
+        dispatcher.utter_message(text=answers.render_detail(detail, on).text)
+    except Exception:  # a detail is extra: a content error must not cost the answer
+        logger.exception("heirs' JHT: cannot render")
+        return False
+    return True
+
+
+#: A follow-up about another part of what the heirs get ("yang SD dapat berapa setahun?", "JHT-nya berapa?").
+_OTHER_BENEFIT = re.compile(r"\b(beasiswa|sekolah|sd|smp|sma|smk|kuliah|anak\w*|setahun|tahun\w*|jht|saldo\w*|"
+                            r"pensiun\w*|pemakaman|berkala|jkm)\b", re.I)
+
+
 def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on,
                          tracker: Tracker | None = None) -> bool:
     """"anak sy meninggal tertimpa alat berat saat bekerja, gajinya 5 juta": what JKK pays the heirs for that wage,
@@ -1456,7 +1489,7 @@ def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, int
     turns = list(itertools.islice(user_turns(tracker), WAGE_LOOKBACK + 2)) if tracker is not None else []
     earlier = bool(wage) and any(is_work_death(answers, t) for _, t in turns)
     if not wage and intent in DEATH_TOPICS and (_BENEFIT_QUESTION.search(text) or _HOW_MUCH.search(text)) \
-            and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
+            and len(text.split()) <= FOLLOW_UP_MAX_WORDS and not _OTHER_BENEFIT.search(text):
         # "jadi total dapat berapa?" after "Ayah sa meninggal kecelakaan kerja di kapal, gajinya 3 juta sebulan."
         told = next((t for _, t in turns if is_work_death(answers, t)), None)
         wage = next((w for w in (wage_in(t) for _, t in turns) if w), None) if told else None

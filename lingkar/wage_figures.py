@@ -278,7 +278,9 @@ def occupation_line(occupation: str | None, income: int | None, on: dt.date, fac
         return None
     if q.exact and q.jkk_jkm is not None:
         normal, pay, jht = q.jkk_jkm, q.jkk_jkm_pay, q.jht
-        line = (f"Sebagai pekerja mandiri (BPU), dengan penghasilan {format_rupiah(int(income))}: JKK "
+        lowest = int(facts.value("bpu.min_income", on))
+        floor = f" (dihitung dari yang terendah, {format_rupiah(lowest)})" if int(income) < lowest else ""
+        line = (f"Sebagai pekerja mandiri (BPU), dengan penghasilan {format_rupiah(int(income))}{floor}: JKK "
                 f"{format_rupiah(q.jkk)} + JKM {format_rupiah(q.jkm)} = {format_rupiah(normal)} per bulan")
     else:
         normal, pay, jht = q.lowest_jkk_jkm, q.lowest_jkk_jkm_pay, q.lowest_jht

@@ -278,6 +278,9 @@ def test_what_the_boss_pays_after_the_deduction_is_the_contribution_again():
      "akan bantu urus, tapi kami mau tahu berapa hak kami?", "ask_claim_jkm"),
     ("Suami saya meninggal jatuh di proyek, perusahaannya tidak mendaftarkan dia. Apa hak kami?",
      "ask_employer_not_registering"),
+    # a death told as the reason to join, whose question is the cost for others: not a claim
+    ("Adik sa meninggal tertimpa pohon waktu bantu sa di kebun, dan dia tidak punya BPJS TK. Kalau sa yang bayarkan "
+     "untuk 3 orang adik sa, sebulan berapa?", "ask_employer_not_registering"),
 ])
 def test_a_death_at_work_asking_what_the_family_is_owed_is_the_heirs_claim(text, topic):
     from actions.answers import settle_topic
@@ -292,3 +295,48 @@ def test_an_agents_duties_are_named():
 
     said = get_answers().render("ask_agent", TODAY).text
     assert "sosialisasi" in said and "mengajak" in said and "membantu klaim" in said
+
+
+async def test_a_name_and_phone_given_with_a_question_are_not_kept_and_staff_are_offered():
+    from actions.answers import ActionAnswer
+
+    text = "ok sa mau daftar, nama sa La Ode Hamid, HP 0853-1122-7788"
+    msgs, events = await run(ActionAnswer(), tracker(user("ask_register", text)))
+    said = texts(msgs)
+    assert "belum ada yang saya simpan" in said and "Ya, hubungi saya" in said
+    assert said.count("belum ada yang saya simpan") == 1
+    assert not any(e.get("name") in ("name", "phone") for e in events)       # nothing kept without consent
+    assert "0853" not in said and "Hamid" not in said
+
+
+def test_a_self_employed_income_below_the_lowest_says_what_it_is_counted_from():
+    from lingkar.wage_figures import occupation_line
+
+    line = occupation_line("nelayan", 800000, TODAY)
+    assert "(dihitung dari yang terendah, Rp1.000.000)" in line and "Rp16.800" in line
+    assert "dihitung dari yang terendah" not in occupation_line("nelayan", 1500000, TODAY)
+
+
+async def test_a_follow_up_about_the_scholarship_after_a_work_death_is_not_jkks_multiple():
+    from actions.answers import send_work_death_line
+    from lingkar.texts import get_answers
+    from rasa_sdk.executor import CollectingDispatcher
+
+    told = user("ask_claim_jkm", "Suami saya meninggal kecelakaan di tambang nikel. Gajinya 4 juta sebulan.")
+    for asked, sent in (("yang SD dapat berapa setahun?", False), ("jadi total dapat berapa?", True)):
+        dispatcher = CollectingDispatcher()
+        assert send_work_death_line(dispatcher, get_answers(), "ask_claim_jkm", asked, TODAY,
+                                    tracker(user("ask_claim_jkm", asked), [told])) is sent, asked
+
+
+async def test_a_jht_balance_asked_after_a_death_is_the_heirs_and_so_are_its_documents():
+    from actions.answers import ActionAnswer, claim_documents_topic
+
+    death = user("ask_claim_jkm", "Bapak saya meninggal tadi malam di Muna karena sakit. Apa yang bisa keluarga urus?")
+    balance = user("ask_balance", "bapak juga ikut JHT, saldonya bagaimana?")
+    said = texts((await run(ActionAnswer(), tracker(balance, [death])))[0])
+    assert "saldo JHT-nya dicairkan ahli waris" in said
+    said = texts((await run(ActionAnswer(), tracker(user("ask_balance", "saldo JHT sy brp?"))))[0])
+    assert "dicairkan ahli waris" not in said                     # nobody died: the worker's own balance
+    docs = tracker(user("ask_documents", "dokumennya apa saja?"), [death, balance])
+    assert claim_documents_topic(docs, "ask_documents", "dokumennya apa saja?") == "ask_claim_jkm"
