@@ -318,9 +318,10 @@ def test_a_self_employed_income_below_the_lowest_says_what_it_is_counted_from():
 
 
 async def test_a_follow_up_about_the_scholarship_after_a_work_death_is_not_jkks_multiple():
+    from rasa_sdk.executor import CollectingDispatcher
+
     from actions.answers import send_work_death_line
     from lingkar.texts import get_answers
-    from rasa_sdk.executor import CollectingDispatcher
 
     told = user("ask_claim_jkm", "Suami saya meninggal kecelakaan di tambang nikel. Gajinya 4 juta sebulan.")
     for asked, sent in (("yang SD dapat berapa setahun?", False), ("jadi total dapat berapa?", True)):
