@@ -528,7 +528,7 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
     recent = recent_topics(tracker)
     for name in recent:
         family = _family(name) or ""
-        if family in ("jp", "jht") and death_in_conversation(tracker, recent):
+        if family in ("jp", "jht", "jkk") and death_in_conversation(tracker, recent):
             # "dokumen apa yang harus kami bawa?" after a late father's JP: the heirs' documents (JKM's claim, whose
             # answer names JP's survivors' pension too)
             return "ask_claim_jkm"
@@ -1735,6 +1735,8 @@ def join_topic(text: str) -> str | None:
     return "ask_who_can_join" if occupation_in(text) is not None else None
 
 
+#: A cost question this short the NLU could not place asks the cost, whatever topic its other words lean to.
+SHORT_COST_WORDS = 12
 #: "JKM itu apa lagi kah? Sa tra tau mi.": what a programme is; "bedanya apa?": how two differ.
 _WHAT_IS = re.compile(r"\b(apa itu|itu apa|apa sih|apa lagi|apaan|apa ya|maksudnya|artinya|arti|kepanjangan\w*|"
                       r"singkatan\w*|tra tau|tra tahu|tidak tahu|tdk tau|tdk tahu|gak tau|ga tau|nda tau|belum tahu|"
@@ -2030,6 +2032,8 @@ class ActionClarify(Action):
             or (named if named in answers else None) or phk_benefit_topic(text) or fine_topic(text)
             or own_join_topic(tracker, text)
             or story_cost_topic(text) or no_wage_topic(text)
+            # "kalau saya bayar November sama Desember sekarang, berapa totalnya?": a short cost question is one
+            or (cost_topic(text) if len(text.split()) <= SHORT_COST_WORDS else None)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)

@@ -115,9 +115,15 @@ CASE_QUESTION_MIN_WORDS = {"cancel": 4,
                            "goodbye": 8}
 
 
+#: A programme named in a question ("oh itu sudah sama JHT?"): no goodbye, however short ("sudah" is a word of both).
+PROGRAMME_NAMED = re.compile(r"\b(jht|jkk|jkm|jp|jkp|iuran\w*|klaim\w*)\b", re.I)
+
+
 def asks_a_case(text: str, intent: str = "cancel") -> bool:
     """``text``, read as ``intent``, asks a question about a case rather than ending anything (see
     :data:`CASE_OPENING`)."""
+    if intent == "goodbye" and "?" in (text or "") and PROGRAMME_NAMED.search(text or ""):
+        return True
     if intent not in CASE_QUESTION_MIN_WORDS or len((text or "").split()) < CASE_QUESTION_MIN_WORDS[intent]:
         return False
     return bool(CASE_OPENING.search(text) or ("?" in text and QUESTION_WORD.search(text)))

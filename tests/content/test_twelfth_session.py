@@ -341,3 +341,38 @@ async def test_a_jht_balance_asked_after_a_death_is_the_heirs_and_so_are_its_doc
     assert "dicairkan ahli waris" not in said                     # nobody died: the worker's own balance
     docs = tracker(user("ask_documents", "dokumennya apa saja?"), [death, balance])
     assert claim_documents_topic(docs, "ask_documents", "dokumennya apa saja?") == "ask_claim_jkm"
+
+
+# ------------------------------------------------------------------------------ short questions in context
+def test_a_question_naming_a_programme_is_no_goodbye():
+    from rasa_plugins.nlu.classifier import asks_a_case
+
+    assert asks_a_case("oh itu sudah sama JHT?", "goodbye")
+    assert not asks_a_case("sudah dulu ya", "goodbye") and not asks_a_case("ok bye", "goodbye")
+
+
+def test_fear_of_reporting_the_employer_is_the_employers_duty():
+    from lingkar.signals import named_topic
+
+    assert named_topic("ask_contribution_pu", "saya takut dipecat kalau lapor") == "ask_employer_not_registering"
+
+
+async def test_a_short_cost_question_the_nlu_could_not_place_is_the_cost():
+    from actions.answers import ActionClarify
+
+    text = "kalau saya bayar November sama Desember sekarang, berapa totalnya?"
+    latest = user("nlu_fallback", text, [("nlu_fallback", 0.4), ("ask_jkm", 0.3), ("ask_payment", 0.2)])
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "Iuran pekerja mandiri (BPU)" in said and "Jaminan Kematian" not in said
+
+
+async def test_a_school_level_asked_after_the_scholarship_gets_the_yearly_amounts():
+    from actions.answers import ActionClarify
+
+    earlier = user("ask_scholarship", "kalau saya meninggal karena sakit anak saya dapat beasiswa?")
+    latest = user("nlu_fallback", "anak saya satu kuliah di Kendari, berapa setahun?")
+    t = tracker(latest, [earlier])
+    t.events.insert(1, {"event": "bot", "text": "Beasiswa ...", "metadata": {"lingkar_answer": {
+        "topic": "ask_scholarship", "on": TODAY.isoformat(), "part": "short"}}})
+    said = texts((await run(ActionClarify(), t))[0])
+    assert "kuliah Rp12 juta" in said
