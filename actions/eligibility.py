@@ -102,7 +102,14 @@ from lingkar.form_words import registers_now
 from lingkar.leads import offered_name, offered_phone
 from lingkar.signals import mentions, named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
-from lingkar.wage_figures import count_line, last_paid_month, occupation_line, prepay_line, wage_line
+from lingkar.wage_figures import (
+    balance_value,
+    count_line,
+    last_paid_month,
+    occupation_line,
+    prepay_line,
+    wage_line,
+)
 
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
@@ -200,6 +207,13 @@ def foreign_worker_topic(text: str) -> str | None:
     rule (content/answers.yml detail ``foreign_workers``), rather than a note of the facts."""
     detail = next((d for d in get_answers().details if d.name == "foreign_workers"), None)
     return "ask_who_can_join" if detail is not None and mentions(text or "", detail.words) else None
+
+
+def balance_topic(text: str) -> str | None:
+    """A member telling their JHT balance, read as a check ("Saya sudah 12 tahun jadi peserta JHT dan masih bekerja.
+    Saldo saya 40 juta."): the JHT answer with what that balance means (where it is claimed, the partial claim),
+    not a check of a membership they already have."""
+    return "ask_jht" if balance_value(text or "") else None
 
 
 def employer_topic(text: str) -> str | None:
@@ -329,7 +343,7 @@ class ValidateEligibilityForm(LingkarForm):
             # a topic the message names by its own words ("sy sdh jadi agen perisai ... skrg yg berlaku brp?") is
             # answered rather than a check nobody asked for
             named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))
-                     or member_status_topic(latest_text(tracker))
+                     or member_status_topic(latest_text(tracker)) or balance_topic(latest_text(tracker))
                      or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (

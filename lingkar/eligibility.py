@@ -194,6 +194,13 @@ def acknowledgement(slots: Dict[str, Any], on: dt.date | None = None) -> Rendere
     if worker.category == "BPU":  # the cheapest amount today, in the worker's discount window
         said.append(texts.render("bpu_floor_transport" if worker.transport else "bpu_floor_other", on))
         text += "\n\n" + said[-1].text
+        income = real(slots.get("income"))
+        if isinstance(income, (int, float)) and income > 0 \
+                and not calculator.bpu_quote(worker, int(income), on).exact:
+            # "kalau penghasilan yang saya laporkan 1,5 juta, iurannya berapa?": a bracket the facts do not confirm
+            # is said now with where to check it (a confirmed one gets its figures from the form, actions/)
+            said.append(texts.render("bpu_bracket_unconfirmed", on, income=format_rupiah(int(income))))
+            text += "\n\n" + said[-1].text
         age = real(slots.get("age"))
         if isinstance(age, (int, float)) and age >= int(get_facts().value(calculator.BPU_AGE_NOTE_FROM_KEY, on)):
             # "umur sy 57, petani, msh bisa daftar?": the age limit, unconfirmed, with where to ask

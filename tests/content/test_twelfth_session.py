@@ -376,3 +376,19 @@ async def test_a_school_level_asked_after_the_scholarship_gets_the_yearly_amount
         "topic": "ask_scholarship", "on": TODAY.isoformat(), "part": "short"}}})
     said = texts((await run(ActionClarify(), t))[0])
     assert "kuliah Rp12 juta" in said
+
+
+def test_a_self_employed_income_in_an_unconfirmed_bracket_is_said_with_where_to_check_it():
+    from lingkar.eligibility import acknowledgement
+
+    said = acknowledgement({"occupation": "petani", "income": 1500000}, TODAY).text
+    assert "Untuk penghasilan Rp1.500.000" in said and "175" in said and "JMO" in said
+    lowest = acknowledgement({"occupation": "petani", "income": 800000}, TODAY).text
+    assert "Untuk penghasilan" not in lowest     # a confirmed bracket: its figures come with the form's reply
+
+
+def test_a_member_telling_their_jht_balance_is_answered_not_checked():
+    from actions.eligibility import balance_topic
+
+    assert balance_topic("Saya sudah 12 tahun jadi peserta JHT dan masih bekerja. Saldo saya 40 juta.") == "ask_jht"
+    assert balance_topic("sa petani, penghasilan 2 juta") is None
