@@ -69,6 +69,7 @@ from lingkar.wage_figures import (
     jht_from_line,
     jkp_deadline_line,
     jkp_months_line,
+    jp_contribution_line,
     jp_formula_line,
     jp_membership_line,
     jp_pension_line,
@@ -330,8 +331,10 @@ _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))|"
                                r"\b(brp|berapa\w*|brapa\w*)\b(?!\s*(lama|lma|hari|bulan|bln|minggu|mgg|tahun|thn))"
                                r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b|"
-                               # "berapa totalnya kalau 6 bulan penuh?" after JKP: what the benefit pays in all
-                               r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|seluruh\w*)\b", re.I)
+                               # "berapa totalnya kalau 6 bulan penuh?", "totalnya berapa kalau 6 bulan?" after JKP:
+                               # what the benefit pays in all
+                               r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|seluruh\w*)\b|"
+                               r"\b(total\w*|semua\w*|seluruh\w*)\s+(jadi\s+)?(brp|berapa\w*|brapa\w*)\b", re.I)
 _BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",
                             re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|semua\w*|smua)\b", re.I)
@@ -725,6 +728,22 @@ def send_employer_share(dispatcher: CollectingDispatcher, tracker: Tracker, topi
     return bool(line)
 
 
+def send_jp_contribution(dispatcher: CollectingDispatcher, topic: str | None, text: str) -> bool:
+    """"Berapa iuran Jaminan Pensiun bagian perusahaan dan bagian pekerja?" with a wage: JP's contribution alone,
+    when the question names JP and no other programme."""
+    if topic not in ("ask_contribution_pu", "ask_jp"):
+        return False
+    asked = question_part(text)
+    named = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(asked.lower())}
+    wage = wage_in(text)
+    if named != {"jp"} or not wage or not _HOW_MUCH.search(asked):
+        return False
+    line = jp_contribution_line(wage, clock.today())
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
 def send_wage_line(dispatcher: CollectingDispatcher, topic: str | None, wage: int | None) -> bool:
     """The figures of ``topic`` for ``wage`` (lingkar/wage_figures.py), when it has any; True when sent."""
     line = wage_line(topic, wage, clock.today())
@@ -1002,6 +1021,8 @@ _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b
                              r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
 
 
+_SELF_EMPLOYED = re.compile(r"\b(bpu|mandiri|bukan penerima upah|kerja sendiri|usaha sendiri)\b", re.I)
+_PROGRAMME_WORD = re.compile(r"\b(program\w*|kelima|lima jaminan|jaminan\w*)\b", re.I)
 #: Topics a story of a death at work may be read as when its question asks what the family is owed.
 DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contribution_pu", "ask_contribution_bpu",
                                  "ask_who_can_join", "ask_register", "check_eligibility", "ask_programs"})
@@ -1028,6 +1049,14 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
+    only = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(question_part(text).lower())}
+    if only in ({"jp"}, {"jkp"}) and _SELF_EMPLOYED.search(text) and f"ask_{next(iter(only))}" in answers \
+            and intent not in ("ask_jp", "ask_jkp", "ask_claim_jp"):
+        # "Kalau sudah jadi BPU, saya masih bisa lanjut bayar JP sendiri?": JP (or JKP) is for wage earners only,
+        # which its answer says first, whatever the message's other words ("lanjut bayar") lean to
+        return f"ask_{next(iter(only))}"
+    if intent == "ask_naming" and _PROGRAMME_WORD.search(text) and "ask_programs" in answers:
+        return "ask_programs"  # "kelima program beserta kepanjangannya": the programmes, not the agency's names
     asked = question_part(text)
     if intent in DEATH_STORY_MISREAD and is_work_death(answers, text) and _RIGHTS_ASKED.search(asked) \
             and not COST_QUESTION.search(asked) and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
@@ -1233,7 +1262,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_answer(dispatcher, split, intent, on)
         # a pension asked for a wage and years of contributions is the formula's, not the wage's contribution
         formula = send_jp_formula_line(dispatcher, intent, text)
-        if not formula and not send_employer_share(dispatcher, tracker, intent, text):
+        if not formula and not send_employer_share(dispatcher, tracker, intent, text) \
+                and not send_jp_contribution(dispatcher, intent, text):
             send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on, tracker)
         send_discount_group_line(dispatcher, intent, text, tracker)

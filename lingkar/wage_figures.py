@@ -213,6 +213,20 @@ def death_line(wage: int, on: dt.date, facts: Facts | None = None) -> str | None
             f"ditambah beasiswa anak (paling banyak {scholarship}).")
 
 
+def jp_contribution_line(wage: int, on: dt.date, facts: Facts | None = None) -> str | None:
+    """JP's contribution alone for a wage ("manajer bergaji Rp15.000.000, berapa iuran JP bagian perusahaan dan bagian
+    pekerja?"), the wage capped at JP's ceiling."""
+    facts = facts or get_facts()
+    try:
+        q = pu_quote(int(wage), on, facts)
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    cap = f" (dihitung dari batas upah JP {format_rupiah(q.jp_cap)})" if q.jp_cap_applied else ""
+    return (f"Iuran JP dengan gaji {format_rupiah(int(wage))}{cap}: bagian perusahaan {_pct(q.employer_jp_rate)} "
+            f"{format_rupiah(q.employer_jp)} + bagian pekerja {_pct(q.worker_jp_rate)} {format_rupiah(q.worker_jp)} = "
+            f"{format_rupiah(q.employer_jp + q.worker_jp)} per bulan.")
+
+
 def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
     """A self-employed worker's bracket for a declared income (only the brackets the facts confirm); the discounted
     figure when every self-employed worker has the discount on the date (transport or not)."""
@@ -303,7 +317,8 @@ def occupation_line(occupation: str | None, income: int | None, on: dt.date, fac
 _PEOPLE = re.compile(r"\b(\d{1,5})\s*(?:orang|org|pekerja|peserta|nelayan|petani|warga|buruh|pedagang|ojek|"
                      r"tukang|karyawan)\b", re.I)
 _MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln)\b", re.I)
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun)\b", re.I)
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun|per tahun|pertahun|per thn|tahun anggaran)\b",
+                    re.I)
 
 
 def counts_workers(text: str) -> bool:
@@ -339,7 +354,7 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: b
     elif span:
         months = span[1]
     elif y:
-        months = 12 * (int(y.group(1)) if y.group(1) else 1)
+        months = 12 * (int(y.group(1)) if y.group(1) else 1)  # "setahun", "per tahun", "tahun anggaran 2027"
     programmes = "JKK dan JKM"
     if with_jht:
         try:

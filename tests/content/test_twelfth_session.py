@@ -392,3 +392,36 @@ def test_a_member_telling_their_jht_balance_is_answered_not_checked():
 
     assert balance_topic("Saya sudah 12 tahun jadi peserta JHT dan masih bekerja. Saldo saya 40 juta.") == "ask_jht"
     assert balance_topic("sa petani, penghasilan 2 juta") is None
+
+
+# ------------------------------------------------------------------------------ employers, sponsors, teachers
+def test_jp_asked_alone_for_a_wage_above_the_cap_gets_jps_shares_on_the_cap():
+    from lingkar.wage_figures import jp_contribution_line
+
+    line = jp_contribution_line(15_000_000, TODAY)
+    assert "batas upah JP Rp11.086.300" in line and "Rp221.726" in line and "Rp110.863" in line
+    assert "Rp300.000" not in line
+
+
+def test_a_year_of_contributions_for_a_villages_workers():
+    from lingkar.wage_figures import count_line
+
+    asked = ("Untuk tahun anggaran 2027 kami berencana menanggung iuran JKK dan JKM bagi 50 pekerja rentan di desa "
+             "kami. Berapa anggaran yang perlu kami siapkan per bulan dan per tahun?")
+    assert "12 bulan: Rp10.080.000" in count_line("ask_gn_lingkaran", asked, TODAY)
+
+
+def test_jp_for_the_self_employed_and_the_programmes_full_names():
+    from actions.answers import settle_topic
+    from lingkar.texts import get_answers
+
+    asked = ("Saya mau tetap ikut sebagai peserta mandiri. Kalau sudah jadi BPU, saya masih bisa lanjut bayar JP "
+             "sendiri?")
+    assert settle_topic(tracker(user("ask_late_payment", asked)), get_answers(), "ask_late_payment") == "ask_jp"
+    names = "Mohon disebutkan kelima program beserta kepanjangannya."
+    assert settle_topic(tracker(user("ask_naming", names)), get_answers(), "ask_naming") == "ask_programs"
+    assert settle_topic(tracker(user("ask_naming", "singkatan BPJS TK apa?")), get_answers(),
+                        "ask_naming") == "ask_naming"
+    details = [d.name for d in get_answers().details_for("ask_programs", names)]
+    assert "programme_names" in details
+    assert "programme_names" not in [d.name for d in get_answers().details_for("ask_naming", "singkatan BPJS TK apa?")]
