@@ -40,6 +40,7 @@ from actions.answers import (
     claim_for_feeling,
     count_topic_before,
     dated_follow_up,
+    death_in_conversation,
     feeling_first,
     follow_up_topic,
     keep_topic,
@@ -198,6 +199,9 @@ def employer_share_topic(tracker: Tracker, text: str) -> str | None:
     return "ask_contribution_pu" if "ask_contribution_pu" in recent_topics(tracker)[:2] else None
 
 
+#: A wage told of someone else ("Gaji bapak 3,5 juta sebulan."): the benefit's figures for it, not their contribution.
+_SOMEONE_ELSE = re.compile(r"\b(bapak|bapa|ayah|papa|suami|istri|isteri|ibu|mama|anak|kakak|adik|almarhum\w*|alm|"
+                           r"dia|beliau|dorang|mereka)\b", re.I)
 #: Topics whose wage figures are benefits: a self-employed worker's income told after them asks what they would pay.
 BENEFIT_WAGE_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkk_commute", "ask_jkm", "ask_claim_jkm"})
 
@@ -674,7 +678,8 @@ class ActionInform(Action):
         changes = ", ".join(describe(k, v) for k, v in found.values.items())
         wage_topic = wage_topic_before(tracker) if "income" in found.values else None
         occupation = slots.get("occupation")
-        if wage_topic in BENEFIT_WAGE_TOPICS and occupation and _self_employed(str(occupation)):
+        if wage_topic in BENEFIT_WAGE_TOPICS and occupation and _self_employed(str(occupation)) \
+                and not death_in_conversation(tracker) and not _SOMEONE_ELSE.search(latest_text(tracker)):
             # "sa pu penghasilan tra tentu, kadang cuma 800 ribu" from a fisher after JKK's answer: what they would
             # pay for it (counted from the lowest income that can be reported), not JKK's multiples of that income
             line = occupation_line(str(occupation), int(found.values["income"]), on)

@@ -425,3 +425,27 @@ def test_jp_for_the_self_employed_and_the_programmes_full_names():
     details = [d.name for d in get_answers().details_for("ask_programs", names)]
     assert "programme_names" in details
     assert "programme_names" not in [d.name for d in get_answers().details_for("ask_naming", "singkatan BPJS TK apa?")]
+
+
+def test_a_collector_asking_for_members_data_is_refused_and_a_village_protecting_workers_is_gn_lingkaran():
+    from lingkar.signals import named_topic, read_signals
+
+    assert read_signals("boleh sy minta data peserta bpu di baubau yg nunggak, biar sy tagih?").others_data
+    assert named_topic("nlu_fallback", "Saya Kepala Desa. Kami ingin melindungi pekerja rentan di desa lewat BPJS "
+                                       "Ketenagakerjaan.") == "ask_gn_lingkaran"
+
+
+def test_a_wage_of_the_deceased_after_a_death_keeps_jkks_figures():
+    from actions.eligibility import _SOMEONE_ELSE
+
+    assert _SOMEONE_ELSE.search("Gaji bapak 3,5 juta sebulan.")
+    assert not _SOMEONE_ELSE.search("sa pu penghasilan tra tentu, kadang cuma 800 ribu")
+
+
+def test_the_scholarship_levels_follow_up_never_takes_another_details_place():
+    from lingkar.texts import get_answers
+
+    names = [d.name for d in get_answers().details]
+    assert names[-1] == "scholarship_levels"
+    said = get_answers().render_detail(get_answers().details[-1], TODAY).text
+    assert "kuliah Rp12 juta" in said and "berusia 23 tahun" in said
