@@ -37,7 +37,7 @@ from lingkar.calculator import worker_for
 from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
 from lingkar.facts import get_facts
-from lingkar.form_words import postpones, registers_now, request_with_thanks, thanks_and_plan
+from lingkar.form_words import plan_said, postpones, registers_now, request_with_thanks, thanks_and_plan
 from lingkar.leads import offered_name, offered_phone
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import (
@@ -311,6 +311,8 @@ _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|d
                       r"\b(jht|hari tua)\b|"
                       # "JHT perlu kah? berapa tambahnya?"
                       r"\b(jht|hari tua)\b.*\b(tambahnya|tambahannya|nambahnya|ditambah\w*)\b", re.I)
+#: "klo ikut jht, nnti bs cair kpn?": when JHT pays out, not what adding it costs.
+_JHT_PAYOUT = re.compile(r"\b(cair\w*|dicairkan|kapan|kpn|diambil|ambil\w*|klaim\w*)\b", re.I)
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset(),
@@ -474,7 +476,7 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if (family in ("bpu", "gn") or previous == "check_eligibility") \
             and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount", "inform",
                            FALLBACK_INTENT) \
-            and _ADD_JHT.search(text or ""):
+            and _ADD_JHT.search(text or "") and not _JHT_PAYOUT.search(text or ""):
         # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result
         return "ask_contribution_bpu"
     if family == "jkk" and words <= UNPLACED_DETAIL_MAX_WORDS and _ACCIDENT_REPORT.search(text or "") \
@@ -569,7 +571,8 @@ def death_in_conversation(tracker: Tracker, recent: List[str] | None = None) -> 
 #: all programmes (the discount, a contribution, a project), it asks how that answer's subject goes for that
 #: programme, so a detail of the previous topic naming it comes first ("kalau JP?" after JHT asks about JP itself).
 CROSS_PROGRAMME_TOPICS = frozenset({"ask_discount", "ask_contribution_pu", "ask_contribution_bpu", "ask_construction"})
-_BARE_PROGRAMME = re.compile(r"(?:kalau|klo|kalo|kl|terus|trus|lalu|yg|yang|utk|untuk|bagaimana|gimana|gmn)?\s*"
+_BARE_PROGRAMME = re.compile(r"(?:(?:kalau|klo|kalo|kl|terus|trus|lalu|yg|yang|utk|untuk|bagaimana|gimana|gmn|dan|"
+                             r"trs)\s+){0,2}\s*"
                              # "mereka dapat JHT juga?" after a project's cover: its workers, that programme
                              r"(?:(?:mereka|dorang|dia|pekerjanya|pekerja|karyawannya|karyawan|buruhnya)\s+)?"
                              r"(?:(?:dapat|dpt|dapet|ikut|juga|jg)\s+)?"
@@ -1021,6 +1024,18 @@ _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b
                              r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
 
 
+_PROJECT_ASKED = re.compile(r"\b(proyek|nilai kontrak|e-?jakon|jakon|konstruksi)\b", re.I)
+#: A class of hospital care ("kelas 3"): BPJS Kesehatan's, never ours.
+_CLASS_OF_CARE = re.compile(r"\bkelas\s*(1|2|3|i|ii|iii|satu|dua|tiga)\b", re.I)
+_SOMEONE = re.compile(r"\b(dia|beliau|bapak|ayah|suami|istri|almarhum\w*|alm|itu)\b", re.I)
+#: "ikut tiga program sekaligus" (JKK, JKM and the optional JHT) with a word of price.
+_THREE_PROGRAMMES = re.compile(r"\b(tiga|3|ketiga)\s+program\w*\b|\bjkk\W+jkm\W+(dan\s+)?jht\b", re.I)
+THREE_PROGRAMME_INTENTS = frozenset({"ask_programs", "ask_contribution_bpu", "ask_who_can_join", FALLBACK_INTENT,
+                                     "ask_jht", "check_eligibility", "ask_discount"})
+_PRICEY = re.compile(r"\b(mahal\w*|murah\w*|berat)\b", re.I)
+#: "Kalau sa daftar sendiri sebagai pekerja mandiri, bisa kah?": the worker chooses the self-employed way in.
+_AS_SELF_EMPLOYED = re.compile(r"\b(daftar|ikut|masuk|mendaftar)\s+(sendiri\s+)?(sebagai|sbg|jadi|lewat|jalur)\s+"
+                               r"(pekerja mandiri|peserta mandiri|bpu|mandiri|bukan penerima upah)\b", re.I)
 _SELF_EMPLOYED = re.compile(r"\b(bpu|mandiri|bukan penerima upah|kerja sendiri|usaha sendiri)\b", re.I)
 _PROGRAMME_WORD = re.compile(r"\b(program\w*|kelima|lima jaminan|jaminan\w*)\b", re.I)
 #: Topics a story of a death at work may be read as when its question asks what the family is owed.
@@ -1042,13 +1057,28 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
-    if intent in WAGE_EARNER_TOPICS and NO_FIXED_WAGE.search(text) and "ask_contribution_bpu" in answers:
+    if intent in WAGE_EARNER_TOPICS and (NO_FIXED_WAGE.search(text) or _AS_SELF_EMPLOYED.search(text)) \
+            and "ask_contribution_bpu" in answers:
         # "guru mengaji kami tidak digaji tetap, hanya infak. Dapat didaftarkan? berapa iuran minimal?": no employer's
         # wage, so they join as self-employed
         return "ask_contribution_bpu" if COST_QUESTION.search(text) else "ask_who_can_join"
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
+    if _PHK.search(text) and (intent == "ask_construction" or named_topic(intent, text) == "ask_construction") \
+            and not _PROJECT_ASKED.search(text) and "ask_jkp" in answers:
+        # "Sa baru kena PHK dari kontraktor tambang nikel ... bagaimana mi kami mo makan bulan depan?": a laid-off
+        # worker's living is JKP's cash benefit, not a construction project's cover
+        return "ask_jkp"
+    if intent in _COST_INTENTS and _CLASS_OF_CARE.search(text) and "ask_health" in answers:
+        return "ask_health"  # "iuran kelas 3 untuk berobat di rumah sakit sebulan berapa?": BPJS Kesehatan's class
+    if intent in _COST_INTENTS and _BENEFIT_QUESTION.search(text) and _SOMEONE.search(text) \
+            and death_in_conversation(tracker) and "ask_claim_jkm" in answers:
+        # "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta" after a death: what the heirs get for that income
+        return "ask_claim_jkm"
+    if intent in THREE_PROGRAMME_INTENTS and _THREE_PROGRAMMES.search(text) \
+            and (COST_QUESTION.search(text) or _PRICEY.search(text)):
+        return "ask_contribution_bpu"  # "bede mahal kah kalo ikut tiga program sekaligus?": with JHT
     only = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(question_part(text).lower())}
     if only in ({"jp"}, {"jkp"}) and _SELF_EMPLOYED.search(text) and f"ask_{next(iter(only))}" in answers \
             and intent not in ("ask_jp", "ask_jkp", "ask_claim_jp"):
@@ -1665,7 +1695,9 @@ def occupation_in(text: str):
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
     """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
     what they would pay."""
-    if COST_QUESTION.search(text or "") or _SPONSOR_QUESTION.search(text or ""):
+    asked = question_part(text or "")  # "tra pernah telat bayar. ... total yang keluarga dapat itu berapa?": the
+    # question asks what the family gets, whatever the story said about paying
+    if COST_QUESTION.search(asked) or _SPONSOR_QUESTION.search(text or ""):
         return None
     return {"grief": "ask_claim_jkm", "accident": "ask_claim_jkk"}.get(signals.feeling or "")
 
@@ -1823,6 +1855,23 @@ def own_join_topic(tracker: Tracker, text: str) -> str | None:
         return None
     told = [t for _, t in itertools.islice(user_turns(tracker), 3)]
     return "ask_who_can_join" if any(_FOREIGN.search(t) or occupation_in(t) is not None for t in told) else None
+
+
+#: "Sa mau sekali ikut BPJS TK ..., tapi malu mo bilang, uang sa pas-pasan sekali. Memang mahal kah?"
+_WANTS_TO_JOIN = re.compile(r"\b(mau|ingin|pengen|pingin|mo|mau sekali|ingin sekali)\s+(sekali\s+)?(ikut|daftar|masuk|"
+                            r"jadi peserta|didaftarkan)\b", re.I)
+_COST_WORRY = re.compile(r"\b(mahal\w*|sanggup|mampu|pas-pasan|pas2an|paspasan|berat|cukup)\b", re.I)
+
+
+def joining_worry_topic(text: str, signals: Signals) -> str | None:
+    """A worried worker who names their work and wants to join or fears the cost ("Sa penjahit kecil di Baubau,
+    sebulan paling dapat 800 ribu. Sa mau sekali ikut ... Memang mahal kah?"), which the NLU could not place: what
+    a self-employed worker pays (the cheapest amount, and that income's), or who may join for a wage earner."""
+    occupation = occupation_in(text)
+    if occupation is None or not (_WANTS_TO_JOIN.search(text or "") or (_COST_WORRY.search(text or "")
+                                                                         and (signals.feeling or signals.question))):
+        return None
+    return "ask_contribution_bpu" if occupation.category == "BPU" else "ask_who_can_join"
 
 
 def no_wage_topic(text: str) -> str | None:
@@ -2040,6 +2089,9 @@ class ActionClarify(Action):
         if thanks_and_plan(text):  # "ok nanti sy lapor ke pak desa. mksh": thanks and a plan, not a question
             _send(dispatcher, answers.render_split("thank", clock.today()).short)
             return []
+        if plan_said(text):  # "oh begitu, nanti sa tanya di kantor desa": a plan, no question
+            _send(dispatcher, answers.render_split("affirm", clock.today()).short)
+            return []
         if registers_now(text) and "ask_register" in answers:  # "Ya sudah, sa mau daftar sekarang.": how to
             return answer_topic(dispatcher, tracker, "ask_register", signals)
         if send_regulations(dispatcher, answers, text, clock.today(), asked_only=True):
@@ -2061,7 +2113,7 @@ class ActionClarify(Action):
             programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
             or (named if named in answers else None) or phk_benefit_topic(text) or fine_topic(text)
             or own_join_topic(tracker, text)
-            or story_cost_topic(text) or no_wage_topic(text)
+            or story_cost_topic(text) or no_wage_topic(text) or joining_worry_topic(text, signals)
             # "kalau saya bayar November sama Desember sekarang, berapa totalnya?": a short cost question is one
             or (cost_topic(text) if len(text.split()) <= SHORT_COST_WORDS else None)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)

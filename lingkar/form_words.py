@@ -109,6 +109,17 @@ def thanks_and_plan(text: str) -> bool:
     return bool(PLAN.search(t) or ACKNOWLEDGED.search(t))
 
 
+def plan_said(text: str) -> bool:
+    """A short acknowledgement with a plan for later and no question ("oh begitu, nanti sa tanya di kantor desa",
+    "oke, nanti sy pikir dulu"): the worker is closing without thanks."""
+    t = (text or "").strip()
+    if not t or t.startswith("/") or ASKS.search(t) or len(t.split()) > PLAN_MAX_WORDS:
+        return False
+    return bool(ACKNOWLEDGED.search(t) and PLAN.search(t))
+
+
+#: A closing plan is a short message.
+PLAN_MAX_WORDS = 10
 #: A request that thanks comes after ("Mohon penjelasan batas upah ... Terima kasih."): this many words at least.
 REQUEST_MIN_WORDS = 5
 _REQUEST = re.compile(r"\b(mohon|tolong|minta|ingin|mau tanya|izin tanya|bagaimanakah|berapakah|apakah)\b", re.I)

@@ -172,6 +172,12 @@ def _near(words: Tuple[str, ...], first: Iterable[str], second: Iterable[str], s
     return any(abs(i - j) <= span for i in at(first) for j in at(second))
 
 
+#: A road accident on the job or the way to and from it (an ojol delivering, a courier, going to work).
+_AT_WORK = re.compile(r"\b(antar|mengantar|ngantar)\s+(pesanan|makanan|penumpang|paket|barang|orderan|order)\b|"
+                      r"\b(waktu|saat|pas|sedang|lagi)\s+(kerja|bekerja|narik|antar|mengantar|ngojek|dinas)\b|"
+                      r"\b(pulang|pergi|berangkat)\s+(kerja|ke tempat kerja)\b", re.I)
+
+
 def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     lex = _load(str(lexicon_path(content_dir)))
     words = _words(text)
@@ -210,6 +216,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
+    if referral == "traffic" and _AT_WORK.search(text or ""):
+        referral = None  # "ditabrak mobil waktu antar pesanan": on the job, so JKK's, not Jasa Raharja's alone
     worry = _has(words, joined, lex.privacy_strong) or (
         _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern))
     elsewhere = _has(words, joined, lex.privacy_elsewhere)
@@ -251,6 +259,10 @@ def programme_over_check(text: str, content_dir: Path | None = None) -> str | No
     return found[0] if len(found) == 1 else None
 
 
+#: "tra pernah telat bayar", "tidak pernah nunggak": what never happened names no topic.
+_NEVER = re.compile(r"\b(tidak|tdk|tra|tak|gak|nggak|ga|belum|blm|tida|nda|ndak)\s+pernah(\s+\w+){1,2}", re.I)
+
+
 def named_topic(intent: str | None, text: str, content_dir: Path | None = None) -> str | None:
     """The topic ``text`` names by its own words (content/signals.yml ``named``) when it should replace ``intent``:
     ``intent`` is a general one, or a named topic whose words the message lacks; exactly one topic named."""
@@ -263,6 +275,10 @@ def named_topic(intent: str | None, text: str, content_dir: Path | None = None) 
     if _has(asked, f" {' '.join(asked)} ", lex.other_agency):  # another agency: BPJS Kesehatan's answer over a
         # general topic, when the question names it ("habis banyak uang di puskesmas ... Berapa iuran kami?" does not)
         return "ask_health" if intent in lex.named_over and _has(words, joined, lex.health) else None
+    kept = _NEVER.sub(" ", text)  # "tra pernah telat bayar" names no late payment
+    if kept != text:
+        words = _words(kept)
+        joined = f" {' '.join(words)} "
     found = [name for name, entries in lex.named if _has(words, joined, entries)]
     if len(found) != 1 or found[0] == intent:
         return None

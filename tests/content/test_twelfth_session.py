@@ -449,3 +449,54 @@ def test_the_scholarship_levels_follow_up_never_takes_another_details_place():
     assert names[-1] == "scholarship_levels"
     said = get_answers().render_detail(get_answers().details[-1], TODAY).text
     assert "kuliah Rp12 juta" in said and "berusia 23 tahun" in said
+
+
+# ------------------------------------------------------------------------------ dev19's classes
+@pytest.mark.parametrize("intent,text,topic", [
+    ("ask_construction", "Sa baru kena PHK dari kontraktor tambang nikel di Konawe Utara. Sudah dua malam sa tra bisa "
+                         "tidur, bagaimana mi kami mo makan bulan depan?", "ask_jkp"),
+    ("ask_construction", "kontraktor sy di PHK, nilai kontrak proyeknya 2 miliar, iurannya brp?", "ask_construction"),
+    ("ask_contribution_bpu", "iuran kelas 3 untuk berobat di rumah sakit sebulan berapa?", "ask_health"),
+    ("ask_programs", "bede mahal kah kalo ikut tiga program sekaligus?", "ask_contribution_bpu"),
+    ("ask_employer_not_registering", "Sekolah tra sanggup daftarkan guru honor. Kalau sa daftar sendiri sebagai "
+                                     "pekerja mandiri, bisa kah, dan berapa iurannya sebulan?", "ask_contribution_bpu"),
+])
+def test_topics_settled_by_what_the_message_says(intent, text, topic):
+    from actions.answers import settle_topic
+    from lingkar.texts import get_answers
+
+    assert settle_topic(tracker(user(intent, text)), get_answers(), intent) == topic
+
+
+def test_a_worried_worker_who_names_the_work_and_wants_to_join_gets_the_price():
+    from actions.answers import joining_worry_topic
+    from lingkar.signals import read_signals
+
+    text = ("Sa penjahit kecil di Baubau, sebulan paling dapat 800 ribu. Sa mau sekali ikut BPJS TK biar anak-anak ada "
+            "pegangan, tapi uang sa pas-pasan sekali. Memang mahal kah?")
+    assert joining_worry_topic(text, read_signals(text)) == "ask_contribution_bpu"
+    assert joining_worry_topic("sa mau ikut BPJS TK", read_signals("sa mau ikut BPJS TK")) is None   # no work named
+
+
+def test_what_never_happened_names_no_topic_and_a_death_story_asking_the_total_is_the_claim():
+    from actions.answers import claim_for_feeling
+    from lingkar.signals import named_topic, read_signals
+
+    text = ("Dia ikut BPJS TK mandiri empat tahun, tra pernah telat bayar. Bulan lalu dia meninggal karena sakit "
+            "ginjal. Sa mau tahu, total yang keluarga dapat itu berapa?")
+    assert named_topic("nlu_fallback", text) is None
+    assert named_topic("nlu_fallback", "sy telat bayar 2 bulan") == "ask_late_payment"
+    assert claim_for_feeling(read_signals(text), text) == "ask_claim_jkm"
+
+
+def test_a_road_accident_while_delivering_is_no_traffic_referral_and_other_words():
+    from actions.answers import _BARE_PROGRAMME
+    from lingkar.form_words import plan_said
+    from lingkar.signals import read_signals
+
+    assert read_signals("sa ditabrak mobil dari belakang waktu antar pesanan").referral is None
+    assert read_signals("sa ditabrak mobil waktu jalan-jalan sore").referral == "traffic"
+    assert read_signals("ko jangan tipu e, betul kah BPU tra bisa ikut pensiun bulanan?").scam is False
+    assert read_signals("cara lapor SPT tahunan bagaimana?").referral == "tax"
+    assert _BARE_PROGRAMME.fullmatch("terus yang JP?")
+    assert plan_said("oh begitu, nanti sa tanya di kantor desa") and not plan_said("oh begitu, nanti bayar di mana?")
