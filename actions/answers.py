@@ -521,6 +521,12 @@ _OTHER_SUBJECT_THAN_JKK = re.compile(r"\b(jht|jkm|jp|jkp|pensiun|iuran\w*|daftar
 #: The claim of each benefit family: a documents question in a conversation about one is about that claim.
 _CLAIM_DOCUMENTS = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_jkk", "jp": "ask_claim_jp",
                     "jkp": "ask_jkp"}
+#: "syaratnya apa?": conditions, not papers ("berkas", "dokumen").
+_CONDITIONS = re.compile(r"\b(syarat\w*|ketentuan\w*|kriteria)\b", re.I)
+_PAPERS = re.compile(r"\b(berkas\w*|dokumen\w*|surat\w*|bawa apa|dibawa|siapkan|disiapkan)\b", re.I)
+#: Benefits whose answer states their conditions.
+CONDITION_TOPICS = frozenset({"ask_scholarship", "ask_jp", "ask_jkp", "ask_jht_partial", "ask_bsu", "ask_discount",
+                              "ask_gn_lingkaran", "ask_agent"})
 _REGISTER_WORDS = re.compile(r"\b(daftar\w*|dftr|mendaftar|pendaftaran|registrasi|jadi peserta|ikut)\b", re.I)
 
 
@@ -530,6 +536,12 @@ def claim_documents_topic(tracker: Tracker, intent: str | None, text: str) -> st
     unless the message speaks of registering."""
     if intent != "ask_documents" or (text or "").startswith("/") or _REGISTER_WORDS.search(text or ""):
         return None
+    if _CONDITIONS.search(text or "") and not _PAPERS.search(text or ""):
+        # "syaratnya apa?" after the scholarship (or JP, JKP, a partial JHT claim): that benefit's conditions, which
+        # its answer states, not a list of papers
+        previous = previous_topic(tracker, get_answers())
+        if previous in CONDITION_TOPICS:
+            return previous
     recent = recent_topics(tracker)
     for name in recent:
         family = _family(name) or ""
@@ -1037,6 +1049,7 @@ _PRICEY = re.compile(r"\b(mahal\w*|murah\w*|berat)\b", re.I)
 _AS_SELF_EMPLOYED = re.compile(r"\b(daftar|ikut|masuk|mendaftar)\s+(sendiri\s+)?(sebagai|sbg|jadi|lewat|jalur)\s+"
                                r"(pekerja mandiri|peserta mandiri|bpu|mandiri|bukan penerima upah)\b", re.I)
 _SELF_EMPLOYED = re.compile(r"\b(bpu|mandiri|bukan penerima upah|kerja sendiri|usaha sendiri)\b", re.I)
+_NAME_ASKED = re.compile(r"\b(nama\w*|disebut apa|apa namanya)\b", re.I)
 _PROGRAMME_WORD = re.compile(r"\b(program\w*|kelima|lima jaminan|jaminan\w*)\b", re.I)
 #: Topics a story of a death at work may be read as when its question asks what the family is owed.
 DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contribution_pu", "ask_contribution_bpu",
@@ -1085,6 +1098,9 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # "Kalau sudah jadi BPU, saya masih bisa lanjut bayar JP sendiri?": JP (or JKP) is for wage earners only,
         # which its answer says first, whatever the message's other words ("lanjut bayar") lean to
         return f"ask_{next(iter(only))}"
+    if intent == "ask_programs" and sponsor_context(tracker) and _NAME_ASKED.search(text) \
+            and "ask_gn_lingkaran" in answers:
+        return "ask_gn_lingkaran"  # "programnya namanya apa?" after a company's CSR offer: GN Lingkaran's name
     if intent == "ask_naming" and _PROGRAMME_WORD.search(text) and "ask_programs" in answers:
         return "ask_programs"  # "kelima program beserta kepanjangannya": the programmes, not the agency's names
     asked = question_part(text)

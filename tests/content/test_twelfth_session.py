@@ -500,3 +500,32 @@ def test_a_road_accident_while_delivering_is_no_traffic_referral_and_other_words
     assert read_signals("cara lapor SPT tahunan bagaimana?").referral == "tax"
     assert _BARE_PROGRAMME.fullmatch("terus yang JP?")
     assert plan_said("oh begitu, nanti sa tanya di kantor desa") and not plan_said("oh begitu, nanti bayar di mana?")
+
+
+@pytest.mark.parametrize("topic,text,detail", [
+    (None, "Bulan lalu sa kasih 300 ribu ke orang yang mengaku agen BPJS. Sampai sekarang tra ada kartu.", "fake_agent"),
+    ("ask_jp", "minimal berapa tahun bayar?", "jp_min_years"),
+    ("ask_jht_partial", "berapa persen?", "jht_partial_shares"),
+])
+def test_details_for_a_fake_agent_jps_years_and_the_partial_shares(topic, text, detail):
+    from lingkar.texts import get_answers
+
+    answers = get_answers()
+    found = [d for d in answers.details_for(topic, text) if d.name == detail]
+    assert found, [d.name for d in answers.details_for(topic, text)]
+    said = answers.render_detail(found[0], TODAY).text
+    assert {"fake_agent": "NIK", "jp_min_years": "15 tahun", "jht_partial_shares": "30%"}[detail] in said
+
+
+def test_conditions_asked_after_a_benefit_are_that_benefit_and_ordinary_illness_paid_out_of_pocket_is_health():
+    from actions.answers import claim_documents_topic
+    from lingkar.signals import named_topic
+
+    asked = user("ask_scholarship", "anak bisa dapat beasiswa?")
+    t = tracker(user("ask_documents", "syaratnya apa?"), [asked])
+    t.events.insert(1, {"event": "bot", "text": "Beasiswa ...", "metadata": {"lingkar_answer": {
+        "topic": "ask_scholarship", "on": TODAY.isoformat(), "part": "short"}}})
+    assert claim_documents_topic(t, "ask_documents", "syaratnya apa?") == "ask_scholarship"
+    assert claim_documents_topic(t, "ask_documents", "berkas apa saja?") != "ask_scholarship"
+    assert named_topic("nlu_fallback", "Waktu sa sakit tipes, sa disuruh bayar sendiri di klinik. Buat apa sa "
+                                       "bayar?") == "ask_health"
