@@ -336,7 +336,9 @@ _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w
                                # "berapa totalnya kalau 6 bulan penuh?", "totalnya berapa kalau 6 bulan?" after JKP:
                                # what the benefit pays in all
                                r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|seluruh\w*)\b|"
-                               r"\b(total\w*|semua\w*|seluruh\w*)\s+(jadi\s+)?(brp|berapa\w*|brapa\w*)\b", re.I)
+                               r"\b(total\w*|semua\w*|seluruh\w*)\s+(jadi\s+)?(brp|berapa\w*|brapa\w*)\b"
+                               # ("jadi total brp sebulan?" after adding JHT is the contribution's total)
+                               r"(?!\s*(sebulan|per\s*bulan|tiap\s*bulan|bulanan|iuran\w*))", re.I)
 _BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",
                             re.I)
 _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|semua\w*|smua)\b", re.I)
@@ -1050,7 +1052,7 @@ _AS_SELF_EMPLOYED = re.compile(r"\b(daftar|ikut|masuk|mendaftar)\s+(sendiri\s+)?
                                r"(pekerja mandiri|peserta mandiri|bpu|mandiri|bukan penerima upah)\b", re.I)
 _SELF_EMPLOYED = re.compile(r"\b(bpu|mandiri|bukan penerima upah|kerja sendiri|usaha sendiri)\b", re.I)
 _NAME_ASKED = re.compile(r"\b(nama\w*|disebut apa|apa namanya)\b", re.I)
-_PROGRAMME_WORD = re.compile(r"\b(program\w*|kelima|lima jaminan|jaminan\w*)\b", re.I)
+_PROGRAMME_WORD = re.compile(r"\b(program\w*|kelima|lima jaminan)\b", re.I)
 #: Topics a story of a death at work may be read as when its question asks what the family is owed.
 DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contribution_pu", "ask_contribution_bpu",
                                  "ask_who_can_join", "ask_register", "check_eligibility", "ask_programs"})

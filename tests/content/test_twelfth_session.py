@@ -503,7 +503,8 @@ def test_a_road_accident_while_delivering_is_no_traffic_referral_and_other_words
 
 
 @pytest.mark.parametrize("topic,text,detail", [
-    (None, "Bulan lalu sa kasih 300 ribu ke orang yang mengaku agen BPJS. Sampai sekarang tra ada kartu.", "fake_agent"),
+    (None, "Bulan lalu sa kasih 300 ribu ke orang yang mengaku agen BPJS. Sampai sekarang tra ada kartu.",
+     "fake_agent"),
     ("ask_jp", "minimal berapa tahun bayar?", "jp_min_years"),
     ("ask_jht_partial", "berapa persen?", "jht_partial_shares"),
 ])
@@ -529,3 +530,18 @@ def test_conditions_asked_after_a_benefit_are_that_benefit_and_ordinary_illness_
     assert claim_documents_topic(t, "ask_documents", "berkas apa saja?") != "ask_scholarship"
     assert named_topic("nlu_fallback", "Waktu sa sakit tipes, sa disuruh bayar sendiri di klinik. Buat apa sa "
                                        "bayar?") == "ask_health"
+
+
+def test_regressions_found_on_the_tuning_sets():
+    from actions.answers import _BENEFIT_QUESTION, settle_topic
+    from lingkar.signals import named_topic
+    from lingkar.texts import get_answers
+
+    # "Jaminan Manfaat Online" is a wrong name of JMO, no programme
+    asked = "itu JMO singkatan Jaminan Manfaat Online kah?"
+    assert settle_topic(tracker(user("ask_naming", asked)), get_answers(), "ask_naming") == "ask_naming"
+    # a monthly total after adding JHT is the contribution's, not a benefit's
+    assert not _BENEFIT_QUESTION.search("jadi total brp sebulan?")
+    assert _BENEFIT_QUESTION.search("totalnya berapa kalau 6 bulan?")
+    # a village's question on checking its workers' status is no GN Lingkaran question
+    assert named_topic("nlu_fallback", "pemkab daftarkan 50 org pekerja rentan per desa. Cara ceknya gmn?") is None
