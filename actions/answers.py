@@ -363,7 +363,7 @@ STAFF = re.compile(r"\b(karyawan|pegawai|mekanik|anak buah|pekerja|buruh|montir|
 NO_CHECK_OFFER = frozenset({"ask_claim_jkm", "ask_health", "my_data", "delete_my_data", "out_of_scope",
                             "request_contact", "sponsor_offer", "human_handoff", "check_eligibility",
                             # an agent's question names the work of the people they recruit, not their own
-                            "ask_agent"})
+                            "ask_agent", "ask_claim_jkk"})
 
 
 def _family(intent: str | None) -> str | None:
@@ -1348,11 +1348,14 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if line:
             dispatcher.utter_message(text=line)
     if facts.get("occupation") and intent not in NO_CHECK_OFFER and not tracker.get_slot(RESULT_SLOT) \
-            and not tracker.active_loop_name:
+            and not tracker.active_loop_name and not _ALREADY_MEMBER.search(text):
         _send(dispatcher, answers.render_snippet("check_offer", on))
     return [SlotSet(k, v) for k, v in facts.items()]
 
 
+#: A worker who says they are a member already ("sudah ikut BPJS TK mandiri sejak tahun lalu"): no check offered.
+_ALREADY_MEMBER = re.compile(r"\b(sudah|sdh|udah|sejak)\b[^.?!]{0,20}\b(ikut|terdaftar|peserta|jadi peserta)\b|"
+                             r"\b(ikut|peserta|terdaftar)\s+(bpjs|bpjstk|jamsostek)\b", re.I)
 #: Topics where a JHT balance the message names says where it is claimed and whether an NPWP is needed.
 BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht", "ask_jht_partial"})
 

@@ -189,8 +189,10 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     hypothetical = _has(words, joined, lex.hypothetical) and not happened
     if family or (personal and not inquiry):
         about_someone = True
-    else:  # no family word: it must say it happened, and not read as a question about the rules in general
-        about_someone = happened and not inquiry
+    else:  # no family word: it must say it happened, and not read as a question about the rules in general, unless
+        # the worker tells it of themselves ("Minggu lalu sa ditabrak mobil ... Yang sa mau tanya, biaya rumah sakitnya
+        # siapa yang tanggung?")
+        about_someone = happened and (not inquiry or personal)
     # "sy capek skali ... cuma mau tanya", "sy takut pak ... nanti sy dipecat": the worker's own distress or anger,
     # said of themselves (a person word, then the feeling within three words), is felt now, whatever "what if" follows
     own = next((f for f in ("distress", "anger") for i, w in enumerate(words) if w in lex.person

@@ -545,3 +545,16 @@ def test_regressions_found_on_the_tuning_sets():
     assert _BENEFIT_QUESTION.search("totalnya berapa kalau 6 bulan?")
     # a village's question on checking its workers' status is no GN Lingkaran question
     assert named_topic("nlu_fallback", "pemkab daftarkan 50 org pekerja rentan per desa. Cara ceknya gmn?") is None
+
+
+async def test_a_members_own_road_accident_on_the_job_is_the_jkk_claim_without_a_check_offer():
+    from actions.answers import ActionClarify
+    from lingkar.signals import read_signals
+
+    text = ("Sa ojol di Kendari, sudah ikut BPJS TK mandiri sejak tahun lalu. Minggu lalu sa ditabrak mobil dari "
+            "belakang waktu antar pesanan, kaki sa luka. Yang sa mau tanya, biaya rumah sakitnya siapa yang tanggung?")
+    assert read_signals(text).feeling == "accident"
+    latest = user("nlu_fallback", text, [("nlu_fallback", 0.4), ("ask_claim_jkk", 0.3)])
+    latest["entities"] = [{"entity": "occupation", "value": "ojol"}]
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "tanpa batas biaya" in said and "Cek iuran saya" not in said
