@@ -36,7 +36,7 @@ from lingkar import calculator, clock
 from lingkar.calculator import worker_for
 from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
-from lingkar.facts import get_facts
+from lingkar.facts import format_number, get_facts
 from lingkar.form_words import plan_said, postpones, registers_now, request_with_thanks, thanks_and_plan
 from lingkar.leads import offered_name, offered_phone
 from lingkar.parsing.occupation import match_occupation
@@ -1558,6 +1558,48 @@ def send_heirs_jht(dispatcher: CollectingDispatcher, answers: Answers, tracker: 
 #: A follow-up about another part of what the heirs get ("yang SD dapat berapa setahun?", "JHT-nya berapa?").
 _OTHER_BENEFIT = re.compile(r"\b(beasiswa|sekolah|sd|smp|sma|smk|kuliah|anak\w*|setahun|tahun\w*|jht|saldo\w*|"
                             r"pensiun\w*|pemakaman|berkala|jkm)\b", re.I)
+
+
+def send_jkm_figure_doubt(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """"jadi bukan 42 juta?" (or "tetangga dapat 42 juta") after a death at work: JKM's total is for a death that is
+    no work accident, and what JKK pays instead (detail ``jkk_death``). True when sent."""
+    answers = get_answers()
+    try:
+        total = int(get_facts().value("jkm.total", clock.today()))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return False
+    millions = total // 1_000_000
+    told = re.search(rf"\b{millions}\s*(juta|jt)\b|\b{format_number(total)}\b", text or "", re.I)
+    if not told or not any(is_work_death(answers, t) for _, t in itertools.islice(user_turns(tracker),
+                                                                                   WAGE_LOOKBACK + 2)):
+        return False
+    detail = next((d for d in answers.details if d.name == "jkk_death"), None)
+    if detail is None:
+        return False
+    dispatcher.utter_message(text=answers.render_detail(detail, clock.today()).text)
+    return True
+
+
+_CHILD_AGE = re.compile(r"\banak\w*\b[^.?!]{0,25}?\b(?:umur|usia|umurnya|usianya|berumur|berusia)\s*(\d{1,2})\s*"
+                        r"(tahun|thn|th|bulan|bln)\b", re.I)
+#: Below this age a child is not at school yet (the scholarship starts when the child enters school, facts.md §1.2).
+SCHOOL_AGE = 6
+
+
+def send_child_age_line(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """"anaknya satu, umur 3 tahun" after a parent's death: the scholarship, which for a child not at school yet
+    starts when the child enters school (details ``scholarship_start`` / ``jkm_scholarship``). True when sent."""
+    m = _CHILD_AGE.search(text or "")
+    if not m or not death_in_conversation(tracker):
+        return False
+    months = m.group(2).lower() in ("bulan", "bln")
+    name = "scholarship_start" if months or int(m.group(1)) < SCHOOL_AGE else "jkm_scholarship"
+    answers = get_answers()
+    detail = next((d for d in answers.details if d.name == name), None)
+    if detail is None:
+        return False
+    dispatcher.utter_message(text=answers.render_detail(detail, clock.today()).text)
+    return True
 
 
 def send_work_death_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str, on,

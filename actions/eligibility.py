@@ -49,8 +49,10 @@ from actions.answers import (
     question_topic,
     recent_topics,
     send_balance_line,
+    send_child_age_line,
     send_count_line,
     send_details,
+    send_jkm_figure_doubt,
     send_month_price,
     send_scam_warning,
     send_wage_line,
@@ -641,6 +643,10 @@ class ActionInform(Action):
             say(dispatcher, "name_offered")
         if dated_follow_up(dispatcher, tracker):  # "sa di PHK tanggal 20 Juli 2026, masih sempat kah?" after JKP
             return []
+        if send_child_age_line(dispatcher, tracker, latest_text(tracker)):
+            return []  # "anaknya satu, umur 3 tahun" after a death: the scholarship starts at school
+        if send_jkm_figure_doubt(dispatcher, tracker, latest_text(tracker)):
+            return []  # "jadi bukan 42 juta?" after a husband's death on the way to work: JKK's, not JKM's
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
             return []
         topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker))

@@ -80,7 +80,8 @@ def _relatives_age(toks: List[_Tok], i: int) -> bool:
     for j in range(i - 1, -1, -1):
         t = toks[j]
         if t.kind == "sym" and t.text in ",.;:!?":
-            return False
+            # "anaknya satu, umur 3 tahun": a relative and how many of them just before a comma are the subject too
+            return t.text == "," and not between and _counted_relative(toks, j)
         if t.kind != "word":
             continue
         if t.text in _RELATIVE_SUBJECTS:
@@ -89,6 +90,17 @@ def _relatives_age(toks: List[_Tok], i: int) -> bool:
         if len(between) >= _RELATIVE_BEFORE_WORDS:
             return False
     return False
+
+
+_COUNT_WORDS = {"satu", "dua", "tiga", "empat", "lima", "orang", "org", "sa", "sy", "saya", "kami", "cuma", "hanya"}
+
+
+def _counted_relative(toks: List[_Tok], comma: int) -> bool:
+    """The words before the comma at ``comma`` are a relative and a count of them ("anaknya satu", "anak sa dua")."""
+    words = [t.text for t in toks[max(0, comma - 4):comma] if t.kind in ("word", "num")]
+    rel = [k for k, w in enumerate(words) if w in _RELATIVE_SUBJECTS]
+    return bool(rel) and all(w in _COUNT_WORDS or w.isdigit() for w in words[rel[-1] + 1:]) \
+        and len(words) - rel[-1] > 1
 
 
 #: Work told earlier in the same clause makes "N tahun" how long, not how old ("bapak dulu kerja di perusahaan

@@ -558,3 +558,23 @@ async def test_a_members_own_road_accident_on_the_job_is_the_jkk_claim_without_a
     latest["entities"] = [{"entity": "occupation", "value": "ojol"}]
     said = texts((await run(ActionClarify(), tracker(latest)))[0])
     assert "tanpa batas biaya" in said and "Cek iuran saya" not in said
+
+
+def test_a_childs_age_is_not_the_workers_and_after_a_death_it_gets_when_the_scholarship_starts():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import send_child_age_line, send_jkm_figure_doubt
+    from lingkar.parsing.ages import parse_age
+
+    assert parse_age("anaknya satu, umur 3 tahun") is None and parse_age("anak sy 2, umur sy 41") == 41
+    death = user("ask_jkk_commute", "Suami sa kecelakaan motor waktu berangkat kerja, meninggal di tempat.")
+    dispatcher = CollectingDispatcher()
+    assert send_child_age_line(dispatcher, tracker(user("inform", "anaknya satu, umur 3 tahun"), [death]),
+                               "anaknya satu, umur 3 tahun")
+    assert "masuk sekolah" in texts(dispatcher.messages)
+    dispatcher = CollectingDispatcher()
+    assert send_jkm_figure_doubt(dispatcher, tracker(user("inform", "jadi bukan 42 juta?"), [death]),
+                                 "jadi bukan 42 juta?")
+    assert "bukan JKM" in texts(dispatcher.messages)
+    assert not send_jkm_figure_doubt(CollectingDispatcher(), tracker(user("inform", "jadi bukan 42 juta?")),
+                                     "jadi bukan 42 juta?")     # no death at work told: no JKK figures

@@ -178,7 +178,7 @@ async def test_a_cost_question_with_a_programme_is_no_programme_question_but_get
     assert programme_over_check("sy karyawan gaji 3 jt, iuran jp sy brp?") is None
     tracker = activated("sy karyawan gaji 3 jt, iuran jp sy brp?", earlier=())
     msgs, _, _ = await run(ValidateEligibilityForm(), tracker)
-    assert "JP 1% Rp30.000" in texts_of(msgs)   # the wage's share (wage_question_topic), not a check
+    assert "pekerja 1% Rp30.000" in texts_of(msgs)   # the wage's JP share (wage_question_topic), not a check
 
 
 async def test_a_scam_question_read_as_the_check_gets_the_warning():
