@@ -42,6 +42,7 @@ from lingkar.leads import offered_name, offered_phone
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import (
     Signals,
+    at_work,
     mentions,
     named_topic,
     question_part,
@@ -1072,6 +1073,11 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
+    if at_work(text) and (intent == "ask_health" or named_topic(intent, text) == "ask_health") \
+            and read_signals(text).feeling == "accident" and "ask_jkk_commute" in answers:
+        # "kemarin sore sy ditabrak mobil waktu pulang kerja ... ditanggung BPJS TK atau sy harus pakai BPJS
+        # Kesehatan?": an accident on the way to or from work, or on the job, is JKK's
+        return "ask_jkk_commute" if _COMMUTE.search(text) else "ask_claim_jkk"
     if intent in WAGE_EARNER_TOPICS and (NO_FIXED_WAGE.search(text) or _AS_SELF_EMPLOYED.search(text)) \
             and "ask_contribution_bpu" in answers:
         # "guru mengaji kami tidak digaji tetap, hanya infak. Dapat didaftarkan? berapa iuran minimal?": no employer's
@@ -1722,6 +1728,10 @@ COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*)
                             r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
 
 
+_COMMUTE = re.compile(r"\b(pulang|pergi|berangkat)\s+(kerja|ke tempat kerja|dari tempat kerja)\b", re.I)
+_SENTENCES = re.compile(r"[.?!\n]+")
+
+
 def cost_topic(text: str) -> str | None:
     """What a worker pays, for a message the NLU could not place that asks it ("berapami sebulan bayarnya?"): the
     contribution of a wage earner when the message names such work, else the self-employed contribution."""
@@ -1758,9 +1768,9 @@ def occupation_in(text: str):
 def claim_for_feeling(signals: Signals, text: str) -> str | None:
     """The claim a grieving or injured worker asks about when the NLU could not place the message, unless it asks
     what they would pay."""
-    asked = question_part(text or "")  # "tra pernah telat bayar. ... total yang keluarga dapat itu berapa?": the
-    # question asks what the family gets, whatever the story said about paying
-    if COST_QUESTION.search(asked) or _SPONSOR_QUESTION.search(text or ""):
+    # a cost asked within one sentence ("jadi brp mi yg sy harus bayar utk iuran ..."), not "tra pernah telat bayar.
+    # ... total yang keluarga dapat itu berapa?" (paying told in one sentence, an amount asked in another)
+    if any(COST_QUESTION.search(s) for s in _SENTENCES.split(text or "")) or _SPONSOR_QUESTION.search(text or ""):
         return None
     return {"grief": "ask_claim_jkm", "accident": "ask_claim_jkk"}.get(signals.feeling or "")
 
@@ -1931,8 +1941,11 @@ def joining_worry_topic(text: str, signals: Signals) -> str | None:
     sebulan paling dapat 800 ribu. Sa mau sekali ikut ... Memang mahal kah?"), which the NLU could not place: what
     a self-employed worker pays (the cheapest amount, and that income's), or who may join for a wage earner."""
     occupation = occupation_in(text)
-    if occupation is None or not (_WANTS_TO_JOIN.search(text or "") or (_COST_WORRY.search(text or "")
-                                                                         and (signals.feeling or signals.question))):
+    cost = _COST_WORRY.search(text or "") or COST_QUESTION.search(text or "")
+    if occupation is None or STAFF.search(text or "") or not cost \
+            or not (_WANTS_TO_JOIN.search(text or "") or signals.feeling or signals.question):
+        # an employer's staff is theirs to register; a wish to join that asks how or where (not the price) is the
+        # registration's question
         return None
     return "ask_contribution_bpu" if occupation.category == "BPU" else "ask_who_can_join"
 

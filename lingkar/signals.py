@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Tuple
 
 import yaml
 
@@ -178,6 +178,27 @@ _AT_WORK = re.compile(r"\b(antar|mengantar|ngantar)\s+(pesanan|makanan|penumpang
                       r"\b(pulang|pergi|berangkat)\s+(kerja|ke tempat kerja)\b", re.I)
 
 
+#: The words before a person word that make it a possessive ("tetangga sy jatuh": the neighbour fell).
+_OWNERS = frozenset({"tetangga", "teman", "kawan", "sepupu", "saudara", "sodara", "rekan", "bos", "majikan"})
+
+
+def _own_accident(words: Tuple[str, ...], lex: Any) -> bool:
+    """A person word with an accident word within the next three words, the person not someone's ("sa ditabrak
+    mobil", not "tetangga sy jatuh")."""
+    accident = lex.feelings.get("accident", frozenset())
+    for i, w in enumerate(words):
+        if w in lex.person and not (i and (words[i - 1] in _OWNERS or words[i - 1] in lex.family)):
+            nxt = words[i + 1:i + 4]
+            if _has(nxt, f" {' '.join(nxt)} ", accident):
+                return True
+    return False
+
+
+def at_work(text: str) -> bool:
+    """A road accident on the job or on the way to or from it ("waktu antar pesanan", "pulang kerja")."""
+    return bool(_AT_WORK.search(text or ""))
+
+
 def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     lex = _load(str(lexicon_path(content_dir)))
     words = _words(text)
@@ -191,8 +212,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         about_someone = True
     else:  # no family word: it must say it happened, and not read as a question about the rules in general, unless
         # the worker tells it of themselves ("Minggu lalu sa ditabrak mobil ... Yang sa mau tanya, biaya rumah sakitnya
-        # siapa yang tanggung?")
-        about_someone = happened and (not inquiry or personal)
+        # siapa yang tanggung?"), not of a neighbour ("tetangga sy jatuh dr perahu")
+        about_someone = happened and (not inquiry or _own_accident(words, lex))
     # "sy capek skali ... cuma mau tanya", "sy takut pak ... nanti sy dipecat": the worker's own distress or anger,
     # said of themselves (a person word, then the feeling within three words), is felt now, whatever "what if" follows
     own = next((f for f in ("distress", "anger") for i, w in enumerate(words) if w in lex.person

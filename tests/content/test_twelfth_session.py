@@ -578,3 +578,26 @@ def test_a_childs_age_is_not_the_workers_and_after_a_death_it_gets_when_the_scho
     assert "bukan JKM" in texts(dispatcher.messages)
     assert not send_jkm_figure_doubt(CollectingDispatcher(), tracker(user("inform", "jadi bukan 42 juta?")),
                                      "jadi bukan 42 juta?")     # no death at work told: no JKK figures
+
+
+def test_regressions_of_the_last_round():
+    from actions.answers import claim_for_feeling, joining_worry_topic, settle_topic
+    from lingkar.signals import named_topic, read_signals
+    from lingkar.texts import get_answers
+
+    # wanting to join and asking the requirements is the registration's question, not the price
+    asked = "sa petani rumput laut di Konsel, mo daftar BPJS TK, syaratnya apa?"
+    assert joining_worry_topic(asked, read_signals(asked)) is None
+    # an employer's fear of the cost is theirs to register their staff
+    employer = "Sy punya bengkel las, karyawan 4 org, gaji masing2 2,5 jt. Blm sy daftarkan krn takut berat biayanya."
+    assert joining_worry_topic(employer, read_signals(employer)) is None
+    # a cost asked in one sentence after a neighbour's accident is the cost
+    story = ("minggu lalu tetangga sy jatuh dr perahu, kakinya robek. jadi brp mi yg sy harus bayar utk iuran bulan "
+             "desember ini utk sy sama istri berdua")
+    assert claim_for_feeling(read_signals(story), story) is None
+    # BPJS Kesehatan's own questions stay with it although they name another topic's words
+    assert named_topic("ask_health", "sa mau bayar bpjs kesehatan sa yg nunggak, tp nomor va nya hilang") is None
+    # an accident on the way home from work asked as "BPJS TK atau BPJS Kesehatan?" is JKK's
+    commute = ("kemarin sore sy ditabrak mobil waktu pulang kerja dari toko bangunan tempat sy kerja, kaki sy patah. "
+               "Apa ini ditanggung BPJS TK atau sy harus pakai BPJS Kesehatan?")
+    assert settle_topic(tracker(user("ask_health", commute)), get_answers(), "ask_health") == "ask_jkk_commute"
