@@ -1942,7 +1942,7 @@ def joining_worry_topic(text: str, signals: Signals) -> str | None:
     a self-employed worker pays (the cheapest amount, and that income's), or who may join for a wage earner."""
     occupation = occupation_in(text)
     cost = _COST_WORRY.search(text or "") or COST_QUESTION.search(text or "")
-    if occupation is None or STAFF.search(text or "") or not cost \
+    if occupation is None or STAFF.search(text or "") or not cost or _ABROAD.search(text or "") \
             or not (_WANTS_TO_JOIN.search(text or "") or signals.feeling or signals.question):
         # an employer's staff is theirs to register; a wish to join that asks how or where (not the price) is the
         # registration's question
@@ -2191,7 +2191,7 @@ class ActionClarify(Action):
             or own_join_topic(tracker, text)
             or story_cost_topic(text) or no_wage_topic(text) or joining_worry_topic(text, signals)
             # "kalau saya bayar November sama Desember sekarang, berapa totalnya?": a short cost question is one
-            or (cost_topic(text) if len(text.split()) <= SHORT_COST_WORDS else None)
+            or (cost_topic(text) if len(text.split()) <= SHORT_COST_WORDS and not _ABROAD.search(text) else None)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
             or cost_topic(text) or join_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)

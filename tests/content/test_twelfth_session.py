@@ -601,3 +601,12 @@ def test_regressions_of_the_last_round():
     commute = ("kemarin sore sy ditabrak mobil waktu pulang kerja dari toko bangunan tempat sy kerja, kaki sy patah. "
                "Apa ini ditanggung BPJS TK atau sy harus pakai BPJS Kesehatan?")
     assert settle_topic(tracker(user("ask_health", commute)), get_answers(), "ask_health") == "ask_jkk_commute"
+
+
+def test_a_migrant_workers_cost_question_is_no_self_employed_price():
+    from actions.answers import joining_worry_topic
+    from lingkar.signals import read_signals
+
+    text = ("sy Wa Ina dr Raha, Muna. bln depan sy mau brangkat kerja di kebun sawit Malaysia lwt PT penempatan, "
+            "kontrak 2 thn. katanya wajib BPJS TK, brp yg hrs sy bayar?")
+    assert joining_worry_topic(text, read_signals(text)) is None
