@@ -306,8 +306,8 @@ UNPLACED_DETAIL_MAX_WORDS = 12
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|tabrakan|ditabrak|tertabrak|"
                           r"kehilangan pekerjaan|phk|pendaftaran|registrasi|"
-                          r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
-                          r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))\b", re.I)
+                          r"beasiswa|bsu|diskon|daftar|daftarnya|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
+                          r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))(?:nya)?\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
                       r"\b(jht|hari tua)\b|"
                       # "JHT perlu kah? berapa tambahnya?"
@@ -391,16 +391,34 @@ def _is_topic(name: Any, answers: Answers) -> bool:
         and name not in (FALLBACK_INTENT, "inform", MORE_INTENT)
 
 
+#: "balik ke tadi, ...", "kembali ke soal tadi": the worker returns to the topic before a digression.
+_BACK_TO_EARLIER = re.compile(r"\b(balik|kembali|lanjut|lanjutkan)\s+(lagi\s+)?(ke\s+)?(yang|yg|soal|pertanyaan|"
+                              r"topik|masalah|urusan)?\s*(tadi|sebelumnya|td)\b", re.I)
+
+
 def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     """The topic under discussion before the latest message: of the newest earlier turn that had one, the topic the
     bot answered (it may have read that message as a follow-up: "dia peserta bpu sdh 5 thn" after JKM is still about
-    JKM), else the topic of the worker's message (an answerable, non small-talk intent)."""
-    passed_latest = statement = False
+    JKM), else the topic of the worker's message (an answerable, non small-talk intent). A worker who goes back
+    ("oke. balik ke tadi, kalau sa mau tambah JHT?") means the topic before the last one."""
+    topics = _earlier_topics(tracker, answers)
+    first = next(topics, None)
+    if first and _BACK_TO_EARLIER.search((tracker.latest_message or {}).get("text") or ""):
+        return next((t for t in topics if t != first), first)
+    return first
+
+
+def _earlier_topics(tracker: Tracker, answers: Answers) -> Iterator[str]:
+    """The topics of the earlier turns, newest first, one per turn (see :func:`previous_topic`)."""
+    passed_latest = statement = answered = False
     for event in reversed(tracker.events or []):
         kind = event.get("event")
         if kind == "user":
             if not passed_latest:
                 passed_latest = True
+                continue
+            if answered:  # the bot's answer named this turn's topic
+                answered = statement = False
                 continue
             if statement:  # the bot took it as a statement ("beliau ikut bpu sejak 2021": "Terima kasih infonya")
                 statement = False
@@ -409,14 +427,15 @@ def previous_topic(tracker: Tracker, answers: Answers) -> str | None:
                 continue  # "lebih lengkap" continues the answer before it (actions/more.py)
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if _is_topic(name, answers):
-                return name
-        elif kind == "bot" and passed_latest:
+                yield name
+        elif kind == "bot" and passed_latest and not answered:
             meta = (event.get("metadata") or {}).get(ANSWER_KEY)
             if isinstance(meta, dict) and meta.get("topic"):
                 if _is_topic(meta["topic"], answers):
-                    return meta["topic"]
-                statement = True
-    return None
+                    yield meta["topic"]
+                    answered = True
+                else:
+                    statement = True
 
 
 #: "sampai kapan?", "smp kpn harga itu?", "berlaku sampai kapan?", "kapan habis?"
@@ -725,6 +744,28 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     return int(income) if isinstance(income, (int, float)) and income > 0 else None
 
 
+#: Topics whose figures an employer asks again for the staff's wage told a few turns before.
+STAFF_WAGE_TOPICS = frozenset({"ask_contribution_pu", "ask_jp", "ask_jht"})
+
+
+def staff_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
+    """The staff's wage an employer told a few turns before ("gaji mereka 2 juta", "Sa HRD, karyawan gaji 4 juta"),
+    when a short question of theirs asks a contribution again with no wage of its own ("kalau JHT ikut juga,
+    potongan karyawan berapa?", "terus yang JP?"): the figures are for that wage."""
+    if topic not in STAFF_WAGE_TOPICS or len((text or "").split()) > FOLLOW_UP_MAX_WORDS + 4:
+        return None
+    bare = bool(_BARE_PROGRAMME.fullmatch((text or "").strip()))
+    if not (bare or _HOW_MUCH.search(text or "") or _COST_ASKED.search(text or "")):
+        return None
+    for _, earlier in itertools.islice(user_turns(tracker), WAGE_LOOKBACK):
+        wage = wage_in(earlier)
+        if wage and (STAFF.search(earlier) or (THEIR_STAFF.search(earlier) and (
+                EMPLOYER_ROLE.search(earlier) or THEIR_STAFF.search(text) or bare
+                or any(name in _EMPLOYER_TOPICS for name in recent_topics(tracker))))):
+            return wage
+    return None
+
+
 #: Employee-contribution topics an employer's question at a named risk class asks about.
 EMPLOYER_SHARE_TOPICS = frozenset({"ask_contribution_pu", "ask_jp", "ask_contribution_bpu"})
 
@@ -741,6 +782,14 @@ def send_employer_share(dispatcher: CollectingDispatcher, tracker: Tracker, topi
     risk = next((r for r in map(risk_class, told) if r), None)
     wage = next((w for w in map(wage_in, told) if w), None) if risk else None
     line = employer_share_line(wage, risk, clock.today()) if wage else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+def send_jp_line(dispatcher: CollectingDispatcher, wage: int) -> bool:
+    """JP's contribution alone for ``wage`` (both shares, on the capped wage); True when sent."""
+    line = jp_contribution_line(wage, clock.today())
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -971,6 +1020,10 @@ DEATH_BY_WAGE = {"ask_claim_jkm": "ask_claim_jkk", "ask_jkm": "ask_claim_jkk"}
 THEIR_STAFF = re.compile(r"\b(mereka|karyawan\w*|pegawai\w*|anak buah|pekerja\s*(sa|sy|saya|kami)|staf\w*)\b", re.I)
 #: Earlier topics that make "mereka" an employer's staff.
 _EMPLOYER_TOPICS = frozenset({"ask_contribution_pu", "ask_employer_not_registering"})
+#: Someone who speaks for an employer ("Sa HRD, karyawan gaji 4 juta, JHT-nya berapa?"): "karyawan" is their staff.
+EMPLOYER_ROLE = re.compile(r"\b(hrd|hr|personalia|bagian sdm|bag\.? sdm|pemilik (usaha|toko|perusahaan|bengkel|warung|"
+                           r"rumah makan|pabrik)|owner|pengusaha|pemberi kerja|punya usaha|punya toko|"
+                           r"usaha (sa|sy|saya|kami)|toko (sa|sy|saya|kami)|perusahaan (sa|sy|saya|kami))\b", re.I)
 
 
 def recent_topics(tracker: Tracker) -> List[str]:
@@ -997,7 +1050,7 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
             # no benefit before, the one the message tells of
             return benefit or ("ask_claim_jkk" if is_work_death(get_answers(), text) else None)
     if STAFF.search(text) or (THEIR_STAFF.search(text) and (
-            any(name in _EMPLOYER_TOPICS for name in earlier)
+            EMPLOYER_ROLE.search(text) or any(name in _EMPLOYER_TOPICS for name in earlier)
             or any(STAFF.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)))):
         return "ask_contribution_pu"
     if costs and re.search(r"\b(jp|jaminan pensiun)\b", text, re.I):
@@ -1064,6 +1117,22 @@ _NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga) (di
                              re.I)
 
 
+#: A death spoken of ("kalau ada yg meninggal", "mama sy meninggal dlm tidur").
+_DIES = re.compile(r"\b(meninggal\w*|wafat|mati|kematian|almarhum\w*)\b", re.I)
+#: A wage paid by someone ("digaji bulanan", "gaji sy 2 juta dari bos").
+_WAGED = re.compile(r"\b(digaji|gaji\w*|gajih|upah\w*|diupah)\b", re.I)
+#: "sy bisa daftar sendiri?", "daftar sendiri bisa?"
+_REGISTER_SELF = re.compile(r"\b(daftar\w*|ikut)\s+(sendiri|sndiri|mandiri)\b|\bsendiri\s+(daftar\w*)\b", re.I)
+
+
+def registers_alone(text: str) -> bool:
+    """A worker whose work may register alone as self-employed (a household helper, a farmer) asks to register
+    themselves ("majikan sy tdk pernah daftarkan sy ... Sy bisa daftar sendiri?")."""
+    occupation = occupation_in(text) if _REGISTER_SELF.search(text or "") else None
+    # "sa kerja di bengkel motor, digaji bulanan. bos tida daftarkan sa": a wage makes an employee, whatever the work
+    return occupation is not None and occupation.category == "BPU" and not _WAGED.search(text or "")
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1083,6 +1152,14 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # "guru mengaji kami tidak digaji tetap, hanya infak. Dapat didaftarkan? berapa iuran minimal?": no employer's
         # wage, so they join as self-employed
         return "ask_contribution_bpu" if COST_QUESTION.search(text) else "ask_who_can_join"
+    if intent in SPONSOR_TOPICS and _DIES.search(text) and _BENEFIT_QUESTION.search(text) and "ask_jkm" in answers:
+        # "kalau ada yg meninggal, keluarga dapat brp?" after sponsoring, "mama sy meninggal ... dulu perusahaan
+        # bayarkan lewat CSR ... ada uang santunan, brp?": what a sponsored member's death pays
+        return "ask_jkm"
+    if intent == "ask_employer_not_registering" and registers_alone(text) and "ask_contribution_bpu" in answers:
+        # "Sy ART ..., majikan sy tdk pernah daftarkan sy ... Sy bisa daftar sendiri?": a household helper (work the
+        # worker may register alone) registers as self-employed: what that costs and covers
+        return "ask_contribution_bpu"
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
             and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
@@ -1138,7 +1215,7 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
     """The specific facts the message asks about beyond ``topic``'s answer (content/answers.yml ``details``), each
     one unless every figure of it was already in the answer (``sent``: its fact keys); with ``own_topic_only`` only
     the details of ``topic`` itself, not those any answer may carry. True when one was sent."""
-    count = 0
+    count, last = 0, None
     for detail in answers.details_for(topic, text):
         if own_topic_only and topic not in detail.topics:
             continue
@@ -1152,6 +1229,11 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
             continue
         _send(dispatcher, rendered)
         count += 1
+        last = detail
+    if count == 1 and last is not None and last.subject:
+        # the scholarship, the one thing told after JKM's claim: "itu dibayar tiap tahun?" is asked of it (with
+        # other details beside it, the answer's own topic stays the one under discussion)
+        keep_topic(dispatcher, last.subject, on)
     return count > 0
 
 
@@ -1318,7 +1400,13 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         formula = send_jp_formula_line(dispatcher, intent, text)
         if not formula and not send_employer_share(dispatcher, tracker, intent, text) \
                 and not send_jp_contribution(dispatcher, intent, text):
-            send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
+            staff_wage = None if wage_in(text) else staff_wage_asked(tracker, intent, text)
+            if staff_wage and intent in ("ask_contribution_pu", "ask_jht"):
+                send_wage_line(dispatcher, "ask_contribution_pu", staff_wage)
+            elif staff_wage:
+                send_jp_line(dispatcher, staff_wage)
+            else:
+                send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on, tracker)
         send_discount_group_line(dispatcher, intent, text, tracker)
         send_balance_line(dispatcher, intent, text)
@@ -1354,7 +1442,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if line:
             dispatcher.utter_message(text=line)
     if facts.get("occupation") and intent not in NO_CHECK_OFFER and not tracker.get_slot(RESULT_SLOT) \
-            and not tracker.active_loop_name and not _ALREADY_MEMBER.search(text):
+            and not tracker.active_loop_name and not _ALREADY_MEMBER.search(text) and signals.feeling != "grief":
+        # (a grieving family told of a death is not offered a check of their own contribution)
         _send(dispatcher, answers.render_snippet("check_offer", on))
     return [SlotSet(k, v) for k, v in facts.items()]
 
@@ -1897,9 +1986,14 @@ _JHT_NAMED = re.compile(r"\b(jht|hari tua|saldo|tabungan)\b", re.I)
 def phk_benefit_topic(text: str) -> str | None:
     """"Ko bilang BPJS TK bisa bantu kalau orang di-PHK, brapa dorang kasi?": what a laid-off worker gets is JKP's
     cash benefit, unless the message names the JHT balance."""
-    if _PHK.search(text or "") and _HOW_MUCH.search(text or "") and not _JHT_NAMED.search(text or ""):
+    if _PHK.search(text or "") and (_HOW_MUCH.search(text or "") or _GETS_WHAT.search(text or "")) \
+            and not _JHT_NAMED.search(text or ""):
         return "ask_jkp"
     return None
+
+
+#: "sy dapat apa saja?", "hak sy apa?": what the worker is owed
+_GETS_WHAT = re.compile(r"\b(dapat|dpt|dapet|terima|peroleh)\s+(apa|ap)\b|\bhak\w*\s+(sy|saya|sa|aku|apa)\b", re.I)
 
 
 #: "ada dendanya?": a fine for paying late (an employer's sanction is asked with its own words)
@@ -1936,16 +2030,31 @@ _WANTS_TO_JOIN = re.compile(r"\b(mau|ingin|pengen|pingin|mo|mau sekali|ingin sek
 _COST_WORRY = re.compile(r"\b(mahal\w*|sanggup|mampu|pas-pasan|pas2an|paspasan|berat|cukup)\b", re.I)
 
 
+#: "Sa takut kalau sa kenapa-kenapa, anak sa di kampung tra dapat apa-apa": a fear for oneself or one's family
+_OWN_RISK_WORRY = re.compile(r"\b(kenapa[- ]?kenapa|kenapa2|apa[- ]?apa|celaka|sakit|kecelakaan|meninggal|mati|tua)\b",
+                             re.I)
+#: the social-security subject of such a worry (not a harvest or a debt)
+_PROTECTION_WORDS = re.compile(r"\b(bpjs|jaminan|jamsostek|asuransi|perlindungan|dilindungi|ikut|daftar)\b", re.I)
+
+
 def joining_worry_topic(text: str, signals: Signals) -> str | None:
-    """A worried worker who names their work and wants to join or fears the cost ("Sa penjahit kecil di Baubau,
-    sebulan paling dapat 800 ribu. Sa mau sekali ikut ... Memang mahal kah?"), which the NLU could not place: what
-    a self-employed worker pays (the cheapest amount, and that income's), or who may join for a wage earner."""
+    """A worried worker who wants to join or fears the cost ("Sa penjahit kecil di Baubau, sebulan paling dapat 800
+    ribu. Sa mau sekali ikut ... Memang mahal kah?"), or who names their work and fears for their family without
+    asking anything ("Sa pembantu rumah tangga ... tra pernah bahas BPJS. Sa takut kalau sa kenapa-kenapa"), which
+    the NLU could not place: what a self-employed worker pays (the cheapest amount, and that income's), or who may
+    join for a wage earner. A worry about the cost of joining with no work named is the self-employed price: the
+    worker means to pay it themselves."""
     occupation = occupation_in(text)
     cost = _COST_WORRY.search(text or "") or COST_QUESTION.search(text or "")
-    if occupation is None or STAFF.search(text or "") or not cost or _ABROAD.search(text or "") \
-            or not (_WANTS_TO_JOIN.search(text or "") or signals.feeling or signals.question):
-        # an employer's staff is theirs to register; a wish to join that asks how or where (not the price) is the
-        # registration's question
+    if STAFF.search(text or "") or _ABROAD.search(text or ""):
+        return None  # an employer's staff is theirs to register; abroad is the migrant workers' answer
+    if occupation is None:
+        return "ask_contribution_bpu" if cost and _WANTS_TO_JOIN.search(text or "") and not NO_FIXED_WAGE.search(
+            text or "") and signals.feeling else None
+    worry = signals.feeling == "distress" and _OWN_RISK_WORRY.search(text or "") \
+        and _PROTECTION_WORDS.search(text or "")
+    if not (cost or worry) or not (_WANTS_TO_JOIN.search(text or "") or signals.feeling or signals.question):
+        # a wish to join that asks how or where (not the price) is the registration's question
         return None
     return "ask_contribution_bpu" if occupation.category == "BPU" else "ask_who_can_join"
 
@@ -1993,6 +2102,15 @@ def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str 
     return topic_for_unclear(tracker, answers, signals)
 
 
+def unplaced_wage_topic(tracker: Tracker, answers: Answers, text: str) -> str | None:
+    """A question the NLU could not place that names a wage and asks how much ("itu dapat berapa kira-kira? dia
+    daftar penghasilan 1 juta" after a fisher's death at sea): :func:`wage_question_topic`'s answer, except that a
+    death's claim stays the heirs' (its work-accident line gives the wage's 48 times)."""
+    topic = wage_question_topic(tracker, text)
+    previous = previous_topic(tracker, answers)
+    return previous if topic and DEATH_BY_WAGE.get(previous or "") == topic else topic
+
+
 def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
     """The question inside a message read as check_eligibility ("sy petani umur 44 ... tangan sy patah, ada uang
     pengganti penghasilan?"): a specific topic ranked close enough, or the claim of a grieving or injured worker."""
@@ -2006,7 +2124,9 @@ def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> st
         if float(r.get("confidence") or 0.0) >= CHECK_TOPIC_MIN:
             return name
         break
-    return claim_for_feeling(signals, latest.get("text") or "")
+    # "hari ini sy resmi di PHK ... gaji 4,5 jt ... dari BPJS TK sy dapat apa saja?": what the layoff pays
+    return (phk_benefit_topic(latest.get("text") or "") if signals.question else None) \
+        or claim_for_feeling(signals, latest.get("text") or "")
 
 
 def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
@@ -2187,7 +2307,9 @@ class ActionClarify(Action):
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
             programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
-            or (named if named in answers else None) or phk_benefit_topic(text) or fine_topic(text)
+            # "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta" after a death: what it pays on that wage
+            or (named if named in answers else None)
+            or unplaced_wage_topic(tracker, answers, text) or phk_benefit_topic(text) or fine_topic(text)
             or own_join_topic(tracker, text)
             or story_cost_topic(text) or no_wage_topic(text) or joining_worry_topic(text, signals)
             # "kalau saya bayar November sama Desember sekarang, berapa totalnya?": a short cost question is one

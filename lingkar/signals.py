@@ -83,6 +83,8 @@ class _Lexicon:
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_narrow: FrozenSet[str] = frozenset()
     not_employee: FrozenSet[str] = frozenset()
+    #: a programme or rule named with a feeling's word ("potongan utk kecelakaan dan kematian"): no feeling
+    feelings_not: Tuple[str, ...] = ()
 
 
 def _set(items: Iterable[str] | None) -> FrozenSet[str]:
@@ -114,7 +116,8 @@ def _load(path: str) -> _Lexicon:
                     others_status=_set(others.get("status")), others_relative=_set(others.get("relative")),
                     others_lookup=_set(others.get("lookup")),
                     named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()),
-                    named_narrow=_set(data.get("named_narrow")), not_employee=_set(data.get("not_employee")))
+                    named_narrow=_set(data.get("named_narrow")), not_employee=_set(data.get("not_employee")),
+                    feelings_not=tuple(sorted(_set(data.get("feelings_not")), key=len, reverse=True)))
 
 
 def lexicon_path(content_dir: Path | None = None) -> Path:
@@ -151,7 +154,9 @@ _QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", 
 
 
 #: A NIK as people type it: 16 digits, maybe in groups ("7471020000003344", "7471 0200 0000 3344").
-NIK_NUMBER = re.compile(r"(?<![\d])\d(?:[ .-]?\d){15}(?![\d])")
+NIK_NUMBER = re.compile(r"(?<![\dx*])\d(?:[ .-]?\d){15}(?![\d])|"
+                        # a NIK with its last digits masked ("7471xxxxxxxxxxxx", "7471 02** ****")
+                        r"(?<![\w*])\d{4}(?:[ .-]?[\dx*]){12}(?![\w*])", re.I)
 
 
 #: How close a data word and another person must be to ask for that person's data ("cek data bpjs tk tetangga sy";
@@ -199,8 +204,20 @@ def at_work(text: str) -> bool:
     return bool(_AT_WORK.search(text or ""))
 
 
+def _without(text: str, phrases: Tuple[str, ...]) -> str:
+    """``text`` lower-cased with the whole-word ``phrases`` left out."""
+    kept = f" {' '.join(_words(text))} "
+    for phrase in phrases:
+        kept = kept.replace(f" {phrase} ", " ")
+    return kept
+
+
 def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     lex = _load(str(lexicon_path(content_dir)))
+    # "potongan itu utk kecelakaan dan kematian" names programmes, not a loss: felt words are read without them
+    felt_text = " . ".join(_without(c, lex.feelings_not) for c in _CLAUSE.split((text or "").lower())) \
+        if lex.feelings_not else (text or "")
+    felt_words = _words(felt_text)
     words = _words(text)
     joined = f" {' '.join(words)} "
     family = _has(words, joined, lex.family)
@@ -216,14 +233,14 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         about_someone = happened and (not inquiry or _own_accident(words, lex))
     # "sy capek skali ... cuma mau tanya", "sy takut pak ... nanti sy dipecat": the worker's own distress or anger,
     # said of themselves (a person word, then the feeling within three words), is felt now, whatever "what if" follows
-    own = next((f for f in ("distress", "anger") for i, w in enumerate(words) if w in lex.person
-                and _has(words[i + 1:i + 4], f" {' '.join(words[i + 1:i + 4])} ", lex.feelings.get(f, frozenset()))),
-               None)
+    own = next((f for f in ("distress", "anger") for i, w in enumerate(felt_words) if w in lex.person
+                and _has(felt_words[i + 1:i + 4], f" {' '.join(felt_words[i + 1:i + 4])} ",
+                         lex.feelings.get(f, frozenset()))), None)
     feeling = None
     if about_someone and not hypothetical:
         # each feeling in a clause that is not itself a "what if" ("tahun lalu tetangga digigit ular ... Kalau nanti
         # sa meninggal karena sakit biasa, istri dapat berapa?" offers no condolences)
-        clauses = [_words(c) for c in _CLAUSE.split((text or "").lower())]
+        clauses = [_words(c) for c in _CLAUSE.split(felt_text.lower())]
         felt = [c for c in clauses if not (_has(c, f" {' '.join(c)} ", lex.hypothetical)
                                            and not _has(c, f" {' '.join(c)} ", lex.happened))]
         feeling = next((f for f in FEELINGS for c in felt

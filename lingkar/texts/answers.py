@@ -87,6 +87,9 @@ class Detail:
     not_after: FrozenSet[str] = frozenset()
     #: Words that make the message about something else (a death is no suspected accident): never sent with them.
     not_words: Tuple[str, ...] = ()
+    #: The topic the detail is about when it is another answer's (the scholarship told after JKM's claim): sent
+    #: last, it is the topic under discussion, so "itu dibayar tiap tahun?" is asked of it.
+    subject: str | None = None
 
     @property
     def name(self) -> str:
@@ -248,7 +251,7 @@ def _words(spec: Any, where: str) -> Tuple[str, ...]:
     return tuple(str(i).lower().strip() for i in items)
 
 
-_DETAIL_KEYS = frozenset({"topics", "words", "also", "text", "repeat", "not_after", "not_words"})
+_DETAIL_KEYS = frozenset({"topics", "words", "also", "text", "repeat", "not_after", "not_words", "subject"})
 
 
 def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detail:
@@ -257,13 +260,15 @@ def _detail(name: str, spec: Any, facts: Facts, intents: Sequence[str]) -> Detai
         raise AnswerError(f"{w}: expected topics, words, text and optionally also, repeat, not_after, not_words")
     topics = frozenset(_words(spec["topics"], f"{w}.topics"))
     not_after = frozenset(_words(spec["not_after"], f"{w}.not_after")) if "not_after" in spec else frozenset()
-    unknown = sorted((topics | not_after) - set(intents))
+    subject = spec.get("subject")
+    unknown = sorted((topics | not_after | ({subject} if subject else set())) - set(intents))
     if unknown:
         raise AnswerError(f"{w}: topics without an answer: {unknown}")
     text = Answer(name, parse_paragraphs(spec["text"], facts, f"{w}.text"), (), name, False)
     return Detail(text, topics, _words(spec["words"], f"{w}.words"),
                   _words(spec["also"], f"{w}.also") if "also" in spec else (), bool(spec.get("repeat", False)),
-                  not_after, _words(spec["not_words"], f"{w}.not_words") if "not_words" in spec else ())
+                  not_after, _words(spec["not_words"], f"{w}.not_words") if "not_words" in spec else (),
+                  str(subject) if subject else None)
 
 
 def _check_targets(answers: Dict[str, Answer], snippets: Dict[str, Answer], menu: Tuple[Button, ...],

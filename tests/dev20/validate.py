@@ -9,8 +9,11 @@ constants (each base constant's literal spelling is looked up in facts.md).
 
 Usage: python3 validate.py [path/to/facts.md]
 """
-import os, re, sys
+import os
+import re
+import sys
 from collections import Counter
+
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -65,7 +68,7 @@ BASE = {
     "npwp": (50_000_000, "Rp50 juta", "§5.3"),
     "perisai_bonus": (500_000, "Rp500.000", "§6.2"),
 }
-for k, (v, lit, sec) in BASE.items():
+for k, (_v, lit, _sec) in BASE.items():
     if lit.lower() not in facts_l:
         err(f"base constant {k}: literal '{lit}' not found in facts.md")
 B = {k: v for k, (v, _, _) in BASE.items()}
@@ -132,7 +135,7 @@ for k, lit in PCTS.items():
     if lit.lower() not in facts_l:
         err(f"percentage {k}: literal '{lit}' not in facts.md")
 TIMES = {48: "48×", 56: "56×", 80: "80×"}
-for n, lit in TIMES.items():
+for _n, lit in TIMES.items():
     if lit not in facts:
         err(f"multiplier {lit} not in facts.md")
 DUR = {("bulan", 1): "1 month", ("bulan", 3): "3 months", ("bulan", 6): "6 months", ("bulan", 12): "12 months",
@@ -293,7 +296,8 @@ for c in convs:
 
 print(f"messages: {len(msgs)} {dict(styles)}")
 print(f"conversations: {len(convs)}, steps: {nsteps}")
-print(f"money figures allowed: {len(ALLOWED_MONEY)} ({len(BASE)} base literals checked in facts.md, {len(DERIVED)} derived)")
+print(f"money figures allowed: {len(ALLOWED_MONEY)} ({len(BASE)} base literals checked in facts.md, "
+      f"{len(DERIVED)} derived)")
 for w in warnings:
     print("WARN", w)
 for e in errors:

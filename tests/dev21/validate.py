@@ -38,7 +38,9 @@ CONST = {
     "BPU_JKKJKM_MIN": (16_800, "Rp16.800", "§3.2"),
     "BPU_3PROG_MIN": (36_800, "Rp36.800", "§3.2"),
     "DISC_JKKJKM_MIN": (8_400, "Rp8.400", "§3.3 PP 50/2025"),
-    "PU_JKK_RATES": ((0.24, 0.54, 0.89, 1.27, 1.74), "0,24% (sangat rendah) / 0,54% (rendah) / 0,89% (sedang) / 1,27% (tinggi) / 1,74% (sangat tinggi)", "§3.1"),
+    "PU_JKK_RATES": ((0.24, 0.54, 0.89, 1.27, 1.74),
+                     "0,24% (sangat rendah) / 0,54% (rendah) / 0,89% (sedang) / 1,27% (tinggi) / 1,74% (sangat tinggi)",
+                     "§3.1"),
     "PU_JKM_RATE": (0.30, "0,30%", "§3.1"),
     "PU_JHT": ((3.7, 2.0), "| JHT | 3,7% | 2% | 5,7% |", "§3.1"),
     "PU_JP": ((2.0, 1.0), "| JP | 2% | 1% | 3% |", "§3.1"),
@@ -197,7 +199,7 @@ def allowed_figures(facts_text):
         else:
             other.add(v)
     other.update(BRIEF_NUMBERS)
-    for name, (v, k) in derived().items():
+    for _name, (v, k) in derived().items():
         if k == "money":
             money.add(v)
         elif k == "pct":

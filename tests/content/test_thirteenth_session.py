@@ -1,0 +1,187 @@
+"""Issue 12, thirteenth session: an employer's staff wage followed up, the scholarship as the topic under
+discussion, going back to the topic before a digression, a worry about joining without a question, feelings named
+by programmes, scams by app file or password, and a household helper registering alone. Real actions on Tracker
+fixtures, real content."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import (
+    ActionAnswer,
+    ActionClarify,
+    joining_worry_topic,
+    previous_topic,
+    settle_topic,
+    staff_wage_asked,
+    wage_question_topic,
+)
+from lingkar.signals import read_signals
+from lingkar.texts import get_answers
+
+from .test_context import bot_answer, run, texts, tracker, user
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+def _with_turns(latest: dict, *turns) -> tracker:
+    """A tracker whose earlier turns are (user parse data, topic the bot answered or None), oldest first."""
+    t = tracker(latest)
+    events = []
+    for parse, topic in turns:
+        events.append({"event": "user", "text": parse["text"], "parse_data": parse})
+        if topic:
+            events.append(bot_answer(topic))
+    t.events[:0] = events
+    return t
+
+
+# ------------------------------------------------------------------------------ an employer's staff wage
+def test_an_hr_officers_staff_wage_question_is_the_employee_contribution():
+    t = tracker(user("check_eligibility", "Sa HRD, karyawan gaji 4 juta, JHT-nya berapa?"))
+    assert wage_question_topic(t, "Sa HRD, karyawan gaji 4 juta, JHT-nya berapa?") == "ask_contribution_pu"
+    # "karyawan" with no employer's word and nothing before is the worker's own job: no answer is guessed
+    own = "karyawan gaji 4 juta, JHT-nya berapa?"
+    assert wage_question_topic(tracker(user("check_eligibility", own)), own) is None
+
+
+async def test_a_short_follow_up_of_an_employer_gets_the_figures_for_the_staff_wage_told_before():
+    first = user("ask_contribution_pu", "gaji mereka 2 juta. berapa iuran JKM per orang?")
+    latest = user("ask_contribution_pu", "kalau JHT ikut juga, potongan karyawan berapa?")
+    t = _with_turns(latest, (user("ask_contribution_pu", "Saya pemilik toko dengan 4 karyawan"),
+                             "ask_contribution_pu"), (first, "ask_contribution_pu"))
+    assert staff_wage_asked(t, "ask_contribution_pu", latest["text"]) == 2_000_000
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "Rp2.000.000" in said and "Rp40.000" in said       # the worker's 2% JHT of that wage
+
+
+async def test_jp_after_an_hr_officers_question_is_jps_shares_of_that_wage():
+    first = user("check_eligibility", "Sa HRD, karyawan gaji 4 juta, JHT-nya berapa?")
+    t = _with_turns(user("ask_jp", "terus yang JP?"), (first, "ask_contribution_pu"))
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "Iuran JP dengan gaji Rp4.000.000" in said and "Rp120.000" in said
+
+
+def test_no_staff_wage_without_one_told_or_for_a_long_new_question():
+    t = _with_turns(user("ask_jp", "terus yang JP?"), (user("ask_jkk", "jkk itu apa?"), "ask_jkk"))
+    assert staff_wage_asked(t, "ask_jp", "terus yang JP?") is None
+    first = user("ask_contribution_pu", "gaji mereka 2 juta, iurannya?")
+    long = "kalau karyawan kami nanti pindah ke cabang lain di Kolaka, iurannya dibayar dari kantor mana ya pak?"
+    t = _with_turns(user("ask_contribution_pu", long), (first, "ask_contribution_pu"))
+    assert staff_wage_asked(t, "ask_contribution_pu", long) is None
+
+
+# ------------------------------------------------------------------------------ the topic under discussion
+async def test_the_scholarship_told_after_a_death_is_the_topic_a_follow_up_asks_about():
+    first = user("ask_claim_jkm", "Mama sa meninggal bulan lalu. Sa anak pertama, mau kuliah tahun depan.")
+    t = tracker(user("ask_payment", "itu dibayar tiap tahun atau sekali?"))
+    t.events[:0] = [{"event": "user", "text": first["text"], "parse_data": first}, bot_answer("ask_claim_jkm"),
+                    {"event": "bot", "text": "Anak peserta juga bisa dapat beasiswa …",
+                     "metadata": {"answer": {"topic": "ask_scholarship", "on": TODAY.isoformat(),
+                                             "part": "follow_up"}}}]
+    assert previous_topic(t, get_answers()) == "ask_scholarship"
+
+
+async def test_the_scholarship_detail_marks_itself_as_the_scholarship():
+    latest = user("ask_claim_jkm", "suami sy meninggal, anak sy dua masih SD, bisa sekolah?")
+    msgs, _ = await run(ActionAnswer(), tracker(latest))
+    marked = [m for m in msgs if (m.get("answer") or {}).get("topic") == "ask_scholarship"]
+    assert marked and "beasiswa" in marked[0]["text"]
+
+
+async def test_conditions_of_the_scholarship_name_the_three_years_and_the_documents():
+    t = _with_turns(user("ask_documents", "syaratnya apa?"),
+                    (user("ask_scholarship", "Anak bisa dapat beasiswa dari JKM?"), "ask_scholarship"))
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "minimal 3 tahun" in said and "akta kematian" in said
+
+
+def test_going_back_means_the_topic_before_the_digression():
+    t = _with_turns(user("nlu_fallback", "oke. balik ke tadi, kalau sa mau tambah JHT?"),
+                    (user("ask_contribution_bpu", "sa ojek pangkalan, iurannya berapa?"), "ask_contribution_bpu"),
+                    (user("ask_health", "BPJS TK bisa dipakai berobat sakit gigi?"), "ask_health"))
+    assert previous_topic(t, get_answers()) == "ask_contribution_bpu"
+    plain = _with_turns(user("nlu_fallback", "kalau sa mau tambah JHT?"),
+                        (user("ask_contribution_bpu", "sa ojek pangkalan, iurannya berapa?"), "ask_contribution_bpu"),
+                        (user("ask_health", "BPJS TK bisa dipakai berobat sakit gigi?"), "ask_health"))
+    assert previous_topic(plain, get_answers()) == "ask_health"
+
+
+async def test_a_widow_asking_the_total_with_the_wage_gets_the_work_death_figure_not_the_injury_claim():
+    first = user("ask_claim_jkm", "Suami sa meninggal minggu lalu, perahunya terbalik waktu dia melaut.")
+    latest = user("nlu_fallback", "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta")
+    latest["entities"] = [{"entity": "income", "value": 1000000}]
+    said = texts((await run(ActionClarify(), _with_turns(latest, (first, "ask_claim_jkm"))))[0])
+    assert "Rp48.000.000" in said and "Utamakan berobat" not in said
+
+
+# ------------------------------------------------------------------------------ worries, feelings, scams
+@pytest.mark.parametrize("text,expected", [
+    ("Sa pembantu rumah tangga di Kendari. Majikan sa baik, tapi tra pernah bahas BPJS. Sa takut kalau sa "
+     "kenapa-kenapa, anak sa di kampung tra dapat apa-apa.", "ask_contribution_bpu"),
+    ("Sa mau ikut BPJS TK tapi takut tra sanggup bayar tiap bulan, hasil sa tra tentu.", "ask_contribution_bpu"),
+    ("Sa petani, sa takut gagal panen lagi tahun ini.", None),                  # a worry about the harvest
+    ("Sa mau ikut BPJS TK tapi takut tra sanggup bayar, karyawan sa ada 3 orang.", None),   # an employer's
+])
+def test_a_worry_about_joining_gets_the_self_employed_price(text, expected):
+    assert joining_worry_topic(text, read_signals(text)) == expected
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("Suami sy satpam, di slip gajinya ada potongan utk kecelakaan dan kematian. Itu program apa sj?", None),
+    ("sy mau tanya jaminan kematian sy brp kalau sy ikut bpu?", None),
+    ("kematian suami sy bulan lalu bikin sy bingung, jaminan kematian dapat?", "grief"),
+    ("suami sa baru meninggal bulan lalu, bisa klaim apa?", "grief"),
+])
+def test_programmes_named_with_a_feelings_word_are_no_feeling(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+@pytest.mark.parametrize("text,scam", [
+    ("kenapa sa dapat SMS kode bayar padahal sa tra pernah daftar? tipu2 kah itu?", True),
+    ("tolong, sy dikirimi file 'BPJS_Ketenagakerjaan.apk' lewat WA katanya utk update data", True),
+    ("ada orang nawarin cairkan JHT cepat, minta username password JMO sy. amankah?", True),
+    ("lupa password jmo gmn?", False),
+    ("cara download aplikasi jmo?", False),
+])
+def test_scams_by_app_file_or_password(text, scam):
+    assert read_signals(text).scam is scam
+
+
+def test_a_village_officer_who_helps_list_vulnerable_villagers_is_not_asking_for_others_data():
+    text = ("Sy aparat desa. Sy juga bantu data warga rentan di desa, min 50 org per desa. Apa peserta yg dibayar "
+            "pemda juga dapat diskon itu?")
+    assert not read_signals(text).others_data
+    assert read_signals("sy kirim data warga sy lewat chat ini ya, 80 orang").others_data
+
+
+# ------------------------------------------------------------------------------ settled topics
+def test_a_household_helper_whose_employer_will_not_register_her_may_register_alone():
+    text = ("Sy ART di Kendari sdh 6 thn, majikan sy tdk pernah daftarkan sy BPJS TK. Kalau sy jatuh siapa tanggung? "
+            "Sy bisa daftar sendiri?")
+    t = tracker(user("ask_employer_not_registering", text))
+    assert settle_topic(t, get_answers(), "ask_employer_not_registering") == "ask_contribution_bpu"
+    employee = "Sy satpam di PT, bos tdk mau daftarkan sy BPJS TK. Sy bisa daftar sendiri?"
+    t = tracker(user("ask_employer_not_registering", employee))
+    assert settle_topic(t, get_answers(), "ask_employer_not_registering") == "ask_employer_not_registering"
+
+
+def test_a_death_asked_in_a_sponsors_conversation_is_jkm():
+    text = "kalau ada yg meninggal, keluarga dapat brp?"
+    assert settle_topic(tracker(user("ask_gn_lingkaran", text)), get_answers(), "ask_gn_lingkaran") == "ask_jkm"
+    cost = "kalau 150 orang setahun brp?"
+    assert settle_topic(tracker(user("ask_gn_lingkaran", cost)), get_answers(), "ask_gn_lingkaran") \
+        == "ask_gn_lingkaran"
+
+
+async def test_a_grieving_family_is_not_offered_a_check():
+    latest = user("ask_jkm", "mama sy meninggal minggu lalu, dia jualan sayur di pasar. ada uang santunan, brp?")
+    latest["entities"] = [{"entity": "occupation", "value": "pedagang"}]
+    said = texts((await run(ActionAnswer(), tracker(latest)))[0])
+    assert "Rp42.000.000" in said and "Cek iuran saya" not in said
