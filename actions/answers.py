@@ -67,6 +67,7 @@ from lingkar.wage_figures import (
     counts_workers,
     death_line,
     employer_share_line,
+    jht_after_ago_line,
     jht_from_line,
     jkp_deadline_line,
     jkp_months_line,
@@ -161,8 +162,34 @@ def send_discount_group_line(dispatcher: CollectingDispatcher, intent: str | Non
     return True
 
 
-def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on) -> None:
+#: What a scam is about, so the question after the warning ("jadi sy urus sendiri bisa? caranya?") is asked of
+#: the real thing: the first subject named in the scam's message (or the one before it).
+_SCAM_SUBJECTS = ((re.compile(r"\b(cair\w*|pencairan|klaim\w*|jht|saldo\w*|paklaring)\b", re.I), "ask_claim_jht"),
+                  (re.compile(r"\b(diskon\w*|potongan iuran)\b", re.I), "ask_discount"),
+                  (re.compile(r"\b(bsu|subsidi upah)\b", re.I), "ask_bsu"),
+                  (re.compile(r"\b(daftar\w*|pendaftaran|kartu\w*)\b", re.I), "ask_register"),
+                  (re.compile(r"\b(iuran\w*|bayar\w*|tagih\w*)\b", re.I), "ask_payment"))
+
+
+def scam_subject(texts: List[str]) -> str | None:
+    """The topic a scam's message is about (:data:`_SCAM_SUBJECTS`), newest message first; None for a loan, a prize."""
+    for text in texts:
+        for words, topic in _SCAM_SUBJECTS:
+            if words.search(text or ""):
+                return topic
+    return None
+
+
+def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on, tracker: Tracker | None = None) -> None:
+    """The scam warning; with the conversation, marked as about the real thing the scam named (a JHT claim, the
+    discount, registering), which becomes the topic under discussion."""
     send(dispatcher, answers.render_snippet("scam_warning", on), **{SCAM_KEY: True})
+    if tracker is not None:
+        told = [(tracker.latest_message or {}).get("text") or ""] + [t for _, t in itertools.islice(
+            user_turns(tracker), 1)]
+        subject = scam_subject(told)
+        if subject in answers:
+            keep_topic(dispatcher, subject, on)
 
 
 #: Bot event metadata marking the refusal of someone else's data, so that the NIK or the "surat kuasa" sent next is
@@ -196,6 +223,11 @@ _REPORTED_SPEECH = re.compile(r"^\W*(tapi |tp |trus |terus |lalu )?(dia|orang\w*
 REPORTED_MAX_WORDS = 25
 
 
+#: After the warning, how to do the real thing ("jadi sy urus sendiri bisa? caranya?"): a question of its own.
+_DO_IT_ONESELF = re.compile(r"\b(cara\w*|urus sendiri|sendiri bisa|bisa sendiri|lewat mana|lwt mana|ke mana|kemana|"
+                            r"di ?mana)\b", re.I)
+
+
 def scam_follow_up(tracker: Tracker) -> bool:
     """The previous reply was the scam warning and the latest message is a short question about it ("aman kah?",
     "jd jgn dikasih?") or more of what the caller said ("dia bilang kalau tdk kasih, JHT sy hangus"), not a question
@@ -203,7 +235,7 @@ def scam_follow_up(tracker: Tracker) -> bool:
     text = (tracker.latest_message or {}).get("text") or ""
     reported = bool(_REPORTED_SPEECH.search(text)) and len(text.split()) <= REPORTED_MAX_WORDS
     if text.startswith("/") or not reported and (
-            len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text)
+            len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text) or _DO_IT_ONESELF.search(text)
             or not (_YES_NO_QUESTION.search(text) or read_signals(text).question)):
         return False
     passed_latest = False
@@ -1372,7 +1404,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return [SlotSet(k, v) for k, v in silent_facts(tracker, text, signals).items()]
     if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
         feeling_first(dispatcher, answers, signals, None, on)
-        send_scam_warning(dispatcher, answers, on)
+        send_scam_warning(dispatcher, answers, on, tracker)
         if intent not in SCAM_THEN_ANSWER:
             send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
             return []
@@ -1471,9 +1503,19 @@ def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str, 
             and not balance_value(text):
         earlier = next((t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if balance_value(t)), None)
         line = balance_line(f"{text} ; {earlier}", clock.today()) if earlier else None
+    corrected = _CORRECTED_AMOUNT.search(text or "") if not line and tracker is not None \
+        and intent in BALANCE_TOPICS and _CORRECTION.search(text or "") else None
+    if corrected and any(balance_value(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)):
+        # "eh ternyata sy liat lagi 17 juta, bukan 4 juta" after "saldo sy sekitar 4 juta": the corrected balance's
+        line = balance_line(f"saldo {corrected.group(0)}", clock.today())
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+#: A correction ("eh salah", "ternyata", "maksud sy") and the first amount in juta it names.
+_CORRECTION = re.compile(r"\b(salah|ternyata|trnyata|maksud\w*|koreksi|bukan|bkn|ralat)\b", re.I)
+_CORRECTED_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:jt|juta)\b", re.I)
 
 
 #: A question about the documents to bring ("berkas apa sj yg perlu?", "syaratnya apa?").
@@ -1498,6 +1540,14 @@ _DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai
 
 
 _WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
+
+
+def send_left_ago_line(dispatcher: CollectingDispatcher, intent: str | None, text: str) -> bool:
+    """"sy sdh keluar kerja 3 minggu" after JHT's claim: from about when it can be claimed. True when sent."""
+    line = jht_after_ago_line(text, clock.today()) if intent in BALANCE_TOPICS else None
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
 
 
 def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> bool:
@@ -2211,7 +2261,7 @@ class ActionAnswer(Action):
         intent = _latest_intent(tracker)
         on = clock.today()
         if scam_follow_up(tracker):  # "aman kah?" right after the warning: the warning again, not a topic
-            send_scam_warning(dispatcher, answers, on)
+            send_scam_warning(dispatcher, answers, on, tracker)
             return []
         if intent == "deny" and not tracker.active_loop_name and turn_signals(tracker).privacy:
             # "sy gk mau kasih NIK lwt chat, takut bocor": not a plain "no", but a worry; what the data is for here,
@@ -2276,7 +2326,7 @@ class ActionClarify(Action):
         signals = turn_signals(tracker)
         if signals.scam or scam_follow_up(tracker):
             feeling_first(dispatcher, answers, signals, None, clock.today())
-            send_scam_warning(dispatcher, answers, clock.today())
+            send_scam_warning(dispatcher, answers, clock.today(), tracker)
             return []
         text = (tracker.latest_message or {}).get("text") or ""
         if postpones(text):  # "eh tdk jadi, bukan mau daftar, sy cuma mau tanya utk adik sy": no offence taken
@@ -2366,7 +2416,7 @@ class ActionDefaultFallback(Action):
         signals = turn_signals(tracker)
         if signals.scam:
             feeling_first(dispatcher, answers, signals, None, clock.today())
-            send_scam_warning(dispatcher, answers, clock.today())
+            send_scam_warning(dispatcher, answers, clock.today(), tracker)
             return [UserUtteranceReverted()]
         if postpones((tracker.latest_message or {}).get("text") or ""):
             # "nanti saja dulu deh, bukan mau daftar skrg, tanya2 dulu ji": no offence taken, nothing to clarify

@@ -53,6 +53,10 @@ from actions.answers import (
     send_count_line,
     send_details,
     send_jkm_figure_doubt,
+    send_last_paid_line,
+    send_leaving_date_line,
+    send_left_ago_line,
+    send_membership_line,
     send_month_price,
     send_scam_warning,
     send_wage_line,
@@ -358,7 +362,7 @@ class ValidateEligibilityForm(LingkarForm):
             if first and not topic and signals.scam:
                 # "sa menang undian bpjs 50 juta, harus transfer pajak dulu 2 juta. benar kah?": the warning, no check
                 feeling_first(dispatcher, get_answers(), signals, None, clock.today())
-                send_scam_warning(dispatcher, get_answers(), clock.today())
+                send_scam_warning(dispatcher, get_answers(), clock.today(), tracker)
                 return [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: SCAM_MARK}), SlotSet("requested_slot", None),
                         ActiveLoop(None)]
             if topic:
@@ -615,6 +619,24 @@ def previous_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return True
 
 
+def statement_for_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A statement that tells what the topic under discussion turns on, with no question ("saldo sy 12 juta" or "eh
+    ternyata 17 juta, bukan 4 juta" after a JHT claim, "sy sdh keluar kerja 3 minggu" after when JHT pays, "ternyata
+    sudah 16 tahun" after JP's minimum): that topic's line for what was told, kept as that topic. True when sent."""
+    previous = previous_topic(tracker, get_answers())
+    text = latest_text(tracker)
+    if not previous or text.startswith("/"):
+        return False
+    sent = send_balance_line(dispatcher, previous, text, tracker) \
+        or send_leaving_date_line(dispatcher, tracker, previous, text) \
+        or send_left_ago_line(dispatcher, previous, text) \
+        or send_membership_line(dispatcher, get_answers(), previous, text) \
+        or send_last_paid_line(dispatcher, previous, text)
+    if sent:
+        keep_topic(dispatcher, previous, clock.today())
+    return sent
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -631,7 +653,7 @@ class ActionInform(Action):
         signals = turn_signals(tracker)
         if signals.scam:  # "hrs transfer 500 rb dulu ke rek pribadi" after "sy dpt WA katanya jht bisa cair cepat"
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
-            send_scam_warning(dispatcher, get_answers(), clock.today())
+            send_scam_warning(dispatcher, get_answers(), clock.today(), tracker)
             return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker), tracker):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
@@ -648,6 +670,8 @@ class ActionInform(Action):
         if send_jkm_figure_doubt(dispatcher, tracker, latest_text(tracker)):
             return []  # "jadi bukan 42 juta?" after a husband's death on the way to work: JKK's, not JKM's
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
+            return []
+        if statement_for_topic(dispatcher, tracker):  # "saldo sy 12 juta" after a JHT claim: where it is claimed
             return []
         topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker))
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered

@@ -948,6 +948,47 @@ def jp_formula_line(years: int, wage: int, on: dt.date, facts: Facts | None = No
             f"bulan); angka pastinya dihitung BPJS Ketenagakerjaan, tanyakan ke call center atau kantor cabang.")
 
 
+#: How long ago work ended, told as a duration ("sy sdh keluar kerja 3 minggu", "resign 2 bulan lalu", "baru di-PHK
+#: 10 hari yg lalu"): the number and its unit.
+_LEFT_AGO = re.compile(r"\b(?:keluar|berhenti|resign|phk|di-?phk|dipecat|diberhentikan)\b(?:\s+(?:dari\s+)?"
+                       r"(?:kerja|kantor|perusahaan|pabrik|pt)\w*)?\s+(?:sudah\s+|sdh\s+|udah\s+|baru\s+)?"
+                       r"(\d{1,2}|satu|dua|tiga|empat|lima|enam|se)\s*(hari|minggu|mgg|bulan|bln)\b", re.I)
+_SMALL_NUMBERS = {"se": 1, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6}
+
+
+def left_ago(text: str, on: dt.date) -> tuple | None:
+    """When work ended, told as a duration ago ("sy sdh keluar kerja 3 minggu"): (that day, "3 minggu"), or None."""
+    m = _LEFT_AGO.search(text or "")
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else _SMALL_NUMBERS[m.group(1).lower()]
+    unit = m.group(2).lower()
+    if unit in ("bulan", "bln"):
+        index = on.month - 1 - n
+        year, month = on.year + index // 12, index % 12 + 1
+        day = min(on.day, [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+        return dt.date(year, month, day), f"{n} bulan"
+    days = n * (7 if unit in ("minggu", "mgg") else 1)
+    return on - dt.timedelta(days=days), f"{n} {'minggu' if days % 7 == 0 and unit != 'hari' else 'hari'}"
+
+
+def jht_after_ago_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """"sy sdh keluar kerja 3 minggu" after when JHT pays: from about when it can be claimed (``jht.claim_wait``
+    months after work ended). None without such a duration."""
+    told = left_ago(text, on)
+    if told is None:
+        return None
+    left, ago = told
+    facts = facts or get_facts()
+    try:
+        months = int(facts.value("jht.claim_wait", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    first = _months_after(left, months)
+    return (f"Berhenti kerja sekitar {ago} lalu: klaim JHT bisa diajukan {months} bulan setelah berhenti, "
+            + ("jadi sekarang sudah bisa." if first <= on else f"jadi kira-kira mulai {format_date(first)}."))
+
+
 def jht_from_line(left: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:
     """From when JHT can be claimed after work ended on ``left`` (``jht.claim_wait`` months later)."""
     facts = facts or get_facts()

@@ -185,3 +185,67 @@ async def test_a_grieving_family_is_not_offered_a_check():
     latest["entities"] = [{"entity": "occupation", "value": "pedagang"}]
     said = texts((await run(ActionAnswer(), tracker(latest)))[0])
     assert "Rp42.000.000" in said and "Cek iuran saya" not in said
+
+
+# ------------------------------------------------------------------------------ after a scam warning
+def test_a_scams_subject_is_the_real_thing_it_named():
+    from actions.answers import scam_subject
+    assert scam_subject(["Ada orang tawarkan bantu cairkan JHT tanpa paklaring, potong 10% dari saldo"]) \
+        == "ask_claim_jht"
+    assert scam_subject(["ada WA: 'Diskon iuran 50% khusus ojol, aktivasi dgn transfer Rp50.000'"]) == "ask_discount"
+    assert scam_subject(["sa menang undian 50 juta, harus transfer pajak dulu"]) is None
+
+
+async def test_after_the_warning_how_to_do_it_oneself_is_the_real_claim():
+    scam = user("nlu_fallback", "Ada orang di Facebook tawarkan bantu cairkan JHT tanpa paklaring, potong 10% dari "
+                                "saldo, minta foto KTP. Aman kah?")
+    msgs, _ = await run(ActionClarify(), tracker(scam))
+    assert "penipuan" in texts(msgs)
+    assert (msgs[-1].get("answer") or {}).get("topic") == "ask_claim_jht"   # the warning is about JHT's claim
+    t = tracker(user("nlu_fallback", "jadi sy urus sendiri bisa? caranya?"))
+    t.events[:0] = [{"event": "user", "text": scam["text"], "parse_data": scam},
+                    {"event": "bot", "text": msgs[-1]["text"], "metadata": {k: v for k, v in msgs[-1].items()
+                                                                            if k not in ("text", "buttons")}}]
+    said = texts((await run(ActionClarify(), t))[0])
+    assert "penipuan" not in said and "JHT" in said
+
+
+# ------------------------------------------------------------------------------ statements about the topic
+@pytest.mark.parametrize("text,expected", [
+    ("sy sdh keluar kerja 3 minggu", "kira-kira mulai 21 Desember 2026"),   # 21 Nov + 1 month
+    ("resign 2 bulan lalu", "sekarang sudah bisa"),
+    ("sy keluar dari pabrik sdh sebulan", "sekarang sudah bisa"),
+])
+def test_work_ended_a_while_ago_says_when_jht_can_be_claimed(text, expected):
+    from lingkar.wage_figures import jht_after_ago_line
+    assert expected in jht_after_ago_line(text, dt.date(2026, 12, 7) + dt.timedelta(days=5))
+
+
+def test_no_line_without_a_duration():
+    from lingkar.wage_figures import jht_after_ago_line
+    assert jht_after_ago_line("sy sdh keluar kerja", TODAY) is None
+    assert jht_after_ago_line("sy kerja 3 tahun di pabrik", TODAY) is None
+
+
+async def test_a_statement_after_the_jht_claim_gets_that_claims_line():
+    from actions.eligibility import ActionInform
+    earlier = user("ask_claim_jht", "JHT bisa sy cairkan kah?")
+    for text, expected in (("saldo sy 12 juta", "aplikasi JMO"), ("sy sdh keluar kerja 3 minggu", "1 bulan setelah")):
+        t = _with_turns(user("inform", text), (earlier, "ask_claim_jht"))
+        said = texts((await run(ActionInform(), t))[0])
+        assert expected in said and "Terima kasih infonya" not in said
+
+
+async def test_a_corrected_balance_gets_the_line_for_the_new_balance():
+    from actions.eligibility import ActionInform
+    t = _with_turns(user("inform", "eh ternyata sy liat lagi 17 juta, bukan 4 juta"),
+                    (user("ask_balance", "saldo sy sekitar 4 juta, bisa lewat hp?"), "ask_balance"))
+    said = texts((await run(ActionInform(), t))[0])
+    assert "Rp17.000.000" in said and "Lapak Asik" in said
+
+
+async def test_no_paklaring_after_the_jht_claim_has_a_way():
+    t = _with_turns(user("nlu_fallback", "sy tdk punya paklaring, pabriknya sdh tutup"),
+                    (user("ask_claim_jht", "JHT bisa sy cairkan kah?"), "ask_claim_jht"))
+    said = texts((await run(ActionClarify(), t))[0])
+    assert "slip gaji" in said and "belum paham" not in said
