@@ -323,6 +323,8 @@ FOLLOW_UPS: Dict[str, Dict[str, str]] = {
     **{family: {**{g: claim for g in _CLAIM_ASPECTS}, "ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS}
        for family, claim in (("jht", "ask_claim_jht"), ("jkm", "ask_claim_jkm"), ("jkk", "ask_claim_jkk"))},
     **{family: {g: PREVIOUS for g in _SAME_TOPIC} for family in ("jkp", "jp", "migrant", "construction")},
+    # "klaimnya paling lambat kapan?" after JKP, read as another benefit's claim: JKP's own
+    "jkp": {**{g: PREVIOUS for g in _SAME_TOPIC}, "ask_claim_jkk": PREVIOUS, "ask_claim_jkm": PREVIOUS},
     **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
 }
 #: Below this confidence a short follow-up's own topic is not trusted: the topic under discussion is answered.
@@ -544,7 +546,7 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
             and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects) \
             and (family != "gn" or _HOW_MUCH.search(text or "")) \
-            and not (family == "construction" and wage_in(text)):
+            and not (family in ("construction", "gn") and wage_in(text)):
         # ("brp iurannya? penghasilan ndak tentu, rata2 sejuta" after a project is the worker's own contribution: a
         # project's is counted on its contract value, never on a wage)
         # "total byr brp?" after PMI, "iuran bpjs tk nya brp?" after a construction project, "klo JHT wajib jg?"
@@ -893,7 +895,17 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
 
 def sponsor_context(tracker: Tracker) -> bool:
     """A sponsor's conversation: the sponsor's form is open or GN Lingkaran / an offer to pay was asked lately."""
-    return tracker.active_loop_name == "sponsor_form" or bool(SPONSOR_TOPICS & set(recent_topics(tracker)))
+    return tracker.active_loop_name == "sponsor_form" or bool(SPONSOR_TOPICS & set(recent_topics(tracker))) \
+        or bool(SPONSOR_TOPICS & set(itertools.islice(_earlier_topics(tracker, get_answers()), WAGE_LOOKBACK)))
+    # (the topics the bot answered count too: "Kami dari bagian CSR ... Program apa yang cocok?" unplaced by the NLU
+    # but answered with GN Lingkaran)
+
+
+def own_income_told(tracker: Tracker, text: str) -> bool:
+    """This message or the one before tells the worker's own wage or income ("gaji sy 1,5 juta", "eh salah, gaji sy
+    1 juta 200"): in a conversation that touched on sponsors, the cost asked next is the worker's own."""
+    told = [text] + [t for _, t in itertools.islice(user_turns(tracker), 1)]
+    return any(wage_in(t) and _OWN.search(t) and not THEIR_STAFF.search(t) and not STAFF.search(t) for t in told)
 
 
 def sponsor_follow_up_line(tracker: Tracker, text: str) -> str | None:
@@ -1017,8 +1029,10 @@ def count_topic_before(tracker: Tracker) -> str | None:
     if tracker.active_loop_name == "sponsor_form":
         return "sponsor_offer"
     topic = next((name for name in earlier_intents(tracker) if name != "inform"), None)
-    if topic not in COUNT_LINES and sponsor_context(tracker):
-        return "sponsor_offer"  # "eh salah, maksud saya 60 orang" after the cost of 50 for a year
+    if (topic not in COUNT_LINES or topic in SPONSOR_COST_TOPICS) and sponsor_context(tracker):
+        # "eh salah, maksud saya 60 orang" after the cost of 50 for a year (asked as "jadi 120 orang setahun brp?",
+        # which the NLU reads as the self-employed contribution)
+        return "sponsor_offer"
     return topic if topic in COUNT_LINES else None
 
 
@@ -1087,6 +1101,12 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
         return "ask_contribution_pu"
     if costs and re.search(r"\b(jp|jaminan pensiun)\b", text, re.I):
         return "ask_jp"  # "gaji sy 12 jt, potongan jp sy brp?": a wage earner's JP share, whatever their work
+    occupation = tracker.get_slot("occupation")
+    if costs and calculator.is_known_occupation(occupation) and _OWN.search(text) \
+            and calculator.worker_for(str(occupation)).category == "BPU":
+        # "gaji sy 1,5 juta, iurannya jadi brp?" from a household helper whose employer would not register her:
+        # her own work is self-employed, whatever an employer was spoken of before
+        return "ask_contribution_bpu"
     if costs and (_WAGE_DEDUCTION.search(text) or any(name in _EMPLOYER_TOPICS for name in earlier)):
         # "gaji sy 3,5 juta, kalau sy didaftarkan, potongan gaji sy brp?" from an employee whose boss will not
         # register him: what the wage loses, not a check that asks his work
@@ -1863,8 +1883,8 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
 
 #: A question about what the worker pays ("jadi brp mi yg sy harus bayar utk iuran"): a story that also mentions a
 #: neighbour's accident asks about the contribution, not about a claim.
-COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*)\b|"
-                            r"\b(brp|berapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
+COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*|brapa\w*)\b|"
+                            r"\b(brp|berapa\w*|brapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
 
 
 _COMMUTE = re.compile(r"\b(pulang|pergi|berangkat)\s+(kerja|ke tempat kerja|dari tempat kerja)\b", re.I)
@@ -2193,7 +2213,15 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
         return None
     if ranking[0].get("name") == "check_eligibility":
         return topic_over_check(tracker, answers, signals)
+    if ranking[0].get("name") in SPONSOR_TOPICS and _CASH_WORDS.search(text) and not _SPONSOR_WORDS.search(text):
+        # "dulu sblm berangkat sy bayar bpjs tk, skrg bs cair kah?": getting one's money back, not paying for others
+        return None
     return ranking[0].get("name")
+
+
+#: Words of paying for other people's cover (a company's CSR, a village's funds, a donor).
+_SPONSOR_WORDS = re.compile(r"\b(csr|lingkaran|gn|sertakan|berjasa|donatur|donasi|sponsor\w*|membayari|bayarkan|"
+                            r"bayari|dibayari|dana desa|apbd\w*|warga|pekerja rentan|nelayan sekitar|mereka)\b", re.I)
 
 
 #: Between these and the check alone, the NLU's doubt is no question worth asking: the contribution answer is given.
@@ -2350,7 +2378,8 @@ class ActionClarify(Action):
         if send_month_price(dispatcher, tracker, text):
             keep_topic(dispatcher, "ask_contribution_bpu", clock.today())  # "kalau januari?" after the contribution
             return []
-        if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers:
+        if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers \
+                and not own_income_told(tracker, text):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (

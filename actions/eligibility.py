@@ -121,6 +121,12 @@ from lingkar.wage_figures import (
 logger = logging.getLogger(__name__)
 #: A question or a "what if": a follow-up of the topic under discussion, not a request to start the check.
 _ASKS = re.compile(r"\?|^\s*(kalau|kalo|klo|kl|klu|jika|bila|gimana kalau|gmn kalau|bagaimana kalau)\b", re.I)
+#: A correction of something told before ("oh salah, sy hitung lagi", "ternyata sudah 16 tahun").
+_CORRECTS = re.compile(r"\b(salah|ternyata|trnyata|koreksi|ralat|maksud sa|maksud sy|maksud saya)\b", re.I)
+#: Topics whose answer turns on months or years of membership a worker may correct after it.
+CORRECTED_TOPICS = frozenset({"ask_jkp", "ask_jp", "ask_claim_jp", "ask_jht_partial", "ask_scholarship",
+                              "ask_claim_jkm", "ask_jkm"})
+
 
 FORM = "eligibility_form"
 #: What the eligibility form asks, in order (the regency is taken when stated, never asked: it does not change the
@@ -210,6 +216,9 @@ _SOMEONE_ELSE = re.compile(r"\b(bapak|bapa|ayah|papa|suami|istri|isteri|ibu|mama
                            r"dia|beliau|dorang|mereka)\b", re.I)
 #: Topics whose wage figures are benefits: a self-employed worker's income told after them asks what they would pay.
 BENEFIT_WAGE_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkk_commute", "ask_jkm", "ask_claim_jkm"})
+#: An income declared as a member ("penghasilan yg sa daftar 1 juta", "dilapor 1 juta"): benefits are counted on it.
+_DECLARED = re.compile(r"\b(yg|yang)\s+(sa|sy|saya|dia|kami)?\s*(daftar\w*|lapor\w*)\b|\b(didaftarkan|dilapor\w*|"
+                       r"terdaftar|daftar penghasilan|penghasilan terdaftar)\b", re.I)
 
 
 def foreign_worker_topic(text: str) -> str | None:
@@ -337,9 +346,19 @@ class ValidateEligibilityForm(LingkarForm):
             # after JKP) is answered for that topic, with the figures for the wage it names; the check is not started
             text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
             if _ASKS.search(text):
-                followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence)
+                followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence) \
+                    or detail_of_previous(tracker, text)
+            elif _CORRECTS.search(text) and re.search(r"\d", text) \
+                    and previous_topic(tracker, get_answers()) in CORRECTED_TOPICS:
+                # "oh salah, sy masuk Agustus 2025, jadi sdh 16 bulan" after JKP's 12 months: that topic's figures
+                # for the corrected months or years, not a check of the worker's own contribution
+                followed = previous_topic(tracker, get_answers())
             followed = followed or employer_share_topic(tracker, text)
             wage_topic = None if followed else wage_question_topic(tracker, text)
+            if not followed and not wage_topic and _DECLARED.search(text) and wage_in(text) \
+                    and wage_topic_before(tracker) in BENEFIT_WAGE_TOPICS:
+                # "penghasilan yg sa daftar 1 juta" after a member's accident: what JKK pays on that income
+                wage_topic = wage_topic_before(tracker)
             followed = followed or wage_topic or paying_ahead(question_not_check(tracker, text), text) or (
                 "ask_payment" if prepay_line(None, None, text, clock.today()) else None)  # "sa ojol ..., kalo sa
             # bayar 3 bulan sekalian mulai Januari brp?": those months' total for that work, no check
@@ -602,6 +621,16 @@ def statement_details(dispatcher: CollectingDispatcher, tracker: Tracker, values
     return send_details(dispatcher, answers, previous, latest_text(tracker), clock.today())
 
 
+def detail_of_previous(tracker: Tracker, text: str) -> str | None:
+    """The topic under discussion when a question asks one of its own details ("sa tra bisa melaut mungkin 2 bulan,
+    ada ganti penghasilan kah?" after a fisher's accident claim), or None."""
+    answers = get_answers()
+    previous = previous_topic(tracker, answers)
+    if not previous or len((text or "").split()) > UNPLACED_DETAIL_MAX_WORDS:
+        return None
+    return previous if any(previous in d.topics for d in answers.details_for(previous, text)) else None
+
+
 def previous_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A short question read as a fact that asks a detail of the topic under discussion ("adik sy masih 19 tahun
     kuliah, dapat jg?" after who gets a pension when a JP member dies): that detail, and nothing kept of someone
@@ -709,6 +738,7 @@ class ActionInform(Action):
         wage_topic = wage_topic_before(tracker) if "income" in found.values else None
         occupation = slots.get("occupation")
         if wage_topic in BENEFIT_WAGE_TOPICS and occupation and _self_employed(str(occupation)) \
+                and not _DECLARED.search(latest_text(tracker)) \
                 and not death_in_conversation(tracker) and not _SOMEONE_ELSE.search(latest_text(tracker)):
             # "sa pu penghasilan tra tentu, kadang cuma 800 ribu" from a fisher after JKK's answer: what they would
             # pay for it (counted from the lowest income that can be reported), not JKK's multiples of that income

@@ -832,7 +832,8 @@ def planned_month(text: str, not_on: dt.date | None = None) -> dt.date | None:
 
 
 #: When the job (and its contributions) began: "kerja di sana sejak Maret 2025", "mulai kerja dari Juni 2024".
-_WORKED_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+(?:bulan\s+|bln\s+)?(" + _MONTH_ALT + r")\s+(20\d\d)\b", re.I)
+_WORKED_SINCE = re.compile(r"\b(?:sejak|dari|mulai|masuk|mulai kerja|masuk kerja)\s+(?:bulan\s+|bln\s+|tgl\s+\d{1,2}\s+|"
+                           r"tanggal\s+\d{1,2}\s+)?(" + _MONTH_ALT + r")\s+(20\d\d)\b", re.I)
 
 
 def worked_since(text: str) -> dt.date | None:

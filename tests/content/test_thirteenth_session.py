@@ -249,3 +249,82 @@ async def test_no_paklaring_after_the_jht_claim_has_a_way():
                     (user("ask_claim_jht", "JHT bisa sy cairkan kah?"), "ask_claim_jht"))
     said = texts((await run(ActionClarify(), t))[0])
     assert "slip gaji" in said and "belum paham" not in said
+
+
+# ------------------------------------------------------------------------------ sponsors, corrections, details
+def test_a_sponsors_conversation_counts_the_topic_the_bot_answered():
+    from actions.answers import count_topic_before, sponsor_context
+    first = user("nlu_fallback", "Kami dari bagian CSR perusahaan tambang. Kami ingin melindungi nelayan sekitar "
+                                 "tambang. Program apa yang cocok?")
+    t = _with_turns(user("inform", "untuk 300 nelayan selama setahun?"), (first, "ask_gn_lingkaran"))
+    assert sponsor_context(t) and count_topic_before(t) == "sponsor_offer"
+    assert not sponsor_context(_with_turns(user("inform", "300 orang"), (first, "ask_jkk")))
+
+
+async def test_a_count_corrected_after_a_years_cost_keeps_the_year():
+    from actions.eligibility import ActionInform
+    t = _with_turns(user("inform", "eh salah, yg sudah didata 150 orang"),
+                    (user("ask_gn_lingkaran", "dana desa bisa dipakai bayar BPJS TK 120 petani?"), "ask_gn_lingkaran"),
+                    (user("ask_contribution_bpu", "jadi 120 orang setahun brp?"), "ask_contribution_bpu"))
+    said = texts((await run(ActionInform(), t))[0])
+    assert "150 orang" in said and "Rp30.240.000" in said    # 150 x Rp16.800 x 12
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("oh salah, sy masuk Agustus 2025, jadi sdh 16 bulan", dt.date(2025, 8, 1)),
+    ("mulai kerja agustus 2025", dt.date(2025, 8, 1)),
+    ("sy berhenti kerja Agustus 2025", None),       # when work ended is no start
+])
+def test_when_a_job_began(text, expected):
+    from lingkar.wage_figures import worked_since
+    assert worked_since(text) == expected
+
+
+def test_a_detail_of_the_topic_under_discussion_is_that_topic():
+    from actions.eligibility import detail_of_previous
+    claim = user("ask_claim_jkk", "kemarin tangan sa kena baling2 mesin perahu, 2 jari putus")
+    t = _with_turns(user("check_eligibility", "sa tra bisa melaut mungkin 2 bulan, ada ganti penghasilan kah?"),
+                    (claim, "ask_claim_jkk"))
+    assert detail_of_previous(t, t.latest_message["text"]) == "ask_claim_jkk"
+    t = _with_turns(user("check_eligibility", "sa petani umur 40, iurannya brp?"), (claim, "ask_claim_jkk"))
+    assert detail_of_previous(t, t.latest_message["text"]) is None
+
+
+def test_short_claim_questions_after_jkp_are_jkps():
+    from actions.answers import follow_up_topic
+    assert follow_up_topic("ask_claim_jkk", "klaimnya paling lambat kapan?", "ask_jkp", 0.64) == "ask_jkp"
+    assert follow_up_topic("ask_claim_jkk", "kalau kecelakaan kerja klaimnya kapan?", "ask_jkp", 0.64) is None
+
+
+def test_cost_questions_in_sulawesi_spelling():
+    from actions.answers import COST_QUESTION
+    assert COST_QUESTION.search("tetangga sa juga mo daftar, brapa skarang iurannya?")
+    assert not COST_QUESTION.search("brapa lama prosesnya?")
+
+
+def test_getting_ones_money_back_is_no_sponsors_question():
+    from actions.answers import long_message_topic
+    latest = user("nlu_fallback", "dulu sblm berangkat sy bayar bpjs tk, skrg bs cair kah?",
+                  [("nlu_fallback", 0.4), ("ask_gn_lingkaran", 0.26), ("ask_migrant", 0.1)])
+    assert long_message_topic(tracker(latest), get_answers(), read_signals(latest["text"])) is None
+    sponsor = user("nlu_fallback", "perusahaan kami mau bayarkan iuran nelayan sekitar tambang, bisa?",
+                   [("nlu_fallback", 0.4), ("ask_gn_lingkaran", 0.3)])
+    assert long_message_topic(tracker(sponsor), get_answers(), read_signals(sponsor["text"])) == "ask_gn_lingkaran"
+
+
+def test_a_household_helpers_own_wage_after_a_sponsor_answer_is_her_own_contribution():
+    from actions.answers import own_income_told
+    first = user("ask_employer_not_registering", "majikan sy tdk pernah daftarkan sy BPJS TK")
+    t = _with_turns(user("check_eligibility", "gaji sy 1,5 juta, iurannya jadi brp?"),
+                    (first, "ask_contribution_bpu"),
+                    (user("ask_gn_lingkaran", "kalau majikan mau bayarkan, ada programnya?"), "ask_gn_lingkaran"))
+    t.slots["occupation"] = "art"
+    assert own_income_told(t, t.latest_message["text"])
+    assert wage_question_topic(t, t.latest_message["text"]) == "ask_contribution_bpu"
+    assert not own_income_told(t, "gaji mereka 1,5 juta, iurannya brp?")   # their staff's, not her own
+
+
+def test_a_village_heads_list_of_nik_is_refused_but_helping_to_list_is_not():
+    assert read_signals("data warga nanti saya kirim ke sini saja kah? ada NIK 120 orang").others_data
+    assert not read_signals("Sy juga bantu data warga rentan di desa. Apa peserta yg dibayar pemda dapat diskon?"
+                            ).others_data
