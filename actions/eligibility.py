@@ -626,8 +626,8 @@ def detail_of_previous(tracker: Tracker, text: str) -> str | None:
     ada ganti penghasilan kah?" after a fisher's accident claim), or None."""
     answers = get_answers()
     previous = previous_topic(tracker, answers)
-    if not previous or len((text or "").split()) > UNPLACED_DETAIL_MAX_WORDS:
-        return None
+    if not previous or len((text or "").split()) > UNPLACED_DETAIL_MAX_WORDS or COST_QUESTION.search(text or ""):
+        return None  # "brp iuran sy sebulan?": the worker's own contribution is the check's
     return previous if any(previous in d.topics for d in answers.details_for(previous, text)) else None
 
 
