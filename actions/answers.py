@@ -760,7 +760,10 @@ def own_wage_asked(tracker: Tracker, topic: str, text: str) -> int | None:
     # contribution: the figures again, for the wage told before
     period = short and bool(_PERIOD_ASKED.search(text or ""))
     adds_jht = topic == "ask_contribution_bpu" and short and bool(_ADD_JHT.search(text or ""))
-    if topic not in OWN_WAGE_TOPICS or not (_HOW_MUCH.search(text or "") or bare or period or adds_jht) \
+    # "kalau yg dibayar perusahaan?" after the worker's own deduction: the employer's part of that wage
+    employer_part = topic == "ask_contribution_pu" and short and bool(_EMPLOYER_PART.search(text or ""))
+    if topic not in OWN_WAGE_TOPICS or not (_HOW_MUCH.search(text or "") or bare or period or adds_jht
+                                            or employer_part) \
             or not (_OWN.search(text or "") or short):
         return None
     occupation = tracker.get_slot("occupation")
@@ -1056,6 +1059,10 @@ WAGE_LOOKBACK = 4
 #: How many earlier user turns are searched for a date the worker told (a PHK, a resignation): a date stays true for
 #: the whole conversation ("kalau sa tunda klaim JKP sampai Februari 2027?" seven turns after the PHK date).
 DATE_LOOKBACK = 10
+#: The employer's part of a wage's contributions ("perusahaan wajib bayar brp utk jht sa?", "yg dibayar perusahaan").
+_EMPLOYER_PART = re.compile(r"\b(perusahaan|kantor|bos|majikan|pemberi kerja)\b[^.?!]{0,20}?\b(bayar\w*|tanggung\w*|"
+                            r"dibayar\w*)\b|\b(dibayar|ditanggung|bagian|porsi)\s+(perusahaan|kantor|bos|majikan|"
+                            r"pemberi kerja)\b", re.I)
 #: A deduction from a wage ("potongan gaji sy brp?"): an employee's share.
 _WAGE_DEDUCTION = re.compile(r"\b(potongan gaji\w*|potong gaji\w*|dipotong dari gaji\w*|gaji\w* dipotong)\b", re.I)
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
@@ -1107,7 +1114,8 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
         # "gaji sy 1,5 juta, iurannya jadi brp?" from a household helper whose employer would not register her:
         # her own work is self-employed, whatever an employer was spoken of before
         return "ask_contribution_bpu"
-    if costs and (_WAGE_DEDUCTION.search(text) or any(name in _EMPLOYER_TOPICS for name in earlier)):
+    if costs and (_WAGE_DEDUCTION.search(text) or _EMPLOYER_PART.search(text)
+                  or any(name in _EMPLOYER_TOPICS for name in earlier)):
         # "gaji sy 3,5 juta, kalau sy didaftarkan, potongan gaji sy brp?" from an employee whose boss will not
         # register him: what the wage loses, not a check that asks his work
         return "ask_contribution_pu"
@@ -1471,6 +1479,10 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_prepay_line(dispatcher, tracker, intent, text)
         send_last_paid_line(dispatcher, intent, text)
         send_heirs_jht(dispatcher, answers, tracker, intent, text, on)
+        if intent in DEATH_TOPICS or intent == "ask_claim_jkk":
+            # "Cucu sa umur 4 tahun, bapaknya meninggal tahun lalu ... bantuan pendidikan blm ada yg cair": when the
+            # scholarship starts for a child not at school yet
+            send_child_age_line(dispatcher, tracker, text, young_only=True)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
@@ -1745,20 +1757,25 @@ def send_jkm_figure_doubt(dispatcher: CollectingDispatcher, tracker: Tracker, te
     return True
 
 
-_CHILD_AGE = re.compile(r"\banak\w*\b[^.?!]{0,25}?\b(?:umur|usia|umurnya|usianya|berumur|berusia)\s*(\d{1,2})\s*"
+_CHILD_AGE = re.compile(r"\b(?:anak|cucu)\w*\b[^.?!]{0,25}?\b(?:umur|usia|umurnya|usianya|berumur|berusia)\s*"
+                        r"(\d{1,2})\s*"
                         r"(tahun|thn|th|bulan|bln)\b", re.I)
 #: Below this age a child is not at school yet (the scholarship starts when the child enters school, facts.md §1.2).
 SCHOOL_AGE = 6
 
 
-def send_child_age_line(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
-    """"anaknya satu, umur 3 tahun" after a parent's death: the scholarship, which for a child not at school yet
-    starts when the child enters school (details ``scholarship_start`` / ``jkm_scholarship``). True when sent."""
+def send_child_age_line(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+                        young_only: bool = False) -> bool:
+    """"anaknya satu, umur 3 tahun" after a parent's death (or told with it): the scholarship, which for a child not
+    at school yet starts when the child enters school (details ``scholarship_start`` / ``jkm_scholarship``; with
+    ``young_only``, only the former). True when sent."""
     m = _CHILD_AGE.search(text or "")
-    if not m or not death_in_conversation(tracker):
+    if not m or not (death_in_conversation(tracker) or read_signals(text).feeling == "grief"):
         return False
     months = m.group(2).lower() in ("bulan", "bln")
     name = "scholarship_start" if months or int(m.group(1)) < SCHOOL_AGE else "jkm_scholarship"
+    if young_only and name != "scholarship_start":
+        return False
     answers = get_answers()
     detail = next((d for d in answers.details if d.name == name), None)
     if detail is None:
@@ -2083,6 +2100,14 @@ _FOREIGN = re.compile(r"\b(wna|asing|tka|expat|ekspat|tiongkok|filipina|(dari|dr
                       r"vietnam|thailand|taiwan))\b", re.I)
 
 
+def foreign_worker_topic(text: str) -> str | None:
+    """"Saya WNA dari Tiongkok, sudah 8 bulan kerja di smelter di Morosi", "sa orang Filipina kerja di tambang ...
+    sa ikut kah?": who may join, with the foreign workers' rule (content/answers.yml detail ``foreign_workers``),
+    rather than a note of the facts or "belum paham"."""
+    detail = next((d for d in get_answers().details if d.name == "foreign_workers"), None)
+    return "ask_who_can_join" if detail is not None and mentions(text or "", detail.words) else None
+
+
 def own_join_topic(tracker: Tracker, text: str) -> str | None:
     """Who may join, for a short question whether the worker is covered too ("saya peserta juga?") after a turn
     that described their work or told they are a foreigner ("Saya WNA dari Tiongkok, sudah 8 bulan kerja di
@@ -2386,6 +2411,7 @@ class ActionClarify(Action):
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
             programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
+            or (foreign_worker_topic(text) if signals.question else None)
             # "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta" after a death: what it pays on that wage
             or (named if named in answers else None)
             or unplaced_wage_topic(tracker, answers, text) or phk_benefit_topic(text) or fine_topic(text)

@@ -43,6 +43,7 @@ from actions.answers import (
     death_in_conversation,
     feeling_first,
     follow_up_topic,
+    foreign_worker_topic,
     keep_topic,
     paying_ahead,
     previous_topic,
@@ -107,7 +108,8 @@ from lingkar.eligibility import (
 )
 from lingkar.form_words import registers_now
 from lingkar.leads import offered_name, offered_phone
-from lingkar.signals import mentions, named_topic, programme_over_check, read_signals
+from lingkar.parsing.occupation import match_occupation
+from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import (
     balance_value,
@@ -219,13 +221,6 @@ BENEFIT_WAGE_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkk_commute", 
 #: An income declared as a member ("penghasilan yg sa daftar 1 juta", "dilapor 1 juta"): benefits are counted on it.
 _DECLARED = re.compile(r"\b(yg|yang)\s+(sa|sy|saya|dia|kami)?\s*(daftar\w*|lapor\w*)\b|\b(didaftarkan|dilapor\w*|"
                        r"terdaftar|daftar penghasilan|penghasilan terdaftar)\b", re.I)
-
-
-def foreign_worker_topic(text: str) -> str | None:
-    """"Saya WNA dari Tiongkok, sudah 8 bulan kerja di smelter di Morosi": who may join, with the foreign workers'
-    rule (content/answers.yml detail ``foreign_workers``), rather than a note of the facts."""
-    detail = next((d for d in get_answers().details if d.name == "foreign_workers"), None)
-    return "ask_who_can_join" if detail is not None and mentions(text or "", detail.words) else None
 
 
 def balance_topic(text: str) -> str | None:
@@ -666,6 +661,22 @@ def statement_for_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     return sent
 
 
+#: Topics whose answer says which workers they are for: the work told right after them is asked against it.
+OCCUPATION_RULED = frozenset({"ask_bsu", "ask_jkp", "ask_jp", "ask_discount", "ask_who_can_join"})
+#: A bare statement of one's work is short ("sy ojol", "sa nelayan di Tinanggea").
+OCCUPATION_STATEMENT_WORDS = 6
+
+
+def occupation_for_topic(tracker: Tracker) -> str | None:
+    """"sy ojol" right after "sy bisa dapat BSU?": the topic under discussion, whose answer says whether such work
+    gets it; None for anything longer or after another topic."""
+    text = latest_text(tracker)
+    previous = previous_topic(tracker, get_answers())
+    if previous not in OCCUPATION_RULED or len(text.split()) > OCCUPATION_STATEMENT_WORDS or text.startswith("/"):
+        return None
+    return previous if match_occupation(text) is not None else None
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -702,6 +713,9 @@ class ActionInform(Action):
             return []
         if statement_for_topic(dispatcher, tracker):  # "saldo sy 12 juta" after a JHT claim: where it is claimed
             return []
+        ruled = occupation_for_topic(tracker)
+        if ruled:  # "sy ojol" after "sy bisa dapat BSU?": that topic's rule for who may get it, the work kept
+            return answer_topic(dispatcher, tracker, ruled, signals, follow_up=True)
         topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker))
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)

@@ -78,8 +78,8 @@ def employer_share_line(wage: int, risk: str, on: dt.date, facts: Facts | None =
             f"{format_rupiah(q.employer_jht)} + JKK {_pct(jkk_rate)} {format_rupiah(jkk)} + JKM {_pct(q.jkm_rate)} "
             f"{format_rupiah(q.employer_jkm)} = {format_rupiah(base)} per bulan; bila ikut JP, ditambah JP "
             f"{_pct(q.employer_jp_rate)} {format_rupiah(q.employer_jp)} = {format_rupiah(base + q.employer_jp)}. "
-            f"Dipotong dari gaji karyawan: {format_rupiah(q.worker_total)} (JHT {_pct(q.worker_jht_rate)} + JP "
-            f"{_pct(q.worker_jp_rate)}).")
+            f"Dipotong dari gaji karyawan: JHT {_pct(q.worker_jht_rate)} {format_rupiah(q.worker_jht)} + JP "
+            f"{_pct(q.worker_jp_rate)} {format_rupiah(q.worker_jp)} = {format_rupiah(q.worker_total)}.")
 
 
 #: A migrant worker's contract length ("kontrak 2 tahun", "kontraknya cuma 1 tahun", "12 bulan") and an extension.
@@ -117,18 +117,25 @@ def pmi_contract_line(text: str, on: dt.date, facts: Facts | None = None) -> str
 _MEMBER_WORDS = r"(?:peserta|ikut|iur\w*|kepesertaan|terdaftar|bayar\w*|daftar|anggota|sejak)"
 _MEMBER_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b(?=[^.?!]{0,25}\b" + _MEMBER_WORDS + r"\b)|\b"
                            + _MEMBER_WORDS + r"\b[^.?!]{0,25}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
+#: The year a membership began ("ikut bpjs tk mandiri sejak 2022", "jualan di pasar dari 2022, ikut bpjs tk").
+_MEMBER_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+(?:tahun\s+|thn\s+)?(20\d\d)\b(?=[^.?!]{0,60}\b(?:ikut|peserta|"
+                           r"terdaftar|iur\w*|bpjs)\b)|\b(?:ikut|peserta|terdaftar)\b[^.?!]{0,40}?\b(?:sejak|dari|mulai)\s+"
+                           r"(?:tahun\s+|thn\s+)?(20\d\d)\b", re.I)
 #: Years worked ("kerja 8 tahun", "sdh bekerja 7 thn"): membership only where nothing else is told.
 _WORK_YEARS = re.compile(r"\b(?:kerja|bekerja|kerjanya)\b[^.?!\d]{0,12}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(umur|usia|umurnya|usianya|berumur|berusia)\s*$", re.I)
 
 
-def membership_years(text: str) -> int | None:
-    """The years of membership a message tells, or None (an age is no membership)."""
+def membership_years(text: str, on: dt.date | None = None) -> int | None:
+    """The years of membership a message tells, or None (an age is no membership); with ``on``, also the full years
+    since the year a membership began ("ikut bpjs tk mandiri dari 2022": 4 in 2026, counted from that year's end)."""
     for m in _MEMBER_YEARS.finditer(text or ""):
         if _AGE_BEFORE.search((text or "")[:m.start()].rstrip()[-12:]):
             continue
         return int(m.group(1) or m.group(2))
-    return None
+    since = _MEMBER_SINCE.search(text or "") if on is not None else None
+    year = int(since.group(1) or since.group(2)) if since else None
+    return on.year - year if year and 2000 <= year <= on.year else None
 
 
 def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | None = None,
@@ -136,7 +143,7 @@ def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | No
     """Whether the years of membership a message tells meet the minimum of the topic's benefit: a partial JHT claim
     (``jht.partial_min_years``), a monthly JP pension (``jp.min_contrib_years``), the scholarship after a death
     that is no work accident (``scholarship.jkm_min_years``). None without years or for another topic."""
-    years = membership_years(text)
+    years = membership_years(text, on)
     if years is None and (topic == "ask_jht_partial" or (topic in ("ask_claim_jht", "ask_jht")
                                                          and _PARTIAL.search(text or ""))):
         # "kerja 8 tahun saldo JHT cuma sedikit, mau ambil 30%": the years worked, as membership if they were all paid
@@ -315,10 +322,10 @@ def occupation_line(occupation: str | None, income: int | None, on: dt.date, fac
 
 #: "60 orang", "250 nelayan", "100 pekerja": how many workers a sponsor pays for.
 _PEOPLE = re.compile(r"\b(\d{1,5})\s*(?:orang|org|pekerja|peserta|nelayan|petani|warga|buruh|pedagang|ojek|"
-                     r"tukang|karyawan)\b", re.I)
+                     r"tukang|karyawan|art|prt|pembantu|asisten|sopir|supir|guru|kader)\b", re.I)
 _MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln)\b", re.I)
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun|per tahun|pertahun|per thn|tahun anggaran)\b",
-                    re.I)
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun|satu tahun|se tahun|per tahun|pertahun|per thn|"
+                    r"tahun anggaran)\b", re.I)
 
 
 def counts_workers(text: str) -> bool:
@@ -832,7 +839,8 @@ def planned_month(text: str, not_on: dt.date | None = None) -> dt.date | None:
 
 
 #: When the job (and its contributions) began: "kerja di sana sejak Maret 2025", "mulai kerja dari Juni 2024".
-_WORKED_SINCE = re.compile(r"\b(?:sejak|dari|mulai|masuk|mulai kerja|masuk kerja)\s+(?:bulan\s+|bln\s+|tgl\s+\d{1,2}\s+|"
+_WORKED_SINCE = re.compile(r"\b(?:sejak|dari|mulai|masuk|mulai kerja|masuk kerja)\s+"
+                           r"(?:bulan\s+|bln\s+|tgl\s+\d{1,2}\s+|"
                            r"tanggal\s+\d{1,2}\s+)?(" + _MONTH_ALT + r")\s+(20\d\d)\b", re.I)
 
 

@@ -328,3 +328,62 @@ def test_a_village_heads_list_of_nik_is_refused_but_helping_to_list_is_not():
     assert read_signals("data warga nanti saya kirim ke sini saja kah? ada NIK 120 orang").others_data
     assert not read_signals("Sy juga bantu data warga rentan di desa. Apa peserta yg dibayar pemda dapat diskon?"
                             ).others_data
+
+
+# ------------------------------------------------------------------------------ more figures from what was told
+def test_membership_since_a_year_counts_its_years():
+    from lingkar.wage_figures import membership_line, membership_years
+    text = ("Sa jualan bumbu di Pasar Mandonga dari 2022, ikut bpjs tk mandiri sekalian JHT sejak itu. Kata teman JHT "
+            "bisa diambil 30% utk rumah. Bisa kah sa ambil sekarang?")
+    assert membership_years(text, TODAY) == 4
+    assert "belum bisa diambil sebagian" in membership_line("ask_claim_jht", text, TODAY)
+    assert membership_years("umur sy 40, dari 2020 kerja di pabrik", TODAY) is None   # work, no membership
+
+
+def test_a_sponsor_counts_household_helpers_and_a_year_in_words():
+    from lingkar.wage_figures import count_line
+    assert "Rp403.200" in count_line("sponsor_offer", "Di rumah sa ada 2 ART. Berapa total setahun?", TODAY)
+    line = count_line("ask_gn_lingkaran", "iuran buat 120 warga pekerja rentan utk satu tahun, brp?", TODAY)
+    assert "Rp24.192.000" in line
+
+
+def test_an_employers_share_says_each_of_the_workers_parts():
+    from lingkar.wage_figures import employer_share_line
+    line = employer_share_line(5_000_000, "medium", TODAY)
+    assert "JHT 2% Rp100.000 + JP 1% Rp50.000 = Rp150.000" in line
+
+
+async def test_what_the_employer_pays_after_the_workers_own_deduction():
+    t = _with_turns(user("nlu_fallback", "kalau yg dibayar perusahaan?"),
+                    (user("ask_contribution_pu", "gaji sy 3 juta, potongan bpjs tk dari gaji brp?"),
+                     "ask_contribution_pu"))
+    said = texts((await run(ActionClarify(), t))[0])
+    assert "Rp111.000" in said and "Rp9.000" in said
+    asked = "kak klo gaji sa 3jt perusahaan wajib bayar brp utk jht sa?"
+    assert wage_question_topic(tracker(user("check_eligibility", asked)), asked) == "ask_contribution_pu"
+
+
+async def test_work_told_after_bsu_gets_bsus_rule():
+    from actions.eligibility import ActionInform
+    latest = user("inform", "sy ojol")
+    latest["entities"] = [{"entity": "occupation", "value": "ojol"}]
+    t = _with_turns(latest, (user("ask_bsu", "sy bisa dapat BSU?"), "ask_bsu"))
+    said = texts((await run(ActionInform(), t))[0])
+    assert "hanya untuk karyawan" in said and "bukan pekerja mandiri" in said
+
+
+async def test_a_grandchild_not_at_school_yet_is_told_when_the_scholarship_starts():
+    latest = user("ask_claim_jkm", "Cucu sa umur 4 tahun, bapaknya meninggal tahun lalu kecelakaan kerja di tambang. "
+                                   "Bantuan pendidikan buat cucu sa blm ada yg cair. Apa memang begitu aturannya?")
+    said = texts((await run(ActionAnswer(), tracker(latest)))[0])
+    assert "saat anak masuk sekolah" in said
+
+
+def test_fast_lane_offers_are_scams():
+    assert read_signals("ada yg tawarkan kartu bpjs tk jalur cepat, bayar 500rb langsung jadi. aman kah?").scam
+
+
+async def test_a_foreign_worker_asking_whether_covered_gets_the_rule():
+    latest = user("nlu_fallback", "sa orang Filipina kerja di tambang di Kolaka, sdh 8 bulan. sa ikut kah bpjs tk?")
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "6 bulan" in said and "belum paham" not in said
