@@ -71,6 +71,7 @@ from lingkar.wage_figures import (
     jht_from_line,
     jkp_deadline_line,
     jkp_months_line,
+    jkp_tenure_line,
     jp_contribution_line,
     jp_formula_line,
     jp_membership_line,
@@ -1574,6 +1575,20 @@ _DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai
 _WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
 
 
+def send_jkp_tenure_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None, text: str) -> bool:
+    """"sy kerja baru 10 bulan" or "eh salah, sy kerja sdh 2 tahun" after JKP: whether that meets its minimum months
+    and, when it does, what JKP pays on the wage told before. True when sent."""
+    line = jkp_tenure_line(text, clock.today()) if intent == "ask_jkp" else None
+    if not line:
+        return False
+    dispatcher.utter_message(text=line)
+    if "terpenuhi" in line:
+        told = [text] + [t for _, t in itertools.islice(user_turns(tracker), DATE_LOOKBACK)]
+        send_wage_line(dispatcher, intent, next((w for w in (wage_in(t) for t in told if not STAFF.search(t)) if w),
+                                                None))
+    return True
+
+
 def send_left_ago_line(dispatcher: CollectingDispatcher, intent: str | None, text: str) -> bool:
     """"sy sdh keluar kerja 3 minggu" after JHT's claim: from about when it can be claimed. True when sent."""
     line = jht_after_ago_line(text, clock.today()) if intent in BALANCE_TOPICS else None
@@ -2189,12 +2204,26 @@ def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str 
     if len(text.split()) >= 5:
         for r in latest.get("intent_ranking") or []:
             name = r.get("name")
-            if name in ("inform", "check_eligibility", FALLBACK_INTENT) or not answers.clarifiable(name or ""):
+            if name in ("inform", "check_eligibility", FALLBACK_INTENT) or not answers.clarifiable(name or "") \
+                    or not ranked_topic_allowed(name, text):
                 continue
             if float(r.get("confidence") or 0.0) >= QUESTION_TOPIC_MIN:
                 return name
             break
     return topic_for_unclear(tracker, answers, signals)
+
+
+#: Working abroad named ("luar negri", "berangkat ke Sarawak"): a migrant worker's question.
+_ABROAD_WORDS = re.compile(r"\b(luar negeri|luar negri|negeri orang|malaysia|malaisya|sarawak|sabah|kuala|johor|taiwan|"
+                           r"hong ?kong|arab|saudi|korea|jepang|singapura|brunei|penempatan|pmi|tki|tkw|migran\w*|"
+                           r"berangkat|merantau|p3mi|bp2mi|cpmi|abk)\b", re.I)
+
+
+def ranked_topic_allowed(name: str | None, text: str) -> bool:
+    """A topic the NLU ranked below the first may answer a long message only when the message has the words it
+    needs (content/signals.yml ``requires``) and, for migrant workers' cover, a word of working abroad ("sa guru
+    honorer di SD negeri di Muna ... bisa ikut?" is a teacher at home)."""
+    return topic_allowed(name, text) and (name != "ask_migrant" or bool(_ABROAD_WORDS.search(text or "")))
 
 
 def unplaced_wage_topic(tracker: Tracker, answers: Answers, text: str) -> str | None:
@@ -2214,7 +2243,8 @@ def topic_over_check(tracker: Tracker, answers: Answers, signals: Signals) -> st
         return None
     for r in latest.get("intent_ranking") or [] if signals.question else []:
         name = r.get("name")
-        if name in CHECK_LIKE or not answers.clarifiable(name or ""):
+        if name in CHECK_LIKE or not answers.clarifiable(name or "") \
+                or not ranked_topic_allowed(name, latest.get("text") or ""):
             continue
         if float(r.get("confidence") or 0.0) >= CHECK_TOPIC_MIN:
             return name
@@ -2232,7 +2262,8 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
     if len(text.split()) < LONG_MESSAGE_WORDS:
         return None
     ranking = [r for r in latest.get("intent_ranking") or []
-               if r.get("name") != FALLBACK_INTENT and answers.clarifiable(r.get("name") or "")]
+               if r.get("name") != FALLBACK_INTENT and answers.clarifiable(r.get("name") or "")
+               and ranked_topic_allowed(r.get("name"), text)]
     ranking.sort(key=lambda r: -float(r.get("confidence") or 0.0))
     if not ranking or float(ranking[0].get("confidence") or 0.0) < LONG_MESSAGE_MIN:
         return None

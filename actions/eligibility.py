@@ -48,12 +48,14 @@ from actions.answers import (
     paying_ahead,
     previous_topic,
     question_topic,
+    ranked_topic_allowed,
     recent_topics,
     send_balance_line,
     send_child_age_line,
     send_count_line,
     send_details,
     send_jkm_figure_doubt,
+    send_jkp_tenure_line,
     send_last_paid_line,
     send_leaving_date_line,
     send_left_ago_line,
@@ -174,7 +176,7 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
                      key=lambda r: -float(r.get("confidence") or 0.0))
     for r in ranking:
         name = r.get("name") or ""
-        if name not in CHECK_LIKE and answers.clarifiable(name) and \
+        if name not in CHECK_LIKE and answers.clarifiable(name) and ranked_topic_allowed(name, text) and \
                 float(r.get("confidence") or 0.0) >= QUESTION_NOT_CHECK_MIN:
             return name
     previous = previous_topic(tracker, answers)
@@ -654,6 +656,7 @@ def statement_for_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     sent = send_balance_line(dispatcher, previous, text, tracker) \
         or send_leaving_date_line(dispatcher, tracker, previous, text) \
         or send_left_ago_line(dispatcher, previous, text) \
+        or send_jkp_tenure_line(dispatcher, tracker, previous, text) \
         or send_membership_line(dispatcher, get_answers(), previous, text) \
         or send_last_paid_line(dispatcher, previous, text)
     if sent:

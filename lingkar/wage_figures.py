@@ -873,6 +873,33 @@ def jkp_months_line(start: dt.date, phk: dt.date | None, on: dt.date, facts: Fac
             f"memenuhi syarat JKP (kecuali ada bulan iuran dari pekerjaan sebelumnya).")
 
 
+#: How long one worked or paid, told as a duration ("sy kerja baru 10 bulan", "eh salah, sy kerja sdh 2 tahun").
+_TENURE = re.compile(r"\b(?:kerja|bekerja|ikut|iuran|iurannya|masa kerja|terdaftar|jadi peserta)\b[^.?!\d]{0,15}?"
+                     r"\b(\d{1,2})\s*(bulan|bln|tahun|thn|th)\b", re.I)
+
+
+def jkp_tenure_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+    """Whether the months or years one worked (each month paid) meet JKP's minimum (``jkp.min_contrib_months`` of
+    the last ``jkp.contrib_window_months``): "sy kerja baru 10 bulan" after JKP. None without such a duration."""
+    m = _TENURE.search(text or "")
+    if not m:
+        return None
+    facts = facts or get_facts()
+    try:
+        need = int(facts.value("jkp.min_contrib_months", on))
+        window = int(facts.value("jkp.contrib_window_months", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    n, unit = int(m.group(1)), m.group(2).lower()
+    months = n * (12 if unit in ("tahun", "thn", "th") else 1)
+    said = f"Masa kerja {n} {'tahun' if unit in ('tahun', 'thn', 'th') else 'bulan'}"
+    if months >= need:
+        return (f"{said}: bila iurannya tercatat tiap bulan, syarat minimal {need} bulan iuran dalam {window} bulan "
+                f"terakhir terpenuhi.")
+    return (f"{said}: kurang dari syarat minimal {need} bulan iuran dalam {window} bulan terakhir, jadi belum memenuhi "
+            f"syarat JKP (kecuali ada bulan iuran dari pekerjaan sebelumnya).")
+
+
 #: A birth year told ("sa lahir 1969", "lahir Mei 1968", "kelahiran thn 1970", "lahir 12 Mei 1968").
 _BORN = re.compile(r"\b(?:lahir|kelahiran)\w*\s+(?:(?:tgl|tanggal)\s+)?(?:\d{1,2}\s+)?(?:(?:bulan|bln)\s+)?"
                    r"(?:(" + _MONTH_ALT + r")\s+)?(?:(?:tahun|thn|th)\s+)?(19\d\d|20\d\d)\b", re.I)

@@ -387,3 +387,29 @@ async def test_a_foreign_worker_asking_whether_covered_gets_the_rule():
     latest = user("nlu_fallback", "sa orang Filipina kerja di tambang di Kolaka, sdh 8 bulan. sa ikut kah bpjs tk?")
     said = texts((await run(ActionClarify(), tracker(latest)))[0])
     assert "6 bulan" in said and "belum paham" not in said
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("sy kerja baru 10 bulan", "belum memenuhi syarat JKP"),
+    ("eh salah, sy kerja sdh 2 tahun, kontraknya diperpanjang", "terpenuhi"),
+])
+def test_how_long_one_worked_against_jkps_minimum(text, expected):
+    from lingkar.wage_figures import jkp_tenure_line
+    assert expected in jkp_tenure_line(text, TODAY)
+    assert jkp_tenure_line("sy di PHK bulan lalu", TODAY) is None
+
+
+async def test_a_tenure_told_after_jkp_with_a_wage_gets_whether_it_qualifies_and_the_amount():
+    from actions.eligibility import ActionInform
+    t = _with_turns(user("inform", "eh salah, sy kerja sdh 2 tahun, kontraknya diperpanjang"),
+                    (user("ask_jkp", "sy di PHK, gaji 4,2 juta, JKP dapat brp?"), "ask_jkp"))
+    said = texts((await run(ActionInform(), t))[0])
+    assert "terpenuhi" in said and "Rp2.520.000" in said
+
+
+def test_a_ranked_migrant_topic_needs_a_word_of_working_abroad():
+    from actions.answers import ranked_topic_allowed
+    assert not ranked_topic_allowed("ask_migrant", "sa guru honorer di SD negeri di Muna, honor 500 ribu. bisa ikut?")
+    assert ranked_topic_allowed("ask_migrant", "keluarga sy mau kerja ke luar negri, perlu daftar?")
+    assert ranked_topic_allowed("ask_migrant", "anak sa mau berangkat ke Malaysia bulan depan")
+    assert ranked_topic_allowed("ask_jkk", "sa guru honorer di SD negeri di Muna, honor 500 ribu. bisa ikut?")
