@@ -48,7 +48,6 @@ from actions.answers import (
     paying_ahead,
     previous_topic,
     question_topic,
-    ranked_topic_allowed,
     recent_topics,
     send_balance_line,
     send_child_age_line,
@@ -176,7 +175,7 @@ def question_not_check(tracker: Tracker, text: str) -> str | None:
                      key=lambda r: -float(r.get("confidence") or 0.0))
     for r in ranking:
         name = r.get("name") or ""
-        if name not in CHECK_LIKE and answers.clarifiable(name) and ranked_topic_allowed(name, text) and \
+        if name not in CHECK_LIKE and answers.clarifiable(name) and \
                 float(r.get("confidence") or 0.0) >= QUESTION_NOT_CHECK_MIN:
             return name
     previous = previous_topic(tracker, answers)
