@@ -1064,6 +1064,9 @@ DATE_LOOKBACK = 10
 _EMPLOYER_PART = re.compile(r"\b(perusahaan|kantor|bos|majikan|pemberi kerja)\b[^.?!]{0,20}?\b(bayar\w*|tanggung\w*|"
                             r"dibayar\w*)\b|\b(dibayar|ditanggung|bagian|porsi)\s+(perusahaan|kantor|bos|majikan|"
                             r"pemberi kerja)\b", re.I)
+#: JP's deduction named beside a wage ("potongan JP di slip cuma 110 ribuan", "JP sy dipotong 110 rb"): doubted.
+_JP_DEDUCTION_DOUBT = re.compile(r"\b(potongan|dipotong|potong)\b[^.?!]{0,12}\b(jp|jaminan pensiun|pensiun)\b|"
+                                 r"\b(jp|jaminan pensiun)\b[^.?!]{0,12}\b(dipotong|potongan\w*)\b", re.I)
 #: A deduction from a wage ("potongan gaji sy brp?"): an employee's share.
 _WAGE_DEDUCTION = re.compile(r"\b(potongan gaji\w*|potong gaji\w*|dipotong dari gaji\w*|gaji\w* dipotong)\b", re.I)
 #: The wage-dependent benefits: "dpt brp?" with a wage is what one of them pays.
@@ -1092,6 +1095,8 @@ def wage_question_topic(tracker: Tracker, text: str) -> str | None:
     an employer's staff's contribution; the worker's own contribution when the conversation knows their work. None
     when the check is the way to the answer (the work unknown)."""
     wage = wage_in(text)
+    if wage is not None and _JP_DEDUCTION_DOUBT.search(text):
+        return "ask_jp"  # "gaji sa 15 juta tapi potongan JP di slip cuma 110 ribuan": the capped wage's JP share
     if wage is None or not (_HOW_MUCH.search(text) or COST_QUESTION.search(text)):
         return None
     earlier = recent_topics(tracker)
@@ -1173,11 +1178,17 @@ DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contributi
                                  "ask_who_can_join", "ask_register", "check_eligibility", "ask_programs"})
 _RIGHTS_ASKED = re.compile(r"\b(hak\w*|santunan\w*|dapat\w*|dpt|terima|diterima|berapa\w*|brp|klaim\w*)\b",
                            re.I)
-_NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga) (di|men|me)?daftar\w*|"
-                             r"\b(tidak|tdk|belum|blm|tra|tida) (ikut|terdaftar|jadi peserta|punya bpjs|ada bpjs)\b",
-                             re.I)
+#: Not registered at all ("tdk didaftarkan", "blm ikut bpjs", "bos tra pernah daftarkan").
+_NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga|nda|tak)\s+(\w+\s+)?(di|men|me)?"
+                             r"daftar\w*|\b(tidak|tdk|belum|blm|tra|tida|nda) (ikut|terdaftar|jadi peserta|"
+                             r"punya bpjs|ada bpjs)\b", re.I)
 
 
+#: Readings of a lost job's question that miss it ("bos kabur tdk bayar gaji" is no late contribution).
+_LOST_JOB_MISREAD = frozenset({"ask_late_payment", "ask_employer_not_registering", "ask_contribution_pu"})
+#: The cost of treatment ("biayanya", "operasi", "sa tdk bayar?", "RS minta uang").
+_TREATMENT_COST = re.compile(r"\b(biaya\w*|operasi|dioperasi|rs|rumah sakit|berobat|pengobatan|tdk bayar|tidak bayar|"
+                             r"tra bayar|gratis|ditanggung|tanggung)\b", re.I)
 #: A death spoken of ("kalau ada yg meninggal", "mama sy meninggal dlm tidur").
 _DIES = re.compile(r"\b(meninggal\w*|wafat|mati|kematian|almarhum\w*)\b", re.I)
 #: A wage paid by someone ("digaji bulanan", "gaji sy 2 juta dari bos").
@@ -1217,6 +1228,16 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # "kalau ada yg meninggal, keluarga dapat brp?" after sponsoring, "mama sy meninggal ... dulu perusahaan
         # bayarkan lewat CSR ... ada uang santunan, brp?": what a sponsored member's death pays
         return "ask_jkm"
+    if (intent in _LOST_JOB_MISREAD or named_topic(intent, text) in _LOST_JOB_MISREAD) \
+            and phk_benefit_topic(text) and "ask_jkp" in answers:
+        # "pabrik es tempat sa kerja tutup tiba2, bos kabur ... sa takut tra dapat apa2 lagi dari BPJS TK": a lost job
+        # is JKP's
+        return "ask_jkp"
+    if intent == "ask_employer_not_registering" and read_signals(text).feeling == "accident" \
+            and _TREATMENT_COST.search(text) and not _NOT_REGISTERED.search(text) and "ask_claim_jkk" in answers:
+        # "sa lagi di RS, tangan sa terjepit mesin molen di proyek ... mandor bilang pake BPJS TK. betul kah sa tdk
+        # bayar?": an injured worker asking who pays the hospital, not an employer who does not register
+        return "ask_claim_jkk"
     if intent == "ask_employer_not_registering" and registers_alone(text) and "ask_contribution_bpu" in answers:
         # "Sy ART ..., majikan sy tdk pernah daftarkan sy ... Sy bisa daftar sendiri?": a household helper (work the
         # worker may register alone) registers as self-employed: what that costs and covers
@@ -2081,7 +2102,10 @@ def programme_question_topic(text: str) -> str | None:
     return None
 
 
-_PHK = re.compile(r"\b(phk|di-?phk|kena phk|dipecat|diberhentikan|pemutusan hubungan kerja)\b", re.I)
+_PHK = re.compile(r"\b(phk|di-?phk|kena phk|dipecat|diberhentikan|pemutusan hubungan kerja|dirumahkan)\b|"
+                  # the workplace gone ("pabrik es tempat sa kerja tutup tiba2, bos kabur")
+                  r"\b(pabrik|perusahaan|toko|kantor|tempat (?:sa|sy|saya) kerja)\b[^.?!]{0,30}\b(tutup|bangkrut|"
+                  r"gulung tikar)\b", re.I)
 _JHT_NAMED = re.compile(r"\b(jht|hari tua|saldo|tabungan)\b", re.I)
 
 
@@ -2095,7 +2119,8 @@ def phk_benefit_topic(text: str) -> str | None:
 
 
 #: "sy dapat apa saja?", "hak sy apa?": what the worker is owed
-_GETS_WHAT = re.compile(r"\b(dapat|dpt|dapet|terima|peroleh)\s+(apa|ap)\b|\bhak\w*\s+(sy|saya|sa|aku|apa)\b", re.I)
+_GETS_WHAT = re.compile(r"\b(dapat|dpt|dapet|terima|peroleh)\s+(apa|ap)(?:2|-apa)?\b|\bhak\w*\s+(sy|saya|sa|aku|apa)\b",
+                        re.I)
 
 
 #: "ada dendanya?": a fine for paying late (an employer's sanction is asked with its own words)
@@ -2141,10 +2166,11 @@ _COST_WORRY = re.compile(r"\b(mahal\w*|sanggup|mampu|pas-pasan|pas2an|paspasan|b
 
 
 #: "Sa takut kalau sa kenapa-kenapa, anak sa di kampung tra dapat apa-apa": a fear for oneself or one's family
-_OWN_RISK_WORRY = re.compile(r"\b(kenapa[- ]?kenapa|kenapa2|apa[- ]?apa|celaka|sakit|kecelakaan|meninggal|mati|tua)\b",
-                             re.I)
+_OWN_RISK_WORRY = re.compile(r"\b(kenapa[- ]?kenapa|kenapa2|apa[- ]?apa|apa2|celaka|sakit|kecelakaan|meninggal|mati|"
+                             r"tua)\b", re.I)
 #: the social-security subject of such a worry (not a harvest or a debt)
-_PROTECTION_WORDS = re.compile(r"\b(bpjs|jaminan|jamsostek|asuransi|perlindungan|dilindungi|ikut|daftar)\b", re.I)
+_PROTECTION_WORDS = re.compile(r"\b(bpjs|jaminan|jamsostek|asuransi|perlindungan|dilindungi|ikut|daftar|tanggung|"
+                               r"menanggung|ditanggung)\b", re.I)
 
 
 def joining_worry_topic(text: str, signals: Signals) -> str | None:
@@ -2263,7 +2289,7 @@ def long_message_topic(tracker: Tracker, answers: Answers, signals: Signals) -> 
         return None
     ranking = [r for r in latest.get("intent_ranking") or []
                if r.get("name") != FALLBACK_INTENT and answers.clarifiable(r.get("name") or "")
-               and ranked_topic_allowed(r.get("name"), text)]
+               and (r.get("name") != "ask_migrant" or _ABROAD_WORDS.search(text))]
     ranking.sort(key=lambda r: -float(r.get("confidence") or 0.0))
     if not ranking or float(ranking[0].get("confidence") or 0.0) < LONG_MESSAGE_MIN:
         return None
@@ -2389,7 +2415,8 @@ class ActionAnswer(Action):
 #: campaign): an unclear message with one gets that office alone, no guess at our topics. A PNS employer or a
 #: child's fever in a story are asides.
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
-                             "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter"})
+                             "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
+                             "land_tax", "weather", "job_search"})
 
 
 class ActionClarify(Action):
@@ -2471,6 +2498,12 @@ class ActionClarify(Action):
         if cost and "check_eligibility" in close and len(close) == 2:
             # "the check" or "the contribution": both say what the worker pays; the answer offers the check
             return answer_topic(dispatcher, tracker, cost, signals)
+        felt = next((r["name"] for r in close_topics(ranking, answers) if r["name"] not in CHECK_LIKE
+                     and ranked_topic_allowed(r["name"], text)), None) if signals.feeling else None
+        if felt:
+            # "sa malu mo tanya langsung, takut dipecat. ada cara kah supaya sa tetap terlindungi?": a worried worker
+            # gets the likelier answer, not "maksudnya yang mana?"
+            return answer_topic(dispatcher, tracker, felt, signals)
         feeling_first(dispatcher, answers, signals, None, clock.today())
         if signals.referral:  # another office's question ("sy blm urus paspor, bs dibantu?"): that office first
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))

@@ -413,3 +413,84 @@ def test_a_ranked_migrant_topic_needs_a_word_of_working_abroad():
     assert ranked_topic_allowed("ask_migrant", "keluarga sy mau kerja ke luar negri, perlu daftar?")
     assert ranked_topic_allowed("ask_migrant", "anak sa mau berangkat ke Malaysia bulan depan")
     assert ranked_topic_allowed("ask_jkk", "sa guru honorer di SD negeri di Muna, honor 500 ribu. bisa ikut?")
+
+
+# ------------------------------------------------------------------------------ feelings first, fourth batch
+@pytest.mark.parametrize("text,feeling", [
+    ("su 3 bulan cari kerja tdk dapat2 setelah PHK. sa su hampir menyerah. JKP itu cuma uang saja kah?", "distress"),
+    ("anak sa kerja di Malaysia, majikan pukul dia, skarang dia kabur ke KBRI. ada bantuan kah?", "distress"),
+    ("sa pu istri tenggelam waktu ikat bibit rumput laut di Tiworo", "grief"),
+    ("kapal sy tenggelam kemarin, sy selamat. perahu diganti?", None),
+])
+def test_more_feelings(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+async def test_a_worried_worker_gets_the_likelier_answer_not_a_choice():
+    latest = user("nlu_fallback", "sa kerja di rumah makan 2 tahun, bos tra pernah daftarkan BPJS TK. sa malu mo tanya "
+                                  "langsung, takut dipecat. ada cara kah supaya sa tetap terlindungi?",
+                  [("nlu_fallback", 0.4), ("ask_employer_not_registering", 0.35), ("ask_migrant", 0.3)])
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "Pemberi kerja wajib" in said and "Maksudnya yang mana" not in said
+
+
+def test_an_injured_worker_asking_who_pays_the_hospital_is_jkks_claim():
+    text = ("sa lagi di RS, tangan sa terjepit mesin molen di proyek, dokter bilang harus operasi. mandor bilang pake "
+            "BPJS TK. betul kah sa tdk bayar?")
+    assert settle_topic(tracker(user("ask_employer_not_registering", text)), get_answers(),
+                        "ask_employer_not_registering") == "ask_claim_jkk"
+    unregistered = "sa jatuh di proyek, mandor tdk daftarkan sa BPJS TK, biaya RS siapa?"
+    assert settle_topic(tracker(user("ask_employer_not_registering", unregistered)), get_answers(),
+                        "ask_employer_not_registering") == "ask_employer_not_registering"
+
+
+def test_a_workplace_closed_is_a_lost_job():
+    text = "pabrik es tempat sa kerja tutup tiba2, bos kabur tdk bayar gaji 2 bulan. sa takut tra dapat apa2 lagi"
+    assert settle_topic(tracker(user("ask_late_payment", text)), get_answers(), "ask_late_payment") == "ask_jkp"
+    assert settle_topic(tracker(user("ask_late_payment", "sa tdk bayar 3 bulan, masih aktif?")), get_answers(),
+                        "ask_late_payment") == "ask_late_payment"
+
+
+async def test_what_the_death_benefit_is_made_of_with_the_heirs_claim():
+    latest = user("ask_claim_jkm", "bapak sa meninggal karena stroke bulan lalu. santunannya 42 juta, apa saja isinya?")
+    said = texts((await run(ActionAnswer(), tracker(latest)))[0])
+    assert "Rp20.000.000" in said and "Rp12.000.000" in said and "Rp10.000.000" in said
+
+
+def test_a_doubted_jp_deduction_with_a_wage_is_jps():
+    text = "gaji sa 15 juta tapi potongan JP di slip cuma 110 ribuan. sa cemas jangan2 kantor curang"
+    assert wage_question_topic(tracker(user("check_eligibility", text)), text) == "ask_jp"
+
+
+async def test_a_projects_changing_day_labourers_and_its_office_staff():
+    first = user("ask_construction", "Kami kontraktor kecil, proyek drainase nilai kontrak Rp90 juta. Bagaimana "
+                                     "mendaftarkan pekerja?")
+    t = _with_turns(user("nlu_fallback", "pekerjanya harian dan sering ganti orang, harus didaftarkan satu-satu?"),
+                    (first, "ask_construction"))
+    assert "seluruh pekerja proyek" in texts((await run(ActionClarify(), t))[0])
+    t = _with_turns(user("nlu_fallback", "staf kantor kami yang tetap, ikut skema ini juga?"),
+                    (first, "ask_construction"))
+    assert "Penerima Upah" in texts((await run(ActionClarify(), t))[0])
+
+
+def test_a_fear_of_being_fired_for_reporting_is_the_employers_duty():
+    t = tracker(user("ask_employer_not_registering", "klo sy lapor, sy takut dipecat"))
+    assert settle_topic(t, get_answers(), "ask_employer_not_registering") == "ask_employer_not_registering"
+
+
+@pytest.mark.parametrize("text,referral", [
+    ("menurut kamu partai mana yg paling peduli sama buruh? sy bingung mau pilih", "politics"),
+    ("bsk cuaca di laut Wakatobi aman kah utk melaut? angin kencang tdk?", "weather"),
+    ("ada lowongan kerja di Kendari kah? sy lulusan SMK otomotif", "job_search"),
+    ("PBB tanah sy di Ranomeeto bayarnya dimana ya skrg?", "land_tax"),
+    ("gmn caranya jadi peserta PBI yg gratis itu? sy tdk mampu bayar iuran kesehatan", "health"),
+    ("ada lowongan di bpjs kah?", "jobs_here"),
+])
+def test_more_questions_for_other_offices(text, referral):
+    assert read_signals(text).referral == referral
+
+
+async def test_a_weather_question_gets_bmkg_and_none_of_our_figures():
+    latest = user("nlu_fallback", "bsk cuaca di laut Wakatobi aman kah utk melaut? angin kencang tdk?")
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "BMKG" in said and "Rp" not in said
