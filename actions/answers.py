@@ -333,6 +333,8 @@ FOLLOW_UP_TRUST = 0.5
 #: A message this short that asks one of the previous topic's details is that topic's, however sure the NLU is of
 #: another ("yg bayar siapa aja?" after JP, "kalau diperpanjang?" after PMI).
 DETAIL_OVER_NLU_WORDS = 4
+#: A follow-up's opening word that says nothing of its subject ("trus dapat uang dari mana?"): not counted.
+_LEAD_FILLER = re.compile(r"^\s*(trus|terus|trs|truss|lalu|jadi|jd|eh|oh|nah|terus kalau|trus klo)\b[,\s]*", re.I)
 #: A follow-up is short; a longer message is a new question and keeps its own topic.
 FOLLOW_UP_MAX_WORDS = 7
 #: ... and for a message the NLU could not place, whose words ask one of the previous topic's details ("kalo sy dapat
@@ -349,6 +351,12 @@ _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|d
                       r"\b(jht|hari tua)\b.*\b(tambahnya|tambahannya|nambahnya|ditambah\w*)\b", re.I)
 #: "klo ikut jht, nnti bs cair kpn?": when JHT pays out, not what adding it costs.
 _JHT_PAYOUT = re.compile(r"\b(cair\w*|dicairkan|kapan|kpn|diambil|ambil\w*|klaim\w*)\b", re.I)
+
+
+def adds_jht_cost(text: str) -> bool:
+    """What adding JHT costs ("kalau saya pakai JHT juga jadi berapa sebulan?"), not when it pays out."""
+    return bool(_ADD_JHT.search(text or "") and not _JHT_PAYOUT.search(text or "")
+                and (_HOW_MUCH.search(text or "") or COST_QUESTION.search(text or "")))
 #: Families whose answer says what is paid: a short cost question after one is about it ("total byr brp?" after PMI),
 #: unless it names another subject than the family's own words.
 _COST_FOLLOW_UPS: Dict[str, frozenset] = {"migrant": frozenset({"jht"}), "construction": frozenset(),
@@ -657,7 +665,7 @@ def detail_follow_up(answers: Answers, intent: str | None, text: str, previous: 
     if not previous or (text or "").startswith("/") or len((text or "").split()) > limit:
         return None
     if intent not in _SAME_TOPIC and intent not in ("affirm", "deny", previous) and confidence >= FOLLOW_UP_TRUST and (
-            len((text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")) \
+            len(_LEAD_FILLER.sub("", text or "").split()) > DETAIL_OVER_NLU_WORDS or _TOPIC_WORDS.search(text or "")) \
             and not (previous in CROSS_PROGRAMME_TOPICS and _BARE_PROGRAMME.fullmatch((text or "").strip())):
         # a sure reading keeps its topic, unless the message is a few words naming no topic and asking one of the
         # previous topic's details ("dapat gaji kah?" after the agent answer is no BSU question)
@@ -1189,6 +1197,8 @@ _LOST_JOB_MISREAD = frozenset({"ask_late_payment", "ask_employer_not_registering
 #: The cost of treatment ("biayanya", "operasi", "sa tdk bayar?", "RS minta uang").
 _TREATMENT_COST = re.compile(r"\b(biaya\w*|operasi|dioperasi|rs|rumah sakit|berobat|pengobatan|tdk bayar|tidak bayar|"
                              r"tra bayar|gratis|ditanggung|tanggung)\b", re.I)
+#: A disability ("santunan cacatnya", "jari diamputasi", "lumpuh").
+_DISABLED = re.compile(r"\b(cacat\w*|lumpuh|diamputasi|amputasi)\b", re.I)
 #: A death spoken of ("kalau ada yg meninggal", "mama sy meninggal dlm tidur").
 _DIES = re.compile(r"\b(meninggal\w*|wafat|mati|kematian|almarhum\w*)\b", re.I)
 #: A wage paid by someone ("digaji bulanan", "gaji sy 2 juta dari bos").
@@ -1233,6 +1243,10 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # "pabrik es tempat sa kerja tutup tiba2, bos kabur ... sa takut tra dapat apa2 lagi dari BPJS TK": a lost job
         # is JKP's
         return "ask_jkp"
+    if intent in ("ask_jkm", "ask_claim_jkm") and _DISABLED.search(text) and not _DIES.search(text) \
+            and "ask_jkk" in answers:
+        # "berapa santunan cacatnya?" after an accident: a disability is JKK's, not a death benefit
+        return "ask_jkk"
     if intent == "ask_employer_not_registering" and read_signals(text).feeling == "accident" \
             and _TREATMENT_COST.search(text) and not _NOT_REGISTERED.search(text) and "ask_claim_jkk" in answers:
         # "sa lagi di RS, tangan sa terjepit mesin molen di proyek ... mandor bilang pake BPJS TK. betul kah sa tdk
@@ -1283,6 +1297,8 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # berapa yang dipotong dari upah?": the wage's deductions, whatever else the story names (or JP's name)
         return "ask_contribution_pu"
     named = named_topic(intent, text)
+    if named == "ask_claim_jht" and adds_jht_cost(text):
+        named = None  # "kalau saya pakai JHT juga jadi berapa sebulan?": what adding JHT costs, no claim
     if named in answers:
         return named
     if topic_allowed(intent, text):
@@ -2416,7 +2432,7 @@ class ActionAnswer(Action):
 #: child's fever in a story are asides.
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
                              "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
-                             "land_tax", "weather", "job_search"})
+                             "land_tax", "weather", "job_search", "hajj"})
 
 
 class ActionClarify(Action):
@@ -2465,6 +2481,7 @@ class ActionClarify(Action):
                 and not own_income_told(tracker, text):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
+        named = "ask_contribution_bpu" if named == "ask_claim_jht" and adds_jht_cost(text) else named
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)

@@ -25,6 +25,8 @@ FEELINGS = ("grief", "accident", "distress", "anger", "unsure")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
 #: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
+#: Sentences (a feeling that opens one is the writer's own).
+_SENTENCE = re.compile(r"[.?!;\n]+")
 _CLAUSE = re.compile(r"[.?!;\n]+|,(?=\s*(?:kalau|klo|kalo|kl|kalu|jika|bila|apabila|seandainya|andai|misal\w*|"
                      r"umpama|semisal|nanti|amit\S*|takut|khawatir|kuatir|cemas|tiap|setiap)\b)", re.I)
 
@@ -236,6 +238,9 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     own = next((f for f in ("distress", "anger") for i, w in enumerate(felt_words) if w in lex.person
                 and _has(felt_words[i + 1:i + 4], f" {' '.join(felt_words[i + 1:i + 4])} ",
                          lex.feelings.get(f, frozenset()))), None)
+    # "takut tua nanti ga punya apa2", "Sedih skali sa ...": a sentence that opens with the feeling is the worker's own
+    own = own or next((f for f in ("distress", "anger") for ws in map(_words, _SENTENCE.split(felt_text))
+                       if ws and _has(ws[:1], f" {ws[0]} ", lex.feelings.get(f, frozenset()))), None)
     feeling = None
     if about_someone and not hypothetical:
         # each feeling in a clause that is not itself a "what if" ("tahun lalu tetangga digigit ular ... Kalau nanti

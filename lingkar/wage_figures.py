@@ -1061,7 +1061,8 @@ def project_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
         return None
     a, b = percent_of(value, jkk), percent_of(value, jkm)
     line = (f"Untuk nilai kontrak {format_rupiah(value)}: JKK {_pct(jkk)} = {format_rupiah(a)}, JKM {_pct(jkm)} = "
-            f"{format_rupiah(b)}; total {format_rupiah(a + b)}, dibayar kontraktor untuk seluruh pekerja proyek.")
+            f"{format_rupiah(b)}; total {format_rupiah(a + b)}, dibayar kontraktor untuk seluruh pekerja proyek "
+            "(didaftarkan lewat E-Jakon).")
     if tier > 1:
         line += (f" Ini dengan tarif golongan nilai itu untuk seluruh nilai kontrak; apakah dihitung bertingkat per "
                  f"golongan belum bisa kami pastikan: cek ke call center {centre} atau kantor cabang.")

@@ -152,6 +152,33 @@ TALK_WORDS = re.compile(r"\b(bicara|bicra|ngobrol|ngomong|omong|chat|hubungi|hub
                         re.I)
 HANDOFF_DEMOTED = frozenset({"human_handoff"})
 
+#: Help sought with paying ("Kami tdk mampu bayar iurannya. Ada bantuan dr pemerintah utk bayarkan?") read as an offer
+#: to pay for others: the worker cannot afford it (the cheapest way, GN Lingkaran, being put forward), no sponsor form.
+HELP_SOUGHT = re.compile(r"\b(tdk|tidak|tak|nda|ndak|tra|tida|ga|gak|kurang)\s+(mampu|sanggup|kuat bayar)\b|"
+                         r"\b(ada|minta|dapat|dpt|cari|butuh)\s+bantuan\b|\b(bisa|bs)\s+(dibantu|dibayari|dibayarkan|"
+                         r"dibayarin|ditanggung)\b", re.I)
+#: An offer to pay ("kami mau membayari iuran nelayan", "perusahaan sy mau jadi donatur", "sa yg bayar"): stands.
+SPONSOR_WILL = re.compile(r"\b(mau|ingin|pengen|siap|bersedia|akan|bisa)\s+(\w+\s+)?(membayari|bayari|bayarin|"
+                          r"membayarkan|bayarkan|menanggung|tanggung|membantu|bantu|menyumbang|donasi|jadi donatur)\b|"
+                          r"\b(donatur|csr|sponsor\w*|sertakan|dermawan)\b|\b(sy|saya|sa|kami|aku)\s+(yg|yang)\s+bayar",
+                          re.I)
+OFFER_READINGS = frozenset({"sponsor_offer"})
+HELP_INTENT = "cannot_afford"
+
+
+def asks_for_help_paying(text: str) -> bool:
+    """Help with paying sought, no offer to pay made (:data:`HELP_SOUGHT`, :data:`SPONSOR_WILL`)."""
+    return bool(HELP_SOUGHT.search(text or "")) and not SPONSOR_WILL.search(text or "")
+
+
+def _renamed_first(message: Message, ranking: List[Dict[str, Any]], name: str) -> List[Dict[str, Any]]:
+    """``ranking`` with its first reading renamed ``name`` at the same confidence (``name``'s own reading dropped)."""
+    first = dict(ranking[0], name=name)
+    renamed = [first] + [r for r in ranking[1:] if r.get("name") != name]
+    message.set("intent", first, add_to_output=True)
+    message.set("intent_ranking", renamed, add_to_output=True)
+    return renamed
+
 
 DECISIONS = frozenset({"delete_my_data", "cancel", "human_handoff", "request_contact", "affirm", "deny", STOP_INTENT})
 
@@ -294,6 +321,8 @@ class LingkarIntentClassifier(LogisticRegressionClassifier):
             if ranking and ranking[0].get("name") in HANDOFF_DEMOTED and COST_NOT_TALK.search(text) \
                     and not TALK_WORDS.search(text):
                 ranking = _demote_first(message, ranking)  # "biaya per orang?": a cost, not a person
+            if ranking and ranking[0].get("name") in OFFER_READINGS and asks_for_help_paying(text):
+                ranking = _renamed_first(message, ranking, HELP_INTENT)  # "kami tdk mampu ... ada bantuan?": help
             if ranking and asks_a_case(str(message.get(TEXT) or ""), str(ranking[0].get("name"))):
                 ranking = _demote_first(message, ranking)  # "trus klo sa berhenti dan jadi ojol?": a question
             # a decision the model is unsure of ("jgn2 nanti data sy disalahgunakan. Kenapa harus kasih NIK?" read as

@@ -313,3 +313,21 @@ def test_a_cost_question_is_no_request_for_a_person(trained, monkeypatch, text, 
     _model_reads(monkeypatch, "human_handoff", 0.75)
     [m] = trained["clf"].process(trained["featurise"]([text]))
     assert (m.get("intent")["name"] != "human_handoff") == demoted
+
+
+@pytest.mark.parametrize("text,help_sought", [
+    ("Kami tdk mampu bayar iurannya. Ada bantuan dr pemerintah atau perusahaan utk bayarkan?", True),
+    ("sy tdk sanggup bayar, bisa dibayari kah?", True),
+    ("perusahaan sy mau jadi donatur, caranya?", False),               # an offer
+    ("warga kami tdk mampu, desa mau bayarkan iuran mereka", False),   # help offered to others
+    ("sa mau daftarkan bapa sa dan sa yg bayar tiap bulan", False),
+])
+def test_help_sought_with_paying_is_no_offer_to_pay(trained, monkeypatch, text, help_sought):
+    _model_reads(monkeypatch, "sponsor_offer", 0.6)
+    [m] = trained["clf"].process(trained["featurise"]([text]))
+    assert (m.get("intent")["name"] == "cannot_afford") == help_sought
+    names = [r["name"] for r in m.get("intent_ranking")]
+    if help_sought:  # the reading keeps its confidence, under its right name: no offer left in the ranking
+        assert m.get("intent")["confidence"] > 0 and names.count("cannot_afford") == 1 and "sponsor_offer" not in names
+    else:
+        assert names[0] == "sponsor_offer"
