@@ -1015,10 +1015,8 @@ def jht_after_ago_line(text: str, on: dt.date, facts: Facts | None = None) -> st
     if told is None:
         return None
     left, ago = told
-    facts = facts or get_facts()
-    try:
-        months = int(facts.value("jht.claim_wait", on))
-    except (KeyError, LookupError, TypeError, ValueError):
+    months = _claim_wait(on, facts)
+    if months is None:
         return None
     first = _months_after(left, months)
     return (f"Berhenti kerja sekitar {ago} lalu: klaim JHT bisa diajukan {months} bulan setelah berhenti, "
@@ -1027,14 +1025,20 @@ def jht_after_ago_line(text: str, on: dt.date, facts: Facts | None = None) -> st
 
 def jht_from_line(left: dt.date, on: dt.date, facts: Facts | None = None) -> str | None:
     """From when JHT can be claimed after work ended on ``left`` (``jht.claim_wait`` months later)."""
-    facts = facts or get_facts()
-    try:
-        months = int(facts.value("jht.claim_wait", on))
-    except (KeyError, LookupError, TypeError, ValueError):
+    months = _claim_wait(on, facts)
+    if months is None:
         return None
     first = _months_after(left, months)
     return (f"Berhenti kerja tanggal {format_date(left)}: klaim JHT bisa diajukan mulai {format_date(first)} "
             f"({months} bulan setelahnya)" + (", jadi sekarang sudah bisa." if first <= on else "."))
+
+
+def _claim_wait(on: dt.date, facts: Facts | None = None) -> int | None:
+    """The months after work ends before JHT can be claimed (``jht.claim_wait``), or None when not known."""
+    try:
+        return int((facts or get_facts()).value("jht.claim_wait", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
 
 
 def _months_after(d: dt.date, months: int) -> dt.date:
