@@ -250,6 +250,37 @@ def scam_follow_up(tracker: Tracker) -> bool:
     return False
 
 
+#: Money already sent to a scammer, or asked back ("sy sudah terlanjur transfer", "bisa uangnya kembali?").
+_MONEY_SENT = re.compile(r"\b(sudah|sdh|sdah|udah|udh|terlanjur|telanjur|tlanjur|trlanjur|terlnjur)\b[^.?!]{0,20}?"
+                         r"\b(transfer\w*|tf|trf|kirim\w*|dikirim|ditransfer|bayar\w*|dibayar)\b|"
+                         r"\buang\w*\b[^.?!]{0,20}\b(kembali|balik)\b|\b(kembali\w*|balikin|dikembalikan)\b[^.?!]{0,10}"
+                         r"\buang\w*", re.I)
+
+
+def scam_money_sent(tracker: Tracker) -> bool:
+    """Money sent to the scammer told, or asked back, right after the scam warning."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/") or not _MONEY_SENT.search(text) or len(text.split()) > FOLLOW_UP_MAX_WORDS + 5:
+        return False
+    passed_latest = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            if passed_latest:
+                return False
+            passed_latest = True
+        elif event.get("event") == "bot" and passed_latest and (event.get("metadata") or {}).get(SCAM_KEY):
+            return True
+    return False
+
+
+def send_scam_money_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """What to do when money already went to a scammer (the bank, the police, the call centre). True when sent."""
+    if not scam_money_sent(tracker):
+        return False
+    send(dispatcher, get_answers().render_snippet("scam_money_sent", clock.today()), **{SCAM_KEY: True})
+    return True
+
+
 def turn_signals(tracker: Tracker) -> Signals:
     """The signals of the latest message; a scam told over two messages ("sy dpt WA katanya jht bisa cair cepat",
     then "hrs transfer 500 rb dulu ke rek pribadi") counts in the second."""
@@ -342,6 +373,7 @@ FOLLOW_UP_MAX_WORDS = 7
 UNPLACED_DETAIL_MAX_WORDS = 12
 #: Words that name a topic themselves: a message with one of them is not a follow-up of the previous topic.
 _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|tabrakan|ditabrak|tertabrak|"
+                          r"jatuh|terjatuh|celaka|"
                           r"kehilangan pekerjaan|phk|pendaftaran|registrasi|"
                           r"beasiswa|bsu|diskon|daftar|daftarnya|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|"
                           r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))(?:nya)?\b", re.I)
@@ -566,6 +598,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
         return previous  # "klo penghasilan sy 1,2 jt?" after the BPU contribution: its figures for that wage
     if _TOPIC_WORDS.search(text or ""):
         return None
+    if previous == "ask_jht_partial" and intent in ("ask_claim_jht", "ask_jht") and not _LEAVING.search(text or ""):
+        return previous  # "bisa diambil 2 kali?", "kalau 10% buat apa?" after the partial claim: that claim
     if intent in TOPIC_FAMILIES[family]:
         return None  # the NLU already reads it as the same topic
     mapped = FOLLOW_UPS.get(family, {}).get(intent or "")
@@ -578,6 +612,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     return previous if mapped == PREVIOUS else mapped
 
 
+#: Leaving work ("kalau sy resign sebelum itu?"): the whole JHT claim, not the partial one.
+_LEAVING = re.compile(r"\b(resign|berhenti|keluar|phk|dipecat|pensiun|diberhentikan)\b", re.I)
 #: The employer's report of a work accident, spoken of after JKK ("laporannya nanti saja", "blm dilaporkan").
 _ACCIDENT_REPORT = re.compile(r"\b(lapor\w*|dilapor\w*|melapor\w*|pelaporan)\b", re.I)
 _OTHER_SUBJECT_THAN_JKK = re.compile(r"\b(jht|jkm|jp|jkp|pensiun|iuran\w*|daftar\w*|didaftarkan|gaji\w* (?:sy|saya|sa) "
@@ -1215,6 +1251,30 @@ def registers_alone(text: str) -> bool:
     return occupation is not None and occupation.category == "BPU" and not _WAGED.search(text or "")
 
 
+#: Readings that miss an injured worker's follow-up in an accident's conversation ("RS nya siapa bayar?" as paying
+#: contributions, "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" as unable to pay).
+ACCIDENT_MISREAD = frozenset({"ask_health", "ask_payment", "ask_late_payment", "cannot_afford"})
+#: Treatment and the way to it ("ke puskesmas", "pakai ambulans", "dirawat").
+_CARE_WORDS = re.compile(r"\b(rs|rumah sakit|puskesmas|klinik|dokter|ambulans|ambulan|berobat|dirawat|rawat inap|"
+                         r"operasi|dioperasi|opname|evakuasi|dievakuasi)\b", re.I)
+#: BPJS Kesehatan named: its own question, whatever came before.
+_HEALTH_AGENCY = re.compile(r"\b(kesehatan|kis|jkn|sakit biasa|faskes|bpjs kes)\b", re.I)
+
+
+def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, text: str) -> str | None:
+    """The accident topic under discussion, for a message that continues it but was read as health care, paying or
+    not affording contributions: one of its details, who covers a cost, or treatment and the way to it."""
+    if intent not in ACCIDENT_MISREAD or _HEALTH_AGENCY.search(text or ""):
+        return None
+    previous = previous_topic(tracker, answers)
+    if _family(previous) != "jkk":
+        return None
+    if _COVERED.search(text or "") or _CARE_WORDS.search(text or "") \
+            or any(previous in d.topics for d in answers.details_for(previous, text or "")):
+        return previous
+    return None
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1224,6 +1284,9 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
+    accident = accident_follow_up(tracker, answers, intent, text)
+    if accident:
+        return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
     if at_work(text) and (intent == "ask_health" or named_topic(intent, text) == "ask_health") \
             and read_signals(text).feeling == "accident" and "ask_jkk_commute" in answers:
         # "kemarin sore sy ditabrak mobil waktu pulang kerja ... ditanggung BPJS TK atau sy harus pakai BPJS
@@ -2134,6 +2197,30 @@ def phk_benefit_topic(text: str) -> str | None:
     return None
 
 
+#: The worker's own lost job told ("sy kena PHK dari pabrik smelter di Konawe, kerja 3 thn").
+_OWN_PHK = re.compile(r"\b(sy|saya|sa|aku|sya)\s+(\w+\s+)?(kena\s+phk|di-?phk|di\s+phk|dipecat|"
+                      r"diberhentikan|dirumahkan|ter-?phk)\b|^\s*(kena\s+phk|di-?phk|dipecat)\b", re.I)
+
+
+#: Months left unpaid told ("iuran bpu sy tdk dibayar 4 bulan", "sdh 3 bln blm bayar iuran").
+_UNPAID_MONTHS = re.compile(r"\b(tdk|tidak|belum|blm|tra|nda|ga|gak|tida)\s+(di)?bayar\w*\s+(sudah\s+|sdh\s+)?"
+                            r"(\d+|dua|tiga|empat|lima|enam)\s+(bulan|bln)\b|\b(\d+|dua|tiga|empat|lima|enam)\s+"
+                            r"(bulan|bln)\s+(tdk|tidak|belum|blm|tra|nda|ga|gak)\s+(di)?bayar\w*", re.I)
+
+
+def situation_topic(text: str) -> str | None:
+    """The topic of a situation the worker tells without asking: their own lay-off is JKP's (unless the JHT balance
+    is named), a self-description ending in the wish to register is how to register, months left unpaid are the late
+    payment's."""
+    if _OWN_PHK.search(text or "") and not _JHT_NAMED.search(text or ""):
+        return "ask_jkp"
+    clauses = [c for c in re.split(r"[,.;!\n]+", text or "") if c.strip()]
+    if len(clauses) > 1 and registers_now(clauses[-1]):
+        return "ask_register"  # "tabe, sa petani cengkeh di Kolaka, mo daftar bpjs tk": how to register
+    # ("gaji sy tdk dibayar 2 bulan" is withheld wages, the labour office's)
+    return "ask_late_payment" if _UNPAID_MONTHS.search(text or "") and not _WAGED.search(text or "") else None
+
+
 #: "sy dapat apa saja?", "hak sy apa?": what the worker is owed
 _GETS_WHAT = re.compile(r"\b(dapat|dpt|dapet|terima|peroleh)\s+(apa|ap)(?:2|-apa)?\b|\bhak\w*\s+(sy|saya|sa|aku|apa)\b",
                         re.I)
@@ -2386,6 +2473,8 @@ class ActionAnswer(Action):
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
+        if send_scam_money_help(dispatcher, tracker):  # "sy sudah terlanjur transfer" after the warning
+            return []
         if scam_follow_up(tracker):  # "aman kah?" right after the warning: the warning again, not a topic
             send_scam_warning(dispatcher, answers, on, tracker)
             return []
@@ -2448,6 +2537,8 @@ class ActionClarify(Action):
             return send_more(dispatcher, tracker)
         if others_follow_up(tracker):
             refuse_others_data(dispatcher)
+            return []
+        if send_scam_money_help(dispatcher, tracker):  # "bisa uangnya kembali?" after the warning
             return []
         answers = get_answers()
         signals = turn_signals(tracker)

@@ -46,6 +46,7 @@ from actions.answers import (
     foreign_worker_topic,
     keep_topic,
     paying_ahead,
+    phk_benefit_topic,
     previous_topic,
     question_topic,
     recent_topics,
@@ -62,6 +63,7 @@ from actions.answers import (
     send_month_price,
     send_scam_warning,
     send_wage_line,
+    situation_topic,
     topic_over_check,
     turn_signals,
     wage_in,
@@ -369,7 +371,9 @@ class ValidateEligibilityForm(LingkarForm):
             # answered rather than a check nobody asked for
             named = (named_topic("check_eligibility", latest_text(tracker)) or employer_topic(latest_text(tracker))
                      or member_status_topic(latest_text(tracker)) or balance_topic(latest_text(tracker))
-                     or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))) \
+                     or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))
+                     # "hari ini sy resmi di PHK ... dari BPJS TK sy dapat apa saja?": what a lost job pays
+                     or phk_benefit_topic(latest_text(tracker))) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
@@ -718,7 +722,8 @@ class ActionInform(Action):
         ruled = occupation_for_topic(tracker)
         if ruled:  # "sy ojol" after "sy bisa dapat BSU?": that topic's rule for who may get it, the work kept
             return answer_topic(dispatcher, tracker, ruled, signals, follow_up=True)
-        topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker))
+        topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker)) \
+            or situation_topic(latest_text(tracker))  # "sy kena PHK dari pabrik smelter": what JKP pays, work kept
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
         feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts

@@ -44,6 +44,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.answers import (
+    accident_follow_up,
+    answer_topic,
     feeling_first,
     refuse_others_data,
     send_details,
@@ -401,6 +403,9 @@ class ActionOfferSponsorship(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        accident = accident_follow_up(tracker, get_answers(), "cannot_afford", latest_text(tracker))
+        if accident:  # "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" after an accident: JKK's
+            return answer_topic(dispatcher, tracker, accident, follow_up=True)
         # what the message asks beyond it first ("ndak turun sebulan. bisa bayar skaligus kah?": paying ahead)
         if not send_prepay_line(dispatcher, tracker, "cannot_afford", latest_text(tracker)):
             send_details(dispatcher, get_answers(), "cannot_afford", latest_text(tracker), clock.today())

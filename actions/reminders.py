@@ -23,7 +23,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_topic, previous_topic
+from actions.answers import answer_topic, previous_topic, send_scam_money_help
 from actions.forms import (
     AskAction,
     LingkarForm,
@@ -231,6 +231,8 @@ class ActionReminderAnswer(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
         text = latest_text(tracker)
+        if send_scam_money_help(dispatcher, tracker):  # "sy sudah terlanjur transfer" after the scam warning
+            return []
         if asks_something(text) and len(text.split()) > QUESTION_MIN_WORDS:
             # "ternyata dia sudah bayar sejak Oktober 2023, berarti sudah 3 tahun toh?": a question about the topic
             # under discussion, not an answer to a reminder

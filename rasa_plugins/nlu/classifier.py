@@ -48,6 +48,9 @@ A change of mind about leaving or stopping ("tidak jadi berhenti deh, sy bayar y
 about a case read as ``cancel`` or ``goodbye`` ("trus klo sa berhenti dan jadi ojol?", "Sa sudah kerja dua tahun di
 sana, cukup kah syaratnya?": :func:`asks_a_case`). A cost question read as a request for a person ("biaya per
 orang?" after GN Lingkaran) loses that reading unless it has a word of talking to someone (``TALK_WORDS``).
+Help sought with paying read as an offer to pay for others ("Kami tdk mampu bayar iurannya. Ada bantuan dr
+pemerintah utk bayarkan?" as ``sponsor_offer``: :func:`asks_for_help_paying`) is renamed ``cannot_afford`` at the same
+confidence, so the worker hears the cheapest way and is offered to be put forward instead of a sponsor's form.
 
 Everything else (training, the intent ranking, persistence with skops) is Rasa's own code.
 """

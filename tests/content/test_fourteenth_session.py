@@ -9,12 +9,22 @@ import datetime as dt
 
 import pytest
 
-from actions.answers import ActionAnswer, adds_jht_cost, detail_follow_up, settle_topic
+from actions.answers import (
+    SCAM_KEY,
+    ActionAnswer,
+    ActionClarify,
+    adds_jht_cost,
+    detail_follow_up,
+    follow_up_topic,
+    settle_topic,
+    situation_topic,
+)
+from actions.leads import ActionOfferSponsorship
 from lingkar.facts import get_facts
 from lingkar.signals import named_topic, read_signals
 from lingkar.texts import get_answers
 
-from .test_context import run, texts, tracker, user
+from .test_context import bot_answer, run, texts, tracker, user
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -26,6 +36,16 @@ def frozen_today(monkeypatch):
 
 def _fact(key: str) -> str:
     return str(get_facts().value(key, TODAY))
+
+
+def _after(latest: dict, *turns) -> tracker:
+    """A tracker whose earlier turns are (user parse data, bot event), oldest first."""
+    t = tracker(latest)
+    events = []
+    for parse, bot in turns:
+        events += [{"event": "user", "text": parse["text"], "parse_data": parse}, bot]
+    t.events[:0] = events
+    return t
 
 
 def _details(topic: str, text: str):
@@ -121,3 +141,74 @@ def test_a_pause_in_paying_says_until_when_arrears_can_be_paid():
 ])
 def test_short_follow_ups_asking_a_detail_of_the_topic_under_discussion(previous, text, topic):
     assert detail_follow_up(get_answers(), "ask_jkp", text, previous, 0.8) == topic
+
+
+# ------------------------------------------------------------------------------ after a scam warning
+_WARNING = {"event": "bot", "text": "Hati-hati, itu ciri-ciri penipuan.", "metadata": {SCAM_KEY: True}}
+_SCAM = user("ask_claim_jht", "ada org telp ngaku petugas, JHT sy bisa cair kalau sy transfer 1 juta dulu")
+
+
+@pytest.mark.parametrize("action,intent,text", [
+    (ActionAnswer, "paid", "sy sudah terlanjur transfer"),
+    (ActionClarify, "nlu_fallback", "bisa uangnya kembali?"),
+])
+async def test_money_already_sent_to_a_scammer_gets_the_bank_and_the_police(action, intent, text):
+    said = texts((await run(action(), _after(user(intent, text), (_SCAM, _WARNING))))[0])
+    assert "rekening penerima diblokir" in said and "polisi" in said and _fact("contact.call_centre") in said
+
+
+async def test_money_sent_without_a_warning_before_is_no_scam_report():
+    said = texts((await run(ActionAnswer(), tracker(user("ask_payment", "sy sudah transfer iuran bulan ini"))))[0])
+    assert "rekening penerima diblokir" not in said
+
+
+# ------------------------------------------------------------------------------ the partial JHT claim followed up
+@pytest.mark.parametrize("text,topic", [
+    ("bisa diambil 2 kali?", "ask_jht_partial"),
+    ("kalau 10% buat apa?", "ask_jht_partial"),
+    ("kalau sy resign sebelum itu?", None),        # leaving work: the whole claim, the NLU's reading stands
+])
+def test_follow_ups_of_the_partial_claim(text, topic):
+    assert follow_up_topic("ask_claim_jht", text, "ask_jht_partial", 0.8) == topic
+
+
+# ------------------------------------------------------------------------------ an accident's conversation
+_ACCIDENT = user("ask_claim_jkk", "sy nelayan, kemarin tangan sy kena mesin perahu waktu melaut")
+
+
+@pytest.mark.parametrize("intent,text,topic", [
+    ("ask_payment", "sy peserta BPU, bayar tiap bulan. RS nya siapa bayar?", "ask_claim_jkk"),
+    ("ask_health", "sy dibawa pakai perahu ke puskesmas, trus ke RS Kendari pakai ambulans", "ask_claim_jkk"),
+    ("ask_health", "kalau BPJS kesehatan sy, bisa dipakai juga?", "ask_health"),   # BPJS Kesehatan named
+    ("ask_payment", "bayar iurannya lewat mana?", "ask_payment"),               # nothing of the accident
+])
+def test_an_injured_workers_follow_ups_stay_with_the_accident(intent, text, topic):
+    t = _after(user(intent, text), (_ACCIDENT, bot_answer("ask_claim_jkk")))
+    assert settle_topic(t, get_answers(), intent) == topic
+
+
+async def test_no_income_after_an_accident_is_the_wage_replacement_not_unaffordable_contributions():
+    t = _after(user("cannot_afford", "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan"),
+               (_ACCIDENT, bot_answer("ask_claim_jkk")))
+    said = texts((await run(ActionOfferSponsorship(), t))[0])
+    assert "STMB" in said and "usulkan" not in said
+
+
+# ------------------------------------------------------------------------------ a situation told without asking
+@pytest.mark.parametrize("text,topic", [
+    ("sy kena PHK dari pabrik smelter di Konawe, kerja 3 thn", "ask_jkp"),
+    ("hari ini sy resmi di PHK dari smelter", "ask_jkp"),
+    ("sy kena PHK, saldo JHT sy 20 juta", None),                    # the balance named: the JHT lines
+    ("iuran bpu sy tdk dibayar 4 bulan", "ask_late_payment"),
+    ("gaji sy tdk dibayar 2 bulan", None),                          # withheld wages: the labour office's
+    ("sy petani di Kolaka", None),
+    ("tabe, sa petani cengkeh di Kolaka, mo daftar bpjs tk", "ask_register"),
+])
+def test_a_situation_told_without_asking(text, topic):
+    assert situation_topic(text) == topic
+
+
+@pytest.mark.parametrize("text", ["kalau jari sy tdk bisa normal lagi?",
+                                  "jari telunjuk sy putus kena mesin, ada santunan utk jari yg hilang?"])
+def test_a_hand_that_will_not_work_again_is_a_disability(text):
+    assert "jkk_disability" in _details("ask_claim_jkk", text)
