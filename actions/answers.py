@@ -1602,8 +1602,13 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
     if intent in SMALL_TALK:
         return []
     facts = silent_facts(tracker, text, signals)
+    named_work = occupation_in(text) if intent == "ask_who_can_join" and not facts.get("occupation") else None
     if intent in OCCUPATION_TOPICS and facts.get("occupation"):  # "sy nelayan ..., bs ikut?": what a fisher pays
         line = occupation_line(facts["occupation"], facts.get("income"), on)
+        if line:
+            dispatcher.utter_message(text=line)
+    elif named_work is not None:  # "petani bisa ikut kah?": what that work pays, nothing kept of the worker
+        line = occupation_line(named_work.key, None, on)
         if line:
             dispatcher.utter_message(text=line)
     if facts.get("occupation") and intent not in NO_CHECK_OFFER and not tracker.get_slot(RESULT_SLOT) \
@@ -1631,7 +1636,8 @@ def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, int
 def send_balance_line(dispatcher: CollectingDispatcher, intent: str, text: str, tracker: Tracker | None = None) -> bool:
     """"saldo sy 55 juta": JMO or Lapak Asik for that balance, and the NPWP above its threshold; "kalau untuk rumah
     dapat brp?" after "JHT sy 48 juta, bisa ambil sebagian?": the partial claim of the balance said before."""
-    line = balance_line(text, clock.today()) if intent in BALANCE_TOPICS else None
+    # ("saldo sa 40 juta, dapat brp?" after the partial claim: its shares of that balance)
+    line = balance_line(text, clock.today(), partial=intent == "ask_jht_partial") if intent in BALANCE_TOPICS else None
     if not line and tracker is not None and intent in BALANCE_TOPICS and asks_partial(text) \
             and not balance_value(text):
         earlier = next((t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if balance_value(t)), None)

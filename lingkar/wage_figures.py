@@ -691,9 +691,10 @@ def asks_partial(text: str) -> bool:
     return bool(_PARTIAL_ASKED.search(text or ""))
 
 
-def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+def balance_line(text: str, on: dt.date, facts: Facts | None = None, partial: bool = False) -> str | None:
     """Where a JHT balance the message names is claimed (JMO up to its limit, else Lapak Asik or the branch) and
-    whether it needs an NPWP; None without a balance."""
+    whether it needs an NPWP; what a partial claim of it comes to when the message (or, ``partial``, the topic under
+    discussion) is about one; None without a balance."""
     value = balance_value(text)
     if not value:
         return None
@@ -702,7 +703,7 @@ def balance_line(text: str, on: dt.date, facts: Facts | None = None) -> str | No
         limit, npwp = int(facts.value("jmo.jht_claim_limit", on)), int(facts.value("jht.npwp_threshold", on))
     except (KeyError, LookupError, TypeError, ValueError):
         return None
-    if _PARTIAL.search(text or ""):
+    if partial or _PARTIAL.search(text or ""):
         return _partial_line(value, on, facts)
     where = (f"sampai batas {format_rupiah(limit)}, jadi bisa diklaim lewat aplikasi JMO" if value <= limit else
              f"di atas {format_rupiah(limit)}, jadi klaimnya lewat Lapak Asik atau kantor cabang, bukan JMO")

@@ -212,3 +212,22 @@ def test_a_situation_told_without_asking(text, topic):
                                   "jari telunjuk sy putus kena mesin, ada santunan utk jari yg hilang?"])
 def test_a_hand_that_will_not_work_again_is_a_disability(text):
     assert "jkk_disability" in _details("ask_claim_jkk", text)
+
+
+# ------------------------------------------------------------------------------ work named, an employer, a balance
+async def test_who_may_join_asked_for_a_kind_of_work_says_what_that_work_pays():
+    msgs, events = await run(ActionAnswer(), tracker(user("ask_who_can_join", "petani bisa ikut kah?")))
+    assert "Rp16.800" in texts(msgs)
+    assert not any(e.get("name") == "occupation" for e in events)  # a question about farmers keeps nothing
+
+
+def test_a_boss_who_does_not_register_is_named_in_colloquial():
+    assert named_topic("nlu_fallback", "sa pu bos tra daftarkan sa, lapor kemana pale?") == \
+        "ask_employer_not_registering"
+
+
+def test_a_balance_told_after_the_partial_claim_gets_its_shares():
+    from lingkar.wage_figures import balance_line
+    line = balance_line("saldo sa 40 juta, dapat brp?", TODAY, partial=True)
+    assert "Rp4.000.000" in line and "Rp12.000.000" in line
+    assert "Rp12.000.000" not in balance_line("saldo sa 40 juta, dapat brp?", TODAY)
