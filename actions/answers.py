@@ -1254,6 +1254,11 @@ def registers_alone(text: str) -> bool:
 #: Readings that miss an injured worker's follow-up in an accident's conversation ("RS nya siapa bayar?" as paying
 #: contributions, "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" as unable to pay).
 ACCIDENT_MISREAD = frozenset({"ask_health", "ask_payment", "ask_late_payment", "cannot_afford"})
+#: ... and readings further off, taken only when the message names treatment or the way to it.
+ACCIDENT_FAR_MISREAD = frozenset({"ask_documents", "ask_register", "out_of_scope", FALLBACK_INTENT})
+#: The way to treatment ("speedboat ke Baubau, ongkosnya?", "naik pesawat ke Makassar").
+_TRANSPORT_WORDS = re.compile(r"\b(ongkos\w*|angkut\w*|transport\w*|speedboat|pesawat|kapal|ambulans\w*|ambulan|"
+                              r"evakuasi|dievakuasi|dirujuk)\b", re.I)
 #: Treatment and the way to it ("ke puskesmas", "pakai ambulans", "dirawat").
 _CARE_WORDS = re.compile(r"\b(rs|rumah sakit|puskesmas|klinik|dokter|ambulans|ambulan|berobat|dirawat|rawat inap|"
                          r"operasi|dioperasi|opname|evakuasi|dievakuasi)\b", re.I)
@@ -1263,15 +1268,22 @@ _HEALTH_AGENCY = re.compile(r"\b(kesehatan|kis|jkn|sakit biasa|faskes|bpjs kes)\
 
 def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, text: str) -> str | None:
     """The accident topic under discussion, for a message that continues it but was read as health care, paying or
-    not affording contributions: one of its details, who covers a cost, or treatment and the way to it."""
-    if intent not in ACCIDENT_MISREAD or _HEALTH_AGENCY.search(text or ""):
-        return None
+    not affording contributions (one of its details, who covers a cost, treatment and the way to it), or as another
+    topic or none at all while it names treatment or the way to it ("kalo harus dibawa pake speedboat ke Baubau,
+    ongkosnya?"). After a construction project's answer that is the JKK claim."""
+    if intent not in ACCIDENT_MISREAD | ACCIDENT_FAR_MISREAD or _HEALTH_AGENCY.search(text or "") \
+            or (intent in ACCIDENT_FAR_MISREAD and wage_in(text) is not None):
+        return None  # (a wage told is read by the wage's own rules: "gaji sy 3,8 juta, dokter bilang istirahat")
     previous = previous_topic(tracker, answers)
-    if _family(previous) != "jkk":
+    topic = previous if _family(previous) == "jkk" else "ask_claim_jkk" if _family(previous) == "construction" \
+        else None
+    if topic is None or topic not in answers:
         return None
-    if _COVERED.search(text or "") or _CARE_WORDS.search(text or "") \
-            or any(previous in d.topics for d in answers.details_for(previous, text or "")):
-        return previous
+    if _CARE_WORDS.search(text or "") or _TRANSPORT_WORDS.search(text or ""):
+        return topic
+    if intent in ACCIDENT_MISREAD and (_COVERED.search(text or "")
+                                       or any(topic in d.topics for d in answers.details_for(topic, text or ""))):
+        return topic
     return None
 
 
@@ -2011,7 +2023,8 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
     or injured worker is asking about (a fallback is never the reply to them)."""
     latest = tracker.latest_message or {}
     text = latest.get("text") or ""
-    topic = follow_up_topic(FALLBACK_INTENT, text, previous_topic(tracker, answers))
+    topic = accident_follow_up(tracker, answers, FALLBACK_INTENT, text) \
+        or follow_up_topic(FALLBACK_INTENT, text, previous_topic(tracker, answers))
     if topic:
         return topic
     if migrant_context(tracker) and MIGRANT_RISK.search(text):

@@ -181,6 +181,9 @@ _ACCIDENT = user("ask_claim_jkk", "sy nelayan, kemarin tangan sy kena mesin pera
     ("ask_health", "sy dibawa pakai perahu ke puskesmas, trus ke RS Kendari pakai ambulans", "ask_claim_jkk"),
     ("ask_health", "kalau BPJS kesehatan sy, bisa dipakai juga?", "ask_health"),   # BPJS Kesehatan named
     ("ask_payment", "bayar iurannya lewat mana?", "ask_payment"),               # nothing of the accident
+    ("ask_documents", "kalo harus dibawa pake speedboat ke Baubau, ongkosnya?", "ask_claim_jkk"),
+    ("out_of_scope", "kalo naik pesawat ke Makassar?", "ask_claim_jkk"),
+    ("ask_documents", "berkas apa saja?", "ask_documents"),                     # the follow-ups decide that one
 ])
 def test_an_injured_workers_follow_ups_stay_with_the_accident(intent, text, topic):
     t = _after(user(intent, text), (_ACCIDENT, bot_answer("ask_claim_jkk")))
@@ -231,3 +234,9 @@ def test_a_balance_told_after_the_partial_claim_gets_its_shares():
     line = balance_line("saldo sa 40 juta, dapat brp?", TODAY, partial=True)
     assert "Rp4.000.000" in line and "Rp12.000.000" in line
     assert "Rp12.000.000" not in balance_line("saldo sa 40 juta, dapat brp?", TODAY)
+
+
+def test_the_way_to_hospital_after_a_construction_projects_answer_is_the_jkk_claim():
+    t = _after(user("nlu_fallback", "ongkos ambulansnya diganti?"),
+               (user("ask_construction", "saya buruh proyek, jatuh dari tangga"), bot_answer("ask_construction")))
+    assert settle_topic(t, get_answers(), "out_of_scope") == "ask_claim_jkk"
