@@ -239,6 +239,11 @@ def scam_follow_up(tracker: Tracker) -> bool:
             len(text.split()) > FOLLOW_UP_MAX_WORDS or _TOPIC_WORDS.search(text) or _DO_IT_ONESELF.search(text)
             or not (_YES_NO_QUESTION.search(text) or read_signals(text).question)):
         return False
+    return warned_last_turn(tracker)
+
+
+def warned_last_turn(tracker: Tracker) -> bool:
+    """The bot's reply to the previous user turn was the scam warning."""
     passed_latest = False
     for event in reversed(tracker.events or []):
         if event.get("event") == "user":
@@ -262,15 +267,7 @@ def scam_money_sent(tracker: Tracker) -> bool:
     text = (tracker.latest_message or {}).get("text") or ""
     if text.startswith("/") or not _MONEY_SENT.search(text) or len(text.split()) > FOLLOW_UP_MAX_WORDS + 5:
         return False
-    passed_latest = False
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "user":
-            if passed_latest:
-                return False
-            passed_latest = True
-        elif event.get("event") == "bot" and passed_latest and (event.get("metadata") or {}).get(SCAM_KEY):
-            return True
-    return False
+    return warned_last_turn(tracker)
 
 
 def send_scam_money_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
