@@ -22,7 +22,7 @@ import dataclasses
 import itertools
 import logging
 import re
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
@@ -37,11 +37,20 @@ from lingkar.calculator import worker_for
 from lingkar.citations import REGULATION_NAMED, regulation_lines
 from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
 from lingkar.facts import format_number, get_facts
-from lingkar.form_words import plan_said, postpones, registers_now, request_with_thanks, thanks_and_plan
+from lingkar.form_words import (
+    ASKS,
+    THANKS,
+    plan_said,
+    postpones,
+    registers_now,
+    request_with_thanks,
+    thanks_and_plan,
+)
 from lingkar.leads import offered_name, offered_phone
 from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import (
     Signals,
+    accident_supposed,
     at_work,
     mentions,
     named_topic,
@@ -172,6 +181,10 @@ _SCAM_SUBJECTS = ((re.compile(r"\b(cair\w*|pencairan|klaim\w*|jht|saldo\w*|pakla
                   (re.compile(r"\b(iuran\w*|bayar\w*|tagih\w*)\b", re.I), "ask_payment"))
 
 
+#: Money asked for joining ("uang pendaftaran 500 ribu", "biaya daftar").
+_FEE_ASKED = re.compile(r"\b(uang|biaya|bayar)\s+(pendaftaran|daftar|pembuatan kartu|bikin kartu)\b", re.I)
+
+
 def scam_subject(texts: List[str]) -> str | None:
     """The topic a scam's message is about (:data:`_SCAM_SUBJECTS`), newest message first; None for a loan, a prize."""
     for text in texts:
@@ -191,6 +204,11 @@ def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on, tr
         subject = scam_subject(told)
         if subject in answers:
             keep_topic(dispatcher, subject, on)
+        if subject == "ask_register" and _FEE_ASKED.search(told[0]):
+            # "ngaku agen minta uang pendaftaran 500 ribu": what joining really costs, paid only through the channels
+            line = occupation_line("BPU", None, on)
+            if line:
+                dispatcher.utter_message(text=line)
 
 
 #: Bot event metadata marking the refusal of someone else's data, so that the NIK or the "surat kuasa" sent next is
@@ -420,7 +438,8 @@ _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|ke
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
-INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|penghasilan|penghasilanku|pnghsln|penghsln|pendapatan|pendptn|"
+INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|honor|honornya|honorku|penghasilan|penghasilanku|pnghsln|penghsln|"
+                          r"pendapatan|pendptn|"
                           r"pndptn|upah|omset|omzet|income|hasil|bersih|bersihnya|dapat sebulan|dpt sebulan|"
                           r"gajinya|upahnya|penghasilannya|pendapatannya|bergaji|berpenghasilan|berupah|digaji)\b",
                           re.I)
@@ -1252,7 +1271,8 @@ def registers_alone(text: str) -> bool:
 #: contributions, "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" as unable to pay).
 ACCIDENT_MISREAD = frozenset({"ask_health", "ask_payment", "ask_late_payment", "cannot_afford"})
 #: ... and readings further off, taken only when the message names treatment or the way to it.
-ACCIDENT_FAR_MISREAD = frozenset({"ask_documents", "ask_register", "out_of_scope", FALLBACK_INTENT})
+ACCIDENT_FAR_MISREAD = frozenset({"ask_documents", "ask_register", "out_of_scope", FALLBACK_INTENT,
+                                  "check_eligibility", "ask_who_can_join"})
 #: The way to treatment ("speedboat ke Baubau, ongkosnya?", "naik pesawat ke Makassar").
 _TRANSPORT_WORDS = re.compile(r"\b(ongkos\w*|angkut\w*|transport\w*|speedboat|pesawat|kapal|ambulans\w*|ambulan|"
                               r"evakuasi|dievakuasi|dirujuk)\b", re.I)
@@ -1261,6 +1281,26 @@ _CARE_WORDS = re.compile(r"\b(rs|rumah sakit|puskesmas|klinik|dokter|ambulans|am
                          r"operasi|dioperasi|opname|evakuasi|dievakuasi)\b", re.I)
 #: BPJS Kesehatan named: its own question, whatever came before.
 _HEALTH_AGENCY = re.compile(r"\b(kesehatan|kis|jkn|sakit biasa|faskes|bpjs kes)\b", re.I)
+
+
+#: How many earlier topics back an accident stays the subject of a message about its treatment.
+ACCIDENT_LOOKBACK = 3
+
+
+def _accident_topic(topic: str | None) -> str | None:
+    """The accident topic a follow-up of ``topic`` continues: JKK's own, or the JKK claim after a construction
+    project's answer; None for other topics."""
+    return topic if _family(topic) == "jkk" else "ask_claim_jkk" if _family(topic) == "construction" else None
+
+
+#: The details whose words tell an injury's consequences: a lasting injury ("kaki sy tdk bisa normal lagi"), time off
+#: work ("sy tdk bisa melaut berapa bulan"), care at home ("ganti perban di rumah, perawat datang").
+INJURY_DETAILS = ("jkk_disability", "jkk_wage", "jkk_homecare")
+
+
+def _disability_words(answers: Answers) -> FrozenSet[str]:
+    """The words of an injury's consequences (content/answers.yml details :data:`INJURY_DETAILS`)."""
+    return frozenset(w for d in answers.details if d.name in INJURY_DETAILS for w in d.words)
 
 
 def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, text: str) -> str | None:
@@ -1272,11 +1312,17 @@ def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, t
             or (intent in ACCIDENT_FAR_MISREAD and wage_in(text) is not None):
         return None  # (a wage told is read by the wage's own rules: "gaji sy 3,8 juta, dokter bilang istirahat")
     previous = previous_topic(tracker, answers)
-    topic = previous if _family(previous) == "jkk" else "ask_claim_jkk" if _family(previous) == "construction" \
-        else None
+    topic = _accident_topic(previous)
+    treated = bool(_CARE_WORDS.search(text or "") or _TRANSPORT_WORDS.search(text or "")
+                   or mentions(text or "", _disability_words(answers)))
+    if topic is None and treated:
+        # "ongkos mobil ke rs diganti?" a question or two after the accident (a registration doubt between): the
+        # accident is still the subject when the message names treatment, the way to it or a lasting injury
+        topic = next((t for t in map(_accident_topic, itertools.islice(_earlier_topics(tracker, answers),
+                                                                         ACCIDENT_LOOKBACK)) if t), None)
     if topic is None or topic not in answers:
         return None
-    if _CARE_WORDS.search(text or "") or _TRANSPORT_WORDS.search(text or ""):
+    if treated:
         return topic
     if intent in ACCIDENT_MISREAD and (_COVERED.search(text or "")
                                        or any(topic in d.topics for d in answers.details_for(topic, text or ""))):
@@ -1481,9 +1527,14 @@ def first_question_topic(tracker: Tracker, answers: Answers) -> str | None:
     return found[0][0] if found else None
 
 
+#: Topics whose answer a worker who finds the contribution too heavy ("berat sekali", "tdk mampu") hears GN Lingkaran
+#: beside.
+HEAVY_COST_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_payment", "ask_late_payment"})
+_HEAVY = re.compile(r"\b(berat\w*|tdk mampu|tidak mampu|tra mampu|nda mampu|gak mampu|ga mampu|mahal\w*|"
+                    r"pas-pasan|pas2an|kemahalan|tdk sanggup|tidak sanggup)\b", re.I)
 #: Topics a scam question is also answered on after the warning: a broker (calo) who says a migrant worker needs no
-#: BPJS is answered with what a migrant worker must have.
-SCAM_THEN_ANSWER = frozenset({"ask_migrant", "ask_documents", "ask_register"})
+#: BPJS is answered with what a migrant worker must have; a widow asked for a fee to speed up the claim gets the claim.
+SCAM_THEN_ANSWER = frozenset({"ask_migrant", "ask_documents", "ask_register", "ask_claim_jkm", "ask_claim_jkk"})
 
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
@@ -1540,13 +1591,19 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         # "sy nelayan, penghasilan 1,2 juta" after the contribution: its figures, and the facts kept for later
         return [SlotSet(k, v) for k, v in silent_facts(tracker, text, signals).items()]
-    if signals.scam and intent not in ("ask_claim_jkm", "ask_claim_jkk"):
+    if signals.scam:
         feeling_first(dispatcher, answers, signals, None, on)
         send_scam_warning(dispatcher, answers, on, tracker)
         if intent not in SCAM_THEN_ANSWER:
             send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
             return []
         signals = dataclasses.replace(signals, feeling=None)  # acknowledged once, before the warning
+    if signals.referral in WHOLE_REFERRALS and intent not in SMALL_TALK and not OUR_WORDS.search(text):
+        # "sy mau lapor KDRT, kemana?", "cara daftar kapal nelayan di dinas perikanan": that office alone, no guess
+        # at one of our topics for a message that names none of our words
+        feeling_first(dispatcher, answers, signals, None, on)
+        _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}", on))
+        return []
     try:
         split = answers.render_split(intent, on)
     except Exception:  # a content error must not leave the worker without a reply
@@ -1579,6 +1636,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                 send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
         send_work_death_line(dispatcher, answers, intent, text, on, tracker)
         send_discount_group_line(dispatcher, intent, text, tracker)
+        if intent in HEAVY_COST_TOPICS and signals.feeling == "distress" and _HEAVY.search(text):
+            _send(dispatcher, answers.render_snippet("afford_help", on))  # "... pedagang kecil, berat sekali"
         send_balance_line(dispatcher, intent, text)
         send_membership_line(dispatcher, answers, intent, text)
         send_leaving_date_line(dispatcher, tracker, intent, text)
@@ -1593,6 +1652,12 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             # "Cucu sa umur 4 tahun, bapaknya meninggal tahun lalu ... bantuan pendidikan blm ada yg cair": when the
             # scholarship starts for a child not at school yet
             send_child_age_line(dispatcher, tracker, text, young_only=True)
+        if intent == "ask_scholarship" and not _CHILD_AGE.search(text):
+            # "beasiswanya mulai kapan?" after "anak sy umur 4 thn, suami meninggal kecelakaan kerja": that child's
+            told = next((t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK) if _CHILD_AGE.search(t)),
+                        None)
+            if told:
+                send_child_age_line(dispatcher, tracker, told, young_only=True)
         sent = send_details(dispatcher, answers, intent, text, on, split.short.facts)
         previous = previous_topic(tracker, answers)
         if not sent and previous and previous != intent and len(text.split()) <= FOLLOW_UP_MAX_WORDS:
@@ -2026,7 +2091,22 @@ def topic_for_unclear(tracker: Tracker, answers: Answers, signals: Signals) -> s
         return topic
     if migrant_context(tracker) and MIGRANT_RISK.search(text):
         return "ask_migrant"  # "klo majikan phk sy sepihak?" a turn after PMI: what PMI cover pays for it
+    previous = previous_topic(tracker, answers)
+    if previous and len(text.split()) <= WHO_PAYS_WORDS and _WHO_PAYS.search(text) and not _HEALTH_AGENCY.search(text):
+        return previous  # "sy yg bayar iurannya kah?" after a construction project: who pays that topic's cost
+    if len(text.split()) <= SUPPOSED_ACCIDENT_WORDS and accident_supposed(text) and "ask_jkk" in answers \
+            and not _HEALTH_AGENCY.search(text):
+        return "ask_jkk"  # "kalau sy jatuh dari lantai 3?": what JKK covers
     return claim_for_feeling(signals, text)
+
+
+#: "siapa yg bayar?", "sy yg bayar iurannya kah?", "dibayar siapa?": who pays what the topic under discussion costs.
+_WHO_PAYS = re.compile(r"\b(siapa|sapa|spa)\s+(\w+\s+)?(yg|yang)?\s*(bayar|tanggung|nanggung|menanggung|membayar)\w*|"
+                       r"\b(dibayar|ditanggung)\w*\s+(oleh\s+)?(siapa|sapa|spa)\b|"
+                       r"\b(sy|saya|sa|aku|kami)\s+(yg|yang|sendiri)\s+(bayar|tanggung|membayar|nanggung)\w*", re.I)
+WHO_PAYS_WORDS = 8
+#: A "what if" accident this short the NLU could not place asks what JKK covers.
+SUPPOSED_ACCIDENT_WORDS = 12
 
 
 #: A question about what the worker pays ("jadi brp mi yg sy harus bayar utk iuran"): a story that also mentions a
@@ -2141,6 +2221,20 @@ def cost_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     return False
 
 
+#: Work whose cover comes through someone else, told without a question: how that cover works, not a noted fact
+#: ("sy tukang batu, kerja harian di proyek gedung": the project's E-Jakon registration).
+_WORK_TOPICS = {"JAKON": "ask_construction", "PMI": "ask_migrant"}
+
+
+def work_topic(occupation: Any) -> str | None:
+    """The topic that says how a worker of ``occupation`` is covered when that is not by registering themselves
+    (construction projects, migrant workers); None for other or unknown work."""
+    if not occupation or not calculator.is_known_occupation(str(occupation)):
+        return None
+    topic = _WORK_TOPICS.get(calculator.worker_for(str(occupation)).category)
+    return topic if topic in get_answers() else None
+
+
 def note_work(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
               signals: Signals) -> List[EventType] | None:
     """A message the NLU could not place that only tells the worker's work ("sa nelayan bagan di bungkutoko. istri sa
@@ -2149,11 +2243,31 @@ def note_work(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
     facts = silent_facts(tracker, text, signals) if not signals.question else {}
     if not facts.get("occupation"):
         return None
+    if work_topic(facts["occupation"]):
+        return answer_topic(dispatcher, tracker, work_topic(facts["occupation"]), signals)
     say(dispatcher, "facts_noted", changes=", ".join(describe(k, v) for k, v in facts.items()))
-    line = occupation_line(facts["occupation"], facts.get("income"), clock.today())
-    if line:
-        dispatcher.utter_message(text=line)
+    send_occupation_line(dispatcher, facts["occupation"], facts.get("income"))
     return [SlotSet(k, v) for k, v in facts.items()]
+
+
+def send_occupation_line(dispatcher: CollectingDispatcher, occupation: Any, income: Any) -> bool:
+    """What the work just told pays (lingkar/wage_figures.occupation_line), which makes the contribution the topic
+    under discussion ("sy ojol, iuran sy 8.400" then "sampai kapan harganya begitu?"). True when sent."""
+    on = clock.today()
+    line = occupation_line(occupation, income, on)
+    if not line:
+        return False
+    dispatcher.utter_message(text=line)
+    category = calculator.worker_for(str(occupation)).category if calculator.is_known_occupation(str(occupation)) \
+        else None
+    topic = CATEGORY_TOPICS.get(category or "")
+    if topic in get_answers():
+        keep_topic(dispatcher, topic, on)
+    return True
+
+
+#: The contribution topic of each kind of worker: what a line of what that work pays makes the topic under discussion.
+CATEGORY_TOPICS = {"BPU": "ask_contribution_bpu", "PU": "ask_contribution_pu"}
 
 
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
@@ -2224,6 +2338,13 @@ _UNPAID_MONTHS = re.compile(r"\b(tdk|tidak|belum|blm|tra|nda|ga|gak|tida)\s+(di)
                             r"(bulan|bln)\s+(tdk|tidak|belum|blm|tra|nda|ga|gak)\s+(di)?bayar\w*", re.I)
 
 
+#: A clause that only says the worker wants to join ("mau ikut BPJS TK mandiri", "sy mo gabung jg").
+_JOIN_WISH_CLAUSE = re.compile(r"^\W*(?:(?:sa|sy|saya|aku|kami)\s+)?(?:mau|mo|ingin|pengen|mw|berminat)\s+"
+                               r"(?:ikut|gabung|bergabung|jadi peserta|menjadi peserta|masuk)(?:\s+(?:bpjs|bpjs\s*tk|"
+                               r"bpjamsostek|mandiri|juga|jg|program\w*|sbg\s+peserta|sebagai\s+peserta|bpu|"
+                               r"ketenagakerjaan|tk))*\W*$", re.I)
+
+
 def situation_topic(text: str) -> str | None:
     """The topic of a situation the worker tells without asking: their own lay-off is JKP's (unless the JHT balance
     is named), a self-description ending in the wish to register is how to register, months left unpaid are the late
@@ -2231,7 +2352,7 @@ def situation_topic(text: str) -> str | None:
     if _OWN_PHK.search(text or "") and not _JHT_NAMED.search(text or ""):
         return "ask_jkp"
     clauses = [c for c in re.split(r"[,.;!\n]+", text or "") if c.strip()]
-    if len(clauses) > 1 and registers_now(clauses[-1]):
+    if len(clauses) > 1 and (registers_now(clauses[-1]) or _JOIN_WISH_CLAUSE.match(clauses[-1])):
         return "ask_register"  # "tabe, sa petani cengkeh di Kolaka, mo daftar bpjs tk": how to register
     # ("gaji sy tdk dibayar 2 bulan" is withheld wages, the labour office's)
     return "ask_late_payment" if _UNPAID_MONTHS.search(text or "") and not _WAGED.search(text or "") else None
@@ -2362,6 +2483,27 @@ def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str 
 _ABROAD_WORDS = re.compile(r"\b(luar negeri|luar negri|negeri orang|malaysia|malaisya|sarawak|sabah|kuala|johor|taiwan|"
                            r"hong ?kong|arab|saudi|korea|jepang|singapura|brunei|penempatan|pmi|tki|tkw|migran\w*|"
                            r"berangkat|merantau|p3mi|bp2mi|cpmi|abk)\b", re.I)
+
+
+#: How far down the NLU's ranking the topic under discussion may be, and how sure it must be there, for a message that
+#: tells nothing to note to count as its follow-up.
+CONTEXT_RANKS = 3
+CONTEXT_MIN = 0.05
+
+
+def ranked_previous_topic(tracker: Tracker, answers: Answers) -> str | None:
+    """The topic under discussion for a message that tells nothing to note and names no topic ("kalau sampai 4
+    bulan?" after late payment, read as a fact), when the NLU ranked that topic, or one of its family, among its
+    first guesses. None otherwise."""
+    previous = previous_topic(tracker, answers)
+    if not previous:
+        return None
+    ranking = [r for r in (tracker.latest_message or {}).get("intent_ranking") or []
+               if r.get("name") not in ("inform", "check_eligibility", FALLBACK_INTENT)][:CONTEXT_RANKS]
+    family = _family(previous)
+    near = any(float(r.get("confidence") or 0.0) >= CONTEXT_MIN
+               and (r.get("name") == previous or (family and _family(r.get("name")) == family)) for r in ranking)
+    return previous if near else None
 
 
 def ranked_topic_allowed(name: str | None, text: str) -> bool:
@@ -2508,6 +2650,21 @@ class ActionAnswer(Action):
             _send(dispatcher, answers.render_snippet("clarify_help", on))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
+        if intent in ("deny", "affirm") and "?" in text and len(text.split()) > YES_NO_WORDS:
+            # "kalau nanti tangan sy tdk bisa pulih total?" read as a "no": a question, read as the NLU could not
+            # place it (the topic under discussion, an accident's consequence)
+            unclear = topic_for_unclear(tracker, answers, turn_signals(tracker)) or next(
+                (r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                 if r.get("name") not in SMALL_TALK and r.get("name") not in ("check_eligibility", "inform")
+                 and answers.clarifiable(r.get("name") or "") and ranked_topic_allowed(r.get("name"), text)
+                 and float(r.get("confidence") or 0.0) >= YES_NO_TOPIC_MIN), None)
+            intent = unclear if unclear in answers else intent
+        if intent == "thank" and not THANKS.search(text) and ASKS.search(text):
+            # "ibu sy masih bisa terima?" read as thanks for its "terima": the topic under discussion, or the NLU's
+            # next guess
+            intent = previous_topic(tracker, answers) or next(
+                (r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                 if r.get("name") not in SMALL_TALK and r.get("name") in answers), intent)
         if intent == "thank" and request_with_thanks(text):
             # "Mohon penjelasan batas upah ... Terima kasih.": the request, read by the NLU's next guess
             intent = next((r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
@@ -2532,12 +2689,21 @@ class ActionAnswer(Action):
         return events + ask_source_after_answer(dispatcher, tracker)
 
 
+#: Words of BPJS Ketenagakerjaan itself: a message with another office's question and one of these asks us too.
+OUR_WORDS = re.compile(r"\b(bpjs\w*|jamsostek|bpjamsostek|jht|jkk|jkm|jp|jkp|iuran\w*|klaim\w*|peserta|kepesertaan|"
+                       r"jmo|175|jaminan\w*|santunan\w*|agen|perisai|lingkaran|pensiun|beasiswa|kecelakaan kerja)\b",
+                       re.I)
+#: A "ya"/"tidak" longer than this with a question mark is a question, not an answer.
+YES_NO_WORDS = 4
+#: ... and how sure the NLU must be of the topic it ranked next for that question to get it.
+YES_NO_TOPIC_MIN = 0.03
 #: Other offices' questions that are the whole subject of a message they appear in (a loan, a forged letter, a
 #: campaign): an unclear message with one gets that office alone, no guess at our topics. A PNS employer or a
 #: child's fever in a story are asides.
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
                              "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
-                             "land_tax", "weather", "job_search", "hajj"})
+                             "land_tax", "weather", "job_search", "hajj", "debt", "fisheries",
+                             "domestic_violence", "bank"})
 
 
 class ActionClarify(Action):
@@ -2602,7 +2768,7 @@ class ActionClarify(Action):
             # "kalau saya bayar November sama Desember sekarang, berapa totalnya?": a short cost question is one
             or (cost_topic(text) if len(text.split()) <= SHORT_COST_WORDS and not _ABROAD.search(text) else None)
             or long_message_topic(tracker, answers, signals) or first_question_topic(tracker, answers)
-            or cost_topic(text) or join_topic(text))
+            or cost_topic(text) or join_topic(text) or situation_topic(text))
         topic = paying_ahead(migrant_cost(tracker, topic, text), text)
         if topic:
             return answer_topic(dispatcher, tracker, topic, signals,
@@ -2675,7 +2841,8 @@ class ActionDefaultFallback(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, (tracker.latest_message or {}).get("text") or "",
                                     previous_topic(tracker, answers))
         followed = followed or topic_for_unclear(tracker, answers, signals) \
-            or join_topic((tracker.latest_message or {}).get("text") or "")
+            or join_topic((tracker.latest_message or {}).get("text") or "") \
+            or situation_topic((tracker.latest_message or {}).get("text") or "")
         if followed:  # "brp bulan batasnya?" after late payment: that detail; "biaya rs nya?" after JKK: JKK
             answer_topic(dispatcher, tracker, followed, signals,
                          follow_up=followed == previous_topic(tracker, answers))

@@ -28,6 +28,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
+    CATEGORY_TOPICS,
     CHECK_LIKE,
     COST_QUESTION,
     DEATH_BY_WAGE,
@@ -36,6 +37,7 @@ from actions.answers import (
     THEIR_STAFF,
     UNPLACED_DETAIL_MAX_WORDS,
     _self_employed,
+    accident_follow_up,
     answer_topic,
     claim_for_feeling,
     count_topic_before,
@@ -49,6 +51,7 @@ from actions.answers import (
     phk_benefit_topic,
     previous_topic,
     question_topic,
+    ranked_previous_topic,
     recent_topics,
     send_balance_line,
     send_child_age_line,
@@ -61,6 +64,7 @@ from actions.answers import (
     send_left_ago_line,
     send_membership_line,
     send_month_price,
+    send_occupation_line,
     send_scam_warning,
     send_wage_line,
     situation_topic,
@@ -69,6 +73,7 @@ from actions.answers import (
     wage_in,
     wage_question_topic,
     wage_topic_before,
+    work_topic,
 )
 from actions.forms import (
     FAILURES_SLOT,
@@ -316,6 +321,7 @@ class ValidateEligibilityForm(LingkarForm):
         new = "occupation" in turn.values and turn.values["occupation"] != tracker.get_slot("occupation")
         if new or starting:
             send(dispatcher, acknowledgement(slots))
+            keep_category_topic(dispatcher, occupation)
         if "income" in turn.values and calculator.worker_for(occupation).category == "BPU":
             # a self-employed worker's income (or its correction, "eh salah, 1,2 jt") gets its bracket now, not only
             # after the remaining questions
@@ -351,7 +357,10 @@ class ValidateEligibilityForm(LingkarForm):
                 # "oh salah, sy masuk Agustus 2025, jadi sdh 16 bulan" after JKP's 12 months: that topic's figures
                 # for the corrected months or years, not a check of the worker's own contribution
                 followed = previous_topic(tracker, get_answers())
-            followed = followed or employer_share_topic(tracker, text)
+            # "sy tdk bisa melaut berapa bulan, penghasilan sy hilang" a turn or two after an accident: JKK's wage
+            # replacement, not a check of the worker's own contribution
+            followed = followed or employer_share_topic(tracker, text) \
+                or accident_follow_up(tracker, get_answers(), "check_eligibility", text)
             wage_topic = None if followed else wage_question_topic(tracker, text)
             if not followed and not wage_topic and _DECLARED.search(text) and wage_in(text) \
                     and wage_topic_before(tracker) in BENEFIT_WAGE_TOPICS:
@@ -410,6 +419,7 @@ class ValidateEligibilityForm(LingkarForm):
                 ack = acknowledgement(dict(tracker.slots))
                 if not said_this_turn(tracker, ack.text):
                     send(dispatcher, ack)
+                    keep_category_topic(dispatcher, tracker.get_slot("occupation"))
             elif values.get("income") and ((COST_QUESTION.search(latest_text(tracker))
                                              and latest_intent(tracker)[0] in ("check_eligibility", "inform"))
                                             or corrected_income(tracker, values["income"])):
@@ -683,6 +693,15 @@ def occupation_for_topic(tracker: Tracker) -> str | None:
     return previous if match_occupation(text) is not None else None
 
 
+def keep_category_topic(dispatcher: CollectingDispatcher, occupation: Any) -> None:
+    """The check's acknowledgement (what such a worker pays at least) makes that worker's contribution the topic under
+    discussion ("sampai kapan?" after "sy driver ojol, iuran sy skrg berapa?")."""
+    if calculator.is_known_occupation(occupation):
+        topic = CATEGORY_TOPICS.get(calculator.worker_for(str(occupation)).category)
+        if topic in get_answers():
+            keep_topic(dispatcher, topic, clock.today())
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -749,6 +768,9 @@ class ActionInform(Action):
         for name, variables in found.problems.values():
             send(dispatcher, texts.render(name, on, **variables))
         if not found.values:
+            context = None if found.problems or named else ranked_previous_topic(tracker, get_answers())
+            if context:  # "kalau sampai 4 bulan?" after late payment: that topic, not "terima kasih infonya"
+                return answer_topic(dispatcher, tracker, context, signals, follow_up=True)
             if not found.problems and not named:
                 send(dispatcher, get_answers().render("inform", on))
             return []
@@ -778,12 +800,12 @@ class ActionInform(Action):
                 return events + await note_regency(dispatcher, tracker, found.values["regency"])
             say(dispatcher, "recomputed", changes=changes)
             return events + await show_result(dispatcher, tracker, slots)
+        if work_topic(found.values.get("occupation")):  # "sy tukang batu di proyek gedung": the project covers him
+            return events + answer_topic(dispatcher, tracker, work_topic(found.values["occupation"]), signals)
         say(dispatcher, "facts_noted", changes=changes)
         if {"occupation", "income"} & set(found.values):
             # "sa tukang parkir di pasar mandonga": what such a worker pays, not only "noted"
-            line = occupation_line(slots.get("occupation"), real(slots.get("income")), clock.today())
-            if line:
-                dispatcher.utter_message(text=line)
+            send_occupation_line(dispatcher, slots.get("occupation"), real(slots.get("income")))
         return events
 
 

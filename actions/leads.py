@@ -46,11 +46,14 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.answers import (
     accident_follow_up,
     answer_topic,
+    claim_for_feeling,
     feeling_first,
+    ranked_topic_allowed,
     refuse_others_data,
     send_details,
     send_prepay_line,
     send_scam_warning,
+    turn_signals,
     user_turns,
 )
 from actions.forms import (
@@ -406,6 +409,8 @@ class ActionOfferSponsorship(Action):
         accident = accident_follow_up(tracker, get_answers(), "cannot_afford", latest_text(tracker))
         if accident:  # "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" after an accident: JKK's
             return answer_topic(dispatcher, tracker, accident, follow_up=True)
+        # "uang sy pas2an skali, hasil rumput laut lagi anjlok": the hardship acknowledged first
+        feeling_first(dispatcher, get_answers(), turn_signals(tracker), None, clock.today())
         # what the message asks beyond it first ("ndak turun sebulan. bisa bayar skaligus kah?": paying ahead)
         if not send_prepay_line(dispatcher, tracker, "cannot_afford", latest_text(tracker)):
             send_details(dispatcher, get_answers(), "cannot_afford", latest_text(tracker), clock.today())
@@ -733,6 +738,15 @@ def render_my_status(data: Dict[str, Any]) -> List[Rendered]:
             texts.render("my_status_footer_unreachable" if unreachable else "my_status_footer", on)]
 
 
+#: Words of a question about one's own request ("status pendaftaran saya", "sdh diproses?", "kapan dihubungi?").
+_STATUS_ASKED = re.compile(r"\b(status\w*|permintaan\w*|proses\w*|diproses|dihubungi|ditelepon|ditelpon|"
+                           r"tindak\s*lanjut\w*|ditindaklanjuti|sampai mana|sdh sampai|kabar\w*|pendaftaran\w*|"
+                           r"terdaftar|data\s+(sy|saya|sa)|lead|petugas\w*|dicatat|tercatat|sudah masuk|sdh masuk|"
+                           r"kapan)\b", re.I)
+#: How sure the NLU must be of another topic for a message misread as a status question to get that topic.
+OTHER_TOPIC_MIN = 0.02
+
+
 class ActionMyStatus(Action):
     """"status pendaftaran saya": the sender's own leads (by sender id, on every channel), newest first."""
 
@@ -741,6 +755,17 @@ class ActionMyStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        text = latest_text(tracker)
+        if not text.startswith("/") and not _STATUS_ASKED.search(text):
+            # "kemarin tangan sy tertusuk kail besar dan infeksi" read as a status question: what the message is about
+            signals = turn_signals(tracker)
+            topic = claim_for_feeling(signals, text) or next(
+                (r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                 if r.get("name") not in ("ask_my_status", "nlu_fallback", "inform", "check_eligibility")
+                 and get_answers().clarifiable(r.get("name") or "") and ranked_topic_allowed(r.get("name"), text)
+                 and float(r.get("confidence") or 0.0) >= OTHER_TOPIC_MIN), None)
+            if topic:
+                return answer_topic(dispatcher, tracker, topic, signals)
         try:
             s = await run_sync(current)
             data = await run_sync(s.status_for_sender, tracker.sender_id, STATUS_SHOWN)

@@ -57,6 +57,10 @@ def _has(joined: str, entries: FrozenSet[str]) -> bool:
 _REDUPLICATION = re.compile(r"(?<=[a-z])2\b")
 
 
+#: A mistake feared, not made ("takut salah pilih", "khawatir salah daftar").
+_FEARED_MISTAKE = re.compile(r"\b(takut|takutnya|khawatir|kuatir|kawatir|ragu\w*|bingung)\s+(salah)\b", re.I)
+
+
 def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str | None:
     """``"leave"`` (end the form), ``"decline"`` (skip this optional question) or None (read it as an answer).
 
@@ -67,7 +71,8 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
     t = (text or "").lower()
     if not t.strip() or t.lstrip().startswith("/"):
         return None
-    joined = f" {' '.join(_WORD.findall(t))} "
+    # "sy takut salah pilih": a fear of choosing wrongly, not a wrong button pressed
+    joined = f" {' '.join(_WORD.findall(_FEARED_MISTAKE.sub(' ', t)))} "
     if _has(joined, lex.leave):
         return "leave"
     if re.search(r"\d", _REDUPLICATION.sub("", t)):  # "tanya2", "masing2" are words, not numbers
@@ -81,8 +86,8 @@ def leaving(text: str, optional: bool, content_dir: Path | None = None) -> str |
 
 
 #: Thanks ("makasih", "mksh", "terima kasih").
-THANKS = re.compile(r"\b(makasih|makasi|mksh|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
-                    r"thx|tengkyu)\b", re.I)
+THANKS = re.compile(r"\b(makasih|makasi|mksh|mksih|makasih\w*|terima kasih|trima kasih|terimakasih|trimakasih|thanks|"
+                    r"thx|tengkyu|trims|trimks|trmksh|tks|thks|tq|mkasih)\b", re.I)
 #: A plan for later beside the thanks ("nanti sy daftar sendiri", "sy diskusikan dulu dgn kepsek", "kami akan tindak
 #: lanjuti").
 PLAN = re.compile(r"\b(nanti|nnt|ntar|nanti2|besok|dulu|pikir\w*|coba|akan|tindak\s*lanjut\w*|tindaklanjuti|"

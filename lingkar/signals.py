@@ -21,7 +21,7 @@ from lingkar import config
 
 #: The order in which feelings are acknowledged when a message has several: a death outweighs an accident, and
 #: worry or hardship outweighs anger.
-FEELINGS = ("grief", "accident", "distress", "anger", "unsure")
+FEELINGS = ("grief", "accident", "distress", "anger", "unsure", "joy")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
 #: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
@@ -33,7 +33,7 @@ _CLAUSE = re.compile(r"[.?!;\n]+|,(?=\s*(?:kalau|klo|kalo|kl|kalu|jika|bila|apab
 
 @dataclass(frozen=True)
 class Signals:
-    #: "grief", "accident", "distress", "anger" or None
+    #: "grief", "accident", "distress", "anger", "unsure", "joy" or None
     feeling: str | None
     #: the message asks about a request for money / a PIN / a too-good offer
     scam: bool
@@ -201,6 +201,16 @@ def _own_accident(words: Tuple[str, ...], lex: Any) -> bool:
     return False
 
 
+def accident_supposed(text: str, content_dir: Path | None = None) -> bool:
+    """A "what if" with an accident's word ("kalau sy jatuh dari lantai 3?", "klo kena mesin pas kerja?"): a question
+    about what an accident would bring, not one that happened (no feeling to acknowledge)."""
+    lex = _load(str(lexicon_path(content_dir)))
+    words = _words(text)
+    joined = f" {' '.join(words)} "
+    return _has(words, joined, lex.hypothetical) and _has(words, joined, lex.feelings.get("accident", frozenset())) \
+        and not _has(words, joined, lex.feelings_not)
+
+
 def at_work(text: str) -> bool:
     """A road accident on the job or on the way to or from it ("waktu antar pesanan", "pulang kerja")."""
     return bool(_AT_WORK.search(text or ""))
@@ -212,6 +222,13 @@ def _without(text: str, phrases: Tuple[str, ...]) -> str:
     for phrase in phrases:
         kept = kept.replace(f" {phrase} ", " ")
     return kept
+
+
+#: A web address ("cek-bsu2026.com", "bpjs-cair.xyz"), BPJS Ketenagakerjaan's own, and a question whether one is real.
+_WEB_ADDRESS = re.compile(r"\b[\w-]+(\.[\w-]+)*\.(com|net|xyz|info|id|site|online|org|link|click|top|biz|vip|app|web)"
+                          r"\b", re.I)
+_OWN_ADDRESS = re.compile(r"\bbpjsketenagakerjaan\.go\.id\b", re.I)
+_CHECKED = re.compile(r"\b(resmi|asli|benar|bener|beneran|aman|palsu|penipuan|valid)\w*\b", re.I)
 
 
 def read_signals(text: str, content_dir: Path | None = None) -> Signals:
@@ -259,10 +276,15 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     scam = _has(words, joined, lex.scam_strong) or (
         _has(words, joined, lex.scam_money) and _has(words, joined, lex.scam_contact)) or (
         _has(words, joined, lex.scam_loan) and _has(words, joined, lex.scam_offer))
+    # a web address that is not BPJS Ketenagakerjaan's, asked about ("website cek-bsu2026.com itu resmi kah?")
+    scam = scam or bool(_WEB_ADDRESS.search(text or "") and not _OWN_ADDRESS.search(text or "")
+                        and _CHECKED.search(text or ""))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
     if referral == "traffic" and _AT_WORK.search(text or ""):
         referral = None  # "ditabrak mobil waktu antar pesanan": on the job, so JKK's, not Jasa Raharja's alone
+    if referral == "debt":
+        scam = False  # "pinjol terus telpon tagih utang sy": a debt collected, whose answer warns of OTPs itself
     worry = _has(words, joined, lex.privacy_strong) or (
         _has(words, joined, lex.privacy_data) and _has(words, joined, lex.privacy_concern))
     elsewhere = _has(words, joined, lex.privacy_elsewhere)
@@ -354,5 +376,5 @@ def topic_allowed(topic: str | None, text: str, content_dir: Path | None = None)
     return all(_has(words, joined, g) for g in groups)
 
 
-__all__ = ["Signals", "read_signals", "mentions", "named_topic", "topic_allowed", "about_other_agency",
-           "says_not_employee", "FEELINGS", "lexicon_path"]
+__all__ = ["Signals", "read_signals", "accident_supposed", "mentions", "named_topic", "topic_allowed",
+           "about_other_agency", "says_not_employee", "FEELINGS", "lexicon_path"]

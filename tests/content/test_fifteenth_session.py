@@ -1,0 +1,287 @@
+"""Issue 12, fifteenth session: an introduction invites the question; construction and migrant work told without a
+question get how they are covered; a situation told to the fallback; a "what if" accident; who pays what the topic
+costs; an accident's follow-ups a question or two later (treatment, time off work, a lasting injury, care at home);
+feelings (doubt, fright, a scam suffered, impatience, good news); other offices (debt collection, boats, violence at
+home, a blocked account); scams (web addresses, cards sold, a payout sped up for a fee); a short "what if" after a
+topic; "terima" that is no thanks; a status question that is not one. Real actions on Tracker fixtures, real content."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import (
+    ActionAnswer,
+    ActionClarify,
+    accident_follow_up,
+    situation_topic,
+    topic_for_unclear,
+    work_topic,
+)
+from actions.eligibility import ActionInform
+from actions.leads import ActionMyStatus, ActionOfferSponsorship
+from lingkar.facts import get_facts
+from lingkar.form_words import leaving
+from lingkar.signals import accident_supposed, read_signals
+from lingkar.texts import get_answers
+
+from .test_context import bot_answer, run, texts, tracker, user
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
+
+
+def _fact(key: str) -> str:
+    return str(get_facts().value(key, TODAY))
+
+
+def _rp(key: str) -> str:
+    return f"Rp{int(get_facts().value(key, TODAY)):,}".replace(",", ".")
+
+
+def _after(latest: dict, *turns) -> tracker:
+    """A tracker whose earlier turns are (user parse data, bot event), oldest first."""
+    t = tracker(latest)
+    events = []
+    for parse, bot in turns:
+        events += [{"event": "user", "text": parse["text"], "parse_data": parse}, bot]
+    t.events[:0] = events
+    return t
+
+
+# ------------------------------------------------------------------------------ introductions and situations
+async def test_an_introduction_is_noted_and_invites_the_question():
+    said = texts((await run(ActionInform(), tracker(user("inform", "halo, sy petani rumput laut di Tinanggea"))))[0])
+    assert "saya catat" in said and "Ada yang bisa saya bantu" in said
+
+
+@pytest.mark.parametrize("occupation,topic", [
+    ("buruh_bangunan", "ask_construction"),
+    ("nelayan", None),
+    ("tidak ada", None),
+])
+def test_work_covered_through_someone_else_has_its_own_topic(occupation, topic):
+    assert work_topic(occupation) == topic
+
+
+async def test_a_construction_worker_who_only_tells_his_work_hears_how_the_project_covers_him():
+    said = texts((await run(ActionInform(), tracker(user(
+        "inform", "sy tukang batu, kerja harian di proyek gedung di Kendari"))))[0])
+    assert "E-Jakon" in said and "saya catat" not in said
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("tabe, sa petani cengkeh di Kolaka, mo daftar bpjs tk", "ask_register"),
+    ("sa penjual pisang epe di Kendari, mau ikut BPJS TK mandiri", "ask_register"),
+    ("sy nelayan, mau ikut bayar iuran", None),          # a wish to pay, not to join
+    ("iuran bpu sy tdk dibayar 4 bulan", "ask_late_payment"),
+])
+def test_situations_told_without_a_question(text, topic):
+    assert situation_topic(text) == topic
+
+
+async def test_a_situation_the_nlu_could_not_place_gets_its_topic():
+    latest = user("nlu_fallback", "tabe, sa petani cengkeh di Kolaka, mo daftar bpjs tk",
+                  [("nlu_fallback", 0.4), ("request_contact", 0.22), ("check_eligibility", 0.2)])
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "JMO" in said and "saya catat" not in said
+
+
+# ------------------------------------------------------------------------------ short questions after a topic
+async def test_a_what_if_read_as_a_fact_follows_the_topic_under_discussion():
+    first = user("ask_late_payment", "sa telat bayar 2 bulan, kena denda kah?")
+    latest = user("inform", "kalau sampai 4 bulan?", [("inform", 0.47), ("ask_late_payment", 0.14)])
+    said = texts((await run(ActionInform(), _after(latest, (first, bot_answer("ask_late_payment")))))[0])
+    assert "mendaftar ulang" in said and "Terima kasih infonya" not in said
+
+
+async def test_a_fact_without_the_topic_under_discussion_in_the_ranking_is_only_noted():
+    first = user("ask_late_payment", "sa telat bayar 2 bulan, kena denda kah?")
+    latest = user("inform", "kalau sampai 4 bulan?", [("inform", 0.9), ("ask_agent", 0.05)])
+    said = texts((await run(ActionInform(), _after(latest, (first, bot_answer("ask_late_payment")))))[0])
+    assert "mendaftar ulang" not in said
+
+
+@pytest.mark.parametrize("previous,text,topic", [
+    ("ask_construction", "sy yg bayar iurannya kah?", "ask_construction"),
+    ("ask_migrant", "siapa yg bayar?", "ask_migrant"),
+    ("ask_construction", "sy yg bayar iurannya kah? kalau sy pindah proyek dan kerja sendiri nanti?", None),  # long
+])
+def test_who_pays_follows_the_topic_under_discussion(previous, text, topic):
+    t = _after(user("nlu_fallback", text), (user(previous, "…"), bot_answer(previous)))
+    assert topic_for_unclear(t, get_answers(), read_signals(text)) == topic
+
+
+@pytest.mark.parametrize("text,supposed", [
+    ("kalau sy jatuh dari lantai 3?", True),
+    ("klo kena mesin pas kerja gmn", True),
+    ("sy jatuh kemarin", False),                         # it happened
+    ("kalau jaminan kecelakaan kerja berapa", False),    # the programme's name
+])
+def test_a_what_if_accident(text, supposed):
+    assert accident_supposed(text) == supposed
+
+
+def test_a_what_if_accident_the_nlu_could_not_place_is_jkk():
+    t = tracker(user("nlu_fallback", "kalau sy jatuh dari lantai 3?"))
+    assert topic_for_unclear(t, get_answers(), read_signals("kalau sy jatuh dari lantai 3?")) == "ask_jkk"
+
+
+async def test_thanks_misread_in_a_question_is_the_topic_under_discussion():
+    first = user("ask_jp", "bapak sy pensiunan pabrik, terima JP tiap bulan. beliau meninggal minggu lalu")
+    latest = user("thank", "ibu sy masih bisa terima?")
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_jp")))))[0])
+    assert "janda" in said and "Sama-sama" not in said
+
+
+async def test_real_thanks_stay_thanks():
+    first = user("ask_jp", "JP itu apa?")
+    said = texts((await run(ActionAnswer(), _after(user("thank", "makasih ya, sdh jelas"),
+                                                   (first, bot_answer("ask_jp")))))[0])
+    assert "Sama-sama" in said
+
+
+async def test_a_no_that_asks_a_question_after_an_accident_gets_the_disability_benefit():
+    first = user("ask_claim_jkk", "kemarin tangan sy tertusuk kail besar waktu melaut")
+    latest = user("deny", "kalau nanti tangan sy tdk bisa pulih total?")
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_claim_jkk")))))[0])
+    assert f"{_fact('jkk.partial_disability_multiplier')}" in said and "tidak apa-apa" not in said.lower()
+
+
+# ------------------------------------------------------------------------------ an accident a turn or two back
+_ACCIDENT = user("ask_claim_jkk", "kemarin sy jatuh dari perancah, kaki patah, dibawa ke rs pakai mobil kantor")
+_STATUS = user("ask_my_status", "sy tdk tau sy terdaftar atau tdk, sy cuma harian lepas")
+
+
+@pytest.mark.parametrize("intent,text,topic", [
+    ("nlu_fallback", "ongkos mobil ke rs diganti?", "ask_claim_jkk"),
+    ("nlu_fallback", "dokter bilang sy 3 bulan tdk bisa kerja", "ask_claim_jkk"),
+    ("nlu_fallback", "kalau kaki sy tdk bisa normal lagi?", "ask_claim_jkk"),
+    ("check_eligibility", "sy tdk bisa melaut berapa bulan, penghasilan sy hilang", "ask_claim_jkk"),
+    ("nlu_fallback", "brp iuran bulan ini?", None),      # nothing of the accident
+])
+def test_an_accident_stays_the_subject_of_its_treatment_a_turn_later(intent, text, topic):
+    t = _after(user(intent, text), (_ACCIDENT, bot_answer("ask_claim_jkk")), (_STATUS, bot_answer("ask_my_status")))
+    assert accident_follow_up(t, get_answers(), intent, text) == topic
+
+
+def test_an_accident_long_ago_is_not_the_subject_any_more():
+    turns = [(_ACCIDENT, bot_answer("ask_claim_jkk"))] + [(user("ask_payment", "bayar dimana?"),
+                                                            bot_answer("ask_payment"))] * 4
+    t = _after(user("nlu_fallback", "ongkos mobil ke rs diganti?"), *turns)
+    assert accident_follow_up(t, get_answers(), "nlu_fallback", "ongkos mobil ke rs diganti?") is None
+
+
+async def test_an_accident_misread_as_a_status_question_gets_the_claim():
+    latest = user("ask_my_status", "tabe, sy nelayan di Wangi-wangi. kemarin tangan sy tertusuk kail besar dan infeksi",
+                  [("ask_my_status", 0.52), ("check_eligibility", 0.05), ("ask_claim_jkk", 0.03)])
+    said = texts((await run(ActionMyStatus(), tracker(latest)))[0])
+    assert "lekas sembuh" in said and "JKK" in said and "permintaan atas nama Anda" not in said
+
+
+# ------------------------------------------------------------------------------ feelings
+@pytest.mark.parametrize("text,feeling", [
+    ("sy ragu2 mau ikut, takutnya uang sy hilang begitu saja kalau tidak pernah kecelakaan", "distress"),
+    ("kaget sy, iuran bpjs tk sy januari nanti jadi 16.800? kok naik?", "distress"),
+    ("tolong sy kena tipu", "distress"),
+    ("maaf sy tdk sabar, sdh 2 jam nelpon 175 tdk diangkat", "anger"),
+    ("tabe, sy senang skali anak sy lulus SMA pakai beasiswa bpjs tk. skrg dia mau kuliah, masih dapat kah?", "joy"),
+    ("alhamdulillah jenazah suami sy sudah dimakamkan, klaim jkm gmn?", "grief"),   # a death outweighs
+    ("kalau sy senang dapat apa", None),                  # a "what if"
+])
+def test_more_feelings(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+def test_a_fear_of_choosing_wrongly_is_no_wrong_button():
+    assert leaving("sy takut salah pilih", False) is None
+    assert leaving("salah pilih", False) == "leave"
+
+
+async def test_a_worker_who_cannot_afford_it_hears_the_hardship_acknowledged_first():
+    said = texts((await run(ActionOfferSponsorship(), tracker(user(
+        "cannot_afford", "uang sy pas2an skali, hasil rumput laut lagi anjlok, iuran bpjs tk berat bagi sy"))))[0])
+    assert said.index("prihatin") < said.index("GN Lingkaran")
+
+
+async def test_a_contribution_felt_as_too_heavy_gets_help_paying_beside_it():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_discount", "kok katanya mulai januari iuran sy naik jadi 16 ribuan lagi? sy pedagang kecil, berat sekali"
+    ))))[0])
+    assert "GN Lingkaran" in said and "Tidak mampu bayar iuran" in said
+
+
+# ------------------------------------------------------------------------------ other offices
+@pytest.mark.parametrize("text,referral", [
+    ("pinjol terus telpon tagih utang sy, bisa bantu?", "debt"),
+    ("cara daftar kapal nelayan di dinas perikanan", "fisheries"),
+    ("sy mau lapor KDRT, kemana?", "domestic_violence"),
+    ("no rekening sy diblokir, bisa bantu buka?", "bank"),
+    ("ktp el sy rusak, bikin baru dmn?", "civil_registry"),
+    ("bos sy belum bayar gaji 2 bulan, sy lapor kemana?", "labour_office"),
+    ("bisa pinjam uang dari bpjs tk?", "loan"),
+])
+def test_more_offices(text, referral):
+    assert read_signals(text).referral == referral
+
+
+def test_debt_collection_is_no_scam_question():
+    assert not read_signals("pinjol terus telpon tagih utang sy, bisa bantu?").scam
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    ("sy mau lapor KDRT, kemana?", "polisi", "JKK"),
+    ("cara daftar kapal nelayan di dinas perikanan", "Dinas Kelautan dan Perikanan", "Cara daftar pekerja mandiri"),
+])
+async def test_another_offices_question_without_our_words_gets_that_office_alone(text, expected, absent):
+    said = texts((await run(ActionAnswer(), tracker(user("ask_register", text))))[0])
+    assert expected in said and absent not in said
+
+
+async def test_another_offices_question_with_our_words_also_gets_our_answer():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_agent", "sa aktif di arisan, ada yg tawarkan sa jadi Agen Perisai, tugasnya apa?"))))[0])
+    assert "polisi" in said and "Agen Perisai" in said
+
+
+# ------------------------------------------------------------------------------ scams
+@pytest.mark.parametrize("text,scam", [
+    ("website cek-bsu2026.com itu resmi bpjs tk kah?", True),
+    ("ada org jual kartu bpjs tk aktif 42 juta langsung cair, mau beli", True),
+    ("ngaku petugas, bisa cairkan jht almarhum suami sy lebih cepat asal bayar 1 juta di depan", True),
+    ("cek di www.bpjsketenagakerjaan.go.id resmi?", False),     # the real address
+    ("sy takut di-PHK bulan depan. kalau PHK JHT bisa langsung cair?", False),
+    ("sy kasih uang kalau karyawan sakit, wajib daftar bpjs tk?", False),
+])
+def test_more_scams(text, scam):
+    assert read_signals(text).scam == scam
+
+
+async def test_a_scam_in_a_widows_claim_gets_the_warning_and_the_claim():
+    text = ("Ada orang ngaku petugas bpjs tk. Dia bilang bisa cairkan jht almarhum suami sy lebih cepat asal bayar 1 "
+            "juta di depan. Apa benar ada biaya utk klaim?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jkm", text))))[0])
+    assert "penipuan" in said and "ahli waris" in said.lower()
+
+
+async def test_a_fee_asked_for_joining_gets_the_warning_and_the_real_price():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_register", "ada yg ngaku agen minta uang pendaftaran 500 ribu, katanya biar cepat"))))[0])
+    assert "penipuan" in said and _rp("bpu.bracket1.jkk_jkm") in said
+
+
+# ------------------------------------------------------------------------------ details
+def test_the_partial_claims_documents_are_its_own():
+    found = [d.name for d in get_answers().details_for("ask_jht_partial", "berkasnya apa?")]
+    assert "jht_partial_documents" in found
+
+
+async def test_when_the_scholarship_starts_for_a_young_child_told_before():
+    first = user("ask_claim_jkk", "anak sy umur 4 thn, suami meninggal kecelakaan kerja di kapal")
+    said = texts((await run(ActionAnswer(), _after(user("ask_scholarship", "beasiswanya mulai kapan?"),
+                                                   (first, bot_answer("ask_claim_jkk")))))[0])
+    assert "masuk sekolah" in said
