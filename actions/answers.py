@@ -416,6 +416,11 @@ _CLAIM_OF = {"jht": "ask_claim_jht", "jkm": "ask_claim_jkm", "jkk": "ask_claim_j
 #: follow-up of the topic under discussion.
 _MENU_WORDS = re.compile(r"\b(menu\w*|bantu\w*|tolong|mulai|start|help|pilih\w*|topik|kembali|balik|awal|lihat|"
                          r"apa aja|apa saja)\b|^/", re.I)
+#: General topics a short question is read as, unsure (under this confidence), when it may be a follow-up instead.
+GENERAL_TOPICS = frozenset({"ask_programs", "ask_who_can_join", "ask_documents", "ask_register"})
+CONTEXT_OVER_GENERAL = 0.6
+#: "tugasnya apa saja?", "syaratnya apa aja?": the list of something of the topic under discussion, not the menu.
+_ITS_LIST = re.compile(r"\b\w{3,}nya\s+(apa aja|apa saja|apa2|apa-apa)\b", re.I)
 #: A question about what was just said, which the NLU reads as "yes" ("bnr kah?", "msh bisa kah?").
 _YES_NO_QUESTION = re.compile(r"\?|\w*kah\b|\b(bnr|benar|betul|btl|bener)\b", re.I)
 #: What a benefit pays ("dpt brp?"), after a benefit's answer.
@@ -2283,12 +2288,14 @@ _JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|ha
 OCCUPATION_TOPICS = frozenset({"ask_who_can_join", "ask_register"})
 
 
-def join_topic(text: str) -> str | None:
-    """Who may join, for a message the NLU could not place that names the worker's work and asks whether such a
-    worker may or must join ("sy nelayan pake perahu sendiri ... apa org kyk sy bs dilindungi?")."""
+def join_topic(text: str, known_occupation: Any = None) -> str | None:
+    """Who may join, for a message the NLU could not place that names the worker's work (or whose work the
+    conversation knows) and asks whether such a worker may or must join ("sy nelayan pake perahu sendiri ... apa org
+    kyk sy bs dilindungi?")."""
     if not _JOIN_QUESTION.search(text or ""):
         return None
-    return "ask_who_can_join" if occupation_in(text) is not None else None
+    known = bool(known_occupation) and calculator.is_known_occupation(str(known_occupation))
+    return "ask_who_can_join" if known or occupation_in(text) is not None else None
 
 
 #: A cost question this short the NLU could not place asks the cost, whatever topic its other words lean to.
@@ -2485,6 +2492,19 @@ _ABROAD_WORDS = re.compile(r"\b(luar negeri|luar negri|negeri orang|malaysia|mal
                            r"berangkat|merantau|p3mi|bp2mi|cpmi|abk)\b", re.I)
 
 
+def unplaced_follow_up(tracker: Tracker, answers: Answers, text: str, signals: Signals) -> str | None:
+    """A short question the NLU could not place ("tugasnya apa saja?" after the agent answer, "kenapa ada dua
+    harga?" after the contribution), in a conversation with a topic under discussion and nothing of another office,
+    BPJS Kesehatan or a scam: that topic again, as its follow-up, rather than "maksudnya?". None otherwise."""
+    previous = previous_topic(tracker, answers)
+    if not previous or previous in SMALL_TALK or previous not in answers or (text or "").startswith("/"):
+        return None
+    if not signals.question or len((text or "").split()) > FOLLOW_UP_MAX_WORDS or signals.referral or signals.scam \
+            or signals.others_data or _HEALTH_AGENCY.search(text or ""):
+        return None
+    return previous
+
+
 #: How far down the NLU's ranking the topic under discussion may be, and how sure it must be there, for a message that
 #: tells nothing to note to count as its follow-up.
 CONTEXT_RANKS = 3
@@ -2677,13 +2697,24 @@ class ActionAnswer(Action):
         intent = paying_ahead(migrant_cost(tracker, intent, text), text)
         confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 1.0)
         previous = previous_topic(tracker, answers)
-        asked = FALLBACK_INTENT if intent == "menu" and not _MENU_WORDS.search(text) else intent
+        asked = FALLBACK_INTENT if intent == "menu" and (not _MENU_WORDS.search(text) or _ITS_LIST.search(text)) \
+            else intent
+        context = None
+        if asked == FALLBACK_INTENT and intent == "menu":  # "tugasnya apa saja?" read as the menu after a topic
+            context = unplaced_follow_up(tracker, answers, text, turn_signals(tracker))
+        elif (intent == "out_of_scope" and not turn_signals(tracker).referral) or (
+                intent in GENERAL_TOPICS and confidence < CONTEXT_OVER_GENERAL
+                and len(text.split()) <= FOLLOW_UP_MAX_WORDS):
+            # "kenapa ada dua harga?" after the contribution read as out of scope, "apa sy jadi pegawai bpjs tk?"
+            # after the agent answer read, unsure, as the programmes: the topic under discussion when the NLU ranked
+            # it close behind
+            context = ranked_previous_topic(tracker, answers)
         followed = claim_documents_topic(tracker, asked, text) \
             or death_statement_topic(tracker, asked, text, confidence) \
             or follow_up_topic(asked, text, previous, confidence) \
-            or detail_follow_up(answers, asked, text, previous, confidence)
+            or detail_follow_up(answers, asked, text, previous, confidence) or context
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
-        if intent == "menu":  # "Langganan info" once per conversation, never to a subscriber
+        if intent == "menu" and not context:  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
         # "Dari mana Anda tahu Lingkar?" once, after the first answer (actions/source.py)
         return events + ask_source_after_answer(dispatcher, tracker)
@@ -2801,6 +2832,9 @@ class ActionClarify(Action):
             # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?", "sdh sy kasih kodenya, gmn ini?": a detail needs both
             # its words and its subject's, so the fact it names is answered rather than "belum paham" or a guess
             return []
+        followed = unplaced_follow_up(tracker, answers, text, signals)
+        if followed:  # "tugasnya apa saja?" after the agent answer: that topic, not "maksudnya?"
+            return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
         _send(dispatcher, clarify_message(ranking, answers))
         return []
 
@@ -2858,6 +2892,10 @@ class ActionDefaultFallback(Action):
         noted = note_work(dispatcher, tracker, text, signals)
         if noted is not None:  # the facts it tells are kept: the turn is not reverted
             return noted
+        followed = unplaced_follow_up(tracker, answers, text, signals)
+        if followed:  # "kalau 3 bulan tdk dapat peserta?" after the agent answer: that topic, not "belum paham"
+            answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
+            return [UserUtteranceReverted()]
         if signals.referral:  # another office's question: that office, and what the bot can help with
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
         _send(dispatcher, answers.render_snippet("clarify_help"))

@@ -46,6 +46,7 @@ from actions.answers import (
     feeling_first,
     follow_up_topic,
     foreign_worker_topic,
+    join_topic,
     keep_topic,
     paying_ahead,
     phk_benefit_topic,
@@ -382,7 +383,10 @@ class ValidateEligibilityForm(LingkarForm):
                      or member_status_topic(latest_text(tracker)) or balance_topic(latest_text(tracker))
                      or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))
                      # "hari ini sy resmi di PHK ... dari BPJS TK sy dapat apa saja?": what a lost job pays
-                     or phk_benefit_topic(latest_text(tracker))) \
+                     or phk_benefit_topic(latest_text(tracker))
+                     # "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?": who may join, with what that
+                     # work pays, rather than a check that first asks the age
+                     or join_topic(latest_text(tracker), tracker.get_slot("occupation"))) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh

@@ -285,3 +285,84 @@ async def test_when_the_scholarship_starts_for_a_young_child_told_before():
     said = texts((await run(ActionAnswer(), _after(user("ask_scholarship", "beasiswanya mulai kapan?"),
                                                    (first, bot_answer("ask_claim_jkk")))))[0])
     assert "masuk sekolah" in said
+
+
+# ------------------------------------------------------------------------------ short questions the NLU could not place
+_AGENT = user("ask_agent", "sy mau jadi agen perisai, syaratnya apa?")
+
+
+async def test_a_list_asked_of_the_topic_is_no_request_for_the_menu():
+    said = texts((await run(ActionAnswer(), _after(user("menu", "tugasnya apa saja?"),
+                                                   (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "sosialisasi" in said and "Langganan info" not in said
+
+
+async def test_the_menu_asked_for_is_still_the_menu():
+    said = texts((await run(ActionAnswer(), _after(user("menu", "bisa bantu apa saja?"),
+                                                   (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "sosialisasi" not in said
+
+
+async def test_an_unsure_general_reading_gives_way_to_the_topic_under_discussion_ranked_close():
+    latest = user("ask_programs", "apa sy jadi pegawai bpjs tk?", [("ask_programs", 0.53), ("ask_agent", 0.1)])
+    said = texts((await run(ActionAnswer(), _after(latest, (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "bukan karyawan" in said
+
+
+async def test_a_sure_general_reading_stands():
+    latest = user("ask_programs", "programnya apa saja?", [("ask_programs", 0.95), ("ask_agent", 0.03)])
+    said = texts((await run(ActionAnswer(), _after(latest, (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "lima program" in said
+
+
+async def test_a_short_unplaced_question_follows_the_topic_under_discussion():
+    latest = user("nlu_fallback", "kalau 3 bulan tdk dapat peserta?", [("nlu_fallback", 0.4), ("inform", 0.2)])
+    said = texts((await run(ActionClarify(), _after(latest, (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "maksud" not in said.lower() and "agen" in said.lower()
+
+
+async def test_a_short_unplaced_health_question_is_no_follow_up():
+    latest = user("nlu_fallback", "kalau bpjs kesehatan?", [("nlu_fallback", 0.4), ("inform", 0.2)])
+    said = texts((await run(ActionClarify(), _after(latest, (_AGENT, bot_answer("ask_agent")))))[0])
+    assert "sosialisasi" not in said
+
+
+# ------------------------------------------------------------------------------ the check and what work pays
+async def test_whether_one_may_join_read_as_a_check_gets_who_may_join():
+    from actions.eligibility import ValidateEligibilityForm
+    t = tracker(user("check_eligibility", "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?"),
+                slots={"occupation": "karyawan"})
+    t.active_loop = {}
+    said = texts((await run(ValidateEligibilityForm(), t))[0])
+    assert "Penerima Upah" in said or "penerima upah" in said
+    assert "Berapa umur" not in said
+
+
+def test_the_floor_price_says_what_jht_adds():
+    from lingkar.eligibility import acknowledgement
+    said = acknowledgement({"occupation": "petani"}, TODAY).text
+    assert _rp("bpu.bracket1.jht") in said and _rp("bpu.discount.bracket1.total") in said
+
+
+def test_an_employer_asking_about_a_leaver_gets_the_report_and_the_nonactive_membership():
+    found = [d.name for d in get_answers().details_for("ask_jp", "kalau ada karyawan resign, sy hrs apa?")]
+    assert "employer_leaver" in found
+
+
+def test_the_owner_who_asks_for_himself():
+    text = "oh iya sy sendiri pemilik, bisa ikut juga?"
+    found = [d.name for d in get_answers().details_for("ask_who_can_join", text)]
+    assert "owner_bpu" in found
+
+
+@pytest.mark.parametrize("text,thanks", [("oke mantap, sy daftar lewat hp nanti malam. trims", True),
+                                         ("tq kak", True), ("trus gimana?", False)])
+def test_chat_forms_of_thanks(text, thanks):
+    from lingkar.form_words import THANKS
+    assert bool(THANKS.search(text)) == thanks
+
+
+def test_an_honorarium_is_an_income():
+    from actions.answers import INCOME_WORDS
+    assert INCOME_WORDS.search("eh koreksi, honor sy skrg 1,2 juta")
+    assert not INCOME_WORDS.search("sy guru honorer")
