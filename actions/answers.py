@@ -374,6 +374,12 @@ FOLLOW_UPS: Dict[str, Dict[str, str]] = {
     "jkp": {**{g: PREVIOUS for g in _SAME_TOPIC}, "ask_claim_jkk": PREVIOUS, "ask_claim_jkm": PREVIOUS},
     **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
 }
+# "ada programnya kah buat perorangan?" after an offer to pay for one's household staff: GN Lingkaran's schemes
+FOLLOW_UPS["gn"] = {"ask_programs": "ask_gn_lingkaran", FALLBACK_INTENT: "ask_gn_lingkaran",
+                    "ask_who_can_join": "ask_gn_lingkaran"}
+# "jadi potongannya 150rb?" after a wage's JP deduction: the deduction (potongan), not the discount (also "potongan")
+for _family_name in ("pu", "jp"):
+    FOLLOW_UPS[_family_name] = {**FOLLOW_UPS[_family_name], "ask_discount": PREVIOUS}
 #: Below this confidence a short follow-up's own topic is not trusted: the topic under discussion is answered.
 FOLLOW_UP_TRUST = 0.5
 #: A message this short that asks one of the previous topic's details is that topic's, however sure the NLU is of
@@ -1335,6 +1341,35 @@ def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, t
     return None
 
 
+#: A programme's own topics: (what it is, its claim).
+PROGRAMME_SIDES = {"jht": ("ask_jht", "ask_claim_jht"), "jkm": ("ask_jkm", "ask_claim_jkm"),
+                   "jkk": ("ask_jkk", "ask_claim_jkk"), "jp": ("ask_jp", "ask_claim_jp"), "jkp": ("ask_jkp", "ask_jkp")}
+
+
+def programme_named_topic(intent: str | None, text: str) -> str | None:
+    """A programme's topic read while the message names exactly one other programme by name ("... klaim jkm suami,
+    selalu kurang berkas" read as the JHT claim): the same side (what it is, or its claim) of the programme named.
+    None otherwise."""
+    side = next(((name, i) for name, topics in PROGRAMME_SIDES.items() for i, t in enumerate(topics) if t == intent),
+                None)
+    if side is None:
+        return None
+    named = {_PROGRAMME_OF.get(m.lower(), m.lower()) for m in _PROGRAMMES.findall(text or "")}
+    if len(named) != 1 or side[0] in named or _PROGRAMME_OWN_WORDS[side[0]].search(text or ""):
+        return None  # "sy sdh dapat JHT, skrg pensiun bulanan gmn?": the pension's own words keep its reading
+    return PROGRAMME_SIDES[named.pop()][side[1]]
+
+
+#: Words of each programme besides its name.
+_PROGRAMME_OWN_WORDS = {
+    "jht": re.compile(r"\b(hari tua|saldo\w*|tabungan)\b", re.I),
+    "jkm": re.compile(r"\b(kematian|meninggal\w*|wafat|ahli waris|santunan kematian|almarhum\w*|alm)\b", re.I),
+    "jkk": re.compile(r"\b(kecelakaan\w*|celaka|luka|cedera|cacat)\b", re.I),
+    "jp": re.compile(r"\b(pensiun\w*)\b", re.I),
+    "jkp": re.compile(r"\b(phk|kehilangan pekerjaan|dipecat|di-?phk)\b", re.I),
+}
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1347,6 +1382,9 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     accident = accident_follow_up(tracker, answers, intent, text)
     if accident:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
+    named_programme = programme_named_topic(intent, text)
+    if named_programme in answers:
+        return named_programme  # "bolak balik kantor cabang utk klaim jkm suami" read as the JHT claim
     if at_work(text) and (intent == "ask_health" or named_topic(intent, text) == "ask_health") \
             and read_signals(text).feeling == "accident" and "ask_jkk_commute" in answers:
         # "kemarin sore sy ditabrak mobil waktu pulang kerja ... ditanggung BPJS TK atau sy harus pakai BPJS
@@ -2919,6 +2957,7 @@ class ActionHumanHandoff(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         answers = get_answers()
         on = clock.today()
+        feeling_first(dispatcher, answers, turn_signals(tracker), None, on)  # "sy kesal, mau bicara dgn petugas"
         _send(dispatcher, answers.render("human_handoff", on))
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "unknown")

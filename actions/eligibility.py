@@ -386,7 +386,8 @@ class ValidateEligibilityForm(LingkarForm):
                      or phk_benefit_topic(latest_text(tracker))
                      # "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?": who may join, with what that
                      # work pays, rather than a check that first asks the age
-                     or join_topic(latest_text(tracker), tracker.get_slot("occupation"))) \
+                     or (join_topic(latest_text(tracker), tracker.get_slot("occupation"))
+                         if not COST_QUESTION.search(latest_text(tracker)) else None)) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh

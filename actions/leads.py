@@ -379,6 +379,8 @@ class ActionLeadStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
+        # "sy bingung skali, tolong sy dihubungi petugas saja": the feeling acknowledged before the form's questions
+        feeling_first(dispatcher, get_answers(), turn_signals(tracker), None, clock.today())
         kind = "enrolment" if intent == "request_contact" else lead_type_of(tracker)
         purpose = "sponsorship" if kind != "enrolment" else lead_purpose_of(tracker)
         return reset(PERSONAL_SLOTS + (FAILURES_SLOT,)) + [SlotSet("lead_type", kind), SlotSet(PURPOSE_SLOT, purpose)]

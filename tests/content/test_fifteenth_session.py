@@ -366,3 +366,27 @@ def test_an_honorarium_is_an_income():
     from actions.answers import INCOME_WORDS
     assert INCOME_WORDS.search("eh koreksi, honor sy skrg 1,2 juta")
     assert not INCOME_WORDS.search("sy guru honorer")
+
+
+async def test_whether_one_may_join_and_what_it_costs_is_still_the_check():
+    from actions.eligibility import ValidateEligibilityForm
+    t = tracker(user("check_eligibility", "saya nelayan di kolaka umur 35 penghasilan 2 juta, bisa ikut bpjs? berapa "
+                                          "iurannya?"), slots={"occupation": "nelayan"})
+    said = texts((await run(ValidateEligibilityForm(), t))[0])
+    assert "Semua pekerja bisa ikut" not in said
+
+
+def test_a_programme_named_over_another_programmes_reading():
+    from actions.answers import programme_named_topic
+    assert programme_named_topic("ask_claim_jht", "bolak balik kantor cabang utk klaim jkm suami") == "ask_claim_jkm"
+    assert programme_named_topic("ask_jp", "sy sdh dapat JHT, skrg pensiun bulanan gmn?") is None
+    assert programme_named_topic("ask_claim_jht", "klaim jht dan jkm") is None
+
+
+@pytest.mark.parametrize("intent,text,previous,topic", [
+    ("ask_discount", "jadi potongannya 150rb?", "ask_jp", "ask_jp"),
+    ("ask_programs", "ada programnya kah buat perorangan?", "sponsor_offer", "ask_gn_lingkaran"),
+])
+def test_follow_ups_read_as_another_topic(intent, text, previous, topic):
+    from actions.answers import follow_up_topic
+    assert follow_up_topic(intent, text, previous, 0.6) == topic
