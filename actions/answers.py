@@ -196,8 +196,12 @@ def scam_subject(texts: List[str]) -> str | None:
 
 def send_scam_warning(dispatcher: CollectingDispatcher, answers: Answers, on, tracker: Tracker | None = None) -> None:
     """The scam warning; with the conversation, marked as about the real thing the scam named (a JHT claim, the
-    discount, registering), which becomes the topic under discussion."""
+    discount, registering), which becomes the topic under discussion. Money already sent in the same message ("sy
+    td transfer 500rb ke org yg ngaku petugas") also gets what to do now."""
     send(dispatcher, answers.render_snippet("scam_warning", on), **{SCAM_KEY: True})
+    latest = ((tracker.latest_message or {}).get("text") or "") if tracker is not None else ""
+    if _MONEY_SENT.search(latest) and not _MONEY_ASKED.search(latest):
+        send(dispatcher, answers.render_snippet("scam_money_sent", on), **{SCAM_KEY: True})
     if tracker is not None:
         told = [(tracker.latest_message or {}).get("text") or ""] + [t for _, t in itertools.islice(
             user_turns(tracker), 1)]
@@ -276,8 +280,14 @@ def warned_last_turn(tracker: Tracker) -> bool:
 #: Money already sent to a scammer, or asked back ("sy sudah terlanjur transfer", "bisa uangnya kembali?").
 _MONEY_SENT = re.compile(r"\b(sudah|sdh|sdah|udah|udh|terlanjur|telanjur|tlanjur|trlanjur|terlnjur)\b[^.?!]{0,20}?"
                          r"\b(transfer\w*|tf|trf|kirim\w*|dikirim|ditransfer|bayar\w*|dibayar)\b|"
+                         r"\b(td|tadi|baru|barusan|kemarin|kmrn|semalam)\s+(\w+\s+)?(transfer|tf|trf|kirim)\b|"
                          r"\buang\w*\b[^.?!]{0,20}\b(kembali|balik)\b|\b(kembali\w*|balikin|dikembalikan)\b[^.?!]{0,10}"
                          r"\buang\w*", re.I)
+
+
+#: Whether money would have to be sent ("hrs transfer dulu?"), not money already sent.
+_MONEY_ASKED = re.compile(r"\b(hrs|harus|suruh|disuruh|minta|diminta|mau|akan)\s+(\w+\s+)?(transfer|tf|kirim|bayar)\b",
+                          re.I)
 
 
 def scam_money_sent(tracker: Tracker) -> bool:
@@ -375,8 +385,7 @@ FOLLOW_UPS: Dict[str, Dict[str, str]] = {
     **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
 }
 # "ada programnya kah buat perorangan?" after an offer to pay for one's household staff: GN Lingkaran's schemes
-FOLLOW_UPS["gn"] = {"ask_programs": "ask_gn_lingkaran", FALLBACK_INTENT: "ask_gn_lingkaran",
-                    "ask_who_can_join": "ask_gn_lingkaran"}
+FOLLOW_UPS["gn"] = {"ask_programs": "ask_gn_lingkaran", "ask_who_can_join": "ask_gn_lingkaran"}
 # "jadi potongannya 150rb?" after a wage's JP deduction: the deduction (potongan), not the discount (also "potongan")
 for _family_name in ("pu", "jp"):
     FOLLOW_UPS[_family_name] = {**FOLLOW_UPS[_family_name], "ask_discount": PREVIOUS}
@@ -1210,8 +1219,14 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
     if not signals.feeling:
         return
     if rendered is not None and signals.feeling == "grief" and "berduka" in rendered.text.lower():
+        # the answer's own condolences; a complaint or worry beside the loss ("klaim jkm almarhum ayah blm ada kabar
+        # ... kita ini org susah!!") is still acknowledged
+        if signals.also in ("anger", "distress", "unsure"):
+            _send(dispatcher, answers.render_snippet(f"feeling_{signals.also}", on))
         return
     _send(dispatcher, answers.render_snippet(f"feeling_{signals.feeling}", on))
+    if signals.feeling == "grief" and signals.also == "anger":
+        _send(dispatcher, answers.render_snippet("feeling_anger", on))
 
 
 #: Words of a cost being covered ("ditanggung?", "siapa yg bayar rumah sakitnya?"), not of a contribution.
@@ -1341,6 +1356,9 @@ def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, t
     return None
 
 
+#: The claims, and a complaint about one ("klaim sy ditolak, mau mengadu kemana?"): the complaint channels.
+CLAIM_TOPICS = frozenset({"ask_claim_jht", "ask_claim_jkm", "ask_claim_jkk", "ask_claim_jp"})
+_COMPLAINT = re.compile(r"\b(mengadu|pengaduan|keberatan|komplain|complain)\b", re.I)
 #: A programme's own topics: (what it is, its claim).
 PROGRAMME_SIDES = {"jht": ("ask_jht", "ask_claim_jht"), "jkm": ("ask_jkm", "ask_claim_jkm"),
                    "jkk": ("ask_jkk", "ask_claim_jkk"), "jp": ("ask_jp", "ask_claim_jp"), "jkp": ("ask_jkp", "ask_jkp")}
@@ -1382,6 +1400,8 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     accident = accident_follow_up(tracker, answers, intent, text)
     if accident:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
+    if intent in CLAIM_TOPICS and _COMPLAINT.search(text) and not _PROGRAMMES.search(text) and "ask_contact" in answers:
+        return "ask_contact"  # "keberatan karena klaim saya ditolak. Kemana saya harus mengadu?": where to complain
     named_programme = programme_named_topic(intent, text)
     if named_programme in answers:
         return named_programme  # "bolak balik kantor cabang utk klaim jkm suami" read as the JHT claim
@@ -1640,7 +1660,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if intent not in SCAM_THEN_ANSWER:
             send_details(dispatcher, answers, None, text, on)  # "ganti nomor hp nya biar OTP masuk ke sy": we cannot
             return []
-        signals = dataclasses.replace(signals, feeling=None)  # acknowledged once, before the warning
+        signals = dataclasses.replace(signals, feeling=None, also=None)  # acknowledged once, before the warning
     if signals.referral in WHOLE_REFERRALS and intent not in SMALL_TALK and not OUR_WORDS.search(text):
         # "sy mau lapor KDRT, kemana?", "cara daftar kapal nelayan di dinas perikanan": that office alone, no guess
         # at one of our topics for a message that names none of our words
@@ -2314,7 +2334,7 @@ CATEGORY_TOPICS = {"BPU": "ask_contribution_bpu", "PU": "ask_contribution_pu"}
 
 
 #: "Can someone like me join?" ("apa org kyk sy bs dilindungi bpjs tk?", "sa perlu daftar juga kah?").
-_JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)(ji|mi|pi|kah)?\b[^?.!]{0,40}?"
+JOIN_QUESTION = re.compile(r"\b(bisa|bs|boleh|blh|bole|dapat|dpt|perlu|wajib|harus|hrs)(ji|mi|pi|kah)?\b[^?.!]{0,40}?"
                             r"\b(ikut\w*|daftar\w*|dilindungi|terlindungi|masuk|peserta)\b|"
                             r"\b(ikut|daftar)\b[^?.!]{0,20}?\b(bisa|bs|boleh|blh)\b|"
                             # "Wajib kah?", "perlu ji kah sa?": must such a worker join (the work is named before)
@@ -2330,7 +2350,7 @@ def join_topic(text: str, known_occupation: Any = None) -> str | None:
     """Who may join, for a message the NLU could not place that names the worker's work (or whose work the
     conversation knows) and asks whether such a worker may or must join ("sy nelayan pake perahu sendiri ... apa org
     kyk sy bs dilindungi?")."""
-    if not _JOIN_QUESTION.search(text or ""):
+    if not JOIN_QUESTION.search(text or ""):
         return None
     known = bool(known_occupation) and calculator.is_known_occupation(str(known_occupation))
     return "ask_who_can_join" if known or occupation_in(text) is not None else None
@@ -2483,7 +2503,7 @@ def joining_worry_topic(text: str, signals: Signals) -> str | None:
 def no_wage_topic(text: str) -> str | None:
     """"tdk ada gaji tetap, pnghasilan sy cm 800rb, bs daftar? hrs pakai UMP?": with no employer's wage the worker
     joins as self-employed, so the answer is how that contribution is counted (whatever the NLU's nearest guess)."""
-    if NO_FIXED_WAGE.search(text or "") and (_JOIN_QUESTION.search(text or "") or COST_QUESTION.search(text or "")):
+    if NO_FIXED_WAGE.search(text or "") and (JOIN_QUESTION.search(text or "") or COST_QUESTION.search(text or "")):
         return "ask_contribution_bpu"
     return None
 

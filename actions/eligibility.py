@@ -33,6 +33,7 @@ from actions.answers import (
     COST_QUESTION,
     DEATH_BY_WAGE,
     INCOME_WORDS,
+    JOIN_QUESTION,
     STAFF,
     THEIR_STAFF,
     UNPLACED_DETAIL_MAX_WORDS,
@@ -46,7 +47,6 @@ from actions.answers import (
     feeling_first,
     follow_up_topic,
     foreign_worker_topic,
-    join_topic,
     keep_topic,
     paying_ahead,
     phk_benefit_topic,
@@ -383,11 +383,7 @@ class ValidateEligibilityForm(LingkarForm):
                      or member_status_topic(latest_text(tracker)) or balance_topic(latest_text(tracker))
                      or programme_over_check(latest_text(tracker)) or health_over_check(latest_text(tracker))
                      # "hari ini sy resmi di PHK ... dari BPJS TK sy dapat apa saja?": what a lost job pays
-                     or phk_benefit_topic(latest_text(tracker))
-                     # "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?": who may join, with what that
-                     # work pays, rather than a check that first asks the age
-                     or (join_topic(latest_text(tracker), tracker.get_slot("occupation"))
-                         if not COST_QUESTION.search(latest_text(tracker)) else None)) \
+                     or phk_benefit_topic(latest_text(tracker))) \
                 if first else None
             topic = followed or (named if named in get_answers() else None) or (
                 topic_over_check(tracker, get_answers(), signals) if starting and fresh
@@ -417,7 +413,11 @@ class ValidateEligibilityForm(LingkarForm):
                          own_topic_only=True)
         if calculator.is_known_occupation(tracker.get_slot("occupation")):
             values = read_facts(latest_text(tracker), _entities(tracker), None, clock.today()).values
-            if first and not values and not starting:
+            # "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?" with the work known: whether such a worker
+            # joins, and how, before the check's next question
+            joins = bool(JOIN_QUESTION.search(latest_text(tracker))) \
+                and values.get("occupation") in (None, tracker.get_slot("occupation"))
+            if first and not starting and (not values or joins):
                 # "brp iurannya utk sy?" after "sa ojol maxim": what such a worker pays at least comes first, then
                 # the questions for the exact figure (on activation, and for a message with facts, after() says it),
                 # once

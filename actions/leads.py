@@ -105,7 +105,7 @@ from lingkar.leads import (
     read_sponsor_regency,
     read_use_number,
 )
-from lingkar.signals import read_signals
+from lingkar.signals import named_topic, read_signals
 from lingkar.status import staff_word, status_words
 from lingkar.store import LEAD_PURPOSES
 from lingkar.store.aio import run_sync
@@ -411,6 +411,10 @@ class ActionOfferSponsorship(Action):
         accident = accident_follow_up(tracker, get_answers(), "cannot_afford", latest_text(tracker))
         if accident:  # "dokter bilang sy tdk bisa melaut 2 bulan. sy tdk ada penghasilan" after an accident: JKK's
             return answer_topic(dispatcher, tracker, accident, follow_up=True)
+        if named_topic("nlu_fallback", latest_text(tracker)) == "ask_health" \
+                and not re.search(r"\biuran\w*\b", latest_text(tracker), re.I):
+            # "sy mau minta surat rujukan ke rs, lewat mana?": BPJS Kesehatan's, not an unaffordable contribution
+            return answer_topic(dispatcher, tracker, "ask_health")
         # "uang sy pas2an skali, hasil rumput laut lagi anjlok": the hardship acknowledged first
         feeling_first(dispatcher, get_answers(), turn_signals(tracker), None, clock.today())
         # what the message asks beyond it first ("ndak turun sebulan. bisa bayar skaligus kah?": paying ahead)

@@ -22,6 +22,10 @@ from lingkar import config
 #: The order in which feelings are acknowledged when a message has several: a death outweighs an accident, and
 #: worry or hardship outweighs anger.
 FEELINGS = ("grief", "accident", "distress", "anger", "unsure", "joy")
+#: The feelings that are a state of mind rather than an event: felt now even beside a "what if".
+MOODS = ("distress", "anger", "unsure", "joy")
+#: Good news told ("sdh cair", "sdh masuk", "diterima kuliah"): it outweighs a loss told beside it.
+_GOOD_NEWS = re.compile(r"\b(cair|sdh masuk|sudah masuk|udah masuk|diterima|lulus|selesai|berhasil|lancar)\b", re.I)
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
 #: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
@@ -43,6 +47,8 @@ class Signals:
     question: bool
     #: a question for another office (content/signals.yml, referrals): "loan", "medicine", ... or None
     referral: str | None = None
+    #: a second feeling the message also shows ("klaim jkm almarhum ayah blm ada kabar ... kita ini org susah!!")
+    also: str | None = None
     #: a worry about the worker's own personal data ("nomor hp? buat apa?", "jgn disebar ya"), not a scam question
     privacy: bool = False
     #: a request for other people's data or the bot's own instructions ("cek saldo NIK ... punya sodara sy")
@@ -258,16 +264,30 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     # "takut tua nanti ga punya apa2", "Sedih skali sa ...": a sentence that opens with the feeling is the worker's own
     own = own or next((f for f in ("distress", "anger") for ws in map(_words, _SENTENCE.split(felt_text))
                        if ws and _has(ws[:1], f" {ws[0]} ", lex.feelings.get(f, frozenset()))), None)
-    feeling = None
+    found: List[str] = []
     if about_someone and not hypothetical:
         # each feeling in a clause that is not itself a "what if" ("tahun lalu tetangga digigit ular ... Kalau nanti
         # sa meninggal karena sakit biasa, istri dapat berapa?" offers no condolences)
         clauses = [_words(c) for c in _CLAUSE.split(felt_text.lower())]
         felt = [c for c in clauses if not (_has(c, f" {' '.join(c)} ", lex.hypothetical)
                                            and not _has(c, f" {' '.join(c)} ", lex.happened))]
-        feeling = next((f for f in FEELINGS for c in felt
-                        if _has(c, f" {' '.join(c)} ", lex.feelings.get(f, frozenset()))), None)
-    feeling = feeling or own
+        found = [f for f in FEELINGS if any(_has(c, f" {' '.join(c)} ", lex.feelings.get(f, frozenset()))
+                                            for c in felt)]
+    if personal:
+        # the worker's own state of mind (worry, anger, doubt, relief) is felt now wherever it stands, beside a
+        # question or a "what if" too ("kadang tdk bisa tidur mikirin nanti tua", "sakit hati sy, kemana uang sy?")
+        felt_joined = f" {' '.join(felt_words)} "
+        found += [f for f in MOODS
+                  if f not in found and _has(felt_words, felt_joined, lex.feelings.get(f, frozenset()))]
+    if own and own not in found:
+        found.append(own)
+    found.sort(key=FEELINGS.index)
+    if "joy" in found and "grief" in found and _GOOD_NEWS.search(text or ""):
+        # "Alhamdulillah santunan almarhum bapak sdh masuk": the good news first, the loss was before
+        found.remove("joy")
+        found.insert(0, "joy")
+    feeling = found[0] if found else None
+    also = found[1] if len(found) > 1 else None
     if lex.scam_not:  # a feeling ("merasa ditipu sama perusahaan") is not a scam question
         kept = joined
         for phrase in lex.scam_not:
@@ -293,7 +313,7 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         _has(words, joined, lex.others_strong) or _near(words, lex.others_data, lex.others_owner, OTHERS_SPAN)
         or _near(words, lex.others_status, lex.others_owner | lex.others_relative, OTHERS_SPAN)
         or bool(NIK_NUMBER.search(text or "")) and _has(words, joined, lex.others_lookup))
-    return Signals(feeling=feeling, scam=scam, personal=personal, question=question, referral=referral,
+    return Signals(feeling=feeling, also=also, scam=scam, personal=personal, question=question, referral=referral,
                    privacy=privacy and not others, others_data=others,
                    channel_worry=not scam and not others and elsewhere and worry)
 

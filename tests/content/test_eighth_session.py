@@ -116,7 +116,8 @@ async def test_jht_after_the_discount_is_whether_it_is_discounted():
 # ------------------------------------------------------------------------------ feelings and deaths
 @pytest.mark.parametrize("text,feeling", [
     ("sa punya 2 anak masih SD, kalo amit2 sa meninggal kena kecelakaan kerja, beasiswanya sampe kapan?", None),
-    ("Sy ojol baru 3 bulan, tiap hari takut kecelakaan di jalan. Kalau daftar brp iurannya?", None),
+    # a fear felt every day is the worker's own worry, acknowledged as one (no accident happened)
+    ("Sy ojol baru 3 bulan, tiap hari takut kecelakaan di jalan. Kalau daftar brp iurannya?", "distress"),
     ("Sy takut sekali, suami kecelakaan motor waktu pulang kerja.", "accident"),
     ("suami sy meninggal kemarin, kalau klaim JKM brp?", "grief"),
 ])

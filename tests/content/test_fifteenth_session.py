@@ -191,7 +191,10 @@ async def test_an_accident_misread_as_a_status_question_gets_the_claim():
     ("maaf sy tdk sabar, sdh 2 jam nelpon 175 tdk diangkat", "anger"),
     ("tabe, sy senang skali anak sy lulus SMA pakai beasiswa bpjs tk. skrg dia mau kuliah, masih dapat kah?", "joy"),
     ("alhamdulillah jenazah suami sy sudah dimakamkan, klaim jkm gmn?", "grief"),   # a death outweighs
-    ("kalau sy senang dapat apa", None),                  # a "what if"
+    ("kalau peserta meninggal dapat apa", None),         # about nobody
+    ("kalau sy meninggal, istri sy dapat apa?", None),     # a "what if" death: no condolences
+    ("kadang tdk bisa tidur mikirin nanti tua, sy 45 thn", "distress"),   # a worry felt now beside a "what if"
+    ("Alhamdulillah santunan almarhum bapak sdh masuk, 42 jt", "joy"),     # good news over the old loss
 ])
 def test_more_feelings(text, feeling):
     assert read_signals(text).feeling == feeling
@@ -328,7 +331,7 @@ async def test_a_short_unplaced_health_question_is_no_follow_up():
 
 
 # ------------------------------------------------------------------------------ the check and what work pays
-async def test_whether_one_may_join_read_as_a_check_gets_who_may_join():
+async def test_whether_one_may_join_read_as_a_check_says_how_such_a_worker_joins_first():
     from actions.eligibility import ValidateEligibilityForm
     t = tracker(user("check_eligibility", "sy digaji dari sekolah 1,2 juta, apa sy bisa ikut bpjs tk?"),
                 slots={"occupation": "karyawan"})
@@ -390,3 +393,54 @@ def test_a_programme_named_over_another_programmes_reading():
 def test_follow_ups_read_as_another_topic(intent, text, previous, topic):
     from actions.answers import follow_up_topic
     assert follow_up_topic(intent, text, previous, 0.6) == topic
+
+
+def test_a_complaint_about_a_rejected_claim_gets_the_complaint_channels():
+    from actions.answers import settle_topic
+    text = "Saya ingin mengajukan keberatan karena klaim saya ditolak. Kemana saya harus mengadu?"
+    assert settle_topic(tracker(user("ask_claim_jkm", text)), get_answers(), "ask_claim_jkm") == "ask_contact"
+    text = "kecelakaan kerja kemarin, lapornya kemana?"       # the accident's report stays the claim
+    assert settle_topic(tracker(user("ask_claim_jkk", text)), get_answers(), "ask_claim_jkk") == "ask_claim_jkk"
+
+
+def test_how_long_a_jht_claim_takes_in_formal_words():
+    found = [d.name for d in get_answers().details_for("ask_claim_jht",
+                                                       "Berapa lama proses pencairan JHT melalui aplikasi JMO?")]
+    assert "jht_payout_time" in found
+
+
+@pytest.mark.parametrize("text", [
+    "sy mau minta surat rujukan ke rs, lewat mana?",
+    "sy mau daftar bpjs utk keluarga sy 4 orang biar bisa berobat gratis",
+    "Apakah operasi katarak ibu saya dicover BPJS TK? Ibu tidak kerja.",
+])
+def test_bpjs_kesehatans_own_words(text):
+    from lingkar.signals import named_topic
+    assert named_topic("nlu_fallback", text) == "ask_health"
+
+
+async def test_a_health_question_read_as_unaffordable_contributions_gets_bpjs_kesehatan():
+    said = texts((await run(ActionOfferSponsorship(), tracker(user(
+        "cannot_afford", "sy mau minta surat rujukan ke rs, lewat mana?"))))[0])
+    assert _fact("contact.health_call_centre") in said and "usulkan" not in said
+
+
+def test_a_second_feeling_beside_a_loss():
+    signals = read_signals("klaim jkm almarhum ayah sdh 2 minggu blm ada kabar, petugasnya cuma bilang tunggu. kita ini "
+                           "org susah!!")
+    assert signals.feeling == "grief" and signals.also == "distress"
+
+
+async def test_a_complaint_beside_a_loss_is_acknowledged_beside_the_condolences():
+    text = "klaim jkm almarhum ayah sdh 2 minggu blm ada kabar, petugasnya cuma bilang tunggu. kita ini org susah!!"
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jkm", text))))[0])
+    assert "berduka" in said.lower() and "Saya mengerti ini berat" in said
+
+
+async def test_money_sent_told_with_the_scam_gets_the_warning_and_what_to_do_now():
+    text = "tolong!! sy td transfer 500rb ke org yg ngaku petugas bpjs tk, katanya biar jht sy cepat cair"
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jht", text))))[0])
+    assert "penipuan" in said and "rekening penerima diblokir" in said
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_claim_jht", "ada org ngaku petugas, katanya jht sy bisa cair kalau sy hrs transfer 500rb dulu"))))[0])
+    assert "penipuan" in said and "rekening penerima diblokir" not in said
