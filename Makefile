@@ -80,7 +80,7 @@ BLIND_MIN ?= 0.85
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.85); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev27/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev29/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -108,6 +108,8 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev27/: bl
 	$(PY) scripts/blind_eval.py --set tests/dev25 --out reports/dev25
 	$(PY) scripts/blind_eval.py --set tests/dev26 --out reports/dev26
 	$(PY) scripts/blind_eval.py --set tests/dev27 --out reports/dev27
+	$(PY) scripts/blind_eval.py --set tests/dev28 --out reports/dev28
+	$(PY) scripts/blind_eval.py --set tests/dev29 --out reports/dev29
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
