@@ -703,10 +703,17 @@ def death_statement_topic(tracker: Tracker, intent: str | None, text: str, confi
     """"Dia ikut BPJS TK mandiri sebagai nelayan sejak 2022, bayarnya rutin terus." a turn after a father's death,
     read (unsure) as a contribution question: a statement about the deceased's membership, so what the heirs get
     and how (the heirs' claim). None otherwise."""
-    if intent not in _COST_INTENTS or confidence >= DEATH_STATEMENT_TRUST or "?" in (text or "") \
+    # ("dia ikut bpjs tk lewat agen" read as how to register: the deceased's membership told, not a wish to join)
+    joined = intent in ("ask_register", "ask_who_can_join") and bool(_DECEASED.search(text or ""))
+    if (intent not in _COST_INTENTS and not joined) or confidence >= DEATH_STATEMENT_TRUST or "?" in (text or "") \
             or read_signals(text).question or not death_in_conversation(tracker):
         return None
     return "ask_claim_jkm"  # its answer names JKK's multiple for a death at work, and the scholarship
+
+
+#: The deceased spoken of ("dia ikut bpjs tk", "almarhum dulu daftar lewat agen").
+_DECEASED = re.compile(r"\b(dia|beliau|almarhum\w*|alm|suami\w*|istri\w*|bapak\w*|ayah\w*|ibu\w*|mama\w*|papa\w*)\b",
+                       re.I)
 
 
 def death_in_conversation(tracker: Tracker, recent: List[str] | None = None) -> bool:
@@ -1245,6 +1252,17 @@ _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b
 
 
 _PROJECT_ASKED = re.compile(r"\b(proyek|nilai kontrak|e-?jakon|jakon|konstruksi)\b", re.I)
+
+
+def class_of_care_topic(text: str) -> str | None:
+    """"bpjs kelas 3 brp sebulan skrg?": a class of care is BPJS Kesehatan's (not a school year: "anak sy kelas 3
+    SD")."""
+    if _CLASS_OF_CARE.search(text or "") and not _SCHOOL.search(text or ""):
+        return "ask_health"
+    return None
+
+
+_SCHOOL = re.compile(r"\b(sd|smp|sma|smk|sekolah|tk|mts|ma|beasiswa|kuliah|murid)\b", re.I)
 #: A class of hospital care ("kelas 3"): BPJS Kesehatan's, never ours.
 _CLASS_OF_CARE = re.compile(r"\bkelas\s*(1|2|3|i|ii|iii|satu|dua|tiga)\b", re.I)
 _SOMEONE = re.compile(r"\b(dia|beliau|bapak|ayah|suami|istri|almarhum\w*|alm|itu)\b", re.I)
@@ -1298,7 +1316,7 @@ def registers_alone(text: str) -> bool:
 ACCIDENT_MISREAD = frozenset({"ask_health", "ask_payment", "ask_late_payment", "cannot_afford"})
 #: ... and readings further off, taken only when the message names treatment or the way to it.
 ACCIDENT_FAR_MISREAD = frozenset({"ask_documents", "ask_register", "out_of_scope", FALLBACK_INTENT,
-                                  "check_eligibility", "ask_who_can_join"})
+                                  "check_eligibility", "ask_who_can_join", "ask_jkm", "ask_claim_jkm"})
 #: The way to treatment ("speedboat ke Baubau, ongkosnya?", "naik pesawat ke Makassar").
 _TRANSPORT_WORDS = re.compile(r"\b(ongkos\w*|angkut\w*|transport\w*|speedboat|pesawat|kapal|ambulans\w*|ambulan|"
                               r"evakuasi|dievakuasi|dirujuk)\b", re.I)
@@ -1359,6 +1377,26 @@ def accident_follow_up(tracker: Tracker, answers: Answers, intent: str | None, t
 #: The claims, and a complaint about one ("klaim sy ditolak, mau mengadu kemana?"): the complaint channels.
 CLAIM_TOPICS = frozenset({"ask_claim_jht", "ask_claim_jkm", "ask_claim_jkk", "ask_claim_jp"})
 _COMPLAINT = re.compile(r"\b(mengadu|pengaduan|keberatan|komplain|complain)\b", re.I)
+#: Money paid in (a deduction, a contribution) and paid out (a claim).
+_PAID_IN = re.compile(r"\b(dipotong|potongan\w*|potong|iuran\w*|bayar iuran|setor\w*)\b", re.I)
+_PAID_OUT = re.compile(r"\b(cair\w*|dicairkan|pencairan|klaim\w*|ambil|diambil|terima|dapat|dpt|santunan)\b", re.I)
+
+
+def claim_of_previous(tracker: Tracker, answers: Answers, intent: str | None, text: str) -> str | None:
+    """A claim asked without naming a programme ("sy mau urus klaim", "klaimnya gmn?"), read as another programme's
+    claim than the one under discussion: the claim of the programme under discussion. None otherwise."""
+    if intent not in CLAIM_TOPICS or _PROGRAMMES.search(text or ""):
+        return None
+    side = next((name for name, topics in PROGRAMME_SIDES.items() if intent in topics), None)
+    if side is None or _PROGRAMME_OWN_WORDS[side].search(text or ""):
+        return None
+    family = _family(previous_topic(tracker, answers))
+    if family not in ("jht", "jkm", "jkk", "jp"):
+        return None  # (after JKP, "klaim kapan?" may be JHT's claim, which a lay-off also opens)
+    claim = PROGRAMME_SIDES[family][1]
+    return claim if claim != intent and claim in answers else None
+
+
 #: A programme's own topics: (what it is, its claim).
 PROGRAMME_SIDES = {"jht": ("ask_jht", "ask_claim_jht"), "jkm": ("ask_jkm", "ask_claim_jkm"),
                    "jkk": ("ask_jkk", "ask_claim_jkk"), "jp": ("ask_jp", "ask_claim_jp"), "jkp": ("ask_jkp", "ask_jkp")}
@@ -1402,6 +1440,11 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
     if intent in CLAIM_TOPICS and _COMPLAINT.search(text) and not _PROGRAMMES.search(text) and "ask_contact" in answers:
         return "ask_contact"  # "keberatan karena klaim saya ditolak. Kemana saya harus mengadu?": where to complain
+    if intent in CLAIM_TOPICS and _PAID_IN.search(text) and not _PAID_OUT.search(text):
+        # "yg jp juga dipotong?" read as JP's claim: what is deducted for it, the programme's own answer
+        side = next((topics[0] for topics in PROGRAMME_SIDES.values() if intent in topics), None)
+        if side in answers:
+            return side
     named_programme = programme_named_topic(intent, text)
     if named_programme in answers:
         return named_programme  # "bolak balik kantor cabang utk klaim jkm suami" read as the JHT claim
@@ -2522,13 +2565,19 @@ LONG_MESSAGE_WORDS = 8
 LONG_MESSAGE_MIN = 0.25
 
 
+#: A question asked in so many words (a question mark or a question word, not "ada" or "bisa" alone, which also tell).
+_ASKING = re.compile(r"\?|\b(apa|apakah|bagaimana|bgmn|gimana|gmn|berapa\w*|brp|brapa\w*|kapan|kpn|kenapa|mengapa|knp|"
+                     r"dimana|di mana|dmn|kemana|ke mana|siapa|kah|ka|ji|bisakah|bolehkah|adakah|caranya|gmna)\b",
+                     re.I)
+
+
 def question_topic(tracker: Tracker, answers: Answers, signals: Signals) -> str | None:
     """The question inside a self-description ("sy petani umur 44 ... apakah ada uang pengganti penghasilan?"),
     read as ``inform``: the best-ranked topic after it, or the claim a grieving or injured worker asks about."""
     latest = tracker.latest_message or {}
     text = latest.get("text") or ""
-    if text.startswith("/") or not signals.question:
-        return None
+    if text.startswith("/") or not signals.question or not _ASKING.search(text):
+        return None  # "sy ada kebun jambu mete di Muna": "ada" alone asks nothing
     named = named_topic(FALLBACK_INTENT, question_part(text))
     if named in answers:  # "jam berapa 175 buka?": the sentence that asks names its topic
         return named
@@ -2767,10 +2816,14 @@ class ActionAnswer(Action):
             # after the agent answer read, unsure, as the programmes: the topic under discussion when the NLU ranked
             # it close behind
             context = ranked_previous_topic(tracker, answers)
+        # "sy mau urus klaim" after a father's death, read as the JKK claim: the claim of the programme under discussion
+        context = context or claim_of_previous(tracker, answers, asked, text)
         followed = claim_documents_topic(tracker, asked, text) \
             or death_statement_topic(tracker, asked, text, confidence) \
             or follow_up_topic(asked, text, previous, confidence) \
             or detail_follow_up(answers, asked, text, previous, confidence) or context
+        if context and followed != context and intent in CLAIM_TOPICS and context in CLAIM_TOPICS:
+            followed = context  # (the claim under discussion over another programme's claim)
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu" and not context:  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
@@ -2779,9 +2832,9 @@ class ActionAnswer(Action):
 
 
 #: Words of BPJS Ketenagakerjaan itself: a message with another office's question and one of these asks us too.
-OUR_WORDS = re.compile(r"\b(bpjs\w*|jamsostek|bpjamsostek|jht|jkk|jkm|jp|jkp|iuran\w*|klaim\w*|peserta|kepesertaan|"
-                       r"jmo|175|jaminan\w*|santunan\w*|agen|perisai|lingkaran|pensiun|beasiswa|kecelakaan kerja)\b",
-                       re.I)
+OUR_WORDS = re.compile(r"\b(bpjs\w*|jamsostek|bpjamsostek|jht|jkk|jkm|jp|jkp|bsu|subsidi|iuran\w*|klaim\w*|peserta|"
+                       r"kepesertaan|jmo|175|jaminan\w*|santunan\w*|agen|perisai|lingkaran|pensiun|beasiswa|"
+                       r"kecelakaan kerja)\b", re.I)
 #: A "ya"/"tidak" longer than this with a question mark is a question, not an answer.
 YES_NO_WORDS = 4
 #: ... and how sure the NLU must be of the topic it ranked next for that question to get it.
@@ -2792,7 +2845,8 @@ YES_NO_TOPIC_MIN = 0.03
 WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "private_insurance", "driving_licence",
                              "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
                              "land_tax", "weather", "job_search", "hajj", "debt", "fisheries",
-                             "domestic_violence", "bank"})
+                             "domestic_violence", "bank", "land", "electricity", "social_aid", "prakerja", "passport",
+                             "tapera"})
 
 
 class ActionClarify(Action):
@@ -2847,7 +2901,7 @@ class ActionClarify(Action):
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
-            programme_question_topic(text) or topic_for_unclear(tracker, answers, signals)
+            programme_question_topic(text) or class_of_care_topic(text) or topic_for_unclear(tracker, answers, signals)
             or (foreign_worker_topic(text) if signals.question else None)
             # "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta" after a death: what it pays on that wage
             or (named if named in answers else None)
@@ -2886,6 +2940,8 @@ class ActionClarify(Action):
         feeling_first(dispatcher, answers, signals, None, clock.today())
         if signals.referral:  # another office's question ("sy blm urus paspor, bs dibantu?"): that office first
             _send(dispatcher, answers.render_snippet(f"referral_{signals.referral}"))
+            if signals.referral in WHOLE_REFERRALS and not OUR_WORDS.search(text):
+                return []  # "sy blm dapat bansos PKH bulan ini, tanya kemana?": that office alone, no "maksudnya?"
         if send_details(dispatcher, answers, None, text, clock.today()):
             # "teknisi dr Tiongkok, kontrak 8 bln, wajib jg?", "sdh sy kasih kodenya, gmn ini?": a detail needs both
             # its words and its subject's, so the fact it names is answered rather than "belum paham" or a guess

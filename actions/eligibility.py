@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from typing import Any, Dict, List, Tuple
@@ -71,6 +72,7 @@ from actions.answers import (
     situation_topic,
     topic_over_check,
     turn_signals,
+    user_turns,
     wage_in,
     wage_question_topic,
     wage_topic_before,
@@ -121,6 +123,7 @@ from lingkar.parsing.occupation import match_occupation
 from lingkar.signals import named_topic, programme_over_check, read_signals
 from lingkar.texts import get_answers, get_flow_texts
 from lingkar.wage_figures import (
+    asks_partial,
     balance_value,
     count_line,
     last_paid_month,
@@ -346,6 +349,10 @@ class ValidateEligibilityForm(LingkarForm):
         fresh = fresh_user_turn(tracker, self.form_name())
         first = fresh and (starting or activated_this_turn(tracker, self.form_name()))
         followed = None
+        if first and not _ASKS.search(latest_text(tracker)) and statement_for_topic(dispatcher, tracker):
+            # "sy baru 6 thn ikut" after the partial JHT claim, read as the check: that topic's line for it
+            return [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: previous_topic(tracker, get_answers())}),
+                    SlotSet("requested_slot", None), ActiveLoop(None)]
         if first:
             # a short question about the topic under discussion ("umur sy 56, msh bisa?" or "kalau gaji sy 3 juta?"
             # after JKP) is answered for that topic, with the figures for the wage it names; the check is not started
@@ -663,6 +670,15 @@ def previous_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return True
 
 
+def partial_or(tracker: Tracker, previous: str | None) -> str | None:
+    """The partial JHT claim when the JHT topic under discussion was asked about as a partial claim ("jht bisa diambil
+    sebagian kah?" answered with the claim and its partial detail), else ``previous``."""
+    if previous in ("ask_claim_jht", "ask_jht") and any(
+            asks_partial(t) for _, t in itertools.islice(user_turns(tracker), 2)):
+        return "ask_jht_partial"
+    return previous
+
+
 def statement_for_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A statement that tells what the topic under discussion turns on, with no question ("saldo sy 12 juta" or "eh
     ternyata 17 juta, bukan 4 juta" after a JHT claim, "sy sdh keluar kerja 3 minggu" after when JHT pays, "ternyata
@@ -675,7 +691,7 @@ def statement_for_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
         or send_leaving_date_line(dispatcher, tracker, previous, text) \
         or send_left_ago_line(dispatcher, previous, text) \
         or send_jkp_tenure_line(dispatcher, tracker, previous, text) \
-        or send_membership_line(dispatcher, get_answers(), previous, text) \
+        or send_membership_line(dispatcher, get_answers(), partial_or(tracker, previous), text) \
         or send_last_paid_line(dispatcher, previous, text)
     if sent:
         keep_topic(dispatcher, previous, clock.today())

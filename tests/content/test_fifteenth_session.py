@@ -426,8 +426,8 @@ async def test_a_health_question_read_as_unaffordable_contributions_gets_bpjs_ke
 
 
 def test_a_second_feeling_beside_a_loss():
-    signals = read_signals("klaim jkm almarhum ayah sdh 2 minggu blm ada kabar, petugasnya cuma bilang tunggu. kita ini "
-                           "org susah!!")
+    signals = read_signals("klaim jkm almarhum ayah sdh 2 minggu blm ada kabar, petugasnya cuma bilang tunggu. "
+                           "kita ini org susah!!")
     assert signals.feeling == "grief" and signals.also == "distress"
 
 
@@ -444,3 +444,65 @@ async def test_money_sent_told_with_the_scam_gets_the_warning_and_what_to_do_now
     said = texts((await run(ActionAnswer(), tracker(user(
         "ask_claim_jht", "ada org ngaku petugas, katanya jht sy bisa cair kalau sy hrs transfer 500rb dulu"))))[0])
     assert "penipuan" in said and "rekening penerima diblokir" not in said
+
+
+async def test_a_claim_asked_without_a_programme_is_the_claim_under_discussion():
+    first = user("ask_claim_jkm", "bapak sy meninggal minggu lalu di Pasarwajo")
+    latest = user("ask_claim_jkk", "sy mau urus klaim", [("ask_claim_jkk", 0.66), ("ask_claim_jkm", 0.32)])
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_claim_jkm")))))[0])
+    assert "ahli waris" in said.lower() and "Utamakan berobat" not in said
+
+
+async def test_the_heirs_documents_after_a_late_fathers_jp_stay_the_heirs():
+    first = user("ask_claim_jkm", "Suami sy meninggal 2 minggu lalu karena serangan jantung.")
+    jp = user("ask_jp", "kalau JP? suami ikut JP 6 tahun")
+    t = _after(user("ask_documents", "berkasnya apa saja?"), (first, bot_answer("ask_claim_jkm")),
+               (jp, bot_answer("ask_jp")))
+    said = texts((await run(ActionAnswer(), t))[0])
+    assert "akta kematian" in said
+
+
+def test_a_deduction_asked_of_a_programme_is_no_claim():
+    from actions.answers import settle_topic
+    t = tracker(user("ask_claim_jp", "yg jp juga dipotong?"))
+    assert settle_topic(t, get_answers(), "ask_claim_jp") == "ask_jp"
+    assert settle_topic(tracker(user("ask_claim_jp", "jp bisa dicairkan kapan?")), get_answers(),
+                        "ask_claim_jp") == "ask_claim_jp"
+
+
+@pytest.mark.parametrize("text,referral", [("sy blm dapat bansos PKH bulan ini, tanya kemana?", "social_aid"),
+                                           ("potongan tapera di slip gaji itu bpjs tk juga kah?", "tapera"),
+                                           ("urus sertifikat tanah kebun di Ranomeeto dmn?", "land"),
+                                           ("token listrik sy tdk masuk, lapor ke siapa?", "electricity")])
+def test_still_more_offices(text, referral):
+    assert read_signals(text).referral == referral
+
+
+async def test_a_whole_referral_the_nlu_could_not_place_is_not_followed_by_maksudnya():
+    latest = user("nlu_fallback", "sy blm dapat bansos PKH bulan ini, tanya kemana?",
+                  [("nlu_fallback", 0.4), ("menu", 0.26), ("ask_my_status", 0.21)])
+    said = texts((await run(ActionClarify(), tracker(latest)))[0])
+    assert "Dinas Sosial" in said and "Maksudnya" not in said
+
+
+def test_a_class_of_care_is_bpjs_kesehatans_but_a_school_class_is_not():
+    from actions.answers import class_of_care_topic
+    assert class_of_care_topic("bpjs kelas 3 brp sebulan skrg?") == "ask_health"
+    assert class_of_care_topic("anak sy kelas 3 SD, dapat beasiswa?") is None
+
+
+def test_a_weak_question_word_alone_asks_nothing():
+    from actions.answers import _ASKING
+    assert not _ASKING.search("sy ada kebun jambu mete di Muna")
+    assert _ASKING.search("ada beasiswa kah?")
+
+
+async def test_years_of_membership_after_a_partial_claim_question_get_the_partial_rule():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.eligibility import statement_for_topic
+    first = user("ask_jht_partial", "jht bisa diambil sebagian kah?")
+    t = _after(user("check_eligibility", "sy baru 6 thn ikut"), (first, bot_answer("ask_claim_jht")))
+    dispatcher = CollectingDispatcher()
+    assert statement_for_topic(dispatcher, t)
+    assert _fact("jht.partial_min_years") in texts(dispatcher.messages)
