@@ -670,6 +670,17 @@ def previous_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return True
 
 
+#: Topics an introduction that names them asks about ("sy dari bagian CSR perusahaan tambang di Konawe Utara").
+STATEMENT_NAMED = frozenset({"ask_gn_lingkaran", "ask_agent", "ask_migrant", "ask_construction"})
+
+
+def statement_named_topic(text: str) -> str | None:
+    """The topic an introduction names by its own words, for the few topics a worker introduces themselves by (a
+    company's CSR, an agent, a migrant worker, a construction project); None otherwise."""
+    named = named_topic("nlu_fallback", text)
+    return named if named in STATEMENT_NAMED and named in get_answers() else None
+
+
 def partial_or(tracker: Tracker, previous: str | None) -> str | None:
     """The partial JHT claim when the JHT topic under discussion was asked about as a partial claim ("jht bisa diambil
     sebagian kah?" answered with the claim and its partial detail), else ``previous``."""
@@ -763,7 +774,8 @@ class ActionInform(Action):
         if ruled:  # "sy ojol" after "sy bisa dapat BSU?": that topic's rule for who may get it, the work kept
             return answer_topic(dispatcher, tracker, ruled, signals, follow_up=True)
         topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker)) \
-            or situation_topic(latest_text(tracker))  # "sy kena PHK dari pabrik smelter": what JKP pays, work kept
+            or situation_topic(latest_text(tracker)) \
+            or statement_named_topic(latest_text(tracker))  # "sy kena PHK dari pabrik smelter": what JKP pays
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
         feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts

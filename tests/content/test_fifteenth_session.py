@@ -506,3 +506,14 @@ async def test_years_of_membership_after_a_partial_claim_question_get_the_partia
     dispatcher = CollectingDispatcher()
     assert statement_for_topic(dispatcher, t)
     assert _fact("jht.partial_min_years") in texts(dispatcher.messages)
+
+
+async def test_an_introduction_naming_csr_gets_gn_lingkaran():
+    said = texts((await run(ActionInform(), tracker(user(
+        "inform", "selamat siang, sy dari bagian CSR perusahaan tambang di Konawe Utara"))))[0])
+    assert "GN Lingkaran" in said
+
+
+def test_someone_impersonating_the_office_is_a_scam_question():
+    assert read_signals("tolong, sy ditelpon org ngaku petugas bpjs tk Baubau").scam
+    assert not read_signals("petugas bpjs tk datang ke desa kami minggu lalu").scam
