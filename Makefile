@@ -74,10 +74,10 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
 
-# The blind set may not fall below this share of messages (7 Dec 2026: 87.8%, floor 0.85; issue 12's bar, 0.90, is
+# The blind set may not fall below this share of messages (7 Dec 2026: 88.7%, floor 0.87; issue 12's bar, 0.90, is
 # not met yet). Raise it as the figure rises.
-BLIND_MIN ?= 0.85
-blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.85); reports/answers/
+BLIND_MIN ?= 0.87
+blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.87); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
 dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev29/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md

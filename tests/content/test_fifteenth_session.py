@@ -6,8 +6,6 @@ home, a blocked account); scams (web addresses, cards sold, a payout sped up for
 topic; "terima" that is no thanks; a status question that is not one. Real actions on Tracker fixtures, real content."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from actions.answers import (
@@ -26,31 +24,11 @@ from lingkar.signals import accident_supposed, read_signals
 from lingkar.texts import get_answers
 
 from .test_context import bot_answer, run, texts, tracker, user
-
-TODAY = dt.date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    monkeypatch.setenv("LINGKAR_TODAY", TODAY.isoformat())
-
-
-def _fact(key: str) -> str:
-    return str(get_facts().value(key, TODAY))
+from .test_fourteenth_session import TODAY, _after, _fact, frozen_today  # noqa: F401  (the autouse fixture too)
 
 
 def _rp(key: str) -> str:
     return f"Rp{int(get_facts().value(key, TODAY)):,}".replace(",", ".")
-
-
-def _after(latest: dict, *turns) -> tracker:
-    """A tracker whose earlier turns are (user parse data, bot event), oldest first."""
-    t = tracker(latest)
-    events = []
-    for parse, bot in turns:
-        events += [{"event": "user", "text": parse["text"], "parse_data": parse}, bot]
-    t.events[:0] = events
-    return t
 
 
 # ------------------------------------------------------------------------------ introductions and situations
