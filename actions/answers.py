@@ -385,7 +385,7 @@ FOLLOW_UPS: Dict[str, Dict[str, str]] = {
     **{family: {"ask_programs": PREVIOUS, FALLBACK_INTENT: PREVIOUS} for family in ("bpu", "pu")},
 }
 # "ada programnya kah buat perorangan?" after an offer to pay for one's household staff: GN Lingkaran's schemes
-FOLLOW_UPS["gn"] = {"ask_programs": "ask_gn_lingkaran", "ask_who_can_join": "ask_gn_lingkaran"}
+FOLLOW_UPS["gn"] = {"ask_programs": "ask_gn_lingkaran"}
 # "jadi potongannya 150rb?" after a wage's JP deduction: the deduction (potongan), not the discount (also "potongan")
 for _family_name in ("pu", "jp"):
     FOLLOW_UPS[_family_name] = {**FOLLOW_UPS[_family_name], "ask_discount": PREVIOUS}
@@ -1440,7 +1440,7 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
     if intent in CLAIM_TOPICS and _COMPLAINT.search(text) and not _PROGRAMMES.search(text) and "ask_contact" in answers:
         return "ask_contact"  # "keberatan karena klaim saya ditolak. Kemana saya harus mengadu?": where to complain
-    if intent in CLAIM_TOPICS and _PAID_IN.search(text) and not _PAID_OUT.search(text):
+    if intent in CLAIM_TOPICS and _PROGRAMMES.search(text) and _PAID_IN.search(text) and not _PAID_OUT.search(text):
         # "yg jp juga dipotong?" read as JP's claim: what is deducted for it, the programme's own answer
         side = next((topics[0] for topics in PROGRAMME_SIDES.values() if intent in topics), None)
         if side in answers:
@@ -1481,7 +1481,8 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         # worker may register alone) registers as self-employed: what that costs and covers
         return "ask_contribution_bpu"
     if intent in ("ask_contribution_pu", "ask_contribution_bpu") and _COVERED.search(text) \
-            and read_signals(text).feeling == "accident" and "ask_claim_jkk" in answers:
+            and read_signals(text).feeling == "accident" and not COST_QUESTION.search(question_part(text)) \
+            and "ask_claim_jkk" in answers:
         return "ask_claim_jkk"  # "kaki sy remuk ..., dirawat di rumah, biayanya mahal. ditanggung?": not a cost
     if _PHK.search(text) and (intent == "ask_construction" or named_topic(intent, text) == "ask_construction") \
             and not _PROJECT_ASKED.search(text) and "ask_jkp" in answers:
@@ -1640,7 +1641,8 @@ _HEAVY = re.compile(r"\b(berat\w*|tdk mampu|tidak mampu|tra mampu|nda mampu|gak 
                     r"pas-pasan|pas2an|kemahalan|tdk sanggup|tidak sanggup)\b", re.I)
 #: Topics a scam question is also answered on after the warning: a broker (calo) who says a migrant worker needs no
 #: BPJS is answered with what a migrant worker must have; a widow asked for a fee to speed up the claim gets the claim.
-SCAM_THEN_ANSWER = frozenset({"ask_migrant", "ask_documents", "ask_register", "ask_claim_jkm", "ask_claim_jkk"})
+SCAM_THEN_ANSWER = frozenset({"ask_migrant", "ask_documents", "ask_register", "ask_claim_jkm", "ask_claim_jkk",
+                              "ask_payment"})
 
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
@@ -2870,6 +2872,11 @@ class ActionClarify(Action):
         if signals.scam or scam_follow_up(tracker):
             feeling_first(dispatcher, answers, signals, None, clock.today())
             send_scam_warning(dispatcher, answers, clock.today(), tracker)
+            asked = named_topic(FALLBACK_INTENT, question_part((tracker.latest_message or {}).get("text") or ""))
+            if asked in SCAM_THEN_ANSWER and asked in answers:
+                # "Tetangga sa pernah tertipu ... Bagaimana cara bayar iuran yang aman dan resmi?": the real channels
+                return answer_topic(dispatcher, tracker, asked,
+                                    dataclasses.replace(signals, scam=False, feeling=None, also=None))
             return []
         text = (tracker.latest_message or {}).get("text") or ""
         if postpones(text):  # "eh tdk jadi, bukan mau daftar, sy cuma mau tanya utk adik sy": no offence taken

@@ -495,3 +495,18 @@ async def test_an_introduction_naming_csr_gets_gn_lingkaran():
 def test_someone_impersonating_the_office_is_a_scam_question():
     assert read_signals("tolong, sy ditelpon org ngaku petugas bpjs tk Baubau").scam
     assert not read_signals("petugas bpjs tk datang ke desa kami minggu lalu").scam
+
+
+async def test_paying_safely_after_a_neighbours_scam_gets_the_warning_and_the_channels():
+    text = ("Sa jualan ikan di Pasar Sentral. Tetangga sa pernah tertipu orang yang ngaku petugas. Bagaimana cara "
+            "bayar iuran yang aman dan resmi?")
+    said = texts((await run(ActionClarify(), tracker(user("nlu_fallback", text, [("nlu_fallback", 0.4)]))))[0])
+    assert "penipuan" in said and "kode iuran" in said
+
+
+def test_an_accident_told_beside_a_contribution_question_keeps_the_question():
+    from actions.answers import settle_topic
+    text = ("Saya punya warung makan, karyawan tiga orang. Kemarin salah satu karyawan terpeleset di dapur, saya yang "
+            "tanggung semua biayanya. Kira-kira iuran JKM per orang berapa?")
+    assert settle_topic(tracker(user("ask_contribution_pu", text)), get_answers(), "ask_contribution_pu") \
+        == "ask_contribution_pu"
