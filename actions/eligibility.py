@@ -775,7 +775,8 @@ class ActionInform(Action):
             return answer_topic(dispatcher, tracker, ruled, signals, follow_up=True)
         topic = question_topic(tracker, get_answers(), signals) or foreign_worker_topic(latest_text(tracker)) \
             or situation_topic(latest_text(tracker)) \
-            or statement_named_topic(latest_text(tracker))  # "sy kena PHK dari pabrik smelter": what JKP pays
+            or statement_named_topic(latest_text(tracker))
+        # ("sy kena PHK dari pabrik smelter": what JKP pays; "sy dari bagian CSR perusahaan tambang": GN Lingkaran)
         if topic:  # a self-description with a question: the answer, the facts kept silently, the check offered
             return answer_topic(dispatcher, tracker, topic, signals)
         feeling_first(dispatcher, get_answers(), signals, None, clock.today())  # "sy was2 skali ..." before the facts
