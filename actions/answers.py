@@ -22,7 +22,7 @@ import dataclasses
 import itertools
 import logging
 import re
-from typing import Any, Dict, FrozenSet, Iterator, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
@@ -2635,6 +2635,17 @@ def ranked_previous_topic(tracker: Tracker, answers: Answers) -> str | None:
     return previous if near else None
 
 
+def next_ranked_topic(tracker: Tracker, answers: Answers, skip: Iterable[str] = (), minimum: float = 0.0) -> str | None:
+    """The best topic the NLU ranked for the latest message, other than ``skip``, the check, facts and the fallback,
+    that may answer it (:func:`ranked_topic_allowed`) and was ranked at ``minimum`` or more; None when there is none."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    skipped = set(skip) | {"check_eligibility", "inform", FALLBACK_INTENT}
+    return next((r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                 if r.get("name") not in skipped and answers.clarifiable(r.get("name") or "")
+                 and ranked_topic_allowed(r.get("name"), text) and float(r.get("confidence") or 0.0) >= minimum),
+                None)
+
+
 def ranked_topic_allowed(name: str | None, text: str) -> bool:
     """A topic the NLU ranked below the first may answer a long message only when the message has the words it
     needs (content/signals.yml ``requires``) and, for migrant workers' cover, a word of working abroad ("sa guru
@@ -2782,11 +2793,8 @@ class ActionAnswer(Action):
         if intent in ("deny", "affirm") and "?" in text and len(text.split()) > YES_NO_WORDS:
             # "kalau nanti tangan sy tdk bisa pulih total?" read as a "no": a question, read as the NLU could not
             # place it (the topic under discussion, an accident's consequence)
-            unclear = topic_for_unclear(tracker, answers, turn_signals(tracker)) or next(
-                (r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
-                 if r.get("name") not in SMALL_TALK and r.get("name") not in ("check_eligibility", "inform")
-                 and answers.clarifiable(r.get("name") or "") and ranked_topic_allowed(r.get("name"), text)
-                 and float(r.get("confidence") or 0.0) >= YES_NO_TOPIC_MIN), None)
+            unclear = topic_for_unclear(tracker, answers, turn_signals(tracker)) \
+                or next_ranked_topic(tracker, answers, SMALL_TALK, YES_NO_TOPIC_MIN)
             intent = unclear if unclear in answers else intent
         if intent == "thank" and not THANKS.search(text) and ASKS.search(text):
             # "ibu sy masih bisa terima?" read as thanks for its "terima": the topic under discussion, or the NLU's

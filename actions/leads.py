@@ -48,7 +48,7 @@ from actions.answers import (
     answer_topic,
     claim_for_feeling,
     feeling_first,
-    ranked_topic_allowed,
+    next_ranked_topic,
     refuse_others_data,
     send_details,
     send_prepay_line,
@@ -765,11 +765,8 @@ class ActionMyStatus(Action):
         if not text.startswith("/") and not _STATUS_ASKED.search(text):
             # "kemarin tangan sy tertusuk kail besar dan infeksi" read as a status question: what the message is about
             signals = turn_signals(tracker)
-            topic = claim_for_feeling(signals, text) or next(
-                (r["name"] for r in (tracker.latest_message or {}).get("intent_ranking") or []
-                 if r.get("name") not in ("ask_my_status", "nlu_fallback", "inform", "check_eligibility")
-                 and get_answers().clarifiable(r.get("name") or "") and ranked_topic_allowed(r.get("name"), text)
-                 and float(r.get("confidence") or 0.0) >= OTHER_TOPIC_MIN), None)
+            topic = claim_for_feeling(signals, text) \
+                or next_ranked_topic(tracker, get_answers(), ("ask_my_status",), OTHER_TOPIC_MIN)
             if topic:
                 return answer_topic(dispatcher, tracker, topic, signals)
         try:
