@@ -39,7 +39,7 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
@@ -91,6 +91,7 @@ from lingkar.facts import format_date
 from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
+    details_given,
     looks_like_phone,
     plain_yes_or_no,
     purpose_from_conversation,
@@ -99,11 +100,13 @@ from lingkar.leads import (
     read_count,
     read_donor_kind,
     read_name,
+    read_name_and_phone,
     read_nik,
     read_phone,
     read_purpose,
     read_sponsor_regency,
     read_use_number,
+    registers_elsewhere,
 )
 from lingkar.signals import named_topic, read_signals
 from lingkar.status import staff_word, status_words
@@ -148,7 +151,7 @@ QUESTION_OVER_CHOICE_MIN_WORDS = 4
 class _OneAnswerForm(LingkarForm, abc.ABC):
     """A form whose questions each take one answer (no facts on the side)."""
 
-    closing_wins = frozenset({"name", "sponsor_organisation", "consent"})
+    closing_wins = frozenset({PURPOSE_SLOT, "name", "sponsor_organisation", "consent"})
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         if requested is None:
@@ -198,6 +201,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
                 # consent text (what, why, who sees it) is the answer, so it is asked again
                 return Turn(again=True)
             value = read_consent(text, intent, confidence)
+            if value == "yes":  # "Ya, saya setuju. Nama saya Andi Pratama.": the name is not asked again
+                return Turn(values={"consent": value, **details_given(text)})
             return Turn(values={"consent": value}) if value else Turn()
         if slot == PURPOSE_SLOT:
             purpose = read_purpose(text)
@@ -206,6 +211,9 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
             name, attempt = read_name(text)
             if name:
                 return Turn(values={"name": name})
+            name, phone = read_name_and_phone(text)
+            if name:  # "La Ode Rahman, 0812-4455-7788": both, and the phone question is not asked
+                return Turn(values={"name": name, "phone": phone})
             if looks_like_phone(text):  # asked again, not counted; the phone question comes after the name
                 return Turn(again=True, messages=[("name_is_phone", {})])
             return Turn(failed="name_invalid") if attempt else Turn()
@@ -379,6 +387,10 @@ class ActionLeadStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
+        if intent == "request_contact" and registers_elsewhere(latest_text(tracker)):
+            # "Baik, nanti saya daftar lewat JMO saja": no contact to record; the form does not start
+            say(dispatcher, "registers_elsewhere")
+            return [FollowupAction("action_listen")]
         # "sy bingung skali, tolong sy dihubungi petugas saja": the feeling acknowledged before the form's questions
         feeling_first(dispatcher, get_answers(), turn_signals(tracker), None, clock.today())
         kind = "enrolment" if intent == "request_contact" else lead_type_of(tracker)

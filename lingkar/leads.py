@@ -63,6 +63,17 @@ _ELSEWHERE = re.compile(r"\b(daftar\w*|dftr|urus\w*)\b.*\b(lewat|lwt|via|ke|di|s
 _AGREES = re.compile(r"\b(setuju|bersedia|boleh|silakan|silahkan|lanjut\w*|hubungi)\b", re.I)
 
 
+#: Help asked for in the same message ("bantu sy daftar lewat agen", "petugas hubungi sy").
+_HELP_ASKED = re.compile(r"\b(bantu\w*|tolong|hubungi|dihubungi|telpon|telepon|ditelpon|petugas|daftarkan|"
+                         r"didaftarkan|catat\w*)\b", re.I)
+
+
+def registers_elsewhere(text: str) -> bool:
+    """The worker will register by themselves another way ("Baik, nanti saya daftar lewat JMO saja", "sy daftar
+    sendiri di kantor"): no contact request, whatever the NLU read, unless help is asked in the same breath."""
+    return bool(_ELSEWHERE.search(text or "")) and not _AGREES.search(text or "") and not _HELP_ASKED.search(text or "")
+
+
 def read_consent(text: str, intent: str | None, confidence: float) -> str | None:
     if _NO.match(text or "") or (intent == "deny" and confidence >= INTERRUPT_CONFIDENCE) \
             or (_ELSEWHERE.search(text or "") and not _AGREES.search(text or "")):
@@ -120,6 +131,51 @@ def read_name(text: str) -> Tuple[str | None, bool]:
 #: "nama sa Amir", "nama lengkap saya Wa Ode Fitriani", "nama sy: Hendra": a name offered in a sentence.
 _OFFERED_NAME = re.compile(r"\bnama\s*(lengkap\s*)?(saya|sy|sa|ku|aku|gue|gw)\s*(adalah|:|-)?\s*"
                            r"([^\W\d_][^\W\d_'’.\-]*)", re.I)
+
+
+#: Words beside a phone number given with a name ("La Ode Rahman, no hp 0812-4455-7788", "Andi wa 0813…").
+_PHONE_LABEL_END = re.compile(r"\b(?:(?:no|nomor|nomer|nmr|nomr)\b\.?\s*(?:hp|hape|handphone|telp\w*|tlp|wa|"
+                              r"whatsapp)?|hp|hape|handphone|wa|whatsapp|telp\w*|tlp)\b\.?\s*(?:saya|sy|sa|ku|aku)?"
+                              r"\s*[:\-]?\s*$", re.I)
+_THANKS_TAIL = re.compile(r"\b(terima\s*kasih|trima\s*kasih|makasih|makasi|trims|thanks|tks|thx)\b.*$", re.I)
+_JOINED_BY = re.compile(r"(\s+(dan|dgn|dengan)|[,;:\-])\s*$", re.I)
+
+
+def read_name_and_phone(text: str) -> Tuple[str | None, str | None]:
+    """A name and a mobile number in one answer ("La Ode Rahman, 0812-4455-7788", "Andi Pratama no hp 0813…,
+    terima kasih"): (name, +62… number), or (None, None) when the message is not both."""
+    t = text or ""
+    m = _PHONE_CANDIDATE.search(t)
+    if not m or "?" in t:
+        return None, None
+    phone, _ = read_phone(m.group(0))
+    if not phone:
+        return None, None
+    before = _PHONE_LABEL_END.sub("", t[:m.start()].rstrip())  # "no hp", "wa" right before the number only
+    rest = " ".join(_THANKS_TAIL.sub("", f"{before} {t[m.end():]}").split()).strip(" .,;:-")
+    rest = _JOINED_BY.sub("", rest).strip(" .,;:-")
+    name, _ = read_name(rest)
+    return (name, phone) if name else (None, None)
+
+
+#: "Ya, saya setuju. Nama saya Andi Pratama.": the name that follows the words "nama saya".
+_NAME_GIVEN = re.compile(r"\bnama\s*(?:lengkap\s*)?(?:saya|sy|sa|ku|aku)\s*(?:adalah|:|-)?\s*(.+)$", re.I)
+
+
+def details_given(text: str) -> dict:
+    """The name (and phone number) a worker gives with the answer to another question ("iya setuju, nama sy
+    Hasanudin", "setuju. nama saya Wa Ode Sari 0812…"): {"name": …, "phone": …}, each only when read cleanly."""
+    if not offered_name(text):
+        return {}
+    m = _NAME_GIVEN.search(" ".join((text or "").split()))
+    if not m:
+        return {}
+    rest = _THANKS_TAIL.sub("", m.group(1)).strip(" .,;:-")
+    name, phone = read_name_and_phone(rest)
+    if name:
+        return {"name": name, "phone": phone}
+    name, _ = read_name(rest)
+    return {"name": name} if name else {}
 
 
 def offered_name(text: str) -> bool:
