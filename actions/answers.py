@@ -456,6 +456,8 @@ _HOW_MUCH = re.compile(r"\b(brp|berapa\w*|brapa\w*|total\w*|semua\w*|smua)\b", r
 _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|phk|beasiswa|bsu|diskon|"
                             r"saldo|kartu|kesehatan|agen|lingkaran|daftar)\b")
 #: Intents whose message says nothing about the worker (no silent slot filling, no feeling sentence).
+#: A message opening with the Muslim greeting, which is returned before anything else.
+SALAM = re.compile(r"^\W*(as+ala?mu?\W?\s?'?a?la[iy]?k[ou]m|aslm|askum|mikum)\b", re.I)
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|honor|honornya|honorku|penghasilan|penghasilanku|pnghsln|penghsln|"
@@ -1236,6 +1238,40 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
         _send(dispatcher, answers.render_snippet("feeling_anger", on))
 
 
+#: Putting it off ("nanti saja, sy masih urus 7 harian", "lain kali aja kak"): acknowledged, nothing started.
+_DEFERRED = re.compile(r"^\W*((ok\w*|oke|baik|iya?|iye|siap|sip)\W+)?(nanti\s+(saja|aja|sj|dulu|deh|ya)|"
+                       r"ntar\s+(saja|aja|dulu)|lain\s+kali|besok\s+(saja|aja)|kapan[- ]kapan)\b", re.I)
+
+
+def send_deferral(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"nanti saja, sy masih urus 7 harian" outside a form: an unhurried "that's fine" (with the wish for a loss or
+    an accident told before), instead of a topic or a check read into it. False when the message asks something."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if tracker.active_loop_name or "?" in text or not _DEFERRED.search(text):
+        return False
+    on = clock.today()
+    _send(dispatcher, get_answers().render_snippet("deferred", on))
+    wish = parting_wish(tracker)
+    if wish:
+        _send(dispatcher, get_answers().render_snippet(wish, on))
+    return True
+
+
+#: How many earlier turns a loss or an accident told is remembered for the wish said with thanks or goodbye.
+WISH_LOOKBACK = 8
+_WISHES = {"accident": "wish_get_well", "grief": "wish_strength"}
+
+
+def parting_wish(tracker: Tracker) -> str | None:
+    """The snippet wishing a worker well when they thank us or say goodbye after telling of an accident (get well
+    soon) or a loss (strength): the most recent of the two in the last few turns, or None."""
+    for _, text in itertools.islice(user_turns(tracker, latest=True), WISH_LOOKBACK):
+        feeling = read_signals(text).feeling
+        if feeling in _WISHES:
+            return _WISHES[feeling]
+    return None
+
+
 #: Words of a cost being covered ("ditanggung?", "siapa yg bayar rumah sakitnya?"), not of a contribution.
 _COVERED = re.compile(r"\b(ditanggung\w*|tanggung|diganti|dibayari|dijamin|siapa (?:yg|yang) bayar|perawatan|"
                       r"dirawat|rawat)\b", re.I)
@@ -1729,6 +1765,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         _send(dispatcher, answers.render_snippet("clarify_help", on))
     elif intent in SMALL_TALK:
         _send(dispatcher, split.short)
+        wish = parting_wish(tracker) if intent in ("thank", "goodbye") else None
+        if wish:  # "makasih, doakan sy" after an accident: get well soon
+            _send(dispatcher, answers.render_snippet(wish, on))
     else:
         send_answer(dispatcher, split, intent, on)
         # a pension asked for a wage and years of contributions is the formula's, not the wage's contribution
@@ -2771,7 +2810,11 @@ class ActionAnswer(Action):
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
+        if SALAM.match((tracker.latest_message or {}).get("text") or ""):
+            _send(dispatcher, answers.render_snippet("salam_reply", on))  # "Assalamualaikum, ...": returned first
         if send_scam_money_help(dispatcher, tracker):  # "sy sudah terlanjur transfer" after the warning
+            return []
+        if not turn_signals(tracker).scam and send_deferral(dispatcher, tracker):
             return []
         if scam_follow_up(tracker):  # "aman kah?" right after the warning: the warning again, not a topic
             send_scam_warning(dispatcher, answers, on, tracker)
@@ -2856,7 +2899,7 @@ WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "priva
                              "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
                              "land_tax", "weather", "job_search", "hajj", "debt", "fisheries",
                              "domestic_violence", "bank", "land", "electricity", "social_aid", "prakerja", "passport",
-                             "tapera"})
+                             "tapera", "job_seeker_card"})
 
 
 class ActionClarify(Action):

@@ -58,6 +58,7 @@ from actions.answers import (
     send_balance_line,
     send_child_age_line,
     send_count_line,
+    send_deferral,
     send_details,
     send_jkm_figure_doubt,
     send_jkp_tenure_line,
@@ -70,6 +71,7 @@ from actions.answers import (
     send_scam_warning,
     send_wage_line,
     situation_topic,
+    sponsor_context,
     topic_over_check,
     turn_signals,
     user_turns,
@@ -357,7 +359,11 @@ class ValidateEligibilityForm(LingkarForm):
             # a short question about the topic under discussion ("umur sy 56, msh bisa?" or "kalau gaji sy 3 juta?"
             # after JKP) is answered for that topic, with the figures for the wage it names; the check is not started
             text, (intent, confidence) = latest_text(tracker), latest_intent(tracker)
-            if _ASKS.search(text):
+            if sponsor_context(tracker) and SPONSOR_COST_ASKED.search(text) and not wage_in(text):
+                # "Berapa per bulan kalau saya daftarkan bulan ini?" from someone paying for their maid: what one
+                # worker costs, not a check of the sponsor's own contribution
+                followed = "ask_contribution_bpu"
+            elif _ASKS.search(text):
                 followed = follow_up_topic(intent, text, previous_topic(tracker, get_answers()), confidence) \
                     or detail_of_previous(tracker, text)
             elif _CORRECTS.search(text) and re.search(r"\d", text) \
@@ -734,6 +740,10 @@ def keep_category_topic(dispatcher: CollectingDispatcher, occupation: Any) -> No
             keep_topic(dispatcher, topic, clock.today())
 
 
+#: A cost asked in a sponsor's conversation ("berapa per bulan kalau saya daftarkan bulan ini?").
+SPONSOR_COST_ASKED = re.compile(r"\b(brp|berapa\w*|brapa\w*|biaya\w*|iuran\w*)\b", re.I)
+
+
 class ActionInform(Action):
     """A fact outside a form: a correction of the result, or facts kept for a check the worker may start."""
 
@@ -748,6 +758,8 @@ class ActionInform(Action):
         if asks_for_more(tracker):  # "lebih lengkap" read as a fact: the rest of the last answer
             return send_more(dispatcher, tracker)
         signals = turn_signals(tracker)
+        if not signals.scam and send_deferral(dispatcher, tracker):
+            return []  # "nanti saja, sy masih urus 7 harian": that's fine, no facts noted
         if signals.scam:  # "hrs transfer 500 rb dulu ke rek pribadi" after "sy dpt WA katanya jht bisa cair cepat"
             feeling_first(dispatcher, get_answers(), signals, None, clock.today())
             send_scam_warning(dispatcher, get_answers(), clock.today(), tracker)

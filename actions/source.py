@@ -33,6 +33,7 @@ from actions.forms import (
     referral_of,
     say,
 )
+from lingkar.signals import read_signals
 from lingkar.sources import normalise_source, read_code, read_source
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ def question_pending(tracker: Tracker) -> bool:
     return any(f'"{ENTITY}"' in str(b.get("payload") or "") for b in buttons)
 
 
+#: Feelings after which the question about where the worker heard of us is not asked in the same turn.
+SOMBRE = frozenset({"grief", "accident", "distress", "anger"})
+
+
 def should_ask(tracker: Tracker) -> bool:
     intent, _ = latest_intent(tracker)
     if not intent or not intent.startswith("ask_"):
@@ -67,6 +72,8 @@ def should_ask(tracker: Tracker) -> bool:
         return False
     if (tracker.active_loop or {}).get("name") or tracker.get_slot("delete_pending"):
         return False
+    if read_signals(latest_text(tracker)).feeling in SOMBRE:
+        return False  # not right after a death, an accident or a worry told: a later answer asks it
     code, _known = referral_of(tracker)
     return code is None
 

@@ -27,6 +27,7 @@ MOODS = ("distress", "anger", "unsure", "joy")
 #: Good news told ("sdh cair", "sdh masuk", "diterima kuliah"): it outweighs a loss told beside it.
 _GOOD_NEWS = re.compile(r"\b(cair|sdh masuk|sudah masuk|udah masuk|diterima|lulus|selesai|berhasil|lancar)\b", re.I)
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_SUFFIX = re.compile(r"-(nya|ku|mu|lah|kah|pun|ji|mi|pi)\b")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
 #: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
 #: Sentences (a feeling that opens one is the writer's own).
@@ -133,7 +134,8 @@ def lexicon_path(content_dir: Path | None = None) -> Path:
 
 
 def _words(text: str) -> Tuple[str, ...]:
-    return tuple(_WORD.findall((text or "").lower()))
+    # "KIS-nya", "JHT-ku", "benar-kah": the word without its hyphenated suffix
+    return tuple(_WORD.findall(_SUFFIX.sub("", (text or "").lower())))
 
 
 def _has(words: Tuple[str, ...], joined: str, entries: Iterable[str]) -> bool:
@@ -282,8 +284,9 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     if own and own not in found:
         found.append(own)
     found.sort(key=FEELINGS.index)
-    if "joy" in found and "grief" in found and _GOOD_NEWS.search(text or ""):
-        # "Alhamdulillah santunan almarhum bapak sdh masuk": the good news first, the loss was before
+    if "joy" in found and ("grief" in found or "distress" in found) and _GOOD_NEWS.search(text or ""):
+        # "Alhamdulillah santunan almarhum bapak sdh masuk", "senang sekali sy diterima kerja lagi stlh 4 bulan
+        # nganggur": the good news first, the loss or the hard time was before
         found.remove("joy")
         found.insert(0, "joy")
     feeling = found[0] if found else None

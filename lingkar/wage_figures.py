@@ -328,9 +328,23 @@ _YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun|satu tahun|se 
                     r"tahun anggaran)\b", re.I)
 
 
+#: Counts said in words ("kami berdua", "bertiga", "tiga orang"), read as "2 orang", "3 orang".
+_TOGETHER = {"berdua": 2, "bertiga": 3, "berempat": 4, "berlima": 5, "berenam": 6}
+_NUMBER_WORDS = {"dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8, "sembilan": 9,
+                 "sepuluh": 10}
+_TOGETHER_WORDS = re.compile(r"\b(?:kami\s+|kita\s+|sy\s+|saya\s+|sa\s+)?(" + "|".join(_TOGETHER) + r")\b", re.I)
+_COUNT_WORDS = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(orang|org)\b", re.I)
+
+
+def with_counts(text: str) -> str:
+    """``text`` with counts of people said in words written as numbers ("kami berdua" → "2 orang")."""
+    t = _TOGETHER_WORDS.sub(lambda m: f"{_TOGETHER[m.group(1).lower()]} orang", text or "")
+    return _COUNT_WORDS.sub(lambda m: f"{_NUMBER_WORDS[m.group(1).lower()]} {m.group(2)}", t)
+
+
 def counts_workers(text: str) -> bool:
-    """The message counts workers ("60 orang", "200 nelayan")."""
-    return bool(_PEOPLE.search(text or ""))
+    """The message counts workers ("60 orang", "200 nelayan", "kami berdua")."""
+    return bool(_PEOPLE.search(with_counts(text)))
 
 
 def names_period(text: str, on: dt.date) -> bool:
@@ -343,7 +357,8 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: b
     """What paying for N workers costs (GN Lingkaran / SERTAKAN, facts ``gn.cost``): per month and, when the message
     names a period ("12 bulan", "1 tahun", "setahun", "Januari-Desember 2027"), for the whole period; ``with_jht``
     adds the lowest optional JHT (``bpu.bracket1.jht``). None without a number of workers."""
-    people = _PEOPLE.search(text or "")
+    text = with_counts(text)
+    people = _PEOPLE.search(text)
     if not people:
         return None
     facts = facts or get_facts()
@@ -1079,6 +1094,10 @@ _PUBLIC_MONEY = re.compile(r"\b(desa|dana desa|add|apbdes|apbd|apbn|pemda|pemkab
                            r"kelurahan|dinas|anggaran daerah)\b", re.I)
 
 
+#: Months after this one asked of, without naming them ("bulan2 berikutnya", "tahun depan").
+_LATER = re.compile(r"\b(tahun depan|thn depan|bulan depan|bln depan|berikutnya|selanjutnya|seterusnya)\b", re.I)
+
+
 def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
     """What the lowest JKK+JKM contribution costs for the N self-employed workers a message counts ("kelompok 12
     penenun ... untuk 12 orang, bulan ini brp dan bulan Januari nanti brp?"), each month priced for itself: this
@@ -1086,7 +1105,7 @@ def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     whole period. Paid from public money (a village, a regency) it is the sponsor's sum at the normal rate
     (:func:`sponsor_line`): PP 50/2025 does not discount contributions paid by APBN/APBD. The occupation named sets
     the discount window (transport or not). None without a count of two workers or more."""
-    t = text or ""
+    t = with_counts(text)
     people = _PEOPLE.search(t)
     if not people or int(people.group(1)) < 2:
         return None
@@ -1112,6 +1131,11 @@ def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
                     f"{format_month(first)}: per orang {_plan_text(worker, None, months, first, facts)}; semuanya "
                     f"{count} x {format_rupiah(plan.total)} = {format_rupiah(count * plan.total)}.")
         firsts = [on.replace(day=1)]
+        later = _LATER.search(t)
+        if later:  # "bulan ini dan bulan2 berikutnya", "tahun depan": the next month (January for next year)
+            nxt = (on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            firsts.append(dt.date(on.year + 1, 1, 1) if later.group(1).lower().startswith(("tahun", "thn"))
+                          else nxt)
         for name in _ONE_MONTH.findall(t):
             d = _month_on_or_after(_MONTH_NUMBERS[name.lower()], None, on.replace(day=1))
             if d not in firsts:

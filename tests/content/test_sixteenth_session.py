@@ -1,0 +1,157 @@
+"""Issue 12, sixteenth session: the Muslim greeting returned; a wish with the thanks after an accident or a loss;
+"nanti saja" outside a form; good news over a hard time that is over; a suffix after a hyphen ("KIS-nya"); the job
+seeker's card and work abroad asked of other offices; an employer's leaver and an active membership in chat words; a
+death at sea or on duty travel is JKK's; contributions deducted but only partly paid in; a paid "premium" membership
+is a scam; a sponsor's cost question is no check; counts said in words. Real actions on Tracker fixtures, real
+content."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswer, is_work_death, parting_wish, send_deferral
+from actions.eligibility import ActionInform, ValidateEligibilityForm
+from actions.source import should_ask
+from lingkar.signals import named_topic, read_signals
+from lingkar.texts import get_answers
+from lingkar.wage_figures import counts_workers, group_line, with_counts
+
+from .test_context import bot_answer, run, texts, tracker, user
+from .test_fourteenth_session import TODAY, _after, _details, frozen_today  # noqa: F401  (the autouse fixture too)
+
+
+# ------------------------------------------------------------------------------ greetings, thanks, "later"
+@pytest.mark.parametrize("text", ["assalamualaikum", "Assalamu'alaikum wr wb", "asalamualaikum kak",
+                                  "Assalamualaikum. Saya Kepala Desa di Konda"])
+async def test_the_muslim_greeting_is_returned_first(text):
+    said = (await run(ActionAnswer(), tracker(user("greet", text))))[0]
+    assert said[0]["text"].startswith("Waalaikumsalam")
+
+
+async def test_a_plain_greeting_is_not_answered_with_the_muslim_one():
+    assert "Waalaikumsalam" not in texts((await run(ActionAnswer(), tracker(user("greet", "selamat pagi"))))[0])
+
+
+async def test_thanks_after_an_accident_wish_a_quick_recovery():
+    first = user("ask_claim_jkk", "kemarin sy jatuh dari perancah, kaki patah")
+    said = texts((await run(ActionAnswer(), _after(user("thank", "makasih, doakan sy"),
+                                                   (first, bot_answer("ask_claim_jkk")))))[0])
+    assert "Sama-sama" in said and "lekas sembuh" in said
+
+
+async def test_thanks_after_a_loss_wish_strength_and_plain_thanks_wish_nothing():
+    first = user("ask_claim_jkm", "suami sy meninggal minggu lalu, dia nelayan")
+    t = _after(user("thank", "makasih"), (first, bot_answer("ask_claim_jkm")))
+    assert parting_wish(t) == "wish_strength"
+    said = texts((await run(ActionAnswer(), tracker(user("thank", "makasih infonya"))))[0])
+    assert "Sama-sama" in said and "Semoga" not in said
+
+
+@pytest.mark.parametrize("text,deferred", [
+    ("nanti saja, sy masih urus 7 harian", True),
+    ("ok lain kali aja kak", True),
+    ("nanti saja bayarnya bisa?", False),               # a question
+    ("nanti kalau sy meninggal istri dapat apa", False),
+])
+def test_putting_it_off_outside_a_form(text, deferred):
+    dispatcher = CollectingDispatcher()
+    assert send_deferral(dispatcher, tracker(user("inform", text))) is deferred
+    assert bool(dispatcher.messages) is deferred
+
+
+async def test_putting_it_off_is_no_fact_to_note():
+    said = texts((await run(ActionInform(), tracker(user("inform", "nanti saja, sy masih urus 7 harian"))))[0])
+    assert "tidak apa-apa" in said and "Terima kasih infonya" not in said
+
+
+def test_no_source_question_right_after_a_death_is_told():
+    t = tracker(user("ask_claim_jkm", "suami sy meninggal ditabrak mobil waktu antar penumpang"))
+    assert not should_ask(t)
+    assert should_ask(tracker(user("ask_claim_jkm", "syarat klaim jkm apa saja?")))
+
+
+# ------------------------------------------------------------------------------ feelings and words
+def test_good_news_outweighs_a_hard_time_that_is_over():
+    s = read_signals("senang sekali sy diterima kerja lagi stlh 4 bulan nganggur. JKP sy masih sisa 2 bulan?")
+    assert s.feeling == "joy"
+    assert "selamat" in get_answers().render_snippet("feeling_joy", TODAY).text.lower()
+
+
+@pytest.mark.parametrize("text,referral", [
+    ("banyak warga kami yang KIS-nya tidak aktif, bisa dibantu?", "health"),
+    ("mau urus kartu kuning AK1 buat cari kerja, dmn ya?", "job_seeker_card"),
+    ("sy mau kerja ke Jepang, daftarnya dmn yg resmi?", "migrant_placement"),
+])
+def test_other_offices(text, referral):
+    assert read_signals(text).referral == referral
+
+
+async def test_the_job_seekers_card_is_the_labour_offices_alone():
+    said = texts((await run(ActionAnswer(), tracker(user("ask_card", "mau urus kartu kuning AK1, dmn ya?"))))[0])
+    assert "Disnaker" in said and "JMO" not in said
+
+
+@pytest.mark.parametrize("text,scam", [
+    ("ada yg dm sy di ig katanya dari bpjs tk tawarkan upgrade kepesertaan premium 150rb", True),
+    ("iuran bpu yg paling murah brp?", False),
+])
+def test_a_paid_premium_membership_is_a_scam(text, scam):
+    assert read_signals(text).scam is scam
+
+
+# ------------------------------------------------------------------------------ topics and details
+@pytest.mark.parametrize("topic,text,detail", [
+    ("ask_claim_jht", "Mantan karyawan kami mengundurkan diri per 15 November. Apa yang perlu kami lakukan agar ia "
+                      "dapat mencairkan JHT?", "employer_leaver"),
+    ("ask_claim_jht", "kpj sy msh aktif pdhl sdh phk 2 bln, jht gk bs cair, gmn?", "jht_claim_blocked"),
+])
+def test_details_in_chat_and_formal_words(topic, text, detail):
+    assert detail in _details(topic, text)
+
+
+def test_the_jht_claim_says_the_membership_must_be_made_inactive():
+    assert "nonaktif" in get_answers().render("ask_claim_jht", TODAY).text
+
+
+@pytest.mark.parametrize("text,work", [
+    ("kakak ipar sy nelayan, perahunya terbalik waktu dia turun memancing malam, jenazahnya ditemukan 2 hari "
+     "kemudian. dia meninggal", True),
+    ("staf kami meninggal kecelakaan waktu perjalanan dinas ke kantor bupati", True),
+    ("suami sy meninggal krn sakit jantung", False),
+])
+def test_a_death_at_sea_or_on_duty_travel_is_a_work_death(text, work):
+    assert is_work_death(get_answers(), text) is work
+
+
+def test_contributions_deducted_but_partly_paid_in_are_the_employers_duty():
+    assert named_topic("nlu_fallback", "gaji dipotong tiap bulan utk bpjs, tapi di JMO iuran sy cuma masuk 2 thn") \
+        == "ask_employer_not_registering"
+
+
+async def test_a_sponsors_cost_question_is_answered_not_checked():
+    offer = user("sponsor_offer", "Saya ingin menanggung iuran BPJS TK untuk asisten rumah tangga saya. Bisa?")
+    latest = user("check_eligibility", "Berapa per bulan kalau saya daftarkan bulan ini?",
+                  [("check_eligibility", 0.46)])
+    t = _after(latest, (offer, bot_answer("sponsor_offer")))
+    t.active_loop = {"name": "sponsor_form"}
+    messages, events = await run(ValidateEligibilityForm(), t)
+    said = texts(messages)
+    assert "Rp8.400" in said and "Rp16.800" in said
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+# ------------------------------------------------------------------------------ counts in words
+@pytest.mark.parametrize("text,counted", [
+    ("jd klo berdua brp sebulan mulai januari?", "jd klo 2 orang brp sebulan mulai januari?"),
+    ("kami bertiga mau ikut", "3 orang mau ikut"),
+    ("tiga orang nelayan", "3 orang nelayan"),
+])
+def test_counts_said_in_words(text, counted):
+    assert with_counts(text) == counted and counts_workers(text)
+
+
+def test_a_group_priced_this_month_and_the_months_after():
+    line = group_line("kami bertiga per bulan brp, bulan ini dan bulan2 berikutnya?", dt.date(2026, 12, 7))
+    assert "3 x Rp8.400 = Rp25.200" in line and "Januari 2027: 3 x Rp16.800 = Rp50.400" in line
