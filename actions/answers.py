@@ -77,6 +77,7 @@ from lingkar.wage_figures import (
     death_line,
     employer_share_line,
     jht_after_ago_line,
+    jht_age_line,
     jht_from_line,
     jkp_deadline_line,
     jkp_months_line,
@@ -1057,7 +1058,10 @@ def send_month_price(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     group (the discount window counted), with JHT when they take it. True when sent."""
     if len((text or "").split()) > FOLLOW_UP_MAX_WORDS or (text or "").startswith("/"):
         return False
-    if previous_topic(tracker, get_answers()) not in MONTH_PRICE_TOPICS and not tracker.get_slot(RESULT_SLOT):
+    previous = previous_topic(tracker, get_answers())
+    joining = previous in GENERAL_TOPICS and bool(_COST_ASKED.search(text or ""))  # "brp itu bulan depan?" after
+    # how to join: what joining costs that month
+    if previous not in MONTH_PRICE_TOPICS and not joining and not tracker.get_slot(RESULT_SLOT):
         return False
     line = month_price_line(tracker.get_slot("occupation"), real(tracker.get_slot("income")), text, clock.today(),
                             with_jht=takes_jht(tracker, text))
@@ -1978,6 +1982,11 @@ def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
     it may wait) and, with the month JP began ("ikut JP sejak Juli 2015", this message or a recent one), whether the
     years until then make a monthly pension; "bisa ditunda?" after a birth year told: the same, for that birth;
     "ikut JP sejak Juli 2015 sampai sekarang, cukup 15 tahun kah?": the years until now. True when sent."""
+    if intent in ("ask_jht", "ask_claim_jht") and born_on(text):
+        line = jht_age_line(born_on(text)[0], clock.today())  # "sa lahir 1970, umur berapa bisa ambil JHT full?"
+        if line:
+            dispatcher.utter_message(text=line)
+        return bool(line)
     if intent not in ("ask_jp", "ask_claim_jp"):
         return False
     told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
@@ -2943,14 +2952,14 @@ class ActionClarify(Action):
             return answer_topic(dispatcher, tracker, "ask_register", signals)
         if send_regulations(dispatcher, answers, text, clock.today(), asked_only=True):
             return []  # "Permenaker 5 itu yang mana?" unplaced by the NLU: what each regulation of that name governs
+        if send_month_price(dispatcher, tracker, text):
+            keep_topic(dispatcher, "ask_contribution_bpu", clock.today())  # "kalau januari?" after the contribution
+            return []
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
         if send_count_line(dispatcher, count_topic_before(tracker), text, tracker):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
-        if send_month_price(dispatcher, tracker, text):
-            keep_topic(dispatcher, "ask_contribution_bpu", clock.today())  # "kalau januari?" after the contribution
-            return []
         if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers \
                 and not own_income_told(tracker, text):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"

@@ -284,9 +284,15 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     if own and own not in found:
         found.append(own)
     found.sort(key=FEELINGS.index)
-    if "joy" in found and ("grief" in found or "distress" in found) and _GOOD_NEWS.search(text or ""):
+    if own and found[0] in MOODS and found[0] != own:
+        # "kesal sy, katanya diskon tp sy tetap ditagih ...": the feeling the worker opens with, said of themselves,
+        # before another state of mind the message shows (a loss or an accident still comes first)
+        found.remove(own)
+        found.insert(0, own)
+    if "joy" in found and {"grief", "distress", "anger"} & set(found) and _GOOD_NEWS.search(text or ""):
         # "Alhamdulillah santunan almarhum bapak sdh masuk", "senang sekali sy diterima kerja lagi stlh 4 bulan
-        # nganggur": the good news first, the loss or the hard time was before
+        # nganggur", "alhamdulillah jht sy akhirnya cair stlh bolak balik urus": the good news first, the loss or the
+        # hard time was before
         found.remove("joy")
         found.insert(0, "joy")
     feeling = found[0] if found else None

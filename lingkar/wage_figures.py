@@ -544,12 +544,26 @@ _MONTH_QUESTION_WORDS = frozenset("""kalau klo kl kalo klau mulai bulan bln iura
     dan kak pak bu mi ji pi toh sa sy saya aku per sebulan total totalnya dari sdh sudah terus trus lalu""".split())
 
 
+_NEXT_MONTH = re.compile(r"\b(bulan|bln)\s+depan\b", re.I)
+_NEXT_YEAR = re.compile(r"\b(tahun|thn|th)\s+depan\b", re.I)
+_MONTH_NAME = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
+               "november", "desember")
+
+
+def _named_next(text: str, on: dt.date) -> str:
+    """``text`` with "bulan depan" as next month's name and "tahun depan" as January of next year."""
+    following = _MONTH_NAME[on.month % 12] + (f" {on.year + 1}" if on.month == 12 else "")
+    text = _NEXT_MONTH.sub(following, text)
+    return _NEXT_YEAR.sub(f"januari {on.year + 1}", text)
+
+
 def month_price_line(occupation: str | None, income: int | None, text: str, on: dt.date,
                      facts: Facts | None = None, with_jht: bool = False) -> str | None:
     """The JKK+JKM contribution for the one contribution month a message names ("kalau bulan Januari?", "kalau mulai
     Januari?"), for the worker's own group when known, else for the self-employed outside and inside the transport
     group; None when it names no month, or several."""
-    names = _ONE_MONTH.findall(text or "")
+    text = _named_next(text or "", on)  # "brp itu bulan depan?": that month by its name
+    names = _ONE_MONTH.findall(text)
     if len(names) != 1 or month_span(text, on):
         return None
     several = _PREPAY_MONTHS.search(text or "")
@@ -917,7 +931,7 @@ def jkp_tenure_line(text: str, on: dt.date, facts: Facts | None = None) -> str |
 
 
 #: A birth year told ("sa lahir 1969", "lahir Mei 1968", "kelahiran thn 1970", "lahir 12 Mei 1968").
-_BORN = re.compile(r"\b(?:lahir|kelahiran)\w*\s+(?:(?:tgl|tanggal)\s+)?(?:\d{1,2}\s+)?(?:(?:bulan|bln)\s+)?"
+_BORN = re.compile(r"\b(?:lahir|lhr|kelahiran)\w*\s+(?:(?:tgl|tanggal)\s+)?(?:\d{1,2}\s+)?(?:(?:bulan|bln)\s+)?"
                    r"(?:(" + _MONTH_ALT + r")\s+)?(?:(?:tahun|thn|th)\s+)?(19\d\d|20\d\d)\b", re.I)
 
 
@@ -927,6 +941,21 @@ def born_on(text: str) -> tuple[int, int | None] | None:
     if not m:
         return None
     return int(m.group(2)), (_MONTH_NUMBERS[m.group(1).lower()] if m.group(1) else None)
+
+
+def jht_age_line(year: int, on: dt.date, facts: Facts | None = None) -> str | None:
+    """The year someone born in ``year`` reaches the JHT age (``jht.age``): "sa lahir 1970, umur berapa bisa ambil
+    JHT full?"."""
+    facts = facts or get_facts()
+    try:
+        age = int(facts.value("jht.age", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    reach = year + age
+    when = ("tahun ini" if reach == on.year else "sudah lewat, jadi JHT sudah bisa diklaim karena usia"
+            if reach < on.year else f"pada tahun {reach}")
+    return (f"Lahir {year}: usia {age} tahun (usia klaim JHT penuh) Anda capai tahun {reach}, {when}. Sebelum itu "
+            f"JHT juga cair bila berhenti bekerja.")
 
 
 def jp_pension_line(year: int, month: int | None, on: dt.date, since: dt.date | None = None,

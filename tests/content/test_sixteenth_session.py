@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswer, is_work_death, parting_wish, send_deferral
+from actions.answers import ActionAnswer, ActionClarify, is_work_death, parting_wish, send_deferral
 from actions.eligibility import ActionInform, ValidateEligibilityForm
 from actions.source import should_ask
 from lingkar.signals import named_topic, read_signals
@@ -155,3 +155,46 @@ def test_counts_said_in_words(text, counted):
 def test_a_group_priced_this_month_and_the_months_after():
     line = group_line("kami bertiga per bulan brp, bulan ini dan bulan2 berikutnya?", dt.date(2026, 12, 7))
     assert "3 x Rp8.400 = Rp25.200" in line and "Januari 2027: 3 x Rp16.800 = Rp50.400" in line
+
+
+# ------------------------------------------------------------------------------ later in the session
+@pytest.mark.parametrize("text,line", [
+    ("tabe, sa lahir 1970, umur berapami sa bisa ambil JHT full?", "capai tahun 2026, tahun ini"),
+    ("sy lhr 1975, jht bisa cair umur brp?", "pada tahun 2031"),
+    ("lahir 1965, jht sy bisa diambil?", "sudah lewat"),
+])
+async def test_a_birth_year_gets_the_year_of_the_jht_age(text, line):
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jht", text))))[0])
+    assert line in said
+
+
+async def test_a_birth_year_written_short_gets_the_jp_pension_year():
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jp", "sy lhr 1968, jp bs cair thn brp?"))))[0])
+    assert "2027" in said
+
+
+@pytest.mark.parametrize("text,feeling,also", [
+    ("kesal sy, katanya iuran diskon 50% tp sy tetap ditagih 36.800 tiap bulan. apa sy ditipu petugas?", "anger",
+     "distress"),
+    ("alhamdulillah, jht sy akhirnya cair setelah 2 minggu bolak balik urus berkas", "joy", "anger"),
+])
+def test_the_feeling_the_worker_opens_with_or_good_news_comes_first(text, feeling, also):
+    s = read_signals(text)
+    assert (s.feeling, s.also) == (feeling, also)
+
+
+def test_small_talk_about_meals_is_chatter():
+    assert read_signals("sdh makan blm kak? hehe").referral == "chatter"
+
+
+def test_abbreviated_occupations_are_read():
+    from lingkar.parsing.occupation import match_occupation
+    assert match_occupation("sy ptni kakao di kolut").key == "petani"
+    assert match_occupation("sy nlyn di kabaena").key == "nelayan"
+
+
+async def test_a_months_cost_after_how_to_join_is_that_months_contribution():
+    first = user("ask_register", "klo ternyata tdk terdaftar, sy bisa daftar sendiri kah utk kedepannya?")
+    latest = user("nlu_fallback", "brp itu bulan depan?", [("nlu_fallback", 0.4), ("ask_documents", 0.3)])
+    said = texts((await run(ActionClarify(), _after(latest, (first, bot_answer("ask_register")))))[0])
+    assert "Rp16.800" in said and "Januari 2027" in said
