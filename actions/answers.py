@@ -1727,7 +1727,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                                            or send_balance_documents(dispatcher, answers, intent, text, tracker,
                                                                      on)
                                            or send_jp_formula_line(dispatcher, intent, text)
-                                           or send_membership_line(dispatcher, answers, intent, text)
+                                           or send_membership_line(dispatcher, answers, intent, text, tracker)
                                            or send_prepay_line(dispatcher, tracker, intent, text)
                                            or send_last_paid_line(dispatcher, intent, text)
                                            or send_count_line(dispatcher, intent, text, tracker)
@@ -1790,7 +1790,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         if intent in HEAVY_COST_TOPICS and signals.feeling == "distress" and _HEAVY.search(text):
             _send(dispatcher, answers.render_snippet("afford_help", on))  # "... pedagang kecil, berat sekali"
         send_balance_line(dispatcher, intent, text)
-        send_membership_line(dispatcher, answers, intent, text)
+        send_membership_line(dispatcher, answers, intent, text, tracker)
         send_leaving_date_line(dispatcher, tracker, intent, text)
         send_jkp_months_line(dispatcher, tracker, intent, text,  # the wage's figures unless sent just above
                              with_wage=not (wage_in(text) or own_wage_asked(tracker, intent, text)))
@@ -1850,9 +1850,19 @@ _ALREADY_MEMBER = re.compile(r"\b(sudah|sdh|udah|sejak)\b[^.?!]{0,20}\b(ikut|ter
 BALANCE_TOPICS = frozenset({"ask_claim_jht", "ask_balance", "ask_jht", "ask_jht_partial"})
 
 
-def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str) -> bool:
-    """"sdh 6 tahun jadi peserta. Bisa ambil JHT 10% dulu?": whether those years meet the benefit's minimum."""
-    line = membership_line(intent, text, clock.today(), work_death=is_work_death(answers, text))
+def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, intent: str, text: str,
+                         tracker: Tracker | None = None) -> bool:
+    """"sdh 6 tahun jadi peserta. Bisa ambil JHT 10% dulu?": whether those years meet the benefit's minimum; "adik sy
+    2 org masih SD, dpt beasiswa?" a turn or two after "peserta sejak april 2024 ... meninggal krn stroke": the
+    scholarship's minimum for the years told before."""
+    on = clock.today()
+    line = membership_line(intent, text, on, work_death=is_work_death(answers, text))
+    if not line and tracker is not None and intent in DEATH_TOPICS and _SCHOLARSHIP.search(text or ""):
+        turns = [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
+        told = next((t for t in turns if membership_years(t, on) is not None), None)
+        if told:
+            line = membership_line(intent, f"{told} ; beasiswa", on,
+                                   work_death=any(is_work_death(answers, t) for t in turns))
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -2050,6 +2060,9 @@ def is_illness_death(answers: Answers, text: str) -> bool:
     "serangan jantung", "stroke")."""
     detail = next((d for d in answers.details if d.name == "jkk_death"), None)
     return detail is not None and bool(detail.not_words) and mentions(text, detail.not_words)
+
+
+_SCHOLARSHIP = re.compile(r"\bbeasiswa\w*\b", re.I)
 
 
 #: The paragraph of a death answer that points to JKK for a death in a work accident.

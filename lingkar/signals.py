@@ -27,6 +27,9 @@ MOODS = ("distress", "anger", "unsure", "joy")
 #: Good news told ("sdh cair", "sdh masuk", "diterima kuliah"): it outweighs a loss told beside it.
 _GOOD_NEWS = re.compile(r"\b(cair|sdh masuk|sudah masuk|udah masuk|diterima|lulus|selesai|berhasil|lancar)\b", re.I)
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+#: Illnesses in the distress words that, told with a death, are its cause rather than a worry of their own.
+_CAUSES_OF_DEATH = frozenset({"sakit keras", "sakit parah", "stroke", "kanker", "sakit-sakitan", "sakit2an",
+                              "terbaring"})
 _SUFFIX = re.compile(r"-(nya|ku|mu|lah|kah|pun|ji|mi|pi)\b")
 #: Where one clause of a message ends and the next begins (a "what if" counts in its own clause only): sentence
 #: marks, and a comma before a "what if" word ("sa punya 2 anak masih SD, kalo amit2 sa meninggal ...").
@@ -284,6 +287,9 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
     if own and own not in found:
         found.append(own)
     found.sort(key=FEELINGS.index)
+    if "grief" in found and "distress" in found and not _has(
+            felt_words, f" {' '.join(felt_words)} ", lex.feelings.get("distress", frozenset()) - _CAUSES_OF_DEATH):
+        found.remove("distress")  # "beliau meninggal krn stroke": the illness caused the loss, no worry of its own
     if own and found[0] in MOODS and found[0] != own:
         # "kesal sy, katanya diskon tp sy tetap ditagih ...": the feeling the worker opens with, said of themselves,
         # before another state of mind the message shows (a loss or an accident still comes first)

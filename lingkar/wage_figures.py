@@ -118,9 +118,10 @@ _MEMBER_WORDS = r"(?:peserta|ikut|iur\w*|kepesertaan|terdaftar|bayar\w*|daftar|a
 _MEMBER_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b(?=[^.?!]{0,25}\b" + _MEMBER_WORDS + r"\b)|\b"
                            + _MEMBER_WORDS + r"\b[^.?!]{0,25}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
 #: The year a membership began ("ikut bpjs tk mandiri sejak 2022", "jualan di pasar dari 2022, ikut bpjs tk").
-_MEMBER_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+(?:tahun\s+|thn\s+)?(20\d\d)\b(?=[^.?!]{0,60}\b(?:ikut|peserta|"
-                           r"terdaftar|iur\w*|bpjs)\b)|\b(?:ikut|peserta|terdaftar)\b[^.?!]{0,40}?\b(?:sejak|dari|mulai)\s+"
-                           r"(?:tahun\s+|thn\s+)?(20\d\d)\b", re.I)
+_SINCE_MONTH = r"(?:(?:bulan|bln)\s+)?(?:(?:jan|feb|mar|apr|mei|jun|jul|agu|agt|ags|sep|okt|nov|des)[a-z]*\s+)?"
+_MEMBER_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+" + _SINCE_MONTH + r"(?:tahun\s+|thn\s+)?(20\d\d)\b"
+                           r"(?=[^.?!]{0,60}\b(?:ikut|peserta|terdaftar|iur\w*|bpjs)\b)|\b(?:ikut|peserta|terdaftar)\b[^.?!]{0,40}?\b"
+                           r"(?:sejak|dari|mulai)\s+" + _SINCE_MONTH + r"(?:tahun\s+|thn\s+)?(20\d\d)\b", re.I)
 #: Years worked ("kerja 8 tahun", "sdh bekerja 7 thn"): membership only where nothing else is told.
 _WORK_YEARS = re.compile(r"\b(?:kerja|bekerja|kerjanya)\b[^.?!\d]{0,12}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(umur|usia|umurnya|usianya|berumur|berusia)\s*$", re.I)

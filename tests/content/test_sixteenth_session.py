@@ -198,3 +198,17 @@ async def test_a_months_cost_after_how_to_join_is_that_months_contribution():
     latest = user("nlu_fallback", "brp itu bulan depan?", [("nlu_fallback", 0.4), ("ask_documents", 0.3)])
     said = texts((await run(ActionClarify(), _after(latest, (first, bot_answer("ask_register")))))[0])
     assert "Rp16.800" in said and "Januari 2027" in said
+
+
+async def test_the_scholarship_asked_after_a_death_weighs_the_membership_told_before():
+    first = user("ask_claim_jkm", "bapak sy petani kakao, peserta bpjs tk mandiri sejak april 2024. minggu lalu beliau "
+                                  "meninggal krn stroke")
+    latest = user("ask_scholarship", "adik sy 2 org masih SD, dpt beasiswa?")
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_claim_jkm")))))[0])
+    assert "belum memenuhi syarat" in said and "minimal 3 tahun" in said
+
+
+def test_an_illness_that_caused_a_death_is_no_worry_of_its_own():
+    s = read_signals("minggu lalu bapak sy meninggal krn stroke")
+    assert (s.feeling, s.also) == ("grief", None)
+    assert read_signals("suami sy meninggal, sy sedih sekali").also == "distress"
