@@ -1605,6 +1605,9 @@ def send_details(dispatcher: CollectingDispatcher, answers: Answers, topic: str 
 #: (``questions`` in the parse data, rasa_plugins/nlu/classifier.py); at most this many besides the main one.
 OTHER_QUESTION_MIN = 0.4
 OTHER_QUESTIONS_MAX = 1
+#: ... or this sure, for a further question read as the check that asks what joining costs ("trus kalau sy lanjut
+#: bpjs tk sbg ojol bayar brp sebulan?"): the contribution, whose words the check's reading shares.
+OTHER_COST_QUESTION_MIN = 0.3
 #: Readings of a question that are no answer of their own.
 NOT_A_QUESTION_TOPIC = frozenset({"check_eligibility", "inform", FALLBACK_INTENT, MORE_INTENT})
 #: A further question has its own subject ("Dan kalau ikut JHT, umur berapa ...?", "ada santunan cacat kah?"); one
@@ -1613,6 +1616,9 @@ _OWN_SUBJECT = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kece
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|lingkaran|"
                           r"santunan|cacat|klaim\w*|cair\w*|meninggal|berobat|rumah sakit|rs|jmo|bpu|perisai|"
                           r"kontraktor|proyek|pmi|denda|tunggakan|nunggak|kis|jkn)\b", re.I)
+
+
+_MEMBERSHIP_NAMED = re.compile(r"\b(bpjs|bpjs tk|bpjamsostek|jamsostek)\b", re.I)
 
 
 def question_topics(tracker: Tracker, answers: Answers) -> List[Tuple[str, str]]:
@@ -1630,14 +1636,19 @@ def _question_topic(q: Dict[str, Any], answers: Answers) -> str | None:
     """The topic of one question of the classifier's ``questions``, when it is read surely enough and names a
     subject of its own."""
     name, text = str(q.get("intent") or ""), str(q.get("text") or "")
-    if float(q.get("confidence") or 0.0) < OTHER_QUESTION_MIN:
+    confidence = float(q.get("confidence") or 0.0)
+    if confidence < OTHER_QUESTION_MIN and not (name == "check_eligibility" and confidence >= OTHER_COST_QUESTION_MIN
+                                                and COST_QUESTION.search(text)):
         return None
     named = named_topic(name, text)
     name = named if named in answers else name
+    joining_cost = False
     if name == "check_eligibility":  # "klo sa daftar bpjs tk brp mi sebulan?": what the worker would pay
         name = cost_topic(text) or ("ask_contribution_bpu" if _HOW_MUCH.search(text) else name)
+        # ("trus kalau sy lanjut bpjs tk sbg ojol bayar brp sebulan?" names its subject: being a member)
+        joining_cost = name != "check_eligibility" and bool(_MEMBERSHIP_NAMED.search(text))
     if name in SMALL_TALK or name in NOT_A_QUESTION_TOPIC or not answers.clarifiable(name) \
-            or not topic_allowed(name, text) or not _OWN_SUBJECT.search(text):
+            or not topic_allowed(name, text) or not (_OWN_SUBJECT.search(text) or joining_cost):
         return None
     return name
 

@@ -212,3 +212,12 @@ def test_an_illness_that_caused_a_death_is_no_worry_of_its_own():
     s = read_signals("minggu lalu bapak sy meninggal krn stroke")
     assert (s.feeling, s.also) == ("grief", None)
     assert read_signals("suami sy meninggal, sy sedih sekali").also == "distress"
+
+
+def test_a_further_question_of_what_membership_costs_is_answered_when_read_as_the_check():
+    from actions.answers import _question_topic
+    q = {"text": "trus kalau sy lanjut bpjs tk sbg ojol bayar brp sebulan?", "intent": "check_eligibility",
+         "confidence": 0.38}
+    assert _question_topic(q, get_answers()) == "ask_contribution_bpu"
+    assert _question_topic(dict(q, confidence=0.2), get_answers()) is None          # too unsure
+    assert _question_topic(dict(q, text="trus brp sebulan?"), get_answers()) is None  # no subject of its own
