@@ -609,11 +609,13 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if family in _BENEFIT_FAMILIES and words <= FOLLOW_UP_MAX_WORDS and _BENEFIT_QUESTION.search(text or "") \
             and not _SUBJECT_WORDS.search((text or "").lower()):
         return previous  # "dpt brp kira2?" after the death benefit: that benefit, not a contribution
-    if (family in ("bpu", "gn") or previous == "check_eligibility") \
+    joining = previous in ("ask_register", "ask_who_can_join") and words <= FOLLOW_UP_MAX_WORDS
+    if (family in ("bpu", "gn") or previous == "check_eligibility" or joining) \
             and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount", "inform",
                            FALLBACK_INTENT) \
             and _ADD_JHT.search(text or "") and not _JHT_PAYOUT.search(text or ""):
-        # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result
+        # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result; "klo sama
+        # jht nya?" after how to join (with the lowest contribution beside it)
         return "ask_contribution_bpu"
     if family == "jkk" and words <= UNPLACED_DETAIL_MAX_WORDS and _ACCIDENT_REPORT.search(text or "") \
             and not _OTHER_SUBJECT_THAN_JKK.search(text or ""):

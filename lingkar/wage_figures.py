@@ -542,11 +542,12 @@ def month_span(text: str, on: dt.date) -> tuple[dt.date, int] | None:
 #: iurannya brp?").
 _MONTH_QUESTION_WORDS = frozenset("""kalau klo kl kalo klau mulai bulan bln iuran iurannya brp berapa brapa bayar
     bayarnya byr jadi jd jadinya yg yang untuk utk di pada tahun thn depan nanti gimana bagaimana ya kah nya itu ini
-    dan kak pak bu mi ji pi toh sa sy saya aku per sebulan total totalnya dari sdh sudah terus trus lalu""".split())
+    dan kak pak bu mi ji pi toh sa sy saya aku per sebulan total totalnya dari sdh sudah terus trus lalu apa masih msh
+    murah mahal diskon harga harganya hrg jg juga tetap ttp""".split())
 
 
-_NEXT_MONTH = re.compile(r"\b(bulan|bln)\s+depan\b", re.I)
-_NEXT_YEAR = re.compile(r"\b(tahun|thn|th)\s+depan\b", re.I)
+_COMING_MONTH = re.compile(r"\b(bulan|bln)\s+(depan|dpn)\b", re.I)
+_COMING_YEAR = re.compile(r"\b(tahun|thn|th)\s+(depan|dpn)\b", re.I)
 _MONTH_NAME = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
                "november", "desember")
 
@@ -554,8 +555,8 @@ _MONTH_NAME = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "
 def _named_next(text: str, on: dt.date) -> str:
     """``text`` with "bulan depan" as next month's name and "tahun depan" as January of next year."""
     following = _MONTH_NAME[on.month % 12] + (f" {on.year + 1}" if on.month == 12 else "")
-    text = _NEXT_MONTH.sub(following, text)
-    return _NEXT_YEAR.sub(f"januari {on.year + 1}", text)
+    text = _COMING_MONTH.sub(following, text)
+    return _COMING_YEAR.sub(f"januari {on.year + 1}", text)
 
 
 def month_price_line(occupation: str | None, income: int | None, text: str, on: dt.date,
@@ -589,6 +590,14 @@ def month_price_line(occupation: str | None, income: int | None, text: str, on: 
         line += f", penghasilan {format_rupiah(int(income))}): " if exact else ("): " if known else
                                                                                 " pekerja mandiri): ")
         line += format_rupiah(amount)
+        now = month_amounts(worker, income if exact else None, on.replace(day=1), 1, facts).total
+        if known and amount > now:  # "klo sy bayar utk bulan januari apa masih murah?": the discount has ended
+            last = on.replace(day=1)
+            while (last + dt.timedelta(days=32)).replace(day=1) < first and month_amounts(
+                    worker, income if exact else None, (last + dt.timedelta(days=32)).replace(day=1), 1,
+                    facts).total == now:
+                last = (last + dt.timedelta(days=32)).replace(day=1)
+            line += f" (diskon hanya sampai iuran {format_month(last)}; bulan ini {format_rupiah(now)})"
         if not known:
             transport = month_amounts(worker_for(_PREPAY_TRANSPORT), income if exact else None, first, 1, facts)
             line += f"; ojol, ojek pangkalan, sopir, dan kurir: {format_rupiah(transport.total)}"

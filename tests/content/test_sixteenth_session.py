@@ -221,3 +221,20 @@ def test_a_further_question_of_what_membership_costs_is_answered_when_read_as_th
     assert _question_topic(q, get_answers()) == "ask_contribution_bpu"
     assert _question_topic(dict(q, confidence=0.2), get_answers()) is None          # too unsure
     assert _question_topic(dict(q, text="trus brp sebulan?"), get_answers()) is None  # no subject of its own
+
+
+def test_a_month_after_the_discount_says_when_it_ended():
+    from lingkar.wage_figures import month_price_line
+    line = month_price_line("petani", None, "klo sy bayar utk bulan januari apa masih murah?", TODAY)
+    assert "Januari 2027 (JKK+JKM): Rp16.800" in line and "sampai iuran Desember 2026; bulan ini Rp8.400" in line
+    assert month_price_line("petani", None, "JHT bisa cair Januari?", TODAY) is None
+    # "mulai bulan depan" still starts a prepayment next month (prepay_start), unchanged by "bulan depan" read here
+    from lingkar.wage_figures import prepay_start
+    assert prepay_start("bayar 3 bulan mulai bulan depan", TODAY) == dt.date(2027, 1, 1)
+    assert prepay_start("bayar 3 bulan, bulan depan saya ke kantor", TODAY) == dt.date(2026, 12, 1)
+
+
+async def test_adding_jht_after_how_to_join_is_the_cost_with_jht():
+    from actions.answers import follow_up_topic
+    assert follow_up_topic("ask_jht", "klo sama jht nya?", "ask_register") == "ask_contribution_bpu"
+    assert follow_up_topic("ask_jht", "jht itu apa sih sebenarnya, bisa diambil kapan?", "ask_register") is None
