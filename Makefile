@@ -74,13 +74,13 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
 
-# The blind set may not fall below this share of messages (7 Dec 2026: 88.7%, floor 0.87; issue 12's bar, 0.90, is
-# not met yet). Raise it as the figure rises.
-BLIND_MIN ?= 0.87
-blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.87); reports/answers/
+# The blind set may not fall below this share of messages (7 Dec 2026, sixteenth session: 89.3%, floor 0.88; issue 12's
+# bar, 0.90, is not met yet). Raise it as the figure rises.
+BLIND_MIN ?= 0.88
+blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.88); reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev29/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev31/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -110,6 +110,8 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev29/: bl
 	$(PY) scripts/blind_eval.py --set tests/dev27 --out reports/dev27
 	$(PY) scripts/blind_eval.py --set tests/dev28 --out reports/dev28
 	$(PY) scripts/blind_eval.py --set tests/dev29 --out reports/dev29
+	$(PY) scripts/blind_eval.py --set tests/dev30 --out reports/dev30
+	$(PY) scripts/blind_eval.py --set tests/dev31 --out reports/dev31
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
