@@ -447,8 +447,8 @@ _BENEFIT_QUESTION = re.compile(r"\b(dapat\w*|dpt|dapet\w*|terima|diterima|cair\w
                                r".*\b(dapat\w*|dpt|dapet\w*|diterima|cair\w*)\b|"
                                # "berapa totalnya kalau 6 bulan penuh?", "totalnya berapa kalau 6 bulan?" after JKP:
                                # what the benefit pays in all
-                               r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|seluruh\w*)\b|"
-                               r"\b(total\w*|semua\w*|seluruh\w*)\s+(jadi\s+)?(brp|berapa\w*|brapa\w*)\b"
+                               r"\b(brp|berapa\w*|brapa\w*)\s+(total\w*|semua\w*|smua\w*|seluruh\w*)\b|"
+                               r"\b(total\w*|semua\w*|smua\w*|seluruh\w*)\s+(jadi\s+)?(brp|berapa\w*|brapa\w*)\b"
                                # ("jadi total brp sebulan?" after adding JHT is the contribution's total)
                                r"(?!\s*(sebulan|per\s*bulan|tiap\s*bulan|bulanan|iuran\w*))", re.I)
 _BENEFIT_WORDS = re.compile(r"\b(santunan\w*|manfaat\w*|cacat|saldo\w*|pensiun\w*|beasiswa|ganti upah|klaim\w*)\b",

@@ -238,3 +238,22 @@ async def test_adding_jht_after_how_to_join_is_the_cost_with_jht():
     from actions.answers import follow_up_topic
     assert follow_up_topic("ask_jht", "klo sama jht nya?", "ask_register") == "ask_contribution_bpu"
     assert follow_up_topic("ask_jht", "jht itu apa sih sebenarnya, bisa diambil kapan?", "ask_register") is None
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("kok diskonnya cuma sampai desember?? ojol dapat sampai 2027, kami nelayan dianaktirikan!", "anger"),
+    ("maaf kalau pertanyaan sy kurang pintar, apa beda bpjs kesehatan dgn bpjs tk?", "unsure"),
+])
+def test_unfairness_and_a_shy_question_are_acknowledged(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+def test_where_an_accident_is_treated_is_the_hospital_detail():
+    assert "jkk_hospital_class" in _details("ask_claim_jkk", "berobatnya di mana?")
+
+
+async def test_the_total_of_jkp_for_the_wage_told_before():
+    first = user("ask_jkp", "PHK bulan lalu, gaji 4,2 jt. brp JKP sy?")
+    latest = user("ask_contribution_bpu", "total smua brp?", [("ask_contribution_bpu", 0.5)])
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_jkp")))))[0])
+    assert "Rp15.120.000" in said
