@@ -76,6 +76,7 @@ from lingkar.wage_figures import (
     counts_workers,
     death_line,
     employer_share_line,
+    group_line,
     jht_after_ago_line,
     jht_age_line,
     jht_from_line,
@@ -96,6 +97,7 @@ from lingkar.wage_figures import (
     planned_month,
     pmi_contract_line,
     prepay_line,
+    public_money,
     risk_class,
     sponsor_line,
     wage_line,
@@ -976,6 +978,10 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
     project's contract value it names (lingkar/wage_figures.py); for a project, a value said in an earlier turn
     counts too when the message asks an amount. True when sent."""
     line = None if topic == "sponsor_offer" and tracker is not None else count_line(topic, text, clock.today())
+    if line and topic == "ask_contribution_bpu" and tracker is not None and any(
+            public_money(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)):
+        # "Jadi per bulan untuk 40 orang berapa?" after "dari dana desa": public money pays the normal rate
+        line = group_line(text, clock.today(), public=True)
     if not line and tracker is not None and (topic == "sponsor_offer" or (
             topic in SPONSOR_COST_TOPICS and sponsor_context(tracker))):
         # "kalau 100 warga, biaya sebulan berapa?" in a sponsor's conversation: what paying for them costs

@@ -355,6 +355,11 @@ class ValidateEligibilityForm(LingkarForm):
             # "sy baru 6 thn ikut" after the partial JHT claim, read as the check: that topic's line for it
             return [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: previous_topic(tracker, get_answers())}),
                     SlotSet("requested_slot", None), ActiveLoop(None)]
+        if first and send_month_price(dispatcher, tracker, latest_text(tracker)):
+            # "klo sy bayar bulan januari jadi brp?" after the discount: that month's contribution, no check
+            keep_topic(dispatcher, "ask_contribution_bpu", clock.today())
+            return [SlotSet(FAILURES_SLOT, {ANSWERED_INSTEAD: "ask_contribution_bpu"}), SlotSet("requested_slot", None),
+                    ActiveLoop(None)]
         if first:
             # a short question about the topic under discussion ("umur sy 56, msh bisa?" or "kalau gaji sy 3 juta?"
             # after JKP) is answered for that topic, with the figures for the wage it names; the check is not started
@@ -452,6 +457,10 @@ class ValidateEligibilityForm(LingkarForm):
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
+        if not text.startswith("/") and read_signals(text).scam:
+            # "ada yg dm sy katanya dari bpjs tawarkan upgrade kepesertaan premium 150rb" at the income question: a
+            # scam told, never an answer; the rules warn, then the form asks again
+            return Turn()
         found = read_facts(text, _entities(tracker), requested, clock.today())
         turn = Turn(messages=list(found.notes))
         changed = []

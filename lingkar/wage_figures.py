@@ -1137,7 +1137,17 @@ _PUBLIC_MONEY = re.compile(r"\b(desa|dana desa|add|apbdes|apbd|apbn|pemda|pemkab
 _LATER = re.compile(r"\b(tahun depan|thn depan|bulan depan|bln depan|berikutnya|selanjutnya|seterusnya)\b", re.I)
 
 
-def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
+#: Public money named as the payer, told in an earlier turn ("dari dana desa", "dianggarkan APBD").
+_PUBLIC_BUDGET = re.compile(r"\b(dana desa|alokasi dana desa|add|apbdes|apbd|apbn|anggaran desa|anggaran daerah|"
+                            r"dianggarkan|menganggarkan|anggarkan)\b", re.I)
+
+
+def public_money(text: str) -> bool:
+    """The message says the contributions are paid from a public budget (a village's or a regency's)."""
+    return bool(_PUBLIC_BUDGET.search(text or ""))
+
+
+def group_line(text: str, on: dt.date, facts: Facts | None = None, public: bool = False) -> str | None:
     """What the lowest JKK+JKM contribution costs for the N self-employed workers a message counts ("kelompok 12
     penenun ... untuk 12 orang, bulan ini brp dan bulan Januari nanti brp?"), each month priced for itself: this
     month (and any other month the message names), or, with a period ("selama 12 bulan mulai Januari 2027"), the
@@ -1148,7 +1158,7 @@ def group_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None
     people = _PEOPLE.search(t)
     if not people or int(people.group(1)) < 2:
         return None
-    if _PUBLIC_MONEY.search(t):
+    if public or _PUBLIC_MONEY.search(t):  # (``public``: said earlier in the conversation)
         return sponsor_line(t, on, facts)
     facts = facts or get_facts()
     count = int(people.group(1))

@@ -257,3 +257,30 @@ async def test_the_total_of_jkp_for_the_wage_told_before():
     latest = user("ask_contribution_bpu", "total smua brp?", [("ask_contribution_bpu", 0.5)])
     said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_jkp")))))[0])
     assert "Rp15.120.000" in said
+
+
+async def test_a_count_after_public_money_is_priced_at_the_normal_rate():
+    first = user("ask_discount", "Desa kami ingin membayarkan iuran BPJS TK untuk 40 petani mulai Desember ini "
+                                 "dari dana desa. Apakah dapat diskon 50%?")
+    latest = user("ask_contribution_bpu", "Jadi per bulan untuk 40 orang berapa?")
+    said = texts((await run(ActionAnswer(), _after(latest, (first, bot_answer("ask_discount")))))[0])
+    assert "40 x Rp16.800 = Rp672.000" in said and "Rp336.000" not in said
+
+
+async def test_a_scam_told_at_the_checks_question_is_no_answer():
+    latest = user("inform", "btw ada yg dm sy di ig katanya dari bpjs tk tawarkan upgrade kepesertaan premium 150rb")
+    t = _after(latest)
+    t.active_loop = {"name": "eligibility_form"}
+    t.slots.update({"requested_slot": "income", "occupation": "ibu_rumah_tangga"})
+    turn = ValidateEligibilityForm().read("income", t, dict(t.slots))
+    assert turn.values == {} and turn.failed is None
+
+
+async def test_a_months_price_asked_as_the_check_after_the_discount_is_answered_without_one():
+    first = user("ask_discount", "diskonnya berlaku utk sy? sy petani")
+    latest = user("check_eligibility", "klo sy bayar bulan januari jadi brp?")
+    t = _after(latest, (first, bot_answer("ask_discount")))
+    t.slots["occupation"] = "petani"
+    messages, events = await run(ValidateEligibilityForm(), t)
+    assert "Januari 2027" in texts(messages) and "Rp16.800" in texts(messages)
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
