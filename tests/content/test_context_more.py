@@ -337,10 +337,13 @@ async def test_a_death_from_an_illness_gets_no_medical_advice_and_the_heirs_jht_
     assert "ahli waris" in out and "JKM" in out
 
 
-@pytest.mark.parametrize("earlier,said", [("ask_gn_lingkaran", True), ("ask_jkm", False)])
-async def test_a_count_of_workers_in_a_sponsors_conversation_gets_what_paying_for_them_costs(earlier, said):
-    t = tracker(user("ask_contribution_bpu", "kalau 100 warga, biaya sebulan berapa?"),
-                [user(earlier, "Apakah Dana Desa boleh dipakai untuk bayar iuran BPJS TK warga?")])
+@pytest.mark.parametrize("earlier,before,said", [
+    ("ask_gn_lingkaran", "Apakah Dana Desa boleh dipakai untuk bayar iuran BPJS TK warga?", True),
+    # no sponsor and no public money before: the group's own contributions (the discount counted), no sponsor's sum
+    ("ask_jkm", "Apakah JKM dibayar kalau peserta meninggal karena sakit?", False),
+])
+async def test_a_count_of_workers_in_a_sponsors_conversation_gets_what_paying_for_them_costs(earlier, before, said):
+    t = tracker(user("ask_contribution_bpu", "kalau 100 warga, biaya sebulan berapa?"), [user(earlier, before)])
     msgs, _ = await run(ActionAnswer(), t)
     assert ("Rp1.680.000" in texts(msgs)) is said
 
