@@ -2084,6 +2084,23 @@ def is_illness_death(answers: Answers, text: str) -> bool:
 _SCHOLARSHIP = re.compile(r"\bbeasiswa\w*\b", re.I)
 
 
+def send_scholarship_years_line(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"eh maaf, suami sy ikutnya dari 2024 bukan 2021" told in a bereaved conversation: whether those years of
+    membership meet the scholarship's minimum (a death that is no work accident). True when sent."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    on = clock.today()
+    if membership_years(text, on) is None or not death_in_conversation(tracker):
+        return False
+    answers = get_answers()
+    turns = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
+    line = membership_line("ask_scholarship", f"{text} ; beasiswa", on,
+                           work_death=any(is_work_death(answers, t) for t in turns))
+    if line:
+        dispatcher.utter_message(text=line)
+        keep_topic(dispatcher, "ask_scholarship", on)
+    return bool(line)
+
+
 #: The paragraph of a death answer that points to JKK for a death in a work accident.
 _WORK_DEATH_POINTER = "Meninggal karena kecelakaan kerja"
 

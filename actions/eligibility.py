@@ -69,6 +69,7 @@ from actions.answers import (
     send_month_price,
     send_occupation_line,
     send_scam_warning,
+    send_scholarship_years_line,
     send_wage_line,
     situation_topic,
     sponsor_context,
@@ -789,6 +790,8 @@ class ActionInform(Action):
             return []  # "jadi bukan 42 juta?" after a husband's death on the way to work: JKK's, not JKM's
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
             return []
+        if send_scholarship_years_line(dispatcher, tracker):
+            return []  # "eh maaf, suami sy ikutnya dari 2024 bukan 2021" after the scholarship: its minimum
         if statement_for_topic(dispatcher, tracker):  # "saldo sy 12 juta" after a JHT claim: where it is claimed
             return []
         ruled = occupation_for_topic(tracker)

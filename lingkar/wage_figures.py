@@ -120,7 +120,7 @@ _MEMBER_YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b(?=[^.?!]{0,25}\b" 
 #: The year a membership began ("ikut bpjs tk mandiri sejak 2022", "jualan di pasar dari 2022, ikut bpjs tk").
 _SINCE_MONTH = r"(?:(?:bulan|bln)\s+)?(?:(?:jan|feb|mar|apr|mei|jun|jul|agu|agt|ags|sep|okt|nov|des)[a-z]*\s+)?"
 _MEMBER_SINCE = re.compile(r"\b(?:sejak|dari|mulai)\s+" + _SINCE_MONTH + r"(?:tahun\s+|thn\s+)?(20\d\d)\b"
-                           r"(?=[^.?!]{0,60}\b(?:ikut|peserta|terdaftar|iur\w*|bpjs)\b)|\b(?:ikut|peserta|terdaftar)\b[^.?!]{0,40}?\b"
+                           r"(?=[^.?!]{0,60}\b(?:ikut|peserta|terdaftar|iur\w*|bpjs)\b)|\b(?:ikut(?:nya)?|peserta(?:nya)?|terdaftar)\b[^.?!]{0,40}?\b"
                            r"(?:sejak|dari|mulai)\s+" + _SINCE_MONTH + r"(?:tahun\s+|thn\s+)?(20\d\d)\b", re.I)
 #: Years worked ("kerja 8 tahun", "sdh bekerja 7 thn"): membership only where nothing else is told.
 _WORK_YEARS = re.compile(r"\b(?:kerja|bekerja|kerjanya)\b[^.?!\d]{0,12}?\b(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)

@@ -284,3 +284,20 @@ async def test_a_months_price_asked_as_the_check_after_the_discount_is_answered_
     messages, events = await run(ValidateEligibilityForm(), t)
     assert "Januari 2027" in texts(messages) and "Rp16.800" in texts(messages)
     assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+async def test_years_of_membership_corrected_after_a_death_weigh_the_scholarship():
+    first = user("ask_claim_jkm", "suami sy meninggal krn sakit paru2. dia nelayan, ikut bpjs tk dari 2021")
+    latest = user("inform", "eh maaf, suami sy ikutnya dari 2024 bukan 2021")
+    said = texts((await run(ActionInform(), _after(latest, (first, bot_answer("ask_claim_jkm")))))[0])
+    assert "belum memenuhi syarat" in said and "Terima kasih infonya" not in said
+    # no death before: a membership told is only noted
+    said = texts((await run(ActionInform(), tracker(user("inform", "sy ikutnya dari 2024"))))[0])
+    assert "beasiswa" not in said
+
+
+def test_a_membership_said_with_its_suffix_or_month():
+    from lingkar.wage_figures import membership_years
+    assert membership_years("eh maaf, suami sy ikutnya dari 2024 bukan 2021", TODAY) == 2
+    assert membership_years("peserta bpjs tk mandiri sejak april 2024", TODAY) == 2
+    assert membership_years("ikutan arisan dari 2020", TODAY) is None
