@@ -1474,6 +1474,12 @@ _PROGRAMME_OWN_WORDS = {
 }
 
 
+_DEATH_WORD = re.compile(r"\b(meninggal\w*|wafat|tewas|almarhum\w*|mati)\b", re.I)
+#: An illness the work caused ("dokter bilang akibat debu selama 10 thn kerja di pabrik"): JKK's, not JKM's.
+_CAUSED_BY_WORK = re.compile(r"\b(akibat|disebabkan|gara-gara|gara2|karena pekerjaan\w*|krn pekerjaan\w*)\b", re.I)
+_CLAIM_HOW = re.compile(r"\b(klaim\w*|urus\w*|berkas\w*|syarat\w*|dokumen\w*|cara\w*|caranya)\b", re.I)
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1496,6 +1502,13 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     named_programme = programme_named_topic(intent, text)
     if named_programme in answers:
         return named_programme  # "bolak balik kantor cabang utk klaim jkm suami" read as the JHT claim
+    if intent in ("ask_jkk", "ask_claim_jkk") and _DEATH_WORD.search(text) and is_illness_death(answers, text) \
+            and not is_work_death(answers, text) and not _PROGRAMMES.search(text) and not _CAUSED_BY_WORK.search(text):
+        # "Apabila salah satu peserta meninggal dunia karena sakit, berapa santunan yang diterima ahli waris?" read
+        # as JKK for its "sakit": a death from an illness is JKM's (the claim when the heirs ask how)
+        topic = "ask_claim_jkm" if _CLAIM_HOW.search(text) else "ask_jkm"
+        if topic in answers:
+            return topic
     if at_work(text) and (intent == "ask_health" or named_topic(intent, text) == "ask_health") \
             and read_signals(text).feeling == "accident" and "ask_jkk_commute" in answers:
         # "kemarin sore sy ditabrak mobil waktu pulang kerja ... ditanggung BPJS TK atau sy harus pakai BPJS

@@ -301,3 +301,23 @@ def test_a_membership_said_with_its_suffix_or_month():
     assert membership_years("eh maaf, suami sy ikutnya dari 2024 bukan 2021", TODAY) == 2
     assert membership_years("peserta bpjs tk mandiri sejak april 2024", TODAY) == 2
     assert membership_years("ikutan arisan dari 2020", TODAY) is None
+
+
+async def test_a_death_from_an_illness_read_as_jkk_is_jkms():
+    text = ("Desa kami menganggarkan iuran untuk 50 pekerja rentan. Apabila salah satu peserta meninggal dunia karena "
+            "sakit, berapa santunan yang diterima ahli waris?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_jkk", text))))[0])
+    assert "Rp42.000.000" in said and "Ganti upah" not in said
+    # an illness the work caused stays JKK's
+    from actions.answers import settle_topic
+    t = tracker(user("ask_claim_jkk", "kakak sy meninggal krn penyakit paru2, dokter bilang akibat debu di pabrik"))
+    assert settle_topic(t, get_answers(), "ask_claim_jkk") == "ask_claim_jkk"
+
+
+@pytest.mark.parametrize("intent,text,topic", [
+    ("nlu_fallback", "Kami ingin mengundang BPJS Ketenagakerjaan untuk sosialisasi. Ke mana kami dapat menyampaikan "
+                     "surat permohonan?", "ask_contact"),
+    ("ask_payment", "Melalui kanal apa saja peserta BPU dapat membayar iuran bulanan?", None),  # stays the payment
+])
+def test_a_letter_to_the_office_and_the_channels_of_paying(intent, text, topic):
+    assert named_topic(intent, text) == topic
