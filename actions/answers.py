@@ -1475,6 +1475,8 @@ _PROGRAMME_OWN_WORDS = {
 
 
 _DEATH_WORD = re.compile(r"\b(meninggal\w*|wafat|tewas|almarhum\w*|mati)\b", re.I)
+#: A wish to join ("sy mau daftar lagi yg mandiri", "sa mau ikut lagi skrg", "mau daftar juga utk diri sendiri").
+_JOIN_WISH = re.compile(r"\b(mau|ingin|pengen|pingin|mo)\s+(\w+\s+){0,2}?(daftar\w*|ikut)\b(?!\s+(urus|klaim))", re.I)
 #: An illness the work caused ("dokter bilang akibat debu selama 10 thn kerja di pabrik"): JKK's, not JKM's.
 _CAUSED_BY_WORK = re.compile(r"\b(akibat|disebabkan|gara-gara|gara2|karena pekerjaan\w*|krn pekerjaan\w*)\b", re.I)
 _CLAIM_HOW = re.compile(r"\b(klaim\w*|urus\w*|berkas\w*|syarat\w*|dokumen\w*|cara\w*|caranya)\b", re.I)
@@ -1499,6 +1501,11 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         side = next((topics[0] for topics in PROGRAMME_SIDES.values() if intent in topics), None)
         if side in answers:
             return side
+    if intent in CLAIM_TOPICS | {"ask_jht", "ask_jkm"} and _JOIN_WISH.search(text) and "ask_register" in answers \
+            and read_signals(text).feeling == "joy":
+        # "alhamdulillah JHT sa sdh cair ... sa mau ikut lagi skrg sbg pekerja mandiri, bisa?": the claim is done,
+        # the question is joining again
+        return "ask_register"
     named_programme = programme_named_topic(intent, text)
     if named_programme in answers:
         return named_programme  # "bolak balik kantor cabang utk klaim jkm suami" read as the JHT claim

@@ -321,3 +321,16 @@ async def test_a_death_from_an_illness_read_as_jkk_is_jkms():
 ])
 def test_a_letter_to_the_office_and_the_channels_of_paying(intent, text, topic):
     assert named_topic(intent, text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    "alhamdulillah JHT sa sdh cair td pagi lewat JMO, 12 juta masuk rekening!! sa mau ikut lagi skrg sbg pekerja "
+    "mandiri, bisa?",
+    "alhamdulillah klaim JKM ibu sy sudah cair, sy berterima kasih. sy mau daftar juga utk diri sendiri, petani kakao",
+])
+async def test_good_news_of_a_claim_then_a_wish_to_join_is_about_joining(text):
+    from actions.answers import settle_topic
+    assert settle_topic(tracker(user("ask_claim_jht", text)), get_answers(), "ask_claim_jht") == "ask_register"
+    # without the good news, a claim question with "ikut" stays the claim
+    t = tracker(user("ask_claim_jht", "sy mau ikut urus klaim jht bapak, berkasnya apa?"))
+    assert settle_topic(t, get_answers(), "ask_claim_jht") == "ask_claim_jht"
