@@ -1899,9 +1899,7 @@ def send_membership_line(dispatcher: CollectingDispatcher, answers: Answers, int
     if not line and tracker is not None and intent in DEATH_TOPICS and _SCHOLARSHIP.search(text or ""):
         turns = [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
         told = next((t for t in turns if membership_years(t, on) is not None), None)
-        if told:
-            line = membership_line(intent, f"{told} ; beasiswa", on,
-                                   work_death=any(is_work_death(answers, t) for t in turns))
+        line = scholarship_years_line(answers, told, turns, on) if told else None
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
@@ -2031,8 +2029,9 @@ def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
     it may wait) and, with the month JP began ("ikut JP sejak Juli 2015", this message or a recent one), whether the
     years until then make a monthly pension; "bisa ditunda?" after a birth year told: the same, for that birth;
     "ikut JP sejak Juli 2015 sampai sekarang, cukup 15 tahun kah?": the years until now. True when sent."""
-    if intent in ("ask_jht", "ask_claim_jht") and born_on(text):
-        line = jht_age_line(born_on(text)[0], clock.today())  # "sa lahir 1970, umur berapa bisa ambil JHT full?"
+    born = born_on(text)
+    if intent in ("ask_jht", "ask_claim_jht") and born:
+        line = jht_age_line(born[0], clock.today())  # "sa lahir 1970, umur berapa bisa ambil JHT full?"
         if line:
             dispatcher.utter_message(text=line)
         return bool(line)
@@ -2040,7 +2039,7 @@ def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
         return False
     told = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
     since = next((d for d in map(worked_since, told) if d), None)
-    born = born_on(text) or (next((b for b in map(born_on, told) if b), None) if _DEFER_ASKED.search(text) else None)
+    born = born or (next((b for b in map(born_on, told) if b), None) if _DEFER_ASKED.search(text) else None)
     on = clock.today()
     if born is not None:
         line = jp_pension_line(born[0], born[1], on, since, defer_asked=bool(_DEFER_ASKED.search(text)))
@@ -2104,6 +2103,13 @@ def is_illness_death(answers: Answers, text: str) -> bool:
 _SCHOLARSHIP = re.compile(r"\bbeasiswa\w*\b", re.I)
 
 
+def scholarship_years_line(answers: Answers, told: str, turns: List[str], on) -> str | None:
+    """Whether the years of membership ``told`` meet the scholarship's minimum, for a death that none of ``turns``
+    tells as a work accident (lingkar/wage_figures.membership_line)."""
+    return membership_line("ask_scholarship", f"{told} ; beasiswa", on,
+                           work_death=any(is_work_death(answers, t) for t in turns))
+
+
 def send_scholarship_years_line(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """"eh maaf, suami sy ikutnya dari 2024 bukan 2021" told in a bereaved conversation: whether those years of
     membership meet the scholarship's minimum (a death that is no work accident). True when sent."""
@@ -2111,10 +2117,8 @@ def send_scholarship_years_line(dispatcher: CollectingDispatcher, tracker: Track
     on = clock.today()
     if membership_years(text, on) is None or not death_in_conversation(tracker):
         return False
-    answers = get_answers()
     turns = [text] + [t for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)]
-    line = membership_line("ask_scholarship", f"{text} ; beasiswa", on,
-                           work_death=any(is_work_death(answers, t) for t in turns))
+    line = scholarship_years_line(get_answers(), text, turns, on)
     if line:
         dispatcher.utter_message(text=line)
         keep_topic(dispatcher, "ask_scholarship", on)
