@@ -28,8 +28,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import error_summary, last_turn_bot_events, say
-from actions.more import ANSWER_KEY, FOLLOW_UP_PART, MORE_INTENT, asks_for_more, send, send_answer, send_more
+from actions.forms import error_summary, last_turn_bot_events, latest_text, say
+from actions.more import (
+    ANSWER_KEY,
+    FOLLOW_UP_PART,
+    MORE_FOLLOW_UPS,
+    MORE_INTENT,
+    asks_for_more,
+    send,
+    send_answer,
+    send_more,
+)
 from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
@@ -412,10 +421,13 @@ _TOPIC_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kece
                           r"lingkaran|kantor (?:cabang|terdekat|bpjs\w*))(?:nya)?\b", re.I)
 _ADD_JHT = re.compile(r"\b(tambah|ditambah|plus|sekalian|ikut|ikutkan|termasuk|dengan|dgn|sama|pake|pakai)\b.*"
                       r"\b(jht|hari tua)\b|"
+                      # "mau ambil yg ada jht nya jg", "Kalo sa ambil yang ada tabungannya juga, Januari brapa?"
+                      r"\b(yg|yang) ada (jht|tabungan|tabungan hari tua)(nya)?\b|"
                       # "JHT perlu kah? berapa tambahnya?"
                       r"\b(jht|hari tua)\b.*\b(tambahnya|tambahannya|nambahnya|ditambah\w*)\b", re.I)
 #: "klo ikut jht, nnti bs cair kpn?": when JHT pays out, not what adding it costs.
-_JHT_PAYOUT = re.compile(r"\b(cair\w*|dicairkan|kapan|kpn|diambil|ambil\w*|klaim\w*)\b", re.I)
+_JHT_PAYOUT = re.compile(r"\b(cair\w*|dicairkan|kapan|kpn|diambil|ambil(?!\s+(?:yg|yang)\s+ada\b)\w*|klaim\w*)\b",
+                         re.I)
 
 
 def adds_jht_cost(text: str) -> bool:
@@ -614,10 +626,11 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     joining = previous in ("ask_register", "ask_who_can_join") and words <= FOLLOW_UP_MAX_WORDS
     if (family in ("bpu", "gn") or previous == "check_eligibility" or joining) \
             and intent in ("ask_jht", "ask_claim_jht", "ask_contribution_bpu", "ask_discount", "inform",
-                           FALLBACK_INTENT) \
+                           FALLBACK_INTENT, "ask_jkk", "ask_jkm", "ask_programs", "ask_jht_partial") \
             and _ADD_JHT.search(text or "") and not _JHT_PAYOUT.search(text or ""):
         # "kalau tambah jht jadi brp?" after the BPU contribution, a sponsor's offer or a check's result; "klo sama
-        # jht nya?" after how to join (with the lowest contribution beside it)
+        # jht nya?" after how to join (with the lowest contribution beside it); "ambil yg ada tabungannya juga?" or
+        # "kalau ikut yang meninggal, kecelakaan sama hari tua?" (read as one programme named) the same
         return "ask_contribution_bpu"
     if family == "jkk" and words <= UNPLACED_DETAIL_MAX_WORDS and _ACCIDENT_REPORT.search(text or "") \
             and not _OTHER_SUBJECT_THAN_JKK.search(text or ""):
@@ -1107,7 +1120,8 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     return bool(line)
 
 
-_JHT = re.compile(r"\b(jht|jaminan hari tua)\b", re.I)
+_JHT = re.compile(r"\b(jht|jaminan hari tua|tabungan hari tua|(?:yg|yang) ada tabungan\w*|(?:sama|dan|dengan|dgn|ikut|"
+                  r"tambah) hari tua)\b", re.I)
 _NO_JHT = re.compile(r"\b(tanpa|tidak|tdk|nggak|gak|ga|nda|tida|belum|blm)\s+(\w+\s+){0,2}(jht|jaminan hari tua)\b|"
                      r"\b(jkk\s*(dan|&|\+|,)?\s*jkm)\s+(saja|aja|sj|doang)\b", re.I)
 
@@ -1643,7 +1657,7 @@ NOT_A_QUESTION_TOPIC = frozenset({"check_eligibility", "inform", FALLBACK_INTENT
 _OWN_SUBJECT = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|kecelakaan|kehilangan pekerjaan|phk|"
                           r"beasiswa|bsu|diskon|daftar|dftr|mendaftar|iuran|saldo|kartu|kesehatan|agen|lingkaran|"
                           r"santunan|cacat|klaim\w*|cair\w*|meninggal|berobat|rumah sakit|rs|jmo|bpu|perisai|"
-                          r"kontraktor|proyek|pmi|denda|tunggakan|nunggak|kis|jkn)\b", re.I)
+                          r"kontraktor|proyek|pmi|denda|tunggakan|nunggak|kis|jkn)(?:nya)?\b", re.I)
 
 
 _MEMBERSHIP_NAMED = re.compile(r"\b(bpjs|bpjs tk|bpjamsostek|jamsostek)\b", re.I)
@@ -1742,10 +1756,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         send_migrant_risks(dispatcher, tracker, answers, text, on)
         keep_topic(dispatcher, intent, on)
         return []
-    if not signals.scam and intent not in SMALL_TALK and intent != "ask_migrant" and migrant_context(tracker) \
-            and len(text.split()) <= FOLLOW_UP_MAX_WORDS and _CONTRACT_TERM.search(text) \
-            and send_pmi_contract_line(dispatcher, text, on):
-        keep_topic(dispatcher, "ask_migrant", on)  # "kalau kontraknya cuma 1 tahun?" after the PMI answer
+    if not signals.scam and intent not in SMALL_TALK and intent != "ask_migrant" \
+            and contract_follow_up(dispatcher, tracker):
         return []
     if intent not in SMALL_TALK and not signals.scam and send_month_price(dispatcher, tracker, text):
         keep_topic(dispatcher, "ask_contribution_bpu", on)  # "kalau bulan januari?" after the contribution
@@ -1946,11 +1958,12 @@ def send_balance_documents(dispatcher: CollectingDispatcher, answers: Answers, i
 
 #: A question about a deadline ("paling lambat kapan?", "masih bisa kah?", "telat ga?").
 _DEADLINE_ASKED = re.compile(r"\b(paling lambat|plg lambat|batas\w*|kapan|sampai kapan|smp kapan|telat|terlambat|"
-                             r"lewat|masih bisa|msh bisa|kadaluarsa|kedaluwarsa|hangus|sempat\w*|smpt|keburu|"
-                             r"tunda|ditunda|menunda)\b", re.I)
+                             r"lewat|masih bisa|msh bisa|masih bs|msh bs|kadaluarsa|kedaluwarsa|hangus|sempat\w*|"
+                             r"smpt|keburu|tunda|ditunda|menunda)\b", re.I)
 
 
-_WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang)\b", re.I)
+_WHEN_ASKED = re.compile(r"\b(kapan|kpn|mulai kapan|bisa cair|sudah bisa|sdh bisa|udah bisa|skrg|sekarang|"
+                         r"(?:tanggal|tgl) (?:berapa|brp)|paling cepat|plg cepat|bisa mulai)\b", re.I)
 
 
 def send_jkp_tenure_line(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None, text: str) -> bool:
@@ -1979,10 +1992,12 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
     """"Paling lambat kapan sy klaim JKP?" after "di-PHK tanggal 20 November 2026": the date itself, from the PHK
     date the message or one of the last few turns told; "JHT sy kapan bisa cair?" after a resignation's date: from
     when it can be claimed."""
-    jht = intent in ("ask_claim_jht", "ask_jht") and _WHEN_ASKED.search(text or "")
+    on = clock.today()
+    # "sy resign tgl 25 november, mau cairkan jht": the date told is asking from when, too
+    jht = intent in ("ask_claim_jht", "ask_jht") and bool(_WHEN_ASKED.search(text or "")
+                                                         or phk_date(text or "", on, leaving=True))
     if not jht and (intent != "ask_jkp" or not _DEADLINE_ASKED.search(text or "")):
         return False
-    on = clock.today()
     told = [text] + [t for _, t in itertools.islice(user_turns(tracker), DATE_LOOKBACK)]
     left = next((d for d in (phk_date(t, on, leaving=bool(jht)) for t in told) if d), None)
     planned = None if jht or not left else planned_month(text, left)  # "kalau sa tunda sampai Februari 2027?"
@@ -1995,6 +2010,10 @@ def send_leaving_date_line(dispatcher: CollectingDispatcher, tracker: Tracker, i
         if extra:
             dispatcher.utter_message(text=extra)
             line = line or extra
+    if line and not jht and _HOW_MUCH.search(text or ""):
+        # "masih sempat klaim? dapat brp?" after "di-PHK akhir Oktober, gaji 4 juta": what JKP pays for that wage
+        send_wage_line(dispatcher, "ask_jkp", next((w for w in (wage_in(t) for t in told if not STAFF.search(t))
+                                                    if w), None))
     return bool(line)
 
 
@@ -2274,6 +2293,21 @@ def migrant_context(tracker: Tracker) -> bool:
 
 #: A migrant's contract or its extension named ("kalau kontraknya 1 tahun?", "diperpanjang 6 bulan?").
 _CONTRACT_TERM = re.compile(r"\b(kontrak\w*|diperpanjang|perpanjang\w*)\b", re.I)
+
+
+def contract_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"kalau kontraknya cuma setahun?", "eh bukan 2 tahun, kontraknya cuma 1 tahun" or "Kontrak suami saya
+    diperpanjang 6 bulan lagi, iurannya tambah?" after the PMI answer, whatever the NLU read it as: that contract's
+    total or the extension's. True when sent."""
+    text = latest_text(tracker)
+    if len(text.split()) > UNPLACED_DETAIL_MAX_WORDS or not _CONTRACT_TERM.search(text) \
+            or not migrant_context(tracker):
+        return False
+    on = clock.today()
+    if not send_pmi_contract_line(dispatcher, text, on):
+        return False
+    keep_topic(dispatcher, "ask_migrant", on)
+    return True
 
 
 def send_pmi_contract_line(dispatcher: CollectingDispatcher, text: str, on) -> bool:
@@ -3002,6 +3036,8 @@ class ActionClarify(Action):
             return []
         answers = get_answers()
         signals = turn_signals(tracker)
+        if not signals.scam and contract_follow_up(dispatcher, tracker):
+            return []  # "Kontrak suami saya diperpanjang 6 bulan lagi, iurannya tambah?" after the PMI answer
         if signals.scam or scam_follow_up(tracker):
             feeling_first(dispatcher, answers, signals, None, clock.today())
             send_scam_warning(dispatcher, answers, clock.today(), tracker)
@@ -3189,3 +3225,7 @@ class ActionHumanHandoff(Action):
         logger.info("handoff %s recorded (channel %s)", handoff.id, channel)
         _send(dispatcher, answers.render_snippet("handoff_recorded", on))
         return []
+
+
+#: "kalau kontraknya cuma setahun?" read as asking for more of the PMI answer: that contract's total instead.
+MORE_FOLLOW_UPS.append(contract_follow_up)

@@ -42,6 +42,7 @@ from actions.answers import (
     accident_follow_up,
     answer_topic,
     claim_for_feeling,
+    contract_follow_up,
     count_topic_before,
     dated_follow_up,
     death_in_conversation,
@@ -783,6 +784,8 @@ class ActionInform(Action):
         if named:  # "nama sa Amir, umur 47", "no wa sy 0853…": kept only in a lead, after consent; other facts noted
             say(dispatcher, "name_offered")
         if dated_follow_up(dispatcher, tracker):  # "sa di PHK tanggal 20 Juli 2026, masih sempat kah?" after JKP
+            return []
+        if contract_follow_up(dispatcher, tracker):  # "eh bukan 2 tahun, kontraknya cuma 1 tahun" after PMI
             return []
         if send_child_age_line(dispatcher, tracker, latest_text(tracker)):
             return []  # "anaknya satu, umur 3 tahun" after a death: the scholarship starts at school

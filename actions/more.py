@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -132,10 +132,18 @@ BREAKDOWN_OF = {"ask_claim_jkm": "ask_jkm", "ask_jkm": "ask_jkm", "ask_claim_jkk
                 "ask_jkp": "ask_jkp", "ask_scholarship": "ask_scholarship"}
 
 
+#: Follow-ups that a message read as asking for more may really be (a migrant's contract length after the PMI
+#: answer), each ``(dispatcher, tracker) -> bool`` (True when it answered): registered by the modules that answer them
+#: (actions/answers.py), which import this one.
+MORE_FOLLOW_UPS: List[Callable[[CollectingDispatcher, Tracker], bool]] = []
+
+
 class ActionMoreDetail(Action):
     def name(self) -> str:
         return "action_more_detail"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        if any(follow_up(dispatcher, tracker) for follow_up in MORE_FOLLOW_UPS):
+            return []
         return send_more(dispatcher, tracker)

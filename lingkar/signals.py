@@ -177,6 +177,13 @@ NIK_NUMBER = re.compile(r"(?<![\dx*])\d(?:[ .-]?\d){15}(?![\d])|"
 OTHERS_SPAN = 4
 
 
+#: Where or how to get a civil record that a claim asks for ("Akta kematian itu bikinnya di mana?"): Dukcapil's.
+_CIVIL_DOCUMENT = re.compile(
+    r"\bakta\s+(?:kematian|kelahiran|nikah|cerai)\w*\b[^.?!]{0,60}?\b(?:di ?mana|dmn|ke ?mana|kmn|bikin\w*|buat\w*|"
+    r"urus\w*|belum ada|blm ada|tdk ada|tidak ada|dapat\w* dari|dpt dari|caranya|gimana|bagaimana)\b"
+    r"|\b(?:bikin|membuat|buat|urus|mengurus)\w*\s+akta\b", re.I)
+
+
 def _near(words: Tuple[str, ...], first: Iterable[str], second: Iterable[str], span: int) -> bool:
     """An entry of ``first`` and one of ``second`` within ``span`` words of each other (phrases count by their
     first word)."""
@@ -316,6 +323,8 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
                         and _CHECKED.search(text or ""))
     question = "?" in (text or "") or any(w in _QUESTION for w in words)
     referral = next((name for name, entries in lex.referrals if _has(words, joined, entries)), None)
+    if referral is None and _CIVIL_DOCUMENT.search(text or ""):
+        referral = "civil_registry"  # "Akta kematian suami sy belum ada, di Rumbia urusnya ke mana?"
     if referral == "traffic" and _AT_WORK.search(text or ""):
         referral = None  # "ditabrak mobil waktu antar pesanan": on the job, so JKK's, not Jasa Raharja's alone
     if referral == "debt":

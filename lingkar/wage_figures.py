@@ -90,9 +90,11 @@ _EXTENDED = re.compile(r"\b(diperpanjang|perpanjang\w*|tambah\w*)\b", re.I)
 def pmi_contract_line(text: str, on: dt.date, facts: Facts | None = None) -> str | None:
     """What a migrant worker pays for the contract length the message names: before work plus the package for that
     length (24, 12 or 6 months); for an extension ("diperpanjang 6 bulan"), the extra months. None otherwise."""
-    m = _CONTRACT_LENGTH.search(text or "")
-    if not m:
+    found = list(_CONTRACT_LENGTH.finditer(text or ""))
+    if not found:
         return None
+    # "eh bukan 2 tahun, kontraknya cuma 1 tahun": the length that corrects the one denied
+    m = found[-1] if len(found) > 1 and re.search(r"\bbukan\s*$", text[:found[0].start()]) else found[0]
     if m.group(3):
         months = 12 if m.group(3).lower() == "setahun" else 24
     else:
@@ -802,6 +804,13 @@ _PHK_DATE_BEFORE = _date_before(_PHK_WORDS)
 _PHK_MONTH = _month_after(_PHK_WORDS)
 _LEAVING_DATE = _date_after(_PHK_WORDS + r"|resign|berhenti|keluar|mengundurkan diri")
 _LEAVING_DATE_BEFORE = _date_before(_PHK_WORDS + r"|resign|berhenti|keluar|mengundurkan diri")
+#: The month work ended, told without a day and maybe without a year ("sy keluar dr kerja bulan oktober", "resign
+#: akhir Oktober 2026"): the leaving word (not "berhenti bayar", not "JHT keluar"), then a month within a few words
+#: that hold no number (so not "keluar kerja 3 bulan lalu").
+_LEAVING_MONTH = re.compile(r"\b(?:" + _PHK_WORDS + r"|resign|mengundurkan diri|berhenti(?!\s+(?:bayar|byr|membayar|"
+                            r"iuran))|keluar(?=\s+(?:kerja|dari|dr|dri|di)\b))\b[^.?!\d]{0,40}?"
+                            r"\b(?:(awal|akhir|pertengahan|tengah)\s+)?(?:bulan\s+|bln\s+)?(" + _MONTH_ALT
+                            + r")\b\.?(?:\s+(20\d\d))?", re.I)
 
 
 def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
@@ -811,7 +820,7 @@ def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     m = (_LEAVING_DATE if leaving else _PHK_DATE).search(text or "") \
         or (_LEAVING_DATE_BEFORE if leaving else _PHK_DATE_BEFORE).search(text or "")
     if not m:
-        return None if leaving else phk_month(text)
+        return leaving_month(text, on) if leaving else phk_month(text)
     day, month = int(m.group(1)), _MONTH_NUMBERS[m.group(2).lower()]
     year = int(m.group(3)) if m.group(3) else on.year
     try:
@@ -830,6 +839,22 @@ def phk_month(text: str) -> MonthOnly | None:
     if not m:
         return None
     month, year = _MONTH_NUMBERS[m.group(2).lower()], int(m.group(3))
+    when = (m.group(1) or "").lower()
+    day = 15 if when in ("pertengahan", "tengah") else 1
+    if when == "akhir":
+        day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return MonthOnly(year, month, day)
+
+
+def leaving_month(text: str, on: dt.date) -> MonthOnly | None:
+    """The month work ended, told without its day ("sy keluar dr kerja bulan oktober"): its first day ("awal" or no
+    word), the 15th ("pertengahan") or its last day ("akhir"), as :class:`MonthOnly`; without a year, the latest such
+    month not after ``on``'s."""
+    m = _LEAVING_MONTH.search(text or "")
+    if not m:
+        return None
+    month = _MONTH_NUMBERS[m.group(2).lower()]
+    year = int(m.group(3)) if m.group(3) else (on.year if month <= on.month else on.year - 1)
     when = (m.group(1) or "").lower()
     day = 15 if when in ("pertengahan", "tengah") else 1
     if when == "akhir":
@@ -934,8 +959,15 @@ def jkp_tenure_line(text: str, on: dt.date, facts: Facts | None = None) -> str |
     months = n * (12 if unit in ("tahun", "thn", "th") else 1)
     said = f"Masa kerja {n} {'tahun' if unit in ('tahun', 'thn', 'th') else 'bulan'}"
     if months >= need:
-        return (f"{said}: bila iurannya tercatat tiap bulan, syarat minimal {need} bulan iuran dalam {window} bulan "
+        line = (f"{said}: bila iurannya tercatat tiap bulan, syarat minimal {need} bulan iuran dalam {window} bulan "
                 f"terakhir terpenuhi.")
+        try:  # what that entitles to ("oh maaf sy salah, dia kerja 14 bulan" after JKP was out of reach)
+            pct, paid = float(facts.value("jkp.benefit_pct", on)), int(facts.value("jkp.benefit_months", on))
+            cap = int(facts.value("jkp.wage_cap", on))
+        except (KeyError, LookupError, TypeError, ValueError):
+            return line
+        return line + (f" JKP membayar {_pct(pct)} upah (upah dihitung maks. {format_rupiah(cap)}) per bulan, "
+                       f"paling lama {paid} bulan.")
     return (f"{said}: kurang dari syarat minimal {need} bulan iuran dalam {window} bulan terakhir, jadi belum memenuhi "
             f"syarat JKP (kecuali ada bulan iuran dari pekerjaan sebelumnya).")
 
@@ -1084,6 +1116,15 @@ def jht_from_line(left: dt.date, on: dt.date, facts: Facts | None = None) -> str
     if months is None:
         return None
     first = _months_after(left, months)
+    if isinstance(left, MonthOnly):  # "keluar bulan oktober": the month, not a day the worker did not tell
+        month_end = dt.date(left.year + left.month // 12, left.month % 12 + 1, 1) - dt.timedelta(days=1)
+        line = (f"Berhenti kerja bulan {format_month(left)}: klaim JHT bisa diajukan {months} bulan setelah "
+                f"berhenti, yaitu mulai {format_month(first)}")
+        if _months_after(month_end, months) <= on:
+            return line + ", jadi sekarang sudah bisa."
+        if first <= on:
+            return line + ": bisa jadi sudah bisa sekarang, tergantung tanggal berhenti Anda."
+        return line + "."
     return (f"Berhenti kerja tanggal {format_date(left)}: klaim JHT bisa diajukan mulai {format_date(first)} "
             f"({months} bulan setelahnya)" + (", jadi sekarang sudah bisa." if first <= on else "."))
 

@@ -191,10 +191,29 @@ QUESTIONS_KEY = "questions"
 _QUESTION_SPAN = re.compile(r"[^.?!\n]*\?")
 
 
+#: Where one sentence joins two questions ("JKP nya brp sebulan, dan JHT sy 11 jt bisa diurus lewat hp?").
+_JOINED = re.compile(r",?\s+(?:dan|terus|trus|trs|lalu|serta|sekalian)\s+|,\s+(?=(?:kalau|kalo|klo|kl)\b)", re.I)
+#: A word that makes a clause a question of its own.
+_ASKS = re.compile(r"\b(?:berapa|brp|brapa|brpa|apa|apakah|bagaimana|gimana|gmn|bisa|bs|bisakah|boleh|kapan|kpn|"
+                   r"di ?mana|dmn|ke ?mana|kemana|kmn|siapa|caranya|syarat\w*|\w+kah)\b", re.I)
+
+
 def question_spans(text: str) -> List[Tuple[int, int]]:
-    """(start, end) of each sentence of ``text`` that ends in "?" ("... Berapa iuran kami? Terus kalau mulai
-    Januari, masih dapat potongan kah?" has two)."""
-    return [(m.start(), m.end()) for m in _QUESTION_SPAN.finditer(text or "") if re.search(r"\w", m.group(0))]
+    """(start, end) of each question of ``text``: each sentence that ends in "?" ("... Berapa iuran kami? Terus
+    kalau mulai Januari, masih dapat potongan kah?" has two), and each half of one that joins two questions with
+    "dan", "terus" or ", kalau", when both halves ask ("Berapa iurannya untuk kurir, dan daftarnya di mana?")."""
+    spans: List[Tuple[int, int]] = []
+    for m in _QUESTION_SPAN.finditer(text or ""):
+        if not re.search(r"\w", m.group(0)):
+            continue
+        start = m.start()
+        for j in _JOINED.finditer(m.group(0)):
+            cut = m.start() + j.start()
+            if _ASKS.search(text[start:cut]) and _ASKS.search(text[cut:m.end()]):
+                spans.append((start, cut))
+                start = cut
+        spans.append((start, m.end()))
+    return spans
 
 
 def scale_features(X: csr_matrix, sublinear_tf: bool, l2_normalise: bool) -> csr_matrix:

@@ -1,0 +1,174 @@
+"""Issue 12, seventeenth session: a resignation's date (or only its month) gives the day JHT can be claimed, also
+when the worker did not ask "kapan"; a JKP deadline asked with "dapat brp?" gets the amount too; one sentence that
+joins two questions is read as two; where to get a death certificate (Dukcapil), a loan or credit asked of us, a
+payout "asal bayar" (a scam); choosing the plan "yang ada JHT" is what JHT adds, not a withdrawal; JKP's tenure met
+says what JKP pays; a migrant's contract length after the PMI answer gets its total however the NLU read it; the
+greeting offers help and cancelling is said kindly. Real actions on Tracker fixtures, real
+content."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.answers import ActionAnswer, ActionClarify, adds_jht_cost
+from actions.eligibility import ActionInform
+from actions.more import ActionMoreDetail
+from lingkar.signals import read_signals
+from lingkar.texts import get_flow_texts
+from lingkar.wage_figures import MonthOnly, jht_from_line, jkp_tenure_line, phk_date
+from rasa_plugins.nlu.classifier import question_spans
+
+from .test_context import bot_answer, run, texts, tracker, user
+from .test_fourteenth_session import TODAY, _after, _details, frozen_today  # noqa: F401  (the autouse fixture too)
+
+
+# ------------------------------------------------------------------------------ when JHT can be claimed
+@pytest.mark.parametrize("text,expected", [
+    ("sy keluar dr kerja bulan oktober", MonthOnly(2026, 10, 1)),
+    ("resign akhir november", MonthOnly(2026, 11, 30)),
+    ("sy sdh berhenti dari kapal bulan agustus", MonthOnly(2026, 8, 1)),
+    ("sy resign tgl 25 november", dt.date(2026, 11, 25)),
+    ("JHT sy bisa keluar bulan januari?", None),        # the money coming out, not leaving work
+    ("sy berhenti bayar bulan oktober", None),          # stopping payments, not leaving work
+    ("sy keluar kerja 3 bulan lalu", None),             # a duration (left_ago reads it)
+])
+def test_the_month_or_day_work_ended(text, expected):
+    assert phk_date(text, TODAY, leaving=True) == expected
+
+
+def test_a_month_without_a_day_says_the_month_jht_opens_and_whether_it_has():
+    passed = jht_from_line(MonthOnly(2026, 10, 1), TODAY)
+    assert "November 2026" in passed and "sekarang sudah bisa" in passed
+    maybe = jht_from_line(MonthOnly(2026, 11, 1), TODAY)
+    assert "Desember 2026" in maybe and "tergantung tanggal" in maybe
+    later = jht_from_line(MonthOnly(2026, 12, 1), TODAY)
+    assert "Januari 2027" in later and "sudah bisa" not in later
+
+
+async def test_a_resignation_date_told_with_a_jht_claim_gets_the_day_without_asking_when():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_claim_jht", "sy baru resign dari resort di tomia tgl 25 november, mau cairkan jht"))))[0])
+    assert "25 Desember 2026" in said
+
+
+@pytest.mark.parametrize("follow_up", ["jd paling cepat tanggal brp?", "tgl brp bisa diajukan?"])
+async def test_asking_the_day_after_a_resignation_date(follow_up):
+    first = user("ask_claim_jht", "sy resign tgl 25 november, mau klaim jht")
+    said = texts((await run(ActionAnswer(), _after(user("ask_claim_jht", follow_up),
+                                                   (first, bot_answer("ask_claim_jht")))))[0])
+    assert "25 Desember 2026" in said
+
+
+async def test_a_jkp_deadline_asked_with_how_much_gets_the_amount_for_the_wage_told():
+    first = user("ask_jkp", "Saya di-PHK akhir Oktober 2026 dari toko bangunan di Baubau, gaji 4 juta")
+    said = texts((await run(ActionAnswer(), _after(user("ask_jkp", "masih sempat klaim? dapat brp?"),
+                                                   (first, bot_answer("ask_jkp")))))[0])
+    assert "April 2027" in said and "Rp2.400.000" in said
+
+
+async def test_a_jkp_deadline_without_how_much_gets_no_amount():
+    first = user("ask_jkp", "Saya di-PHK akhir Oktober 2026, gaji 4 juta")
+    said = texts((await run(ActionAnswer(), _after(user("ask_jkp", "masih sempat klaim?"),
+                                                   (first, bot_answer("ask_jkp")))))[0])
+    assert "April 2027" in said and "Rp2.400.000" not in said
+
+
+def test_jkp_tenure_met_says_what_jkp_pays():
+    met = jkp_tenure_line("oh maaf sy salah, dia kerja 14 bulan", TODAY)
+    assert "terpenuhi" in met and "60%" in met and "6 bulan" in met
+    short = jkp_tenure_line("sy kerja baru 10 bulan", TODAY)
+    assert "belum memenuhi" in short and "60%" not in short
+
+
+# ------------------------------------------------------------------------------ two questions in one sentence
+@pytest.mark.parametrize("text,parts", [
+    ("Berapa iurannya sekarang untuk kurir, dan daftarnya di mana?",
+     ["Berapa iurannya sekarang untuk kurir", "dan daftarnya di mana?"]),
+    ("JKP nya brp sebulan, dan JHT sy 11 jt bisa diurus lewat hp?",
+     ["JKP nya brp sebulan", "dan JHT sy 11 jt bisa diurus lewat hp?"]),
+    ("Itu potongan untuk apa, terus kalau saya berhenti kerja uangnya bisa saya ambil?",
+     ["Itu potongan untuk apa", "terus kalau saya berhenti kerja uangnya bisa saya ambil?"]),
+    ("sy petani dan nelayan, brp iurannya?", ["sy petani dan nelayan, brp iurannya?"]),   # one question
+    ("brp iuran utk sy dan istri?", ["brp iuran utk sy dan istri?"]),
+])
+def test_one_sentence_joining_two_questions_is_read_as_two(text, parts):
+    assert [text[a:b].strip(" ,") for a, b in question_spans(text)] == parts
+
+
+# ------------------------------------------------------------------------------ other offices, loans, scams
+@pytest.mark.parametrize("text,referral", [
+    ("Akta kematian itu bikinnya di mana?", "civil_registry"),
+    ("Akta kematian suami saya belum ada, di Rumbia urusnya ke mana?", "civil_registry"),
+    ("siapkan akta kematian dan KK", None),                          # a document listed, not asked where
+    ("sekalian, bpjs tk bs kasih pinjaman utk bayar klinik kemarin?", "loan"),
+    ("Koperasi BPJS Ketenagakerjaan bisa kasih kredit motor untuk ojol tidak?", "loan"),
+    ("berobat pakai uang pinjaman, bisa diganti?", None),
+])
+def test_questions_for_other_offices(text, referral):
+    assert read_signals(text).referral == referral
+
+
+@pytest.mark.parametrize("text,scam", [
+    ("ada yg DM sy di IG, katanya bs cairkan JHT sblm resign asal bayar 300rb. beneran?", True),
+    ("ada jg yg minta KTP warga dikumpulkan buat bantuan bpjs, tp minta uang 50rb per org", True),
+    ("sy mau bayar iuran asal bisa dicicil", False),
+])
+def test_a_payout_for_a_fee_is_a_scam(text, scam):
+    assert read_signals(text).scam is scam
+
+
+# ------------------------------------------------------------------------------ choosing the plan with JHT
+@pytest.mark.parametrize("text,adds", [
+    ("istri sy mau ambil yg ada jht nya jg, jadi brp?", True),
+    ("Kalo sa ambil yang ada tabungannya juga, Januari brapa?", True),
+    ("Berapa semuanya kalau ikut yang meninggal, kecelakaan sama hari tua?", True),
+    ("klo ikut jht, kapan bisa diambil?", False),
+    ("jht sy mau ambil sekarang", False),
+])
+def test_choosing_the_plan_with_jht_is_its_cost(text, adds):
+    assert adds_jht_cost(text) is adds
+
+
+@pytest.mark.parametrize("intent,text", [
+    ("ask_jkk", "Kalo sa ambil yang ada tabungannya juga?"),
+    ("ask_claim_jht", "eh tadi istri sy bilang dia mau ambil yg ada jht nya jg"),
+])
+async def test_the_plan_with_jht_after_the_contribution_is_priced_with_jht(intent, text):
+    first = user("ask_contribution_bpu", "sy petani rumput laut, brp iuran bpjs tk sebulan?")
+    said = texts((await run(ActionAnswer(), _after(user(intent, text),
+                                                   (first, bot_answer("ask_contribution_bpu")))))[0])
+    assert "Rp36.800" in said and "Pengobatan tanpa batas" not in said and "paklaring" not in said
+
+
+# ------------------------------------------------------------------------------ courtesy
+async def test_the_greeting_offers_help_and_cancelling_is_said_kindly():
+    greeting = texts((await run(ActionAnswer(), tracker(user("greet", "selamat pagi"))))[0])
+    assert "Ada yang bisa saya bantu?" in greeting
+    flows = get_flow_texts()
+    for name in ("lead_cancelled", "sponsor_cancelled"):
+        assert "tidak apa-apa" in flows.render(name, TODAY).text
+
+
+def test_how_long_until_the_card_is_issued_in_abbreviations():
+    assert "card_days" in _details("ask_card", "brp lm kartu bpu jd stlh bayar?")
+
+
+# ------------------------------------------------------------------------------ a migrant's contract, however read
+@pytest.mark.parametrize("action,intent,text,expected", [
+    (ActionMoreDetail(), "ask_more_detail", "kalau kontraknya cuma setahun?", "Rp226.500"),
+    (ActionInform(), "inform", "eh bukan 2 tahun, kontraknya cuma 1 tahun", "Rp226.500"),
+    (ActionClarify(), "nlu_fallback", "Kontrak suami saya diperpanjang 6 bulan lagi, iurannya tambah?", "Rp81.000"),
+])
+async def test_a_contract_length_after_the_pmi_answer_gets_its_total(action, intent, text, expected):
+    first = user("ask_migrant", "Adik sy mau kerja ke Malaysia, iuran BPJS TK utk kontrak 2 tahun berapa?")
+    said = texts((await run(action, _after(user(intent, text), (first, bot_answer("ask_migrant")))))[0])
+    assert expected in said
+
+
+async def test_a_contract_length_without_the_pmi_answer_before_is_no_pmi_total():
+    first = user("ask_contribution_pu", "kontrak kerja sy 2 tahun di pabrik, potongan bpjs brp?")
+    said = texts((await run(ActionMoreDetail(), _after(user("ask_more_detail", "kalau kontraknya cuma setahun?"),
+                                                       (first, bot_answer("ask_contribution_pu")))))[0])
+    assert "Rp226.500" not in said and "Rp189.000" not in said
+
