@@ -43,7 +43,7 @@ from actions.source import answer_source, ask_source_after_answer
 from actions.subscriptions import offer_subscription
 from lingkar import calculator, clock
 from lingkar.calculator import worker_for
-from lingkar.citations import REGULATION_NAMED, regulation_lines
+from lingkar.citations import REGULATION_NAMED, regulation_lines, source_lines
 from lingkar.eligibility import FACT_SLOTS, NO_FIXED_WAGE, RESULT_SLOT, describe, read_facts
 from lingkar.facts import format_number, get_facts
 from lingkar.form_words import (
@@ -608,6 +608,8 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
             and not _TOPIC_WORDS.search(text or ""):
         return previous  # "bnr kah?", "msh bisa kah?": a question about what was just said, not a yes
     asked = (text or "").rstrip().endswith("?")
+    if intent == "cancel" and asked and words <= FOLLOW_UP_MAX_WORDS and not _TOPIC_WORDS.search(text or ""):
+        return previous  # "jadi tdk wajib?", "jadi gmn?" outside a form: a question about what was just said
     if intent == "goodbye" and (words <= FOLLOW_UP_MAX_WORDS or (words <= UNPLACED_DETAIL_MAX_WORDS and asked)) \
             and read_signals(text).question and not _TOPIC_WORDS.search(text or ""):
         # "itu smp kpn?" ("sampai" as in "sampai jumpa"), "Jadi uang yang sa sudah bayar dulu hilang semua?": a
@@ -1496,6 +1498,15 @@ _CAUSED_BY_WORK = re.compile(r"\b(akibat|disebabkan|gara-gara|gara2|karena peker
 _CLAIM_HOW = re.compile(r"\b(klaim\w*|urus\w*|berkas\w*|syarat\w*|dokumen\w*|cara\w*|caranya)\b", re.I)
 
 
+#: Benefit topics a story's narration (an accident, a death nearby) may pull a question about the worker's own cost to.
+STORY_BENEFIT_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkm", "ask_claim_jkm", "ask_jkk_commute"})
+#: A story is this long at least (words); a short question is read as it is.
+STORY_MIN_WORDS = 25
+#: The sentence that asks also asks about a benefit ("... dapat apa? dan iurannya brp?"): the benefit stays.
+_BENEFIT_ASKED = re.compile(r"\b(dapat|dpt|santunan\w*|ditanggung|tanggung\w*|klaim\w*|cair\w*|ganti\w*|"
+                            r"manfaat\w*|diobati|berobat\w*|pengobatan)\b", re.I)
+
+
 def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     """The topic to answer for ``intent``: a topic the message names by its own words over a general one
     ("syarat jkp apa saja?" read as documents), and the next ranked topic when ``intent`` needs words the message
@@ -1505,9 +1516,19 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
     text = latest.get("text") or ""
     if intent == "ask_contribution_pu" and says_not_employee(text) and "ask_contribution_bpu" in answers:
         return "ask_contribution_bpu"  # "sy kerja di kebun sendiri, bukan karyawan. iuran brp?"
-    accident = accident_follow_up(tracker, answers, intent, text)
+    # "Sambil menunggu, BPJS TK bisa kasih pinjaman untuk kebutuhan dapur?" after an accident: another office's
+    # question, not the accident's
+    accident = None if read_signals(text).referral in WHOLE_REFERRALS \
+        else accident_follow_up(tracker, answers, intent, text)
     if accident:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
+    if intent in STORY_BENEFIT_TOPICS and len(text.split()) >= STORY_MIN_WORDS \
+            and not _BENEFIT_ASKED.search(question_part(text)):
+        own_cost = story_cost_topic(text)
+        if own_cost in answers:
+            # "Sy kurir paket ... Kemarin sy hampir ditabrak truk di bypass. Berapa iurannya sekarang untuk kurir?":
+            # the accident told is the reason for asking what joining costs, not the question
+            return own_cost
     if intent in CLAIM_TOPICS and _COMPLAINT.search(text) and not _PROGRAMMES.search(text) and "ask_contact" in answers:
         return "ask_contact"  # "keberatan karena klaim saya ditolak. Kemana saya harus mengadu?": where to complain
     if intent in CLAIM_TOPICS and _PROGRAMMES.search(text) and _PAID_IN.search(text) and not _PAID_OUT.search(text):
@@ -1825,6 +1846,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             _send(dispatcher, answers.render_snippet(wish, on))
     else:
         send_answer(dispatcher, split, intent, on)
+        send_legal_basis(dispatcher, split, text, on)  # "Saya ingin menanyakan dasar hukum ... pencairan JHT"
         # a pension asked for a wage and years of contributions is the formula's, not the wage's contribution
         formula = send_jp_formula_line(dispatcher, intent, text)
         if not formula and not send_employer_share(dispatcher, tracker, intent, text) \
@@ -2268,6 +2290,39 @@ def send_age_limit(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
     return True
 
 
+#: A child's school level told ("cucu saya sudah SMP kelas 1", "anaknya 2, SD dan SMA").
+_SCHOOL_LEVEL = re.compile(r"\b(sd|smp|sma|smk|mts|tk|paud|kuliah|kelas\s+\d)\b", re.I)
+_CHILD = re.compile(r"\b(anak\w*|cucu\w*|ponakan|keponakan|adik\w*)\b", re.I)
+
+
+def school_year_topic(tracker: Tracker, text: str) -> str | None:
+    """"Eh keliru, cucu saya sudah SMP kelas 1" after a death: the scholarship for that level (per year), not a check
+    of the speaker's own contribution; None elsewhere."""
+    if not (_SCHOOL_LEVEL.search(text or "") and _CHILD.search(text or "")) or not death_in_conversation(tracker):
+        return None
+    return "ask_scholarship" if "ask_scholarship" in get_answers() else None
+
+
+#: Whether one may still join at an age ("tp umur sy sdh 67, masih bisa?"): an age in years and a question of being
+#: allowed.
+_AGE_TOLD = re.compile(r"\b(?:umur|usia|umurnya|usianya|berumur|berusia)\s*(?:sy|saya|sa|ku|sdh|sudah|udah|skrg|"
+                       r"sekarang|\s)*(\d{2})\b", re.I)
+_STILL_ALLOWED = re.compile(r"\b(?:masih|msh|tetap|ttp)\s+(?:bisa|bs|boleh|dapat|dpt|bisakah)\b|\b(?:bisa|bs|boleh)\s+"
+                            r"(?:ikut|daftar|mendaftar|jadi peserta)\b", re.I)
+
+
+def asks_age_limit(text: str, on) -> bool:
+    """"tp umur sy sdh 67, masih bisa?" inside a form: an age of the JHT age or over told with a question whether one
+    may still join, whose answer (the self-employed age limit is unconfirmed; where to ask) no form question gives."""
+    m = _AGE_TOLD.search(text or "")
+    if not m or not _STILL_ALLOWED.search(text or ""):
+        return False
+    try:
+        return int(m.group(1)) >= int(get_facts().value(calculator.BPU_AGE_NOTE_FROM_KEY, on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return False
+
+
 #: A risk a migrant worker asks about abroad: an accident, care, violence, a one-sided dismissal, a claim.
 MIGRANT_RISK = re.compile(r"\b(kecelakaan|celaka|sakit|dirawat|rawat|rumah sakit|berobat|pukul\w*|dipukul|siksa\w*|"
                           r"disiksa|kekerasan|perkosa\w*|diperkosa|phk|dipecat|pecat|sepihak|klaim\w*|meninggal|"
@@ -2307,6 +2362,26 @@ def contract_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     if not send_pmi_contract_line(dispatcher, text, on):
         return False
     keep_topic(dispatcher, "ask_migrant", on)
+    return True
+
+
+#: The legal basis asked together with a topic ("Saya ingin menanyakan dasar hukum yang berlaku untuk pencairan JHT").
+_LEGAL_BASIS_ASKED = re.compile(r"\b(dasar hukum\w*|landasan hukum\w*|payung hukum\w*|aturan(nya)? apa|"
+                                r"peraturan(nya)? apa|regulasi(nya)?|berdasarkan (aturan|peraturan) apa|"
+                                r"(aturan|peraturan) (yang|yg) (berlaku|mengatur))\b", re.I)
+
+
+def send_legal_basis(dispatcher: CollectingDispatcher, split: Split, text: str, on) -> bool:
+    """The regulations behind the figures just answered, when the message asks for the legal basis too. True when
+    sent."""
+    if not _LEGAL_BASIS_ASKED.search(text or ""):
+        return False
+    keys = list(split.short.facts) + list(split.rest.facts if split.rest is not None else ())
+    lines = source_lines(get_facts(), keys, on)
+    if not lines:
+        return False
+    rendered = get_flow_texts().render("sources_list", on, lines="\n".join(lines))
+    dispatcher.utter_message(text=rendered.text)
     return True
 
 
@@ -2375,7 +2450,10 @@ SUPPOSED_ACCIDENT_WORDS = 12
 #: A question about what the worker pays ("jadi brp mi yg sy harus bayar utk iuran"): a story that also mentions a
 #: neighbour's accident asks about the contribution, not about a claim.
 COST_QUESTION = re.compile(r"\b(iuran\w*|bayar\w*|biaya\w*)\b.*\b(brp|berapa\w*|brapa\w*)\b|"
-                            r"\b(brp|berapa\w*|brapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b", re.I | re.S)
+                            r"\b(brp|berapa\w*|brapa\w*)\b.*\b(iuran\w*|bayar\w*|biaya\w*)\b|"
+                            # "sy blm ikut bpjs tk, mahal kah?"
+                            r"\b(ikut|daftar|iuran\w*|bpjs|peserta)\b[^?]*\b(mahal|murah)(kah)?"
+                            r"(\s+(kah|ga|gak|nggak|tidak|tdk|ndak|nda|tida))?\s*\?", re.I | re.S)
 
 
 _COMMUTE = re.compile(r"\b(pulang|pergi|berangkat)\s+(kerja|ke tempat kerja|dari tempat kerja)\b", re.I)
@@ -2398,7 +2476,17 @@ def story_cost_topic(text: str) -> str | None:
     asked = question_part(text)
     if asked == (text or "") or occupation_in(text) is None or _ABROAD.search(text or ""):
         return None  # a migrant worker's story ("kerja di sawit Malaysia ... brp yg hrs sy bayar?"): PMI
+    if _MONTHLY_ASKED.search(asked) and _JOINING.search(text or "") and not _BENEFIT_ASKED.search(asked):
+        # "... sy skrg jualan sayur, mau daftar biar anak2 tdk begini lagi. brp sebulan?": the monthly price
+        occupation = occupation_in(text)
+        return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" \
+            else "ask_contribution_bpu"
     return cost_topic(asked) and cost_topic(text)
+
+
+#: A monthly price asked without naming what is paid ("brp sebulan?"), in a story of joining.
+_MONTHLY_ASKED = re.compile(r"\b(brp|berapa|brapa)\s+(sebulan|sebln|per ?bulan|perbln|tiap bulan)\b", re.I)
+_JOINING = re.compile(r"\b(daftar|mendaftar|ikut|jadi peserta)\b", re.I)
 
 
 #: Work abroad named in a story: a migrant worker's contribution is its own (ask_migrant).

@@ -29,6 +29,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
+    _SCHOOL,
     CATEGORY_TOPICS,
     CHECK_LIKE,
     COST_QUESTION,
@@ -41,6 +42,7 @@ from actions.answers import (
     _self_employed,
     accident_follow_up,
     answer_topic,
+    asks_age_limit,
     claim_for_feeling,
     contract_follow_up,
     count_topic_before,
@@ -56,6 +58,7 @@ from actions.answers import (
     question_topic,
     ranked_previous_topic,
     recent_topics,
+    school_year_topic,
     send_balance_line,
     send_child_age_line,
     send_count_line,
@@ -299,7 +302,9 @@ _OURS = re.compile(r"\b(tk|ketenagakerjaan|naker|jamsostek|bpjamsostek|jkk|jkm|j
 def health_over_check(text: str) -> str | None:
     """BPJS Kesehatan's answer, not a check of our contribution, for a question about its class or facility that
     does not name BPJS Ketenagakerjaan or its programmes."""
-    return "ask_health" if _HEALTH_ONLY.search(text or "") and not _OURS.search(text or "") else None
+    # (a school year is no class of care: "cucu saya sudah SMP kelas 1")
+    return "ask_health" if _HEALTH_ONLY.search(text or "") and not _OURS.search(text or "") \
+        and not _SCHOOL.search(text or "") else None
 
 
 class ValidateEligibilityForm(LingkarForm):
@@ -381,7 +386,8 @@ class ValidateEligibilityForm(LingkarForm):
             # "sy tdk bisa melaut berapa bulan, penghasilan sy hilang" a turn or two after an accident: JKK's wage
             # replacement, not a check of the worker's own contribution
             followed = followed or employer_share_topic(tracker, text) \
-                or accident_follow_up(tracker, get_answers(), "check_eligibility", text)
+                or accident_follow_up(tracker, get_answers(), "check_eligibility", text) \
+                or school_year_topic(tracker, text)  # "cucu saya sudah SMP kelas 1" after a death
             wage_topic = None if followed else wage_question_topic(tracker, text)
             if not followed and not wage_topic and _DECLARED.search(text) and wage_in(text) \
                     and wage_topic_before(tracker) in BENEFIT_WAGE_TOPICS:
@@ -454,6 +460,8 @@ class ValidateEligibilityForm(LingkarForm):
                 line = occupation_line(tracker.get_slot("occupation"), values["income"], clock.today())
                 if line and not said_this_turn(tracker, line):
                     dispatcher.utter_message(text=line)
+        if fresh and not starting and asks_age_limit(latest_text(tracker), clock.today()):
+            say(dispatcher, "age_limit_asked")  # "tp umur sy sdh 67, masih bisa?" at the income question
         return await super().run(dispatcher, tracker, domain)
 
     def read(self, requested: str | None, tracker: Tracker, slots: Dict[str, Any]) -> Turn:

@@ -177,9 +177,10 @@ NIK_NUMBER = re.compile(r"(?<![\dx*])\d(?:[ .-]?\d){15}(?![\d])|"
 OTHERS_SPAN = 4
 
 
-#: Where or how to get a civil record that a claim asks for ("Akta kematian itu bikinnya di mana?"): Dukcapil's.
+#: Where or how to get a civil record that a claim asks for ("Akta kematian itu bikinnya di mana?", "... diminta akta
+#: kematian. Itu bikinnya di mana?"): Dukcapil's.
 _CIVIL_DOCUMENT = re.compile(
-    r"\bakta\s+(?:kematian|kelahiran|nikah|cerai)\w*\b[^.?!]{0,60}?\b(?:di ?mana|dmn|ke ?mana|kmn|bikin\w*|buat\w*|"
+    r"\bakta\s+(?:kematian|kelahiran|nikah|cerai)\w*\b[^?!]{0,60}?\b(?:di ?mana|dmn|ke ?mana|kmn|bikin\w*|buat\w*|"
     r"urus\w*|belum ada|blm ada|tdk ada|tidak ada|dapat\w* dari|dpt dari|caranya|gimana|bagaimana)\b"
     r"|\b(?:bikin|membuat|buat|urus|mengurus)\w*\s+akta\b", re.I)
 

@@ -820,7 +820,7 @@ def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     m = (_LEAVING_DATE if leaving else _PHK_DATE).search(text or "") \
         or (_LEAVING_DATE_BEFORE if leaving else _PHK_DATE_BEFORE).search(text or "")
     if not m:
-        return leaving_month(text, on) if leaving else phk_month(text)
+        return leaving_month(text, on) if leaving else phk_month(text, on)
     day, month = int(m.group(1)), _MONTH_NUMBERS[m.group(2).lower()]
     year = int(m.group(3)) if m.group(3) else on.year
     try:
@@ -832,13 +832,24 @@ def phk_date(text: str, on: dt.date, leaving: bool = False) -> dt.date | None:
     return d
 
 
-def phk_month(text: str) -> MonthOnly | None:
+#: The month of a PHK told as "bulan Mei" without a year ("PHK-nya bukan kemarin, tp bulan Mei lalu").
+_PHK_MONTH_NO_YEAR = re.compile(r"\b(?:" + _PHK_WORDS + r")\b[^.?!\d]{0,60}?\b(?:(awal|akhir|pertengahan|tengah)\s+)?"
+                                r"(?:bulan|bln)\s+(" + _MONTH_ALT + r")\b(?!\.?\s+20\d\d)", re.I)
+
+
+def phk_month(text: str, on: dt.date | None = None) -> MonthOnly | None:
     """The month of a PHK told without its day ("di-PHK dari perusahaan tambang awal Mei 2026"): its first day
-    ("awal" or no word), the 15th ("pertengahan") or its last day ("akhir"), as :class:`MonthOnly`."""
+    ("awal" or no word), the 15th ("pertengahan") or its last day ("akhir"), as :class:`MonthOnly`; with ``on``, also
+    "bulan Mei" without a year: the latest such month not after ``on``'s."""
     m = _PHK_MONTH.search(text or "")
-    if not m:
-        return None
-    month, year = _MONTH_NUMBERS[m.group(2).lower()], int(m.group(3))
+    if m:
+        month, year = _MONTH_NUMBERS[m.group(2).lower()], int(m.group(3))
+    else:
+        m = _PHK_MONTH_NO_YEAR.search(text or "") if on else None
+        if not m:
+            return None
+        month = _MONTH_NUMBERS[m.group(2).lower()]
+        year = on.year if month <= on.month else on.year - 1
     when = (m.group(1) or "").lower()
     day = 15 if when in ("pertengahan", "tengah") else 1
     if when == "akhir":

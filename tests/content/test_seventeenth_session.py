@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from actions.answers import ActionAnswer, ActionClarify, adds_jht_cost
-from actions.eligibility import ActionInform
+from actions.answers import ActionAnswer, ActionClarify, adds_jht_cost, cost_topic
+from actions.eligibility import ActionInform, health_over_check
 from actions.more import ActionMoreDetail
 from lingkar.signals import read_signals
 from lingkar.texts import get_flow_texts
@@ -172,3 +172,113 @@ async def test_a_contract_length_without_the_pmi_answer_before_is_no_pmi_total()
                                                        (first, bot_answer("ask_contribution_pu")))))[0])
     assert "Rp226.500" not in said and "Rp189.000" not in said
 
+
+# ------------------------------------------------------------------------------ a story whose question is the cost
+@pytest.mark.parametrize("intent,text", [
+    ("ask_jkk", "Saya kerja sebagai kurir paket di Kendari, tapi statusnya mitra, bukan karyawan. Bos bilang kami "
+                "harus urus jaminan sendiri. Saya belum pernah daftar apa-apa karena pikir mahal. Kemarin saya hampir "
+                "ditabrak truk di bypass. Berapa iurannya sekarang untuk kurir?"),
+    ("ask_claim_jkk", "Saya tukang batu di Buranga. Saya tidak ikut kontraktor, biasanya dipanggil orang kampung untuk "
+                      "bikin rumah. Minggu lalu teman saya tertimpa balok dan tidak punya jaminan apa-apa. Saya tidak "
+                      "mau keluarga saya susah kalau saya celaka. Berapa iurannya sebulan?"),
+])
+async def test_a_story_of_an_accident_asking_the_workers_own_cost_gets_the_contribution(intent, text):
+    said = texts((await run(ActionAnswer(), tracker(user(intent, text))))[0])
+    assert "Rp16.800" in said and "Pengobatan tanpa batas" not in said
+
+
+async def test_a_story_asking_what_the_accident_pays_keeps_the_benefit():
+    text = ("Saya kurir paket di Kendari, sudah ikut BPU dan bayar iuran tiap bulan. Kemarin saya ditabrak truk di "
+            "bypass waktu antar paket, kaki patah. Berapa yang ditanggung dan apa saya dapat ganti upah?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jkk", text))))[0])
+    assert "Rp16.800" not in said
+
+
+# ------------------------------------------------------------------------------ more of this session
+def test_a_phk_month_without_a_year_is_the_latest_such_month():
+    assert phk_date("eh sy salah, PHK-nya bukan kemarin, tp bulan Mei lalu. msh bs?", TODAY) == MonthOnly(2026, 5, 1)
+    assert phk_date("di PHK bulan desember ini", TODAY) == MonthOnly(2026, 12, 1)
+    assert phk_date("di-PHK, mei sy pindah ke kendari", TODAY) is None   # no "bulan": not read
+
+
+def test_where_to_get_a_death_certificate_asked_in_the_next_sentence():
+    text = "Untuk klaim santunan suami saya diminta akta kematian. Itu bikinnya di mana? Saya tinggal di Mawasangka."
+    assert read_signals(text).referral == "civil_registry"
+
+
+async def test_a_loan_asked_after_an_accident_is_another_offices_question():
+    first = user("ask_claim_jkk", "Suami saya tukang las, matanya kena percikan las di galangan kapal")
+    said = texts((await run(ActionAnswer(), _after(
+        user("ask_claim_jkk", "Sambil menunggu, BPJS TK bisa kasih pinjaman untuk kebutuhan dapur?"),
+        (first, bot_answer("ask_claim_jkk")))))[0])
+    assert "bukan lembaga pinjaman" in said
+
+
+def test_declining_consent_is_said_kindly():
+    assert "tidak apa-apa" in get_flow_texts().render("consent_refused", TODAY).text
+
+
+def test_a_school_year_is_no_class_of_care():
+    assert health_over_check("Eh keliru, cucu saya sudah SMP kelas 1, tahun ini baru masuk.") is None
+    assert health_over_check("bpjs sa kelas 3, bisa naik kelas 1?") == "ask_health"
+
+
+async def test_a_childs_school_year_after_a_death_gets_the_scholarship_not_a_check():
+    from actions.eligibility import ValidateEligibilityForm
+    first = user("ask_claim_jkm", "Anak laki-laki saya meninggal karena sakit tahun ini, cucu saya kelas 6 SD")
+    t = _after(user("check_eligibility", "Eh keliru, cucu saya sudah SMP kelas 1, tahun ini baru masuk."),
+               (first, bot_answer("ask_claim_jkm")))
+    t.active_loop = {}
+    said = texts((await run(ValidateEligibilityForm(), t))[0])
+    assert "SMP Rp2 juta" in said and "pekerjaan" not in said.lower()
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("seharian sy narik di bypass, panas, capek... td hampir diserempet truk", "distress"),  # tired, not angry
+    ("perusahaan tempat sy kerja tutup, bos kabur!! gaji 2 bulan blm dibayar", "distress"),
+    ("capek sy bolak balik kantor cabang, klaim sy tdk selesai2", "anger"),               # sent back and forth
+])
+def test_tiredness_and_an_employer_gone_are_hard_times(text, feeling):
+    assert read_signals(text).feeling == feeling
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("sy blm ikut bpjs tk, mahal kah?", "ask_contribution_bpu"),
+    ("iurannya murah ga?", "ask_contribution_bpu"),
+    ("obatnya mahal kah?", None),                      # not our price
+])
+def test_whether_joining_is_dear_is_a_cost_question(text, topic):
+    assert cost_topic(text) == topic
+
+
+async def test_a_story_of_a_loss_asking_the_monthly_price_of_joining_gets_the_contribution():
+    text = ("nyesal sy... dulu suami ditawari ikut bpjs tk tp dia tdk mau, katanya buang2 uang. skrg dia sdh tiada, "
+            "sakit stroke, kami tdk dapat apa2. sy skrg jualan sayur di Pasar Baruga, mau daftar biar anak2 tdk "
+            "begini lagi. brp sebulan?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jkm", text))))[0])
+    assert "Rp16.800" in said and "akta kematian" not in said
+
+
+@pytest.mark.parametrize("text", ["jadi tdk wajib?", "jadi gmn?"])
+async def test_a_question_read_as_cancel_outside_a_form_is_about_what_was_just_said(text):
+    first = user("ask_jht", "jht utk pekerja mandiri wajib kah?")
+    said = texts((await run(ActionAnswer(), _after(user("cancel", text), (first, bot_answer("ask_jht")))))[0])
+    assert "dibatalkan" not in said and "JHT" in said
+
+
+async def test_cancel_outside_a_form_without_a_question_is_still_cancel():
+    first = user("ask_jht", "jht utk pekerja mandiri wajib kah?")
+    said = texts((await run(ActionAnswer(), _after(user("cancel", "batal"), (first, bot_answer("ask_jht")))))[0])
+    assert "dibatalkan" in said
+
+
+async def test_the_legal_basis_asked_with_a_topic_names_its_regulations():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_claim_jht", "Saya ingin menanyakan dasar hukum yang berlaku untuk pencairan JHT bagi pekerja yang "
+                         "mengundurkan diri."))))[0])
+    assert "Permenaker 4/2022" in said and "Sumber angka" in said
+
+
+async def test_a_topic_asked_without_the_legal_basis_lists_no_sources():
+    said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jht", "cara cairkan jht gimana?"))))[0])
+    assert "Sumber angka" not in said
