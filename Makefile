@@ -76,9 +76,10 @@ blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live b
 
 # The blind set may not fall below this share of messages (7 Dec 2026, sixteenth session: 89.3%, floor 0.88; issue 12's
 # bar, 0.90, is not met yet). Raise it as the figure rises.
-BLIND_MIN ?= 0.88
-blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.88); reports/answers/
-	$(PY) scripts/blind_eval.py --min $(BLIND_MIN)
+BLIND_MIN ?= 0.90
+BLIND_STYLE_MIN ?= 0.85
+blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.90) overall or BLIND_STYLE_MIN (default 0.85) in any style; reports/answers/
+	$(PY) scripts/blind_eval.py --min $(BLIND_MIN) --min-style $(BLIND_STYLE_MIN)
 
 dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev32/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev

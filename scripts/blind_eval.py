@@ -11,7 +11,8 @@ played step by step in one conversation, and each step is checked the same way.
 
 The set's writer never saw the NLU data, the tests or the answers, and nobody may tune the bot on its individual
 messages: this is the honest figure (see tests/blind/README.md). Results, per style and per conversation, go to
-``<out>/blind.md`` and ``<out>/blind.json``. Exit status 0 unless ``--min`` is given and the overall share is under it.
+``<out>/blind.md`` and ``<out>/blind.json``. Exit status 0 unless ``--min`` is given and the overall share is under it,
+or ``--min-style`` is given and the share of one style is under it.
 """
 from __future__ import annotations
 
@@ -119,6 +120,8 @@ def main(argv: List[str] | None = None) -> int:
                     "conversations.yml (default: %(default)s)")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "answers", help="report folder")
     ap.add_argument("--min", type=float, default=None, help="fail (exit 1) when the overall share is below this")
+    ap.add_argument("--min-style", type=float, default=None,
+                    help="fail (exit 1) when the share of any one style is below this")
     args = ap.parse_args(argv)
     msgs = yaml.safe_load((args.set / "messages.yml").read_text(encoding="utf-8"))["messages"]
     convs = yaml.safe_load((args.set / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
@@ -142,7 +145,21 @@ def main(argv: List[str] | None = None) -> int:
     summary = summarise(m_res, c_res)
     write_report(args.out, summary, m_res, c_res, tuning=args.set.resolve() != (ROOT / "tests" / "blind").resolve())
     print(json.dumps(summary, indent=2))
-    return 1 if args.min is not None and summary["right"] < args.min else 0
+    return 1 if below_floor(summary, args.min, args.min_style) else 0
+
+
+def below_floor(summary: Dict[str, Any], overall: float | None, per_style: float | None) -> List[str]:
+    """What falls below the floors: the overall share below ``overall``, each style's share below ``per_style``
+    (also printed to stderr); empty when every floor holds or none is given."""
+    low = []
+    if overall is not None and summary["right"] < overall:
+        low.append(f"overall {summary['right']:.1%} < {overall:.0%}")
+    if per_style is not None:
+        low += [f"{k} {v['right']:.1%} < {per_style:.0%}" for k, v in summary["by_style"].items()
+                if v["right"] < per_style]
+    for line in low:
+        print(f"blind floor: {line}", file=sys.stderr)
+    return low
 
 
 if __name__ == "__main__":
