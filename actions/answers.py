@@ -637,10 +637,13 @@ def follow_up_topic(intent: str | None, text: str, previous: str | None, confide
     if family == "jkk" and words <= UNPLACED_DETAIL_MAX_WORDS and _ACCIDENT_REPORT.search(text or "") \
             and not _OTHER_SUBJECT_THAN_JKK.search(text or ""):
         return "ask_claim_jkk"  # "perusahaan bilang laporannya nanti saja kalau sudah sembuh": the report's stages
+    if family == "bpu" and _UNTIL_WHEN.search(text or "") and not _TOPIC_WORDS.search(text or "") \
+            and (words <= FOLLOW_UP_MAX_WORDS or (words <= 2 * FOLLOW_UP_MAX_WORDS and match_occupation(text))):
+        # "sampai kapan harga itu?" after the contribution: when the discount ends; "klo istri sy yg jual kue online,
+        # sama jg kah sampai kapan nya?": the same for that work
+        return "ask_discount"
     if family is None or len((text or "").split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if family == "bpu" and _UNTIL_WHEN.search(text or "") and not _TOPIC_WORDS.search(text or ""):
-        return "ask_discount"  # "sampai kapan harga itu?" after the contribution: when the discount ends
     subjects = set(_SUBJECT_WORDS.findall((text or "").lower()))
     if family in _COST_FOLLOW_UPS and subjects <= _COST_FOLLOW_UPS[family] \
             and (intent in _COST_INTENTS or _HOW_MUCH.search(text or "") or subjects) \
@@ -1266,6 +1269,25 @@ def feeling_first(dispatcher: CollectingDispatcher, answers: Answers, signals: S
         _send(dispatcher, answers.render_snippet("feeling_anger", on))
 
 
+#: The worker's own state of mind a follow-up's figures still acknowledge first ("... sakit hati sy, kemana uang sy
+#: selama ini??"): not a loss or an accident, whose condolences a conversation says once.
+_MOODS_OF_FOLLOW_UPS = ("anger", "distress")
+
+
+def mood_before(dispatcher: CollectingDispatcher, tracker: Tracker, answers: Answers, signals: Signals, start: int,
+                on) -> None:
+    """Put the sentence for the worker's anger or distress before what was sent from ``start`` on (a follow-up's
+    figures or detail), unless the bot said it in its last turn."""
+    if signals.feeling not in _MOODS_OF_FOLLOW_UPS:
+        return
+    sentence = answers.render_snippet(f"feeling_{signals.feeling}", on).text
+    if any(sentence == event.get("text") for event in last_turn_bot_events(tracker)):
+        return
+    said = CollectingDispatcher()
+    feeling_first(said, answers, signals, None, on)
+    dispatcher.messages[start:start] = said.messages
+
+
 #: Putting it off ("nanti saja, sy masih urus 7 harian", "lain kali aja kak"): acknowledged, nothing started.
 _DEFERRED = re.compile(r"^\W*((ok\w*|oke|baik|iya?|iye|siap|sip)\W+)?(nanti\s+(saja|aja|sj|dulu|deh|ya)|"
                        r"ntar\s+(saja|aja|dulu)|lain\s+kali|besok\s+(saja|aja)|kapan[- ]kapan)\b", re.I)
@@ -1791,6 +1813,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             and send_count_line(dispatcher, "sponsor_offer", text, tracker):
         keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
         return []
+    start = len(dispatcher.messages)
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_work_death_line(dispatcher, answers, intent, text, on, tracker)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)
@@ -1809,6 +1832,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                                                              or own_wage_asked(tracker, intent, text))):
         keep_topic(dispatcher, intent, on)
         send_migrant_risks(dispatcher, tracker, answers, text, on)
+        mood_before(dispatcher, tracker, answers, signals, start, on)
         # "sy nelayan, penghasilan 1,2 juta" after the contribution: its figures, and the facts kept for later
         return [SlotSet(k, v) for k, v in silent_facts(tracker, text, signals).items()]
     if signals.scam:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswer, ActionClarify, adds_jht_cost, cost_topic
 from actions.eligibility import ActionInform, health_over_check
@@ -282,3 +283,36 @@ async def test_the_legal_basis_asked_with_a_topic_names_its_regulations():
 async def test_a_topic_asked_without_the_legal_basis_lists_no_sources():
     said = texts((await run(ActionAnswer(), tracker(user("ask_claim_jht", "cara cairkan jht gimana?"))))[0])
     assert "Sumber angka" not in said
+
+
+def test_anger_told_with_a_follow_up_is_acknowledged_before_its_figures():
+    from actions.answers import mood_before
+    from lingkar.texts import get_answers
+    text = "sy kerja 8 thn, jht sy cuma 14 juta. sakit hati sy, kemana uang sy selama ini??"
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text="earlier")
+    dispatcher.utter_message(text="figures")
+    mood_before(dispatcher, tracker(user("ask_jht", text)), get_answers(), read_signals(text), 1, TODAY)
+    said = [m["text"] for m in dispatcher.messages]
+    assert said[0] == "earlier" and "kesal" in said[1] and said[2] == "figures"
+
+
+def test_a_mood_acknowledged_in_the_last_turn_is_not_said_again():
+    from actions.answers import mood_before
+    from lingkar.texts import get_answers
+    answers = get_answers()
+    sentence = answers.render_snippet("feeling_anger", TODAY).text
+    t = _after(user("ask_jht", "sakit hati sy, jht sy kok kecil?"),
+               (user("ask_jht", "kesal sy, saldo jht sy cuma 14 juta"), {"event": "bot", "text": sentence}))
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text="figures")
+    mood_before(dispatcher, t, answers, read_signals("sakit hati sy, jht sy kok kecil?"), 0, TODAY)
+    assert [m["text"] for m in dispatcher.messages] == ["figures"]
+
+
+def test_until_when_for_another_kind_of_work_after_the_discount():
+    from actions.answers import follow_up_topic
+    assert follow_up_topic("ask_contact", "klo istri sy yg jual kue online, sama jg kah sampai kapan nya?",
+                           "ask_discount") == "ask_discount"
+    assert follow_up_topic("ask_contact", "klo istri sy mau tanya ke kantor cabang sampai kapan bukanya?",
+                           "ask_discount") is None   # no work named: not the discount's end
