@@ -1332,6 +1332,9 @@ _PROGRAMMES = re.compile(r"\b(jht|jp|jkk|jkm|jkp|jaminan hari tua|jaminan pensiu
                          r"jaminan kematian|jaminan kehilangan pekerjaan)\b", re.I)
 _PROGRAMME_OF = {"jaminan hari tua": "jht", "jaminan pensiun": "jp", "jaminan kecelakaan kerja": "jkk",
                  "jaminan kematian": "jkm", "jaminan kehilangan pekerjaan": "jkp"}
+#: How much should be deducted ("harusnya dipotong brp?").
+_CUT_ASKED = re.compile(r"\b(dipotong|potongan\w*|potong)\b.{0,20}\b(brp|berapa|brapa)\b|"
+                        r"\b(brp|berapa|brapa)\b.{0,20}\b(dipotong|potongan\w*)\b", re.I)
 #: A question about what is deducted from the wage ("yang dipotong dari gaji sa untuk apa saja dan berapa?").
 _DEDUCTED_ASKED = re.compile(r"\b(dipotong|potongan|terpotong|motong)\b.{0,30}\b(gaji|upah|slip)\w*|"
                              r"\b(gaji|upah|slip)\w*\b.{0,30}\b(dipotong|potongan|terpotong)\b", re.I)
@@ -1368,6 +1371,8 @@ DEATH_STORY_MISREAD = frozenset({"ask_employer_not_registering", "ask_contributi
                                  "ask_who_can_join", "ask_register", "check_eligibility", "ask_programs"})
 _RIGHTS_ASKED = re.compile(r"\b(hak\w*|santunan\w*|dapat\w*|dpt|terima|diterima|berapa\w*|brp|klaim\w*)\b",
                            re.I)
+#: What the heirs get, asked ("masih dapat santunan?", "anak2nya dapat beasiswa?").
+_HEIRS_ASKED = re.compile(r"\b(santunan\w*|dapat|dpt|dapet|hak\w*|klaim\w*|cair\w*|beasiswa)\b", re.I)
 #: Not registered at all ("tdk didaftarkan", "blm ikut bpjs", "bos tra pernah daftarkan").
 _NOT_REGISTERED = re.compile(r"\b(tidak|tdk|belum|blm|tra|tida|nggak|gak|ga|nda|tak)\s+(\w+\s+)?(di|men|me)?"
                              r"daftar\w*|\b(tidak|tdk|belum|blm|tra|tida|nda) (ikut|terdaftar|jadi peserta|"
@@ -1520,6 +1525,14 @@ _CAUSED_BY_WORK = re.compile(r"\b(akibat|disebabkan|gara-gara|gara2|karena peker
 _CLAIM_HOW = re.compile(r"\b(klaim\w*|urus\w*|berkas\w*|syarat\w*|dokumen\w*|cara\w*|caranya)\b", re.I)
 
 
+#: Whether and how one joins: a question of them that also asks "brp?" asks what joining costs.
+JOINING_TOPICS = frozenset({"ask_who_can_join", "ask_register"})
+#: "brp?" of a price, not of a duration, an age or a count of days ("berapa lama daftarnya?").
+_PRICE_ASKED = re.compile(r"(?<!umur )(?<!usia )(?<!lama )(?<!tahun )(?<!thn )(?<!tgl )(?<!tanggal )"
+                          r"\b(brp|berapa|brapa|brpa)\b(?!\s+(lama|lm|hari|tahun|thn|umur|usia|bulan|bln|orang|org|"
+                          r"kali|jam|menit|minggu|anak|persen|%|banyak|jumlah|pekerja|peserta|warga))", re.I)
+
+
 #: Benefit topics a story's narration (an accident, a death nearby) may pull a question about the worker's own cost to.
 STORY_BENEFIT_TOPICS = frozenset({"ask_jkk", "ask_claim_jkk", "ask_jkm", "ask_claim_jkm", "ask_jkk_commute"})
 #: A story is this long at least (words); a short question is read as it is.
@@ -1544,6 +1557,14 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
         else accident_follow_up(tracker, answers, intent, text)
     if accident:
         return accident  # "RS nya siapa bayar?", "sy dibawa pakai perahu ke puskesmas" in an accident's conversation
+    if intent in JOINING_TOPICS and _PRICE_ASKED.search(question_part(text)) \
+            and not _BENEFIT_ASKED.search(question_part(text)) and not _ABROAD.search(text):
+        # "bisa ikut BPJS TK jg kah? brp?", "klo mau daftar sndr brp?": whether one may join, and what it costs
+        occupation = occupation_in(text)
+        own = "ask_contribution_pu" if occupation is not None and occupation.category == "PU" \
+            else "ask_contribution_bpu"
+        if own in answers and (occupation is None or occupation.category in ("PU", "BPU")):
+            return own
     if intent in STORY_BENEFIT_TOPICS and len(text.split()) >= STORY_MIN_WORDS \
             and not _BENEFIT_ASKED.search(question_part(text)):
         own_cost = story_cost_topic(text)
@@ -1639,6 +1660,12 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
             and not COST_QUESTION.search(asked) and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
         # "Bapak saya ... gajinya 2,5 juta dan sudah didaftarkan BPJS TK. Minggu lalu beliau tersengat listrik ... dan
         # meninggal. ... berapa hak kami?": the heirs' claim (with JKK's figures for that wage), not the employer's duty
+        return "ask_claim_jkm"
+    if intent in DEATH_STORY_MISREAD | {"ask_discount"} and _DEATH_WORD.search(text) \
+            and read_signals(text).feeling == "grief" and _HEIRS_ASKED.search(asked) \
+            and not COST_QUESTION.search(asked) and not _NOT_REGISTERED.search(text) and "ask_claim_jkm" in answers:
+        # "Kakak sy ojek pangkalan, baru daftar maret 2026, iurannya yg diskon itu. tgl 1 desember kemarin dia meninggal
+        # krn stroke ... apa masih dapat santunan padahal baru bayar 9 bulan?": the heirs' claim, not the discount
         return "ask_claim_jkm"
     programmes = {_PROGRAMME_OF.get(p, p) for p in _PROGRAMMES.findall(asked.lower())}
     if "ask_contribution_pu" in answers and _DEDUCTED_ASKED.search(asked) and (wage_in(text) or len(programmes) >= 2):
@@ -1882,6 +1909,10 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
                 send_jp_line(dispatcher, staff_wage)
             else:
                 send_wage_line(dispatcher, intent, wage_in(text) or own_wage_asked(tracker, intent, text))
+        if intent == "ask_employer_not_registering" and _CUT_ASKED.search(question_part(text)):
+            # "Gaji sy 3 juta ... di slip sy tdk ada [potongan]. Itu normal kah, dan harusnya dipotong brp?": the
+            # employer's duty, and what the wage's deduction would be
+            send_wage_line(dispatcher, "ask_contribution_pu", wage_in(text))
         send_work_death_line(dispatcher, answers, intent, text, on, tracker)
         send_discount_group_line(dispatcher, intent, text, tracker)
         if intent in HEAVY_COST_TOPICS and signals.feeling == "distress" and _HEAVY.search(text):

@@ -249,7 +249,8 @@ def _bpu(income: int, on: dt.date, facts: Facts) -> str | None:
             f"{format_rupiah(other.jkm)} = {format_rupiah(other.jkk_jkm)} per bulan")
     if other.jht is not None:
         guess = "" if other.jht_confirmed else " (perkiraan; cek di JMO)"
-        line += f"; dengan JHT {format_rupiah(other.jht)}{guess} jadi {format_rupiah(other.jkk_jkm + other.jht)}"
+        line += (f"; dengan JHT (pilihan, tidak wajib) {format_rupiah(other.jht)}{guess} jadi "
+                 f"{format_rupiah(other.jkk_jkm + other.jht)}")
     line += "."
     if other.discount.active and transport.discount.active and other.jkk_jkm_pay == transport.jkk_jkm_pay:
         line += (f" Selama diskon {_pct(other.discount.pct)} JKK+JKM: {format_rupiah(other.jkk_jkm_pay)}"

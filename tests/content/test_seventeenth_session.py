@@ -316,3 +316,53 @@ def test_until_when_for_another_kind_of_work_after_the_discount():
                            "ask_discount") == "ask_discount"
     assert follow_up_topic("ask_contact", "klo istri sy mau tanya ke kantor cabang sampai kapan bukanya?",
                            "ask_discount") is None   # no work named: not the discount's end
+
+
+@pytest.mark.parametrize("intent,text,priced", [
+    ("ask_who_can_join", "sy guru ngaji di Raha, penghasilan tdk tentu. bisa ikut BPJS TK jg kah? brp?", True),
+    ("ask_register", "sy jg kdg krj sndr bikin pagar rumah org. klo mau daftar sndr brp?", True),
+    ("ask_who_can_join", "umur berapa bisa ikut bpjs tk?", False),          # an age, not a price
+    ("ask_register", "berapa lama daftarnya sampai kartu jadi?", False),     # a duration
+])
+async def test_whether_one_may_join_asked_with_brp_gets_the_price(intent, text, priced):
+    said = texts((await run(ActionAnswer(), tracker(user(intent, text))))[0])
+    assert ("Rp16.800" in said) is priced
+
+
+async def test_what_should_be_deducted_asked_of_an_employer_who_deducts_nothing_gets_the_figures():
+    text = ("Sy baru 2 bulan kerja di gudang distributor di Kolaka. Gaji sy 3 juta. Kata teman sy hrs ada potongan "
+            "bpjs tk, tp di slip sy tdk ada. Itu normal kah, dan harusnya dipotong brp?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_employer_not_registering", text))))[0])
+    assert "Rp90.000" in said and "wajib mendaftarkan" in said
+
+
+def test_jht_is_said_to_be_optional_beside_its_price():
+    from lingkar.wage_figures import wage_line
+    assert "JHT (pilihan, tidak wajib)" in wage_line("ask_contribution_bpu", 1_000_000, TODAY)
+
+
+@pytest.mark.parametrize("text,details", [
+    ("kalau sama tabungan hari tua sekalian?", ["bpu_jht_added"]),     # JHT together, not months at once
+    ("sy mau bayar 6 bulan sekaligus", ["prepay"]),
+    ("kalau ikut jht, kapan bisa cair?", []),                           # when JHT pays out: not its price
+])
+def test_adding_jht_is_its_price_not_paying_months_at_once(text, details):
+    assert _details("ask_contribution_bpu", text) == details
+
+
+async def test_a_death_told_beside_the_discount_asking_what_the_heirs_get_is_the_heirs_claim():
+    text = ("Kakak sy tukang ojek pangkalan di Unaaha, baru daftar bpjs tk bulan maret 2026, iurannya yg diskon itu. "
+            "tgl 1 desember kemarin dia meninggal krn stroke. anaknya 2 masih SD. iparku tanya apa masih dapat "
+            "santunan padahal baru bayar 9 bulan, dan apa anak2nya dapat beasiswa?")
+    said = texts((await run(ActionAnswer(), tracker(user("ask_discount", text))))[0])
+    assert "Rp42 juta" in said and "PP 50/2025" not in said
+
+
+def test_a_loan_asked_with_sekalian_is_no_prepayment():
+    assert _details("ask_contribution_bpu", "sekalian, bpjs tk bs kasih pinjaman utk bayar klinik kemarin?") == []
+
+
+async def test_a_share_of_workers_asked_is_no_price():
+    said = texts((await run(ActionAnswer(), tracker(user(
+        "ask_who_can_join", "Satu lagi, sebenarnya berapa persen pekerja di Sultra yang sudah ikut BPJS TK?"))))[0])
+    assert "Rp16.800" not in said
