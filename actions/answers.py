@@ -975,6 +975,9 @@ SPONSOR_TOPICS = frozenset({"ask_gn_lingkaran", "sponsor_offer"})
 #: Topics a message in a sponsor's conversation may be read as when it only changes the count, the period or adds JHT.
 SPONSOR_FOLLOW_UPS = frozenset({"ask_jht", "ask_contribution_bpu", "ask_discount", "ask_gn_lingkaran",
                                 "sponsor_offer", "ask_programs"})
+#: Which programme a sponsor asks for ("Program apa yang tepat?", "program apa yang tersedia untuk donatur?").
+_WHICH_PROGRAMME = re.compile(r"\b(program\w*|skema\w*)\s+(apa|yang|yg)\b|\bnama\s+program\w*\b|"
+                              r"\b(apa|mana)\s+program\w*\b", re.I)
 #: Topics a cost question after a project's contract value may be read as ("iuran JKK dan JKM-nya berapa?").
 PROJECT_FOLLOW_UPS = frozenset({"ask_contribution_bpu", "ask_contribution_pu", "ask_programs", "ask_jkk", "ask_jkm"})
 SPONSOR_COST_TOPICS = frozenset({"ask_contribution_bpu", "ask_discount", "ask_programs", FALLBACK_INTENT})
@@ -995,12 +998,14 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
     """The figures of ``topic`` for the workers the message counts (a sponsor's sum, an agent's commission) or the
     project's contract value it names (lingkar/wage_figures.py); for a project, a value said in an earlier turn
     counts too when the message asks an amount. True when sent."""
-    line = None if topic == "sponsor_offer" and tracker is not None else count_line(topic, text, clock.today())
+    # a sponsor's count weighs the period and JHT said in the conversation before ("Ralat, jumlahnya 150 orang." after
+    # "200 nelayan ... selama 12 bulan"), whether the NLU read it as the offer or as GN Lingkaran
+    line = None if topic in SPONSOR_TOPICS and tracker is not None else count_line(topic, text, clock.today())
     if line and topic == "ask_contribution_bpu" and tracker is not None and any(
             public_money(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK)):
         # "Jadi per bulan untuk 40 orang berapa?" after "dari dana desa": public money pays the normal rate
         line = group_line(text, clock.today(), public=True)
-    if not line and tracker is not None and (topic == "sponsor_offer" or (
+    if not line and tracker is not None and (topic in SPONSOR_TOPICS or (
             topic in SPONSOR_COST_TOPICS and sponsor_context(tracker))):
         # "kalau 100 warga, biaya sebulan berapa?" in a sponsor's conversation: what paying for them costs
         line = sponsor_follow_up_line(tracker, text)
@@ -1836,11 +1841,16 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
             and send_count_line(dispatcher, "ask_construction", text, tracker):
         keep_topic(dispatcher, "ask_construction", on)  # "iuran JKK dan JKM-nya berapa?" after a project's value
         return []
+    start = len(dispatcher.messages)
     if intent in SPONSOR_FOLLOW_UPS and not signals.scam and sponsor_context(tracker) \
             and send_count_line(dispatcher, "sponsor_offer", text, tracker):
         keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
+        if _WHICH_PROGRAMME.search(text):
+            # "Kami berencana menanggung iuran untuk 300 nelayan ... Program apa yang tepat?": its name, then the sum
+            named = CollectingDispatcher()
+            _send(named, answers.render_snippet("sponsor_programme", on))
+            dispatcher.messages[start:start] = named.messages
         return []
-    start = len(dispatcher.messages)
     if follow_up and not signals.scam and (send_employer_share(dispatcher, tracker, intent, text)
                                            or send_work_death_line(dispatcher, answers, intent, text, on, tracker)
                                            or send_leaving_date_line(dispatcher, tracker, intent, text)

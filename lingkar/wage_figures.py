@@ -340,9 +340,24 @@ _TOGETHER_WORDS = re.compile(r"\b(?:kami\s+|kita\s+|sy\s+|saya\s+|sa\s+)?(" + "|
 _COUNT_WORDS = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(orang|org)\b", re.I)
 
 
+#: People listed one by one after "untuk" ("utk sy, istri dan 2 anak buah"): each a person, or a number of them.
+_LISTED_ONE = r"(?:sy|saya|sa|aku|istri\w*|isteri\w*|suami\w*|ibu\w*|bapak\w*|adik\w*|kakak\w*|ipar\w*)"
+_LISTED_MANY = r"\d{1,2}\s+(?:anak buah|abk|orang|org|pekerja|karyawan|anak|tukang|buruh)"
+_LISTED_ITEM = rf"(?:{_LISTED_ONE}|{_LISTED_MANY})"
+_LISTED_PEOPLE = re.compile(rf"\b(?:utk|untuk|buat)\s+({_LISTED_ITEM}(?:\s*(?:,|dan|&|\+)\s*{_LISTED_ITEM})+)\b", re.I)
+
+
+def _listed_count(m: re.Match) -> str:
+    items = re.findall(rf"{_LISTED_MANY}|{_LISTED_ONE}", m.group(1), re.I)
+    total = sum(int(i.split()[0]) if i[:1].isdigit() else 1 for i in items)
+    return f"untuk {total} orang"
+
+
 def with_counts(text: str) -> str:
-    """``text`` with counts of people said in words written as numbers ("kami berdua" → "2 orang")."""
-    t = _TOGETHER_WORDS.sub(lambda m: f"{_TOGETHER[m.group(1).lower()]} orang", text or "")
+    """``text`` with counts of people said in words written as numbers ("kami berdua" → "2 orang", "utk sy, istri
+    dan 2 anak buah" → "untuk 4 orang")."""
+    t = _LISTED_PEOPLE.sub(_listed_count, text or "")
+    t = _TOGETHER_WORDS.sub(lambda m: f"{_TOGETHER[m.group(1).lower()]} orang", t)
     return _COUNT_WORDS.sub(lambda m: f"{_NUMBER_WORDS[m.group(1).lower()]} {m.group(2)}", t)
 
 

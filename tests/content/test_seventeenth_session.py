@@ -366,3 +366,40 @@ async def test_a_share_of_workers_asked_is_no_price():
     said = texts((await run(ActionAnswer(), tracker(user(
         "ask_who_can_join", "Satu lagi, sebenarnya berapa persen pekerja di Sultra yang sudah ikut BPJS TK?"))))[0])
     assert "Rp16.800" not in said
+
+
+_CSR = user("ask_gn_lingkaran", "Selamat pagi, kami dari bagian CSR perusahaan tambang nikel di Kolaka.")
+
+
+async def test_which_programme_a_sponsor_asks_with_a_count_gets_its_name_then_the_sum():
+    said = (await run(ActionAnswer(), _after(user("sponsor_offer", "Kami berencana menanggung iuran untuk 300 nelayan "
+                                                                   "dan pedagang kecil. Program apa yang tepat?"),
+                                             (_CSR, bot_answer("ask_gn_lingkaran")))))[0]
+    assert said[0]["text"].startswith("Programnya GN Lingkaran") and "Rp5.040.000" in texts(said)
+
+
+async def test_a_sponsors_count_without_a_programme_question_is_the_sum_alone():
+    said = texts((await run(ActionAnswer(), _after(user("sponsor_offer", "Kami berencana menanggung 300 nelayan."),
+                                                   (_CSR, bot_answer("ask_gn_lingkaran")))))[0])
+    assert "Rp5.040.000" in said and "Programnya" not in said
+
+
+def test_a_corrected_count_keeps_the_period_said_before():
+    from actions.answers import send_count_line
+    first = user("ask_gn_lingkaran", "Kami ingin membiayai perlindungan untuk 200 nelayan dan petani selama 12 bulan.")
+    dispatcher = CollectingDispatcher()
+    assert send_count_line(dispatcher, "ask_gn_lingkaran", "Ralat, jumlahnya 150 orang.",
+                           _after(user("inform", "Ralat, jumlahnya 150 orang."),
+                                  (first, bot_answer("ask_gn_lingkaran"))))
+    assert "Rp30.240.000" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text,counted", [
+    ("jadi total utk sy, istri dan 2 anak buah itu brp sebulan?", "untuk 4 orang"),
+    ("iuran utk saya dan istri brp?", "untuk 2 orang"),
+    ("untuk sy brp?", None),                              # one person: no count
+    ("iuran untuk sayuran dan buah", None),               # no person listed
+])
+def test_people_listed_one_by_one_are_counted(text, counted):
+    from lingkar.wage_figures import with_counts
+    assert (counted in with_counts(text)) if counted else with_counts(text) == text
