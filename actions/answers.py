@@ -1566,8 +1566,7 @@ def settle_topic(tracker: Tracker, answers: Answers, intent: str) -> str:
             and not _BENEFIT_ASKED.search(question_part(text)) and not _ABROAD.search(text):
         # "bisa ikut BPJS TK jg kah? brp?", "klo mau daftar sndr brp?": whether one may join, and what it costs
         occupation = occupation_in(text)
-        own = "ask_contribution_pu" if occupation is not None and occupation.category == "PU" \
-            else "ask_contribution_bpu"
+        own = own_contribution_topic(occupation)
         if own in answers and (occupation is None or occupation.category in ("PU", "BPU")):
             return own
     if intent in STORY_BENEFIT_TOPICS and len(text.split()) >= STORY_MIN_WORDS \
@@ -2530,7 +2529,12 @@ def cost_topic(text: str) -> str | None:
     contribution of a wage earner when the message names such work, else the self-employed contribution."""
     if not COST_QUESTION.search(text or ""):
         return None
-    occupation = occupation_in(text)
+    return own_contribution_topic(occupation_in(text))
+
+
+def own_contribution_topic(occupation) -> str:
+    """The contribution a worker of ``occupation`` (or of work not named: None) pays: a wage earner's or the
+    self-employed one's."""
     return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" else "ask_contribution_bpu"
 
 
@@ -2543,9 +2547,7 @@ def story_cost_topic(text: str) -> str | None:
         return None  # a migrant worker's story ("kerja di sawit Malaysia ... brp yg hrs sy bayar?"): PMI
     if _MONTHLY_ASKED.search(asked) and _JOINING.search(text or "") and not _BENEFIT_ASKED.search(asked):
         # "... sy skrg jualan sayur, mau daftar biar anak2 tdk begini lagi. brp sebulan?": the monthly price
-        occupation = occupation_in(text)
-        return "ask_contribution_pu" if occupation is not None and occupation.category == "PU" \
-            else "ask_contribution_bpu"
+        return own_contribution_topic(occupation_in(text))
     return cost_topic(asked) and cost_topic(text)
 
 
