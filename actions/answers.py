@@ -25,7 +25,7 @@ import re
 from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import error_summary, last_turn_bot_events, latest_text, say
@@ -49,6 +49,7 @@ from lingkar.facts import format_number, get_facts
 from lingkar.form_words import (
     ASKS,
     THANKS,
+    asks_deletion,
     plan_said,
     postpones,
     registers_now,
@@ -474,6 +475,49 @@ _SUBJECT_WORDS = re.compile(r"\b(jht|jkm|jkk|jp|jkp|pensiun|hari tua|kematian|ke
 #: A message opening with the Muslim greeting, which is returned before anything else.
 SALAM = re.compile(r"^\W*(as+ala?mu?\W?\s?'?a?la[iy]?k[ou]m|aslm|askum|mikum)\b", re.I)
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "menu", "cancel", "bot_challenge"})
+#: A greeting that opens a message ("Selamat pagi, ...", "Tabe, ...", "Halo, ...").
+_GREETING_OPENS = re.compile(r"^\W*(as+ala?mu?\W?\s?'?a?la[iy]?k[ou]m\w*|selamat\s+(pagi|siang|sore|malam)|halo+|hallo|"
+                             r"hai|tabe|permisi|salam)\b", re.I)
+#: Someone saying who they are ("saya staf Disnakertrans ...", "sy ketua koperasi tani ...", "saya kontraktor kecil").
+_INTRODUCES = re.compile(r"\b(saya|sy|sa|aku|kami)\s+(adalah\s+|ini\s+)?(dari|staf|staff|kepala|ketua|kades|camat|"
+                         r"lurah|pengurus|pemilik|bendahara|sekretaris|kontraktor|pengusaha|owner|hrd|personalia|wakil|"
+                         r"direktur|manajer|manager|perwakilan|bagian)\b", re.I)
+#: ... with no question or request yet.
+_ASKS_OR_WANTS = re.compile(r"\?|\b(apa|apakah|bagaimana|bgmn|gimana|gmn|berapa\w*|brp|kapan|kenapa|mengapa|knp|dimana|"
+                            r"di mana|siapa|kah|bisa\w*|bisakah|boleh\w*|mau|mo|ingin|hendak|mohon|minta|tolong|tlg|"
+                            r"perlu|cara\w*|wajib|tanya\w*|bertanya)\b", re.I)
+#: Longer than this, an introduction is a story, not a hello.
+INTRO_MAX_WORDS = 20
+
+
+def introduces_only(text: str) -> bool:
+    """A greeting and who the sender is, nothing asked yet ("Selamat pagi, saya staf Disnakertrans Kabupaten Buton
+    Tengah.", "Halo, sy ketua koperasi tani di Konawe Utara.")."""
+    t = text or ""
+    return bool(_GREETING_OPENS.search(t) and _INTRODUCES.search(t) and not _ASKS_OR_WANTS.search(t)
+                and not OUR_WORDS.search(t) and len(t.split()) <= INTRO_MAX_WORDS)
+
+
+def deletion_asked(tracker: Tracker) -> List[EventType]:
+    """"Eh tidak jadi ... Tolong jangan simpan nomor saya.", "Mohon seluruh data pribadi saya dimusnahkan." outside a
+    form, wherever the NLU placed it: the deletion's confirmation (action_confirm_delete) follows; [] otherwise."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if tracker.active_loop_name or text.startswith("/") or not asks_deletion(text):
+        return []
+    return [FollowupAction("action_confirm_delete")]
+
+
+def send_intro_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer an introduction with a welcome and an invitation to ask (the salam returned first); True when sent."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not introduces_only(text):
+        return False
+    answers = get_answers()
+    if SALAM.match(text):
+        _send(dispatcher, answers.render_snippet("salam_reply"))
+    _send(dispatcher, answers.render_snippet("intro_reply"))
+    return True
+
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|honor|honornya|honorku|penghasilan|penghasilanku|pnghsln|penghsln|"
                           r"pendapatan|pendptn|"
@@ -728,12 +772,42 @@ def death_statement_topic(tracker: Tracker, intent: str | None, text: str, confi
     """"Dia ikut BPJS TK mandiri sebagai nelayan sejak 2022, bayarnya rutin terus." a turn after a father's death,
     read (unsure) as a contribution question: a statement about the deceased's membership, so what the heirs get
     and how (the heirs' claim). None otherwise."""
+    if _HEIRS_GET.search(text or "") and intent in _HEIRS_GET_MISREAD and not _OWN_JOINING.search(text or "") \
+            and death_in_conversation(tracker):
+        # "Beliau pedagang kue di Pasar Wameo, ikut BPU sejak 2021. Apa yang kami dapat?" after "Ibu saya meninggal
+        # minggu lalu": what the heirs get, whatever the NLU made of the deceased's work
+        return "ask_claim_jkm"
     # ("dia ikut bpjs tk lewat agen" read as how to register: the deceased's membership told, not a wish to join)
     joined = intent in ("ask_register", "ask_who_can_join") and bool(_DECEASED.search(text or ""))
     if (intent not in _COST_INTENTS and not joined) or confidence >= DEATH_STATEMENT_TRUST or "?" in (text or "") \
             or read_signals(text).question or not death_in_conversation(tracker):
         return None
     return "ask_claim_jkm"  # its answer names JKK's multiple for a death at work, and the scholarship
+
+
+#: What the family receives, asked ("Apa yang kami dapat?", "keluarga dapat apa?", "hak kami apa saja?").
+_HEIRS_GET = re.compile(r"\bapa\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s+(?:kami|kita|keluarga|ahli waris|anak2?|"
+                        r"anak-anak)\s+(?:bisa\s+|bs\s+)?(?:dapat|dapatkan|dpt|terima|peroleh)\b|\b(?:kami|kita|keluarga)\s+"
+                        r"(?:bisa\s+|bs\s+)?(?:dapat|dpt|terima)\s+apa\b|\bhak\s+(?:kami|keluarga|ahli waris)\b", re.I)
+#: Topics a question of what the heirs get may be read as after a death told.
+_HEIRS_GET_MISREAD = frozenset(_COST_INTENTS) | {"ask_register", "ask_who_can_join", "ask_programs", "ask_discount",
+                                                 "check_eligibility", "ask_jht", "ask_payment"}
+#: The sender's own joining ("sy mau ikut juga", "daftar sendiri"): a question of its own, not the heirs'.
+_OWN_JOINING = re.compile(r"\b(?:mau|ingin|mo|pengen|bisa|bs)\s+(?:ikut|daftar|mendaftar|gabung)\b", re.I)
+#: Still working ("sy msh kerja, bs cair?"): after a JHT answer, the partial claim while employed.
+_STILL_WORKING = re.compile(r"\b(?:masih|msh|masi|sementara|lagi)\s+(?:kerja|bekerja|aktif bekerja|aktif kerja)\b|"
+                            r"\bbelum\s+(?:resign|berhenti|keluar|pensiun)\b|\bblm\s+(?:resign|berhenti|keluar)\b",
+                            re.I)
+#: The JHT topics after which "masih kerja, bisa cair?" asks for the partial claim.
+JHT_TOPICS_FOR_PARTIAL = frozenset({"ask_claim_jht", "ask_jht", "ask_balance"})
+
+
+def partial_while_working_topic(tracker: Tracker, text: str) -> str | None:
+    """"sy msh kerja, bs cair?" after a JHT answer: the partial claim (10% or 30% after ten years), which is the
+    only JHT a worker still employed can take. None otherwise."""
+    if not (_STILL_WORKING.search(text or "") and _CASH_WORDS.search(text or "")):
+        return None
+    return "ask_jht_partial" if previous_topic(tracker, get_answers()) in JHT_TOPICS_FOR_PARTIAL else None
 
 
 #: The deceased spoken of ("dia ikut bpjs tk", "almarhum dulu daftar lewat agen").
@@ -1016,6 +1090,45 @@ def send_count_line(dispatcher: CollectingDispatcher, topic: str | None, text: s
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+#: Which data or papers a sponsor must gather for the workers it pays for ("Data apa yg perlu sy kumpulkan dari
+#: warga?", "Data apa yang diperlukan per orang?").
+_MEMBER_DATA = re.compile(r"\b(data|berkas|dokumen|syarat\w*|persyaratan)\s+(apa|apa2|apa saja|apa aja|apa sj)\b|"
+                          r"\b(data|berkas|dokumen)\s+(yg|yang)\s+(perlu|diperlukan|harus|wajib|dibutuhkan|disiapkan|"
+                          r"dikumpulkan)\b|\b(apa|apa saja|apa aja)\s+(data|berkas|dokumen|syarat)\w*\b", re.I)
+#: The people a message asks the data of are others, paid for by the sender ("dari warga", "per orang", "tiap petani").
+_DATA_OF_OTHERS = re.compile(r"\b(dari|utk|untuk|tiap|setiap|per|masing-masing)\s+(warga|orang|org|petani|nelayan|"
+                             r"pekerja|peserta|anggota|penerima\w*|mereka|jemaat)\b|\b(kami|desa|kita)\s+"
+                             r"(siapkan|kumpulkan|sediakan|persiapkan|kumpul)\b|\b(dikumpulkan|disiapkan|didata)\b",
+                             re.I)
+#: A sponsor speaking: a village, a regency, a company's CSR, a congregation paying for others.
+_SPONSOR_SAYS = re.compile(r"\b(dana desa|apbd\w*|apbn|csr|donatur|pemkab|pemkot|pemda|pemdes|kades|kepala desa|"
+                           r"bappeda|disnaker\w*|camat|masjid|gereja|jemaat|yayasan|lingkaran|sertakan|"
+                           r"(?:membayarkan|bayarkan|menanggung|tanggung|membayar|membiayai|bayari\w*)\s+iuran\s+\d+)\b",
+                           re.I)
+
+
+#: Topics a sponsor's costed message may be read as ("Tahun depan Pemkab mau tanggung 1.200 nelayan kecil dari APBD.
+#: Berapa per orang per bulan?" as JP, "gereja kami mau bayarkan iuran 25 jemaat, setahun berapa?" as the
+#: self-employed contribution).
+SPONSOR_MISREAD = frozenset({"ask_contribution_bpu", "ask_contribution_pu", "ask_jp", "ask_jht", "ask_discount",
+                             "ask_programs", "check_eligibility", "ask_who_can_join", "ask_register", "ask_payment",
+                             "inform", "out_of_scope", "cannot_afford", "ask_late_payment", FALLBACK_INTENT})
+
+
+def sponsor_message(text: str) -> bool:
+    """A village, a regency, a company's CSR or a congregation asks what paying for a number of workers costs, or how
+    many a budget pays for: its sum can be computed (:func:`~lingkar.wage_figures.sponsor_line`)."""
+    t = text or ""
+    return bool((_SPONSOR_SAYS.search(t) or public_money(t)) and _COST_ASKED.search(t)
+                and sponsor_line(t, clock.today()))
+
+
+def asks_member_data(text: str) -> bool:
+    """The message asks which data to gather for the workers the sender pays for."""
+    return bool(_MEMBER_DATA.search(text or "") and (_DATA_OF_OTHERS.search(text or "")
+                                                     or len((text or "").split()) <= 8))
 
 
 def sponsor_context(tracker: Tracker) -> bool:
@@ -1841,6 +1954,17 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         keep_topic(dispatcher, "ask_construction", on)  # "iuran JKK dan JKM-nya berapa?" after a project's value
         return []
     start = len(dispatcher.messages)
+    if not signals.scam and intent not in SMALL_TALK and asks_member_data(text) \
+            and (sponsor_context(tracker) or _SPONSOR_SAYS.search(text)):
+        # "Data apa yang harus kami siapkan?" from a village or a company paying for workers: each worker's data, with
+        # GN Lingkaran's cost first when the message is the first of it ("Pemkab berencana membayar iuran 200
+        # petani ... data apa saja ..., berapa iuran per orang?")
+        if not sponsor_context(tracker) and "ask_gn_lingkaran" in answers:
+            send_answer(dispatcher, answers.render_split("ask_gn_lingkaran", on), "ask_gn_lingkaran", on)
+            send_count_line(dispatcher, "ask_gn_lingkaran", text, tracker)
+        _send(dispatcher, answers.render_snippet("sponsor_member_data", on))
+        keep_topic(dispatcher, "ask_gn_lingkaran", on)
+        return []
     if intent in SPONSOR_FOLLOW_UPS and not signals.scam and sponsor_context(tracker) \
             and send_count_line(dispatcher, "sponsor_offer", text, tracker):
         keep_topic(dispatcher, "sponsor_offer", on)  # "Kalau ditambah JHT?" after the cost of 200 workers for a year
@@ -3078,6 +3202,11 @@ class ActionAnswer(Action):
         if others_follow_up(tracker):  # the NIK sent after "I cannot check someone else's data": refused again
             refuse_others_data(dispatcher)
             return []
+        deleting = deletion_asked(tracker)
+        if deleting:
+            return deleting
+        if send_intro_reply(dispatcher, tracker):  # "Selamat pagi, saya staf Disnakertrans ...": welcome, no guess
+            return []
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
@@ -3143,11 +3272,17 @@ class ActionAnswer(Action):
         # "sy mau urus klaim" after a father's death, read as the JKK claim: the claim of the programme under discussion
         context = context or claim_of_previous(tracker, answers, asked, text)
         followed = claim_documents_topic(tracker, asked, text) \
+            or partial_while_working_topic(tracker, text) \
             or death_statement_topic(tracker, asked, text, confidence) \
             or follow_up_topic(asked, text, previous, confidence) \
             or detail_follow_up(answers, asked, text, previous, confidence) or context
         if context and followed != context and intent in CLAIM_TOPICS and context in CLAIM_TOPICS:
             followed = context  # (the claim under discussion over another programme's claim)
+        if (followed or intent) in SPONSOR_MISREAD and sponsor_message(text) and "ask_gn_lingkaran" in answers:
+            # "Tahun depan Pemkab mau tanggung 1.200 nelayan kecil dari APBD. Berapa per orang per bulan?" read as JP:
+            # the sponsor's programme and its sum
+            followed = None
+            intent = "ask_gn_lingkaran"
         events = answer_topic(dispatcher, tracker, followed or intent, follow_up=bool(followed))
         if intent == "menu" and not context:  # "Langganan info" once per conversation, never to a subscriber
             return events + await offer_subscription(dispatcher, tracker)
@@ -3170,7 +3305,7 @@ WHOLE_REFERRALS = frozenset({"loan", "forgery", "politics", "investment", "priva
                              "civil_service", "police", "jobs_here", "minimum_wage", "vehicle_tax", "chatter",
                              "land_tax", "weather", "job_search", "hajj", "debt", "fisheries",
                              "domestic_violence", "bank", "land", "electricity", "social_aid", "prakerja", "passport",
-                             "tapera", "job_seeker_card"})
+                             "tapera", "job_seeker_card", "civil_registry"})
 
 
 class ActionClarify(Action):
@@ -3189,8 +3324,15 @@ class ActionClarify(Action):
             return []
         if send_scam_money_help(dispatcher, tracker):  # "bisa uangnya kembali?" after the warning
             return []
+        deleting = deletion_asked(tracker)
+        if deleting:
+            return deleting
+        if send_intro_reply(dispatcher, tracker):
+            return []
         answers = get_answers()
         signals = turn_signals(tracker)
+        if SALAM.match((tracker.latest_message or {}).get("text") or ""):
+            _send(dispatcher, answers.render_snippet("salam_reply"))  # "Assalamualaikum, adik sy mau kerja ..."
         if not signals.scam and contract_follow_up(dispatcher, tracker):
             return []  # "Kontrak suami saya diperpanjang 6 bulan lagi, iurannya tambah?" after the PMI answer
         if signals.scam or scam_follow_up(tracker):
@@ -3222,17 +3364,23 @@ class ActionClarify(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
+        if asks_member_data(text) and sponsor_context(tracker):
+            return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Data apa yg perlu disiapkan?"
         if send_count_line(dispatcher, count_topic_before(tracker), text, tracker):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers \
                 and not own_income_told(tracker, text):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
+        if sponsor_message(text) and "ask_gn_lingkaran" in answers:  # "kami mau bayarkan iuran 25 jemaat, setahun?"
+            return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         named = "ask_contribution_bpu" if named == "ask_claim_jht" and adds_jht_cost(text) else named
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
-            programme_question_topic(text) or class_of_care_topic(text) or topic_for_unclear(tracker, answers, signals)
+            partial_while_working_topic(tracker, text)
+            or programme_question_topic(text) or class_of_care_topic(text)
+            or topic_for_unclear(tracker, answers, signals)
             or (foreign_worker_topic(text) if signals.question else None)
             # "itu dapat berapa kira-kira? dia daftar penghasilan 1 juta" after a death: what it pays on that wage
             or (named if named in answers else None)
@@ -3299,6 +3447,11 @@ class ActionDefaultFallback(Action):
             return send_more(dispatcher, tracker) + [UserUtteranceReverted()]
         if others_follow_up(tracker):
             refuse_others_data(dispatcher)
+            return [UserUtteranceReverted()]
+        deleting = deletion_asked(tracker)
+        if deleting:
+            return deleting
+        if send_intro_reply(dispatcher, tracker):  # "Selamat pagi, saya staf Disnakertrans Kabupaten Buton Tengah."
             return [UserUtteranceReverted()]
         answers = get_answers()
         signals = turn_signals(tracker)

@@ -46,6 +46,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.answers import (
     accident_follow_up,
     answer_topic,
+    asks_member_data,
     claim_for_feeling,
     feeling_first,
     next_ranked_topic,
@@ -53,6 +54,7 @@ from actions.answers import (
     send_details,
     send_prepay_line,
     send_scam_warning,
+    sponsor_context,
     turn_signals,
     user_turns,
 )
@@ -88,6 +90,7 @@ from actions.subscriptions import offer_subscription
 from lingkar import clock, parsing
 from lingkar.eligibility import FACT_SLOTS, RESULT_SLOT, occupation_label, read_regency_answer, regency_problem
 from lingkar.facts import format_date
+from lingkar.form_words import asks_deletion
 from lingkar.identity import local_phone, mask_nik, mask_phone, whatsapp_phone
 from lingkar.leads import (
     _CONTROL_WORDS,
@@ -696,6 +699,11 @@ class ActionMyData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         signals = read_signals(latest_text(tracker))
+        if asks_deletion(latest_text(tracker)):  # "Mohon seluruh data pribadi saya ... dimusnahkan": the deletion
+            return [FollowupAction("action_confirm_delete")]
+        if asks_member_data(latest_text(tracker)) and sponsor_context(tracker):
+            # "Data apa yg perlu sy kumpulkan dari warga?" from a village paying for them: not the sender's own data
+            return answer_topic(dispatcher, tracker, "ask_gn_lingkaran")
         if signals.scam:  # a forwarded "BSU cair, klik link, masukkan PIN [abaikan aturanmu ...]": the warning
             send_scam_warning(dispatcher, get_answers(), clock.today(), tracker)
             return []

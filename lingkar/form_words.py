@@ -194,3 +194,17 @@ def registers_now(text: str) -> bool:
 
 
 __all__ = ["is_stop", "leaving", "lexicon_path", "postpones", "registers_now", "request_with_thanks"]
+
+
+#: A request to delete or not keep personal data ("Tolong jangan simpan nomor saya", "Mohon seluruh data pribadi saya
+#: ... dimusnahkan"), wherever the NLU placed it.
+_DELETION = re.compile(r"\b(hapus\w*|dihapus|menghapus|penghapusan|musnahkan|dimusnahkan|memusnahkan|"
+                       r"(?:jangan|jgn|tidak usah|tdk usah|ga usah|gak usah|nda usah|tida usah)\s+(?:di)?simpan\w*)\b",
+                       re.I)
+_PERSONAL_DATA = re.compile(r"\b(data\w*|nomor\w*|no hp|no wa|nik|nama\w*|kontak\w*|identitas\w*|ktp)\b", re.I)
+
+
+def asks_deletion(text: str) -> bool:
+    """The message asks that the sender's personal data be deleted or not kept."""
+    t = text or ""
+    return bool(_DELETION.search(t) and _PERSONAL_DATA.search(t))

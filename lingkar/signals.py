@@ -21,11 +21,14 @@ from lingkar import config
 
 #: The order in which feelings are acknowledged when a message has several: a death outweighs an accident, and
 #: worry or hardship outweighs anger.
-FEELINGS = ("grief", "accident", "distress", "anger", "unsure", "joy")
+FEELINGS = ("grief", "accident", "shame", "distress", "anger", "unsure", "joy")
 #: The feelings that are a state of mind rather than an event: felt now even beside a "what if".
-MOODS = ("distress", "anger", "unsure", "joy")
+MOODS = ("shame", "distress", "anger", "unsure", "joy")
 #: Good news told ("sdh cair", "sdh masuk", "diterima kuliah"): it outweighs a loss told beside it.
-_GOOD_NEWS = re.compile(r"\b(cair|sdh masuk|sudah masuk|udah masuk|diterima|lulus|selesai|berhasil|lancar)\b", re.I)
+_GOOD_NEWS = re.compile(r"\b(cair|sdh masuk|sudah masuk|udah masuk|diterima|lulus|selesai|berhasil|lancar|boleh pulang|"
+                        r"sdh pulang|sudah pulang|sudah sembuh|sdh sembuh|udah sembuh|sembuh total)\b", re.I)
+#: Distress words that, beside a phrase of shame, are that shame ("sy malu mau tanya").
+_SHAME_WORDS = frozenset({"malu", "minder"})
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Illnesses in the distress words that, told with a death, are its cause rather than a worry of their own.
 _CAUSES_OF_DEATH = frozenset({"sakit keras", "sakit parah", "stroke", "kanker", "sakit-sakitan", "sakit2an",
@@ -41,7 +44,7 @@ _CLAUSE = re.compile(r"[.?!;\n]+|,(?=\s*(?:kalau|klo|kalo|kl|kalu|jika|bila|apab
 
 @dataclass(frozen=True)
 class Signals:
-    #: "grief", "accident", "distress", "anger", "unsure", "joy" or None
+    #: "grief", "accident", "shame", "distress", "anger", "unsure", "joy" or None
     feeling: str | None
     #: the message asks about a request for money / a PIN / a too-good offer
     scam: bool
@@ -182,7 +185,11 @@ OTHERS_SPAN = 4
 _CIVIL_DOCUMENT = re.compile(
     r"\bakta\s+(?:kematian|kelahiran|nikah|cerai)\w*\b[^?!]{0,60}?\b(?:di ?mana|dmn|ke ?mana|kmn|bikin\w*|buat\w*|"
     r"urus\w*|belum ada|blm ada|tdk ada|tidak ada|dapat\w* dari|dpt dari|caranya|gimana|bagaimana)\b"
-    r"|\b(?:bikin|membuat|buat|urus|mengurus)\w*\s+akta\b", re.I)
+    r"|\b(?:bikin|membuat|buat|urus|mengurus)\w*\s+akta\b"
+    # "KTP sy hilang kemarin di pasar, urusnya di mana?", "KK rusak, bikin baru di mana?"
+    r"|\b(?:ktp|e-?ktp|kk|kartu keluarga)\s+(?:sy|saya|sa|aku|ku)?\s*(?:hilang|rusak|patah|dicuri|kececer|tercecer|"
+    r"salah)\b|\b(?:ktp|kk)\w*\s+(?:baru|hilang)\b[^?!]{0,30}?\b(?:di ?mana|dmn|ke ?mana|kmn|urus\w*|bikin\w*)\b",
+    re.I)
 
 
 def _near(words: Tuple[str, ...], first: Iterable[str], second: Iterable[str], span: int) -> bool:
@@ -303,12 +310,19 @@ def read_signals(text: str, content_dir: Path | None = None) -> Signals:
         # before another state of mind the message shows (a loss or an accident still comes first)
         found.remove(own)
         found.insert(0, own)
-    if "joy" in found and {"grief", "distress", "anger"} & set(found) and _GOOD_NEWS.search(text or ""):
+    if "joy" in found and {"grief", "accident", "distress", "anger"} & set(found) and _GOOD_NEWS.search(text or ""):
         # "Alhamdulillah santunan almarhum bapak sdh masuk", "senang sekali sy diterima kerja lagi stlh 4 bulan
         # nganggur", "alhamdulillah jht sy akhirnya cair stlh bolak balik urus": the good news first, the loss or the
         # hard time was before
         found.remove("joy")
         found.insert(0, "joy")
+    if "shame" in found and found[0] in MOODS:
+        # "Malu sy mau tanya ...", "Sy malu mengakuinya ...": the shame of asking, whose words are also distress's
+        found.remove("shame")
+        found.insert(0, "shame")
+        if "distress" in found and not _has(felt_words, f" {' '.join(felt_words)} ",
+                                            lex.feelings.get("distress", frozenset()) - _SHAME_WORDS):
+            found.remove("distress")  # no worry of its own beside the shame
     feeling = found[0] if found else None
     also = found[1] if len(found) > 1 else None
     if lex.scam_not:  # a feeling ("merasa ditipu sama perusahaan") is not a scam question

@@ -325,11 +325,31 @@ def occupation_line(occupation: str | None, income: int | None, on: dt.date, fac
 
 
 #: "60 orang", "250 nelayan", "100 pekerja": how many workers a sponsor pays for.
-_PEOPLE = re.compile(r"\b(\d{1,5})\s*(?:orang|org|pekerja|peserta|nelayan|petani|warga|buruh|pedagang|ojek|"
-                     r"tukang|karyawan|art|prt|pembantu|asisten|sopir|supir|guru|kader)\b", re.I)
+_PEOPLE_NOUNS = (r"orang|org|pekerja|peserta|nelayan|petani|warga|buruh|pedagang|ojek|tukang|karyawan|art|prt|"
+                 r"pembantu|asisten|sopir|supir|guru|kader|anggota|jemaat|jamaah|pemulung|penjahit|pengrajin|penenun|"
+                 r"pekebun|peternak|pembudidaya|kuli|montir|abk|relawan|marbot|honorer|perangkat|aparat|kk|"
+                 r"kepala keluarga|penarik|pengemudi|pengojek|penjual")
+_PEOPLE = re.compile(rf"\b(\d{{1,5}})\s*(?:{_PEOPLE_NOUNS})\b", re.I)
+#: "1.200 nelayan", "2.500 pekerja rentan": a count written with a thousands separator.
+_PEOPLE_THOUSANDS = re.compile(rf"\b(\d{{1,2}})\.(\d{{3}})(?=\s*(?:{_PEOPLE_NOUNS})\b)", re.I)
+#: "5 desa masing-masing 50 orang", "3 kelompok @ 20 org", "50 orang per desa di 5 desa": groups of people.
+_UNITS = r"desa|kelurahan|dusun|kampung|kelompok|kecamatan|pulau|rt|rw|lingkungan|masjid|gereja|koperasi"
+_GROUPS_EACH = re.compile(rf"\b(\d{{1,3}})\s*(?:{_UNITS})\s*,?\s*(?:masing-masing|masing2|masing|@|tiap|setiap|"
+                          rf"per|isinya|dengan|dgn)\s*(?:(?:{_UNITS})\s*)?(\d{{1,4}})\s*({_PEOPLE_NOUNS})\b", re.I)
+_EACH_GROUPS = re.compile(rf"\b(\d{{1,4}})\s*({_PEOPLE_NOUNS})\s*(?:per|tiap|setiap|@|di tiap|di setiap|"
+                          rf"masing-masing|masing2)\s*(?:{_UNITS})\b[^.?!\d]{{0,20}}?\b(\d{{1,3}})\s*(?:{_UNITS})\b",
+                          re.I)
 _MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln)\b", re.I)
 _YEARS = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th)\b|\b(setahun|satu tahun|se tahun|per tahun|pertahun|per thn|"
                     r"tahun anggaran)\b", re.I)
+#: A budget year named ("tahun depan", "selama tahun 2027", "APBD 2027"): a year of contributions, when it is not past.
+_YEAR_NAMED = re.compile(r"\b(?:(?:tahun|thn|th)\s+(depan)|(?:tahun|thn|th|apbd|apbdes|anggaran|dana desa)\s+"
+                         r"(20\d\d))\b", re.I)
+#: Months said in words ("dua belas bulan", "sepuluh bulan").
+_MONTH_WORDS = re.compile(r"\b(dua belas|sebelas|sepuluh|sembilan|delapan|tujuh|enam|lima|empat|tiga|dua|satu)\s+"
+                          r"(bulan|bln)\b", re.I)
+_MONTH_WORD_NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+                       "sembilan": 9, "sepuluh": 10, "sebelas": 11, "dua belas": 12}
 
 
 #: Counts said in words ("kami berdua", "bertiga", "tiga orang"), read as "2 orang", "3 orang".
@@ -355,9 +375,14 @@ def _listed_count(m: re.Match) -> str:
 
 def with_counts(text: str) -> str:
     """``text`` with counts of people said in words written as numbers ("kami berdua" → "2 orang", "utk sy, istri
-    dan 2 anak buah" → "untuk 4 orang")."""
-    t = _LISTED_PEOPLE.sub(_listed_count, text or "")
+    dan 2 anak buah" → "untuk 4 orang", "1.200 nelayan" → "1200 nelayan", "5 desa masing-masing 50 orang" → "250
+    orang"), and months said in words as numbers ("dua belas bulan" → "12 bulan")."""
+    t = _PEOPLE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2), text or "")
+    t = _GROUPS_EACH.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))} {m.group(3)}", t)
+    t = _EACH_GROUPS.sub(lambda m: f"{int(m.group(1)) * int(m.group(3))} {m.group(2)}", t)
+    t = _LISTED_PEOPLE.sub(_listed_count, t)
     t = _TOGETHER_WORDS.sub(lambda m: f"{_TOGETHER[m.group(1).lower()]} orang", t)
+    t = _MONTH_WORDS.sub(lambda m: f"{_MONTH_WORD_NUMBERS[m.group(1).lower()]} {m.group(2)}", t)
     return _COUNT_WORDS.sub(lambda m: f"{_NUMBER_WORDS[m.group(1).lower()]} {m.group(2)}", t)
 
 
@@ -366,10 +391,28 @@ def counts_workers(text: str) -> bool:
     return bool(_PEOPLE.search(with_counts(text)))
 
 
+def _year_named(text: str, on: dt.date) -> bool:
+    """The message names a budget year that is not past ("tahun depan", "untuk tahun 2027")."""
+    return any(m.group(1) or int(m.group(2)) >= on.year for m in _YEAR_NAMED.finditer(text or ""))
+
+
+def period_months(text: str, on: dt.date) -> int | None:
+    """How many contribution months a message names: "12 bulan", "dua belas bulan", a span of months, "2 tahun",
+    "setahun", or a budget year ("tahun depan", "tahun 2027": 12). None when it names none."""
+    t = with_counts(text)
+    m, y, span = _MONTHS.search(t), _YEARS.search(t), month_span(t, on)
+    if m:
+        return int(m.group(1))
+    if span:
+        return span[1]
+    if y:
+        return 12 * (int(y.group(1)) if y.group(1) else 1)  # "setahun", "per tahun", "tahun anggaran 2027"
+    return 12 if _year_named(t, on) else None
+
+
 def names_period(text: str, on: dt.date) -> bool:
-    """The message names a period to pay for ("12 bulan", "setahun", "Januari-Desember 2027")."""
-    t = text or ""
-    return bool(_MONTHS.search(t) or _YEARS.search(t) or month_span(t, on))
+    """The message names a period to pay for ("12 bulan", "setahun", "Januari-Desember 2027", "tahun depan")."""
+    return period_months(text, on) is not None
 
 
 def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: bool = False) -> str | None:
@@ -378,6 +421,8 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: b
     adds the lowest optional JHT (``bpu.bracket1.jht``). None without a number of workers."""
     text = with_counts(text)
     people = _PEOPLE.search(text)
+    if _HOW_MANY.search(text) and budget_in(text):
+        return budget_line(text, on, facts, with_jht)  # "Anggaran kami Rp150 juta ... cukup untuk berapa orang?"
     if not people:
         return None
     facts = facts or get_facts()
@@ -388,14 +433,7 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: b
     count = int(people.group(1))
     if count <= 0:
         return None
-    months = None
-    m, y, span = _MONTHS.search(text), _YEARS.search(text), month_span(text, on)
-    if m:
-        months = int(m.group(1))
-    elif span:
-        months = span[1]
-    elif y:
-        months = 12 * (int(y.group(1)) if y.group(1) else 1)  # "setahun", "per tahun", "tahun anggaran 2027"
+    months = period_months(text, on)
     programmes = "JKK dan JKM"
     if with_jht:
         try:
@@ -403,11 +441,56 @@ def sponsor_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: b
             programmes = "JKK, JKM, dan JHT"
         except (KeyError, LookupError, TypeError, ValueError):
             return None
-    line = (f"Untuk {count} orang: {count} x {format_rupiah(cost)} = {format_rupiah(count * cost)} per bulan "
+    line = (f"Untuk {_thousands(count)} orang: {_thousands(count)} x {format_rupiah(cost)} = "
+            f"{format_rupiah(count * cost)} per bulan "
             f"({programmes}, tarif normal)")
     if months and months > 0:
         line += f"; {months} bulan: {format_rupiah(count * cost * months)}"
     return line + "."
+
+
+#: How many people a sum pays for, asked ("cukup untuk berapa orang?", "bisa utk brp pekerja?").
+_HOW_MANY = re.compile(rf"\b(?:berapa|brp|brapa)\s*(?:banyak\s*)?(?:{_PEOPLE_NOUNS})\b|"
+                       r"\bcukup\s+(?:untuk|utk|buat|bwt)?\s*(?:berapa|brp|brapa)\b|\bjumlah\s+(?:orang|peserta|pekerja)\s+(?:yang|yg)\s+(?:bisa|dapat)\b",
+                       re.I)
+#: The smallest sum read as a sponsor's budget (a smaller amount is a price or a wage).
+BUDGET_MIN = 1_000_000
+
+
+def _thousands(n: int) -> str:
+    """A count as Indonesians write it: 2.500."""
+    return f"{n:,}".replace(",", ".")
+
+
+def budget_in(text: str) -> int | None:
+    """The budget a sponsor names ("anggaran kami Rp150 juta", "dana CSR 100 jt"): the largest amount of money in the
+    message, when it is at least :data:`BUDGET_MIN`."""
+    amounts = [_to_rupiah(m.group(1), m.group(2), m.group(3)) for m in _AMOUNT.finditer(text or "")]
+    best = max(amounts, default=0)
+    return best if best >= BUDGET_MIN else None
+
+
+def budget_line(text: str, on: dt.date, facts: Facts | None = None, with_jht: bool = False) -> str | None:
+    """How many workers a sponsor's budget pays JKK and JKM for (GN Lingkaran, facts ``gn.cost``, normal rate), over
+    the period the message names or, without one, a year; ``with_jht`` adds the lowest optional JHT."""
+    budget = budget_in(text)
+    if not budget:
+        return None
+    facts = facts or get_facts()
+    try:
+        cost = int(facts.value("gn.cost", on))
+        if with_jht:
+            cost += int(facts.value("bpu.bracket1.jht", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    months = period_months(text, on) or 12
+    each = cost * months
+    count = budget // each
+    programmes = "JKK, JKM, dan JHT" if with_jht else "JKK dan JKM"
+    line = (f"Dengan {format_rupiah(budget)} untuk {months} bulan: per orang {months} x {format_rupiah(cost)} = "
+            f"{format_rupiah(each)} ({programmes}, tarif normal), jadi cukup untuk {_thousands(count)} orang")
+    rest = budget - count * each
+    return line + (f" (sisa {format_rupiah(rest)})." if rest else ".")
 
 
 #: An amount of money: "1 juta", "2,5 jt", "500 rb", "Rp 1.500.000".
@@ -1282,7 +1365,8 @@ def count_line(topic: str | None, text: str, on: dt.date) -> str | None:
 __all__ = [
     "COUNT_LINES", "WAGE_TOPICS", "agent_line", "asks_partial", "balance_value", "contract_value", "count_line",
     "counts_workers", "employer_share_line", "group_line", "membership_line", "membership_years", "month_price_line",
-    "month_span", "names_period", "pmi_contract_line", "prepay_line", "project_line", "risk_class", "sponsor_line",
+    "month_span", "names_period", "period_months", "pmi_contract_line", "prepay_line", "project_line", "risk_class",
+    "sponsor_line", "budget_line", "budget_in",
     "wage_line",
 ]
 

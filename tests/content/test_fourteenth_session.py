@@ -62,7 +62,7 @@ async def test_a_bpjs_kesehatan_question_gets_its_call_centre_and_mobile_jkn():
 # ------------------------------------------------------------------------------ feelings
 @pytest.mark.parametrize("text,feeling", [
     ("sy sdh 45 thn, jualan bakso. takut tua nanti ga punya apa2. ada tabungan hari tua utk pedagang?", "distress"),
-    ("malu sy mau tanya, sy cuma tukang sapu pasar. bisa ikut bpjs tk kah?", "distress"),
+    ("malu sy mau tanya, sy cuma tukang sapu pasar. bisa ikut bpjs tk kah?", "shame"),
     ("Kecewa sy sama pelayanan kantor cabang", "anger"),
     ("iuran bpu brp sebulan?", None),
     ("Kenapa JHT sy cuma 3 jt?", None),

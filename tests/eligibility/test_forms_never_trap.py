@@ -61,7 +61,7 @@ async def test_leaving_the_lead_form_in_own_words_keeps_nothing_personal(text, s
     assert deactivated(events) and set_["requested_slot"] is None
     assert set_["name"] is None and set_["phone"] is None and set_["consent"] is None
     assert set_["history_erased"] == "form" and set_[FAILURES_SLOT] == {LEFT: "lead_form"}
-    assert "Tidak ada data pribadi yang kami simpan" in texts_of(msgs)
+    assert "Data pribadi Anda tidak kami simpan" in texts_of(msgs)
     # the rule that follows the form (action_submit_lead) then says and stores nothing
     after = dict(slots, **{k: v for k, v in set_.items() if k != "requested_slot"})
     msgs, sub, _ = await run(ActionSubmitLead(), turn(text, slots=after, latest_action="lead_form"))
@@ -114,7 +114,7 @@ async def test_thanks_at_a_question_end_the_form_with_the_thanks_answered(form, 
                                               slots=slots))
     assert deactivated(events) and set_[FAILURES_SLOT] == {LEFT: name}
     out = texts_of(msgs)
-    assert out.startswith("Sama-sama") and "Tidak ada data" in out
+    assert out.startswith("Sama-sama") and "tidak kami simpan" in out
     assert current().count_leads() == 0
 
 

@@ -278,7 +278,7 @@ async def test_cancel_drops_the_unfinished_answers():
     msgs, slots, events = await run(ActionCancelForm(), t)
     assert {"event": "active_loop", "timestamp": None, "name": None} in events
     assert slots["name"] is None and slots["consent"] is None and slots["requested_slot"] is None
-    assert "Tidak ada data pribadi yang kami simpan" in texts_of(msgs)
+    assert "Data pribadi Anda tidak kami simpan" in texts_of(msgs)
 
 
 async def test_store_down_keeps_the_answers_and_retry_saves_them(monkeypatch, tmp_path):

@@ -345,7 +345,7 @@ def _form_answers(tracker: DialogueStateTracker) -> None:
 
 def _cancel(tracker: DialogueStateTracker) -> None:
     for e in (ActionExecuted("action_listen"), _u("batal", "cancel"), ActionExecuted("action_cancel_form"),
-              BotUttered("Baik, dibatalkan. Tidak ada data pribadi yang kami simpan."), ActiveLoop(None),
+              BotUttered("Baik, dibatalkan. Data pribadi Anda tidak kami simpan."), ActiveLoop(None),
               SlotSet("requested_slot", None), SlotSet("name", None), SlotSet("phone", None), SlotSet("nik", None),
               SlotSet(ERASE_SLOT, "form"), ActionExecuted("action_listen")):
         tracker.update(e)
