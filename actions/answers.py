@@ -772,10 +772,7 @@ def death_statement_topic(tracker: Tracker, intent: str | None, text: str, confi
     """"Dia ikut BPJS TK mandiri sebagai nelayan sejak 2022, bayarnya rutin terus." a turn after a father's death,
     read (unsure) as a contribution question: a statement about the deceased's membership, so what the heirs get
     and how (the heirs' claim). None otherwise."""
-    if _HEIRS_GET.search(text or "") and intent in _HEIRS_GET_MISREAD and not _OWN_JOINING.search(text or "") \
-            and death_in_conversation(tracker):
-        # "Beliau pedagang kue di Pasar Wameo, ikut BPU sejak 2021. Apa yang kami dapat?" after "Ibu saya meninggal
-        # minggu lalu": what the heirs get, whatever the NLU made of the deceased's work
+    if intent in _HEIRS_GET_MISREAD and heirs_get_topic(tracker, text):
         return "ask_claim_jkm"
     # ("dia ikut bpjs tk lewat agen" read as how to register: the deceased's membership told, not a wish to join)
     joined = intent in ("ask_register", "ask_who_can_join") and bool(_DECEASED.search(text or ""))
@@ -800,6 +797,35 @@ _STILL_WORKING = re.compile(r"\b(?:masih|msh|masi|sementara|lagi)\s+(?:kerja|bek
                             re.I)
 #: The JHT topics after which "masih kerja, bisa cair?" asks for the partial claim.
 JHT_TOPICS_FOR_PARTIAL = frozenset({"ask_claim_jht", "ask_jht", "ask_balance"})
+
+
+def heirs_get_topic(tracker: Tracker, text: str) -> str | None:
+    """"Beliau pedagang kue di Pasar Wameo, ikut BPU sejak 2021. Apa yang kami dapat?" after "Ibu saya meninggal
+    minggu lalu": what the heirs get (their claim), whatever the NLU made of the deceased's work. None otherwise."""
+    if _HEIRS_GET.search(text or "") and not _OWN_JOINING.search(text or "") and death_in_conversation(tracker):
+        return "ask_claim_jkm"
+    return None
+
+
+#: Years said in a pension follow-up are no age ("umur sy 57").
+_AGE_SAID = re.compile(r"\b(umur\w*|usia\w*|lahir)\b", re.I)
+#: ... asking what the pension pays ("dapat bulanan?", "dapat berapa sebulan?", "pensiunnya brp?").
+_PENSION_ASKED = re.compile(r"\b(bulanan|sebulan|per bulan|perbulan|pensiun\w*|dapat|dpt|terima|brp|berapa)\b", re.I)
+JP_TOPICS = ("ask_jp", "ask_claim_jp")
+#: Years of a what-if ("Misalnya pas 15 tahun, rata2 gaji 5 jt"): no child's age ("masih 17 tahun, SMA").
+_WHAT_IF_YEARS = re.compile(r"\b(?:pas|misal\w*|seandainya|andai\w*|genap|kalau\s+sudah|klo\s+sdh|kalau\s+iur\w*)\s+"
+                            r"(\d{1,2})\s*(?:tahun|thn|th)\b", re.I)
+
+
+def jp_years_topic(tracker: Tracker, text: str) -> str | None:
+    """Years of contributions asked of the pension just explained ("Masa iur saya nanti baru sekitar 14 tahun, dapat
+    bulanan?", "Misalnya pas 15 tahun, rata2 gaji 5 jt, dapat berapa sebulan?"), whatever the NLU read (a check, an
+    age): the JP topic, whose follow-up says the 15-year rule or computes the pension. None otherwise."""
+    previous = previous_topic(tracker, get_answers())
+    if previous in JP_TOPICS and not _AGE_SAID.search(text or "") and _PENSION_ASKED.search(text or "") \
+            and (membership_years(text) is not None or _WHAT_IF_YEARS.search(text or "")):
+        return previous
+    return None
 
 
 def partial_while_working_topic(tracker: Tracker, text: str) -> str | None:
@@ -1100,11 +1126,10 @@ _MEMBER_DATA = re.compile(r"\b(data|berkas|dokumen|syarat\w*|persyaratan)\s+(apa
 #: The people a message asks the data of are others, paid for by the sender ("dari warga", "per orang", "tiap petani").
 _DATA_OF_OTHERS = re.compile(r"\b(dari|utk|untuk|tiap|setiap|per|masing-masing)\s+(warga|orang|org|petani|nelayan|"
                              r"pekerja|peserta|anggota|penerima\w*|mereka|jemaat)\b|\b(kami|desa|kita)\s+"
-                             r"(siapkan|kumpulkan|sediakan|persiapkan|kumpul)\b|\b(dikumpulkan|disiapkan|didata)\b",
-                             re.I)
+                             r"(siapkan|kumpulkan|sediakan|persiapkan|kumpul)\b|\b(dikumpulkan|didata)\b", re.I)
 #: A sponsor speaking: a village, a regency, a company's CSR, a congregation paying for others.
 _SPONSOR_SAYS = re.compile(r"\b(dana desa|apbd\w*|apbn|csr|donatur|pemkab|pemkot|pemda|pemdes|kades|kepala desa|"
-                           r"bappeda|disnaker\w*|camat|masjid|gereja|jemaat|yayasan|lingkaran|sertakan|"
+                           r"pekerja rentan|bappeda|disnaker\w*|camat|masjid|gereja|jemaat|yayasan|lingkaran|sertakan|"
                            r"(?:membayarkan|bayarkan|menanggung|tanggung|membayar|membiayai|bayari\w*)\s+iuran\s+\d+)\b",
                            re.I)
 
@@ -1117,12 +1142,26 @@ SPONSOR_MISREAD = frozenset({"ask_contribution_bpu", "ask_contribution_pu", "ask
                              "inform", "out_of_scope", "cannot_afford", "ask_late_payment", FALLBACK_INTENT})
 
 
-def sponsor_message(text: str) -> bool:
-    """A village, a regency, a company's CSR or a congregation asks what paying for a number of workers costs, or how
-    many a budget pays for: its sum can be computed (:func:`~lingkar.wage_figures.sponsor_line`)."""
+def sponsor_message(text: str, tracker: Tracker | None = None) -> bool:
+    """A village, a regency, a company's CSR or a congregation (in this message or, with ``tracker``, one of the few
+    before) asks what paying for a number of workers costs, or how many a budget pays for: its sum can be computed
+    (:func:`~lingkar.wage_figures.sponsor_line`)."""
     t = text or ""
-    return bool((_SPONSOR_SAYS.search(t) or public_money(t)) and _COST_ASKED.search(t)
-                and sponsor_line(t, clock.today()))
+    return bool((_SPONSOR_SAYS.search(t) or public_money(t) or (tracker is not None and sponsor_spoken(tracker)))
+                and _COST_ASKED.search(t) and sponsor_line(t, clock.today()))
+
+
+def others_data_after_sponsor(tracker: Tracker, text: str) -> bool:
+    """"Data apa yang diperlukan per orang?" after "Kami ingin mendata pekerja rentan di 5 desa": the data of the
+    workers a sponsor spoke of, said in so many words ("per orang", "dari warga"); a bare "dokumen apa saja?" after a
+    death in a sponsored family ("didaftarkan pemkab") asks the claim's."""
+    return bool(_DATA_OF_OTHERS.search(text or "")) and sponsor_spoken(tracker)
+
+
+def sponsor_spoken(tracker: Tracker) -> bool:
+    """One of the last few user turns speaks as a sponsor ("Tabe, sa pengurus masjid di Raha ... Sa mo daftarkan
+    guru-guru ngaji", "Kami ingin mendata pekerja rentan di 5 desa"), whatever topic it was answered with."""
+    return any(_SPONSOR_SAYS.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK))
 
 
 def asks_member_data(text: str) -> bool:
@@ -1955,7 +1994,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     start = len(dispatcher.messages)
     if not signals.scam and intent not in SMALL_TALK and asks_member_data(text) \
-            and (sponsor_context(tracker) or _SPONSOR_SAYS.search(text)):
+            and (sponsor_context(tracker) or _SPONSOR_SAYS.search(text) or others_data_after_sponsor(tracker, text)):
         # "Data apa yang harus kami siapkan?" from a village or a company paying for workers: each worker's data, with
         # GN Lingkaran's cost first when the message is the first of it ("Pemkab berencana membayar iuran 200
         # petani ... data apa saja ..., berapa iuran per orang?")
@@ -2284,7 +2323,10 @@ def send_jp_pension_line(dispatcher: CollectingDispatcher, tracker: Tracker, int
 def send_jp_formula_line(dispatcher: CollectingDispatcher, intent: str, text: str) -> bool:
     """"masa iur 20 tahun dan rata-rata upah tertimbang Rp5.000.000, berapa pensiun bulanan saya?": the first
     year's pension by JP's formula for those figures. True when sent."""
-    years = membership_years(text) if intent in ("ask_jp", "ask_claim_jp") else None
+    years = membership_years(text) if intent in JP_TOPICS else None
+    if years is None and intent in JP_TOPICS and not _AGE_SAID.search(text or ""):
+        said = _WHAT_IF_YEARS.search(text or "")  # "Misalnya pas 15 tahun, rata2 gaji 5 jt": the years of a what-if
+        years = int(said.group(1)) if said else None
     wage = wage_in(text) if years else None
     line = jp_formula_line(years, wage, clock.today()) if years and wage else None
     if line:
@@ -3272,13 +3314,13 @@ class ActionAnswer(Action):
         # "sy mau urus klaim" after a father's death, read as the JKK claim: the claim of the programme under discussion
         context = context or claim_of_previous(tracker, answers, asked, text)
         followed = claim_documents_topic(tracker, asked, text) \
-            or partial_while_working_topic(tracker, text) \
+            or partial_while_working_topic(tracker, text) or jp_years_topic(tracker, text) \
             or death_statement_topic(tracker, asked, text, confidence) \
             or follow_up_topic(asked, text, previous, confidence) \
             or detail_follow_up(answers, asked, text, previous, confidence) or context
         if context and followed != context and intent in CLAIM_TOPICS and context in CLAIM_TOPICS:
             followed = context  # (the claim under discussion over another programme's claim)
-        if (followed or intent) in SPONSOR_MISREAD and sponsor_message(text) and "ask_gn_lingkaran" in answers:
+        if (followed or intent) in SPONSOR_MISREAD and sponsor_message(text, tracker) and "ask_gn_lingkaran" in answers:
             # "Tahun depan Pemkab mau tanggung 1.200 nelayan kecil dari APBD. Berapa per orang per bulan?" read as JP:
             # the sponsor's programme and its sum
             followed = None
@@ -3364,21 +3406,21 @@ class ActionClarify(Action):
         followed = detail_follow_up(answers, FALLBACK_INTENT, text, previous_topic(tracker, answers))
         if followed:
             return answer_topic(dispatcher, tracker, followed, signals, follow_up=True)
-        if asks_member_data(text) and sponsor_context(tracker):
+        if asks_member_data(text) and (sponsor_context(tracker) or others_data_after_sponsor(tracker, text)):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Data apa yg perlu disiapkan?"
         if send_count_line(dispatcher, count_topic_before(tracker), text, tracker):
             return []  # "rencananya 60 orang untuk 12 bulan, total brp?" after GN Lingkaran
         if sponsor_context(tracker) and _COST_ASKED.search(text) and "ask_gn_lingkaran" in answers \
                 and not own_income_told(tracker, text):
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)  # "Biaya per orang per bulan?"
-        if sponsor_message(text) and "ask_gn_lingkaran" in answers:  # "kami mau bayarkan iuran 25 jemaat, setahun?"
+        if sponsor_message(text, tracker) and "ask_gn_lingkaran" in answers:  # "kami ada 15 guru ngaji, setahun?"
             return answer_topic(dispatcher, tracker, "ask_gn_lingkaran", signals)
         named = named_topic(FALLBACK_INTENT, text)  # a message the NLU could not place that names one topic
         named = "ask_contribution_bpu" if named == "ask_claim_jht" and adds_jht_cost(text) else named
         topic = None if signals.referral in WHOLE_REFERRALS and named not in answers else (
             # another office's question the NLU could not place ("sy mau pinjam uang 5 juta, bisa pakai kartu
             # BPJS TK sy sbg jaminan?"): that office, not a guess at one of our topics (below)
-            partial_while_working_topic(tracker, text)
+            partial_while_working_topic(tracker, text) or jp_years_topic(tracker, text)
             or programme_question_topic(text) or class_of_care_topic(text)
             or topic_for_unclear(tracker, answers, signals)
             or (foreign_worker_topic(text) if signals.question else None)

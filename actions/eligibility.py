@@ -51,6 +51,8 @@ from actions.answers import (
     feeling_first,
     follow_up_topic,
     foreign_worker_topic,
+    heirs_get_topic,
+    jp_years_topic,
     keep_topic,
     paying_ahead,
     phk_benefit_topic,
@@ -387,7 +389,9 @@ class ValidateEligibilityForm(LingkarForm):
             # replacement, not a check of the worker's own contribution
             followed = followed or employer_share_topic(tracker, text) \
                 or accident_follow_up(tracker, get_answers(), "check_eligibility", text) \
-                or school_year_topic(tracker, text)  # "cucu saya sudah SMP kelas 1" after a death
+                or school_year_topic(tracker, text) \
+                or heirs_get_topic(tracker, text) \
+                or jp_years_topic(tracker, text)  # "cucu saya SMP kelas 1" after a death; "pas 15 tahun" after JP
             wage_topic = None if followed else wage_question_topic(tracker, text)
             if not followed and not wage_topic and _DECLARED.search(text) and wage_in(text) \
                     and wage_topic_before(tracker) in BENEFIT_WAGE_TOPICS:
@@ -801,6 +805,9 @@ class ActionInform(Action):
             return []  # "jadi bukan 42 juta?" after a husband's death on the way to work: JKK's, not JKM's
         if previous_detail(dispatcher, tracker):  # "adik sy masih 19 tahun kuliah, dapat jg?" after JP's survivors
             return []
+        if heirs_get_topic(tracker, latest_text(tracker)):
+            # "Beliau pedagang kue ..., ikut BPU sejak 2021. Apa yang kami dapat?" after a death: the heirs' claim
+            return answer_topic(dispatcher, tracker, "ask_claim_jkm", signals)
         if send_scholarship_years_line(dispatcher, tracker):
             return []  # "eh maaf, suami sy ikutnya dari 2024 bukan 2021" after the scholarship: its minimum
         if statement_for_topic(dispatcher, tracker):  # "saldo sy 12 juta" after a JHT claim: where it is claimed

@@ -172,15 +172,24 @@ def membership_line(topic: str | None, text: str, on: dt.date, facts: Facts | No
             return (f"Masa iuran {said}, di bawah minimal {need} tahun: JP tidak dibayar bulanan, melainkan "
                     f"sekaligus (iuran plus hasil pengembangannya) saat mencapai usia pensiun.")
         if topic in ("ask_scholarship", "ask_claim_jkm", "ask_jkm") and not work_death \
-                and re.search(r"\bbeasiswa\b", text or "", re.I):
+                and (re.search(r"\bbeasiswa\b", text or "", re.I) or _CHILDREN_TOLD.search(text or "")):
+            # ("Suami sy meninggal ... ikut BPU baru 2 tahun. Anak sy 3 orang masih kecil.": the children's
+            # scholarship is what the years decide)
             need = int(facts.value("scholarship.jkm_min_years", on))
             if years >= need:
-                return f"Iuran {said}: sudah memenuhi minimal {need} tahun untuk beasiswa anak."
+                return (f"Iuran {said}: sudah memenuhi minimal {need} tahun untuk beasiswa anak (paling banyak "
+                        f"{facts.text('scholarship.max_total', on)} untuk {facts.text('scholarship.max_children', on)} "
+                        f"anak).")
             return (f"Iuran {said}: untuk meninggal bukan karena kecelakaan kerja, beasiswa anak perlu iuran "
                     f"minimal {need} tahun, jadi belum memenuhi syarat. Santunan JKM tetap dibayar ke ahli waris.")
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     return None
+
+
+#: Children told of ("anak sy 3 orang masih kecil", "anak kami sekarang 3", "2 anak masih sekolah").
+_CHILDREN_TOLD = re.compile(r"\banak\s*(?:\w+\s+){0,2}(?:\d|dua|tiga|empat|masih|sekolah|sd|smp|sma|kecil)|"
+                            r"\b(?:\d|dua|tiga|empat)\s+(?:orang\s+)?anak\b", re.I)
 
 
 def _partial_jht_line(years: int, said: str, below: bool, on: dt.date, facts: Facts) -> str | None:

@@ -254,3 +254,98 @@ async def test_still_working_without_a_jht_answer_before_is_left_to_the_nlu():
     first = user("ask_jkk", "kecelakaan kerja ditanggung apa saja?")
     assert partial_while_working_topic(_after(user("ask_claim_jht", "sy msh kerja, bs cair?"),
                                               (first, bot_answer("ask_jkk"))), "sy msh kerja, bs cair?") is None
+
+
+# ------------------------------------------------------------------------------ a sponsor spoken before; scholarships
+async def test_a_count_after_a_congregation_spoke_as_a_sponsor_gets_the_sum():
+    first = user("request_contact", "Tabe, sa pengurus masjid di Raha, Muna. Sa mo daftarkan guru-guru ngaji, bisaji?")
+    said = texts((await run(ActionAnswer(), _after(user("ask_discount", "kami ada 15 guru ngaji, setahun berapa?"),
+                                                   (first, bot_answer("request_contact")))))[0])
+    assert _rp(15 * _cost() * 12) in said
+
+
+async def test_the_data_per_person_after_an_official_spoke_of_vulnerable_workers():
+    first = user("ask_who_can_join", "Kami ingin mendata pekerja rentan di 5 desa untuk didaftarkan. Siapa saja?")
+    said = texts((await run(ActionAnswer(), _after(user("ask_who_can_join", "Data apa yang diperlukan per orang?"),
+                                                   (first, bot_answer("ask_who_can_join")))))[0])
+    assert "NIK" in said and "KTP" in said
+
+
+async def test_what_the_family_gets_read_as_information_is_the_heirs_claim_too():
+    from actions.eligibility import ActionInform
+    death = user("ask_claim_jkm", "Selamat malam. Ibu saya meninggal minggu lalu karena sakit jantung.")
+    said = texts((await run(ActionInform(), _after(user(
+        "inform", "Beliau pedagang kue di Pasar Wameo, ikut BPU sejak 2021. Apa yang kami dapat?"),
+        (death, bot_answer("ask_claim_jkm")))))[0])
+    assert "JKM" in said and "Apa pekerjaan" not in said
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Suami sy meninggal krn sakit paru. Dia ikut BPU mandiri baru 2 tahun. Anak sy 3 orang masih kecil.",
+     "belum memenuhi syarat"),
+    ("Istri sy meninggal minggu lalu. Dia peserta BPU aktif sejak 2021. Anak kami sekarang 3.", "paling banyak"),
+    ("Suami sy meninggal krn sakit, sdh ikut bpjs tk 4 tahun.", None),      # no children, no scholarship asked
+])
+def test_membership_years_told_with_children_after_a_death_say_the_scholarship(text, expected):
+    from lingkar.wage_figures import membership_line
+    line = membership_line("ask_claim_jkm", text, TODAY)
+    assert (line is None) if expected is None else (expected in line)
+
+
+# ------------------------------------------------------------------------------ years asked of the pension
+async def test_years_short_of_fifteen_after_jp_get_the_lump_sum_rule():
+    first = user("ask_jp", "Umur saya 57, ikut JP sejak 2015. Kapan saya bisa pensiun JP?")
+    said = texts((await run(ActionClarify(), _after(user(
+        "nlu_fallback", "Masa iur saya nanti baru sekitar 14 tahun, dapat bulanan?"),
+        (first, bot_answer("ask_jp")))))[0])
+    assert "15 tahun" in said and "sekaligus" in said
+
+
+async def test_a_what_if_of_years_and_wage_after_jp_gets_the_formula():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import send_jp_formula_line
+    d = CollectingDispatcher()
+    assert send_jp_formula_line(d, "ask_jp", "Misalnya pas 15 tahun, rata2 gaji 5 jt, dapat berapa sebulan?")
+    rate = float(get_facts().value("jp.accrual_rate", TODAY))
+    assert _rp(round(rate / 100 * 15 * 5_000_000)) in d.messages[0]["text"]
+
+
+def test_an_age_is_no_years_of_contributions():
+    from actions.answers import jp_years_topic
+    first = user("ask_jp", "kapan sy bisa pensiun JP?")
+    t = _after(user("inform", "umur sy 57 tahun, dapat bulanan?"), (first, bot_answer("ask_jp")))
+    assert jp_years_topic(t, "umur sy 57 tahun, dapat bulanan?") is None
+    assert jp_years_topic(t, "kalau iurannya 20 tahun, dapat bulanan?") == "ask_jp"
+
+
+async def test_a_claims_papers_in_a_sponsored_family_are_the_claims_not_the_sponsors():
+    first = user("ask_claim_jkm", "Anak sa nelayan, dia meninggal tenggelam. Kata kepala desa, dia didaftarkan pemkab.")
+    said = texts((await run(ActionAnswer(), _after(user("ask_documents", "dokumen apa saja?"),
+                                                   (first, bot_answer("ask_claim_jkm")))))[0])
+    assert "yang Anda bayari" not in said
+
+
+@pytest.mark.parametrize("text,sent", [
+    ("Saya tukang batu, tidak ikut kontraktor, biasanya dipanggil orang kampung. Bisa daftar sendiri?", True),
+    ("kaki saya kena besi minggu lalu, sudah berobat bayar sendiri. bisa diganti?", False),
+])
+def test_a_self_employed_builder_is_told_of_the_bpu_route(text, sent):
+    from lingkar.texts import get_answers
+    names = [d.name for d in get_answers().details_for("ask_construction", text)]
+    assert ("construction_self_employed" in names) is sent
+
+
+def test_a_childs_age_after_the_pension_is_no_years_of_contributions():
+    from actions.answers import jp_years_topic
+    first = user("ask_jp", "kalau sy meninggal, pensiunnya untuk siapa?")
+    text = "Adik bungsu saya masih 17 tahun, SMA. Dia dapat beasiswa juga?"
+    assert jp_years_topic(_after(user("ask_scholarship", text), (first, bot_answer("ask_jp"))), text) is None
+
+
+async def test_a_familys_papers_after_a_sponsored_death_are_the_claims():
+    first = user("ask_claim_jkm", "Bapak sy nelayan, meninggal. Iurannya dibayar Pemkab lewat APBD.")
+    said = texts((await run(ActionAnswer(), _after(user("ask_documents", "berkas apa saja yg perlu disiapkan "
+                                                                        "keluarganya?"),
+                                                   (first, bot_answer("ask_claim_jkm")))))[0])
+    assert "yang Anda bayari" not in said
