@@ -236,7 +236,11 @@ def _interrupt(*_) -> None:
 
 
 def _stop_on_signals() -> None:
-    """SIGTERM (docker, systemd) and SIGHUP (the terminal closed) stop everything like Ctrl-C does."""
+    """SIGTERM (docker, systemd) and SIGHUP (the terminal closed) stop everything like Ctrl-C does. SIGINT is taken
+    explicitly too: a shell without job control starts background commands (``make serve &``, ``nohup``) with SIGINT
+    ignored, and Python then never raises KeyboardInterrupt, while Rasa and the action server (which install their
+    own handlers) do stop: the supervisor would restart them instead of stopping."""
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
 
