@@ -74,8 +74,8 @@ stories: $(SETUP) $(MODEL) ## Test stories through a real action server
 blind-eval: $(SETUP) $(MODEL) ## The blind set (tests/blind/) through the live bot, per style; results in reports/answers/blind.md
 	$(PY) scripts/blind_eval.py
 
-# The blind set may not fall below this share of messages (7 Dec 2026, sixteenth session: 89.3%, floor 0.88; issue 12's
-# bar, 0.90, is not met yet). Raise it as the figure rises.
+# The blind set may not fall below this share of messages: issue 12's bar, 0.90 (8 Dec 2026: 90.2%), and 0.85 in each
+# style. Raise it as the figure rises.
 BLIND_MIN ?= 0.90
 BLIND_STYLE_MIN ?= 0.85
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.90) overall or BLIND_STYLE_MIN (default 0.85) in any style; reports/answers/

@@ -67,6 +67,7 @@ from lingkar.signals import (
     question_part,
     read_signals,
     says_not_employee,
+    speaks_as_sponsor,
     topic_allowed,
 )
 from lingkar.slots import real
@@ -512,11 +513,16 @@ def send_intro_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
     text = (tracker.latest_message or {}).get("text") or ""
     if not introduces_only(text):
         return False
-    answers = get_answers()
-    if SALAM.match(text):
-        _send(dispatcher, answers.render_snippet("salam_reply"))
-    _send(dispatcher, answers.render_snippet("intro_reply"))
+    return_salam(dispatcher, tracker)
+    _send(dispatcher, get_answers().render_snippet("intro_reply"))
     return True
+
+
+def return_salam(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """"Waalaikumsalam." first when the message opens with the Muslim greeting ("Assalamualaikum, adik sy mau kerja
+    ...", "Aslm, saya staf Disnakertrans ..."), before whatever answers it."""
+    if SALAM.match((tracker.latest_message or {}).get("text") or ""):
+        _send(dispatcher, get_answers().render_snippet("salam_reply"))
 
 #: Facts taken silently from a question are the worker's only when the message speaks of them ("saya ...").
 INCOME_WORDS = re.compile(r"\b(gaji|gajih|gj|gajiku|honor|honornya|honorku|penghasilan|penghasilanku|pnghsln|penghsln|"
@@ -1127,11 +1133,16 @@ _MEMBER_DATA = re.compile(r"\b(data|berkas|dokumen|syarat\w*|persyaratan)\s+(apa
 _DATA_OF_OTHERS = re.compile(r"\b(dari|utk|untuk|tiap|setiap|per|masing-masing)\s+(warga|orang|org|petani|nelayan|"
                              r"pekerja|peserta|anggota|penerima\w*|mereka|jemaat)\b|\b(kami|desa|kita)\s+"
                              r"(siapkan|kumpulkan|sediakan|persiapkan|kumpul)\b|\b(dikumpulkan|didata)\b", re.I)
-#: A sponsor speaking: a village, a regency, a company's CSR, a congregation paying for others.
-_SPONSOR_SAYS = re.compile(r"\b(dana desa|apbd\w*|apbn|csr|donatur|pemkab|pemkot|pemda|pemdes|kades|kepala desa|"
-                           r"pekerja rentan|bappeda|disnaker\w*|camat|masjid|gereja|jemaat|yayasan|lingkaran|sertakan|"
-                           r"(?:membayarkan|bayarkan|menanggung|tanggung|membayar|membiayai|bayari\w*)\s+iuran\s+\d+)\b",
+#: A sponsor naming the contributions it pays by their number ("membayarkan iuran 30 nelayan"); who else speaks as a
+#: sponsor is in content/signals.yml ``sponsor`` (:func:`speaks_as_sponsor`).
+_SPONSOR_PAYS = re.compile(r"\b(membayarkan|bayarkan|menanggung|tanggung|membayar|membiayai|bayari\w*)\s+iuran\s+\d+",
                            re.I)
+
+
+def sponsor_says(text: str) -> bool:
+    """A village, a regency, public money, a company's CSR, a congregation or GN Lingkaran speaks, or a sponsor
+    counts the contributions it pays."""
+    return speaks_as_sponsor(text) or bool(_SPONSOR_PAYS.search(text or ""))
 
 
 #: Topics a sponsor's costed message may be read as ("Tahun depan Pemkab mau tanggung 1.200 nelayan kecil dari APBD.
@@ -1147,7 +1158,7 @@ def sponsor_message(text: str, tracker: Tracker | None = None) -> bool:
     before) asks what paying for a number of workers costs, or how many a budget pays for: its sum can be computed
     (:func:`~lingkar.wage_figures.sponsor_line`)."""
     t = text or ""
-    return bool((_SPONSOR_SAYS.search(t) or public_money(t) or (tracker is not None and sponsor_spoken(tracker)))
+    return bool((sponsor_says(t) or public_money(t) or (tracker is not None and sponsor_spoken(tracker)))
                 and _COST_ASKED.search(t) and sponsor_line(t, clock.today()))
 
 
@@ -1161,7 +1172,7 @@ def others_data_after_sponsor(tracker: Tracker, text: str) -> bool:
 def sponsor_spoken(tracker: Tracker) -> bool:
     """One of the last few user turns speaks as a sponsor ("Tabe, sa pengurus masjid di Raha ... Sa mo daftarkan
     guru-guru ngaji", "Kami ingin mendata pekerja rentan di 5 desa"), whatever topic it was answered with."""
-    return any(_SPONSOR_SAYS.search(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK))
+    return any(sponsor_says(t) for _, t in itertools.islice(user_turns(tracker), WAGE_LOOKBACK))
 
 
 def asks_member_data(text: str) -> bool:
@@ -1994,7 +2005,7 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     start = len(dispatcher.messages)
     if not signals.scam and intent not in SMALL_TALK and asks_member_data(text) \
-            and (sponsor_context(tracker) or _SPONSOR_SAYS.search(text) or others_data_after_sponsor(tracker, text)):
+            and (sponsor_context(tracker) or sponsor_says(text) or others_data_after_sponsor(tracker, text)):
         # "Data apa yang harus kami siapkan?" from a village or a company paying for workers: each worker's data, with
         # GN Lingkaran's cost first when the message is the first of it ("Pemkab berencana membayar iuran 200
         # petani ... data apa saja ..., berapa iuran per orang?")
@@ -3252,8 +3263,7 @@ class ActionAnswer(Action):
         answers = get_answers()
         intent = _latest_intent(tracker)
         on = clock.today()
-        if SALAM.match((tracker.latest_message or {}).get("text") or ""):
-            _send(dispatcher, answers.render_snippet("salam_reply", on))  # "Assalamualaikum, ...": returned first
+        return_salam(dispatcher, tracker)
         if send_scam_money_help(dispatcher, tracker):  # "sy sudah terlanjur transfer" after the warning
             return []
         if not turn_signals(tracker).scam and send_deferral(dispatcher, tracker):
@@ -3373,8 +3383,7 @@ class ActionClarify(Action):
             return []
         answers = get_answers()
         signals = turn_signals(tracker)
-        if SALAM.match((tracker.latest_message or {}).get("text") or ""):
-            _send(dispatcher, answers.render_snippet("salam_reply"))  # "Assalamualaikum, adik sy mau kerja ..."
+        return_salam(dispatcher, tracker)
         if not signals.scam and contract_follow_up(dispatcher, tracker):
             return []  # "Kontrak suami saya diperpanjang 6 bulan lagi, iurannya tambah?" after the PMI answer
         if signals.scam or scam_follow_up(tracker):

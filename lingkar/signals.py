@@ -98,6 +98,9 @@ class _Lexicon:
     named_over_check: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     named_narrow: FrozenSet[str] = frozenset()
     not_employee: FrozenSet[str] = frozenset()
+    #: words only a payer for others uses; who speaks as one (content/signals.yml ``sponsor``)
+    sponsor_offer: FrozenSet[str] = frozenset()
+    sponsor_payer: FrozenSet[str] = frozenset()
     #: a programme or rule named with a feeling's word ("potongan utk kecelakaan dan kematian"): no feeling
     feelings_not: Tuple[str, ...] = ()
 
@@ -112,6 +115,7 @@ def _load(path: str) -> _Lexicon:
     scam = data.get("scam") or {}
     privacy = data.get("privacy") or {}
     others = data.get("others_data") or {}
+    sponsor = data.get("sponsor") or {}
     return _Lexicon(feelings={k: _set(v) for k, v in (data.get("feelings") or {}).items()},
                     person=_set(data.get("person")), family=_set(data.get("family")),
                     hypothetical=_set(data.get("hypothetical")), happened=_set(data.get("happened")),
@@ -132,6 +136,7 @@ def _load(path: str) -> _Lexicon:
                     others_lookup=_set(others.get("lookup")),
                     named_over_check=tuple((k, _set(v)) for k, v in (data.get("named_over_check") or {}).items()),
                     named_narrow=_set(data.get("named_narrow")), not_employee=_set(data.get("not_employee")),
+                    sponsor_offer=_set(sponsor.get("offer")), sponsor_payer=_set(sponsor.get("payer")),
                     feelings_not=tuple(sorted(_set(data.get("feelings_not")), key=len, reverse=True)))
 
 
@@ -162,6 +167,19 @@ def mentions(text: str, entries: Iterable[str]) -> bool:
     ending in ``*`` a prefix ("batas*" is batas, batasnya)."""
     words = _words(text)
     return _has(words, f" {' '.join(words)} ", entries)
+
+
+def sponsor_offer_words(text: str, content_dir: Path | None = None) -> bool:
+    """Words only someone paying other workers' contributions uses ("mau jadi donatur", "dana CSR"; content/signals.yml
+    ``sponsor.offer``)."""
+    return mentions(text, _load(str(lexicon_path(content_dir))).sponsor_offer)
+
+
+def speaks_as_sponsor(text: str, content_dir: Path | None = None) -> bool:
+    """The message speaks as a payer for others: an offer's words, or a village, a regency, public money, a
+    congregation or GN Lingkaran ("Pemkab mau tanggung 1.200 nelayan", "sa pengurus masjid"; ``sponsor``)."""
+    lex = _load(str(lexicon_path(content_dir)))
+    return mentions(text, lex.sponsor_offer) or mentions(text, lex.sponsor_payer)
 
 
 _QUESTION = frozenset({"apa", "apakah", "bagaimana", "gimana", "gmn", "berapa", "brp", "kapan", "kenapa", "mengapa",

@@ -75,7 +75,7 @@ from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 from lingkar.form_words import is_stop
-from lingkar.signals import read_signals, topic_allowed
+from lingkar.signals import read_signals, sponsor_offer_words, topic_allowed
 
 #: The intent of a bare "berhenti" / "stop" (content/forms.yml ``stop``).
 STOP_INTENT = "unsubscribe"
@@ -160,18 +160,18 @@ HANDOFF_DEMOTED = frozenset({"human_handoff"})
 HELP_SOUGHT = re.compile(r"\b(tdk|tidak|tak|nda|ndak|tra|tida|ga|gak|kurang)\s+(mampu|sanggup|kuat bayar)\b|"
                          r"\b(ada|minta|dapat|dpt|cari|butuh)\s+bantuan\b|\b(bisa|bs)\s+(dibantu|dibayari|dibayarkan|"
                          r"dibayarin|ditanggung)\b", re.I)
-#: An offer to pay ("kami mau membayari iuran nelayan", "perusahaan sy mau jadi donatur", "sa yg bayar"): stands.
+#: An offer to pay ("kami mau membayari iuran nelayan", "sa yg bayar"; "perusahaan sy mau jadi donatur" by the
+#: sponsor's own words, content/signals.yml ``sponsor.offer``): stands.
 SPONSOR_WILL = re.compile(r"\b(mau|ingin|pengen|siap|bersedia|akan|bisa)\s+(\w+\s+)?(membayari|bayari|bayarin|"
-                          r"membayarkan|bayarkan|menanggung|tanggung|membantu|bantu|menyumbang|donasi|jadi donatur)\b|"
-                          r"\b(donatur|csr|sponsor\w*|sertakan|dermawan)\b|\b(sy|saya|sa|kami|aku)\s+(yg|yang)\s+bayar",
-                          re.I)
+                          r"membayarkan|bayarkan|menanggung|tanggung|membantu|bantu|menyumbang|donasi)\b|"
+                          r"\b(sy|saya|sa|kami|aku)\s+(yg|yang)\s+bayar", re.I)
 OFFER_READINGS = frozenset({"sponsor_offer"})
 HELP_INTENT = "cannot_afford"
 
 
 def asks_for_help_paying(text: str) -> bool:
     """Help with paying sought, no offer to pay made (:data:`HELP_SOUGHT`, :data:`SPONSOR_WILL`)."""
-    return bool(HELP_SOUGHT.search(text or "")) and not SPONSOR_WILL.search(text or "")
+    return bool(HELP_SOUGHT.search(text or "")) and not (SPONSOR_WILL.search(text or "") or sponsor_offer_words(text))
 
 
 def _renamed_first(message: Message, ranking: List[Dict[str, Any]], name: str) -> List[Dict[str, Any]]:
