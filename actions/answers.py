@@ -102,6 +102,7 @@ from lingkar.wage_figures import (
     membership_line,
     membership_years,
     month_price_line,
+    months_named,
     names_period,
     occupation_line,
     phk_date,
@@ -1240,6 +1241,9 @@ def paying_ahead(topic: str | None, text: str) -> str | None:
 
 
 PREPAY_TOPICS = frozenset({"ask_payment", "ask_contribution_bpu", "ask_discount", "cannot_afford"})
+#: Topics a short follow-up of a prepayment's total may be read as ("eh salah, 3 bln aja", "klo tambah JHT jg, 3 bln
+#: jd brp?"): the total for those months (:func:`prepay_follow_up_line`).
+PREPAY_FOLLOW_UPS = PREPAY_TOPICS | {"ask_jht", "ask_programs", "inform", "ask_late_payment"}
 
 
 #: Topics after which a short message naming one month ("kalau bulan Januari?") asks that month's contribution.
@@ -1287,10 +1291,55 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     named = match_occupation(text)  # "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian ...?"
     occupation = tracker.get_slot("occupation") or (named.key if named else None)
     line = prepay_line(occupation, real(tracker.get_slot("income")), text, clock.today(),
-                       with_jht=takes_jht(tracker, text))
+                       with_jht=takes_jht(tracker, text)) or prepay_follow_up_line(tracker, text)
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+#: How many earlier user turns a prepayment's question may lie back ("sy mau bayar 6 bln skaligus mulai desember",
+#: then "eh salah, 3 bln aja" or "klo tambah JHT jg, 3 bln jd brp?").
+PREPAY_LOOKBACK = 2
+#: Longer than this, a message naming months is a question of its own.
+PREPAY_FOLLOW_UP_MAX_WORDS = 10
+
+
+def prepay_follow_up_line(tracker: Tracker, text: str) -> str | None:
+    """"eh salah, 3 bln aja" or "klo tambah JHT jg, 3 bln jd brp?" right after a total of months paid at once: the
+    total for the months this message names, from the first month and the worker of the earlier question."""
+    t = text or ""
+    if len(t.split()) > PREPAY_FOLLOW_UP_MAX_WORDS or t.startswith("/") or not months_named(t) or _LATE.search(t):
+        return None  # "sdh 3 bln blm bayar" is arrears
+    on = clock.today()
+    earlier = next((u for _, u in itertools.islice(user_turns(tracker), PREPAY_LOOKBACK)
+                    if prepay_line(None, None, u, on)), None)
+    if earlier is None:
+        return None
+    named = match_occupation(earlier)
+    occupation = tracker.get_slot("occupation") or (named.key if named else None)
+    return prepay_line(occupation, real(tracker.get_slot("income")), f"{t} ; {earlier}", on,
+                       with_jht=takes_jht(tracker, t))
+
+
+def send_prepay_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """:func:`prepay_follow_up_line` sent; True when sent."""
+    line = prepay_follow_up_line(tracker, (tracker.latest_message or {}).get("text") or "")
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+def figures_follow_up(tracker: Tracker, requested: str | None) -> bool:
+    """Inside a form, the message changes the figures just given rather than answering the form's question
+    ``requested``: the months of a prepayment ("eh salah, 3 bln aja") or, corrected, the number of workers a sponsor
+    pays for ("eh salah, 11 org" at "Anda mewakili siapa?"). The form leaves it to the rules and asks again."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/") or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return False
+    if prepay_follow_up_line(tracker, text):
+        return True
+    return requested != "sponsor_workers" and bool(_CORRECTION.search(text)) and counts_workers(text) \
+        and count_topic_before(tracker) is not None
 
 
 _JHT = re.compile(r"\b(jht|jaminan hari tua|tabungan hari tua|(?:yg|yang) ada tabungan\w*|(?:sama|dan|dengan|dgn|ikut|"
@@ -1998,6 +2047,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if intent not in SMALL_TALK and not signals.scam and send_month_price(dispatcher, tracker, text):
         keep_topic(dispatcher, "ask_contribution_bpu", on)  # "kalau bulan januari?" after the contribution
+        return []
+    if intent in PREPAY_FOLLOW_UPS and not signals.scam and send_prepay_follow_up(dispatcher, tracker):
+        keep_topic(dispatcher, "ask_payment", on)  # "klo tambah JHT jg, 3 bln jd brp?" after 6 months paid at once
         return []
     if intent in PROJECT_FOLLOW_UPS and not signals.scam and previous_topic(tracker, answers) == "ask_construction" \
             and send_count_line(dispatcher, "ask_construction", text, tracker):

@@ -49,6 +49,7 @@ from actions.answers import (
     dated_follow_up,
     death_in_conversation,
     feeling_first,
+    figures_follow_up,
     follow_up_topic,
     foreign_worker_topic,
     heirs_get_topic,
@@ -74,6 +75,7 @@ from actions.answers import (
     send_membership_line,
     send_month_price,
     send_occupation_line,
+    send_prepay_follow_up,
     send_scam_warning,
     send_scholarship_years_line,
     send_wage_line,
@@ -521,7 +523,8 @@ class ValidateEligibilityForm(LingkarForm):
             # registered, no wrong answer; the rules say that nothing is kept without consent and offer staff, and
             # the form asks its question again
             return Turn()
-        if is_interruption(tracker) or asks_something(text) or registers_now(text):
+        if is_interruption(tracker) or asks_something(text) or registers_now(text) \
+                or figures_follow_up(tracker, requested):
             # answered by the rules ("Ya sudah, sa mau daftar sekarang." gets how to register); the form then asks
             # its question again
             return Turn()
@@ -789,6 +792,9 @@ class ActionInform(Action):
             return []
         if send_count_line(dispatcher, count_topic_before(tracker), latest_text(tracker), tracker):
             return []  # "250 nelayan selama 1 tahun" after GN Lingkaran: the sum, not the sponsor's own facts
+        if send_prepay_follow_up(dispatcher, tracker):
+            keep_topic(dispatcher, "ask_payment", clock.today())
+            return []  # "eh salah, 3 bln aja" after the total of 6 months paid at once: that of 3
         if send_month_price(dispatcher, tracker, latest_text(tracker)):
             return []  # "kalau bulan januari?" after the contribution: that month's amount
         named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \

@@ -55,6 +55,8 @@ CONTROL_INTENTS = frozenset({"cancel", "human_handoff", "my_data", "delete_my_da
 #: "berhenti" / "stop": never an answer to any question (the NLU gives it confidence 1 for a bare stop word,
 #: rasa_plugins/nlu/classifier.py); the form is rejected and the rules run action_unsubscribe.
 STOP_INTENT = "unsubscribe"
+#: A request to erase one's data: never an answer either, whatever else the message says.
+ERASE_INTENTS = frozenset({"delete_my_data"})
 #: Intents that are plain answers, never interruptions.
 ANSWER_INTENTS = frozenset({"inform", "check_eligibility", "affirm", "deny", "nlu_fallback", "out_of_scope",
                             "greet", "thank", "goodbye"})
@@ -353,6 +355,11 @@ class LingkarForm(FormValidationAction, abc.ABC):
             if active and requested and intent == STOP_INTENT and (confidence >= INTERRUPT_CONFIDENCE
                                                                    or latest_text(tracker).startswith("/")):
                 return [SlotSet(REQUESTED_SLOT, requested)]  # rejected: the rules stop everything
+            if active and requested and intent in ERASE_INTENTS and confidence >= INTERRUPT_CONFIDENCE \
+                    and not latest_text(tracker).startswith("/"):
+                # "eh, hapus data saya ya, sy takut ketahuan kantor" at the NIK question: the fear is no refusal of
+                # the NIK; rejected, and the rules erase (checked before any reading of the answer)
+                return [SlotSet(REQUESTED_SLOT, requested)]
             ahead = self.declined_ahead(requested, tracker) if active else None
             if ahead:  # "NIK nanti dulu, sa tida mau kasih NIK lewat WA": that question is skipped, this one stays
                 send(dispatcher, get_flow_texts().render(f"skipped_{ahead}_ahead", clock.today()))

@@ -34,6 +34,7 @@ Personal data never reaches the logs: only lead ids, types and field names are l
 from __future__ import annotations
 
 import abc
+import itertools
 import logging
 import re
 from typing import Any, Dict, List, Tuple
@@ -49,6 +50,7 @@ from actions.answers import (
     asks_member_data,
     claim_for_feeling,
     feeling_first,
+    figures_follow_up,
     next_ranked_topic,
     refuse_others_data,
     send_details,
@@ -135,6 +137,11 @@ PERSONAL_SLOTS = ("consent", "name", "phone", "nik", "contact_time", "donor_kind
 PHONE_OFFER_SLOT = "phone_offer"
 #: Key (not a slot) under which a form's read() passes the offered WhatsApp number to read_slot().
 OFFER_KEY = "_offered_phone"
+#: The name and number given in the turns before the consent ("sy minta dihubungi petugas aja, nama sy Ardi, no
+#: 0812…", then "iya setuju"): kept only once the consent is given, and not asked again.
+EARLIER_KEY = "_earlier_details"
+#: How many user turns before the consent's answer may hold them (the request, the purpose's answer).
+DETAILS_LOOKBACK = 3
 WORKER_TYPES = ("enrolment", "sponsorship_request")
 #: Donor kinds that have an organisation to name.
 ORGANISATION_KINDS = ("csr", "company", "government", "other")
@@ -160,6 +167,9 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         if requested is None:
             return Turn()
         slots = {**slots, OFFER_KEY: offered_number(tracker)}
+        if requested == "consent":
+            slots[EARLIER_KEY] = next((found for found in (details_given(t) for _, t in itertools.islice(
+                user_turns(tracker), DETAILS_LOOKBACK)) if found), {})
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
         if (requested in FREE_TEXT_SLOTS or intent == "my_data") and is_control(tracker, LEAD_ANSWER_INTENTS):
@@ -171,6 +181,8 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
         if requested in QUESTION_OVER_CHOICE and not text.startswith("/") and asks_something(text) \
                 and len(text.split()) >= QUESTION_OVER_CHOICE_MIN_WORDS:
             return Turn()  # "bisa kah Dana Desa dipakai bayar iuran?" at "Anda mewakili siapa?": answered, asked again
+        if figures_follow_up(tracker, requested):
+            return Turn()  # "eh salah, 11 org" after the sum for 8: the sum for 11, then the question again
         turn = self.read_slot(requested, text, intent, confidence, slots)
         if turn.values:  # the asked slot, or "Nomor lain" to the offer of the WhatsApp number
             return turn
@@ -205,7 +217,7 @@ class _OneAnswerForm(LingkarForm, abc.ABC):
                 return Turn(again=True)
             value = read_consent(text, intent, confidence)
             if value == "yes":  # "Ya, saya setuju. Nama saya Andi Pratama.": the name is not asked again
-                return Turn(values={"consent": value, **details_given(text)})
+                return Turn(values={"consent": value, **(details_given(text) or slots.get(EARLIER_KEY) or {})})
             return Turn(values={"consent": value}) if value else Turn()
         if slot == PURPOSE_SLOT:
             purpose = read_purpose(text)

@@ -162,11 +162,24 @@ def read_name_and_phone(text: str) -> Tuple[str | None, str | None]:
 _NAME_GIVEN = re.compile(r"\bnama\s*(?:lengkap\s*)?(?:saya|sy|sa|ku|aku)\s*(?:adalah|:|-)?\s*(.+)$", re.I)
 
 
+#: The consent that comes before a name and number ("boleh, sy setuju. sy Abdul Rahim, no hp 0821…"): up to its last
+#: word of agreeing.
+_AGREED_HEAD = re.compile(r"^.*\b(setuju|bersedia|boleh|silakan|silahkan|iya|iye|ya|ok|oke)\b[\s.,!;:-]*", re.I)
+#: "sy Abdul Rahim, ..." : the pronoun before a name said without the word "nama".
+_I_AM = re.compile(r"^(saya|sy|sa|aku)\s+(adalah\s+|ini\s+)?", re.I)
+
+
 def details_given(text: str) -> dict:
     """The name (and phone number) a worker gives with the answer to another question ("iya setuju, nama sy
-    Hasanudin", "setuju. nama saya Wa Ode Sari 0812…"): {"name": …, "phone": …}, each only when read cleanly."""
+    Hasanudin", "setuju. nama saya Wa Ode Sari 0812…", "boleh, sy setuju. sy Abdul Rahim, no hp 0821 4455 7788"):
+    {"name": …, "phone": …}, each only when read cleanly; without the word "nama", only a name written with capitals
+    beside a number."""
     if not offered_name(text):
-        return {}
+        head = _AGREED_HEAD.match(" ".join((text or "").split()))
+        rest = _I_AM.sub("", (text or "")[head.end():] if head else "")
+        name, phone = read_name_and_phone(rest) if head and rest else (None, None)
+        written = bool(name) and name in rest and all(w[:1].isupper() for w in name.split())
+        return {"name": name, "phone": phone} if written else {}  # "sy tunggu telpon di 0812…" is no name
     m = _NAME_GIVEN.search(" ".join((text or "").split()))
     if not m:
         return {}

@@ -585,6 +585,11 @@ _PREPAY_FROM = re.compile(r"\b(mulai|dari|dr)\s+(bulan\s+|bln\s+)?(ini|depan|jan
                           r"jul\w*|agu\w*|agt|sep\w*|okt\w*|nov\w*|des\w*)\b", re.I)
 _PAY_WORDS = re.compile(r"\b(bayar\w*|byr|total\w*|sekaligus|skaligus|lunasi|iuran\w*)\b", re.I)
 _PREPAY_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:bulan|bln|bl)\b|\b(setahun|satu tahun|1 tahun|1 thn)\b", re.I)
+def months_named(text: str) -> bool:
+    """The message names a number of months ("3 bln aja", "klo 12 bulan?", "setahun")."""
+    return bool(_PREPAY_MONTHS.search(text or ""))
+
+
 #: The occupation a prepayment is priced for when the conversation does not know the worker's: self-employed outside
 #: the transport group (their discount window is the shorter one), with the transport group said beside it.
 _PREPAY_DEFAULT, _PREPAY_TRANSPORT = "petani", "ojol"
