@@ -81,7 +81,7 @@ BLIND_STYLE_MIN ?= 0.85
 blind-floor: $(SETUP) $(MODEL) ## The blind set through the live bot, failing under BLIND_MIN (default 0.90) overall or BLIND_STYLE_MIN (default 0.85) in any style; reports/answers/
 	$(PY) scripts/blind_eval.py --min $(BLIND_MIN) --min-style $(BLIND_STYLE_MIN)
 
-dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev33/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
+dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev34/: blind-written, but read and tuned on) through the live bot; reports/dev*/blind.md
 	$(PY) scripts/blind_eval.py --set tests/dev --out reports/dev
 	$(PY) scripts/blind_eval.py --set tests/dev2 --out reports/dev2
 	$(PY) scripts/blind_eval.py --set tests/dev3 --out reports/dev3
@@ -115,6 +115,7 @@ dev-eval: $(SETUP) $(MODEL) ## The tuning sets (tests/dev/, dev2/ … dev33/: bl
 	$(PY) scripts/blind_eval.py --set tests/dev31 --out reports/dev31
 	$(PY) scripts/blind_eval.py --set tests/dev32 --out reports/dev32
 	$(PY) scripts/blind_eval.py --set tests/dev33 --out reports/dev33
+	$(PY) scripts/blind_eval.py --set tests/dev34 --out reports/dev34
 chaos: $(SETUP) $(MODEL) services ## Fault-injection suite: kill every part of the real stack under a crowd; reports/chaos/
 	$(PY) -m tests.chaos.run --out reports/chaos
 
