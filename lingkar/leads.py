@@ -175,8 +175,9 @@ def details_given(text: str) -> dict:
     {"name": …, "phone": …}, each only when read cleanly; without the word "nama", only a name written with capitals
     beside a number."""
     if not offered_name(text):
-        head = _AGREED_HEAD.match(" ".join((text or "").split()))
-        rest = _I_AM.sub("", (text or "")[head.end():] if head else "")
+        said = " ".join((text or "").split())
+        head = _AGREED_HEAD.match(said)
+        rest = _I_AM.sub("", said[head.end():] if head else "")
         name, phone = read_name_and_phone(rest) if head and rest else (None, None)
         written = bool(name) and name in rest and all(w[:1].isupper() for w in name.split())
         return {"name": name, "phone": phone} if written else {}  # "sy tunggu telpon di 0812…" is no name

@@ -31,6 +31,7 @@ def _before(*texts: str) -> list:
     ("setuju. Abdul Rahim 0812 3456 7890", "Abdul Rahim", "+6281234567890"),
     ("ok, sy setuju. Wa Ode Sari, 0813-4455-6677, terima kasih", "Wa Ode Sari", "+6281344556677"),
     ("iya setuju. La Ode Muh. Saleh 0812 3456 7890", "La Ode Muh. Saleh", "+6281234567890"),
+    ("boleh,   sy setuju.\n sy Abdul Rahim,  no hp 0821 4455 7788", "Abdul Rahim", "+6282144557788"),
 ])
 def test_a_name_and_number_after_the_consent_words(text, name, phone):
     assert details_given(text) == {"name": name, "phone": phone}
