@@ -78,6 +78,7 @@ from lingkar.texts.screen import is_more_detail
 from lingkar.wage_figures import (
     COUNT_LINES,
     WAGE_TOPICS,
+    arrears_line,
     asks_partial,
     balance_line,
     balance_value,
@@ -1288,8 +1289,8 @@ def send_prepay_line(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     priced for itself (lingkar/wage_figures.prepay_line). True when sent."""
     if topic not in PREPAY_TOPICS:
         return False
-    named = match_occupation(text)  # "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian ...?"
-    occupation = tracker.get_slot("occupation") or (named.key if named else None)
+    # "sa ojol maxim di Kendari, kalo sa bayar 3 bulan sekalian ...?"
+    occupation = tracker.get_slot("occupation") or _named_occupation(text)
     line = prepay_line(occupation, real(tracker.get_slot("income")), text, clock.today(),
                        with_jht=takes_jht(tracker, text)) or prepay_follow_up_line(tracker, text)
     if line:
@@ -1315,8 +1316,7 @@ def prepay_follow_up_line(tracker: Tracker, text: str) -> str | None:
                     if prepay_line(None, None, u, on)), None)
     if earlier is None:
         return None
-    named = match_occupation(earlier)
-    occupation = tracker.get_slot("occupation") or (named.key if named else None)
+    occupation = tracker.get_slot("occupation") or _named_occupation(earlier)
     return prepay_line(occupation, real(tracker.get_slot("income")), f"{t} ; {earlier}", on,
                        with_jht=takes_jht(tracker, t))
 
@@ -1327,6 +1327,28 @@ def send_prepay_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if line:
         dispatcher.utter_message(text=line)
     return bool(line)
+
+
+#: Longer than this, a message naming months owed is a story: its topic is answered.
+ARREARS_MAX_WORDS = 15
+
+
+def send_arrears_line(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"brp yg hrs sy bayar skrg utk oktober, november, sama desember?": the months owed up to now and their total
+    (lingkar/wage_figures.arrears_line) for a short message; True when sent."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if len(text.split()) > ARREARS_MAX_WORDS or text.startswith("/"):
+        return False
+    line = arrears_line(tracker.get_slot("occupation") or _named_occupation(text), real(tracker.get_slot("income")),
+                        text, clock.today(), with_jht=takes_jht(tracker, text))
+    if line:
+        dispatcher.utter_message(text=line)
+    return bool(line)
+
+
+def _named_occupation(text: str) -> str | None:
+    named = match_occupation(text)
+    return named.key if named else None
 
 
 def figures_follow_up(tracker: Tracker, requested: str | None) -> bool:
@@ -2050,6 +2072,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
         return []
     if intent in PREPAY_FOLLOW_UPS and not signals.scam and send_prepay_follow_up(dispatcher, tracker):
         keep_topic(dispatcher, "ask_payment", on)  # "klo tambah JHT jg, 3 bln jd brp?" after 6 months paid at once
+        return []
+    if intent in PREPAY_FOLLOW_UPS and not signals.scam and send_arrears_line(dispatcher, tracker):
+        keep_topic(dispatcher, "ask_late_payment", on)  # "brp yg hrs sy bayar utk oktober, november, sama desember?"
         return []
     if intent in PROJECT_FOLLOW_UPS and not signals.scam and previous_topic(tracker, answers) == "ask_construction" \
             and send_count_line(dispatcher, "ask_construction", text, tracker):

@@ -62,6 +62,7 @@ from actions.answers import (
     ranked_previous_topic,
     recent_topics,
     school_year_topic,
+    send_arrears_line,
     send_balance_line,
     send_child_age_line,
     send_count_line,
@@ -795,6 +796,9 @@ class ActionInform(Action):
         if send_prepay_follow_up(dispatcher, tracker):
             keep_topic(dispatcher, "ask_payment", clock.today())
             return []  # "eh salah, 3 bln aja" after the total of 6 months paid at once: that of 3
+        if send_arrears_line(dispatcher, tracker):
+            keep_topic(dispatcher, "ask_late_payment", clock.today())
+            return []  # "utk oktober, november, sama desember" after the arrears answer: their total
         if send_month_price(dispatcher, tracker, latest_text(tracker)):
             return []  # "kalau bulan januari?" after the contribution: that month's amount
         named = (offered_name(latest_text(tracker)) or offered_phone(latest_text(tracker))) \

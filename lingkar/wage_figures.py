@@ -618,8 +618,9 @@ _MONTH_ALT = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
 #: A span of contribution months: "dari Des sampai Maret", "Januari-Desember 2027", "Jan s/d Des 2027".
 _SPAN = re.compile(r"\b(" + _MONTH_ALT + r")\b(?:\s+(20\d\d))?\s*(?:-|–|s\.?/?d\.?|sampai|sampe|smp|hingga|"
                    r"ke)\s*(?:bulan\s+|bln\s+)?(" + _MONTH_ALT + r")\b(?:\s+(20\d\d))?", re.I)
-#: Months listed one by one: "Desember, Januari dan Februari".
-_LISTED = re.compile(r"\b(" + _MONTH_ALT + r")\b(?:\s*(?:,|dan|&|\+)\s*(?:" + _MONTH_ALT + r")\b)+", re.I)
+#: Months listed one by one: "Desember, Januari dan Februari", "oktober, november, sama desember".
+_LISTED = re.compile(r"\b(" + _MONTH_ALT + r")\b(?:\s*(?:,\s*(?:dan|sama|serta)?|dan|&|\+|sama|serta)\s*(?:"
+                     + _MONTH_ALT + r")\b)+", re.I)
 _ONE_MONTH = re.compile(r"\b(" + _MONTH_ALT + r")\b", re.I)
 
 
@@ -751,7 +752,8 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
     t = text or ""
     m = _PREPAY_MONTHS.search(t)
     span = month_span(t, on) if _PAY_WORDS.search(t) else None
-    if span and span[0] >= on.replace(day=1):
+    if span and span[0] >= on.replace(day=1) and not owed_months(t, on):  # "oktober s.d. desember" in December
+        # is owed, not next year's
         first, months = span  # "bayar dari Des sampai Maret", "Desember, Januari dan Februari sekaligus"
     elif m and (_PREPAY.search(t) or _PREPAY_FROM.search(t)):
         first, months = prepay_start(t, on), int(m.group(1)) if m.group(1) else 12
@@ -761,10 +763,21 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
     try:
         if not 1 < months <= max(prepay_options(on, facts) or (12,)):
             return None
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    return _months_line(f"Bayar {months} bulan sekaligus mulai iuran {format_month(first)}", occupation, income,
+                        first, months, on, facts, with_jht)
+
+
+def _months_line(head: str, occupation: str | None, income: int | None, first: dt.date, months: int, on: dt.date,
+                 facts: Facts, with_jht: bool) -> str | None:
+    """``head``, then the months from ``first`` priced each for itself (JKK+JKM) for the worker's own group, or for the
+    self-employed outside and inside the transport group; with JHT's total when ``with_jht``."""
+    try:
         known = occupation is not None and worker_for(str(occupation)).category == "BPU"
         worker = worker_for(str(occupation) if known else _PREPAY_DEFAULT)
         exact = bool(income) and bpu_quote(worker, int(income), first, facts).exact
-        line = f"Bayar {months} bulan sekaligus mulai iuran {format_month(first)} (JKK+JKM"
+        line = f"{head} (JKK+JKM"
         line += f", penghasilan {format_rupiah(int(income))}): " if exact else "): "
         line += _plan_text(worker, income, months, first, facts)
         if income and not exact:
@@ -784,6 +797,59 @@ def prepay_line(occupation: str | None, income: int | None, text: str, on: dt.da
     except (KeyError, LookupError, TypeError, ValueError):
         return None
     return line + ". JHT (pilihan) dibayar penuh di luar itu."
+
+
+def _month_on_or_before(month: int, this: dt.date) -> dt.date:
+    return dt.date(this.year if month <= this.month else this.year - 1, month, 1)
+
+
+def owed_months(text: str, on: dt.date) -> tuple[dt.date, int] | None:
+    """Months named that end this month or the one before ("oktober, november, sama desember" or "dari Oktober s.d.
+    Desember" in December), each the latest of its name on or before this month: (first, how many); None when the
+    message names no such run of consecutive months, or names a year."""
+    t = text or ""
+    this = on.replace(day=1)
+    m = _SPAN.search(t)
+    if m and not (m.group(2) or m.group(4)):
+        start, end, listed = _MONTH_NUMBERS[m.group(1).lower()], _MONTH_NUMBERS[m.group(3).lower()], None
+    else:
+        m = _LISTED.search(t)
+        if not m:
+            return None
+        names = [_MONTH_NUMBERS[n.lower()] for n in _ONE_MONTH.findall(m.group(0))]
+        start, end, listed = names[0], names[-1], len(names)
+    last = _month_on_or_before(end, this)
+    first = _month_on_or_before(start, last)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    behind = (this.year - last.year) * 12 + this.month - last.month
+    if behind > 1 or (listed is not None and listed != months):
+        return None
+    return first, months
+
+
+def arrears_line(occupation: str | None, income: int | None, text: str, on: dt.date, facts: Facts | None = None,
+                 with_jht: bool = False) -> str | None:
+    """"brp yg hrs sy bayar skrg utk oktober, november, sama desember?": the months owed, each priced for itself (a
+    discount month keeps its discount though paid later), and their total; None unless the message speaks of paying
+    months that end now (:func:`owed_months`) and can still be paid (the cover ended less than ``bpu.lapse_months``
+    ago)."""
+    if not _PAY_WORDS.search(text or ""):
+        return None
+    owed = owed_months(text, on)
+    facts = facts or get_facts()
+    try:
+        lapse = int(facts.value("bpu.lapse_months", on))
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
+    if owed is None or owed[1] < 2:
+        return None
+    first, months = owed
+    this = on.replace(day=1)
+    if (this.year - first.year) * 12 + this.month - first.month >= lapse:
+        return None  # the cover ended more than bpu.lapse_months ago: membership has ended (the late answer says so)
+    last = _months_after(first, months - 1)
+    return _months_line(f"Iuran {months} bulan, {format_month(first)} s.d. {format_month(last)}, tanpa denda",
+                        occupation, income, first, months, on, facts, with_jht)
 
 
 #: A project's contract value ("nilai kontrak 800 juta", "SPK 1,2 miliar", "Rp 750.000.000").

@@ -11,8 +11,9 @@ import pytest
 
 from actions.answers import figures_follow_up, prepay_follow_up_line
 from actions.leads import ValidateLeadForm, ValidateSponsorForm
+from lingkar.facts import format_rupiah, get_facts
 from lingkar.leads import details_given
-from lingkar.wage_figures import prepay_line
+from lingkar.wage_figures import arrears_line, month_amounts, owed_months, prepay_line, worker_for
 
 from .conftest import parse_data, run, turn
 
@@ -118,3 +119,27 @@ async def test_the_sponsor_form_leaves_the_correction_to_the_rules_and_asks_agai
     msgs, slots, events = await run(SPONSOR, turn("eh salah, 11 org", form="sponsor_form", requested="donor_kind",
                                                   before=before))
     assert events == [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": "donor_kind"}]
+
+
+# ------------------------------------------------------------------------------ months owed, named
+@pytest.mark.parametrize("text,first,months", [
+    ("brp yg hrs sy bayar skrg utk oktober, november, sama desember?", dt.date(2026, 10, 1), 3),
+    ("bayar oktober sampai desember brp?", dt.date(2026, 10, 1), 3),
+    ("bayar november dan desember", dt.date(2026, 11, 1), 2),
+])
+def test_months_named_up_to_now_are_owed(text, first, months):
+    assert owed_months(text, TODAY) == (first, months)
+    line = arrears_line("pedagang", None, text, TODAY)
+    plan = month_amounts(worker_for("pedagang"), None, first, months, get_facts())
+    assert line and f"total {format_rupiah(plan.total)}" in line and "tanpa denda" in line
+
+
+@pytest.mark.parametrize("text", ["bayar desember, januari dan februari sekaligus", "bayar oktober dan desember",
+                                  "bayar mei sampai desember", "bayar september, oktober, november"])
+def test_months_ahead_gaps_and_lapsed_months_are_not_owed_months(text):
+    assert arrears_line("pedagang", None, text, TODAY) is None  # ahead, not consecutive, or membership ended
+
+
+def test_months_owed_are_not_priced_as_next_year_s():
+    assert prepay_line("pedagang", None, "bayar oktober, november, sama desember sekaligus", TODAY) is None
+    assert prepay_line("pedagang", None, "bayar desember, januari sama februari sekaligus", TODAY)
